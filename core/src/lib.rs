@@ -1,0 +1,14 @@
+//! Quorum core: where the replicas, volumes and election leaders of stateful workloads live, and
+//! what a failure would cost them.
+//!
+//! - [`model`]: plain domain types ([`model::Snapshot`], nodes, pods, volumes, leader records).
+//! - [`load`]: files and stdin into a snapshot, with the source of every object.
+//! - [`graph`]: the topology graph (petgraph) and its indexes.
+//! - [`analysis`]: groups and quorum, leader records, and the [`analysis::Analysis`] of a graph.
+//! - [`check`]: one rule per module, each `fn(&Topology, &Context) -> Vec<Finding>`.
+//! - [`report`]: renderers (table, JSON, Markdown, SARIF, DOT) over one report type.
+//! - [`config`]: `.quorum.yaml`.
+//! - [`generate`]: synthetic clusters at Kubernetes' published limits, for benchmarks.
+
+pub mod load;
+pub mod model;

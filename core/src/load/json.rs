@@ -1,0 +1,562 @@
+//! JSON inputs, streamed: a scanner cuts the text into items (each element of a `*List`'s
+//! `items`, of a bare array, or a whole top-level object) without building any value, and the
+//! items are parsed in batches on every core while the scanner reads on. The text is never held
+//! whole: only the item being scanned and a few batches in flight.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use super::raw::{RawHead, RawObject};
+use super::{Outcome, Piece, Unit, classify, classify_failure, list_item_kind};
+use crate::model::Kind;
+
+const READ_CHUNK: usize = 1 << 20;
+const BATCH_BYTES: usize = 4 << 20;
+
+/// One item's bytes inside a batch.
+struct ItemRef {
+    range: std::ops::Range<usize>,
+    document: u32,
+    line: u32,
+    /// The item sits in a list whose kind is not known yet.
+    in_list: bool,
+}
+
+#[derive(Default)]
+struct Batch {
+    data: Vec<u8>,
+    items: Vec<ItemRef>,
+}
+
+enum Event {
+    Batch(Batch),
+    /// The `kind` of the list in this document (`NodeList`), seen after or before its items.
+    ListKind(u32, String),
+    Error(u32, u32, String),
+}
+
+pub fn parse_reader(reader: impl Read + Send, hint: Option<Kind>) -> Vec<Piece> {
+    let (tx, rx) = mpsc::sync_channel::<Event>(3);
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut list_kinds: HashMap<u32, String> = HashMap::new();
+    // Items of lists whose kind comes after them, parsed but not yet classified.
+    let mut deferred: Vec<(usize, u32, RawObject)> = Vec::new();
+    std::thread::scope(|scope| {
+        scope.spawn(move || Scanner::new(reader, tx).run());
+        for event in rx {
+            match event {
+                Event::Batch(batch) => {
+                    let parsed: Vec<(Piece, Option<RawObject>)> = batch
+                        .items
+                        .par_iter()
+                        .flat_map_iter(|item| {
+                            parse_item(&batch.data[item.range.clone()], item, hint)
+                        })
+                        .collect();
+                    for (piece, raw) in parsed {
+                        if let Some(raw) = raw {
+                            deferred.push((pieces.len(), piece.document, raw));
+                        }
+                        pieces.push(piece);
+                    }
+                }
+                Event::ListKind(document, kind) => {
+                    list_kinds.insert(document, kind);
+                }
+                Event::Error(document, line, message) => pieces.push(Piece {
+                    document,
+                    line,
+                    outcome: Outcome::Error(message),
+                }),
+            }
+        }
+    });
+    for (index, document, raw) in deferred {
+        let list_kind = list_kinds.get(&document).and_then(|k| list_item_kind(k));
+        pieces[index].outcome = classify(raw, list_kind, hint);
+    }
+    pieces
+}
+
+/// Parses one item. An item without a `kind` inside a list is returned raw, to be classified
+/// once the list's kind is known.
+fn parse_item(bytes: &[u8], item: &ItemRef, hint: Option<Kind>) -> Vec<(Piece, Option<RawObject>)> {
+    let piece = |outcome| Piece {
+        document: item.document,
+        line: item.line,
+        outcome,
+    };
+    if is_secret(bytes) {
+        return vec![(piece(Outcome::Skipped("Secret".into())), None)];
+    }
+    match serde_json::from_slice::<RawObject>(bytes) {
+        Ok(raw) if raw.kind.as_ref().is_some_and(|k| k.0.ends_with("List")) => {
+            // A list nested as an element of an array: its items are objects of their own.
+            let list_kind = raw.kind.as_ref().and_then(|k| list_item_kind(&k.0));
+            let items = raw.items.unwrap_or_default();
+            let mut out: Vec<(Piece, Option<RawObject>)> = items
+                .into_iter()
+                .map(|i| (piece(classify(i, list_kind, hint)), None))
+                .collect();
+            if out.is_empty() {
+                out.push((piece(Outcome::Empty), None));
+            }
+            out
+        }
+        Ok(raw) => {
+            let named = raw.kind.as_ref().is_some_and(|k| !k.0.is_empty());
+            if !named && item.in_list {
+                vec![(piece(Outcome::Empty), Some(raw))]
+            } else {
+                vec![(piece(classify(raw, None, hint)), None)]
+            }
+        }
+        Err(error) => {
+            let (outcome, line) = failure::<RawObject>(bytes, &error, item.line);
+            vec![(
+                Piece {
+                    document: item.document,
+                    line,
+                    outcome,
+                },
+                None,
+            )]
+        }
+    }
+}
+
+/// `"kind": "Secret"` at the object's top level, found without parsing the object.
+fn is_secret(bytes: &[u8]) -> bool {
+    let Some(at) = memchr::memmem::find(bytes, b"\"Secret\"") else {
+        return false;
+    };
+    let before = &bytes[..at];
+    let trimmed = before.trim_ascii_end();
+    trimmed.ends_with(b":")
+        && trimmed[..trimmed.len() - 1]
+            .trim_ascii_end()
+            .ends_with(b"\"kind\"")
+        && serde_json::from_slice::<RawHead>(bytes)
+            .ok()
+            .and_then(|h| h.kind)
+            .is_some_and(|k| k.0 == "Secret")
+}
+
+/// An error message with the field path, and the absolute line of the error.
+fn failure<T: DeserializeOwned>(
+    bytes: &[u8],
+    error: &serde_json::Error,
+    first_line: u32,
+) -> (Outcome, u32) {
+    let line = first_line + (error.line() as u32).saturating_sub(1);
+    let head = serde_json::from_slice::<RawHead>(bytes).ok();
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let message = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) if e.path().iter().next().is_some() => {
+            format!("{}: {}", e.path(), strip_location(&e.inner().to_string()))
+        }
+        _ => strip_location(&error.to_string()),
+    };
+    let message = if error.is_eof() {
+        format!("the JSON ends in the middle of an object ({message})")
+    } else {
+        format!("invalid JSON: {message}")
+    };
+    classify_failure(head, message, line)
+}
+
+/// serde's messages end in " at line L column C", relative to the item: we give lines ourselves.
+pub(crate) fn strip_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A unit already cut out (used by tests and small inputs).
+pub(crate) fn parse_unit(unit: &Unit<'_>, hint: Option<Kind>) -> Vec<Piece> {
+    let item = ItemRef {
+        range: 0..unit.text.len(),
+        document: unit.document,
+        line: unit.line,
+        in_list: false,
+    };
+    parse_item(unit.text, &item, hint)
+        .into_iter()
+        .map(|(mut piece, raw)| {
+            if let Some(raw) = raw {
+                piece.outcome = classify(raw, unit.list_kind, hint);
+            }
+            piece
+        })
+        .collect()
+}
+
+/// Cuts a JSON stream into items. Offsets are absolute (from the start of the input); `buf`
+/// holds the bytes from `base` on, and bytes before `keep` may be dropped on refill.
+struct Scanner<R> {
+    reader: R,
+    tx: mpsc::SyncSender<Event>,
+    buf: Vec<u8>,
+    base: u64,
+    pos: u64,
+    keep: u64,
+    eof: bool,
+    /// Newlines counted up to `line_pos`.
+    line: u32,
+    line_pos: u64,
+    batch: Batch,
+    failed: bool,
+}
+
+type Scan<T> = Result<T, String>;
+
+impl<R: Read> Scanner<R> {
+    fn new(reader: R, tx: mpsc::SyncSender<Event>) -> Self {
+        Self {
+            reader,
+            tx,
+            buf: Vec::with_capacity(READ_CHUNK),
+            base: 0,
+            pos: 0,
+            keep: 0,
+            eof: false,
+            line: 1,
+            line_pos: 0,
+            batch: Batch::default(),
+            failed: false,
+        }
+    }
+
+    fn run(mut self) {
+        let mut document = 0u32;
+        loop {
+            match self.skip_ws() {
+                Ok(None) => break,
+                Ok(Some(_)) => {}
+                Err(e) => {
+                    self.error(document.max(1), e);
+                    break;
+                }
+            }
+            document += 1;
+            let result = match self.peek() {
+                Some(b'{') => self.top_object(document),
+                Some(b'[') => self.top_array(document),
+                Some(b) => Err(format!(
+                    "not JSON: unexpected {} where an object or array should start",
+                    describe(b)
+                )),
+                None => break,
+            };
+            if let Err(e) = result {
+                self.error(document, e);
+                break;
+            }
+        }
+        self.flush();
+    }
+
+    fn error(&mut self, document: u32, message: String) {
+        self.flush();
+        let line = self.line_at(self.pos);
+        let _ = self.tx.send(Event::Error(document, line, message));
+        self.failed = true;
+    }
+
+    fn flush(&mut self) {
+        if !self.batch.items.is_empty() {
+            let batch = std::mem::take(&mut self.batch);
+            let _ = self.tx.send(Event::Batch(batch));
+        }
+    }
+
+    fn emit(&mut self, start: u64, document: u32, line: u32, in_list: bool) {
+        let from = (start - self.base) as usize;
+        let to = (self.pos - self.base) as usize;
+        let at = self.batch.data.len();
+        self.batch.data.extend_from_slice(&self.buf[from..to]);
+        self.batch.items.push(ItemRef {
+            range: at..self.batch.data.len(),
+            document,
+            line,
+            in_list,
+        });
+        if self.batch.data.len() >= BATCH_BYTES {
+            self.flush();
+        }
+    }
+
+    /// The 1-based line of an absolute offset at or after the last one asked for.
+    fn line_at(&mut self, pos: u64) -> u32 {
+        if pos > self.line_pos {
+            let from = (self.line_pos.max(self.base) - self.base) as usize;
+            let to = ((pos - self.base) as usize).min(self.buf.len());
+            self.line += memchr::memchr_iter(b'\n', &self.buf[from..to]).count() as u32;
+            self.line_pos = pos;
+        }
+        self.line
+    }
+
+    /// Makes at least one more byte available at `pos`; false at the end of the input.
+    fn fill(&mut self) -> bool {
+        if ((self.pos - self.base) as usize) < self.buf.len() {
+            return true;
+        }
+        if self.eof {
+            return false;
+        }
+        // Count the lines of what is dropped before dropping it.
+        if self.keep > self.line_pos {
+            self.line_at(self.keep);
+        }
+        let drop = (self.keep.min(self.pos) - self.base) as usize;
+        if drop > 0 {
+            self.buf.drain(..drop);
+            self.base += drop as u64;
+        }
+        let old = self.buf.len();
+        self.buf.resize(old + READ_CHUNK, 0);
+        loop {
+            match self.reader.read(&mut self.buf[old..]) {
+                Ok(0) => {
+                    self.buf.truncate(old);
+                    self.eof = true;
+                    return false;
+                }
+                Ok(n) => {
+                    self.buf.truncate(old + n);
+                    return true;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => {
+                    self.buf.truncate(old);
+                    self.eof = true;
+                    return false;
+                }
+            }
+        }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        if !self.fill() {
+            return None;
+        }
+        Some(self.buf[(self.pos - self.base) as usize])
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    fn skip_ws(&mut self) -> Scan<Option<u8>> {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                // A UTF-8 byte order mark at the start.
+                Some(0xEF) if self.pos == 0 => self.pos += 3,
+                other => return Ok(other),
+            }
+        }
+    }
+
+    fn expect(&mut self, want: u8) -> Scan<()> {
+        match self.skip_ws()? {
+            Some(b) if b == want => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(b) => Err(format!(
+                "invalid JSON: expected `{}`, found {}",
+                want as char,
+                describe(b)
+            )),
+            None => Err(eof()),
+        }
+    }
+
+    /// Skips a string whose opening quote is at `pos`.
+    fn skip_string(&mut self) -> Scan<()> {
+        self.pos += 1;
+        loop {
+            if !self.fill() {
+                return Err(eof());
+            }
+            let at = (self.pos - self.base) as usize;
+            match memchr::memchr2(b'"', b'\\', &self.buf[at..]) {
+                Some(i) if self.buf[at + i] == b'"' => {
+                    self.pos += i as u64 + 1;
+                    return Ok(());
+                }
+                Some(i) => {
+                    self.pos += i as u64 + 1;
+                    if self.next().is_none() {
+                        return Err(eof());
+                    }
+                }
+                None => self.pos += (self.buf.len() - at) as u64,
+            }
+        }
+    }
+
+    /// Reads a string at `pos` whole (keys and `kind` values: short).
+    fn read_string(&mut self) -> Scan<String> {
+        let start = self.pos;
+        let keep = self.keep;
+        self.keep = self.keep.min(start);
+        self.skip_string()?;
+        let from = (start - self.base) as usize + 1;
+        let to = (self.pos - self.base) as usize - 1;
+        let text = serde_json::from_slice::<String>(&self.buf[from - 1..to + 1])
+            .unwrap_or_else(|_| String::from_utf8_lossy(&self.buf[from..to]).into_owned());
+        self.keep = keep;
+        Ok(text)
+    }
+
+    /// Skips one value of any kind starting at the next non-blank byte.
+    fn skip_value(&mut self) -> Scan<()> {
+        match self.skip_ws()? {
+            None => Err(eof()),
+            Some(b'"') => self.skip_string(),
+            Some(b'{' | b'[') => {
+                let mut depth = 0u32;
+                loop {
+                    if !self.fill() {
+                        return Err(eof());
+                    }
+                    let at = (self.pos - self.base) as usize;
+                    // Jump to the next byte that matters.
+                    let rest = &self.buf[at..];
+                    let skip = rest
+                        .iter()
+                        .position(|b| matches!(b, b'"' | b'{' | b'}' | b'[' | b']'))
+                        .unwrap_or(rest.len());
+                    self.pos += skip as u64;
+                    let Some(b) = self.peek() else {
+                        return Err(eof());
+                    };
+                    match b {
+                        b'"' => self.skip_string()?,
+                        b'{' | b'[' => {
+                            depth += 1;
+                            self.pos += 1;
+                        }
+                        _ => {
+                            depth -= 1;
+                            self.pos += 1;
+                            if depth == 0 {
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
+            }
+            Some(b'}' | b']' | b',' | b':') => Err(format!(
+                "invalid JSON: expected a value, found {}",
+                describe(self.peek().unwrap_or(b' '))
+            )),
+            Some(_) => {
+                while let Some(b) = self.peek() {
+                    if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The elements of an array whose `[` is at `pos`, each emitted as an item.
+    fn elements(&mut self, document: u32, in_list: bool) -> Scan<()> {
+        self.pos += 1;
+        loop {
+            match self.skip_ws()? {
+                None => return Err(eof()),
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                }
+                Some(_) => {
+                    let start = self.pos;
+                    self.keep = start;
+                    let line = self.line_at(start);
+                    self.skip_value()
+                        .map_err(|e| format!("{e} (in the item that starts at line {line})"))?;
+                    self.emit(start, document, line, in_list);
+                    self.keep = self.pos;
+                }
+            }
+        }
+    }
+
+    fn top_array(&mut self, document: u32) -> Scan<()> {
+        self.elements(document, false)
+    }
+
+    /// A top-level object: a `*List` (its `items` are emitted one by one) or a single object
+    /// (emitted whole).
+    fn top_object(&mut self, document: u32) -> Scan<()> {
+        let start = self.pos;
+        self.keep = start;
+        let line = self.line_at(start);
+        self.pos += 1;
+        let mut listed = false;
+        loop {
+            match self.skip_ws()? {
+                None => return Err(eof()),
+                Some(b'}') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(b',') => self.pos += 1,
+                Some(b'"') => {
+                    let key = self.read_string()?;
+                    self.expect(b':')?;
+                    let next = self.skip_ws()?;
+                    if key == "items" && next == Some(b'[') {
+                        listed = true;
+                        self.elements(document, true)?;
+                    } else if key == "kind" && next == Some(b'"') {
+                        let kind = self.read_string()?;
+                        let _ = self.tx.send(Event::ListKind(document, kind));
+                    } else {
+                        self.skip_value()?;
+                    }
+                }
+                Some(b) => {
+                    return Err(format!(
+                        "invalid JSON: expected a key, found {}",
+                        describe(b)
+                    ));
+                }
+            }
+        }
+        if !listed {
+            self.emit(start, document, line, false);
+        }
+        self.keep = self.pos;
+        Ok(())
+    }
+}
+
+fn eof() -> String {
+    "the JSON ends early: the input is truncated".to_string()
+}
+
+fn describe(b: u8) -> String {
+    if b.is_ascii_graphic() {
+        format!("`{}`", b as char)
+    } else {
+        format!("byte 0x{b:02x}")
+    }
+}

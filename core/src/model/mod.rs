@@ -1,0 +1,622 @@
+//! Plain domain types: what Quorum knows about each Kubernetes object it reads.
+//!
+//! These are the slim, already-interpreted forms of the API objects (quantities parsed, owner
+//! chains reduced to references, leader annotations decoded). Nothing here does I/O.
+
+mod quantity;
+mod selector;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+pub use quantity::{parse_cpu_millis, parse_quantity};
+pub use selector::{
+    LabelSelector, NodeSelector, NodeSelectorTerm, Operator, Requirement, label_value_matches,
+};
+
+/// Where an object came from: the file, the 1-based document number in it, and the 1-based line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub file: Arc<str>,
+    pub document: u32,
+    pub line: u32,
+}
+
+/// The kinds Quorum reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Kind {
+    Node,
+    Pod,
+    PersistentVolumeClaim,
+    PersistentVolume,
+    StorageClass,
+    Lease,
+    StatefulSet,
+    Deployment,
+    ReplicaSet,
+    DaemonSet,
+    PodDisruptionBudget,
+    Namespace,
+    Endpoints,
+    ConfigMap,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 14] = [
+        Kind::Node,
+        Kind::Pod,
+        Kind::PersistentVolumeClaim,
+        Kind::PersistentVolume,
+        Kind::StorageClass,
+        Kind::Lease,
+        Kind::StatefulSet,
+        Kind::Deployment,
+        Kind::ReplicaSet,
+        Kind::DaemonSet,
+        Kind::PodDisruptionBudget,
+        Kind::Namespace,
+        Kind::Endpoints,
+        Kind::ConfigMap,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Node => "Node",
+            Kind::Pod => "Pod",
+            Kind::PersistentVolumeClaim => "PersistentVolumeClaim",
+            Kind::PersistentVolume => "PersistentVolume",
+            Kind::StorageClass => "StorageClass",
+            Kind::Lease => "Lease",
+            Kind::StatefulSet => "StatefulSet",
+            Kind::Deployment => "Deployment",
+            Kind::ReplicaSet => "ReplicaSet",
+            Kind::DaemonSet => "DaemonSet",
+            Kind::PodDisruptionBudget => "PodDisruptionBudget",
+            Kind::Namespace => "Namespace",
+            Kind::Endpoints => "Endpoints",
+            Kind::ConfigMap => "ConfigMap",
+        }
+    }
+
+    pub fn parse(kind: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == kind)
+    }
+
+    pub fn is_workload(self) -> bool {
+        matches!(
+            self,
+            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet
+        )
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The identity of an object: kind, namespace (empty when cluster-scoped) and name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ObjectKey {
+    pub kind: Kind,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ObjectKey {
+    /// `namespace/name`, or `name` for cluster-scoped objects.
+    pub fn qualified(&self) -> String {
+        qualified(&self.namespace, &self.name)
+    }
+}
+
+pub fn qualified(namespace: &str, name: &str) -> String {
+    if namespace.is_empty() {
+        name.to_string()
+    } else {
+        format!("{namespace}/{name}")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OwnerRef {
+    pub kind: String,
+    pub name: String,
+    pub controller: bool,
+}
+
+/// Metadata every object carries.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Meta {
+    pub name: String,
+    pub namespace: String,
+    pub labels: BTreeMap<String, String>,
+    /// Only the annotations Quorum reads (leader records, `quorum.dev/*`).
+    pub annotations: BTreeMap<String, String>,
+    pub owners: Vec<OwnerRef>,
+    pub created: Option<DateTime<Utc>>,
+}
+
+impl Meta {
+    pub fn controller(&self) -> Option<&OwnerRef> {
+        self.owners
+            .iter()
+            .find(|o| o.controller)
+            .or_else(|| self.owners.first())
+    }
+
+    /// Check ids suppressed on this object by `quorum.dev/ignore`.
+    pub fn ignored_checks(&self) -> impl Iterator<Item = &str> {
+        self.annotations
+            .get(IGNORE_ANNOTATION)
+            .map(|s| s.as_str())
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+pub const IGNORE_ANNOTATION: &str = "quorum.dev/ignore";
+pub const LEADER_ANNOTATION: &str = "control-plane.alpha.kubernetes.io/leader";
+pub const PATRONI_LEADER_ANNOTATION: &str = "leader";
+
+/// CPU in millicores, memory in bytes, pods as a count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Resources {
+    pub cpu_millis: u64,
+    pub memory_bytes: u64,
+    pub pods: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum TaintEffect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+impl TaintEffect {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "NoSchedule" => Some(Self::NoSchedule),
+            "PreferNoSchedule" => Some(Self::PreferNoSchedule),
+            "NoExecute" => Some(Self::NoExecute),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Taint {
+    pub key: String,
+    pub value: String,
+    pub effect: TaintEffect,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Toleration {
+    /// Empty key with `Exists` tolerates everything.
+    pub key: String,
+    pub exists: bool,
+    pub value: String,
+    /// None tolerates every effect.
+    pub effect: Option<TaintEffect>,
+    pub seconds: Option<i64>,
+}
+
+impl Toleration {
+    pub fn tolerates(&self, taint: &Taint) -> bool {
+        if let Some(effect) = self.effect
+            && effect != taint.effect
+        {
+            return false;
+        }
+        if self.key.is_empty() {
+            return self.exists;
+        }
+        self.key == taint.key && (self.exists || self.value == taint.value)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Node {
+    pub meta: Meta,
+    /// None when the export has no Ready condition.
+    pub ready: Option<bool>,
+    pub unschedulable: bool,
+    pub taints: Vec<Taint>,
+    pub allocatable: Resources,
+    pub control_plane: bool,
+}
+
+impl Node {
+    pub fn is_ready(&self) -> bool {
+        self.ready.unwrap_or(true)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PodAffinityTerm {
+    pub selector: LabelSelector,
+    pub topology_key: String,
+    /// Empty means the pod's own namespace.
+    pub namespaces: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SpreadConstraint {
+    pub max_skew: u32,
+    pub topology_key: String,
+    pub do_not_schedule: bool,
+    pub selector: LabelSelector,
+}
+
+/// The scheduling-relevant part of a pod spec, shared by pods and workload templates.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Placement {
+    pub node_selector: BTreeMap<String, String>,
+    pub required_node_affinity: Option<NodeSelector>,
+    pub required_anti_affinity: Vec<PodAffinityTerm>,
+    pub preferred_anti_affinity: Vec<PodAffinityTerm>,
+    pub tolerations: Vec<Toleration>,
+    pub spread: Vec<SpreadConstraint>,
+    pub requests: Resources,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum PodPhase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+    Unknown,
+}
+
+impl PodPhase {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "Pending" => Self::Pending,
+            "Running" => Self::Running,
+            "Succeeded" => Self::Succeeded,
+            "Failed" => Self::Failed,
+            _ => Self::Unknown,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pod {
+    pub meta: Meta,
+    pub node_name: Option<String>,
+    pub phase: PodPhase,
+    pub ready: bool,
+    pub placement: Placement,
+    /// Names of the PVCs the pod mounts (same namespace).
+    pub claims: Vec<String>,
+    pub host_path: bool,
+    pub deleting: bool,
+}
+
+impl Pod {
+    /// Counts as a live replica: scheduled and not finished.
+    pub fn is_active(&self) -> bool {
+        !matches!(self.phase, PodPhase::Succeeded | PodPhase::Failed) && !self.deleting
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pvc {
+    pub meta: Meta,
+    pub volume_name: Option<String>,
+    pub storage_class: Option<String>,
+    pub phase: String,
+    pub request_bytes: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pv {
+    pub meta: Meta,
+    /// `namespace/name` of the bound claim.
+    pub claim: Option<(String, String)>,
+    pub storage_class: Option<String>,
+    pub node_affinity: Option<NodeSelector>,
+    /// `local` or `hostPath`: the data lives on one machine.
+    pub node_local: bool,
+    pub driver: Option<String>,
+    pub capacity_bytes: u64,
+    pub phase: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StorageClass {
+    pub meta: Meta,
+    pub provisioner: String,
+    pub wait_for_first_consumer: bool,
+    pub allowed_topologies: Option<NodeSelector>,
+    pub is_default: bool,
+    /// Regional disks (replicated across zones) do not pin to one zone.
+    pub regional: bool,
+}
+
+/// Where a leader record is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum LeaderStyle {
+    /// `coordination.k8s.io` Lease.
+    Lease,
+    /// `control-plane.alpha.kubernetes.io/leader` annotation on Endpoints or ConfigMap.
+    Annotation,
+    /// Patroni's `leader` annotation.
+    Patroni,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LeaderRecord {
+    pub meta: Meta,
+    pub kind: Kind,
+    pub style: LeaderStyle,
+    pub holder: Option<String>,
+    pub duration_seconds: Option<u32>,
+    pub renew_time: Option<DateTime<Utc>>,
+    pub acquire_time: Option<DateTime<Utc>>,
+    pub transitions: Option<u32>,
+    pub preferred_holder: Option<String>,
+}
+
+impl LeaderRecord {
+    pub const DEFAULT_DURATION_SECONDS: u32 = 15;
+
+    pub fn duration(&self) -> u32 {
+        self.duration_seconds
+            .unwrap_or(Self::DEFAULT_DURATION_SECONDS)
+    }
+
+    /// Expired when `renewTime + leaseDurationSeconds` is before `now`.
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        match self.renew_time.or(self.acquire_time) {
+            Some(t) => t + chrono::Duration::seconds(i64::from(self.duration())) < now,
+            None => false,
+        }
+    }
+
+    /// Heartbeat leases of the kubelets, never leaders.
+    pub fn is_node_heartbeat(&self) -> bool {
+        self.meta.namespace == "kube-node-lease"
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VolumeClaimTemplate {
+    pub name: String,
+    pub storage_class: Option<String>,
+    pub request_bytes: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Workload {
+    pub meta: Meta,
+    pub kind: Kind,
+    /// Desired replicas (None for DaemonSets).
+    pub replicas: Option<u32>,
+    pub selector: LabelSelector,
+    pub template_labels: BTreeMap<String, String>,
+    pub placement: Placement,
+    pub claim_templates: Vec<VolumeClaimTemplate>,
+    pub ready_replicas: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum IntOrPercent {
+    Int(i64),
+    Percent(u32),
+}
+
+impl IntOrPercent {
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        if let Some(p) = s.strip_suffix('%') {
+            p.trim().parse().ok().map(Self::Percent)
+        } else {
+            s.parse().ok().map(Self::Int)
+        }
+    }
+
+    /// Resolved against `total`; percentages round up as Kubernetes does for PDBs.
+    pub fn resolve(self, total: u32) -> u32 {
+        match self {
+            Self::Int(n) => n.max(0) as u32,
+            Self::Percent(p) => (u64::from(total) * u64::from(p)).div_ceil(100) as u32,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pdb {
+    pub meta: Meta,
+    pub selector: LabelSelector,
+    pub min_available: Option<IntOrPercent>,
+    pub max_unavailable: Option<IntOrPercent>,
+    pub disruptions_allowed: Option<i64>,
+}
+
+impl Pdb {
+    /// How many of `healthy` pods out of `expected` may be disrupted at once.
+    pub fn allowed_disruptions(&self, expected: u32, healthy: u32) -> u32 {
+        let desired = match (self.min_available, self.max_unavailable) {
+            (Some(min), _) => min.resolve(expected),
+            (None, Some(max)) => expected.saturating_sub(max.resolve(expected)),
+            (None, None) => expected.saturating_sub(1),
+        };
+        healthy.saturating_sub(desired)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Namespace {
+    pub meta: Meta,
+}
+
+/// One object as loaded, with where it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Object {
+    Node(Node),
+    Pod(Pod),
+    Pvc(Pvc),
+    Pv(Pv),
+    StorageClass(StorageClass),
+    Leader(LeaderRecord),
+    Workload(Workload),
+    Pdb(Pdb),
+    Namespace(Namespace),
+}
+
+impl Object {
+    pub fn meta(&self) -> &Meta {
+        match self {
+            Object::Node(o) => &o.meta,
+            Object::Pod(o) => &o.meta,
+            Object::Pvc(o) => &o.meta,
+            Object::Pv(o) => &o.meta,
+            Object::StorageClass(o) => &o.meta,
+            Object::Leader(o) => &o.meta,
+            Object::Workload(o) => &o.meta,
+            Object::Pdb(o) => &o.meta,
+            Object::Namespace(o) => &o.meta,
+        }
+    }
+
+    pub fn kind(&self) -> Kind {
+        match self {
+            Object::Node(_) => Kind::Node,
+            Object::Pod(_) => Kind::Pod,
+            Object::Pvc(_) => Kind::PersistentVolumeClaim,
+            Object::Pv(_) => Kind::PersistentVolume,
+            Object::StorageClass(_) => Kind::StorageClass,
+            Object::Leader(l) => l.kind,
+            Object::Workload(w) => w.kind,
+            Object::Pdb(_) => Kind::PodDisruptionBudget,
+            Object::Namespace(_) => Kind::Namespace,
+        }
+    }
+
+    pub fn key(&self) -> ObjectKey {
+        let meta = self.meta();
+        ObjectKey {
+            kind: self.kind(),
+            namespace: meta.namespace.clone(),
+            name: meta.name.clone(),
+        }
+    }
+}
+
+/// Every object of one cluster, by kind, each with its source.
+#[derive(Clone, Debug, Default)]
+pub struct ClusterObjects {
+    pub name: String,
+    pub nodes: Vec<(Node, Source)>,
+    pub pods: Vec<(Pod, Source)>,
+    pub pvcs: Vec<(Pvc, Source)>,
+    pub pvs: Vec<(Pv, Source)>,
+    pub storage_classes: Vec<(StorageClass, Source)>,
+    pub leaders: Vec<(LeaderRecord, Source)>,
+    pub workloads: Vec<(Workload, Source)>,
+    pub pdbs: Vec<(Pdb, Source)>,
+    pub namespaces: Vec<(Namespace, Source)>,
+}
+
+impl ClusterObjects {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+
+    pub fn push(&mut self, object: Object, source: Source) {
+        match object {
+            Object::Node(o) => self.nodes.push((o, source)),
+            Object::Pod(o) => self.pods.push((o, source)),
+            Object::Pvc(o) => self.pvcs.push((o, source)),
+            Object::Pv(o) => self.pvs.push((o, source)),
+            Object::StorageClass(o) => self.storage_classes.push((o, source)),
+            Object::Leader(o) => self.leaders.push((o, source)),
+            Object::Workload(o) => self.workloads.push((o, source)),
+            Object::Pdb(o) => self.pdbs.push((o, source)),
+            Object::Namespace(o) => self.namespaces.push((o, source)),
+        }
+    }
+
+    pub fn object_count(&self) -> usize {
+        self.nodes.len()
+            + self.pods.len()
+            + self.pvcs.len()
+            + self.pvs.len()
+            + self.storage_classes.len()
+            + self.leaders.len()
+            + self.workloads.len()
+            + self.pdbs.len()
+            + self.namespaces.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.object_count() == 0
+    }
+}
+
+/// A problem with one document of one input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    pub document: u32,
+    pub line: u32,
+    pub message: String,
+}
+
+/// What one input file gave.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct InputReport {
+    pub source: String,
+    pub cluster: String,
+    pub documents: u32,
+    pub objects: u32,
+    /// Documents of kinds Quorum does not read (custom resources, Services, ...), by kind.
+    pub skipped: BTreeMap<String, u32>,
+    pub duplicates: u32,
+    pub errors: Vec<InputError>,
+}
+
+/// The objects of one or more clusters, as loaded, plus what each input gave.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    pub clusters: Vec<ClusterObjects>,
+    pub inputs: Vec<InputReport>,
+    /// The snapshot time for lease expiry.
+    pub now: Option<DateTime<Utc>>,
+}
+
+impl Snapshot {
+    pub fn error_count(&self) -> usize {
+        self.inputs.iter().map(|i| i.errors.len()).sum()
+    }
+
+    pub fn cluster_mut(&mut self, name: &str) -> &mut ClusterObjects {
+        if let Some(i) = self.clusters.iter().position(|c| c.name == name) {
+            &mut self.clusters[i]
+        } else {
+            self.clusters.push(ClusterObjects::new(name));
+            self.clusters.last_mut().expect("just pushed")
+        }
+    }
+
+    /// The newest renewTime of any leader record: the default snapshot time of file inputs.
+    pub fn newest_renew_time(&self) -> Option<DateTime<Utc>> {
+        self.clusters
+            .iter()
+            .flat_map(|c| c.leaders.iter())
+            .filter_map(|(l, _)| l.renew_time)
+            .max()
+    }
+}
