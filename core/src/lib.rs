@@ -12,3 +12,10 @@
 
 pub mod load;
 pub mod model;
+pub mod graph;
+pub mod analysis;
+pub mod check;
+pub mod config;
+pub mod report;
+pub mod samples;
+pub mod generate;

@@ -1,1 +1,355 @@
-fn main() {}
+//! `quorum`: the terminal front door. Subcommands for CI and offline work; every question about
+//! the cluster is a call into quorum-core.
+
+mod cli;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use clap::CommandFactory;
+
+use cli::*;
+use quorum_core::analysis::analyze;
+use quorum_core::check::Severity;
+use quorum_core::config::Config;
+use quorum_core::graph::Topology;
+use quorum_core::load::{self, Input};
+use quorum_core::model::Snapshot;
+use quorum_core::report::{self, Report, Style};
+
+/// Exit codes of the contract.
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Installed or linked as `kubectl-quorum`, kubectl runs us as `kubectl quorum`.
+    let as_plugin = args
+        .first()
+        .and_then(|a| PathBuf::from(a).file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .is_some_and(|s| s == "kubectl-quorum");
+    let mut command = Cli::command();
+    if as_plugin {
+        command = command.bin_name("kubectl quorum");
+    }
+    let matches = match command.try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+    };
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        None => {
+            let mut cmd = Cli::command();
+            eprintln!(
+                "The terminal UI on live clusters is not in this build yet. Try `quorum demo` or \
+                 `quorum analyze FILE`.\n"
+            );
+            cmd.print_help()?;
+            Ok(EXIT_USAGE)
+        }
+        Some(Command::Analyze(args)) => {
+            let loaded = load_inputs(&args.input)?;
+            emit_analysis(&loaded, &args.output)
+        }
+        Some(Command::Demo(args)) => demo(args),
+        Some(Command::Graph(args)) => {
+            let loaded = load_inputs(&args.input)?;
+            print_input_errors(&loaded.snapshot);
+            let out = match args.format {
+                GraphFormat::Dot => report::graph_dot(&loaded.topology),
+                GraphFormat::Json => report::graph_json(&loaded.topology),
+            };
+            write_stdout(&out)?;
+            Ok(if loaded.snapshot.error_count() > 0 { EXIT_USAGE } else { 0 })
+        }
+        Some(Command::Generate(args)) => generate(args),
+        Some(Command::Completion { shell }) => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "quorum", &mut std::io::stdout());
+            Ok(0)
+        }
+    }
+}
+
+/// A snapshot with its topology and configuration.
+struct Loaded {
+    snapshot: Snapshot,
+    topology: Topology,
+    config: Config,
+}
+
+fn load_config(args: &InputArgs) -> Result<Config> {
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => {
+            let default = PathBuf::from(quorum_core::config::FILE_NAME);
+            default.exists().then_some(default)
+        }
+    };
+    let mut config = match path {
+        Some(p) => Config::load(&p)?,
+        None => Config::default(),
+    };
+    if let Some(label) = &args.zone_label {
+        config.zone_label = Some(label.clone());
+    }
+    Ok(config)
+}
+
+fn inputs_of(args: &InputArgs) -> Result<Vec<Input>> {
+    if !args.contexts.is_empty() {
+        bail!(
+            "live clusters (--context {}) are not supported by this build yet: export the cluster \
+             with `kubectl get nodes,pods,pvc,pv,sc,leases,sts,deploy,rs,pdb -A -o yaml > cluster.yaml` \
+             and pass the file",
+            args.contexts.join(", ")
+        );
+    }
+    let mut inputs: Vec<Input> = args.paths.iter().map(|p| Input::new("default", p)).collect();
+    for spec in &args.clusters {
+        let (name, path) = spec
+            .split_once('=')
+            .filter(|(n, p)| !n.is_empty() && !p.is_empty())
+            .ok_or_else(|| anyhow!("--cluster takes NAME=PATH, got {spec:?}"))?;
+        inputs.push(Input::new(name, path));
+    }
+    if inputs.is_empty() {
+        if std::io::stdin().is_terminal() {
+            bail!(
+                "no input: pass files or directories of kubectl exports, `-` for stdin, or \
+                 --cluster NAME=PATH (try `quorum demo` for a sample)"
+            );
+        }
+        inputs.push(Input::new("default", "-"));
+    }
+    Ok(inputs)
+}
+
+fn load_inputs(args: &InputArgs) -> Result<Loaded> {
+    let config = load_config(args)?;
+    let inputs = inputs_of(args)?;
+    let mut snapshot = with_progress(|progress| load::load_with_progress(&inputs, progress))?;
+    if let Some(now) = &args.now {
+        let parsed = chrono_parse(now)?;
+        snapshot.now = Some(parsed);
+    }
+    let topology = Topology::build(&snapshot, &config.build_options());
+    Ok(Loaded {
+        snapshot,
+        topology,
+        config,
+    })
+}
+
+fn chrono_parse(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .with_context(|| format!("--now takes an RFC 3339 time like 2026-11-20T10:00:00Z, got {text:?}"))
+}
+
+/// Runs `work`, showing a progress line on stderr when it takes more than a moment on a terminal
+/// (never in pipes or CI).
+fn with_progress<T>(work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> T) -> T {
+    let show = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    if !show {
+        return work(&|_| {});
+    }
+    let bytes = Arc::new(AtomicU64::new(0));
+    let done = Arc::new(AtomicBool::new(false));
+    let (b, d) = (bytes.clone(), done.clone());
+    let spinner = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(400));
+        let frames = ['|', '/', '-', '\\'];
+        let mut i = 0;
+        let mut shown = false;
+        while !d.load(Ordering::Relaxed) {
+            let mb = b.load(Ordering::Relaxed) as f64 / 1e6;
+            eprint!("\r{} loading… {mb:.0} MB read", frames[i % 4]);
+            shown = true;
+            i += 1;
+            std::thread::sleep(Duration::from_millis(120));
+        }
+        if shown {
+            eprint!("\r\x1b[2K");
+        }
+    });
+    let result = work(&move |n| bytes.store(n, Ordering::Relaxed));
+    done.store(true, Ordering::Relaxed);
+    let _ = spinner.join();
+    result
+}
+
+fn style_for(choice: ColorChoice) -> Style {
+    let tty = std::io::stdout().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => tty && !no_color,
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(if tty { 100 } else { 100 });
+    Style { color, width }
+}
+
+fn print_input_errors(snapshot: &Snapshot) {
+    for input in &snapshot.inputs {
+        for e in &input.errors {
+            eprintln!(
+                "error: {}:{}: document {}: {}",
+                input.source, e.line, e.document, e.message
+            );
+        }
+    }
+}
+
+fn emit_analysis(loaded: &Loaded, output: &OutputArgs) -> Result<u8> {
+    let analysis = analyze(&loaded.topology, &loaded.config);
+    let report = Report {
+        inputs: &loaded.snapshot.inputs,
+        topology: &loaded.topology,
+        analysis: &analysis,
+        tool_version: env!("CARGO_PKG_VERSION"),
+    };
+    // Input problems go to stderr too, so they are seen whatever the format.
+    if output.format != ReportFormat::Table {
+        print_input_errors(&loaded.snapshot);
+    }
+    let text = match output.format {
+        ReportFormat::Table => report::table(&report, &style_for(output.color)),
+        ReportFormat::Json => report.json(),
+        ReportFormat::Markdown => report::markdown(&report),
+        ReportFormat::Sarif => report::sarif(&report),
+    };
+    write_stdout(&text)?;
+    if output.format == ReportFormat::Table && report.input_errors() > 0 {
+        print_input_errors(&loaded.snapshot);
+    }
+    if report.input_errors() > 0 {
+        return Ok(EXIT_USAGE);
+    }
+    let threshold = match output.fail_on {
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Critical => Some(Severity::Critical),
+        FailOn::Never => None,
+    };
+    let failed = threshold.is_some_and(|t| analysis.worst().is_some_and(|w| w >= t));
+    Ok(if failed { EXIT_FINDINGS } else { 0 })
+}
+
+fn write_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+fn demo(args: DemoArgs) -> Result<u8> {
+    use quorum_core::samples::SAMPLES;
+    if args.list {
+        for s in SAMPLES {
+            println!("{:16} {}", s.name, s.description);
+        }
+        return Ok(0);
+    }
+    let sample = quorum_core::samples::find(&args.sample).ok_or_else(|| {
+        anyhow!(
+            "no sample named {:?}; the samples are: {}",
+            args.sample,
+            SAMPLES.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+        )
+    })?;
+    let snapshot = sample.load();
+    let config = Config::default();
+    let topology = Topology::build(&snapshot, &config.build_options());
+    if args.output.format == ReportFormat::Table {
+        eprintln!(
+            "Sample `{}`: {}. (Other samples: quorum demo --list)\n",
+            sample.name, sample.description
+        );
+    }
+    let loaded = Loaded {
+        snapshot,
+        topology,
+        config,
+    };
+    // The demo shows findings; it is not a CI gate.
+    let mut output = args.output.clone();
+    output.fail_on = FailOn::Never;
+    emit_analysis(&loaded, &output)
+}
+
+fn generate(args: GenerateArgs) -> Result<u8> {
+    use quorum_core::generate::{GenerateFormat as Format, GenerateParams, generate};
+    let mut params = GenerateParams::for_pods(args.pods);
+    if let Some(nodes) = args.nodes {
+        params.nodes = nodes;
+    }
+    params.seed = args.seed;
+    let format = match args.format {
+        GenerateFormat::Json => Format::Json,
+        GenerateFormat::Yaml => Format::Yaml,
+    };
+    let stats = if args.output.as_os_str() == "-" {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        generate(&params, format, &mut out)?
+    } else {
+        if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        let file = std::fs::File::create(&args.output)
+            .with_context(|| format!("creating {}", args.output.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        generate(&params, format, &mut out)?
+    };
+    eprintln!(
+        "generated {} nodes, {} pods, {} StatefulSets, {} Deployments, {} PVCs, {} leases, {} PDBs ({:.1} MB)",
+        stats.nodes,
+        stats.pods,
+        stats.statefulsets,
+        stats.deployments,
+        stats.pvcs,
+        stats.leases,
+        stats.pdbs,
+        stats.bytes as f64 / 1e6
+    );
+    Ok(0)
+}

@@ -433,14 +433,16 @@ impl<R: Read> Scanner<R> {
                     let at = (self.pos - self.base) as usize;
                     // Jump to the next byte that matters.
                     let rest = &self.buf[at..];
-                    let skip = rest
+                    let Some(skip) = rest
                         .iter()
                         .position(|b| matches!(b, b'"' | b'{' | b'}' | b'[' | b']'))
-                        .unwrap_or(rest.len());
-                    self.pos += skip as u64;
-                    let Some(b) = self.peek() else {
-                        return Err(eof());
+                    else {
+                        // Nothing that matters in this chunk: read on.
+                        self.pos += rest.len() as u64;
+                        continue;
                     };
+                    self.pos += skip as u64;
+                    let b = self.buf[at + skip];
                     match b {
                         b'"' => self.skip_string()?,
                         b'{' | b'[' => {

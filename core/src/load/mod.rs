@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::model::{InputError, InputReport, Kind, Object, ObjectKey, Snapshot, Source};
 pub use convert::recognise;
-pub use yaml::YAML_LIBRARY;
+pub use yaml::{YAML_LIBRARY, YamlError, from_str as yaml_from_str, to_string as yaml_to_string};
 
 /// The errors that stop loading altogether (a missing input path). Problems inside a file are
 /// not errors: they go into the [`InputReport`] of that file.
@@ -129,10 +129,29 @@ pub fn load_with_progress(inputs: &[Input], progress: &(dyn Fn(u64) + Sync)) -> 
         })
         .collect();
 
+    let clusters: Vec<&str> = inputs.iter().map(|i| i.cluster.as_str()).collect();
+    Ok(assemble(&clusters, results))
+}
+
+/// Reads texts already in memory (the embedded samples): (cluster, source name, text).
+pub fn load_texts(texts: &[(&str, &str, &[u8])]) -> Snapshot {
+    let results = texts
+        .iter()
+        .map(|(cluster, name, text)| {
+            let (report, objects) = collect(cluster, Arc::from(*name), parse_bytes(text, kind_from_path(Path::new(name))));
+            (cluster.to_string(), report, objects)
+        })
+        .collect();
+    let clusters: Vec<&str> = texts.iter().map(|t| t.0).collect();
+    assemble(&clusters, results)
+}
+
+/// Puts each file's objects into its cluster, keeping duplicates once and counting them.
+fn assemble(clusters: &[&str], results: Vec<(String, InputReport, Vec<(Object, Source)>)>) -> Snapshot {
     let mut snapshot = Snapshot::default();
     let mut seen: HashSet<(String, ObjectKey)> = HashSet::new();
-    for input in inputs {
-        snapshot.cluster_mut(&input.cluster);
+    for cluster in clusters {
+        snapshot.cluster_mut(cluster);
     }
     for (cluster, mut report, objects) in results {
         let target = snapshot.cluster_mut(&cluster);
@@ -147,7 +166,7 @@ pub fn load_with_progress(inputs: &[Input], progress: &(dyn Fn(u64) + Sync)) -> 
         snapshot.inputs.push(report);
     }
     snapshot.now = snapshot.newest_renew_time();
-    Ok(snapshot)
+    snapshot
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -189,11 +208,6 @@ pub fn load_file(cluster: &str, path: &Path) -> (InputReport, Vec<(Object, Sourc
     } else {
         Arc::from(path.display().to_string())
     };
-    let mut report = InputReport {
-        source: name.to_string(),
-        cluster: cluster.to_string(),
-        ..InputReport::default()
-    };
     let hint = kind_from_path(path);
     let pieces = if stdin {
         let mut text = Vec::new();
@@ -206,6 +220,16 @@ pub fn load_file(cluster: &str, path: &Path) -> (InputReport, Vec<(Object, Sourc
             Ok(file) => parse_reader(file, hint),
             Err(e) => vec![io_error(e)],
         }
+    };
+    collect(cluster, name, pieces)
+}
+
+/// A file's pieces into its report and its objects.
+fn collect(cluster: &str, name: Arc<str>, pieces: Vec<Piece>) -> (InputReport, Vec<(Object, Source)>) {
+    let mut report = InputReport {
+        source: name.to_string(),
+        cluster: cluster.to_string(),
+        ..InputReport::default()
     };
     let mut objects = Vec::new();
     let mut documents = HashSet::new();

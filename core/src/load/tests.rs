@@ -212,3 +212,24 @@ fn kinds_are_inferred_from_support_bundle_and_sonobuoy_paths() {
         assert_eq!(kind_from_path(Path::new(path)), Some(kind), "{path}");
     }
 }
+
+/// Regression: a structural byte search that ran off the end of a read chunk took the first byte
+/// of the next chunk for a closing bracket and cut items short.
+#[test]
+fn items_that_cross_read_chunks_are_kept_whole() {
+    let pod = |i: usize| format!("{{\"kind\":\"Pod\",\"metadata\":{{\"name\":\"p{i}\",\"namespace\":\"x\",\"labels\":{{\"a\":\"{}\"}}}},\"spec\":{{\"containers\":[{{}}]}}}}", "y".repeat(i % 97));
+    let items: Vec<String> = (0..3000).map(pod).collect();
+    let text = format!("{{\"kind\":\"PodList\",\"items\":[\n{}\n]}}", items.join(",\n"));
+    let pieces = parse_reader(std::io::Cursor::new(text.into_bytes()), None);
+    assert!(errors(&pieces).is_empty(), "{:?}", &errors(&pieces)[..1]);
+    assert_eq!(objects(&pieces).len(), 3000);
+}
+
+#[test]
+fn yaml_merge_keys_are_resolved() {
+    let text = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: citus\n  labels: &labels\n    app: citus\nspec:\n  selector:\n    matchLabels:\n      <<: *labels\n      role: worker\n";
+    let pieces = parse_str(text);
+    let Outcome::Object(o) = &pieces[0].outcome else { panic!("{pieces:?}") };
+    let Object::Workload(w) = o.as_ref() else { panic!() };
+    assert_eq!(w.selector.match_labels.len(), 2);
+}

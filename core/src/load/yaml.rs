@@ -259,7 +259,7 @@ pub(crate) fn parse_unit(unit: &Unit<'_>, hint: Option<Kind>) -> Vec<Piece> {
         if is_secret_item(&text) {
             return vec![piece(unit.line, Outcome::Skipped("Secret".into()))];
         }
-        return match serde_yaml_ng::from_str::<Vec<RawObject>>(&text) {
+        return match deserialize::<Vec<RawObject>>(&text) {
             Ok(items) => items
                 .into_iter()
                 .map(|raw| piece(unit.line, classify(raw, unit.list_kind, hint)))
@@ -274,7 +274,7 @@ pub(crate) fn parse_unit(unit: &Unit<'_>, hint: Option<Kind>) -> Vec<Piece> {
             }
         };
     }
-    match serde_yaml_ng::from_str::<RawObject>(&text) {
+    match deserialize::<RawObject>(&text) {
         Ok(mut raw) => match raw.items.take() {
             Some(items) => {
                 let list_kind = raw.kind.as_ref().and_then(|k| list_item_kind(&k.0));
@@ -298,6 +298,16 @@ pub(crate) fn parse_unit(unit: &Unit<'_>, hint: Option<Kind>) -> Vec<Piece> {
     }
 }
 
+/// Deserializes a document, resolving YAML merge keys (`<<: *anchor`) when it uses them.
+fn deserialize<T: DeserializeOwned>(text: &str) -> Result<T, serde_yaml_ng::Error> {
+    if !text.contains("<<") {
+        return serde_yaml_ng::from_str(text);
+    }
+    let mut value: serde_yaml_ng::Value = serde_yaml_ng::from_str(text)?;
+    value.apply_merge()?;
+    serde_yaml_ng::from_value(value)
+}
+
 /// A list element that is a Secret (`- apiVersion: v1` ... `  kind: Secret`).
 fn is_secret_item(text: &str) -> bool {
     let mut indent = None;
@@ -312,7 +322,9 @@ fn path_message<T: DeserializeOwned>(text: &str, error: &serde_yaml_ng::Error) -
     let de = serde_yaml_ng::Deserializer::from_str(text);
     let message = match serde_path_to_error::deserialize::<_, T>(de) {
         Err(e) if e.path().iter().next().is_some() => {
-            format!("{}: {}", e.path(), yaml_error(e.inner()).message)
+            let inner = yaml_error(e.inner()).message;
+            let path = e.path().to_string();
+            if inner.starts_with(&path) { inner } else { format!("{path}: {inner}") }
         }
         _ => yaml_error(error).message,
     };

@@ -1,0 +1,249 @@
+//! The best placement of leaders: the smallest possible maximum number of leaders per bin (zone or
+//! node) when every movable lease may go to any of its eligible bins. Computed exactly by binary
+//! search on the bound with a max-flow feasibility test (Dinic).
+
+/// A lease that may be held in any of `bins`.
+#[derive(Clone, Debug)]
+pub struct Movable {
+    pub bins: Vec<usize>,
+}
+
+/// The minimum over assignments of `max(fixed[b] + assigned[b])`, or None when some movable
+/// lease has no bin.
+pub fn min_max_load(bins: usize, fixed: &[u32], movable: &[Movable]) -> Option<u32> {
+    if movable.iter().any(|m| m.bins.is_empty()) {
+        return None;
+    }
+    let fixed_max = fixed.iter().copied().max().unwrap_or(0);
+    if movable.is_empty() {
+        return Some(fixed_max);
+    }
+    let total = fixed.iter().sum::<u32>() + movable.len() as u32;
+    let mut lo = fixed_max.max(total.div_ceil(bins.max(1) as u32)).max(1);
+    let mut hi = fixed_max + movable.len() as u32;
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if feasible(bins, fixed, movable, mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Some(lo)
+}
+
+/// Whether every movable lease can be placed with no bin above `cap`.
+pub fn feasible(bins: usize, fixed: &[u32], movable: &[Movable], cap: u32) -> bool {
+    assign(bins, fixed, movable, cap).is_some()
+}
+
+/// An assignment (a bin per movable lease) with no bin above `cap`, if one exists.
+pub fn assign(bins: usize, fixed: &[u32], movable: &[Movable], cap: u32) -> Option<Vec<usize>> {
+    // source 0, leases 1..=m, bins m+1..=m+bins, sink m+bins+1
+    let m = movable.len();
+    let sink = m + bins + 1;
+    let mut flow = Dinic::new(sink + 1);
+    let mut lease_edges = Vec::with_capacity(m);
+    for (i, lease) in movable.iter().enumerate() {
+        flow.add_edge(0, 1 + i, 1);
+        let edges: Vec<(usize, usize)> = lease
+            .bins
+            .iter()
+            .map(|b| (*b, flow.add_edge(1 + i, 1 + m + b, 1)))
+            .collect();
+        lease_edges.push(edges);
+    }
+    for b in 0..bins {
+        let room = cap.saturating_sub(fixed.get(b).copied().unwrap_or(0));
+        if fixed.get(b).copied().unwrap_or(0) > cap {
+            return None;
+        }
+        if room > 0 {
+            flow.add_edge(1 + m + b, sink, room as i64);
+        }
+    }
+    if flow.max_flow(0, sink) < m as i64 {
+        return None;
+    }
+    Some(
+        lease_edges
+            .iter()
+            .map(|edges| {
+                edges
+                    .iter()
+                    .find(|(_, e)| flow.edges[*e].cap == 0)
+                    .map(|(b, _)| *b)
+                    .expect("a saturated flow places every lease")
+            })
+            .collect(),
+    )
+}
+
+struct FlowEdge {
+    to: usize,
+    cap: i64,
+}
+
+struct Dinic {
+    edges: Vec<FlowEdge>,
+    adj: Vec<Vec<usize>>,
+    level: Vec<i32>,
+    iter: Vec<usize>,
+}
+
+impl Dinic {
+    fn new(n: usize) -> Self {
+        Self {
+            edges: Vec::new(),
+            adj: vec![Vec::new(); n],
+            level: vec![0; n],
+            iter: vec![0; n],
+        }
+    }
+
+    fn add_edge(&mut self, from: usize, to: usize, cap: i64) -> usize {
+        let id = self.edges.len();
+        self.edges.push(FlowEdge { to, cap });
+        self.adj[from].push(id);
+        self.edges.push(FlowEdge { to: from, cap: 0 });
+        self.adj[to].push(id + 1);
+        id
+    }
+
+    fn bfs(&mut self, s: usize, t: usize) -> bool {
+        self.level.iter_mut().for_each(|l| *l = -1);
+        self.level[s] = 0;
+        let mut queue = std::collections::VecDeque::from([s]);
+        while let Some(v) = queue.pop_front() {
+            for &e in &self.adj[v] {
+                let FlowEdge { to, cap } = self.edges[e];
+                if cap > 0 && self.level[to] < 0 {
+                    self.level[to] = self.level[v] + 1;
+                    queue.push_back(to);
+                }
+            }
+        }
+        self.level[t] >= 0
+    }
+
+    /// An augmenting path by iterative DFS; returns the flow pushed (1 unit paths suffice here
+    /// except on sink edges, which the bottleneck handles).
+    fn dfs(&mut self, s: usize, t: usize) -> i64 {
+        let mut path: Vec<usize> = Vec::new();
+        let mut v = s;
+        loop {
+            if v == t {
+                let pushed = path.iter().map(|e| self.edges[*e].cap).min().unwrap_or(0);
+                for e in &path {
+                    self.edges[*e].cap -= pushed;
+                    self.edges[*e ^ 1].cap += pushed;
+                }
+                return pushed;
+            }
+            let mut advanced = false;
+            while self.iter[v] < self.adj[v].len() {
+                let e = self.adj[v][self.iter[v]];
+                let FlowEdge { to, cap } = self.edges[e];
+                if cap > 0 && self.level[to] == self.level[v] + 1 {
+                    path.push(e);
+                    v = to;
+                    advanced = true;
+                    break;
+                }
+                self.iter[v] += 1;
+            }
+            if !advanced {
+                // Dead end: retreat.
+                self.level[v] = -1;
+                match path.pop() {
+                    Some(e) => {
+                        v = self.edges[e ^ 1].to;
+                        self.iter[v] += 1;
+                    }
+                    None => return 0,
+                }
+            }
+        }
+    }
+
+    fn max_flow(&mut self, s: usize, t: usize) -> i64 {
+        let mut total = 0;
+        while self.bfs(s, t) {
+            self.iter.iter_mut().for_each(|i| *i = 0);
+            loop {
+                let f = self.dfs(s, t);
+                if f == 0 {
+                    break;
+                }
+                total += f;
+            }
+        }
+        total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brute(bins: usize, fixed: &[u32], movable: &[Movable]) -> u32 {
+        fn go(i: usize, load: &mut Vec<u32>, movable: &[Movable], best: &mut u32) {
+            if i == movable.len() {
+                *best = (*best).min(load.iter().copied().max().unwrap_or(0));
+                return;
+            }
+            for &b in &movable[i].bins {
+                load[b] += 1;
+                go(i + 1, load, movable, best);
+                load[b] -= 1;
+            }
+        }
+        let mut load = fixed.to_vec();
+        load.resize(bins, 0);
+        let mut best = u32::MAX;
+        go(0, &mut load, movable, &mut best);
+        best
+    }
+
+    #[test]
+    fn ten_leaders_piled_on_one_node_spread_to_one_each() {
+        let movable: Vec<Movable> = (0..10).map(|i| Movable { bins: vec![0, 1 + i % 3] }).collect();
+        // Bins 1..3 can take them; 10 leases over 4 bins → 3 at best.
+        assert_eq!(min_max_load(4, &[0, 0, 0, 0], &movable), Some(3));
+    }
+
+    #[test]
+    fn fixed_leaders_count_against_their_bin() {
+        let movable = vec![Movable { bins: vec![0, 1] }];
+        assert_eq!(min_max_load(2, &[2, 0], &movable), Some(2));
+        assert_eq!(min_max_load(2, &[0, 0], &movable), Some(1));
+    }
+
+    #[test]
+    fn matches_exhaustive_search_on_small_cases() {
+        let mut seed = 7u64;
+        let mut rand = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..300 {
+            let bins = 1 + rand(4) as usize;
+            let fixed: Vec<u32> = (0..bins).map(|_| rand(3) as u32).collect();
+            let movable: Vec<Movable> = (0..rand(6))
+                .map(|_| {
+                    let mut b: Vec<usize> = (0..1 + rand(bins as u64)).map(|_| rand(bins as u64) as usize).collect();
+                    b.sort();
+                    b.dedup();
+                    Movable { bins: b }
+                })
+                .collect();
+            assert_eq!(
+                min_max_load(bins, &fixed, &movable),
+                Some(brute(bins, &fixed, &movable)),
+                "{bins} {fixed:?} {movable:?}"
+            );
+        }
+    }
+}

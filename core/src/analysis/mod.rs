@@ -1,0 +1,350 @@
+//! Analysis of a topology: each group's replicas per failure domain and whether it survives the
+//! loss of any one of them, where leaders live and how well they could be spread, and the
+//! findings of every check. Pure functions of the graph: "after a failure" is just another graph.
+
+pub mod flow;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::check::{self, Finding, Severity};
+use crate::config::Config;
+use crate::graph::*;
+
+/// The replicas a group needs: a majority for a quorum group, one for a leader group.
+pub fn quorum_size(mode: Mode, replicas: u32) -> u32 {
+    match mode {
+        Mode::Quorum => replicas / 2 + 1,
+        Mode::Leader => 1,
+    }
+}
+
+/// Whether a group survives the loss of any single domain of a kind; None where the kind does
+/// not apply (one replica, no zone labels, a single region, a single cluster).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Survives {
+    pub node: Option<bool>,
+    pub zone: Option<bool>,
+    pub region: Option<bool>,
+    pub cluster: Option<bool>,
+}
+
+/// One group, counted.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupStats {
+    #[serde(skip)]
+    pub id: GroupId,
+    pub name: String,
+    pub kind: String,
+    pub mode: Mode,
+    /// Desired replicas.
+    pub replicas: u32,
+    /// Replicas running on a ready node.
+    pub available: u32,
+    /// Replicas needed: a majority, or one.
+    pub needed: u32,
+    pub per_zone: BTreeMap<String, u32>,
+    pub per_node: BTreeMap<String, u32>,
+    pub per_region: BTreeMap<String, u32>,
+    pub survives: Survives,
+    pub leases: Vec<String>,
+    pub pdbs: Vec<String>,
+    /// The largest number of replicas in one zone / on one node (for messages).
+    #[serde(skip)]
+    pub worst_zone: Option<(String, u32)>,
+    #[serde(skip)]
+    pub worst_node: Option<(String, u32)>,
+}
+
+impl GroupStats {
+    pub fn has_quorum(&self) -> bool {
+        self.available >= self.needed
+    }
+}
+
+/// Counts a group's replicas per zone, node and region, and decides what it survives.
+pub fn group_stats(t: &Topology, group: GroupId, cross_cluster: &BTreeMap<String, Vec<GroupId>>) -> GroupStats {
+    let g = &t.groups[group.index()];
+    let w = &t.workloads[g.workload.index()];
+    let replicas = w.desired();
+    let needed = quorum_size(g.mode, replicas);
+    let mut per_zone = BTreeMap::new();
+    let mut per_node = BTreeMap::new();
+    let mut per_region = BTreeMap::new();
+    let mut available: u32 = 0;
+    for p in t.running_replicas(group) {
+        let node = t.pods[p.index()].node.expect("running replicas are placed");
+        let n = &t.nodes[node.index()];
+        if !n.node.is_ready() {
+            continue;
+        }
+        available += 1;
+        *per_node.entry(t.node_display(node)).or_insert(0) += 1;
+        *per_zone.entry(t.zone_display(n.zone)).or_insert(0) += 1;
+        let region = &t.zones[n.zone.index()].region;
+        if !region.is_empty() {
+            *per_region.entry(region.clone()).or_insert(0) += 1;
+        }
+    }
+    let worst = |m: &BTreeMap<String, u32>| {
+        m.iter()
+            .max_by_key(|(name, n)| (**n, std::cmp::Reverse((*name).clone())))
+            .map(|(k, v)| (k.clone(), *v))
+    };
+    let worst_zone = worst(&per_zone);
+    let worst_node = worst(&per_node);
+    // Survives a domain kind when losing the fullest domain of that kind still leaves enough.
+    let survives_losing = |most: Option<u32>| available.saturating_sub(most.unwrap_or(0)) >= needed;
+    let redundant = replicas > 1 && available > 0;
+    let zones_known = t.known_zone_count(g.cluster) > 0;
+    let regions: std::collections::BTreeSet<&str> = t
+        .cluster_zones(g.cluster)
+        .iter()
+        .map(|z| t.zones[z.index()].region.as_str())
+        .filter(|r| !r.is_empty())
+        .collect();
+    let survives = Survives {
+        node: redundant.then(|| survives_losing(worst_node.as_ref().map(|w| w.1))),
+        zone: (redundant && zones_known).then(|| survives_losing(worst_zone.as_ref().map(|w| w.1))),
+        region: (redundant && regions.len() > 1)
+            .then(|| survives_losing(per_region.values().max().copied())),
+        cluster: cross_cluster.get(&w.name()).filter(|peers| peers.len() > 1).map(|peers| {
+            // Losing this cluster leaves the others: survives when another copy can serve.
+            peers.iter().filter(|p| **p != group).any(|p| {
+                let other = &t.groups[p.index()];
+                let ow = &t.workloads[other.workload.index()];
+                let ready = t
+                    .running_replicas(*p)
+                    .filter(|pod| {
+                        t.pods[pod.index()]
+                            .node
+                            .is_some_and(|n| t.nodes[n.index()].node.is_ready())
+                    })
+                    .count() as u32;
+                ready >= quorum_size(other.mode, ow.desired())
+            })
+        }),
+    };
+    GroupStats {
+        id: group,
+        name: t.group_display(group),
+        kind: workload_kind(w).to_string(),
+        mode: g.mode,
+        replicas,
+        available,
+        needed,
+        per_zone,
+        per_node,
+        per_region,
+        survives,
+        leases: g.leaders.iter().map(|l| t.leader_display(*l)).collect(),
+        pdbs: w
+            .pdbs
+            .iter()
+            .map(|p| {
+                let pdb = &t.pdbs[p.index()];
+                t.display(pdb.cluster, &pdb.pdb.meta.namespace, &pdb.pdb.meta.name)
+            })
+            .collect(),
+        worst_zone,
+        worst_node,
+    }
+}
+
+/// Groups of the same `namespace/name` workload, by that name, across clusters.
+pub fn groups_by_workload_name(t: &Topology) -> BTreeMap<String, Vec<GroupId>> {
+    let mut out: BTreeMap<String, Vec<GroupId>> = BTreeMap::new();
+    for (i, g) in t.groups.iter().enumerate() {
+        out.entry(t.workloads[g.workload.index()].name())
+            .or_default()
+            .push(GroupId(i as u32));
+    }
+    out
+}
+
+/// One leader record as reported.
+#[derive(Clone, Debug, Serialize)]
+pub struct LeaderRow {
+    pub lease: String,
+    pub kind: String,
+    pub holder: Option<String>,
+    pub node: Option<String>,
+    pub zone: Option<String>,
+    pub group: Option<String>,
+    pub expired: bool,
+    #[serde(skip)]
+    pub id: LeaderId,
+}
+
+/// Where the leaders are, and the best spread the eligible replicas allow.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LeaderStats {
+    pub total: u32,
+    pub per_zone: BTreeMap<String, u32>,
+    pub per_node: BTreeMap<String, u32>,
+    pub records: Vec<LeaderRow>,
+    /// The smallest maximum per zone / per node any placement among eligible replicas gives.
+    pub best_max_per_zone: Option<u32>,
+    pub best_max_per_node: Option<u32>,
+}
+
+impl LeaderStats {
+    pub fn max_per_zone(&self) -> u32 {
+        self.per_zone.values().copied().max().unwrap_or(0)
+    }
+
+    pub fn max_per_node(&self) -> u32 {
+        self.per_node.values().copied().max().unwrap_or(0)
+    }
+}
+
+/// The nodes a leader record may move to: nodes running a ready replica of its group.
+pub fn eligible_nodes(t: &Topology, leader: LeaderId) -> Vec<NodeId> {
+    let Some(group) = t.leaders[leader.index()].group else {
+        return vec![];
+    };
+    let mut nodes: Vec<NodeId> = t
+        .running_replicas(group)
+        .filter(|p| t.pods[p.index()].pod.ready)
+        .filter_map(|p| t.pods[p.index()].node)
+        .filter(|n| t.nodes[n.index()].node.is_ready())
+        .collect();
+    nodes.sort();
+    nodes.dedup();
+    nodes
+}
+
+pub fn leader_stats(t: &Topology) -> LeaderStats {
+    let mut stats = LeaderStats::default();
+    let mut zone_fixed = vec![0u32; t.zones.len()];
+    let mut node_fixed = vec![0u32; t.nodes.len()];
+    let mut zone_movable = Vec::new();
+    let mut node_movable = Vec::new();
+    for (i, l) in t.leaders.iter().enumerate() {
+        let id = LeaderId(i as u32);
+        let node = t.holder_node(id);
+        let expired = t.now.is_some_and(|now| l.record.is_expired(now));
+        stats.total += 1;
+        if let Some(n) = node
+            && !expired
+        {
+            *stats.per_node.entry(t.node_display(n)).or_insert(0) += 1;
+            *stats
+                .per_zone
+                .entry(t.zone_display(t.nodes[n.index()].zone))
+                .or_insert(0) += 1;
+        }
+        stats.records.push(LeaderRow {
+            lease: t.leader_display(id),
+            kind: l.record.kind.to_string(),
+            holder: match l.holder {
+                Holder::Pod(p) => Some(t.pod_display(p)),
+                Holder::Node(n) => Some(t.node_display(n)),
+                Holder::Unresolved | Holder::Vacant => l.record.holder.clone(),
+            },
+            node: node.map(|n| t.node_display(n)),
+            zone: node.map(|n| t.zone_display(t.nodes[n.index()].zone)),
+            group: l.group.map(|g| t.group_display(g)),
+            expired,
+            id,
+        });
+        if expired {
+            continue;
+        }
+        let eligible = eligible_nodes(t, id);
+        if eligible.len() > 1 {
+            let mut zones: Vec<usize> = eligible.iter().map(|n| t.nodes[n.index()].zone.index()).collect();
+            zones.sort();
+            zones.dedup();
+            zone_movable.push(flow::Movable { bins: zones });
+            node_movable.push(flow::Movable {
+                bins: eligible.iter().map(|n| n.index()).collect(),
+            });
+        } else if let Some(n) = node {
+            node_fixed[n.index()] += 1;
+            zone_fixed[t.nodes[n.index()].zone.index()] += 1;
+        }
+    }
+    stats.best_max_per_zone = flow::min_max_load(t.zones.len(), &zone_fixed, &zone_movable);
+    stats.best_max_per_node = flow::min_max_load(t.nodes.len(), &node_fixed, &node_movable);
+    stats
+}
+
+/// A zone as reported.
+#[derive(Clone, Debug, Serialize)]
+pub struct ZoneRow {
+    pub name: String,
+    pub region: String,
+    pub nodes: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterRow {
+    pub name: String,
+    pub zones: Vec<ZoneRow>,
+}
+
+/// Everything `analyze` reports about a topology.
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    pub clusters: Vec<ClusterRow>,
+    pub findings: Vec<Finding>,
+    pub leaders: LeaderStats,
+    pub groups: Vec<GroupStats>,
+}
+
+impl Analysis {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+pub fn all_group_stats(t: &Topology) -> Vec<GroupStats> {
+    let by_name = groups_by_workload_name(t);
+    (0..t.groups.len())
+        .map(|i| group_stats(t, GroupId(i as u32), &by_name))
+        .collect()
+}
+
+pub fn analyze(t: &Topology, config: &Config) -> Analysis {
+    let groups = all_group_stats(t);
+    let leaders = leader_stats(t);
+    let ctx = check::Context {
+        topology: t,
+        groups: &groups,
+        leaders: &leaders,
+        config,
+    };
+    let findings = check::run_all(&ctx);
+    let clusters = t
+        .clusters
+        .iter()
+        .map(|c| ClusterRow {
+            name: c.name.clone(),
+            zones: c
+                .zones
+                .iter()
+                .map(|z| {
+                    let zone = &t.zones[z.index()];
+                    ZoneRow {
+                        name: zone.name.clone(),
+                        region: zone.region.clone(),
+                        nodes: zone.nodes.iter().map(|n| t.nodes[n.index()].name().to_string()).collect(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Analysis {
+        clusters,
+        findings,
+        leaders,
+        groups,
+    }
+}
+

@@ -1,0 +1,238 @@
+//! Checks: one rule per module, each a pure `fn(&Context) -> Vec<Finding>`.
+//!
+//! A finding has a stable check id, a severity, a subject (cluster, kind, namespace, name), a
+//! message that says what breaks and how to fix it, and the source location of its subject.
+//! Findings are suppressed per object with the annotation `quorum.dev/ignore: "id[,id]"` and per
+//! pattern in `.quorum.yaml`.
+
+mod dual_active;
+mod leader_concentration;
+mod lease_expired;
+mod lease_holder_missing;
+mod missing_pdb;
+mod missing_spread;
+mod pdb_blocks_drain;
+mod placement;
+mod pv_node_pinned;
+mod pv_zone_conflict;
+mod storageclass_immediate_binding;
+mod zone_labels_missing;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{GroupStats, LeaderStats};
+use crate::config::Config;
+use crate::graph::*;
+use crate::model::{Meta, Source};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "info" => Ok(Severity::Info),
+            "warning" => Ok(Severity::Warning),
+            "critical" => Ok(Severity::Critical),
+            _ => Err(format!("unknown severity {s:?} (info, warning, critical)")),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Subject {
+    pub cluster: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    pub file: String,
+    pub document: u32,
+    pub line: u32,
+}
+
+impl From<&Source> for SourceRef {
+    fn from(s: &Source) -> Self {
+        SourceRef {
+            file: s.file.to_string(),
+            document: s.document,
+            line: s.line,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub check: &'static str,
+    pub severity: Severity,
+    pub subject: Subject,
+    pub message: String,
+    pub source: Option<SourceRef>,
+    /// Check ids the subject's `quorum.dev/ignore` annotation names.
+    #[serde(skip)]
+    pub(crate) ignored: Vec<String>,
+}
+
+/// A check: its id, default severity, a one-line summary and the fix (for SARIF rules and help).
+pub struct Check {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub help: &'static str,
+    pub run: fn(&Context<'_>) -> Vec<Finding>,
+}
+
+/// What a check reads.
+pub struct Context<'a> {
+    pub topology: &'a Topology,
+    pub groups: &'a [GroupStats],
+    pub leaders: &'a LeaderStats,
+    pub config: &'a Config,
+}
+
+impl Context<'_> {
+    /// A finding about a workload (its object's source, or its first pod's when it was inferred).
+    pub fn on_workload(&self, w: WorkloadId, check: &'static str, severity: Severity, message: String) -> Finding {
+        let t = self.topology;
+        let info = &t.workloads[w.index()];
+        let source = info
+            .source
+            .as_ref()
+            .or_else(|| info.pods.first().map(|p| &t.pods[p.index()].source));
+        self.finding(
+            check,
+            severity,
+            info.cluster,
+            workload_kind(info),
+            &info.workload.meta,
+            source,
+            message,
+        )
+    }
+
+    pub fn on_pod(&self, p: PodId, check: &'static str, severity: Severity, message: String) -> Finding {
+        let info = &self.topology.pods[p.index()];
+        self.finding(check, severity, info.cluster, "Pod", &info.pod.meta, Some(&info.source), message)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn finding(
+        &self,
+        check: &'static str,
+        severity: Severity,
+        cluster: ClusterId,
+        kind: &str,
+        meta: &Meta,
+        source: Option<&Source>,
+        message: String,
+    ) -> Finding {
+        Finding {
+            check,
+            severity,
+            subject: Subject {
+                cluster: self.topology.clusters[cluster.index()].name.clone(),
+                kind: kind.to_string(),
+                namespace: meta.namespace.clone(),
+                name: meta.name.clone(),
+            },
+            message,
+            source: source.map(SourceRef::from),
+            ignored: meta.ignored_checks().map(str::to_string).collect(),
+        }
+    }
+}
+
+/// Every check, in the order reports list them.
+pub const CHECKS: &[Check] = &[
+    placement::QUORUM_LOST,
+    placement::QUORUM_ZONE_LOSS,
+    placement::QUORUM_NODE_LOSS,
+    placement::REPLICAS_ZONE_LOSS,
+    placement::REPLICAS_NODE_LOSS,
+    placement::SINGLE_REPLICA,
+    pv_zone_conflict::CHECK,
+    pv_node_pinned::CHECK,
+    storageclass_immediate_binding::CHECK,
+    missing_pdb::CHECK,
+    pdb_blocks_drain::CHECK,
+    missing_spread::CHECK,
+    leader_concentration::CHECK,
+    lease_expired::CHECK,
+    lease_holder_missing::CHECK,
+    dual_active::CHECK,
+    zone_labels_missing::CHECK,
+];
+
+pub fn find(id: &str) -> Option<&'static Check> {
+    CHECKS.iter().find(|c| c.id == id)
+}
+
+/// Runs every check, applies suppressions and severity overrides, and sorts: most severe first,
+/// then by check and subject.
+pub fn run_all(ctx: &Context<'_>) -> Vec<Finding> {
+    let multi = ctx.topology.multi_cluster();
+    let mut out: Vec<Finding> = CHECKS
+        .iter()
+        .flat_map(|c| (c.run)(ctx))
+        .filter(|f| !f.ignored.iter().any(|i| i == f.check || i == "*"))
+        .filter(|f| {
+            let local = crate::model::qualified(&f.subject.namespace, &f.subject.name);
+            let full = format!("{}/{local}", f.subject.cluster);
+            !ctx.config.ignores(f.check, &local) && !(multi && ctx.config.ignores(f.check, &full))
+        })
+        .map(|mut f| {
+            if let Some(s) = ctx.config.severity.get(f.check) {
+                f.severity = *s;
+            }
+            f
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| check_order(a.check).cmp(&check_order(b.check)))
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
+    out
+}
+
+fn check_order(id: &str) -> usize {
+    CHECKS.iter().position(|c| c.id == id).unwrap_or(usize::MAX)
+}
+
+/// "a, b, c and 3 more".
+pub(crate) fn list(items: &[String], max: usize) -> String {
+    if items.len() <= max {
+        items.join(", ")
+    } else {
+        format!("{} and {} more", items[..max].join(", "), items.len() - max)
+    }
+}
+
+#[cfg(test)]
+mod tests;

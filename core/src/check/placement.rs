@@ -1,0 +1,211 @@
+//! Where a group's replicas run against its failure domains: quorum already lost, one zone or one
+//! node holding enough replicas to take the quorum with it, and groups with nothing to lose.
+
+use super::*;
+use crate::graph::Mode;
+
+pub const QUORUM_LOST: Check = Check {
+    id: "quorum-lost",
+    severity: Severity::Critical,
+    summary: "A group has fewer running replicas than it needs right now.",
+    help: "Find out why replicas are Pending or on NotReady nodes before anything else fails.",
+    run: quorum_lost,
+};
+
+pub const QUORUM_ZONE_LOSS: Check = Check {
+    id: "quorum-zone-loss",
+    severity: Severity::Critical,
+    summary: "One zone holds enough replicas of a quorum group that losing it loses quorum.",
+    help: "Spread the replicas so no zone holds more than replicas minus quorum: a \
+           topologySpreadConstraint on the zone label with maxSkew 1 and DoNotSchedule.",
+    run: quorum_zone_loss,
+};
+
+pub const QUORUM_NODE_LOSS: Check = Check {
+    id: "quorum-node-loss",
+    severity: Severity::Critical,
+    summary: "One node holds enough replicas of a quorum group that losing it loses quorum.",
+    help: "Add required pod anti-affinity on kubernetes.io/hostname so replicas never share a node.",
+    run: quorum_node_loss,
+};
+
+pub const REPLICAS_ZONE_LOSS: Check = Check {
+    id: "replicas-zone-loss",
+    severity: Severity::Warning,
+    summary: "Every replica of a leader-elected workload runs in one zone.",
+    help: "Spread the replicas over zones so a leader can be elected after a zone outage.",
+    run: replicas_zone_loss,
+};
+
+pub const REPLICAS_NODE_LOSS: Check = Check {
+    id: "replicas-node-loss",
+    severity: Severity::Warning,
+    summary: "Every replica of a leader-elected workload runs on one node.",
+    help: "Add pod anti-affinity on kubernetes.io/hostname so a node failure leaves a candidate.",
+    run: replicas_node_loss,
+};
+
+pub const SINGLE_REPLICA: Check = Check {
+    id: "single-replica",
+    severity: Severity::Info,
+    summary: "A group of one replica has no redundancy to lose.",
+    help: "Any node or zone failure takes it down; run more replicas if it must survive one.",
+    run: single_replica,
+};
+
+fn workload(ctx: &Context<'_>, g: &GroupStats) -> WorkloadId {
+    ctx.topology.groups[g.id.index()].workload
+}
+
+/// Groups whose placement can be judged: more than one replica, at least one running.
+fn judged<'a>(ctx: &'a Context<'_>) -> impl Iterator<Item = &'a GroupStats> {
+    ctx.groups
+        .iter()
+        .filter(|g| g.replicas > 1 && g.available > 0 && g.has_quorum())
+}
+
+fn quorum_lost(ctx: &Context<'_>) -> Vec<Finding> {
+    ctx.groups
+        .iter()
+        // A workload none of whose pods is in the input (manifests, a partial export) is not
+        // judged: there is no evidence its replicas are down.
+        .filter(|g| g.replicas > 0 && !g.has_quorum())
+        .filter(|g| !ctx.topology.workloads[workload(ctx, g).index()].pods.is_empty())
+        .map(|g| {
+            let message = match g.mode {
+                Mode::Quorum => format!(
+                    "only {} of {} replicas run on a ready node; a quorum needs {}: the group cannot \
+                     elect a leader or accept writes now. Find out why the others are not running \
+                     (Pending, NotReady node) before anything else fails.",
+                    g.available, g.replicas, g.needed
+                ),
+                Mode::Leader => format!(
+                    "none of its {} replicas runs on a ready node: nobody can hold its lease{}.",
+                    g.replicas,
+                    if g.leases.is_empty() { String::new() } else { format!(" ({})", g.leases.join(", ")) }
+                ),
+            };
+            ctx.on_workload(workload(ctx, g), QUORUM_LOST.id, Severity::Critical, message)
+        })
+        .collect()
+}
+
+/// Whether any layout of `replicas` over `domains` domains survives losing one of them.
+fn some_layout_survives(replicas: u32, needed: u32, domains: usize) -> bool {
+    domains > 0 && replicas - replicas.div_ceil(domains as u32) >= needed
+}
+
+fn quorum_zone_loss(ctx: &Context<'_>) -> Vec<Finding> {
+    let t = ctx.topology;
+    judged(ctx)
+        .filter(|g| g.mode == Mode::Quorum && g.survives.zone == Some(false))
+        .map(|g| {
+            let (zone, in_zone) = g.worst_zone.clone().unwrap_or_default();
+            let cluster = t.groups[g.id.index()].cluster;
+            let zones = t.known_zone_count(cluster);
+            let left = g.available - in_zone;
+            let mut message = format!(
+                "{in_zone} of {} running replicas are in zone {zone}; losing it leaves {left}, and a \
+                 quorum needs {} of {}.",
+                g.available, g.needed, g.replicas
+            );
+            let severity = if zones <= 1 {
+                message.push_str(
+                    " The cluster has a single zone, so a zone outage takes the whole group: run it \
+                     across zones (or clusters) if it must survive one.",
+                );
+                Severity::Warning
+            } else if some_layout_survives(g.replicas, g.needed, zones) {
+                message.push_str(&format!(
+                    " Place at most {} replica(s) per zone: add a topologySpreadConstraint on {} with \
+                     maxSkew: 1 and whenUnsatisfiable: DoNotSchedule, then move one replica out of {zone}.",
+                    g.replicas - g.needed,
+                    t.zone_label
+                ));
+                Severity::Critical
+            } else {
+                message.push_str(&format!(
+                    " With {} replicas over {zones} zones no layout survives losing a zone: add a \
+                     zone, or an odd number of replicas with a witness in a third site.",
+                    g.replicas
+                ));
+                Severity::Critical
+            };
+            ctx.on_workload(workload(ctx, g), QUORUM_ZONE_LOSS.id, severity, message)
+        })
+        .collect()
+}
+
+fn quorum_node_loss(ctx: &Context<'_>) -> Vec<Finding> {
+    judged(ctx)
+        .filter(|g| g.mode == Mode::Quorum && g.survives.node == Some(false))
+        .map(|g| {
+            let (node, on_node) = g.worst_node.clone().unwrap_or_default();
+            let message = format!(
+                "{on_node} of {} running replicas are on node {node}; losing that node leaves {}, and \
+                 a quorum needs {}. Add required pod anti-affinity on kubernetes.io/hostname so no \
+                 two replicas share a node.",
+                g.available,
+                g.available - on_node,
+                g.needed
+            );
+            ctx.on_workload(workload(ctx, g), QUORUM_NODE_LOSS.id, Severity::Critical, message)
+        })
+        .collect()
+}
+
+fn replicas_zone_loss(ctx: &Context<'_>) -> Vec<Finding> {
+    let t = ctx.topology;
+    judged(ctx)
+        .filter(|g| g.mode == Mode::Leader && g.survives.zone == Some(false))
+        .filter(|g| t.known_zone_count(t.groups[g.id.index()].cluster) > 1)
+        .map(|g| {
+            let (zone, _) = g.worst_zone.clone().unwrap_or_default();
+            let message = format!(
+                "all {} running replicas are in zone {zone}: if it fails, no replica is left to take \
+                 over {}. Spread the replicas over zones.",
+                g.available,
+                if g.leases.is_empty() { "its lease".to_string() } else { g.leases.join(", ") }
+            );
+            ctx.on_workload(workload(ctx, g), REPLICAS_ZONE_LOSS.id, Severity::Warning, message)
+        })
+        .collect()
+}
+
+fn replicas_node_loss(ctx: &Context<'_>) -> Vec<Finding> {
+    judged(ctx)
+        .filter(|g| g.mode == Mode::Leader && g.survives.node == Some(false))
+        .map(|g| {
+            let (node, _) = g.worst_node.clone().unwrap_or_default();
+            let message = format!(
+                "all {} running replicas are on node {node}: if it fails, nobody can take over {}. \
+                 Add pod anti-affinity on kubernetes.io/hostname.",
+                g.available,
+                if g.leases.is_empty() { "its lease".to_string() } else { g.leases.join(", ") }
+            );
+            ctx.on_workload(workload(ctx, g), REPLICAS_NODE_LOSS.id, Severity::Warning, message)
+        })
+        .collect()
+}
+
+fn single_replica(ctx: &Context<'_>) -> Vec<Finding> {
+    ctx.groups
+        .iter()
+        .filter(|g| g.replicas == 1)
+        .map(|g| {
+            let message = format!(
+                "one replica ({} group): any failure of its node or zone takes it down, and there is \
+                 no redundancy to lose. Run at least {} replicas if it must survive one failure.",
+                match g.mode {
+                    Mode::Quorum => "quorum",
+                    Mode::Leader => "leader",
+                },
+                match g.mode {
+                    Mode::Quorum => 3,
+                    Mode::Leader => 2,
+                }
+            );
+            ctx.on_workload(workload(ctx, g), SINGLE_REPLICA.id, Severity::Info, message)
+        })
+        .collect()
+}

@@ -1,0 +1,47 @@
+//! Replicas whose data lives on one machine: local volumes and hostPath.
+
+use super::*;
+
+pub const CHECK: Check = Check {
+    id: "pv-node-pinned",
+    severity: Severity::Warning,
+    summary: "A group's replica keeps its data on one node (local volume or hostPath).",
+    help: "If the node fails, the replica cannot run anywhere else; make sure the group can lose \
+           it, or use network storage.",
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Vec<Finding> {
+    let t = ctx.topology;
+    let mut out = Vec::new();
+    for g in ctx.groups {
+        let group = &t.groups[g.id.index()];
+        let w = &t.workloads[group.workload.index()];
+        // Static control-plane pods live on their node by definition.
+        if w.origin == crate::graph::WorkloadOrigin::Static {
+            continue;
+        }
+        for p in &w.pods {
+            let pod = &t.pods[p.index()];
+            let pinned = pod.pvcs.iter().find_map(|c| {
+                let pv = &t.pvs[t.pvcs[c.index()].pv?.index()];
+                match &pv.pin {
+                    Pin::Nodes(nodes) => Some(format!("{} (local to node {})", pv.pv.meta.name, nodes.join(", "))),
+                    _ if pv.pv.node_local => Some(format!("{} (a {} volume)", pv.pv.meta.name, "node-local")),
+                    _ => None,
+                }
+            });
+            let pinned = pinned.or_else(|| pod.pod.host_path.then(|| "a hostPath volume".to_string()));
+            if let Some(what) = pinned {
+                let message = format!(
+                    "replica of {} keeps its data on {what}: if that node fails, the replica cannot \
+                     be recreated elsewhere (its data is gone with the node), and the group runs one \
+                     replica short until the node returns.",
+                    g.name
+                );
+                out.push(ctx.on_pod(*p, CHECK.id, Severity::Warning, message));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,98 @@
+//! The PV node-affinity trap: a pod running where its volume cannot be, or a pod that no ready,
+//! schedulable node can host because its volume pins it to a place without one.
+
+use super::*;
+
+pub const CHECK: Check = Check {
+    id: "pv-zone-conflict",
+    severity: Severity::Critical,
+    summary: "A pod is outside its volume's node affinity, or no usable node can reach its volume.",
+    help: "Restore the volume in a zone with capacity (snapshot and restore), or add nodes where \
+           the volume is; use WaitForFirstConsumer so new volumes follow their pods.",
+    run,
+};
+
+/// Whether a node could take a pod as far as taints go (NoSchedule and NoExecute).
+pub(crate) fn tolerated(t: &Topology, pod: PodId, node: NodeId) -> bool {
+    let tolerations = &t.pods[pod.index()].pod.placement.tolerations;
+    t.nodes[node.index()].node.taints.iter().all(|taint| {
+        taint.effect == crate::model::TaintEffect::PreferNoSchedule
+            || tolerations.iter().any(|tol| tol.tolerates(taint))
+    })
+}
+
+fn run(ctx: &Context<'_>) -> Vec<Finding> {
+    let t = ctx.topology;
+    let mut out = Vec::new();
+    for (i, pod) in t.pods.iter().enumerate() {
+        let id = PodId(i as u32);
+        if !pod.pod.is_active() {
+            continue;
+        }
+        let pvs: Vec<PvId> = pod.pvcs.iter().filter_map(|c| t.pvcs[c.index()].pv).collect();
+        if pvs.is_empty() {
+            continue;
+        }
+        let running_on = pod.node.filter(|n| t.nodes[n.index()].node.is_ready());
+        if let Some(node) = pod.node {
+            let n = &t.nodes[node.index()];
+            if let Some(pv) = pvs.iter().find(|pv| !t.pvs[pv.index()].admits(n)) {
+                let pv = &t.pvs[pv.index()];
+                let message = format!(
+                    "runs on node {} in zone {}, but its volume {} is pinned to {}: the pod is not \
+                     where its data is (a rescheduled pod kept a stale or empty volume). Stop it, and \
+                     restore the data into a volume {} can reach, or move the pod back to {}.",
+                    t.node_display(node),
+                    t.zone_display(n.zone),
+                    pv.pv.meta.name,
+                    pv.pin.describe(),
+                    t.zone_display(n.zone),
+                    pv.pin.describe()
+                );
+                out.push(ctx.on_pod(id, CHECK.id, Severity::Critical, message));
+                continue;
+            }
+        }
+        if running_on.is_some() {
+            continue;
+        }
+        // Not running on a ready node: can any ready, schedulable node reach every volume?
+        let cluster = pod.cluster;
+        let reachable = t.clusters[cluster.index()].zones.iter().any(|z| {
+            t.zones[z.index()].nodes.iter().any(|n| {
+                let node = &t.nodes[n.index()];
+                node.accepts_pods()
+                    && tolerated(t, id, *n)
+                    && pvs.iter().all(|pv| t.pvs[pv.index()].admits(node))
+            })
+        });
+        if !reachable && !t.clusters[cluster.index()].zones.is_empty() {
+            let pv = &t.pvs[pvs[0].index()];
+            let usable_in_pin = match &pv.pin {
+                Pin::Zones(zones) => {
+                    let nodes: usize = t.clusters[cluster.index()]
+                        .zones
+                        .iter()
+                        .filter(|z| zones.contains(&t.zones[z.index()].name))
+                        .map(|z| t.zones[z.index()].nodes.len())
+                        .sum();
+                    if nodes == 0 {
+                        format!("{} has no nodes at all", zones.join(", "))
+                    } else {
+                        format!("none of the {nodes} nodes there is ready, schedulable and tolerated")
+                    }
+                }
+                _ => "no ready, schedulable node matches it".to_string(),
+            };
+            let message = format!(
+                "cannot be scheduled anywhere: its volume {} is pinned to {}, and {usable_in_pin}. \
+                 The pod stays Pending until a node there is available; restore the data into a \
+                 zone with capacity (snapshot and restore) or add nodes to that zone.",
+                pv.pv.meta.name,
+                pv.pin.describe(),
+            );
+            out.push(ctx.on_pod(id, CHECK.id, Severity::Critical, message));
+        }
+    }
+    out
+}

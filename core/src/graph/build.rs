@@ -1,0 +1,547 @@
+//! Builds the topology from a snapshot: zones from node labels, owner chains up to the workload,
+//! claims to volumes to classes, PDBs to pods, leader records to their holders and groups.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::*;
+
+pub const DEFAULT_ZONE_LABEL: &str = "topology.kubernetes.io/zone";
+pub const LEGACY_ZONE_LABEL: &str = "failure-domain.beta.kubernetes.io/zone";
+pub const REGION_LABEL: &str = "topology.kubernetes.io/region";
+pub const LEGACY_REGION_LABEL: &str = "failure-domain.beta.kubernetes.io/region";
+pub const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
+
+/// Zone keys CSI drivers put in PV node affinity; their values are zone names.
+const ZONE_KEYS: [&str; 6] = [
+    DEFAULT_ZONE_LABEL,
+    LEGACY_ZONE_LABEL,
+    "topology.ebs.csi.aws.com/zone",
+    "topology.gke.io/zone",
+    "topology.disk.csi.azure.com/zone",
+    "topology.cinder.csi.openstack.org/zone",
+];
+
+/// A user's override of how a workload is grouped (`.quorum.yaml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupMode {
+    Quorum,
+    Leader,
+    None,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// The node label naming the failure domain; None: the standard zone label, then the
+    /// legacy beta one.
+    pub zone_label: Option<String>,
+    /// Per workload (`namespace/name` or `cluster/namespace/name`).
+    pub group_modes: BTreeMap<String, GroupMode>,
+}
+
+impl BuildOptions {
+    pub fn zone_label(&self) -> &str {
+        self.zone_label.as_deref().unwrap_or(DEFAULT_ZONE_LABEL)
+    }
+
+    fn zone_of(&self, labels: &BTreeMap<String, String>) -> Option<String> {
+        match &self.zone_label {
+            Some(label) => labels.get(label).cloned(),
+            None => labels
+                .get(DEFAULT_ZONE_LABEL)
+                .or_else(|| labels.get(LEGACY_ZONE_LABEL))
+                .cloned(),
+        }
+    }
+}
+
+fn region_of(labels: &BTreeMap<String, String>) -> String {
+    labels
+        .get(REGION_LABEL)
+        .or_else(|| labels.get(LEGACY_REGION_LABEL))
+        .cloned()
+        .unwrap_or_default()
+}
+
+pub fn build(snapshot: &Snapshot, options: &BuildOptions) -> Topology {
+    let mut t = Topology {
+        zone_label: options.zone_label().to_string(),
+        now: snapshot.now,
+        ..Topology::default()
+    };
+    for objects in &snapshot.clusters {
+        build_cluster(&mut t, objects, options);
+    }
+    t.group_by_workload = vec![None; t.workloads.len()];
+    for (i, g) in t.groups.iter().enumerate() {
+        t.group_by_workload[g.workload.index()] = Some(GroupId(i as u32));
+    }
+    t
+}
+
+fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOptions) {
+    let cluster = ClusterId(t.clusters.len() as u32);
+    t.clusters.push(ClusterInfo {
+        name: objects.name.clone(),
+        zones: vec![],
+        control_plane_zones: vec![],
+    });
+
+    // Zones, sorted by name, "unknown" last; nodes sorted by name within their zone.
+    let mut by_zone: BTreeMap<(bool, String), Vec<&(Node, Source)>> = BTreeMap::new();
+    for entry in &objects.nodes {
+        let zone = options.zone_of(&entry.0.meta.labels);
+        let key = match zone {
+            Some(z) if !z.is_empty() => (false, z),
+            _ => (true, UNKNOWN_ZONE.to_string()),
+        };
+        by_zone.entry(key).or_default().push(entry);
+    }
+    let mut names = BTreeMap::new();
+    for ((_, zone_name), mut nodes) in by_zone {
+        nodes.sort_by(|a, b| a.0.meta.name.cmp(&b.0.meta.name));
+        let zone = ZoneId(t.zones.len() as u32);
+        let region = nodes
+            .iter()
+            .map(|(n, _)| region_of(&n.meta.labels))
+            .find(|r| !r.is_empty())
+            .unwrap_or_default();
+        let mut ids = Vec::new();
+        for (node, source) in nodes {
+            let id = NodeId(t.nodes.len() as u32);
+            names.insert(node.meta.name.clone(), id);
+            if node.control_plane && !t.clusters[cluster.index()].control_plane_zones.contains(&zone) {
+                t.clusters[cluster.index()].control_plane_zones.push(zone);
+            }
+            t.nodes.push(NodeInfo {
+                cluster,
+                zone,
+                node: node.clone(),
+                source: source.clone(),
+                pods: vec![],
+            });
+            ids.push(id);
+        }
+        t.zones.push(ZoneInfo {
+            cluster,
+            name: zone_name,
+            region,
+            nodes: ids,
+        });
+        t.clusters[cluster.index()].zones.push(zone);
+    }
+    t.node_by_name.push(names);
+
+    // Workload objects.
+    let mut workload_index: HashMap<(Kind, String, String), WorkloadId> = HashMap::new();
+    for (workload, source) in &objects.workloads {
+        let id = WorkloadId(t.workloads.len() as u32);
+        workload_index.insert(
+            (workload.kind, workload.meta.namespace.clone(), workload.meta.name.clone()),
+            id,
+        );
+        t.workloads.push(WorkloadInfo {
+            cluster,
+            workload: workload.clone(),
+            source: Some(source.clone()),
+            origin: WorkloadOrigin::Object,
+            pods: vec![],
+            pdbs: vec![],
+        });
+    }
+
+    // PVCs by (namespace, name).
+    let first_pvc = t.pvcs.len();
+    let mut pvc_index: HashMap<(String, String), PvcId> = HashMap::new();
+    for (pvc, source) in &objects.pvcs {
+        let id = PvcId(t.pvcs.len() as u32);
+        pvc_index.insert((pvc.meta.namespace.clone(), pvc.meta.name.clone()), id);
+        t.pvcs.push(PvcInfo {
+            cluster,
+            pvc: pvc.clone(),
+            source: source.clone(),
+            pv: None,
+            pods: vec![],
+        });
+    }
+
+    // Pods: node, owner chain, claims.
+    let mut pod_index: HashMap<(String, String), PodId> = HashMap::new();
+    let mut pods_by_name: HashMap<String, Vec<PodId>> = HashMap::new();
+    for (pod, source) in &objects.pods {
+        let id = PodId(t.pods.len() as u32);
+        let node = pod
+            .node_name
+            .as_ref()
+            .and_then(|n| t.node_by_name[cluster.index()].get(n).copied());
+        if let Some(n) = node {
+            t.nodes[n.index()].pods.push(id);
+        }
+        let workload = owner_workload(t, cluster, &mut workload_index, pod);
+        if let Some(w) = workload {
+            t.workloads[w.index()].pods.push(id);
+        }
+        let pvcs: Vec<PvcId> = pod
+            .claims
+            .iter()
+            .filter_map(|c| pvc_index.get(&(pod.meta.namespace.clone(), c.clone())).copied())
+            .collect();
+        for pvc in &pvcs {
+            t.pvcs[pvc.index()].pods.push(id);
+        }
+        pod_index.insert((pod.meta.namespace.clone(), pod.meta.name.clone()), id);
+        pods_by_name.entry(pod.meta.name.clone()).or_default().push(id);
+        t.pods.push(PodInfo {
+            cluster,
+            pod: pod.clone(),
+            source: source.clone(),
+            node,
+            workload,
+            pvcs,
+        });
+    }
+
+    // Storage classes, PVs and their pins.
+    let mut class_index: HashMap<String, ClassId> = HashMap::new();
+    for (class, source) in &objects.storage_classes {
+        let id = ClassId(t.classes.len() as u32);
+        class_index.insert(class.meta.name.clone(), id);
+        t.classes.push(ClassInfo {
+            cluster,
+            class: class.clone(),
+            source: source.clone(),
+            pvs: vec![],
+        });
+    }
+    let mut pv_index: HashMap<String, PvId> = HashMap::new();
+    for (pv, source) in &objects.pvs {
+        let id = PvId(t.pvs.len() as u32);
+        pv_index.insert(pv.meta.name.clone(), id);
+        let class = pv.storage_class.as_ref().and_then(|c| class_index.get(c).copied());
+        if let Some(c) = class {
+            t.classes[c.index()].pvs.push(id);
+        }
+        let pvc = pv
+            .claim
+            .as_ref()
+            .and_then(|(ns, name)| pvc_index.get(&(ns.clone(), name.clone())).copied());
+        t.pvs.push(PvInfo {
+            cluster,
+            pv: pv.clone(),
+            source: source.clone(),
+            class,
+            pvc,
+            pin: pin_of(pv),
+        });
+    }
+    for i in first_pvc..t.pvcs.len() {
+        let by_name = t.pvcs[i]
+            .pvc
+            .volume_name
+            .as_ref()
+            .and_then(|n| pv_index.get(n).copied());
+        if let Some(pv) = by_name {
+            t.pvcs[i].pv = Some(pv);
+            t.pvs[pv.index()].pvc.get_or_insert(PvcId(i as u32));
+        }
+    }
+
+    // PDBs select pods in their namespace.
+    for (pdb, source) in &objects.pdbs {
+        let id = PdbId(t.pdbs.len() as u32);
+        let pods: Vec<PodId> = pod_index
+            .iter()
+            .filter(|((ns, _), _)| *ns == pdb.meta.namespace)
+            .map(|(_, p)| *p)
+            .filter(|p| pdb.selector.matches(&t.pods[p.index()].pod.meta.labels))
+            .collect();
+        let mut pods = pods;
+        pods.sort();
+        let mut workloads: Vec<WorkloadId> =
+            pods.iter().filter_map(|p| t.pods[p.index()].workload).collect();
+        // Workloads without pods (manifests) are matched by their template labels.
+        workloads.extend(
+            t.workloads
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| {
+                    w.cluster == cluster
+                        && w.pods.is_empty()
+                        && w.workload.meta.namespace == pdb.meta.namespace
+                        && !w.workload.template_labels.is_empty()
+                        && pdb.selector.matches(&w.workload.template_labels)
+                })
+                .map(|(i, _)| WorkloadId(i as u32)),
+        );
+        workloads.sort();
+        workloads.dedup();
+        for w in workloads {
+            t.workloads[w.index()].pdbs.push(id);
+        }
+        t.pdbs.push(PdbInfo {
+            cluster,
+            pdb: pdb.clone(),
+            source: source.clone(),
+            pods,
+        });
+    }
+
+    // Leader records (never the kubelets' heartbeats or the API servers' identities).
+    let first_leader = t.leaders.len();
+    for (record, source) in &objects.leaders {
+        if record.is_node_heartbeat()
+            || record.meta.labels.contains_key("apiserver.kubernetes.io/identity")
+        {
+            continue;
+        }
+        let holder = resolve_holder(t, cluster, &pod_index, &pods_by_name, record);
+        t.leaders.push(LeaderInfo {
+            cluster,
+            record: record.clone(),
+            source: source.clone(),
+            holder,
+            group: None,
+        });
+    }
+
+    // Groups: StatefulSets are quorum groups; other workloads whose pods hold a leader record
+    // are leader groups; users override per workload.
+    let first_group = t.groups.len();
+    let mut leaders_of: HashMap<WorkloadId, Vec<LeaderId>> = HashMap::new();
+    for i in first_leader..t.leaders.len() {
+        if let Some(w) = leader_workload(t, cluster, LeaderId(i as u32)) {
+            leaders_of.entry(w).or_default().push(LeaderId(i as u32));
+        }
+    }
+    let cluster_name = t.clusters[cluster.index()].name.clone();
+    for (i, w) in t.workloads.iter().enumerate() {
+        if w.cluster != cluster {
+            continue;
+        }
+        // Pods owned by a Deployment's ReplicaSet belong to the Deployment, not to both.
+        if w.workload.kind == Kind::ReplicaSet && w.pods.is_empty() {
+            continue;
+        }
+        let id = WorkloadId(i as u32);
+        let name = w.name();
+        let overridden = options
+            .group_modes
+            .get(&format!("{cluster_name}/{name}"))
+            .or_else(|| options.group_modes.get(&name))
+            .copied();
+        let leaders = leaders_of.remove(&id).unwrap_or_default();
+        let mode = match overridden {
+            Some(GroupMode::Quorum) => Some(Mode::Quorum),
+            Some(GroupMode::Leader) => Some(Mode::Leader),
+            Some(GroupMode::None) => None,
+            None if w.workload.kind == Kind::StatefulSet && w.origin != WorkloadOrigin::Static => {
+                Some(Mode::Quorum)
+            }
+            None if !leaders.is_empty() => Some(Mode::Leader),
+            None => None,
+        };
+        if let Some(mode) = mode {
+            t.groups.push(GroupInfo {
+                cluster,
+                workload: id,
+                mode,
+                leaders,
+            });
+        }
+    }
+    for g in first_group..t.groups.len() {
+        for l in t.groups[g].leaders.clone() {
+            t.leaders[l.index()].group = Some(GroupId(g as u32));
+        }
+    }
+}
+
+/// Follows a pod's controller up to its workload (ReplicaSet → Deployment), inferring workloads
+/// that were not exported.
+fn owner_workload(
+    t: &mut Topology,
+    cluster: ClusterId,
+    index: &mut HashMap<(Kind, String, String), WorkloadId>,
+    pod: &Pod,
+) -> Option<WorkloadId> {
+    let owner = pod.meta.controller()?;
+    let ns = pod.meta.namespace.clone();
+    let (kind, name, origin) = match owner.kind.as_str() {
+        "Node" => {
+            // A static pod is named `<component>-<node>`.
+            let node = pod.node_name.as_deref().unwrap_or(&owner.name);
+            let base = pod
+                .meta
+                .name
+                .strip_suffix(node)
+                .and_then(|b| b.strip_suffix('-'))
+                .unwrap_or(&pod.meta.name);
+            (Kind::Pod, base.to_string(), WorkloadOrigin::Static)
+        }
+        "ReplicaSet" => {
+            let rs = index.get(&(Kind::ReplicaSet, ns.clone(), owner.name.clone())).copied();
+            let deployment = match rs {
+                Some(rs) => t.workloads[rs.index()]
+                    .workload
+                    .meta
+                    .controller()
+                    .filter(|o| o.kind == "Deployment")
+                    .map(|o| o.name.clone()),
+                // A ReplicaSet `<deployment>-<hash>` that was not exported.
+                None => owner.name.rsplit_once('-').map(|(d, _)| d.to_string()),
+            };
+            match deployment {
+                Some(d) => (Kind::Deployment, d, WorkloadOrigin::Inferred),
+                None => (Kind::ReplicaSet, owner.name.clone(), WorkloadOrigin::Inferred),
+            }
+        }
+        "StatefulSet" => (Kind::StatefulSet, owner.name.clone(), WorkloadOrigin::Inferred),
+        "DaemonSet" => (Kind::DaemonSet, owner.name.clone(), WorkloadOrigin::Inferred),
+        "Deployment" => (Kind::Deployment, owner.name.clone(), WorkloadOrigin::Inferred),
+        // Jobs finish; other owners (operators' custom resources) are not grouped.
+        _ => return None,
+    };
+    let key = (kind, ns.clone(), name.clone());
+    if let Some(id) = index.get(&key) {
+        return Some(*id);
+    }
+    let id = WorkloadId(t.workloads.len() as u32);
+    index.insert(key, id);
+    t.workloads.push(WorkloadInfo {
+        cluster,
+        workload: Workload {
+            meta: Meta {
+                name,
+                namespace: ns,
+                ..Meta::default()
+            },
+            kind,
+            replicas: None,
+            selector: LabelSelector::default(),
+            template_labels: BTreeMap::new(),
+            placement: pod.placement.clone(),
+            claim_templates: vec![],
+            ready_replicas: None,
+        },
+        source: None,
+        origin,
+        pods: vec![],
+        pdbs: vec![],
+    });
+    Some(id)
+}
+
+/// A volume's pin: the zones or nodes its node affinity admits.
+fn pin_of(pv: &Pv) -> Pin {
+    let Some(affinity) = &pv.node_affinity else {
+        return Pin::None;
+    };
+    for key in ZONE_KEYS {
+        if let Some(zones) = affinity.allowed_values(key) {
+            return Pin::Zones(zones);
+        }
+    }
+    if let Some(nodes) = affinity.allowed_values(HOSTNAME_LABEL) {
+        return Pin::Nodes(nodes);
+    }
+    let by_field: Option<Vec<String>> = affinity
+        .terms
+        .iter()
+        .map(|t| {
+            t.fields
+                .iter()
+                .find(|r| r.key == "metadata.name" && r.operator == Operator::In)
+                .map(|r| r.values.clone())
+        })
+        .collect::<Option<Vec<_>>>()
+        .map(|v| v.concat());
+    match by_field {
+        Some(nodes) if !nodes.is_empty() => Pin::Nodes(nodes),
+        _ => Pin::Other,
+    }
+}
+
+/// A holder identity: the pod of that name (or of the part before the last `_`, as client-go
+/// writes `hostname_uuid`), else the node (static control-plane pods).
+fn resolve_holder(
+    t: &Topology,
+    cluster: ClusterId,
+    pod_index: &HashMap<(String, String), PodId>,
+    pods_by_name: &HashMap<String, Vec<PodId>>,
+    record: &LeaderRecord,
+) -> Holder {
+    let Some(identity) = record.holder.as_deref().map(str::trim).filter(|h| !h.is_empty()) else {
+        return Holder::Vacant;
+    };
+    let mut candidates = vec![identity];
+    if let Some((head, _)) = identity.rsplit_once('_') {
+        candidates.push(head);
+    }
+    for name in &candidates {
+        if let Some(p) = pod_index.get(&(record.meta.namespace.clone(), name.to_string())) {
+            return Holder::Pod(*p);
+        }
+        if let Some([p]) = pods_by_name.get(*name).map(Vec::as_slice) {
+            return Holder::Pod(*p);
+        }
+    }
+    let nodes = &t.node_by_name[cluster.index()];
+    for name in &candidates {
+        if let Some(n) = nodes.get(*name) {
+            return Holder::Node(*n);
+        }
+        // A short hostname for a node whose name is its FQDN, or its hostname label.
+        let found = nodes.iter().find(|(node_name, id)| {
+            node_name.split('.').next() == Some(name)
+                || t.nodes[id.index()].node.meta.labels.get(HOSTNAME_LABEL).map(String::as_str)
+                    == Some(name)
+        });
+        if let Some((_, n)) = found {
+            return Holder::Node(*n);
+        }
+    }
+    Holder::Unresolved
+}
+
+/// The workload a leader record belongs to: its holder pod's, a static component on its holder
+/// node of the record's name, or a workload the record is named after.
+fn leader_workload(t: &Topology, cluster: ClusterId, leader: LeaderId) -> Option<WorkloadId> {
+    let info = &t.leaders[leader.index()];
+    match info.holder {
+        Holder::Pod(p) => {
+            if let Some(w) = t.pods[p.index()].workload {
+                return Some(w);
+            }
+        }
+        Holder::Node(n) => {
+            let static_component = t.nodes[n.index()].pods.iter().find_map(|p| {
+                let w = t.pods[p.index()].workload?;
+                let wi = &t.workloads[w.index()];
+                (wi.origin == WorkloadOrigin::Static && wi.workload.meta.name == info.record.meta.name)
+                    .then_some(w)
+            });
+            if static_component.is_some() {
+                return static_component;
+            }
+        }
+        Holder::Unresolved | Holder::Vacant => {}
+    }
+    let lease = &info.record.meta;
+    t.workloads
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| {
+            w.cluster == cluster
+                && w.workload.meta.namespace == lease.namespace
+                && w.workload.kind != Kind::ReplicaSet
+                && (lease.name == w.workload.meta.name
+                    || lease
+                        .name
+                        .strip_prefix(w.workload.meta.name.as_str())
+                        .is_some_and(|rest| rest.starts_with('-')))
+        })
+        .max_by_key(|(_, w)| w.workload.meta.name.len())
+        .map(|(i, _)| WorkloadId(i as u32))
+}

@@ -1,0 +1,367 @@
+//! The topology graph: clusters → regions → zones → nodes → pods, workloads and their groups,
+//! PVC → PV → StorageClass, PDBs and leader records, with indexes that make every query
+//! O(answer). This is the only module that exposes petgraph ([`Topology::petgraph`]).
+//!
+//! Objects live in arenas (`Vec`s) addressed by small typed ids; the relations between them are
+//! resolved once, here, so analysis, simulation and the front ends never match names again.
+
+mod build;
+mod export;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::*;
+pub use build::{BuildOptions, GroupMode};
+pub use export::{Edge, Vertex, workload_kind};
+
+macro_rules! ids {
+    ($($name:ident),*) => {$(
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn index(self) -> usize { self.0 as usize }
+        }
+    )*};
+}
+ids!(ClusterId, ZoneId, NodeId, PodId, WorkloadId, PvcId, PvId, ClassId, PdbId, LeaderId, GroupId);
+
+pub const UNKNOWN_ZONE: &str = "unknown";
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterInfo {
+    pub name: String,
+    pub zones: Vec<ZoneId>,
+    /// Zones of the control-plane nodes (where this cluster's leases renew).
+    pub control_plane_zones: Vec<ZoneId>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ZoneInfo {
+    pub cluster: ClusterId,
+    pub name: String,
+    pub region: String,
+    pub nodes: Vec<NodeId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NodeInfo {
+    pub cluster: ClusterId,
+    pub zone: ZoneId,
+    pub node: Node,
+    pub source: Source,
+    pub pods: Vec<PodId>,
+}
+
+impl NodeInfo {
+    pub fn name(&self) -> &str {
+        &self.node.meta.name
+    }
+
+    /// Ready, schedulable, and not tainted against ordinary pods.
+    pub fn accepts_pods(&self) -> bool {
+        self.node.is_ready() && !self.node.unschedulable
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PodInfo {
+    pub cluster: ClusterId,
+    pub pod: Pod,
+    pub source: Source,
+    pub node: Option<NodeId>,
+    pub workload: Option<WorkloadId>,
+    pub pvcs: Vec<PvcId>,
+}
+
+impl PodInfo {
+    pub fn name(&self) -> String {
+        qualified(&self.pod.meta.namespace, &self.pod.meta.name)
+    }
+}
+
+/// Where a workload's definition comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum WorkloadOrigin {
+    /// An object in the input.
+    Object,
+    /// Inferred from its pods' owner references (the object itself was not exported).
+    Inferred,
+    /// Static pods of the same name on several nodes (control-plane components).
+    Static,
+}
+
+#[derive(Clone, Debug)]
+pub struct WorkloadInfo {
+    pub cluster: ClusterId,
+    pub workload: Workload,
+    pub source: Option<Source>,
+    pub origin: WorkloadOrigin,
+    pub pods: Vec<PodId>,
+    pub pdbs: Vec<PdbId>,
+}
+
+impl WorkloadInfo {
+    pub fn name(&self) -> String {
+        qualified(&self.workload.meta.namespace, &self.workload.meta.name)
+    }
+
+    /// The replica count the workload is meant to have: spec, or the pods seen.
+    pub fn desired(&self) -> u32 {
+        self.workload
+            .replicas
+            .unwrap_or(self.pods.len() as u32)
+    }
+}
+
+/// How a volume pins the pods that use it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum Pin {
+    /// No node affinity: the volume follows the pod (network storage) or is unknown.
+    None,
+    /// Only nodes in these zones (zonal disks).
+    Zones(Vec<String>),
+    /// Only these nodes (local volumes, hostPath).
+    Nodes(Vec<String>),
+    /// Some other node affinity: check it against each node.
+    Other,
+}
+
+impl Pin {
+    pub fn describe(&self) -> String {
+        match self {
+            Pin::None => "nothing".into(),
+            Pin::Zones(z) => format!("zone:{}", z.join(",")),
+            Pin::Nodes(n) => format!("node:{}", n.join(",")),
+            Pin::Other => "node affinity".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PvcInfo {
+    pub cluster: ClusterId,
+    pub pvc: Pvc,
+    pub source: Source,
+    pub pv: Option<PvId>,
+    pub pods: Vec<PodId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PvInfo {
+    pub cluster: ClusterId,
+    pub pv: Pv,
+    pub source: Source,
+    pub class: Option<ClassId>,
+    pub pvc: Option<PvcId>,
+    pub pin: Pin,
+}
+
+impl PvInfo {
+    /// Whether a node can reach this volume (its node affinity admits the node).
+    pub fn admits(&self, node: &NodeInfo) -> bool {
+        match &self.pv.node_affinity {
+            Some(sel) => sel.matches(node.name(), &node.node.meta.labels),
+            None => true,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ClassInfo {
+    pub cluster: ClusterId,
+    pub class: StorageClass,
+    pub source: Source,
+    pub pvs: Vec<PvId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PdbInfo {
+    pub cluster: ClusterId,
+    pub pdb: Pdb,
+    pub source: Source,
+    pub pods: Vec<PodId>,
+}
+
+/// Who holds a leader record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Holder {
+    Pod(PodId),
+    Node(NodeId),
+    /// A holder identity that names neither a pod nor a node of this cluster.
+    Unresolved,
+    /// Nobody holds it (empty holderIdentity).
+    Vacant,
+}
+
+#[derive(Clone, Debug)]
+pub struct LeaderInfo {
+    pub cluster: ClusterId,
+    pub record: LeaderRecord,
+    pub source: Source,
+    pub holder: Holder,
+    pub group: Option<GroupId>,
+}
+
+impl LeaderInfo {
+    pub fn name(&self) -> String {
+        qualified(&self.record.meta.namespace, &self.record.meta.name)
+    }
+}
+
+/// Whether a group needs a majority of its replicas or just one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Quorum,
+    Leader,
+}
+
+/// A workload's replicas plus the leader records their pods hold.
+#[derive(Clone, Debug)]
+pub struct GroupInfo {
+    pub cluster: ClusterId,
+    pub workload: WorkloadId,
+    pub mode: Mode,
+    pub leaders: Vec<LeaderId>,
+}
+
+/// The topology of one or more clusters.
+#[derive(Clone, Debug, Default)]
+pub struct Topology {
+    pub clusters: Vec<ClusterInfo>,
+    pub zones: Vec<ZoneInfo>,
+    pub nodes: Vec<NodeInfo>,
+    pub pods: Vec<PodInfo>,
+    pub workloads: Vec<WorkloadInfo>,
+    pub pvcs: Vec<PvcInfo>,
+    pub pvs: Vec<PvInfo>,
+    pub classes: Vec<ClassInfo>,
+    pub pdbs: Vec<PdbInfo>,
+    pub leaders: Vec<LeaderInfo>,
+    pub groups: Vec<GroupInfo>,
+    pub namespaces: Vec<(ClusterId, Namespace, Source)>,
+    /// The label that names the failure domain.
+    pub zone_label: String,
+    /// The snapshot time (lease expiry).
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+    pub(crate) node_by_name: Vec<BTreeMap<String, NodeId>>,
+    pub(crate) group_by_workload: Vec<Option<GroupId>>,
+}
+
+impl Topology {
+    pub fn build(snapshot: &Snapshot, options: &BuildOptions) -> Topology {
+        build::build(snapshot, options)
+    }
+
+    pub fn multi_cluster(&self) -> bool {
+        self.clusters.len() > 1
+    }
+
+    /// `namespace/name`, prefixed by the cluster when there are several.
+    pub fn display(&self, cluster: ClusterId, namespace: &str, name: &str) -> String {
+        let local = qualified(namespace, name);
+        if self.multi_cluster() {
+            format!("{}/{local}", self.clusters[cluster.index()].name)
+        } else {
+            local
+        }
+    }
+
+    pub fn zone_display(&self, zone: ZoneId) -> String {
+        let z = &self.zones[zone.index()];
+        if self.multi_cluster() {
+            format!("{}/{}", self.clusters[z.cluster.index()].name, z.name)
+        } else {
+            z.name.clone()
+        }
+    }
+
+    pub fn node_display(&self, node: NodeId) -> String {
+        let n = &self.nodes[node.index()];
+        if self.multi_cluster() {
+            format!("{}/{}", self.clusters[n.cluster.index()].name, n.name())
+        } else {
+            n.name().to_string()
+        }
+    }
+
+    pub fn pod_display(&self, pod: PodId) -> String {
+        let p = &self.pods[pod.index()];
+        self.display(p.cluster, &p.pod.meta.namespace, &p.pod.meta.name)
+    }
+
+    pub fn workload_display(&self, workload: WorkloadId) -> String {
+        let w = &self.workloads[workload.index()];
+        self.display(w.cluster, &w.workload.meta.namespace, &w.workload.meta.name)
+    }
+
+    pub fn leader_display(&self, leader: LeaderId) -> String {
+        let l = &self.leaders[leader.index()];
+        self.display(l.cluster, &l.record.meta.namespace, &l.record.meta.name)
+    }
+
+    pub fn group_display(&self, group: GroupId) -> String {
+        self.workload_display(self.groups[group.index()].workload)
+    }
+
+    pub fn node_named(&self, cluster: ClusterId, name: &str) -> Option<NodeId> {
+        self.node_by_name[cluster.index()].get(name).copied()
+    }
+
+    pub fn group_of_workload(&self, workload: WorkloadId) -> Option<GroupId> {
+        self.group_by_workload[workload.index()]
+    }
+
+    pub fn pod_zone(&self, pod: PodId) -> Option<ZoneId> {
+        self.pods[pod.index()]
+            .node
+            .map(|n| self.nodes[n.index()].zone)
+    }
+
+    /// The node a leader record's holder runs on.
+    pub fn holder_node(&self, leader: LeaderId) -> Option<NodeId> {
+        match self.leaders[leader.index()].holder {
+            Holder::Pod(p) => self.pods[p.index()].node,
+            Holder::Node(n) => Some(n),
+            Holder::Unresolved | Holder::Vacant => None,
+        }
+    }
+
+    pub fn cluster_named(&self, name: &str) -> Option<ClusterId> {
+        self.clusters
+            .iter()
+            .position(|c| c.name == name)
+            .map(|i| ClusterId(i as u32))
+    }
+
+    /// Zones that have at least one node in a cluster (excludes nothing: "unknown" included).
+    pub fn cluster_zones(&self, cluster: ClusterId) -> &[ZoneId] {
+        &self.clusters[cluster.index()].zones
+    }
+
+    /// Real failure domains of a cluster: zones other than "unknown".
+    pub fn known_zone_count(&self, cluster: ClusterId) -> usize {
+        self.cluster_zones(cluster)
+            .iter()
+            .filter(|z| self.zones[z.index()].name != UNKNOWN_ZONE)
+            .count()
+    }
+
+    /// The pods of a group that currently run: placed on a node, active.
+    pub fn running_replicas(&self, group: GroupId) -> impl Iterator<Item = PodId> + '_ {
+        let w = &self.workloads[self.groups[group.index()].workload.index()];
+        w.pods.iter().copied().filter(|p| {
+            let info = &self.pods[p.index()];
+            info.node.is_some() && info.pod.is_active()
+        })
+    }
+
+    pub fn petgraph(&self) -> petgraph::Graph<Vertex, Edge> {
+        export::graph(self)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,119 @@
+//! Renderers over one [`Report`]: a table for people, JSON for scripts, Markdown for pull
+//! requests, SARIF for code scanning, and the graph as DOT or JSON.
+
+mod graph;
+mod markdown;
+mod sarif;
+mod table;
+
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::graph::Topology;
+use crate::model::InputReport;
+
+pub use graph::{graph_dot, graph_json};
+pub use markdown::markdown;
+pub use sarif::sarif;
+pub use table::{Style, table};
+
+/// The JSON contract's version (CONTRACT.md): bump on purpose when a fixed name changes.
+pub const JSON_VERSION: u32 = 1;
+
+/// What `analyze` reports: the inputs as read, and the analysis of their topology.
+pub struct Report<'a> {
+    pub inputs: &'a [InputReport],
+    pub topology: &'a Topology,
+    pub analysis: &'a Analysis,
+    pub tool_version: &'a str,
+}
+
+#[derive(Serialize)]
+struct InputJson<'a> {
+    source: &'a str,
+    cluster: &'a str,
+    documents: u32,
+    objects: u32,
+    duplicates: u32,
+    skipped: &'a std::collections::BTreeMap<String, u32>,
+    errors: &'a [crate::model::InputError],
+}
+
+#[derive(Serialize)]
+struct AnalyzeJson<'a> {
+    version: u32,
+    tool: ToolJson<'a>,
+    now: Option<String>,
+    zone_label: &'a str,
+    inputs: Vec<InputJson<'a>>,
+    clusters: &'a [crate::analysis::ClusterRow],
+    findings: &'a [crate::check::Finding],
+    summary: SummaryJson,
+    leaders: &'a crate::analysis::LeaderStats,
+    groups: &'a [crate::analysis::GroupStats],
+}
+
+#[derive(Serialize)]
+struct ToolJson<'a> {
+    name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct SummaryJson {
+    critical: usize,
+    warning: usize,
+    info: usize,
+    input_errors: usize,
+}
+
+impl Report<'_> {
+    pub fn input_errors(&self) -> usize {
+        self.inputs.iter().map(|i| i.errors.len()).sum()
+    }
+
+    pub fn json(&self) -> String {
+        use crate::check::Severity;
+        let doc = AnalyzeJson {
+            version: JSON_VERSION,
+            tool: ToolJson {
+                name: "quorum",
+                version: self.tool_version,
+            },
+            now: self
+                .topology
+                .now
+                .map(|n| n.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            zone_label: &self.topology.zone_label,
+            inputs: self
+                .inputs
+                .iter()
+                .map(|i| InputJson {
+                    source: &i.source,
+                    cluster: &i.cluster,
+                    documents: i.documents,
+                    objects: i.objects,
+                    duplicates: i.duplicates,
+                    skipped: &i.skipped,
+                    errors: &i.errors,
+                })
+                .collect(),
+            clusters: &self.analysis.clusters,
+            findings: &self.analysis.findings,
+            summary: SummaryJson {
+                critical: self.analysis.count(Severity::Critical),
+                warning: self.analysis.count(Severity::Warning),
+                info: self.analysis.count(Severity::Info),
+                input_errors: self.input_errors(),
+            },
+            leaders: &self.analysis.leaders,
+            groups: &self.analysis.groups,
+        };
+        let mut out = serde_json::to_string_pretty(&doc).expect("reports serialize");
+        out.push('\n');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,170 @@
+//! The command line (clap derive). Flags are parsed here; `main` turns them into work.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub const ABOUT: &str = "Where the replicas, volumes and election leaders of your stateful \
+workloads really live, and what a node, zone or cluster failure would cost them.";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "quorum",
+    version = env!("CARGO_PKG_VERSION"),
+    long_version = long_version(),
+    about = ABOUT,
+    propagate_version = true,
+    after_help = "Examples:\n  quorum demo                                  analyse a built-in sample cluster\n  kubectl get nodes,pods,pvc,pv,sc,leases,sts,deploy,rs,pdb -A -o yaml > cluster.yaml\n  quorum analyze cluster.yaml                  findings, groups and leaders\n  quorum analyze --cluster dc-a=a/ --cluster dc-b=b/ -o json\n\nAs a kubectl plugin (installed or linked as kubectl-quorum): kubectl quorum analyze ..."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+fn long_version() -> String {
+    format!(
+        "{} (YAML: {})",
+        env!("CARGO_PKG_VERSION"),
+        quorum_core::load::YAML_LIBRARY
+    )
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Analyse exported manifests: findings, groups and their survivability, leaders.
+    #[command(after_help = "Examples:\n  quorum analyze cluster.yaml\n  kubectl get nodes,pods,pvc,pv,sc,leases,sts,deploy,rs,pdb -A -o yaml | quorum analyze -\n  quorum analyze must-gather/ -o sarif > quorum.sarif\n  quorum analyze --cluster dc-a=dc-a.yaml --cluster dc-b=dc-b.yaml -o json\n  quorum analyze cluster.yaml --fail-on warning      (CI: exit 1 on any warning)\n\nExit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad usage or an\ninput problem (the report still covers every readable document).")]
+    Analyze(AnalyzeArgs),
+    /// Analyse a sample cluster built into the binary.
+    #[command(after_help = "Examples:\n  quorum demo                    the three-zones sample\n  quorum demo --sample two-dcs   two data centres, dual-active\n  quorum demo --list")]
+    Demo(DemoArgs),
+    /// Print the topology graph (zones, nodes, pods, volumes, leases) as DOT or JSON.
+    #[command(after_help = "Examples:\n  quorum graph cluster.yaml -o dot | dot -Tsvg > topology.svg\n  quorum graph cluster.yaml -o json | jq '.nodes | length'")]
+    Graph(GraphArgs),
+    /// Write a synthetic cluster at Kubernetes' published limits (for benchmarks).
+    #[command(after_help = "Examples:\n  quorum generate --pods 150000 -o generated/150k.json\n  quorum generate --pods 3000 --format yaml -o small.yaml")]
+    Generate(GenerateArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:\n  quorum completion bash > /etc/bash_completion.d/quorum\n  quorum completion zsh > \"${fpath[1]}/_quorum\"\n  quorum completion fish > ~/.config/fish/completions/quorum.fish")]
+    Completion {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Where the cluster comes from: shared by every subcommand that reads one.
+#[derive(Args, Debug, Clone, Default)]
+pub struct InputArgs {
+    /// Files or directories of `kubectl get -o yaml|json` exports (`-` reads stdin); together
+    /// they form one cluster named `default`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Objects under PATH belong to cluster NAME (repeat for several clusters).
+    #[arg(long = "cluster", value_name = "NAME=PATH")]
+    pub clusters: Vec<String>,
+    /// Read a live cluster through this kubeconfig context (repeatable).
+    #[arg(long = "context", value_name = "NAME")]
+    pub contexts: Vec<String>,
+    /// The node label that names the failure domain [default: topology.kubernetes.io/zone,
+    /// then failure-domain.beta.kubernetes.io/zone].
+    #[arg(long, value_name = "KEY")]
+    pub zone_label: Option<String>,
+    /// The snapshot time, for lease expiry [default: the newest renewTime in the input].
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// Configuration file [default: ./.quorum.yaml when present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Markdown,
+    Sarif,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Info,
+    Warning,
+    Critical,
+    Never,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
+    pub format: ReportFormat,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value = "critical")]
+    pub fail_on: FailOn,
+    /// Colour the table (NO_COLOR in the environment turns it off).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Which sample.
+    #[arg(long, default_value = "three-zones")]
+    pub sample: String,
+    /// List the samples.
+    #[arg(long)]
+    pub list: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(short = 'o', long = "output", value_enum, default_value = "dot")]
+    pub format: GraphFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GenerateFormat {
+    Json,
+    Yaml,
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// Number of pods (nodes scale with it, up to 5,000).
+    #[arg(long, default_value_t = 150_000)]
+    pub pods: usize,
+    /// Number of nodes [default: pods / 30, at most 5,000].
+    #[arg(long)]
+    pub nodes: Option<usize>,
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: GenerateFormat,
+    /// Output file (`-` for stdout).
+    #[arg(short = 'o', long = "output", default_value = "-")]
+    pub output: PathBuf,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
