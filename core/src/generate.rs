@@ -57,7 +57,12 @@ impl GenerateParams {
     /// published limit), 3 zones and seed 42. `for_pods(150_000)` is the largest supported
     /// cluster: 5,000 nodes and 150,000 pods.
     pub fn for_pods(pods: usize) -> Self {
-        GenerateParams { nodes: (pods / PODS_PER_NODE).clamp(3, MAX_NODES), pods, zones: 3, seed: 42 }
+        GenerateParams {
+            nodes: (pods / PODS_PER_NODE).clamp(3, MAX_NODES),
+            pods,
+            zones: 3,
+            seed: 42,
+        }
     }
 }
 
@@ -230,33 +235,137 @@ struct StsRole {
 }
 
 const STS_ROLES: &[StsRole] = &[
-    StsRole { name: "postgres", image: "docker.io/library/postgres:16.4", port: 5432, port_name: "postgresql", data_path: "/var/lib/postgresql/data" },
-    StsRole { name: "redis", image: "docker.io/library/redis:7.4.1", port: 6379, port_name: "redis", data_path: "/data" },
-    StsRole { name: "kafka", image: "docker.io/apache/kafka:3.8.1", port: 9092, port_name: "kafka", data_path: "/var/lib/kafka/data" },
-    StsRole { name: "zookeeper", image: "docker.io/library/zookeeper:3.9.3", port: 2181, port_name: "client", data_path: "/data" },
-    StsRole { name: "etcd", image: "quay.io/coreos/etcd:v3.5.17", port: 2379, port_name: "client", data_path: "/var/lib/etcd" },
-    StsRole { name: "mongodb", image: "docker.io/library/mongo:7.0.15", port: 27017, port_name: "mongodb", data_path: "/data/db" },
-    StsRole { name: "cassandra", image: "docker.io/library/cassandra:5.0.2", port: 9042, port_name: "cql", data_path: "/var/lib/cassandra" },
-    StsRole { name: "elasticsearch", image: "docker.elastic.co/elasticsearch/elasticsearch:8.16.1", port: 9200, port_name: "http", data_path: "/usr/share/elasticsearch/data" },
-    StsRole { name: "rabbitmq", image: "docker.io/library/rabbitmq:4.0.4", port: 5672, port_name: "amqp", data_path: "/var/lib/rabbitmq" },
-    StsRole { name: "nats", image: "docker.io/library/nats:2.10.22", port: 4222, port_name: "client", data_path: "/data/jetstream" },
-    StsRole { name: "clickhouse", image: "docker.io/clickhouse/clickhouse-server:24.8", port: 9000, port_name: "native", data_path: "/var/lib/clickhouse" },
-    StsRole { name: "consul", image: "docker.io/hashicorp/consul:1.20.1", port: 8500, port_name: "http", data_path: "/consul/data" },
+    StsRole {
+        name: "postgres",
+        image: "docker.io/library/postgres:16.4",
+        port: 5432,
+        port_name: "postgresql",
+        data_path: "/var/lib/postgresql/data",
+    },
+    StsRole {
+        name: "redis",
+        image: "docker.io/library/redis:7.4.1",
+        port: 6379,
+        port_name: "redis",
+        data_path: "/data",
+    },
+    StsRole {
+        name: "kafka",
+        image: "docker.io/apache/kafka:3.8.1",
+        port: 9092,
+        port_name: "kafka",
+        data_path: "/var/lib/kafka/data",
+    },
+    StsRole {
+        name: "zookeeper",
+        image: "docker.io/library/zookeeper:3.9.3",
+        port: 2181,
+        port_name: "client",
+        data_path: "/data",
+    },
+    StsRole {
+        name: "etcd",
+        image: "quay.io/coreos/etcd:v3.5.17",
+        port: 2379,
+        port_name: "client",
+        data_path: "/var/lib/etcd",
+    },
+    StsRole {
+        name: "mongodb",
+        image: "docker.io/library/mongo:7.0.15",
+        port: 27017,
+        port_name: "mongodb",
+        data_path: "/data/db",
+    },
+    StsRole {
+        name: "cassandra",
+        image: "docker.io/library/cassandra:5.0.2",
+        port: 9042,
+        port_name: "cql",
+        data_path: "/var/lib/cassandra",
+    },
+    StsRole {
+        name: "elasticsearch",
+        image: "docker.elastic.co/elasticsearch/elasticsearch:8.16.1",
+        port: 9200,
+        port_name: "http",
+        data_path: "/usr/share/elasticsearch/data",
+    },
+    StsRole {
+        name: "rabbitmq",
+        image: "docker.io/library/rabbitmq:4.0.4",
+        port: 5672,
+        port_name: "amqp",
+        data_path: "/var/lib/rabbitmq",
+    },
+    StsRole {
+        name: "nats",
+        image: "docker.io/library/nats:2.10.22",
+        port: 4222,
+        port_name: "client",
+        data_path: "/data/jetstream",
+    },
+    StsRole {
+        name: "clickhouse",
+        image: "docker.io/clickhouse/clickhouse-server:24.8",
+        port: 9000,
+        port_name: "native",
+        data_path: "/var/lib/clickhouse",
+    },
+    StsRole {
+        name: "consul",
+        image: "docker.io/hashicorp/consul:1.20.1",
+        port: 8500,
+        port_name: "http",
+        data_path: "/consul/data",
+    },
 ];
 
 const DEPLOY_ROLES: &[&str] = &[
-    "api", "web", "worker", "gateway", "frontend", "auth", "billing", "search", "checkout", "cart",
-    "notifier", "scheduler", "ingest", "reporting", "catalog", "payments",
+    "api",
+    "web",
+    "worker",
+    "gateway",
+    "frontend",
+    "auth",
+    "billing",
+    "search",
+    "checkout",
+    "cart",
+    "notifier",
+    "scheduler",
+    "ingest",
+    "reporting",
+    "catalog",
+    "payments",
 ];
 
 const TEAMS: &[&str] = &[
-    "orders", "users", "inventory", "shipping", "analytics", "platform", "identity", "ledger",
-    "media", "growth", "support", "risk", "pricing", "fleet", "maps", "chat",
+    "orders",
+    "users",
+    "inventory",
+    "shipping",
+    "analytics",
+    "platform",
+    "identity",
+    "ledger",
+    "media",
+    "growth",
+    "support",
+    "risk",
+    "pricing",
+    "fleet",
+    "maps",
+    "chat",
 ];
 
 /// Images every node has pulled: (repository, tag, size in bytes).
 const NODE_IMAGES: &[(&str, &str, i64)] = &[
-    ("public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver", "v1.37.0", 31_872_315),
+    (
+        "public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver",
+        "v1.37.0",
+        31_872_315,
+    ),
     ("registry.k8s.io/kube-proxy", KUBE_VERSION, 30_905_106),
     ("registry.k8s.io/coredns/coredns", "v1.12.0", 20_939_036),
     ("registry.k8s.io/pause", "3.10", 320_368),
@@ -327,7 +436,9 @@ impl Rng {
 
 /// An independent stream for object `idx` of kind `tag`.
 fn rng_for(seed: u64, tag: u64, idx: u64) -> Rng {
-    Rng(mix64(seed ^ mix64(tag.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ mix64(idx ^ 0x632B_E59B_D9B4_E019))))
+    Rng(mix64(
+        seed ^ mix64(tag.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ mix64(idx ^ 0x632B_E59B_D9B4_E019)),
+    ))
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -362,7 +473,9 @@ fn ascii(b: &[u8]) -> &str {
 }
 
 fn str_hash(s: &str) -> u64 {
-    s.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3))
+    s.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3)
+    })
 }
 
 /// A version-4-shaped UUID, derived from the object it names.
@@ -509,7 +622,13 @@ const SPACES: [u8; 128] = [b' '; 128];
 
 impl<'a> Em<'a> {
     fn new(out: &'a mut dyn Write, yaml: bool) -> Self {
-        Em { out, buf: Vec::with_capacity(FLUSH_AT + (64 << 10)), yaml, stack: Vec::with_capacity(32), written: 0 }
+        Em {
+            out,
+            buf: Vec::with_capacity(FLUSH_AT + (64 << 10)),
+            yaml,
+            stack: Vec::with_capacity(32),
+            written: 0,
+        }
     }
 
     fn flush_buf(&mut self) -> io::Result<()> {
@@ -523,7 +642,11 @@ impl<'a> Em<'a> {
 
     /// Called between items only: a YAML line never spans two flushes, which [`Em::column`] relies on.
     fn maybe_flush(&mut self) -> io::Result<()> {
-        if self.buf.len() >= FLUSH_AT { self.flush_buf() } else { Ok(()) }
+        if self.buf.len() >= FLUSH_AT {
+            self.flush_buf()
+        } else {
+            Ok(())
+        }
     }
 
     fn finish(mut self) -> io::Result<u64> {
@@ -577,7 +700,9 @@ impl<'a> Em<'a> {
     fn before_value(&mut self) {
         let depth = self.stack.len();
         let yaml = self.yaml;
-        let Some(top) = self.stack.last_mut() else { return };
+        let Some(top) = self.stack.last_mut() else {
+            return;
+        };
         if !top.seq {
             return;
         }
@@ -699,7 +824,8 @@ impl<'a> Em<'a> {
         let f = self.stack.pop().expect("end without an open container");
         if self.yaml {
             if f.count == 0 {
-                self.buf.extend_from_slice(if f.seq { b" []" } else { b" {}" });
+                self.buf
+                    .extend_from_slice(if f.seq { b" []" } else { b" {}" });
             }
         } else {
             if f.count > 0 {
@@ -841,14 +967,20 @@ fn json_str(buf: &mut Vec<u8>, s: &str) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let line_sep = b == 0xE2 && bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9));
+        let line_sep = b == 0xE2
+            && bytes.get(i + 1) == Some(&0x80)
+            && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9));
         if !(b < 0x20 || matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&') || line_sep) {
             i += 1;
             continue;
         }
         buf.extend_from_slice(&bytes[start..i]);
         if line_sep {
-            buf.extend_from_slice(if bytes[i + 2] == 0xA8 { b"\\u2028" } else { b"\\u2029" });
+            buf.extend_from_slice(if bytes[i + 2] == 0xA8 {
+                b"\\u2028"
+            } else {
+                b"\\u2029"
+            });
             i += 3;
             start = i;
             continue;
@@ -886,7 +1018,9 @@ enum YamlStyle {
 /// plain scalar, plain otherwise.
 fn yaml_style(s: &str) -> YamlStyle {
     let b = s.as_bytes();
-    let Some(&first) = b.first() else { return YamlStyle::Double };
+    let Some(&first) = b.first() else {
+        return YamlStyle::Double;
+    };
     if resolves_to_non_string(s) {
         return YamlStyle::Double;
     }
@@ -897,7 +1031,8 @@ fn yaml_style(s: &str) -> YamlStyle {
     }
     let colon_or_hash = class & 2 != 0;
     let starts_with_indicator = match first {
-        b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' => true,
+        b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
+        | b'"' | b'%' | b'@' | b'`' => true,
         b'?' | b':' | b'-' => matches!(b.get(1), None | Some(b' ' | b'\t')) || s.starts_with("---"),
         b'.' => s.starts_with("..."),
         b' ' => true,
@@ -934,9 +1069,43 @@ const YAML_CLASS: [u8; 256] = {
 fn resolves_to_non_string(s: &str) -> bool {
     if matches!(
         s,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "n" | "N" | "no" | "No" | "NO" | "true" | "True" | "TRUE" | "false"
-            | "False" | "FALSE" | "on" | "On" | "ON" | "off" | "Off" | "OFF" | "null" | "Null" | "NULL" | "~" | "<<"
-            | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF" | ".nan" | ".NaN"
+        "y" | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
+            | "null"
+            | "Null"
+            | "NULL"
+            | "~"
+            | "<<"
+            | ".inf"
+            | ".Inf"
+            | ".INF"
+            | "+.inf"
+            | "+.Inf"
+            | "+.INF"
+            | "-.inf"
+            | "-.Inf"
+            | "-.INF"
+            | ".nan"
+            | ".NaN"
             | ".NAN"
     ) {
         return true;
@@ -950,20 +1119,25 @@ fn resolves_to_non_string(s: &str) -> bool {
         return true;
     }
     let number = |t: &str| looks_like_int(t) || t.parse::<f64>().is_ok();
-    (if s.contains('_') { number(&s.replace('_', "")) } else { number(s) }) || is_base60(s)
+    (if s.contains('_') {
+        number(&s.replace('_', ""))
+    } else {
+        number(s)
+    }) || is_base60(s)
 }
 
 fn looks_like_int(s: &str) -> bool {
     let t = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let (digits, ok): (&str, fn(&u8) -> bool) = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        (h, u8::is_ascii_hexdigit)
-    } else if let Some(o) = t.strip_prefix("0o").or_else(|| t.strip_prefix("0O")) {
-        (o, |c| (b'0'..=b'7').contains(c))
-    } else if let Some(bin) = t.strip_prefix("0b").or_else(|| t.strip_prefix("0B")) {
-        (bin, |c| matches!(c, b'0' | b'1'))
-    } else {
-        (t, u8::is_ascii_digit)
-    };
+    let (digits, ok): (&str, fn(&u8) -> bool) =
+        if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+            (h, u8::is_ascii_hexdigit)
+        } else if let Some(o) = t.strip_prefix("0o").or_else(|| t.strip_prefix("0O")) {
+            (o, |c| (b'0'..=b'7').contains(c))
+        } else if let Some(bin) = t.strip_prefix("0b").or_else(|| t.strip_prefix("0B")) {
+            (bin, |c| matches!(c, b'0' | b'1'))
+        } else {
+            (t, u8::is_ascii_digit)
+        };
     !digits.is_empty() && digits.as_bytes().iter().all(ok)
 }
 
@@ -988,7 +1162,10 @@ fn is_base60(s: &str) -> bool {
             _ => false,
         }
     });
-    head_ok && n > 0 && rest_ok && frac.is_none_or(|f| f.bytes().all(|c| c.is_ascii_digit() || c == b'_'))
+    head_ok
+        && n > 0
+        && rest_ok
+        && frac.is_none_or(|f| f.bytes().all(|c| c.is_ascii_digit() || c == b'_'))
 }
 
 fn yaml_double(buf: &mut Vec<u8>, s: &str) {
@@ -1154,7 +1331,11 @@ impl Workload {
     }
 
     fn container_name(&self) -> &'static str {
-        if self.sts { STS_ROLES[self.role as usize].name } else { DEPLOY_ROLES[self.role as usize] }
+        if self.sts {
+            STS_ROLES[self.role as usize].name
+        } else {
+            DEPLOY_ROLES[self.role as usize]
+        }
     }
 
     fn storage_class(&self) -> &'static str {
@@ -1186,7 +1367,11 @@ fn invalid(msg: String) -> io::Error {
 }
 
 fn zone_name(z: usize) -> String {
-    if z < 26 { format!("zone-{}", (b'a' + z as u8) as char) } else { format!("zone-{}", z + 1) }
+    if z < 26 {
+        format!("zone-{}", (b'a' + z as u8) as char)
+    } else {
+        format!("zone-{}", z + 1)
+    }
 }
 
 fn pick<T: Copy>(r: &mut Rng, xs: &[T]) -> T {
@@ -1197,7 +1382,8 @@ impl Plan {
     fn build(p: &GenerateParams) -> io::Result<Plan> {
         let seed = p.seed;
         let mut rng = rng_for(seed, T_PLAN, 0);
-        let zone_count = p.zones.max(1);
+        // Zones beyond the node count would stay empty.
+        let zone_count = p.zones.clamp(1, p.nodes.max(1));
         let n = p.nodes;
         // Small clusters run their workloads on the control plane too.
         let taint_control_plane = n >= 6;
@@ -1218,13 +1404,22 @@ impl Plan {
                 }
             })
             .collect();
-        let workers: Vec<u32> = (0..n as u32).filter(|&i| !nodes[i as usize].tainted).collect();
+        let workers: Vec<u32> = (0..n as u32)
+            .filter(|&i| !nodes[i as usize].tainted)
+            .collect();
         if p.pods > 0 && workers.is_empty() {
-            return Err(invalid(format!("cannot place {} pods: no schedulable node", p.pods)));
+            return Err(invalid(format!(
+                "cannot place {} pods: no schedulable node",
+                p.pods
+            )));
         }
 
         // A few broken and cordoned workers, away from the hot nodes.
-        let mut pool: Vec<u32> = workers.iter().copied().filter(|&i| i as usize >= HOT_NODES).collect();
+        let mut pool: Vec<u32> = workers
+            .iter()
+            .copied()
+            .filter(|&i| i as usize >= HOT_NODES)
+            .collect();
         if pool.len() >= 50 {
             let not_ready = ((n * 2 + 500) / 1000).max(1);
             let cordoned = ((n * 5 + 500) / 1000).max(1);
@@ -1233,7 +1428,11 @@ impl Plan {
                 pool.swap(k, j);
                 let node = &mut nodes[pool[k] as usize];
                 if k < not_ready {
-                    node.health = if k % 2 == 0 { Health::NotReady } else { Health::Unreachable };
+                    node.health = if k % 2 == 0 {
+                        Health::NotReady
+                    } else {
+                        Health::Unreachable
+                    };
                 } else {
                     node.cordoned = true;
                 }
@@ -1246,7 +1445,11 @@ impl Plan {
         let mut names: HashMap<(u16, bool, u8, u8), u32> = HashMap::new();
         let sts_target = p.pods * STS_PERCENT / 100;
         while sts_target - pods.len() >= 3 {
-            let replicas = if sts_target - pods.len() >= 5 && rng.per_mille(350) { 5 } else { 3 };
+            let replicas = if sts_target - pods.len() >= 5 && rng.per_mille(350) {
+                5
+            } else {
+                3
+            };
             let w = new_workload(&mut rng, &mut names, true, replicas, pods.len() as u32);
             add_pods(&mut rng, &mut pods, &w, wls.len() as u32);
             wls.push(w);
@@ -1260,9 +1463,20 @@ impl Plan {
 
         // Placement, in a shuffled order so that both kinds compete for the hot nodes.
         {
-            let hot: Vec<u32> =
-                if n > HOT_NODES { workers.iter().copied().filter(|&i| (i as usize) < HOT_NODES).collect() } else { Vec::new() };
-            let general: Vec<u32> = workers.iter().copied().filter(|&i| n <= HOT_NODES || i as usize >= HOT_NODES).collect();
+            let hot: Vec<u32> = if n > HOT_NODES {
+                workers
+                    .iter()
+                    .copied()
+                    .filter(|&i| (i as usize) < HOT_NODES)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let general: Vec<u32> = workers
+                .iter()
+                .copied()
+                .filter(|&i| n <= HOT_NODES || i as usize >= HOT_NODES)
+                .collect();
             let by_zone = |list: &[u32]| {
                 let mut v = vec![Vec::new(); zone_count];
                 for &i in list {
@@ -1271,7 +1485,13 @@ impl Plan {
                 v
             };
             let (hot_zone, general_zone) = (by_zone(&hot), by_zone(&general));
-            let mut placer = Placer { nodes: &mut nodes, general, general_zone, hot, hot_zone };
+            let mut placer = Placer {
+                nodes: &mut nodes,
+                general,
+                general_zone,
+                hot,
+                hot_zone,
+            };
             let mut order: Vec<u32> = (0..wls.len() as u32).collect();
             for i in (1..order.len()).rev() {
                 order.swap(i, rng.index(i + 1));
@@ -1289,8 +1509,14 @@ impl Plan {
 
         // Readiness follows the nodes; the leader is the replica on the lowest node index.
         for w in &mut wls {
-            w.ready = w.pods().filter(|&i| nodes[pods[i].node as usize].health == Health::Ready).count() as u32;
-            w.holder = w.pods().min_by_key(|&i| (pods[i].node, i)).unwrap_or(w.first_pod as usize) as u32;
+            w.ready = w
+                .pods()
+                .filter(|&i| nodes[pods[i].node as usize].health == Health::Ready)
+                .count() as u32;
+            w.holder = w
+                .pods()
+                .min_by_key(|&i| (pods[i].node, i))
+                .unwrap_or(w.first_pod as usize) as u32;
         }
 
         Ok(Plan {
@@ -1313,9 +1539,17 @@ fn new_workload(
     first_pod: u32,
 ) -> Workload {
     let ns = rng.index(NAMESPACES) as u16;
-    let role = rng.index(if sts { STS_ROLES.len() } else { DEPLOY_ROLES.len() });
+    let role = rng.index(if sts {
+        STS_ROLES.len()
+    } else {
+        DEPLOY_ROLES.len()
+    });
     let team = rng.index(TEAMS.len());
-    let role_name = if sts { STS_ROLES[role].name } else { DEPLOY_ROLES[role] };
+    let role_name = if sts {
+        STS_ROLES[role].name
+    } else {
+        DEPLOY_ROLES[role]
+    };
     let seen = names.entry((ns, sts, role as u8, team as u8)).or_insert(0);
     *seen += 1;
     let name = if *seen == 1 {
@@ -1327,7 +1561,12 @@ fn new_workload(
     let image = if sts {
         STS_ROLES[role].image.to_string()
     } else {
-        format!("registry.example.com/{}/{role_name}:1.{}.{}", TEAMS[team], rng.below(30), rng.below(10))
+        format!(
+            "registry.example.com/{}/{role_name}:1.{}.{}",
+            TEAMS[team],
+            rng.below(30),
+            rng.below(10)
+        )
     };
     let mut w = Workload {
         sts,
@@ -1368,7 +1607,11 @@ fn new_workload(
         w.parallel = rng.per_mille(200);
         let b = rng.below(100);
         w.budget = if b < 65 {
-            Some(if rng.per_mille(500) { Budget::MinAvailable(replicas / 2 + 1) } else { Budget::MaxUnavailable(1) })
+            Some(if rng.per_mille(500) {
+                Budget::MinAvailable(replicas / 2 + 1)
+            } else {
+                Budget::MaxUnavailable(1)
+            })
         } else if b < 70 {
             Some(Budget::MaxUnavailable(0))
         } else {
@@ -1397,7 +1640,13 @@ fn add_pods(rng: &mut Rng, pods: &mut Vec<PodPlan>, w: &Workload, wl: u32) {
         while !w.sts && pods[start..].iter().any(|p| p.suffix == suffix) {
             suffix = safe_suffix(rng);
         }
-        pods.push(PodPlan { wl, ordinal: ordinal as u16, slot: 0, node: 0, suffix });
+        pods.push(PodPlan {
+            wl,
+            ordinal: ordinal as u16,
+            slot: 0,
+            node: 0,
+            suffix,
+        });
     }
 }
 
@@ -1427,7 +1676,9 @@ impl Placer<'_> {
             }
         }
         let start = rng.index(list.len());
-        (0..list.len()).map(|k| list[(start + k) % list.len()]).find(|&n| ok(n))
+        (0..list.len())
+            .map(|k| list[(start + k) % list.len()])
+            .find(|&n| ok(n))
     }
 
     fn take(&mut self, n: u32, w: &Workload) -> u16 {
@@ -1439,7 +1690,13 @@ impl Placer<'_> {
         slot
     }
 
-    fn choose(&self, zone: Option<usize>, rng: &mut Rng, w: &Workload, avoid: &[u32]) -> Option<u32> {
+    fn choose(
+        &self,
+        zone: Option<usize>,
+        rng: &mut Rng,
+        w: &Workload,
+        avoid: &[u32],
+    ) -> Option<u32> {
         let general_zone = zone.map_or(&self.general[..], |z| &self.general_zone[z][..]);
         let hot_zone = zone.map_or(&self.hot[..], |z| &self.hot_zone[z][..]);
         for list in [general_zone, &self.general[..], hot_zone, &self.hot[..]] {
@@ -1456,15 +1713,31 @@ impl Placer<'_> {
         None
     }
 
-    fn place(&mut self, w: &Workload, pods: &mut [PodPlan], rng: &mut Rng, zones: usize) -> Option<()> {
+    fn place(
+        &mut self,
+        w: &Workload,
+        pods: &mut [PodPlan],
+        rng: &mut Rng,
+        zones: usize,
+    ) -> Option<()> {
         let r = w.replicas as usize;
         // The zone each StatefulSet replica should land in; Deployments go anywhere.
         let mut want: Vec<Option<usize>> = vec![None; r];
         if w.sts {
             let start = rng.index(zones);
-            let major = if w.skewed && zones > 1 { r / 2 + 1 + usize::from(r >= 5 && rng.per_mille(500)) } else { 0 };
+            let major = if w.skewed && zones > 1 {
+                r / 2 + 1 + usize::from(r >= 5 && rng.per_mille(500))
+            } else {
+                0
+            };
             for (i, z) in want.iter_mut().enumerate() {
-                *z = Some(if i < major { start } else if major > 0 { (start + 1 + i - major) % zones } else { (start + i) % zones });
+                *z = Some(if i < major {
+                    start
+                } else if major > 0 {
+                    (start + 1 + i - major) % zones
+                } else {
+                    (start + i) % zones
+                });
             }
         }
         let mut chosen = vec![u32::MAX; r];
@@ -1500,7 +1773,13 @@ impl Placer<'_> {
 // ---------------------------------------------------------------------------
 
 fn ipv4(v: u32) -> String {
-    format!("{}.{}.{}.{}", v >> 24, (v >> 16) & 255, (v >> 8) & 255, v & 255)
+    format!(
+        "{}.{}.{}.{}",
+        v >> 24,
+        (v >> 16) & 255,
+        (v >> 8) & 255,
+        v & 255
+    )
 }
 
 fn node_ip(i: usize) -> String {
@@ -1512,16 +1791,27 @@ fn pod_cidr_base(i: usize) -> u32 {
 }
 
 fn cpu_quantity(m: u32) -> String {
-    if m.is_multiple_of(1000) { (m / 1000).to_string() } else { format!("{m}m") }
+    if m.is_multiple_of(1000) {
+        (m / 1000).to_string()
+    } else {
+        format!("{m}m")
+    }
 }
 
 fn mem_quantity(mi: u32) -> String {
-    if mi.is_multiple_of(1024) { format!("{}Gi", mi / 1024) } else { format!("{mi}Mi") }
+    if mi.is_multiple_of(1024) {
+        format!("{}Gi", mi / 1024)
+    } else {
+        format!("{mi}Mi")
+    }
 }
 
 fn image_id(seed: u64, image: &str) -> String {
     let repo = image.rsplit_once(':').map_or(image, |(r, _)| r);
-    format!("{repo}@sha256:{}", hex(&mut rng_for(seed, T_IMAGE, str_hash(image)), 64))
+    format!(
+        "{repo}@sha256:{}",
+        hex(&mut rng_for(seed, T_IMAGE, str_hash(image)), 64)
+    )
 }
 
 /// The pod being written, for the parts of a pod spec that a template does not have.
@@ -1559,14 +1849,25 @@ impl Plan {
     }
 
     /// Indices sorted by (namespace, name), as the API server lists namespaced objects.
-    fn sorted(&self, range: Range<usize>, name: impl Fn(usize) -> String, ns: impl Fn(usize) -> u16) -> Vec<u32> {
+    fn sorted(
+        &self,
+        range: Range<usize>,
+        name: impl Fn(usize) -> String,
+        ns: impl Fn(usize) -> u16,
+    ) -> Vec<u32> {
         let mut v: Vec<u32> = range.map(|i| i as u32).collect();
         v.sort_by_cached_key(|&i| (ns(i as usize), name(i as usize)));
         v
     }
 
-    fn sorted_wls(&self, keep: impl Fn(&Workload) -> bool, name: impl Fn(&Workload) -> String) -> Vec<u32> {
-        let mut v: Vec<u32> = (0..self.wls.len() as u32).filter(|&i| keep(&self.wls[i as usize])).collect();
+    fn sorted_wls(
+        &self,
+        keep: impl Fn(&Workload) -> bool,
+        name: impl Fn(&Workload) -> String,
+    ) -> Vec<u32> {
+        let mut v: Vec<u32> = (0..self.wls.len() as u32)
+            .filter(|&i| keep(&self.wls[i as usize]))
+            .collect();
         v.sort_by_cached_key(|&i| {
             let w = &self.wls[i as usize];
             (w.ns, name(w))
@@ -1600,7 +1901,14 @@ impl Plan {
         SNAPSHOT - rng_for(self.seed, T_NODE_DOWN, i as u64).range(900, 7200)
     }
 
-    fn owner_ref(e: &mut Em, api_version: &str, kind: &str, name: &str, uid: &str, controller: bool) {
+    fn owner_ref(
+        e: &mut Em,
+        api_version: &str,
+        kind: &str,
+        name: &str,
+        uid: &str,
+        controller: bool,
+    ) {
         e.obj();
         e.ks("apiVersion", api_version);
         if controller {
@@ -1642,9 +1950,15 @@ impl Plan {
         e.ks("kind", "Node");
         e.ko("metadata");
         e.ko("annotations");
-        e.ks("csi.volume.kubernetes.io/nodeid", &format!("{{\"{CSI_DRIVER}\":\"{instance_id}\"}}"));
+        e.ks(
+            "csi.volume.kubernetes.io/nodeid",
+            &format!("{{\"{CSI_DRIVER}\":\"{instance_id}\"}}"),
+        );
         e.ks("node.alpha.kubernetes.io/ttl", "0");
-        e.ks("volumes.kubernetes.io/controller-managed-attach-detach", "true");
+        e.ks(
+            "volumes.kubernetes.io/controller-managed-attach-detach",
+            "true",
+        );
         e.end();
         e.ks("creationTimestamp", ts(nd.created).as_str());
         e.ko("labels");
@@ -1656,7 +1970,10 @@ impl Plan {
         e.ks("kubernetes.io/os", "linux");
         if nd.control_plane {
             e.ks("node-role.kubernetes.io/control-plane", "");
-            e.ks("node.kubernetes.io/exclude-from-external-load-balancers", "");
+            e.ks(
+                "node.kubernetes.io/exclude-from-external-load-balancers",
+                "",
+            );
         }
         e.ks("node.kubernetes.io/instance-type", instance);
         e.ks("topology.ebs.csi.aws.com/zone", zone);
@@ -1680,15 +1997,31 @@ impl Plan {
             Health::Ready => {}
             Health::NotReady => {
                 taints.push(("NoSchedule", "node.kubernetes.io/not-ready", Some(down_at)));
-                taints.push(("NoExecute", "node.kubernetes.io/not-ready", Some(down_at + 5)));
+                taints.push((
+                    "NoExecute",
+                    "node.kubernetes.io/not-ready",
+                    Some(down_at + 5),
+                ));
             }
             Health::Unreachable => {
-                taints.push(("NoSchedule", "node.kubernetes.io/unreachable", Some(down_at + 40)));
-                taints.push(("NoExecute", "node.kubernetes.io/unreachable", Some(down_at + 45)));
+                taints.push((
+                    "NoSchedule",
+                    "node.kubernetes.io/unreachable",
+                    Some(down_at + 40),
+                ));
+                taints.push((
+                    "NoExecute",
+                    "node.kubernetes.io/unreachable",
+                    Some(down_at + 45),
+                ));
             }
         }
         if nd.cordoned {
-            taints.push(("NoSchedule", "node.kubernetes.io/unschedulable", Some(SNAPSHOT - r.range(600, 5 * DAY))));
+            taints.push((
+                "NoSchedule",
+                "node.kubernetes.io/unschedulable",
+                Some(SNAPSHOT - r.range(600, 5 * DAY)),
+            ));
         }
         if !taints.is_empty() {
             e.kseq("taints");
@@ -1711,7 +2044,11 @@ impl Plan {
         e.ko("status");
         e.kseq("addresses");
         let dns = format!("ip-{}.{REGION}.compute.internal", ip.replace('.', "-"));
-        for (address, kind) in [(ip.as_str(), "InternalIP"), (dns.as_str(), "InternalDNS"), (name.as_str(), "Hostname")] {
+        for (address, kind) in [
+            (ip.as_str(), "InternalIP"),
+            (dns.as_str(), "InternalDNS"),
+            (name.as_str(), "Hostname"),
+        ] {
             e.obj();
             e.ks("address", address);
             e.ks("type", kind);
@@ -1731,11 +2068,31 @@ impl Plan {
         let heartbeat = SNAPSHOT - r.range(0, 290);
         let unknown = nd.health == Health::Unreachable;
         let conditions: [(&str, &str, &str, &str); 4] = [
-            ("kubelet has sufficient memory available", "KubeletHasSufficientMemory", "False", "MemoryPressure"),
-            ("kubelet has no disk pressure", "KubeletHasNoDiskPressure", "False", "DiskPressure"),
-            ("kubelet has sufficient PID available", "KubeletHasSufficientPID", "False", "PIDPressure"),
+            (
+                "kubelet has sufficient memory available",
+                "KubeletHasSufficientMemory",
+                "False",
+                "MemoryPressure",
+            ),
+            (
+                "kubelet has no disk pressure",
+                "KubeletHasNoDiskPressure",
+                "False",
+                "DiskPressure",
+            ),
+            (
+                "kubelet has sufficient PID available",
+                "KubeletHasSufficientPID",
+                "False",
+                "PIDPressure",
+            ),
             match nd.health {
-                Health::Ready => ("kubelet is posting ready status", "KubeletReady", "True", "Ready"),
+                Health::Ready => (
+                    "kubelet is posting ready status",
+                    "KubeletReady",
+                    "True",
+                    "Ready",
+                ),
                 _ => (
                     "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized",
                     "KubeletNotReady",
@@ -1747,7 +2104,10 @@ impl Plan {
         e.kseq("conditions");
         for (k, (message, reason, status, kind)) in conditions.into_iter().enumerate() {
             e.obj();
-            e.ks("lastHeartbeatTime", ts(if unknown { down_at } else { heartbeat }).as_str());
+            e.ks(
+                "lastHeartbeatTime",
+                ts(if unknown { down_at } else { heartbeat }).as_str(),
+            );
             let since = if unknown || (k == 3 && nd.health == Health::NotReady) {
                 down_at + 40
             } else {
@@ -1776,14 +2136,20 @@ impl Plan {
         for &(repo, tag, size) in NODE_IMAGES {
             let image = format!("{repo}:{tag}");
             e.obj();
-            e.kstrs("names", &[image_id(self.seed, &image).as_str(), image.as_str()]);
+            e.kstrs(
+                "names",
+                &[image_id(self.seed, &image).as_str(), image.as_str()],
+            );
             e.ki("sizeBytes", size);
             e.end();
         }
         e.end();
         e.ko("nodeInfo");
         e.ks("architecture", "amd64");
-        e.ks("bootID", Uuid::new(self.seed, T_NODE_DOWN, i as u64).as_str());
+        e.ks(
+            "bootID",
+            Uuid::new(self.seed, T_NODE_DOWN, i as u64).as_str(),
+        );
         e.ks("containerRuntimeVersion", "containerd://1.7.27");
         e.ks("kernelVersion", "6.1.134-152.225.amzn2023.x86_64");
         e.ks("kubeProxyVersion", KUBE_VERSION);
@@ -1791,7 +2157,13 @@ impl Plan {
         e.ks("machineID", &hex(&mut r, 32));
         e.ks("operatingSystem", "linux");
         e.ks("osImage", "Amazon Linux 2023.7.20250512");
-        e.ks("systemUUID", &format!("ec2{}", &Uuid::new(self.seed, T_NODE_LEASE, i as u64).as_str()[3..]));
+        e.ks(
+            "systemUUID",
+            &format!(
+                "ec2{}",
+                &Uuid::new(self.seed, T_NODE_LEASE, i as u64).as_str()[3..]
+            ),
+        );
         e.end();
         e.end();
         e.end();
@@ -1815,7 +2187,11 @@ impl Plan {
         let ready_at = running + r.range(3, 30);
         let not_ready_at = ready_at.max(self.node_down_at(pod.node as usize) + 40);
         let owner = if w.sts { w.name.clone() } else { w.rs_name() };
-        let owner_uid = if w.sts { Uuid::new(self.seed, T_STS, wi as u64) } else { Uuid::new(self.seed, T_RS, wi as u64) };
+        let owner_uid = if w.sts {
+            Uuid::new(self.seed, T_STS, wi as u64)
+        } else {
+            Uuid::new(self.seed, T_RS, wi as u64)
+        };
         let api_volume = format!("kube-api-access-{}", ascii(&safe_suffix(&mut r)));
         let host_ip = node_ip(pod.node as usize);
         let pod_ip = ipv4(pod_cidr_base(pod.node as usize) + 2 + u32::from(pod.slot));
@@ -1843,14 +2219,29 @@ impl Plan {
         e.ks("name", &name);
         e.ks("namespace", ns);
         e.kseq("ownerReferences");
-        Self::owner_ref(e, "apps/v1", if w.sts { "StatefulSet" } else { "ReplicaSet" }, &owner, owner_uid.as_str(), true);
+        Self::owner_ref(
+            e,
+            "apps/v1",
+            if w.sts { "StatefulSet" } else { "ReplicaSet" },
+            &owner,
+            owner_uid.as_str(),
+            true,
+        );
         e.end();
         e.ks("resourceVersion", &rv(self.seed, T_POD, p as u64));
         e.ks("uid", Uuid::new(self.seed, T_POD, p as u64).as_str());
         e.end();
 
         e.ko("spec");
-        self.write_pod_spec(e, wi, Some(&PodCtx { name: &name, node: node_name, api_volume: &api_volume }));
+        self.write_pod_spec(
+            e,
+            wi,
+            Some(&PodCtx {
+                name: &name,
+                node: node_name,
+                api_volume: &api_volume,
+            }),
+        );
         e.end();
 
         e.ko("status");
@@ -1917,7 +2308,14 @@ impl Plan {
         e.ks("ip", &pod_ip);
         e.end();
         e.end();
-        e.ks("qosClass", if w.guaranteed() { "Guaranteed" } else { "Burstable" });
+        e.ks(
+            "qosClass",
+            if w.guaranteed() {
+                "Guaranteed"
+            } else {
+                "Burstable"
+            },
+        );
         e.ks("startTime", ts(started).as_str());
         e.end();
         e.end();
@@ -1975,7 +2373,10 @@ impl Plan {
         e.ki("terminationGracePeriodSeconds", if w.sts { 60 } else { 30 });
         if pod.is_some() {
             e.kseq("tolerations");
-            for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+            for key in [
+                "node.kubernetes.io/not-ready",
+                "node.kubernetes.io/unreachable",
+            ] {
                 e.obj();
                 e.ks("effect", "NoExecute");
                 e.ks("key", key);
@@ -2000,7 +2401,11 @@ impl Plan {
             if w.sts {
                 e.obj();
                 e.ks("name", "data");
-                e.kks("persistentVolumeClaim", "claimName", &format!("data-{}", pc.name));
+                e.kks(
+                    "persistentVolumeClaim",
+                    "claimName",
+                    &format!("data-{}", pc.name),
+                );
                 e.end();
             }
             e.obj();
@@ -2061,7 +2466,11 @@ impl Plan {
         e.end();
         e.end();
         let peers = format!("{}.{}.svc.cluster.local", w.service(), self.ns(w));
-        let last = if w.sts { ("PEER_SERVICE", peers.as_str()) } else { ("PORT", port_text.as_str()) };
+        let last = if w.sts {
+            ("PEER_SERVICE", peers.as_str())
+        } else {
+            ("PORT", port_text.as_str())
+        };
         for (name, value) in [("LOG_LEVEL", "info"), last] {
             e.obj();
             e.ks("name", name);
@@ -2084,7 +2493,10 @@ impl Plan {
         e.end();
         Self::probe(e, w, "readinessProbe", 5, "/readyz");
         e.ko("resources");
-        for (key, cpu, mem) in [("limits", w.cpu_limit_m, w.mem_limit_mi), ("requests", w.cpu_m, w.mem_mi)] {
+        for (key, cpu, mem) in [
+            ("limits", w.cpu_limit_m, w.mem_limit_mi),
+            ("requests", w.cpu_m, w.mem_mi),
+        ] {
             e.ko(key);
             e.ks("cpu", &cpu_quantity(cpu));
             e.ks("memory", &mem_quantity(mem));
@@ -2181,7 +2593,10 @@ impl Plan {
         e.ks("pv.kubernetes.io/bound-by-controller", "yes");
         e.ks("volume.beta.kubernetes.io/storage-provisioner", CSI_DRIVER);
         if !w.gp2 {
-            e.ks("volume.kubernetes.io/selected-node", &self.node_names[pod.node as usize]);
+            e.ks(
+                "volume.kubernetes.io/selected-node",
+                &self.node_names[pod.node as usize],
+            );
         }
         e.ks("volume.kubernetes.io/storage-provisioner", CSI_DRIVER);
         e.end();
@@ -2218,12 +2633,19 @@ impl Plan {
         e.ko("annotations");
         e.ks("pv.kubernetes.io/provisioned-by", CSI_DRIVER);
         e.ks("volume.kubernetes.io/provisioner-deletion-secret-name", "");
-        e.ks("volume.kubernetes.io/provisioner-deletion-secret-namespace", "");
+        e.ks(
+            "volume.kubernetes.io/provisioner-deletion-secret-namespace",
+            "",
+        );
         e.end();
         e.ks("creationTimestamp", ts(created).as_str());
         e.kstrs(
             "finalizers",
-            &["kubernetes.io/pv-protection", "external-provisioner.volume.kubernetes.io/finalizer", "external-attacher/ebs-csi-aws-com"],
+            &[
+                "kubernetes.io/pv-protection",
+                "external-provisioner.volume.kubernetes.io/finalizer",
+                "external-attacher/ebs-csi-aws-com",
+            ],
         );
         e.ks("name", &format!("pvc-{}", pvc_uid.as_str()));
         e.ks("resourceVersion", &rv(self.seed, T_PV, p as u64));
@@ -2243,7 +2665,11 @@ impl Plan {
         e.ko("csi");
         e.ks("driver", CSI_DRIVER);
         e.ks("fsType", "ext4");
-        e.kks("volumeAttributes", "storage.kubernetes.io/csiProvisionerIdentity", CSI_IDENTITY);
+        e.kks(
+            "volumeAttributes",
+            "storage.kubernetes.io/csiProvisionerIdentity",
+            CSI_IDENTITY,
+        );
         e.ks("volumeHandle", &format!("vol-0{}", hex(&mut r, 16)));
         e.end();
         e.ko("nodeAffinity");
@@ -2281,9 +2707,16 @@ impl Plan {
         e.ks("kind", "StorageClass");
         e.ko("metadata");
         if gp3 {
-            e.kks("annotations", "storageclass.kubernetes.io/is-default-class", "true");
+            e.kks(
+                "annotations",
+                "storageclass.kubernetes.io/is-default-class",
+                "true",
+            );
         }
-        e.ks("creationTimestamp", ts(SNAPSHOT - 400 * DAY + 3_600 * idx as i64).as_str());
+        e.ks(
+            "creationTimestamp",
+            ts(SNAPSHOT - 400 * DAY + 3_600 * idx as i64).as_str(),
+        );
         e.ks("name", name);
         e.ks("resourceVersion", &rv(self.seed, T_SC, idx));
         e.ks("uid", Uuid::new(self.seed, T_SC, idx).as_str());
@@ -2295,7 +2728,14 @@ impl Plan {
         e.end();
         e.ks("provisioner", CSI_DRIVER);
         e.ks("reclaimPolicy", "Delete");
-        e.ks("volumeBindingMode", if gp3 { "WaitForFirstConsumer" } else { "Immediate" });
+        e.ks(
+            "volumeBindingMode",
+            if gp3 {
+                "WaitForFirstConsumer"
+            } else {
+                "Immediate"
+            },
+        );
         e.end();
     }
 
@@ -2318,10 +2758,20 @@ impl Plan {
         e.ks("name", name);
         e.ks("namespace", "kube-node-lease");
         e.kseq("ownerReferences");
-        Self::owner_ref(e, "v1", "Node", name, Uuid::new(self.seed, T_NODE, i as u64).as_str(), false);
+        Self::owner_ref(
+            e,
+            "v1",
+            "Node",
+            name,
+            Uuid::new(self.seed, T_NODE, i as u64).as_str(),
+            false,
+        );
         e.end();
         e.ks("resourceVersion", &rv(self.seed, T_NODE_LEASE, i as u64));
-        e.ks("uid", Uuid::new(self.seed, T_NODE_LEASE, i as u64 | 1 << 32).as_str());
+        e.ks(
+            "uid",
+            Uuid::new(self.seed, T_NODE_LEASE, i as u64 | 1 << 32).as_str(),
+        );
         e.end();
         e.ko("spec");
         e.ks("holderIdentity", name);
@@ -2332,7 +2782,17 @@ impl Plan {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn lease(e: &mut Em, seed: u64, tag: u64, idx: u64, name: &str, ns: &str, created: i64, holder: &str, acquired_us: i64) {
+    fn lease(
+        e: &mut Em,
+        seed: u64,
+        tag: u64,
+        idx: u64,
+        name: &str,
+        ns: &str,
+        created: i64,
+        holder: &str,
+        acquired_us: i64,
+    ) {
         let mut r = rng_for(seed, tag, idx);
         e.obj();
         e.ks("apiVersion", "coordination.k8s.io/v1");
@@ -2349,24 +2809,46 @@ impl Plan {
         e.ks("holderIdentity", holder);
         e.ki("leaseDurationSeconds", 15);
         e.ki("leaseTransitions", r.range(0, 6));
-        e.ks("renewTime", ts_micros(SNAPSHOT * 1_000_000 - r.range(0, 9_999_999)).as_str());
+        e.ks(
+            "renewTime",
+            ts_micros(SNAPSHOT * 1_000_000 - r.range(0, 9_999_999)).as_str(),
+        );
         e.end();
         e.end();
     }
 
     /// `kube-system/kube-controller-manager` and `kube-scheduler`, held by control-plane nodes.
     fn write_control_plane_leases(&self, e: &mut Em) -> usize {
-        let cps: Vec<usize> = (0..self.nodes.len()).filter(|&i| self.nodes[i].control_plane).collect();
+        let cps: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].control_plane)
+            .collect();
         if cps.is_empty() {
             return 0;
         }
-        for (k, name) in ["kube-controller-manager", "kube-scheduler"].into_iter().enumerate() {
+        for (k, name) in ["kube-controller-manager", "kube-scheduler"]
+            .into_iter()
+            .enumerate()
+        {
             let mut r = rng_for(self.seed, T_CP_LEASE, k as u64 | 1 << 32);
             let node = cps[r.index(cps.len())];
-            let holder = format!("{}_{}", self.node_names[node], Uuid::new(self.seed, T_CP_LEASE, k as u64 | 1 << 33).as_str());
+            let holder = format!(
+                "{}_{}",
+                self.node_names[node],
+                Uuid::new(self.seed, T_CP_LEASE, k as u64 | 1 << 33).as_str()
+            );
             let created = self.nodes[cps[0]].created + 60;
             let acquired = SNAPSHOT * 1_000_000 - r.range(DAY * 1_000_000, 30 * DAY * 1_000_000);
-            Self::lease(e, self.seed, T_CP_LEASE, k as u64, name, "kube-system", created, &holder, acquired);
+            Self::lease(
+                e,
+                self.seed,
+                T_CP_LEASE,
+                k as u64,
+                name,
+                "kube-system",
+                created,
+                &holder,
+                acquired,
+            );
         }
         2
     }
@@ -2376,7 +2858,10 @@ impl Plan {
         let holder = w.holder as usize;
         let pod_name = self.pod_name(holder);
         let identity = if w.holder_with_uuid {
-            format!("{pod_name}_{}", Uuid::new(self.seed, T_HOLDER, wi as u64).as_str())
+            format!(
+                "{pod_name}_{}",
+                Uuid::new(self.seed, T_HOLDER, wi as u64).as_str()
+            )
         } else {
             pod_name
         };
@@ -2385,12 +2870,30 @@ impl Plan {
         let created = (w.created + 5).min(acquired);
         let acquired_us = acquired * 1_000_000 + r.range(0, 999_999);
         let name = format!("{}-leader", w.name);
-        Self::lease(e, self.seed, T_LEASE, wi as u64, &name, self.ns(w), created, &identity, acquired_us);
+        Self::lease(
+            e,
+            self.seed,
+            T_LEASE,
+            wi as u64,
+            &name,
+            self.ns(w),
+            created,
+            &identity,
+            acquired_us,
+        );
     }
 
     // --- Workloads ---------------------------------------------------------
 
-    fn workload_meta(&self, e: &mut Em, w: &Workload, tag: u64, wi: usize, with_hash: bool, annotations: &[(&str, &str)]) {
+    fn workload_meta(
+        &self,
+        e: &mut Em,
+        w: &Workload,
+        tag: u64,
+        wi: usize,
+        with_hash: bool,
+        annotations: &[(&str, &str)],
+    ) {
         e.ko("metadata");
         if !annotations.is_empty() {
             e.ko("annotations");
@@ -2399,7 +2902,10 @@ impl Plan {
             }
             e.end();
         }
-        e.ks("creationTimestamp", ts(w.created + i64::from(with_hash)).as_str());
+        e.ks(
+            "creationTimestamp",
+            ts(w.created + i64::from(with_hash)).as_str(),
+        );
         e.ki("generation", 1);
         e.ko("labels");
         e.ks("app", &w.name);
@@ -2407,11 +2913,25 @@ impl Plan {
             e.ks("pod-template-hash", &w.hash);
         }
         e.end();
-        e.ks("name", &if with_hash { w.rs_name() } else { w.name.clone() });
+        e.ks(
+            "name",
+            &if with_hash {
+                w.rs_name()
+            } else {
+                w.name.clone()
+            },
+        );
         e.ks("namespace", self.ns(w));
         if with_hash {
             e.kseq("ownerReferences");
-            Self::owner_ref(e, "apps/v1", "Deployment", &w.name, Uuid::new(self.seed, T_DEPLOY, wi as u64).as_str(), true);
+            Self::owner_ref(
+                e,
+                "apps/v1",
+                "Deployment",
+                &w.name,
+                Uuid::new(self.seed, T_DEPLOY, wi as u64).as_str(),
+                true,
+            );
             e.end();
         }
         e.ks("resourceVersion", &rv(self.seed, tag, wi as u64));
@@ -2431,7 +2951,14 @@ impl Plan {
         e.ks("whenDeleted", "Retain");
         e.ks("whenScaled", "Retain");
         e.end();
-        e.ks("podManagementPolicy", if w.parallel { "Parallel" } else { "OrderedReady" });
+        e.ks(
+            "podManagementPolicy",
+            if w.parallel {
+                "Parallel"
+            } else {
+                "OrderedReady"
+            },
+        );
         e.ki("replicas", i64::from(w.replicas));
         e.ki("revisionHistoryLimit", 10);
         Self::match_labels(e, "selector", w, false);
@@ -2486,7 +3013,14 @@ impl Plan {
         e.obj();
         e.ks("apiVersion", "apps/v1");
         e.ks("kind", "Deployment");
-        self.workload_meta(e, w, T_DEPLOY, wi, false, &[("deployment.kubernetes.io/revision", "1")]);
+        self.workload_meta(
+            e,
+            w,
+            T_DEPLOY,
+            wi,
+            false,
+            &[("deployment.kubernetes.io/revision", "1")],
+        );
         e.ko("spec");
         e.ki("progressDeadlineSeconds", 600);
         e.ki("replicas", replicas);
@@ -2506,14 +3040,35 @@ impl Plan {
             e.ki("availableReplicas", i64::from(w.ready));
         }
         e.kseq("conditions");
-        let progressed = format!("ReplicaSet \"{}\" has successfully progressed.", w.rs_name());
+        let progressed = format!(
+            "ReplicaSet \"{}\" has successfully progressed.",
+            w.rs_name()
+        );
         for (at, message, reason, status, kind) in [
             if available {
-                (last, "Deployment has minimum availability.", "MinimumReplicasAvailable", "True", "Available")
+                (
+                    last,
+                    "Deployment has minimum availability.",
+                    "MinimumReplicasAvailable",
+                    "True",
+                    "Available",
+                )
             } else {
-                (last, "Deployment does not have minimum availability.", "MinimumReplicasUnavailable", "False", "Available")
+                (
+                    last,
+                    "Deployment does not have minimum availability.",
+                    "MinimumReplicasUnavailable",
+                    "False",
+                    "Available",
+                )
             },
-            (w.created + 40, progressed.as_str(), "NewReplicaSetAvailable", "True", "Progressing"),
+            (
+                w.created + 40,
+                progressed.as_str(),
+                "NewReplicaSetAvailable",
+                "True",
+                "Progressing",
+            ),
         ] {
             e.obj();
             e.ks("lastTransitionTime", ts(at).as_str());
@@ -2606,10 +3161,20 @@ impl Plan {
         e.ko("status");
         e.kseq("conditions");
         e.obj();
-        e.ks("lastTransitionTime", ts(SNAPSHOT - r.range(600, (SNAPSHOT - w.created).max(1_200))).as_str());
+        e.ks(
+            "lastTransitionTime",
+            ts(SNAPSHOT - r.range(600, (SNAPSHOT - w.created).max(1_200))).as_str(),
+        );
         e.ks("message", "");
         e.ki("observedGeneration", 1);
-        e.ks("reason", if allowed > 0 { "SufficientPods" } else { "InsufficientPods" });
+        e.ks(
+            "reason",
+            if allowed > 0 {
+                "SufficientPods"
+            } else {
+                "InsufficientPods"
+            },
+        );
         e.ks("status", if allowed > 0 { "True" } else { "False" });
         e.ks("type", "DisruptionAllowed");
         e.end();
@@ -2659,7 +3224,8 @@ mod tests {
         for k in path {
             cur = &cur[*k];
         }
-        cur.as_str().unwrap_or_else(|| panic!("{path:?} is not a string in {}", v["metadata"]["name"]))
+        cur.as_str()
+            .unwrap_or_else(|| panic!("{path:?} is not a string in {}", v["metadata"]["name"]))
     }
 
     fn millicpu(q: &str) -> u64 {
@@ -2671,12 +3237,27 @@ mod tests {
 
     fn expected_total(st: &GenerateStats) -> usize {
         // PVs = PVCs, ReplicaSets = Deployments, two StorageClasses.
-        st.nodes + st.pods + 2 * st.pvcs + 2 + st.leases + st.statefulsets + 2 * st.deployments + st.pdbs
+        st.nodes
+            + st.pods
+            + 2 * st.pvcs
+            + 2
+            + st.leases
+            + st.statefulsets
+            + 2 * st.deployments
+            + st.pdbs
     }
 
     #[test]
     fn for_pods_follows_the_published_limits() {
-        assert_eq!(GenerateParams::for_pods(150_000), GenerateParams { nodes: 5_000, pods: 150_000, zones: 3, seed: 42 });
+        assert_eq!(
+            GenerateParams::for_pods(150_000),
+            GenerateParams {
+                nodes: 5_000,
+                pods: 150_000,
+                zones: 3,
+                seed: 42
+            }
+        );
         assert_eq!(GenerateParams::for_pods(3_000).nodes, 100);
         assert_eq!(GenerateParams::for_pods(10).nodes, 3);
         assert_eq!(GenerateParams::for_pods(1_000_000).nodes, 5_000);
@@ -2721,7 +3302,13 @@ mod tests {
         assert!(st.pdbs * 100 >= st.statefulsets * 55 && st.pdbs * 100 <= st.statefulsets * 85);
 
         let by_kind = |k: &'static str| items.iter().filter(move |it| it["kind"] == k);
-        let key = |it: &Value| format!("{}/{}", it["metadata"]["namespace"].as_str().unwrap_or(""), s(it, &["metadata", "name"]));
+        let key = |it: &Value| {
+            format!(
+                "{}/{}",
+                it["metadata"]["namespace"].as_str().unwrap_or(""),
+                s(it, &["metadata", "name"])
+            )
+        };
 
         // Nodes: zones round-robin, three control-plane nodes, a few broken or cordoned.
         let mut node_zone: HashMap<String, String> = HashMap::new();
@@ -2734,8 +3321,17 @@ mod tests {
             assert_eq!(zone, ["zone-a", "zone-b", "zone-c"][i % 3]);
             assert_eq!(s(n, &["status", "nodeInfo", "kubeletVersion"]), "v1.33.1");
             assert_eq!(s(n, &["status", "allocatable", "pods"]), "110");
-            control_plane += usize::from(n["metadata"]["labels"].get("node-role.kubernetes.io/control-plane").is_some());
-            let ready = n["status"]["conditions"].as_array().unwrap().iter().find(|c| c["type"] == "Ready").unwrap();
+            control_plane += usize::from(
+                n["metadata"]["labels"]
+                    .get("node-role.kubernetes.io/control-plane")
+                    .is_some(),
+            );
+            let ready = n["status"]["conditions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["type"] == "Ready")
+                .unwrap();
             not_ready += usize::from(ready["status"] != "True");
             cordoned += usize::from(n["spec"]["unschedulable"] == true);
             node_zone.insert(name.clone(), zone.to_string());
@@ -2749,12 +3345,22 @@ mod tests {
         let mut pod_ips = HashSet::new();
         for pod in by_kind("Pod") {
             let node = s(pod, &["spec", "nodeName"]);
-            assert!(node_zone.contains_key(node), "pod {} on unknown node {node}", key(pod));
+            assert!(
+                node_zone.contains_key(node),
+                "pod {} on unknown node {node}",
+                key(pod)
+            );
             assert!(node_index[node] >= 3, "pod on a tainted control-plane node");
             let e = per_node.entry(node).or_default();
             e.0 += 1;
-            e.1 += millicpu(s(&pod["spec"]["containers"][0], &["resources", "requests", "cpu"]));
-            assert!(pod_ips.insert(s(pod, &["status", "podIP"]).to_string()), "duplicate pod IP");
+            e.1 += millicpu(s(
+                &pod["spec"]["containers"][0],
+                &["resources", "requests", "cpu"],
+            ));
+            assert!(
+                pod_ips.insert(s(pod, &["status", "podIP"]).to_string()),
+                "duplicate pod IP"
+            );
             assert_eq!(pod["metadata"]["ownerReferences"][0]["controller"], true);
             pod_node.insert(key(pod), node.to_string());
         }
@@ -2764,26 +3370,47 @@ mod tests {
         let uid_of: HashMap<String, String> = items
             .iter()
             .filter(|it| it["metadata"]["namespace"].is_string())
-            .map(|it| (format!("{}:{}", s(it, &["kind"]), key(it)), s(it, &["metadata", "uid"]).to_string()))
+            .map(|it| {
+                (
+                    format!("{}:{}", s(it, &["kind"]), key(it)),
+                    s(it, &["metadata", "uid"]).to_string(),
+                )
+            })
             .collect();
         for it in by_kind("Pod").chain(by_kind("ReplicaSet")) {
             let owner = &it["metadata"]["ownerReferences"][0];
             let ns = s(it, &["metadata", "namespace"]);
             let id = format!("{}:{ns}/{}", s(owner, &["kind"]), s(owner, &["name"]));
-            assert_eq!(uid_of.get(&id).map(String::as_str), Some(s(owner, &["uid"])), "owner of {}", key(it));
+            assert_eq!(
+                uid_of.get(&id).map(String::as_str),
+                Some(s(owner, &["uid"])),
+                "owner of {}",
+                key(it)
+            );
         }
 
         // Storage: pod volume -> PVC -> PV -> claimRef back, PV zone = the pod's node zone.
-        let pvs: HashMap<&str, &Value> = by_kind("PersistentVolume").map(|pv| (s(pv, &["metadata", "name"]), pv)).collect();
-        let pvcs: HashMap<String, &Value> = by_kind("PersistentVolumeClaim").map(|c| (key(c), c)).collect();
+        let pvs: HashMap<&str, &Value> = by_kind("PersistentVolume")
+            .map(|pv| (s(pv, &["metadata", "name"]), pv))
+            .collect();
+        let pvcs: HashMap<String, &Value> = by_kind("PersistentVolumeClaim")
+            .map(|c| (key(c), c))
+            .collect();
         for pod in by_kind("Pod") {
             let ns = s(pod, &["metadata", "namespace"]);
             for vol in pod["spec"]["volumes"].as_array().unwrap() {
                 if let Some(claim) = vol["persistentVolumeClaim"]["claimName"].as_str() {
-                    let pvc = pvcs.get(&format!("{ns}/{claim}")).unwrap_or_else(|| panic!("missing PVC {ns}/{claim}"));
-                    let pv = pvs.get(s(pvc, &["spec", "volumeName"])).expect("PVC bound to a missing PV");
+                    let pvc = pvcs
+                        .get(&format!("{ns}/{claim}"))
+                        .unwrap_or_else(|| panic!("missing PVC {ns}/{claim}"));
+                    let pv = pvs
+                        .get(s(pvc, &["spec", "volumeName"]))
+                        .expect("PVC bound to a missing PV");
                     assert_eq!(s(pv, &["spec", "claimRef", "name"]), claim);
-                    assert_eq!(s(pv, &["spec", "claimRef", "uid"]), s(pvc, &["metadata", "uid"]));
+                    assert_eq!(
+                        s(pv, &["spec", "claimRef", "uid"]),
+                        s(pvc, &["metadata", "uid"])
+                    );
                     assert_eq!(
                         s(pv, &["spec", "claimRef", "resourceVersion"]),
                         s(pvc, &["metadata", "resourceVersion"])
@@ -2792,7 +3419,10 @@ mod tests {
                         .as_str()
                         .unwrap();
                     assert_eq!(zone, node_zone[s(pod, &["spec", "nodeName"])]);
-                    assert_eq!(s(pv, &["spec", "storageClassName"]), s(pvc, &["spec", "storageClassName"]));
+                    assert_eq!(
+                        s(pv, &["spec", "storageClassName"]),
+                        s(pvc, &["spec", "storageClassName"])
+                    );
                 }
             }
         }
@@ -2807,13 +3437,19 @@ mod tests {
             let name = s(sts, &["metadata", "name"]);
             let replicas = sts["spec"]["replicas"].as_u64().unwrap();
             assert!(replicas == 3 || replicas == 5);
-            let nodes: Vec<&String> = (0..replicas).map(|i| &pod_node[&format!("{ns}/{name}-{i}")]).collect();
+            let nodes: Vec<&String> = (0..replicas)
+                .map(|i| &pod_node[&format!("{ns}/{name}-{i}")])
+                .collect();
             let mut zones: HashMap<&str, u64> = HashMap::new();
             for n in &nodes {
                 *zones.entry(node_zone[*n].as_str()).or_default() += 1;
             }
             let max = *zones.values().max().unwrap();
-            let min = if zones.len() < 3 { 0 } else { *zones.values().min().unwrap() };
+            let min = if zones.len() < 3 {
+                0
+            } else {
+                *zones.values().min().unwrap()
+            };
             let tpl = &sts["spec"]["template"]["spec"];
             if tpl.get("topologySpreadConstraints").is_some() {
                 assert!(max - min <= 1, "{ns}/{name} breaks its spread constraint");
@@ -2823,7 +3459,11 @@ mod tests {
             }
             skewed += usize::from(max > replicas / 2);
         }
-        assert!(skewed > 0 && skewed * 100 <= st.statefulsets * 25, "skewed {skewed} of {}", st.statefulsets);
+        assert!(
+            skewed > 0 && skewed * 100 <= st.statefulsets * 25,
+            "skewed {skewed} of {}",
+            st.statefulsets
+        );
 
         // Leases: node leases, control-plane leases, and leaders held by a pod of the workload.
         let pod_names: HashSet<String> = by_kind("Pod").map(&key).collect();
@@ -2836,7 +3476,10 @@ mod tests {
                 assert!(node_zone.contains_key(holder));
                 continue;
             }
-            assert!(renew.starts_with("2026-11-20T09:59:5") && renew.len() == 27, "{renew}");
+            assert!(
+                renew.starts_with("2026-11-20T09:59:5") && renew.len() == 27,
+                "{renew}"
+            );
             assert_eq!(lease["spec"]["leaseDurationSeconds"], 15);
             if ns == "kube-system" {
                 continue;
@@ -2849,19 +3492,30 @@ mod tests {
             });
             let lease_name = s(lease, &["metadata", "name"]);
             let workload = lease_name.strip_suffix("-leader").unwrap();
-            assert!(pod.starts_with(&format!("{workload}-")), "{holder} does not belong to {workload}");
-            assert!(pod_names.contains(&format!("{ns}/{pod}")), "holder {holder} is not a pod");
+            assert!(
+                pod.starts_with(&format!("{workload}-")),
+                "{holder} does not belong to {workload}"
+            );
+            assert!(
+                pod_names.contains(&format!("{ns}/{pod}")),
+                "holder {holder} is not a pod"
+            );
             hot += usize::from(node_index[&pod_node[&format!("{ns}/{pod}")]] < HOT_NODES);
         }
         assert!(leaders >= st.statefulsets && leaders <= st.statefulsets + st.deployments / 5);
         assert!(with_uuid > leaders / 4 && with_uuid < leaders * 3 / 4);
-        assert!(hot * 100 >= leaders * 20 && hot * 100 <= leaders * 40, "{hot} of {leaders} leaders on hot nodes");
+        assert!(
+            hot * 100 >= leaders * 20 && hot * 100 <= leaders * 40,
+            "{hot} of {leaders} leaders on hot nodes"
+        );
 
         // PDB arithmetic.
         for pdb in by_kind("PodDisruptionBudget") {
             let stt = &pdb["status"];
             let allowed = stt["disruptionsAllowed"].as_i64().unwrap();
-            let expect = (stt["currentHealthy"].as_i64().unwrap() - stt["desiredHealthy"].as_i64().unwrap()).max(0);
+            let expect = (stt["currentHealthy"].as_i64().unwrap()
+                - stt["desiredHealthy"].as_i64().unwrap())
+            .max(0);
             assert_eq!(allowed, expect);
             if pdb["spec"]["maxUnavailable"] == 0 {
                 assert_eq!(allowed, 0);
@@ -2890,15 +3544,24 @@ mod tests {
     }
 
     fn yaml_node(lines: &mut [(usize, &str)], i: &mut usize, indent: usize) -> Value {
-        assert_eq!(lines[*i].0, indent, "bad indentation at line {i}: {:?}", lines[*i]);
-        if is_dash(lines[*i].1) { yaml_seq(lines, i, indent) } else { yaml_map(lines, i, indent) }
+        assert_eq!(
+            lines[*i].0, indent,
+            "bad indentation at line {i}: {:?}",
+            lines[*i]
+        );
+        if is_dash(lines[*i].1) {
+            yaml_seq(lines, i, indent)
+        } else {
+            yaml_map(lines, i, indent)
+        }
     }
 
     fn yaml_seq(lines: &mut [(usize, &str)], i: &mut usize, indent: usize) -> Value {
         let mut out = Vec::new();
         while *i < lines.len() && lines[*i].0 == indent && is_dash(lines[*i].1) {
             let rest = lines[*i].1.get(2..).unwrap_or("");
-            let is_entry = !rest.starts_with(['\'', '"', '{', '[']) && (rest.contains(": ") || rest.ends_with(':'));
+            let is_entry = !rest.starts_with(['\'', '"', '{', '['])
+                && (rest.contains(": ") || rest.ends_with(':'));
             if is_dash(rest) {
                 lines[*i] = (indent + 2, rest);
                 out.push(yaml_seq(lines, i, indent + 2));
@@ -2919,7 +3582,11 @@ mod tests {
             let text = lines[*i].1;
             let (k, v) = match text.find(": ") {
                 Some(p) => (&text[..p], &text[p + 2..]),
-                None => (text.strip_suffix(':').unwrap_or_else(|| panic!("not a key: {text:?}")), ""),
+                None => (
+                    text.strip_suffix(':')
+                        .unwrap_or_else(|| panic!("not a key: {text:?}")),
+                    "",
+                ),
             };
             *i += 1;
             let val = if !v.is_empty() {
@@ -2938,7 +3605,12 @@ mod tests {
     }
 
     /// A scalar and its folded continuation lines (deeper than `indent`).
-    fn yaml_scalar_lines(lines: &[(usize, &str)], i: &mut usize, indent: usize, first: &str) -> Value {
+    fn yaml_scalar_lines(
+        lines: &[(usize, &str)],
+        i: &mut usize,
+        indent: usize,
+        first: &str,
+    ) -> Value {
         let mut text = first.to_string();
         while *i < lines.len() && lines[*i].0 > indent {
             text.push(' ');
@@ -2952,8 +3624,14 @@ mod tests {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
             t if t.starts_with('\'') => Value::String(t[1..t.len() - 1].replace("''", "'")),
-            t if t.starts_with('"') => Value::String(t[1..t.len() - 1].replace("\\\"", "\"").replace("\\\\", "\\")),
-            t => t.parse::<i64>().map_or_else(|_| Value::String(t.to_string()), Value::from),
+            t if t.starts_with('"') => Value::String(
+                t[1..t.len() - 1]
+                    .replace("\\\"", "\"")
+                    .replace("\\\\", "\\"),
+            ),
+            t => t
+                .parse::<i64>()
+                .map_or_else(|_| Value::String(t.to_string()), Value::from),
         }
     }
 
@@ -2967,9 +3645,17 @@ mod tests {
         // Every item starts at column 0; a StorageClass's first key is `allowVolumeExpansion`.
         let items = text.lines().filter(|l| l.starts_with("- ")).count();
         assert_eq!(items, expected_total(&st));
-        let with_api_version_first = text.lines().filter(|l| l.starts_with("- apiVersion:")).count();
+        let with_api_version_first = text
+            .lines()
+            .filter(|l| l.starts_with("- apiVersion:"))
+            .count();
         assert_eq!(with_api_version_first, expected_total(&st) - 2);
-        assert_eq!(text.lines().filter(|l| l.starts_with("- allowVolumeExpansion: true")).count(), 2);
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.starts_with("- allowVolumeExpansion: true"))
+                .count(),
+            2
+        );
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for l in text.lines().filter(|l| l.starts_with("  kind: ")) {
             *counts.entry(&l[8..]).or_default() += 1;
@@ -2987,7 +3673,9 @@ mod tests {
         assert!(text.contains("\n      cpu: \"16\"\n"));
         assert!(text.contains("\n      memory: 64Gi\n"));
         assert!(text.contains("\n    creationTimestamp: \"20"));
-        assert!(text.contains("\n      csi.volume.kubernetes.io/nodeid: '{\"ebs.csi.aws.com\":\"i-0"));
+        assert!(
+            text.contains("\n      csi.volume.kubernetes.io/nodeid: '{\"ebs.csi.aws.com\":\"i-0")
+        );
         assert!(text.contains("\n        maxSurge: 25%\n"));
         assert!(text.contains("\n    - lastProbeTime: null\n"));
         // The NotReady node's long message is folded at 80 columns.
@@ -2997,12 +3685,20 @@ mod tests {
 
     #[test]
     fn yaml_and_json_describe_the_same_objects() {
-        let params = GenerateParams { nodes: 800, pods: 2_400, zones: 3, seed: 7 };
+        let params = GenerateParams {
+            nodes: 800,
+            pods: 2_400,
+            zones: 3,
+            seed: 7,
+        };
         let (json, _) = run(&params, GenerateFormat::Json);
         let (yaml, _) = run(&params, GenerateFormat::Yaml);
         let from_json: Value = serde_json::from_slice(&json).unwrap();
         let from_yaml = yaml_to_value(std::str::from_utf8(&yaml).unwrap());
-        let (a, b) = (from_json["items"].as_array().unwrap(), from_yaml["items"].as_array().unwrap());
+        let (a, b) = (
+            from_json["items"].as_array().unwrap(),
+            from_yaml["items"].as_array().unwrap(),
+        );
         assert_eq!(a.len(), b.len());
         for (x, y) in a.iter().zip(b) {
             assert_eq!(x, y, "item {} differs", x["metadata"]["name"]);
@@ -3012,13 +3708,24 @@ mod tests {
 
     #[test]
     fn same_seed_same_bytes() {
-        let params = GenerateParams { nodes: 40, pods: 700, zones: 3, seed: 1234 };
+        let params = GenerateParams {
+            nodes: 40,
+            pods: 700,
+            zones: 3,
+            seed: 1234,
+        };
         for format in [GenerateFormat::Json, GenerateFormat::Yaml] {
             let (a, sa) = run(&params, format);
             let (b, sb) = run(&params, format);
             assert!(a == b, "{format:?} output is not deterministic");
             assert_eq!(format!("{sa:?}"), format!("{sb:?}"));
-            let (c, _) = run(&GenerateParams { seed: 1235, ..params }, format);
+            let (c, _) = run(
+                &GenerateParams {
+                    seed: 1235,
+                    ..params
+                },
+                format,
+            );
             assert!(a != c, "the seed changes nothing");
         }
     }
@@ -3026,23 +3733,60 @@ mod tests {
     #[test]
     fn small_and_degenerate_clusters() {
         // No pods: nodes, their leases and the storage classes only.
-        let (json, st) = run(&GenerateParams { nodes: 3, pods: 0, zones: 3, seed: 1 }, GenerateFormat::Json);
+        let (json, st) = run(
+            &GenerateParams {
+                nodes: 3,
+                pods: 0,
+                zones: 3,
+                seed: 1,
+            },
+            GenerateFormat::Json,
+        );
         let doc: Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(doc["items"].as_array().unwrap().len(), 3 + 2 + 3 + 2);
-        assert_eq!((st.pods, st.statefulsets, st.deployments, st.leases), (0, 0, 0, 5));
+        assert_eq!(
+            (st.pods, st.statefulsets, st.deployments, st.leases),
+            (0, 0, 0, 5)
+        );
         // Tiny cluster: the control plane takes workloads, five replicas share three nodes.
         let (json, st) = run(&GenerateParams::for_pods(50), GenerateFormat::Json);
         let doc: Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(st.pods, 50);
         assert_eq!(doc["items"].as_array().unwrap().len(), expected_total(&st));
         // One zone, odd counts.
-        let (_, st) = run(&GenerateParams { nodes: 7, pods: 101, zones: 1, seed: 3 }, GenerateFormat::Yaml);
+        let (_, st) = run(
+            &GenerateParams {
+                nodes: 7,
+                pods: 101,
+                zones: 1,
+                seed: 3,
+            },
+            GenerateFormat::Yaml,
+        );
         assert_eq!(st.pods, 101);
         // No nodes, or more pods than nodes can hold.
         let mut sink = io::sink();
-        let err = generate(&GenerateParams { nodes: 0, pods: 5, zones: 3, seed: 1 }, GenerateFormat::Json, &mut sink);
+        let err = generate(
+            &GenerateParams {
+                nodes: 0,
+                pods: 5,
+                zones: 3,
+                seed: 1,
+            },
+            GenerateFormat::Json,
+            &mut sink,
+        );
         assert_eq!(err.unwrap_err().kind(), io::ErrorKind::InvalidInput);
-        let err = generate(&GenerateParams { nodes: 10, pods: 2_000, zones: 3, seed: 1 }, GenerateFormat::Json, &mut sink);
+        let err = generate(
+            &GenerateParams {
+                nodes: 10,
+                pods: 2_000,
+                zones: 3,
+                seed: 1,
+            },
+            GenerateFormat::Json,
+            &mut sink,
+        );
         assert_eq!(err.unwrap_err().kind(), io::ErrorKind::InvalidInput);
     }
 
@@ -3092,7 +3836,10 @@ mod tests {
     fn json_strings_are_escaped_like_go() {
         let mut buf = Vec::new();
         json_str(&mut buf, "a\"b\\c\nd\t<&>\u{1}\u{2028}é");
-        assert_eq!(std::str::from_utf8(&buf).unwrap(), r#""a\"b\\c\nd\t\u003c\u0026\u003e\u0001\u2028é""#);
+        assert_eq!(
+            std::str::from_utf8(&buf).unwrap(),
+            r#""a\"b\\c\nd\t\u003c\u0026\u003e\u0001\u2028é""#
+        );
     }
 
     #[test]
@@ -3100,13 +3847,19 @@ mod tests {
         assert_eq!(ts(SNAPSHOT).as_str(), "2026-11-20T10:00:00Z");
         assert_eq!(ts(0).as_str(), "1970-01-01T00:00:00Z");
         assert_eq!(ts(951_782_400).as_str(), "2000-02-29T00:00:00Z");
-        assert_eq!(ts_micros(SNAPSHOT * 1_000_000 - 4_876_544).as_str(), "2026-11-20T09:59:55.123456Z");
+        assert_eq!(
+            ts_micros(SNAPSHOT * 1_000_000 - 4_876_544).as_str(),
+            "2026-11-20T09:59:55.123456Z"
+        );
     }
 
     #[test]
     fn emitter_handles_empty_and_nested_containers() {
         for (yaml, expected) in [
-            (false, "{\n    \"a\": {},\n    \"b\": [],\n    \"c\": [\n        [\n            1\n        ],\n        {}\n    ]\n}\n"),
+            (
+                false,
+                "{\n    \"a\": {},\n    \"b\": [],\n    \"c\": [\n        [\n            1\n        ],\n        {}\n    ]\n}\n",
+            ),
             (true, "a: {}\nb: []\nc:\n- - 1\n- {}\n"),
         ] {
             let mut out = Vec::new();
@@ -3137,22 +3890,43 @@ mod tests {
         let params = GenerateParams::for_pods(150_000);
         let plan = Plan::build(&params).unwrap();
         let leased: Vec<&Workload> = plan.wls.iter().filter(|w| w.lease).collect();
-        let hot = leased.iter().filter(|w| (plan.pods[w.holder as usize].node as usize) < HOT_NODES).count();
-        eprintln!("leader leases: {} ({} on the first {HOT_NODES} nodes, {:.1}%)", leased.len(), hot, 100.0 * hot as f64 / leased.len() as f64);
-        // Pod sizes inside the list (8 columns deep), as in the full export.
+        let hot = leased
+            .iter()
+            .filter(|w| (plan.pods[w.holder as usize].node as usize) < HOT_NODES)
+            .count();
+        eprintln!(
+            "leader leases: {} ({} on the first {HOT_NODES} nodes, {:.1}%)",
+            leased.len(),
+            hot,
+            100.0 * hot as f64 / leased.len() as f64
+        );
+        // Pod sizes inside the list (8 columns deep, as in the export) and alone (as
+        // `kubectl get pod NAME -o json` prints one).
         let mut out = Vec::new();
         let mut e = Em::new(&mut out, false);
         e.obj();
         e.kseq("items");
-        let mut pods_bytes = 0u64;
+        let mut in_list = 0u64;
         for p in 0..plan.pods.len() {
             let before = e.buf.len();
             plan.write_pod(&mut e, p);
-            pods_bytes += (e.buf.len() - before) as u64 + 2;
+            in_list += (e.buf.len() - before) as u64;
             e.buf.clear();
         }
-        eprintln!("average pod: {:.0} bytes of JSON", pods_bytes as f64 / plan.pods.len() as f64);
         drop(e);
+        let mut alone = 0u64;
+        for p in 0..plan.pods.len() {
+            let mut out = Vec::new();
+            let mut e = Em::new(&mut out, false);
+            plan.write_pod(&mut e, p);
+            alone += e.finish().unwrap();
+        }
+        let n = plan.pods.len() as f64;
+        eprintln!(
+            "average pod JSON: {:.0} bytes in the list, {:.0} bytes alone",
+            in_list as f64 / n,
+            alone as f64 / n
+        );
         for format in [GenerateFormat::Json, GenerateFormat::Yaml] {
             let path = std::env::temp_dir().join(format!("quorum-generate-{format:?}.out"));
             let file = std::fs::File::create(&path).unwrap();

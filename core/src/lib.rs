@@ -19,3 +19,5 @@ pub mod config;
 pub mod report;
 pub mod samples;
 pub mod generate;
+#[cfg(test)]
+pub(crate) mod testkit;

@@ -1,0 +1,335 @@
+//! Each check on a cluster small enough to check by hand: it fires where the rule says, and stays
+//! quiet on the same cluster fixed.
+
+use crate::analysis::Analysis;
+use crate::testkit::*;
+
+fn fired(a: &Analysis, check: &str) -> Vec<String> {
+    a.findings
+        .iter()
+        .filter(|f| f.check == check)
+        .map(|f| crate::model::qualified(&f.subject.namespace, &f.subject.name))
+        .collect()
+}
+
+const SPREAD: &str = "      topologySpreadConstraints:\n      - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: pg}}}\n";
+
+#[test]
+fn a_statefulset_with_two_of_three_replicas_in_one_zone_loses_quorum_with_that_zone() {
+    let a = (three_zones() + pg_on(&["a1", "a2", "b1"])).analysis();
+    assert_eq!(fired(&a, "quorum-zone-loss"), vec!["db/pg"]);
+    let f = a.findings.iter().find(|f| f.check == "quorum-zone-loss").unwrap();
+    assert!(f.message.contains("eu-a"), "{}", f.message);
+    assert_eq!(f.severity, super::Severity::Critical);
+    let g = &a.groups[0];
+    assert_eq!((g.replicas, g.needed, g.available), (3, 2, 3));
+    assert_eq!(g.survives.zone, Some(false));
+    assert_eq!(g.survives.node, Some(true));
+}
+
+#[test]
+fn the_same_statefulset_one_per_zone_survives_any_zone() {
+    let a = (three_zones() + pg_on(&["a1", "b1", "c1"])).analysis();
+    assert!(fired(&a, "quorum-zone-loss").is_empty());
+    assert_eq!(a.groups[0].survives.zone, Some(true));
+}
+
+#[test]
+fn a_2_plus_2_statefulset_over_two_zones_loses_quorum_when_either_zone_fails() {
+    let c = crate::testkit::ClusterYaml::new()
+        .node("a1", "dc-1")
+        .node("a2", "dc-1")
+        .node("b1", "dc-2")
+        .node("b2", "dc-2")
+        + pg_on(&["a1", "a2", "b1", "b2"]);
+    let a = c.analysis();
+    assert_eq!(fired(&a, "quorum-zone-loss"), vec!["db/pg"]);
+    let f = a.findings.iter().find(|f| f.check == "quorum-zone-loss").unwrap();
+    assert!(f.message.contains("no layout survives"), "{}", f.message);
+}
+
+#[test]
+fn a_renamed_zone_label_is_the_failure_domain() {
+    // Racks instead of zones: the same situation under another label name.
+    let c = crate::testkit::ClusterYaml::new()
+        .raw("apiVersion: v1\nkind: Node\nmetadata:\n  name: r1n1\n  labels: {example.com/rack: r1}\n")
+        .raw("apiVersion: v1\nkind: Node\nmetadata:\n  name: r1n2\n  labels: {example.com/rack: r1}\n")
+        .raw("apiVersion: v1\nkind: Node\nmetadata:\n  name: r2n1\n  labels: {example.com/rack: r2}\n")
+        + pg_on(&["r1n1", "r1n2", "r2n1"]);
+    let snapshot = c.snapshot();
+    let options = crate::graph::BuildOptions {
+        zone_label: Some("example.com/rack".into()),
+        ..Default::default()
+    };
+    let t = crate::graph::Topology::build(&snapshot, &options);
+    let a = crate::analysis::analyze(&t, &Default::default());
+    assert_eq!(fired(&a, "quorum-zone-loss"), vec!["db/pg"]);
+    // Without the label, the nodes sit in the unknown zone and zone loss is not judged.
+    let a = c.analysis();
+    assert!(fired(&a, "quorum-zone-loss").is_empty());
+    assert_eq!(fired(&a, "zone-labels-missing"), vec!["default"]);
+}
+
+#[test]
+fn two_replicas_of_three_on_one_node_lose_quorum_with_the_node() {
+    let a = (three_zones() + pg_on(&["a1", "a1", "b1"])).analysis();
+    assert_eq!(fired(&a, "quorum-node-loss"), vec!["db/pg"]);
+    assert!(!fired(&a, "quorum-zone-loss").is_empty());
+}
+
+#[test]
+fn a_statefulset_with_pending_replicas_has_lost_quorum_already() {
+    let c = three_zones()
+        .statefulset("db", "pg", 3, "")
+        .pod("db", "pg-0", "StatefulSet", "pg", "pg", "a1")
+        .pod_with("db", "pg-1", "StatefulSet", "pg", "pg", None, "")
+        .pod_with("db", "pg-2", "StatefulSet", "pg", "pg", None, "");
+    let a = c.analysis();
+    assert_eq!(fired(&a, "quorum-lost"), vec!["db/pg"]);
+    // It is not also reported for each failure domain.
+    assert!(fired(&a, "quorum-zone-loss").is_empty());
+}
+
+#[test]
+fn a_manifest_without_pods_is_not_reported_as_down() {
+    let a = crate::testkit::ClusterYaml::new().statefulset("db", "pg", 3, "").analysis();
+    assert!(fired(&a, "quorum-lost").is_empty());
+    assert_eq!(fired(&a, "missing-pdb"), vec!["db/pg"]);
+}
+
+#[test]
+fn a_single_replica_is_said_once_not_per_failure_domain() {
+    let a = (three_zones() + pg_on(&["a1"])).analysis();
+    assert_eq!(fired(&a, "single-replica"), vec!["db/pg"]);
+    assert!(fired(&a, "quorum-zone-loss").is_empty());
+    assert!(fired(&a, "quorum-node-loss").is_empty());
+    assert!(fired(&a, "missing-pdb").is_empty());
+}
+
+#[test]
+fn a_running_pod_outside_its_volumes_zone_is_a_pv_zone_conflict() {
+    let c = three_zones()
+        .statefulset("mq", "rabbit", 1, "")
+        .pod_with("mq", "rabbit-0", "StatefulSet", "rabbit", "rabbit", Some("a1"), "  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: data-rabbit-0}}\n")
+        .volume("mq", "data-rabbit-0", "pv-r0", "gp3", "zone:eu-b");
+    let a = c.analysis();
+    assert_eq!(fired(&a, "pv-zone-conflict"), vec!["mq/rabbit-0"]);
+    // In its volume's zone it is fine.
+    let c = three_zones()
+        .statefulset("mq", "rabbit", 1, "")
+        .pod_with("mq", "rabbit-0", "StatefulSet", "rabbit", "rabbit", Some("b1"), "  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: data-rabbit-0}}\n")
+        .volume("mq", "data-rabbit-0", "pv-r0", "gp3", "zone:eu-b");
+    assert!(fired(&c.analysis(), "pv-zone-conflict").is_empty());
+}
+
+#[test]
+fn a_pending_pod_whose_volume_is_in_a_zone_without_nodes_is_a_pv_zone_conflict() {
+    let c = three_zones()
+        .statefulset("search", "elastic", 1, "")
+        .pod_with("search", "elastic-0", "StatefulSet", "elastic", "elastic", None, "  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: data-elastic-0}}\n")
+        .volume("search", "data-elastic-0", "pv-e0", "gp2", "zone:eu-z");
+    let a = c.analysis();
+    assert_eq!(fired(&a, "pv-zone-conflict"), vec!["search/elastic-0"]);
+    let f = a.findings.iter().find(|f| f.check == "pv-zone-conflict").unwrap();
+    assert!(f.message.contains("eu-z has no nodes"), "{}", f.message);
+}
+
+#[test]
+fn a_quorum_replica_on_a_local_volume_is_pinned_to_its_node() {
+    let c = three_zones()
+        .statefulset("cache", "redis", 3, "")
+        .pod_with("cache", "redis-0", "StatefulSet", "redis", "redis", Some("a1"), "  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: data-redis-0}}\n")
+        .pod("cache", "redis-1", "StatefulSet", "redis", "redis", "b1")
+        .pod("cache", "redis-2", "StatefulSet", "redis", "redis", "c1")
+        .volume("cache", "data-redis-0", "pv-local-a1", "local", "node:a1");
+    assert_eq!(fired(&c.analysis(), "pv-node-pinned"), vec!["cache/redis-0"]);
+}
+
+#[test]
+fn an_immediate_class_with_zonal_volumes_in_a_multi_zone_cluster_is_flagged() {
+    let c = three_zones()
+        .storage_class("gp2", "ebs.csi.aws.com", "Immediate")
+        .storage_class("gp3", "ebs.csi.aws.com", "WaitForFirstConsumer")
+        .storage_class("nfs", "nfs.csi.k8s.io", "Immediate");
+    assert_eq!(fired(&c.analysis(), "storageclass-immediate-binding"), vec!["gp2"]);
+}
+
+#[test]
+fn a_quorum_group_without_a_budget_is_missing_a_pdb() {
+    let c = three_zones() + pg_on(&["a1", "b1", "c1"]);
+    assert_eq!(fired(&c.analysis(), "missing-pdb"), vec!["db/pg"]);
+    let c = c.pdb("db", "pg", "pg", "maxUnavailable: 1");
+    let a = c.analysis();
+    assert!(fired(&a, "missing-pdb").is_empty());
+    assert!(fired(&a, "pdb-blocks-drain").is_empty());
+    assert_eq!(a.groups[0].pdbs, vec!["db/pg"]);
+}
+
+#[test]
+fn a_budget_that_allows_no_disruption_blocks_drains() {
+    for rule in ["maxUnavailable: 0", "minAvailable: 3", "minAvailable: 100%"] {
+        let c = (three_zones() + pg_on(&["a1", "b1", "c1"])).pdb("db", "pg", "pg", rule);
+        assert_eq!(fired(&c.analysis(), "pdb-blocks-drain"), vec!["db/pg"], "{rule}");
+    }
+    let c = (three_zones() + pg_on(&["a1", "b1", "c1"])).pdb("db", "pg", "pg", "minAvailable: 2");
+    assert!(fired(&c.analysis(), "pdb-blocks-drain").is_empty());
+}
+
+#[test]
+fn a_quorum_group_with_a_zone_spread_constraint_is_not_missing_spread() {
+    let without = three_zones() + pg_on(&["a1", "b1", "c1"]);
+    assert_eq!(fired(&without.analysis(), "missing-spread"), vec!["db/pg"]);
+    let mut with = three_zones().statefulset("db", "pg", 3, SPREAD);
+    for (i, n) in ["a1", "b1", "c1"].iter().enumerate() {
+        with = with.pod("db", &format!("pg-{i}"), "StatefulSet", "pg", "pg", n);
+    }
+    assert!(fired(&with.analysis(), "missing-spread").is_empty());
+}
+
+/// Ten controllers with two replicas each (one in eu-a on a1, one in eu-b), every lease held on a1.
+fn piled_leaders() -> crate::testkit::ClusterYaml {
+    let mut c = three_zones();
+    for i in 0..10 {
+        let name = format!("ctrl-{i}");
+        let rs = format!("{name}-7d9f");
+        c = c
+            .deployment("ops", &name, 2)
+            .pod("ops", &format!("{rs}-aaaa"), "ReplicaSet", &rs, &name, "a1")
+            .pod("ops", &format!("{rs}-bbbb"), "ReplicaSet", &rs, &name, if i % 2 == 0 { "b1" } else { "c1" });
+        let holder = format!("{rs}-aaaa_0e2b");
+        c = c.lease("ops", &name, &holder, "2026-11-20T10:00:00.000000Z");
+    }
+    c
+}
+
+#[test]
+fn ten_leaders_on_one_node_are_a_leader_concentration_with_the_best_placement_shown() {
+    let a = piled_leaders().analysis();
+    assert_eq!(a.leaders.max_per_node(), 10);
+    assert_eq!(a.leaders.best_max_per_node, Some(4));
+    assert_eq!(a.leaders.best_max_per_zone, Some(4));
+    let nodes = fired(&a, "leader-concentration");
+    assert!(nodes.contains(&"a1".to_string()), "{nodes:?}");
+    let f = a.findings.iter().find(|f| f.subject.name == "a1").unwrap();
+    assert!(f.message.contains("10 leaders") && f.message.contains("at most 4"), "{}", f.message);
+    // Every lease resolved through client-go's `pod_uuid` identity to its group.
+    assert!(a.leaders.records.iter().all(|r| r.group.is_some()));
+}
+
+#[test]
+fn leaders_already_spread_as_well_as_possible_are_not_concentrated() {
+    let healthy = crate::testkit::three_zones()
+        .deployment("ops", "ctrl", 2)
+        .pod("ops", "ctrl-1-a", "ReplicaSet", "ctrl-1", "ctrl", "a1")
+        .pod("ops", "ctrl-1-b", "ReplicaSet", "ctrl-1", "ctrl", "b1")
+        .lease("ops", "ctrl", "ctrl-1-a", "2026-11-20T10:00:00Z");
+    assert!(fired(&healthy.analysis(), "leader-concentration").is_empty());
+}
+
+#[test]
+fn a_lease_not_renewed_within_its_duration_is_expired() {
+    let c = three_zones()
+        .deployment("ops", "ctrl", 2)
+        .pod("ops", "ctrl-1-a", "ReplicaSet", "ctrl-1", "ctrl", "a1")
+        .pod("ops", "ctrl-1-b", "ReplicaSet", "ctrl-1", "ctrl", "b1")
+        .deployment("ops", "other", 2)
+        .pod("ops", "other-1-a", "ReplicaSet", "other-1", "other", "a1")
+        .pod("ops", "other-1-b", "ReplicaSet", "other-1", "other", "b1")
+        .lease("ops", "ctrl", "ctrl-1-a", "2026-11-20T09:59:00Z")
+        .lease("ops", "other", "other-1-b", "2026-11-20T10:00:00Z");
+    // The snapshot time is the newest renewTime: ctrl is 60 s old with a 15 s duration.
+    assert_eq!(fired(&c.analysis(), "lease-expired"), vec!["ops/ctrl"]);
+}
+
+#[test]
+fn a_lease_whose_holder_is_no_pod_or_node_is_holder_missing() {
+    let c = three_zones()
+        .deployment("ops", "ctrl", 2)
+        .pod("ops", "ctrl-1-a", "ReplicaSet", "ctrl-1", "ctrl", "a1")
+        .pod("ops", "ctrl-1-b", "ReplicaSet", "ctrl-1", "ctrl", "b1")
+        .lease("ops", "ctrl", "ctrl-1-gone_5f2c", "2026-11-20T10:00:00Z")
+        .lease("kube-node-lease", "a1", "a1", "2026-11-20T10:00:00Z");
+    let a = c.analysis();
+    assert_eq!(fired(&a, "lease-holder-missing"), vec!["ops/ctrl"]);
+    // Node heartbeats are never leaders.
+    assert_eq!(a.leaders.total, 1);
+}
+
+#[test]
+fn a_holder_that_is_a_node_short_hostname_resolves_to_the_node() {
+    let c = crate::testkit::ClusterYaml::new()
+        .node("ip-10-0-9-206.us-west-2.compute.internal", "us-west-2a")
+        .raw("apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: kube-scheduler\n  namespace: kube-system\n  annotations:\n    control-plane.alpha.kubernetes.io/leader: '{\"holderIdentity\":\"ip-10-0-9-206\",\"leaseDurationSeconds\":15,\"renewTime\":\"2017-12-13T21:36:14Z\"}'\n");
+    let a = c.analysis();
+    assert!(fired(&a, "lease-holder-missing").is_empty());
+    assert_eq!(a.leaders.records[0].node.as_deref(), Some("ip-10-0-9-206.us-west-2.compute.internal"));
+}
+
+#[test]
+fn the_same_workload_electing_in_two_clusters_is_dual_active() {
+    let dc = |zone: &str, node: &str| {
+        crate::testkit::ClusterYaml::new()
+            .node(node, zone)
+            .node(&format!("{node}x"), zone)
+            .deployment("payments", "ledger", 2)
+            .pod("payments", "ledger-1-a", "ReplicaSet", "ledger-1", "ledger", node)
+            .pod("payments", "ledger-1-b", "ReplicaSet", "ledger-1", "ledger", &format!("{node}x"))
+            .lease("payments", "ledger", "ledger-1-a", "2026-11-20T10:00:00Z")
+    };
+    let (_, a) = multi(&[("dc-a", &dc("dc-a-1", "a1")), ("dc-b", &dc("dc-b-1", "b1"))]);
+    assert_eq!(fired(&a, "dual-active"), vec!["payments/ledger"]);
+    let g = a.groups.iter().find(|g| g.name == "dc-a/payments/ledger").unwrap();
+    assert_eq!(g.survives.cluster, Some(true));
+    // One cluster alone is not dual-active.
+    let (_, a) = multi(&[("dc-a", &dc("dc-a-1", "a1"))]);
+    assert!(fired(&a, "dual-active").is_empty());
+}
+
+#[test]
+fn the_ignore_annotation_and_the_config_suppress_findings() {
+    let c = three_zones()
+        .raw("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: pg\n  namespace: db\n  annotations:\n    quorum.dev/ignore: missing-pdb, missing-spread\nspec:\n  replicas: 3\n  selector: {matchLabels: {app: pg}}\n  template: {metadata: {labels: {app: pg}}}\n")
+        .pod("db", "pg-0", "StatefulSet", "pg", "pg", "a1")
+        .pod("db", "pg-1", "StatefulSet", "pg", "pg", "a2")
+        .pod("db", "pg-2", "StatefulSet", "pg", "pg", "b1");
+    let a = c.analysis();
+    assert!(fired(&a, "missing-pdb").is_empty());
+    assert!(fired(&a, "missing-spread").is_empty());
+    assert_eq!(fired(&a, "quorum-zone-loss"), vec!["db/pg"]);
+    let config = crate::config::Config::parse("ignore:\n  - check: quorum-zone-loss\n    subject: db/*\nseverity:\n  single-replica: warning\n").unwrap();
+    let t = c.topology();
+    let a = crate::analysis::analyze(&t, &config);
+    assert!(fired(&a, "quorum-zone-loss").is_empty());
+}
+
+#[test]
+fn every_check_id_of_the_contract_exists() {
+    for id in [
+        "quorum-zone-loss",
+        "quorum-node-loss",
+        "pv-zone-conflict",
+        "pv-node-pinned",
+        "storageclass-immediate-binding",
+        "missing-pdb",
+        "pdb-blocks-drain",
+        "missing-spread",
+        "leader-concentration",
+        "lease-expired",
+        "lease-holder-missing",
+        "dual-active",
+    ] {
+        assert!(super::find(id).is_some(), "{id}");
+    }
+}
+
+#[test]
+fn findings_point_at_the_line_of_their_subject() {
+    let a = (three_zones() + pg_on(&["a1", "a2", "b1"])).analysis();
+    let f = a.findings.iter().find(|f| f.check == "quorum-zone-loss").unwrap();
+    let src = f.source.as_ref().unwrap();
+    assert_eq!(src.file, "test.yaml");
+    let text = (three_zones() + pg_on(&["a1", "a2", "b1"])).yaml();
+    let line = text.lines().nth(src.line as usize - 1).unwrap();
+    assert_eq!(line, "apiVersion: apps/v1", "line {}", src.line);
+    assert_eq!(text.lines().nth(src.line as usize).unwrap(), "kind: StatefulSet");
+}

@@ -1,0 +1,97 @@
+//! The command line (clap derive): what to open.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use clap::builder::PossibleValuesParser;
+use quorum_core::load::Input;
+use quorum_core::samples::{self, Sample};
+
+/// The sample opened when no input is named.
+pub const DEFAULT_SAMPLE: &str = "three-zones";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "quorum-gui",
+    version,
+    about = "Quorum's window: where the replicas and election leaders of stateful workloads live, \
+             zone by zone, and what a failure would cost them.",
+    after_help = "Examples:\n  quorum-gui                                   the three-zones sample\n  quorum-gui --sample two-dcs                  two data centres, dual-active\n  quorum-gui cluster.yaml                      a `kubectl get ... -A -o yaml` export\n  quorum-gui --cluster dc-a=a/ --cluster dc-b=b/\n\nA .quorum.yaml in the working directory applies to files, as with `quorum analyze`.\nExit codes: 2 bad usage or an unreadable input; 3 no display."
+)]
+pub struct Args {
+    /// Files or directories of `kubectl get -o yaml|json` exports (`-` reads stdin); together
+    /// they form one cluster named `default`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Objects under PATH belong to cluster NAME (repeat for several clusters).
+    #[arg(long = "cluster", value_name = "NAME=PATH", value_parser = parse_cluster)]
+    pub clusters: Vec<Input>,
+    /// Open a sample built into the binary [default when no input is given: three-zones].
+    #[arg(
+        long,
+        value_name = "NAME",
+        value_parser = PossibleValuesParser::new(samples::SAMPLES.iter().map(|s| s.name)),
+        conflicts_with_all = ["paths", "clusters"]
+    )]
+    pub sample: Option<String>,
+}
+
+/// What the window shows: a built-in sample, or the inputs the flags name.
+#[derive(Debug)]
+pub enum Origin {
+    Sample(&'static Sample),
+    Inputs(Vec<Input>),
+}
+
+impl Args {
+    pub fn origin(&self) -> Origin {
+        let mut inputs: Vec<Input> = self.paths.iter().map(|p| Input::new("default", p)).collect();
+        inputs.extend(self.clusters.iter().cloned());
+        if !inputs.is_empty() {
+            return Origin::Inputs(inputs);
+        }
+        let name = self.sample.as_deref().unwrap_or(DEFAULT_SAMPLE);
+        Origin::Sample(samples::find(name).expect("clap admits only sample names"))
+    }
+}
+
+fn parse_cluster(spec: &str) -> Result<Input, String> {
+    spec.split_once('=')
+        .filter(|(name, path)| !name.is_empty() && !path.is_empty())
+        .map(|(name, path)| Input::new(name, path))
+        .ok_or_else(|| format!("expected NAME=PATH, got {spec:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("quorum-gui").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn no_input_opens_the_three_zones_sample() {
+        let origin = parse(&[]).unwrap().origin();
+        assert!(matches!(origin, Origin::Sample(s) if s.name == "three-zones"));
+    }
+
+    #[test]
+    fn paths_form_the_default_cluster_and_cluster_flags_name_theirs() {
+        let origin = parse(&["a.yaml", "--cluster", "dc-b=b/"]).unwrap().origin();
+        let Origin::Inputs(inputs) = origin else { panic!("expected inputs") };
+        assert_eq!(inputs, vec![Input::new("default", "a.yaml"), Input::new("dc-b", "b/")]);
+    }
+
+    #[test]
+    fn a_cluster_flag_without_a_name_is_a_usage_error() {
+        assert!(parse(&["--cluster", "b.yaml"]).is_err());
+        assert!(parse(&["--cluster", "=b.yaml"]).is_err());
+    }
+
+    #[test]
+    fn an_unknown_sample_or_a_sample_with_files_is_a_usage_error() {
+        assert!(parse(&["--sample", "nope"]).is_err());
+        assert!(parse(&["--sample", "two-dcs", "a.yaml"]).is_err());
+    }
+}

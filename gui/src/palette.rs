@@ -1,0 +1,40 @@
+//! Colours with a meaning: severities, groups, the state of nodes.
+
+use eframe::egui::Color32;
+use eframe::egui::ecolor::Hsva;
+use quorum_core::check::Severity;
+use quorum_core::graph::GroupId;
+
+pub const CRITICAL: Color32 = Color32::from_rgb(0xE5, 0x48, 0x4D);
+pub const WARNING: Color32 = Color32::from_rgb(0xF2, 0xA5, 0x1A);
+pub const INFO: Color32 = Color32::from_rgb(0x4C, 0x9A, 0xFF);
+pub const GOOD: Color32 = Color32::from_rgb(0x3F, 0xB9, 0x50);
+pub const LEADER: Color32 = Color32::from_rgb(0xF5, 0xC5, 0x18);
+/// Pods that belong to no group.
+pub const UNGROUPED: Color32 = Color32::from_gray(0x70);
+/// How much a cordoned or NotReady node fades.
+pub const GREYED_OPACITY: f32 = 0.4;
+
+pub fn severity(severity: Severity) -> Color32 {
+    match severity {
+        Severity::Critical => CRITICAL,
+        Severity::Warning => WARNING,
+        Severity::Info => INFO,
+    }
+}
+
+/// A colour per group, hues spread by the golden ratio so neighbours differ.
+pub fn group(group: GroupId) -> Color32 {
+    let hue = (group.0 as f32 * 0.618_034 + 0.08).fract();
+    let value = if group.0 % 2 == 0 { 0.95 } else { 0.78 };
+    Hsva::new(hue, 0.62, value, 1.0).into()
+}
+
+/// ✔, ✘ or – for "survives the loss of one": yes, no, does not apply.
+pub fn survives_mark(survives: Option<bool>) -> (&'static str, Color32) {
+    match survives {
+        Some(true) => ("✔", GOOD),
+        Some(false) => ("✘", CRITICAL),
+        None => ("–", Color32::GRAY),
+    }
+}

@@ -1,0 +1,66 @@
+//! The top bar: what is open, the clusters, the counts, and the inputs that could not be read.
+
+use eframe::egui::{self, RichText, ScrollArea};
+use quorum_core::check::Severity;
+
+use crate::palette;
+use crate::session::Session;
+
+#[derive(Default)]
+pub struct SummaryBar;
+
+impl SummaryBar {
+    pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session) {
+        let t = &session.topology;
+        let a = &session.analysis;
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Quorum").heading().strong());
+            ui.separator();
+            ui.label(RichText::new(&session.title).strong());
+            if let Some(description) = session.description {
+                ui.label(RichText::new(description).weak());
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            let clusters: Vec<&str> = t.clusters.iter().map(|c| c.name.as_str()).collect();
+            let noun = if clusters.len() == 1 { "cluster" } else { "clusters" };
+            ui.label(format!("{noun} {}", clusters.join(", ")));
+            ui.separator();
+            for (n, what) in [
+                (session.zone_count(), "zones"),
+                (t.nodes.len(), "nodes"),
+                (t.pods.len(), "pods"),
+                (a.groups.len(), "groups"),
+                (a.leaders.total as usize, "leaders"),
+            ] {
+                ui.label(RichText::new(n.to_string()).strong());
+                ui.label(what);
+                ui.add_space(6.0);
+            }
+            ui.separator();
+            for severity in [Severity::Critical, Severity::Warning, Severity::Info] {
+                let n = a.count(severity);
+                let color = if n > 0 { palette::severity(severity) } else { ui.visuals().weak_text_color() };
+                ui.label(RichText::new(format!("● {n} {severity}")).color(color));
+            }
+        });
+        let problems = session.input_problems();
+        if !problems.is_empty() {
+            ui.label(
+                RichText::new(format!(
+                    "{} input error{}: the documents around them are still shown",
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" }
+                ))
+                .color(palette::CRITICAL)
+                .strong(),
+            );
+            ScrollArea::vertical().id_salt("input-errors").max_height(90.0).show(ui, |ui| {
+                for p in &problems {
+                    ui.label(RichText::new(format!("{}: {}", p.location, p.message)).color(palette::CRITICAL));
+                }
+            });
+        }
+        ui.add_space(2.0);
+    }
+}
