@@ -37,7 +37,6 @@ pub struct Args {
 }
 
 /// What the window shows: a built-in sample, or the inputs the flags name.
-#[derive(Debug)]
 pub enum Origin {
     Sample(&'static Sample),
     Inputs(Vec<Input>),

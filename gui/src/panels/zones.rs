@@ -176,7 +176,7 @@ fn pod_row(ui: &mut egui::Ui, session: &Session, pod: PodId) {
             None => ui
                 .painter()
                 .rect_stroke(rect.shrink(1.0), 2.0, Stroke::new(1.0, palette::UNGROUPED), egui::StrokeKind::Inside),
-        }
+        };
         if !held.is_empty() {
             let expired = held.iter().all(|i| session.analysis.leaders.records[*i].expired);
             let color = if expired { ui.visuals().weak_text_color() } else { palette::LEADER };
