@@ -14,7 +14,11 @@ pub enum Error {
     #[error("{path}: {message}")]
     Read { path: String, message: String },
     #[error("{path}:{line}: {message}")]
-    Parse { path: String, line: u32, message: String },
+    Parse {
+        path: String,
+        line: u32,
+        message: String,
+    },
 }
 
 /// One ignore rule: a check (or `*`) for subjects matching a `namespace/name` pattern (`*`
@@ -89,7 +93,9 @@ pub fn glob(pattern: &str, text: &str) -> bool {
     let mut rest = text;
     for (i, part) in parts.iter().enumerate() {
         if i == 0 {
-            let Some(r) = rest.strip_prefix(part) else { return false };
+            let Some(r) = rest.strip_prefix(part) else {
+                return false;
+            };
             rest = r;
         } else if i == parts.len() - 1 {
             return rest.ends_with(part);

@@ -7,17 +7,17 @@
 //! - [`analysis`]: groups and quorum, leader records, and the [`analysis::Analysis`] of a graph.
 //! - [`check`]: one rule per module, each `fn(&Topology, &Context) -> Vec<Finding>`.
 //! - [`report`]: renderers (table, JSON, Markdown, SARIF, DOT) over one report type.
-//! - [`config`]: `.quorum.yaml`.
+//! - [`config`]: the `.quorum.yaml` file.
 //! - [`generate`]: synthetic clusters at Kubernetes' published limits, for benchmarks.
 
-pub mod load;
-pub mod model;
-pub mod graph;
 pub mod analysis;
 pub mod check;
 pub mod config;
+pub mod generate;
+pub mod graph;
+pub mod load;
+pub mod model;
 pub mod report;
 pub mod samples;
-pub mod generate;
 #[cfg(test)]
 pub(crate) mod testkit;

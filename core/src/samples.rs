@@ -11,7 +11,11 @@ pub struct Sample {
 
 macro_rules! sample_file {
     ($cluster:expr, $path:literal) => {
-        ($cluster, concat!("samples/", $path), include_str!(concat!("../../samples/", $path)))
+        (
+            $cluster,
+            concat!("samples/", $path),
+            include_str!(concat!("../../samples/", $path)),
+        )
     };
 }
 
@@ -42,10 +46,22 @@ pub const SAMPLES: &[Sample] = &[
 ];
 
 pub const DRILLS: &[(&str, &str)] = &[
-    ("three-zones", include_str!("../../samples/drills/three-zones-lose-a.yaml")),
-    ("two-dcs", include_str!("../../samples/drills/two-dcs-lose-dc-a-1.yaml")),
-    ("broken-storage", include_str!("../../samples/drills/broken-storage-drain-elastic-node.yaml")),
-    ("healthy", include_str!("../../samples/drills/healthy-lose-b.yaml")),
+    (
+        "three-zones",
+        include_str!("../../samples/drills/three-zones-lose-a.yaml"),
+    ),
+    (
+        "two-dcs",
+        include_str!("../../samples/drills/two-dcs-lose-dc-a-1.yaml"),
+    ),
+    (
+        "broken-storage",
+        include_str!("../../samples/drills/broken-storage-drain-elastic-node.yaml"),
+    ),
+    (
+        "healthy",
+        include_str!("../../samples/drills/healthy-lose-b.yaml"),
+    ),
 ];
 
 pub fn find(name: &str) -> Option<&'static Sample> {

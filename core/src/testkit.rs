@@ -44,7 +44,15 @@ impl ClusterYaml {
     }
 
     /// A running pod owned by a StatefulSet (`owner_kind` StatefulSet) or a ReplicaSet.
-    pub fn pod(self, ns: &str, name: &str, owner_kind: &str, owner: &str, app: &str, node: &str) -> Self {
+    pub fn pod(
+        self,
+        ns: &str,
+        name: &str,
+        owner_kind: &str,
+        owner: &str,
+        app: &str,
+        node: &str,
+    ) -> Self {
         self.pod_with(ns, name, owner_kind, owner, app, Some(node), "")
     }
 
@@ -59,7 +67,9 @@ impl ClusterYaml {
         node: Option<&str>,
         extra_spec: &str,
     ) -> Self {
-        let node_line = node.map(|n| format!("  nodeName: {n}\n")).unwrap_or_default();
+        let node_line = node
+            .map(|n| format!("  nodeName: {n}\n"))
+            .unwrap_or_default();
         let phase = if node.is_some() { "Running" } else { "Pending" };
         self.raw(&format!(
             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: {ns}\n  labels: {{app: {app}}}\n  ownerReferences:\n  - {{apiVersion: apps/v1, kind: {owner_kind}, name: {owner}, controller: true}}\nspec:\n{node_line}  containers: [{{name: c}}]\n{extra_spec}status:\n  phase: {phase}\n  conditions:\n  - {{type: Ready, status: '{}'}}\n",
@@ -74,7 +84,11 @@ impl ClusterYaml {
             Some(("node", n)) => ("kubernetes.io/hostname", n),
             _ => panic!("pin is zone:NAME or node:NAME"),
         };
-        let local = if key == "kubernetes.io/hostname" { "  local: {path: /mnt/disk}\n" } else { "  csi: {driver: ebs.csi.aws.com, volumeHandle: vol-1}\n" };
+        let local = if key == "kubernetes.io/hostname" {
+            "  local: {path: /mnt/disk}\n"
+        } else {
+            "  csi: {driver: ebs.csi.aws.com, volumeHandle: vol-1}\n"
+        };
         self.raw(&format!(
             "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {claim}\n  namespace: {ns}\nspec:\n  storageClassName: {class}\n  volumeName: {pv}\n  resources: {{requests: {{storage: 10Gi}}}}\nstatus: {{phase: Bound}}\n"
         ))
@@ -118,13 +132,19 @@ impl ClusterYaml {
     pub fn analysis(&self) -> Analysis {
         let snapshot = self.snapshot();
         assert_eq!(snapshot.error_count(), 0, "{:?}", snapshot.inputs);
-        analyze(&Topology::build(&snapshot, &Default::default()), &Config::default())
+        analyze(
+            &Topology::build(&snapshot, &Default::default()),
+            &Config::default(),
+        )
     }
 }
 
 /// Several clusters from their YAML.
 pub fn multi(clusters: &[(&str, &ClusterYaml)]) -> (Topology, Analysis) {
-    let texts: Vec<(String, String)> = clusters.iter().map(|(n, c)| (n.to_string(), c.yaml())).collect();
+    let texts: Vec<(String, String)> = clusters
+        .iter()
+        .map(|(n, c)| (n.to_string(), c.yaml()))
+        .collect();
     let refs: Vec<(&str, &str, &[u8])> = texts
         .iter()
         .map(|(n, t)| (n.as_str(), n.as_str(), t.as_bytes()))

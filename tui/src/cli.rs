@@ -32,19 +32,29 @@ fn long_version() -> String {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Analyse exported manifests: findings, groups and their survivability, leaders.
-    #[command(after_help = "Examples:\n  quorum analyze cluster.yaml\n  kubectl get nodes,pods,pvc,pv,sc,leases,sts,deploy,rs,pdb -A -o yaml | quorum analyze -\n  quorum analyze must-gather/ -o sarif > quorum.sarif\n  quorum analyze --cluster dc-a=dc-a.yaml --cluster dc-b=dc-b.yaml -o json\n  quorum analyze cluster.yaml --fail-on warning      (CI: exit 1 on any warning)\n\nExit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad usage or an\ninput problem (the report still covers every readable document).")]
+    #[command(
+        after_help = "Examples:\n  quorum analyze cluster.yaml\n  kubectl get nodes,pods,pvc,pv,sc,leases,sts,deploy,rs,pdb -A -o yaml | quorum analyze -\n  quorum analyze must-gather/ -o sarif > quorum.sarif\n  quorum analyze --cluster dc-a=dc-a.yaml --cluster dc-b=dc-b.yaml -o json\n  quorum analyze cluster.yaml --fail-on warning      (CI: exit 1 on any warning)\n\nExit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad usage or an\ninput problem (the report still covers every readable document)."
+    )]
     Analyze(AnalyzeArgs),
     /// Analyse a sample cluster built into the binary.
-    #[command(after_help = "Examples:\n  quorum demo                    the three-zones sample\n  quorum demo --sample two-dcs   two data centres, dual-active\n  quorum demo --list")]
+    #[command(
+        after_help = "Examples:\n  quorum demo                    the three-zones sample\n  quorum demo --sample two-dcs   two data centres, dual-active\n  quorum demo --list"
+    )]
     Demo(DemoArgs),
     /// Print the topology graph (zones, nodes, pods, volumes, leases) as DOT or JSON.
-    #[command(after_help = "Examples:\n  quorum graph cluster.yaml -o dot | dot -Tsvg > topology.svg\n  quorum graph cluster.yaml -o json | jq '.nodes | length'")]
+    #[command(
+        after_help = "Examples:\n  quorum graph cluster.yaml -o dot | dot -Tsvg > topology.svg\n  quorum graph cluster.yaml -o json | jq '.nodes | length'"
+    )]
     Graph(GraphArgs),
     /// Write a synthetic cluster at Kubernetes' published limits (for benchmarks).
-    #[command(after_help = "Examples:\n  quorum generate --pods 150000 -o generated/150k.json\n  quorum generate --pods 3000 --format yaml -o small.yaml")]
+    #[command(
+        after_help = "Examples:\n  quorum generate --pods 150000 -o generated/150k.json\n  quorum generate --pods 3000 --format yaml -o small.yaml"
+    )]
     Generate(GenerateArgs),
     /// Print a shell completion script.
-    #[command(after_help = "Examples:\n  quorum completion bash > /etc/bash_completion.d/quorum\n  quorum completion zsh > \"${fpath[1]}/_quorum\"\n  quorum completion fish > ~/.config/fish/completions/quorum.fish")]
+    #[command(
+        after_help = "Examples:\n  quorum completion bash > /etc/bash_completion.d/quorum\n  quorum completion zsh > \"${fpath[1]}/_quorum\"\n  quorum completion fish > ~/.config/fish/completions/quorum.fish"
+    )]
     Completion {
         #[arg(value_enum)]
         shell: clap_complete::Shell,

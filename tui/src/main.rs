@@ -31,7 +31,11 @@ fn main() -> ExitCode {
     // Installed or linked as `kubectl-quorum`, kubectl runs us as `kubectl quorum`.
     let as_plugin = args
         .first()
-        .and_then(|a| PathBuf::from(a).file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .and_then(|a| {
+            PathBuf::from(a)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
         .is_some_and(|s| s == "kubectl-quorum");
     let mut command = Cli::command();
     if as_plugin {
@@ -94,7 +98,11 @@ fn run(cli: Cli) -> Result<u8> {
                 GraphFormat::Json => report::graph_json(&loaded.topology),
             };
             write_stdout(&out)?;
-            Ok(if loaded.snapshot.error_count() > 0 { EXIT_USAGE } else { 0 })
+            Ok(if loaded.snapshot.error_count() > 0 {
+                EXIT_USAGE
+            } else {
+                0
+            })
         }
         Some(Command::Generate(args)) => generate(args),
         Some(Command::Completion { shell }) => {
@@ -139,7 +147,11 @@ fn inputs_of(args: &InputArgs) -> Result<Vec<Input>> {
             args.contexts.join(", ")
         );
     }
-    let mut inputs: Vec<Input> = args.paths.iter().map(|p| Input::new("default", p)).collect();
+    let mut inputs: Vec<Input> = args
+        .paths
+        .iter()
+        .map(|p| Input::new("default", p))
+        .collect();
     for spec in &args.clusters {
         let (name, path) = spec
             .split_once('=')
@@ -178,7 +190,9 @@ fn load_inputs(args: &InputArgs) -> Result<Loaded> {
 fn chrono_parse(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
     chrono::DateTime::parse_from_rfc3339(text)
         .map(|d| d.with_timezone(&chrono::Utc))
-        .with_context(|| format!("--now takes an RFC 3339 time like 2026-11-20T10:00:00Z, got {text:?}"))
+        .with_context(|| {
+            format!("--now takes an RFC 3339 time like 2026-11-20T10:00:00Z, got {text:?}")
+        })
 }
 
 /// Runs `work`, showing a progress line on stderr when it takes more than a moment on a terminal
@@ -224,7 +238,7 @@ fn style_for(choice: ColorChoice) -> Style {
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
-        .unwrap_or(if tty { 100 } else { 100 });
+        .unwrap_or(100);
     Style { color, width }
 }
 
@@ -293,7 +307,11 @@ fn demo(args: DemoArgs) -> Result<u8> {
         anyhow!(
             "no sample named {:?}; the samples are: {}",
             args.sample,
-            SAMPLES.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+            SAMPLES
+                .iter()
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     })?;
     let snapshot = sample.load();

@@ -13,7 +13,10 @@ fn quorum() -> Command {
 }
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn sample(path: &str) -> PathBuf {
@@ -22,9 +25,8 @@ fn sample(path: &str) -> PathBuf {
 
 fn json(args: &[&str]) -> serde_json::Value {
     let out = quorum().args(args).output().unwrap();
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("{e}: {}", String::from_utf8_lossy(&out.stdout))
-    })
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 #[test]
@@ -113,7 +115,12 @@ fn json_output_follows_the_contract() {
     assert_eq!(record["holder"], "db/pg-0");
     assert_eq!(record["group"], "db/pg");
     assert_eq!(record["expired"], false);
-    let pg = v["groups"].as_array().unwrap().iter().find(|g| g["name"] == "db/pg").unwrap();
+    let pg = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "db/pg")
+        .unwrap();
     assert_eq!(pg["kind"], "StatefulSet");
     assert_eq!(pg["mode"], "quorum");
     assert_eq!(pg["replicas"], 3);
@@ -133,10 +140,27 @@ fn several_clusters_are_named_and_a_dual_active_workload_is_found() {
         "-o",
         "json",
     ]);
-    let names: Vec<&str> = v["clusters"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = v["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec!["dc-a", "dc-b"]);
-    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["check"] == "dual-active"));
-    assert!(v["groups"].as_array().unwrap().iter().any(|g| g["name"] == "dc-a/payments/etcd"));
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["check"] == "dual-active")
+    );
+    assert!(
+        v["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["name"] == "dc-a/payments/etcd")
+    );
 }
 
 #[test]
@@ -156,11 +180,19 @@ fn sarif_points_each_finding_at_its_manifest_line() {
         .unwrap();
     assert_eq!(result["level"], "error");
     let location = &result["locations"][0]["physicalLocation"];
-    assert!(location["artifactLocation"]["uri"].as_str().unwrap().ends_with("broken-storage/cluster.yaml"));
+    assert!(
+        location["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("broken-storage/cluster.yaml")
+    );
     let line = location["region"]["startLine"].as_u64().unwrap() as usize;
     let text = std::fs::read_to_string(&file).unwrap();
     // The line is where the subject object starts.
-    assert!(text.lines().nth(line - 1).unwrap().contains("apiVersion"), "line {line}");
+    assert!(
+        text.lines().nth(line - 1).unwrap().contains("apiVersion"),
+        "line {line}"
+    );
     let index = result["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(rules[index]["id"], "pv-zone-conflict");
 }
@@ -174,7 +206,9 @@ fn markdown_reads_as_a_pull_request_comment() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with("# Quorum analysis"))
-        .stdout(predicate::str::contains("| critical | `quorum-zone-loss` |"));
+        .stdout(predicate::str::contains(
+            "| critical | `quorum-zone-loss` |",
+        ));
 }
 
 #[test]
@@ -182,8 +216,17 @@ fn a_broken_document_is_reported_with_file_document_and_line_and_the_rest_is_ana
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("mixed.yaml");
     let good = std::fs::read_to_string(sample("healthy/cluster.yaml")).unwrap();
-    std::fs::write(&file, format!("{good}---\napiVersion: v1\nkind: Pod\nmetadata: {{name: [x\n---\nkind: Widget\n")).unwrap();
-    let out = quorum().arg("analyze").arg(&file).args(["-o", "json"]).output().unwrap();
+    std::fs::write(
+        &file,
+        format!("{good}---\napiVersion: v1\nkind: Pod\nmetadata: {{name: [x\n---\nkind: Widget\n"),
+    )
+    .unwrap();
+    let out = quorum()
+        .arg("analyze")
+        .arg(&file)
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("mixed.yaml:"), "{stderr}");
@@ -191,7 +234,13 @@ fn a_broken_document_is_reported_with_file_document_and_line_and_the_rest_is_ana
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["inputs"][0]["errors"].as_array().unwrap().len(), 1);
     assert_eq!(v["inputs"][0]["skipped"]["Widget"], 1);
-    assert!(v["groups"].as_array().unwrap().iter().any(|g| g["name"] == "db/cockroach"));
+    assert!(
+        v["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["name"] == "db/cockroach")
+    );
 }
 
 #[test]
@@ -229,7 +278,12 @@ fn stdin_json_lists_bare_arrays_and_directories_are_read() {
     let v = json(&["analyze", dir.path().to_str().unwrap(), "-o", "json"]);
     assert_eq!(v["inputs"].as_array().unwrap().len(), 2);
     assert_eq!(v["clusters"][0]["zones"][0]["nodes"][0], "n1");
-    let objects: u64 = v["inputs"].as_array().unwrap().iter().map(|i| i["objects"].as_u64().unwrap()).sum();
+    let objects: u64 = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["objects"].as_u64().unwrap())
+        .sum();
     assert_eq!(objects, 2);
 }
 
@@ -257,19 +311,42 @@ fn bad_usage_and_missing_inputs_exit_2_with_a_clear_message() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("RFC 3339"));
-    quorum().args(["analyze", "--output", "xml"]).assert().code(2);
+    quorum()
+        .args(["analyze", "--output", "xml"])
+        .assert()
+        .code(2);
 }
 
 #[test]
 fn random_bytes_truncated_json_and_empty_files_never_panic() {
     let dir = tempfile::tempdir().unwrap();
-    let bytes: Vec<u8> = (0..20_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+    let bytes: Vec<u8> = (0..20_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
     std::fs::write(dir.path().join("random.yaml"), &bytes).unwrap();
-    std::fs::write(dir.path().join("truncated.json"), r#"{"kind":"PodList","items":[{"metadata":{"name":"p""#).unwrap();
+    std::fs::write(
+        dir.path().join("truncated.json"),
+        r#"{"kind":"PodList","items":[{"metadata":{"name":"p""#,
+    )
+    .unwrap();
     std::fs::write(dir.path().join("empty.yaml"), "").unwrap();
-    std::fs::write(dir.path().join("comments.yaml"), "# nothing here\n---\n# nor here\n").unwrap();
-    let out = quorum().arg("analyze").arg(dir.path()).args(["-o", "json"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(
+        dir.path().join("comments.yaml"),
+        "# nothing here\n---\n# nor here\n",
+    )
+    .unwrap();
+    let out = quorum()
+        .arg("analyze")
+        .arg(dir.path())
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let errors: Vec<&str> = v["inputs"]
         .as_array()
@@ -288,8 +365,17 @@ fn the_third_party_corpus_loads_without_a_panic_or_an_input_error() {
         eprintln!("skipped: {} is not there", corpus.display());
         return;
     }
-    let out = quorum().arg("analyze").arg(&corpus).args(["-o", "json"]).output().unwrap();
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = quorum()
+        .arg("analyze")
+        .arg(&corpus)
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let inputs = v["inputs"].as_array().unwrap();
     assert!(inputs.len() > 100);
@@ -303,7 +389,10 @@ fn the_third_party_corpus_loads_without_a_panic_or_an_input_error() {
         .iter()
         .map(|r| r["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), vec!["ConfigMap", "Endpoints", "Lease"]);
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        vec!["ConfigMap", "Endpoints", "Lease"]
+    );
 }
 
 #[test]
@@ -317,8 +406,20 @@ fn graph_prints_dot_and_json() {
         .stdout(predicate::str::starts_with("digraph quorum"))
         .stdout(predicate::str::contains("holds-lease"));
     let v = json(&["graph", file.to_str().unwrap(), "-o", "json"]);
-    assert!(v["nodes"].as_array().unwrap().iter().any(|n| n["type"] == "zone"));
-    assert!(v["edges"].as_array().unwrap().iter().any(|e| e["type"] == "pinned-to"));
+    assert!(
+        v["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["type"] == "zone")
+    );
+    assert!(
+        v["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["type"] == "pinned-to")
+    );
 }
 
 #[test]
@@ -358,7 +459,12 @@ fn colour_follows_the_terminal_and_no_color() {
     // Not a terminal: plain text.
     let out = quorum().arg("analyze").arg(&file).output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'));
-    let out = quorum().arg("analyze").arg(&file).args(["--color", "always"]).output().unwrap();
+    let out = quorum()
+        .arg("analyze")
+        .arg(&file)
+        .args(["--color", "always"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains('\x1b'));
 }
 
@@ -397,22 +503,42 @@ fn a_large_single_json_document_is_read_and_a_yaml_alias_bomb_is_refused() {
         .map(|i| format!(r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"p{i}","namespace":"big","annotations":{{"note":"{pad}"}}}},"spec":{{"nodeName":"n1"}}}}"#))
         .collect();
     let file = dir.path().join("big.json");
-    std::fs::write(&file, format!(r#"{{"apiVersion":"v1","kind":"List","items":[{}]}}"#, pods.join(","))).unwrap();
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"apiVersion":"v1","kind":"List","items":[{}]}}"#,
+            pods.join(",")
+        ),
+    )
+    .unwrap();
     let v = json(&["analyze", file.to_str().unwrap(), "-o", "json"]);
     assert_eq!(v["inputs"][0]["objects"], 20_000);
 
     let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x]\n");
-    for (n, p) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().zip(["a", "b", "c", "d", "e", "f", "g", "h"]) {
-        bomb.push_str(&format!("{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"));
+    for (n, p) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+        .iter()
+        .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+    {
+        bomb.push_str(&format!(
+            "{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        ));
     }
     // Unused aliases are skipped without being expanded: a correct result, at once.
     let file = dir.path().join("bomb.yaml");
-    std::fs::write(&file, format!("{bomb}kind: Pod\nmetadata: {{name: bomb, namespace: x}}\n")).unwrap();
+    std::fs::write(
+        &file,
+        format!("{bomb}kind: Pod\nmetadata: {{name: bomb, namespace: x}}\n"),
+    )
+    .unwrap();
     let started = std::time::Instant::now();
     let v = json(&["analyze", file.to_str().unwrap(), "-o", "json"]);
     assert_eq!(v["inputs"][0]["objects"], 1);
     // Expanded (through a merge key), the alias bomb is refused with an error.
-    std::fs::write(&file, format!("{bomb}base: &base {{x: 1}}\nkind: Pod\nmetadata:\n  <<: *base\n  name: bomb\n")).unwrap();
+    std::fs::write(
+        &file,
+        format!("{bomb}base: &base {{x: 1}}\nkind: Pod\nmetadata:\n  <<: *base\n  name: bomb\n"),
+    )
+    .unwrap();
     quorum()
         .arg("analyze")
         .arg(&file)

@@ -207,7 +207,11 @@ mod tests {
 
     #[test]
     fn ten_leaders_piled_on_one_node_spread_to_one_each() {
-        let movable: Vec<Movable> = (0..10).map(|i| Movable { bins: vec![0, 1 + i % 3] }).collect();
+        let movable: Vec<Movable> = (0..10)
+            .map(|i| Movable {
+                bins: vec![0, 1 + i % 3],
+            })
+            .collect();
         // Bins 1..3 can take them; 10 leases over 4 bins → 3 at best.
         assert_eq!(min_max_load(4, &[0, 0, 0, 0], &movable), Some(3));
     }
@@ -233,7 +237,9 @@ mod tests {
             let fixed: Vec<u32> = (0..bins).map(|_| rand(3) as u32).collect();
             let movable: Vec<Movable> = (0..rand(6))
                 .map(|_| {
-                    let mut b: Vec<usize> = (0..1 + rand(bins as u64)).map(|_| rand(bins as u64) as usize).collect();
+                    let mut b: Vec<usize> = (0..1 + rand(bins as u64))
+                        .map(|_| rand(bins as u64) as usize)
+                        .collect();
                     b.sort();
                     b.dedup();
                     Movable { bins: b }

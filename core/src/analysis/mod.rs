@@ -64,7 +64,11 @@ impl GroupStats {
 }
 
 /// Counts a group's replicas per zone, node and region, and decides what it survives.
-pub fn group_stats(t: &Topology, group: GroupId, cross_cluster: &BTreeMap<String, Vec<GroupId>>) -> GroupStats {
+pub fn group_stats(
+    t: &Topology,
+    group: GroupId,
+    cross_cluster: &BTreeMap<String, Vec<GroupId>>,
+) -> GroupStats {
     let g = &t.groups[group.index()];
     let w = &t.workloads[g.workload.index()];
     let replicas = w.desired();
@@ -109,22 +113,25 @@ pub fn group_stats(t: &Topology, group: GroupId, cross_cluster: &BTreeMap<String
         zone: (redundant && zones_known).then(|| survives_losing(worst_zone.as_ref().map(|w| w.1))),
         region: (redundant && regions.len() > 1)
             .then(|| survives_losing(per_region.values().max().copied())),
-        cluster: cross_cluster.get(&w.name()).filter(|peers| peers.len() > 1).map(|peers| {
-            // Losing this cluster leaves the others: survives when another copy can serve.
-            peers.iter().filter(|p| **p != group).any(|p| {
-                let other = &t.groups[p.index()];
-                let ow = &t.workloads[other.workload.index()];
-                let ready = t
-                    .running_replicas(*p)
-                    .filter(|pod| {
-                        t.pods[pod.index()]
-                            .node
-                            .is_some_and(|n| t.nodes[n.index()].node.is_ready())
-                    })
-                    .count() as u32;
-                ready >= quorum_size(other.mode, ow.desired())
-            })
-        }),
+        cluster: cross_cluster
+            .get(&w.name())
+            .filter(|peers| peers.len() > 1)
+            .map(|peers| {
+                // Losing this cluster leaves the others: survives when another copy can serve.
+                peers.iter().filter(|p| **p != group).any(|p| {
+                    let other = &t.groups[p.index()];
+                    let ow = &t.workloads[other.workload.index()];
+                    let ready = t
+                        .running_replicas(*p)
+                        .filter(|pod| {
+                            t.pods[pod.index()]
+                                .node
+                                .is_some_and(|n| t.nodes[n.index()].node.is_ready())
+                        })
+                        .count() as u32;
+                    ready >= quorum_size(other.mode, ow.desired())
+                })
+            }),
     };
     GroupStats {
         id: group,
@@ -254,7 +261,10 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
         }
         let eligible = eligible_nodes(t, id);
         if eligible.len() > 1 {
-            let mut zones: Vec<usize> = eligible.iter().map(|n| t.nodes[n.index()].zone.index()).collect();
+            let mut zones: Vec<usize> = eligible
+                .iter()
+                .map(|n| t.nodes[n.index()].zone.index())
+                .collect();
             zones.sort();
             zones.dedup();
             zone_movable.push(flow::Movable { bins: zones });
@@ -296,7 +306,10 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 
     pub fn worst(&self) -> Option<Severity> {
@@ -334,7 +347,11 @@ pub fn analyze(t: &Topology, config: &Config) -> Analysis {
                     ZoneRow {
                         name: zone.name.clone(),
                         region: zone.region.clone(),
-                        nodes: zone.nodes.iter().map(|n| t.nodes[n.index()].name().to_string()).collect(),
+                        nodes: zone
+                            .nodes
+                            .iter()
+                            .map(|n| t.nodes[n.index()].name().to_string())
+                            .collect(),
                     }
                 })
                 .collect(),
@@ -347,4 +364,3 @@ pub fn analyze(t: &Topology, config: &Config) -> Analysis {
         groups,
     }
 }
-

@@ -16,13 +16,17 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let t = ctx.topology;
     let mut out = Vec::new();
     for (name, groups) in groups_by_workload_name(t) {
-        let mut clusters: Vec<ClusterId> = groups.iter().map(|g| t.groups[g.index()].cluster).collect();
+        let mut clusters: Vec<ClusterId> =
+            groups.iter().map(|g| t.groups[g.index()].cluster).collect();
         clusters.sort();
         clusters.dedup();
         if clusters.len() < 2 {
             continue;
         }
-        let names: Vec<String> = clusters.iter().map(|c| t.clusters[c.index()].name.clone()).collect();
+        let names: Vec<String> = clusters
+            .iter()
+            .map(|c| t.clusters[c.index()].name.clone())
+            .collect();
         let electing: Vec<String> = groups
             .iter()
             .filter(|g| !t.groups[g.index()].leaders.is_empty())
@@ -41,7 +45,12 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             names.join(", ")
         );
         let first = groups[0];
-        out.push(ctx.on_workload(t.groups[first.index()].workload, CHECK.id, Severity::Warning, message));
+        out.push(ctx.on_workload(
+            t.groups[first.index()].workload,
+            CHECK.id,
+            Severity::Warning,
+            message,
+        ));
     }
     out
 }

@@ -24,7 +24,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             .collect()
     };
     let severity = |count: u32, best: u32| {
-        if count >= best + 2 || count >= 2 * best.max(1) + 1 {
+        if count >= best + 2 || count > 2 * best.max(1) {
             Severity::Warning
         } else {
             Severity::Info
@@ -33,7 +33,11 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     if let Some(best) = stats.best_max_per_node {
         for (i, node) in t.nodes.iter().enumerate() {
             let id = NodeId(i as u32);
-            let count = stats.per_node.get(&t.node_display(id)).copied().unwrap_or(0);
+            let count = stats
+                .per_node
+                .get(&t.node_display(id))
+                .copied()
+                .unwrap_or(0);
             if count > best && count >= 2 {
                 let leases = leases_on(&|n| n == id);
                 let message = format!(
@@ -57,7 +61,11 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     if let Some(best) = stats.best_max_per_zone {
         for (i, zone) in t.zones.iter().enumerate() {
             let id = ZoneId(i as u32);
-            let count = stats.per_zone.get(&t.zone_display(id)).copied().unwrap_or(0);
+            let count = stats
+                .per_zone
+                .get(&t.zone_display(id))
+                .copied()
+                .unwrap_or(0);
             if count > best && count >= 2 {
                 let leases = leases_on(&|n| t.nodes[n.index()].zone == id);
                 let message = format!(
@@ -71,7 +79,15 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                     ..Default::default()
                 };
                 let source = zone.nodes.first().map(|n| &t.nodes[n.index()].source);
-                out.push(ctx.finding(CHECK.id, severity(count, best), zone.cluster, "Zone", &meta, source, message));
+                out.push(ctx.finding(
+                    CHECK.id,
+                    severity(count, best),
+                    zone.cluster,
+                    "Zone",
+                    &meta,
+                    source,
+                    message,
+                ));
             }
         }
     }

@@ -45,7 +45,15 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             Holder::Node(_) => continue,
         };
         let message = format!("{problem}.");
-        out.push(ctx.finding(CHECK.id, severity, l.cluster, l.record.kind.as_str(), &l.record.meta, Some(&l.source), message));
+        out.push(ctx.finding(
+            CHECK.id,
+            severity,
+            l.cluster,
+            l.record.kind.as_str(),
+            &l.record.meta,
+            Some(&l.source),
+            message,
+        ));
     }
     out
 }

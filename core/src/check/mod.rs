@@ -117,7 +117,13 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     /// A finding about a workload (its object's source, or its first pod's when it was inferred).
-    pub fn on_workload(&self, w: WorkloadId, check: &'static str, severity: Severity, message: String) -> Finding {
+    pub fn on_workload(
+        &self,
+        w: WorkloadId,
+        check: &'static str,
+        severity: Severity,
+        message: String,
+    ) -> Finding {
         let t = self.topology;
         let info = &t.workloads[w.index()];
         let source = info
@@ -135,9 +141,23 @@ impl Context<'_> {
         )
     }
 
-    pub fn on_pod(&self, p: PodId, check: &'static str, severity: Severity, message: String) -> Finding {
+    pub fn on_pod(
+        &self,
+        p: PodId,
+        check: &'static str,
+        severity: Severity,
+        message: String,
+    ) -> Finding {
         let info = &self.topology.pods[p.index()];
-        self.finding(check, severity, info.cluster, "Pod", &info.pod.meta, Some(&info.source), message)
+        self.finding(
+            check,
+            severity,
+            info.cluster,
+            "Pod",
+            &info.pod.meta,
+            Some(&info.source),
+            message,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -203,7 +223,7 @@ pub fn run_all(ctx: &Context<'_>) -> Vec<Finding> {
         .filter(|f| {
             let local = crate::model::qualified(&f.subject.namespace, &f.subject.name);
             let full = format!("{}/{local}", f.subject.cluster);
-            !ctx.config.ignores(f.check, &local) && !(multi && ctx.config.ignores(f.check, &full))
+            !(ctx.config.ignores(f.check, &local) || multi && ctx.config.ignores(f.check, &full))
         })
         .map(|mut f| {
             if let Some(s) = ctx.config.severity.get(f.check) {

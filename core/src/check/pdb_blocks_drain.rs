@@ -16,10 +16,17 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     for pdb in &t.pdbs {
         // Expected pods: the replicas of the workloads it covers, or the pods it selects.
         let expected = {
-            let mut workloads: Vec<WorkloadId> = pdb.pods.iter().filter_map(|p| t.pods[p.index()].workload).collect();
+            let mut workloads: Vec<WorkloadId> = pdb
+                .pods
+                .iter()
+                .filter_map(|p| t.pods[p.index()].workload)
+                .collect();
             workloads.sort();
             workloads.dedup();
-            let from_workloads: u32 = workloads.iter().map(|w| t.workloads[w.index()].desired()).sum();
+            let from_workloads: u32 = workloads
+                .iter()
+                .map(|w| t.workloads[w.index()].desired())
+                .sum();
             from_workloads.max(pdb.pods.len() as u32)
         };
         if expected == 0 {

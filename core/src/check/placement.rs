@@ -181,9 +181,18 @@ fn replicas_node_loss(ctx: &Context<'_>) -> Vec<Finding> {
                 "all {} running replicas are on node {node}: if it fails, nobody can take over {}. \
                  Add pod anti-affinity on kubernetes.io/hostname.",
                 g.available,
-                if g.leases.is_empty() { "its lease".to_string() } else { g.leases.join(", ") }
+                if g.leases.is_empty() {
+                    "its lease".to_string()
+                } else {
+                    g.leases.join(", ")
+                }
             );
-            ctx.on_workload(workload(ctx, g), REPLICAS_NODE_LOSS.id, Severity::Warning, message)
+            ctx.on_workload(
+                workload(ctx, g),
+                REPLICAS_NODE_LOSS.id,
+                Severity::Warning,
+                message,
+            )
         })
         .collect()
 }

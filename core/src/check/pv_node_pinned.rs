@@ -26,12 +26,19 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             let pinned = pod.pvcs.iter().find_map(|c| {
                 let pv = &t.pvs[t.pvcs[c.index()].pv?.index()];
                 match &pv.pin {
-                    Pin::Nodes(nodes) => Some(format!("{} (local to node {})", pv.pv.meta.name, nodes.join(", "))),
-                    _ if pv.pv.node_local => Some(format!("{} (a {} volume)", pv.pv.meta.name, "node-local")),
+                    Pin::Nodes(nodes) => Some(format!(
+                        "{} (local to node {})",
+                        pv.pv.meta.name,
+                        nodes.join(", ")
+                    )),
+                    _ if pv.pv.node_local => {
+                        Some(format!("{} (a {} volume)", pv.pv.meta.name, "node-local"))
+                    }
                     _ => None,
                 }
             });
-            let pinned = pinned.or_else(|| pod.pod.host_path.then(|| "a hostPath volume".to_string()));
+            let pinned =
+                pinned.or_else(|| pod.pod.host_path.then(|| "a hostPath volume".to_string()));
             if let Some(what) = pinned {
                 let message = format!(
                     "replica of {} keeps its data on {what}: if that node fails, the replica cannot \

@@ -29,7 +29,11 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         if !pod.pod.is_active() {
             continue;
         }
-        let pvs: Vec<PvId> = pod.pvcs.iter().filter_map(|c| t.pvcs[c.index()].pv).collect();
+        let pvs: Vec<PvId> = pod
+            .pvcs
+            .iter()
+            .filter_map(|c| t.pvcs[c.index()].pv)
+            .collect();
         if pvs.is_empty() {
             continue;
         }
@@ -79,7 +83,9 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                     if nodes == 0 {
                         format!("{} has no nodes at all", zones.join(", "))
                     } else {
-                        format!("none of the {nodes} nodes there is ready, schedulable and tolerated")
+                        format!(
+                            "none of the {nodes} nodes there is ready, schedulable and tolerated"
+                        )
                     }
                 }
                 _ => "no ready, schedulable node matches it".to_string(),

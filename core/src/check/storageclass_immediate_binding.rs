@@ -45,7 +45,13 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             continue;
         }
         if let Some(allowed) = &class.allowed_topologies
-            && allowed.terms.iter().flat_map(|t| &t.expressions).map(|r| r.values.len()).sum::<usize>() == 1
+            && allowed
+                .terms
+                .iter()
+                .flat_map(|t| &t.expressions)
+                .map(|r| r.values.len())
+                .sum::<usize>()
+                == 1
         {
             continue;
         }
@@ -54,7 +60,10 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         let (severity, context) = if zones > 1 {
             (Severity::Warning, format!("in a cluster of {zones} zones"))
         } else if no_nodes {
-            (Severity::Info, "(no nodes in the input: if the cluster spans zones)".to_string())
+            (
+                Severity::Info,
+                "(no nodes in the input: if the cluster spans zones)".to_string(),
+            )
         } else {
             continue;
         };

@@ -18,7 +18,11 @@ const SPREAD: &str = "      topologySpreadConstraints:\n      - {maxSkew: 1, top
 fn a_statefulset_with_two_of_three_replicas_in_one_zone_loses_quorum_with_that_zone() {
     let a = (three_zones() + pg_on(&["a1", "a2", "b1"])).analysis();
     assert_eq!(fired(&a, "quorum-zone-loss"), vec!["db/pg"]);
-    let f = a.findings.iter().find(|f| f.check == "quorum-zone-loss").unwrap();
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.check == "quorum-zone-loss")
+        .unwrap();
     assert!(f.message.contains("eu-a"), "{}", f.message);
     assert_eq!(f.severity, super::Severity::Critical);
     let g = &a.groups[0];
@@ -44,7 +48,11 @@ fn a_2_plus_2_statefulset_over_two_zones_loses_quorum_when_either_zone_fails() {
         + pg_on(&["a1", "a2", "b1", "b2"]);
     let a = c.analysis();
     assert_eq!(fired(&a, "quorum-zone-loss"), vec!["db/pg"]);
-    let f = a.findings.iter().find(|f| f.check == "quorum-zone-loss").unwrap();
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.check == "quorum-zone-loss")
+        .unwrap();
     assert!(f.message.contains("no layout survives"), "{}", f.message);
 }
 
@@ -92,7 +100,9 @@ fn a_statefulset_with_pending_replicas_has_lost_quorum_already() {
 
 #[test]
 fn a_manifest_without_pods_is_not_reported_as_down() {
-    let a = crate::testkit::ClusterYaml::new().statefulset("db", "pg", 3, "").analysis();
+    let a = crate::testkit::ClusterYaml::new()
+        .statefulset("db", "pg", 3, "")
+        .analysis();
     assert!(fired(&a, "quorum-lost").is_empty());
     assert_eq!(fired(&a, "missing-pdb"), vec!["db/pg"]);
 }
@@ -110,14 +120,30 @@ fn a_single_replica_is_said_once_not_per_failure_domain() {
 fn a_running_pod_outside_its_volumes_zone_is_a_pv_zone_conflict() {
     let c = three_zones()
         .statefulset("mq", "rabbit", 1, "")
-        .pod_with("mq", "rabbit-0", "StatefulSet", "rabbit", "rabbit", Some("a1"), "  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: data-rabbit-0}}\n")
+        .pod_with(
+            "mq",
+            "rabbit-0",
+            "StatefulSet",
+            "rabbit",
+            "rabbit",
+            Some("a1"),
+            "  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: data-rabbit-0}}\n",
+        )
         .volume("mq", "data-rabbit-0", "pv-r0", "gp3", "zone:eu-b");
     let a = c.analysis();
     assert_eq!(fired(&a, "pv-zone-conflict"), vec!["mq/rabbit-0"]);
     // In its volume's zone it is fine.
     let c = three_zones()
         .statefulset("mq", "rabbit", 1, "")
-        .pod_with("mq", "rabbit-0", "StatefulSet", "rabbit", "rabbit", Some("b1"), "  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: data-rabbit-0}}\n")
+        .pod_with(
+            "mq",
+            "rabbit-0",
+            "StatefulSet",
+            "rabbit",
+            "rabbit",
+            Some("b1"),
+            "  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: data-rabbit-0}}\n",
+        )
         .volume("mq", "data-rabbit-0", "pv-r0", "gp3", "zone:eu-b");
     assert!(fired(&c.analysis(), "pv-zone-conflict").is_empty());
 }
@@ -126,11 +152,23 @@ fn a_running_pod_outside_its_volumes_zone_is_a_pv_zone_conflict() {
 fn a_pending_pod_whose_volume_is_in_a_zone_without_nodes_is_a_pv_zone_conflict() {
     let c = three_zones()
         .statefulset("search", "elastic", 1, "")
-        .pod_with("search", "elastic-0", "StatefulSet", "elastic", "elastic", None, "  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: data-elastic-0}}\n")
+        .pod_with(
+            "search",
+            "elastic-0",
+            "StatefulSet",
+            "elastic",
+            "elastic",
+            None,
+            "  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: data-elastic-0}}\n",
+        )
         .volume("search", "data-elastic-0", "pv-e0", "gp2", "zone:eu-z");
     let a = c.analysis();
     assert_eq!(fired(&a, "pv-zone-conflict"), vec!["search/elastic-0"]);
-    let f = a.findings.iter().find(|f| f.check == "pv-zone-conflict").unwrap();
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.check == "pv-zone-conflict")
+        .unwrap();
     assert!(f.message.contains("eu-z has no nodes"), "{}", f.message);
 }
 
@@ -138,11 +176,22 @@ fn a_pending_pod_whose_volume_is_in_a_zone_without_nodes_is_a_pv_zone_conflict()
 fn a_quorum_replica_on_a_local_volume_is_pinned_to_its_node() {
     let c = three_zones()
         .statefulset("cache", "redis", 3, "")
-        .pod_with("cache", "redis-0", "StatefulSet", "redis", "redis", Some("a1"), "  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: data-redis-0}}\n")
+        .pod_with(
+            "cache",
+            "redis-0",
+            "StatefulSet",
+            "redis",
+            "redis",
+            Some("a1"),
+            "  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: data-redis-0}}\n",
+        )
         .pod("cache", "redis-1", "StatefulSet", "redis", "redis", "b1")
         .pod("cache", "redis-2", "StatefulSet", "redis", "redis", "c1")
         .volume("cache", "data-redis-0", "pv-local-a1", "local", "node:a1");
-    assert_eq!(fired(&c.analysis(), "pv-node-pinned"), vec!["cache/redis-0"]);
+    assert_eq!(
+        fired(&c.analysis(), "pv-node-pinned"),
+        vec!["cache/redis-0"]
+    );
 }
 
 #[test]
@@ -151,7 +200,10 @@ fn an_immediate_class_with_zonal_volumes_in_a_multi_zone_cluster_is_flagged() {
         .storage_class("gp2", "ebs.csi.aws.com", "Immediate")
         .storage_class("gp3", "ebs.csi.aws.com", "WaitForFirstConsumer")
         .storage_class("nfs", "nfs.csi.k8s.io", "Immediate");
-    assert_eq!(fired(&c.analysis(), "storageclass-immediate-binding"), vec!["gp2"]);
+    assert_eq!(
+        fired(&c.analysis(), "storageclass-immediate-binding"),
+        vec!["gp2"]
+    );
 }
 
 #[test]
@@ -169,7 +221,11 @@ fn a_quorum_group_without_a_budget_is_missing_a_pdb() {
 fn a_budget_that_allows_no_disruption_blocks_drains() {
     for rule in ["maxUnavailable: 0", "minAvailable: 3", "minAvailable: 100%"] {
         let c = (three_zones() + pg_on(&["a1", "b1", "c1"])).pdb("db", "pg", "pg", rule);
-        assert_eq!(fired(&c.analysis(), "pdb-blocks-drain"), vec!["db/pg"], "{rule}");
+        assert_eq!(
+            fired(&c.analysis(), "pdb-blocks-drain"),
+            vec!["db/pg"],
+            "{rule}"
+        );
     }
     let c = (three_zones() + pg_on(&["a1", "b1", "c1"])).pdb("db", "pg", "pg", "minAvailable: 2");
     assert!(fired(&c.analysis(), "pdb-blocks-drain").is_empty());
@@ -195,7 +251,14 @@ fn piled_leaders() -> crate::testkit::ClusterYaml {
         c = c
             .deployment("ops", &name, 2)
             .pod("ops", &format!("{rs}-aaaa"), "ReplicaSet", &rs, &name, "a1")
-            .pod("ops", &format!("{rs}-bbbb"), "ReplicaSet", &rs, &name, if i % 2 == 0 { "b1" } else { "c1" });
+            .pod(
+                "ops",
+                &format!("{rs}-bbbb"),
+                "ReplicaSet",
+                &rs,
+                &name,
+                if i % 2 == 0 { "b1" } else { "c1" },
+            );
         let holder = format!("{rs}-aaaa_0e2b");
         c = c.lease("ops", &name, &holder, "2026-11-20T10:00:00.000000Z");
     }
@@ -211,7 +274,11 @@ fn ten_leaders_on_one_node_are_a_leader_concentration_with_the_best_placement_sh
     let nodes = fired(&a, "leader-concentration");
     assert!(nodes.contains(&"a1".to_string()), "{nodes:?}");
     let f = a.findings.iter().find(|f| f.subject.name == "a1").unwrap();
-    assert!(f.message.contains("10 leaders") && f.message.contains("at most 4"), "{}", f.message);
+    assert!(
+        f.message.contains("10 leaders") && f.message.contains("at most 4"),
+        "{}",
+        f.message
+    );
     // Every lease resolved through client-go's `pod_uuid` identity to its group.
     assert!(a.leaders.records.iter().all(|r| r.group.is_some()));
 }
@@ -262,7 +329,10 @@ fn a_holder_that_is_a_node_short_hostname_resolves_to_the_node() {
         .raw("apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: kube-scheduler\n  namespace: kube-system\n  annotations:\n    control-plane.alpha.kubernetes.io/leader: '{\"holderIdentity\":\"ip-10-0-9-206\",\"leaseDurationSeconds\":15,\"renewTime\":\"2017-12-13T21:36:14Z\"}'\n");
     let a = c.analysis();
     assert!(fired(&a, "lease-holder-missing").is_empty());
-    assert_eq!(a.leaders.records[0].node.as_deref(), Some("ip-10-0-9-206.us-west-2.compute.internal"));
+    assert_eq!(
+        a.leaders.records[0].node.as_deref(),
+        Some("ip-10-0-9-206.us-west-2.compute.internal")
+    );
 }
 
 #[test]
@@ -272,13 +342,31 @@ fn the_same_workload_electing_in_two_clusters_is_dual_active() {
             .node(node, zone)
             .node(&format!("{node}x"), zone)
             .deployment("payments", "ledger", 2)
-            .pod("payments", "ledger-1-a", "ReplicaSet", "ledger-1", "ledger", node)
-            .pod("payments", "ledger-1-b", "ReplicaSet", "ledger-1", "ledger", &format!("{node}x"))
+            .pod(
+                "payments",
+                "ledger-1-a",
+                "ReplicaSet",
+                "ledger-1",
+                "ledger",
+                node,
+            )
+            .pod(
+                "payments",
+                "ledger-1-b",
+                "ReplicaSet",
+                "ledger-1",
+                "ledger",
+                &format!("{node}x"),
+            )
             .lease("payments", "ledger", "ledger-1-a", "2026-11-20T10:00:00Z")
     };
     let (_, a) = multi(&[("dc-a", &dc("dc-a-1", "a1")), ("dc-b", &dc("dc-b-1", "b1"))]);
     assert_eq!(fired(&a, "dual-active"), vec!["payments/ledger"]);
-    let g = a.groups.iter().find(|g| g.name == "dc-a/payments/ledger").unwrap();
+    let g = a
+        .groups
+        .iter()
+        .find(|g| g.name == "dc-a/payments/ledger")
+        .unwrap();
     assert_eq!(g.survives.cluster, Some(true));
     // One cluster alone is not dual-active.
     let (_, a) = multi(&[("dc-a", &dc("dc-a-1", "a1"))]);
@@ -325,11 +413,18 @@ fn every_check_id_of_the_contract_exists() {
 #[test]
 fn findings_point_at_the_line_of_their_subject() {
     let a = (three_zones() + pg_on(&["a1", "a2", "b1"])).analysis();
-    let f = a.findings.iter().find(|f| f.check == "quorum-zone-loss").unwrap();
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.check == "quorum-zone-loss")
+        .unwrap();
     let src = f.source.as_ref().unwrap();
     assert_eq!(src.file, "test.yaml");
     let text = (three_zones() + pg_on(&["a1", "a2", "b1"])).yaml();
     let line = text.lines().nth(src.line as usize - 1).unwrap();
     assert_eq!(line, "apiVersion: apps/v1", "line {}", src.line);
-    assert_eq!(text.lines().nth(src.line as usize).unwrap(), "kind: StatefulSet");
+    assert_eq!(
+        text.lines().nth(src.line as usize).unwrap(),
+        "kind: StatefulSet"
+    );
 }

@@ -21,7 +21,9 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             .map(|z| &t.zones[z.index()])
             .filter(|z| z.name == UNKNOWN_ZONE)
             .collect();
-        let Some(zone) = unknown.first() else { continue };
+        let Some(zone) = unknown.first() else {
+            continue;
+        };
         let total: usize = c.zones.iter().map(|z| t.zones[z.index()].nodes.len()).sum();
         let message = format!(
             "{} of {total} nodes have no {} label: they sit in the zone \"unknown\", and zone \
@@ -35,7 +37,15 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             ..Default::default()
         };
         let source = zone.nodes.first().map(|n| &t.nodes[n.index()].source);
-        out.push(ctx.finding(CHECK.id, Severity::Info, id, "Cluster", &meta, source, message));
+        out.push(ctx.finding(
+            CHECK.id,
+            Severity::Info,
+            id,
+            "Cluster",
+            &meta,
+            source,
+            message,
+        ));
     }
     out
 }

@@ -112,7 +112,11 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
         for (node, source) in nodes {
             let id = NodeId(t.nodes.len() as u32);
             names.insert(node.meta.name.clone(), id);
-            if node.control_plane && !t.clusters[cluster.index()].control_plane_zones.contains(&zone) {
+            if node.control_plane
+                && !t.clusters[cluster.index()]
+                    .control_plane_zones
+                    .contains(&zone)
+            {
                 t.clusters[cluster.index()].control_plane_zones.push(zone);
             }
             t.nodes.push(NodeInfo {
@@ -139,7 +143,11 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
     for (workload, source) in &objects.workloads {
         let id = WorkloadId(t.workloads.len() as u32);
         workload_index.insert(
-            (workload.kind, workload.meta.namespace.clone(), workload.meta.name.clone()),
+            (
+                workload.kind,
+                workload.meta.namespace.clone(),
+                workload.meta.name.clone(),
+            ),
             id,
         );
         t.workloads.push(WorkloadInfo {
@@ -186,13 +194,20 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
         let pvcs: Vec<PvcId> = pod
             .claims
             .iter()
-            .filter_map(|c| pvc_index.get(&(pod.meta.namespace.clone(), c.clone())).copied())
+            .filter_map(|c| {
+                pvc_index
+                    .get(&(pod.meta.namespace.clone(), c.clone()))
+                    .copied()
+            })
             .collect();
         for pvc in &pvcs {
             t.pvcs[pvc.index()].pods.push(id);
         }
         pod_index.insert((pod.meta.namespace.clone(), pod.meta.name.clone()), id);
-        pods_by_name.entry(pod.meta.name.clone()).or_default().push(id);
+        pods_by_name
+            .entry(pod.meta.name.clone())
+            .or_default()
+            .push(id);
         t.pods.push(PodInfo {
             cluster,
             pod: pod.clone(),
@@ -219,7 +234,10 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
     for (pv, source) in &objects.pvs {
         let id = PvId(t.pvs.len() as u32);
         pv_index.insert(pv.meta.name.clone(), id);
-        let class = pv.storage_class.as_ref().and_then(|c| class_index.get(c).copied());
+        let class = pv
+            .storage_class
+            .as_ref()
+            .and_then(|c| class_index.get(c).copied());
         if let Some(c) = class {
             t.classes[c.index()].pvs.push(id);
         }
@@ -259,8 +277,10 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
             .collect();
         let mut pods = pods;
         pods.sort();
-        let mut workloads: Vec<WorkloadId> =
-            pods.iter().filter_map(|p| t.pods[p.index()].workload).collect();
+        let mut workloads: Vec<WorkloadId> = pods
+            .iter()
+            .filter_map(|p| t.pods[p.index()].workload)
+            .collect();
         // Workloads without pods (manifests) are matched by their template labels.
         workloads.extend(
             t.workloads
@@ -292,7 +312,10 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
     let first_leader = t.leaders.len();
     for (record, source) in &objects.leaders {
         if record.is_node_heartbeat()
-            || record.meta.labels.contains_key("apiserver.kubernetes.io/identity")
+            || record
+                .meta
+                .labels
+                .contains_key("apiserver.kubernetes.io/identity")
         {
             continue;
         }
@@ -381,7 +404,9 @@ fn owner_workload(
             (Kind::Pod, base.to_string(), WorkloadOrigin::Static)
         }
         "ReplicaSet" => {
-            let rs = index.get(&(Kind::ReplicaSet, ns.clone(), owner.name.clone())).copied();
+            let rs = index
+                .get(&(Kind::ReplicaSet, ns.clone(), owner.name.clone()))
+                .copied();
             let deployment = match rs {
                 Some(rs) => t.workloads[rs.index()]
                     .workload
@@ -394,12 +419,28 @@ fn owner_workload(
             };
             match deployment {
                 Some(d) => (Kind::Deployment, d, WorkloadOrigin::Inferred),
-                None => (Kind::ReplicaSet, owner.name.clone(), WorkloadOrigin::Inferred),
+                None => (
+                    Kind::ReplicaSet,
+                    owner.name.clone(),
+                    WorkloadOrigin::Inferred,
+                ),
             }
         }
-        "StatefulSet" => (Kind::StatefulSet, owner.name.clone(), WorkloadOrigin::Inferred),
-        "DaemonSet" => (Kind::DaemonSet, owner.name.clone(), WorkloadOrigin::Inferred),
-        "Deployment" => (Kind::Deployment, owner.name.clone(), WorkloadOrigin::Inferred),
+        "StatefulSet" => (
+            Kind::StatefulSet,
+            owner.name.clone(),
+            WorkloadOrigin::Inferred,
+        ),
+        "DaemonSet" => (
+            Kind::DaemonSet,
+            owner.name.clone(),
+            WorkloadOrigin::Inferred,
+        ),
+        "Deployment" => (
+            Kind::Deployment,
+            owner.name.clone(),
+            WorkloadOrigin::Inferred,
+        ),
         // Jobs finish; other owners (operators' custom resources) are not grouped.
         _ => return None,
     };
@@ -472,7 +513,12 @@ fn resolve_holder(
     pods_by_name: &HashMap<String, Vec<PodId>>,
     record: &LeaderRecord,
 ) -> Holder {
-    let Some(identity) = record.holder.as_deref().map(str::trim).filter(|h| !h.is_empty()) else {
+    let Some(identity) = record
+        .holder
+        .as_deref()
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+    else {
         return Holder::Vacant;
     };
     let mut candidates = vec![identity];
@@ -495,7 +541,12 @@ fn resolve_holder(
         // A short hostname for a node whose name is its FQDN, or its hostname label.
         let found = nodes.iter().find(|(node_name, id)| {
             node_name.split('.').next() == Some(name)
-                || t.nodes[id.index()].node.meta.labels.get(HOSTNAME_LABEL).map(String::as_str)
+                || t.nodes[id.index()]
+                    .node
+                    .meta
+                    .labels
+                    .get(HOSTNAME_LABEL)
+                    .map(String::as_str)
                     == Some(name)
         });
         if let Some((_, n)) = found {
@@ -519,7 +570,8 @@ fn leader_workload(t: &Topology, cluster: ClusterId, leader: LeaderId) -> Option
             let static_component = t.nodes[n.index()].pods.iter().find_map(|p| {
                 let w = t.pods[p.index()].workload?;
                 let wi = &t.workloads[w.index()];
-                (wi.origin == WorkloadOrigin::Static && wi.workload.meta.name == info.record.meta.name)
+                (wi.origin == WorkloadOrigin::Static
+                    && wi.workload.meta.name == info.record.meta.name)
                     .then_some(w)
             });
             if static_component.is_some() {

@@ -8,17 +8,47 @@ use super::*;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Vertex {
-    Cluster { name: String },
-    Region { cluster: String, name: String },
-    Zone { cluster: String, name: String },
-    Node { name: String, ready: bool, cordoned: bool },
-    Workload { kind: String, name: String },
-    Pod { name: String },
-    Pvc { name: String },
-    Pv { name: String, pin: String },
-    StorageClass { name: String, binding: String },
-    Pdb { name: String },
-    Lease { name: String, holder: Option<String> },
+    Cluster {
+        name: String,
+    },
+    Region {
+        cluster: String,
+        name: String,
+    },
+    Zone {
+        cluster: String,
+        name: String,
+    },
+    Node {
+        name: String,
+        ready: bool,
+        cordoned: bool,
+    },
+    Workload {
+        kind: String,
+        name: String,
+    },
+    Pod {
+        name: String,
+    },
+    Pvc {
+        name: String,
+    },
+    Pv {
+        name: String,
+        pin: String,
+    },
+    StorageClass {
+        name: String,
+        binding: String,
+    },
+    Pdb {
+        name: String,
+    },
+    Lease {
+        name: String,
+        holder: Option<String>,
+    },
 }
 
 impl Vertex {
@@ -76,7 +106,9 @@ pub(super) fn graph(t: &Topology) -> petgraph::Graph<Vertex, Edge> {
     let mut zone_v = Vec::new();
     let mut cluster_v = Vec::new();
     for c in &t.clusters {
-        cluster_v.push(g.add_node(Vertex::Cluster { name: c.name.clone() }));
+        cluster_v.push(g.add_node(Vertex::Cluster {
+            name: c.name.clone(),
+        }));
     }
     let mut regions: std::collections::BTreeMap<(u32, String), NodeIndex> = Default::default();
     for z in &t.zones {
@@ -84,14 +116,16 @@ pub(super) fn graph(t: &Topology) -> petgraph::Graph<Vertex, Edge> {
         let parent = if z.region.is_empty() {
             cluster_v[z.cluster.index()]
         } else {
-            *regions.entry((z.cluster.0, z.region.clone())).or_insert_with(|| {
-                let r = g.add_node(Vertex::Region {
-                    cluster: cluster.clone(),
-                    name: z.region.clone(),
-                });
-                g.add_edge(cluster_v[z.cluster.index()], r, Edge::Contains);
-                r
-            })
+            *regions
+                .entry((z.cluster.0, z.region.clone()))
+                .or_insert_with(|| {
+                    let r = g.add_node(Vertex::Region {
+                        cluster: cluster.clone(),
+                        name: z.region.clone(),
+                    });
+                    g.add_edge(cluster_v[z.cluster.index()], r, Edge::Contains);
+                    r
+                })
         };
         let v = g.add_node(Vertex::Zone {
             cluster,

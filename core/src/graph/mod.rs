@@ -25,7 +25,9 @@ macro_rules! ids {
         }
     )*};
 }
-ids!(ClusterId, ZoneId, NodeId, PodId, WorkloadId, PvcId, PvId, ClassId, PdbId, LeaderId, GroupId);
+ids!(
+    ClusterId, ZoneId, NodeId, PodId, WorkloadId, PvcId, PvId, ClassId, PdbId, LeaderId, GroupId
+);
 
 pub const UNKNOWN_ZONE: &str = "unknown";
 
@@ -109,9 +111,7 @@ impl WorkloadInfo {
 
     /// The replica count the workload is meant to have: spec, or the pods seen.
     pub fn desired(&self) -> u32 {
-        self.workload
-            .replicas
-            .unwrap_or(self.pods.len() as u32)
+        self.workload.replicas.unwrap_or(self.pods.len() as u32)
     }
 }
 

@@ -149,7 +149,10 @@ fn bytes(q: Option<&Text>) -> u64 {
 fn legacy_class(meta: &Meta) -> Option<String> {
     meta.annotations
         .get("volume.beta.kubernetes.io/storage-class")
-        .or_else(|| meta.annotations.get("volume.alpha.kubernetes.io/storage-class"))
+        .or_else(|| {
+            meta.annotations
+                .get("volume.alpha.kubernetes.io/storage-class")
+        })
         .cloned()
 }
 
@@ -205,7 +208,11 @@ fn node_selector(raw: RawNodeSelector) -> NodeSelector {
             .node_selector_terms
             .into_iter()
             .map(|t| NodeSelectorTerm {
-                expressions: t.match_expressions.into_iter().filter_map(requirement).collect(),
+                expressions: t
+                    .match_expressions
+                    .into_iter()
+                    .filter_map(requirement)
+                    .collect(),
                 fields: t.match_fields.into_iter().filter_map(requirement).collect(),
             })
             .collect(),
@@ -221,7 +228,10 @@ fn condition(conditions: &[RawCondition], kind: &str) -> Option<bool> {
 
 fn resources(map: &BTreeMap<String, Text>) -> Resources {
     Resources {
-        cpu_millis: map.get("cpu").and_then(|q| parse_cpu_millis(&q.0)).unwrap_or(0),
+        cpu_millis: map
+            .get("cpu")
+            .and_then(|q| parse_cpu_millis(&q.0))
+            .unwrap_or(0),
         memory_bytes: bytes(map.get("memory")),
         pods: map
             .get("pods")
@@ -231,7 +241,9 @@ fn resources(map: &BTreeMap<String, Text>) -> Resources {
 }
 
 fn node(meta: Meta, spec: RawSpec, status: RawStatus) -> Node {
-    let control_plane = meta.labels.contains_key("node-role.kubernetes.io/control-plane")
+    let control_plane = meta
+        .labels
+        .contains_key("node-role.kubernetes.io/control-plane")
         || meta.labels.contains_key("node-role.kubernetes.io/master");
     let mut allocatable = resources(&status.allocatable);
     if allocatable == Resources::default() {
@@ -322,9 +334,7 @@ fn placement(spec: &mut RawSpec) -> Placement {
             .map(|s| SpreadConstraint {
                 max_skew: s.max_skew.map_or(1, |i| i.0.max(1) as u32),
                 topology_key: s.topology_key.0,
-                do_not_schedule: s
-                    .when_unsatisfiable
-                    .is_none_or(|w| w.0 == "DoNotSchedule"),
+                do_not_schedule: s.when_unsatisfiable.is_none_or(|w| w.0 == "DoNotSchedule"),
                 selector: s.label_selector.map(label_selector).unwrap_or_default(),
             })
             .collect(),
@@ -357,21 +367,17 @@ fn pod(meta: Meta, mut spec: RawSpec, status: RawStatus) -> Pod {
 }
 
 fn pv(meta: Meta, spec: RawSpec, status: RawStatus) -> Pv {
-    let driver = spec
-        .csi
-        .and_then(|c| c.driver)
-        .map(|d| d.0)
-        .or_else(|| {
-            if spec.aws_elastic_block_store.is_some() {
-                Some("kubernetes.io/aws-ebs".into())
-            } else if spec.gce_persistent_disk.is_some() {
-                Some("kubernetes.io/gce-pd".into())
-            } else if spec.azure_disk.is_some() {
-                Some("kubernetes.io/azure-disk".into())
-            } else {
-                None
-            }
-        });
+    let driver = spec.csi.and_then(|c| c.driver).map(|d| d.0).or_else(|| {
+        if spec.aws_elastic_block_store.is_some() {
+            Some("kubernetes.io/aws-ebs".into())
+        } else if spec.gce_persistent_disk.is_some() {
+            Some("kubernetes.io/gce-pd".into())
+        } else if spec.azure_disk.is_some() {
+            Some("kubernetes.io/azure-disk".into())
+        } else {
+            None
+        }
+    });
     Pv {
         claim: spec.claim_ref.and_then(|c| {
             Some((
@@ -397,10 +403,13 @@ fn workload(meta: Meta, kind: Kind, spec: RawSpec, status: RawStatus) -> Workloa
     let mut template_spec = template.spec;
     let template_labels = texts(template.metadata.labels);
     // A selector-less old manifest selects its template's labels.
-    let selector = spec.selector.map(label_selector).unwrap_or_else(|| LabelSelector {
-        match_labels: template_labels.clone(),
-        expressions: vec![],
-    });
+    let selector = spec
+        .selector
+        .map(label_selector)
+        .unwrap_or_else(|| LabelSelector {
+            match_labels: template_labels.clone(),
+            expressions: vec![],
+        });
     Workload {
         replicas: match kind {
             Kind::DaemonSet => None,
@@ -495,12 +504,18 @@ mod tests {
 
     #[test]
     fn old_api_groups_are_read_and_foreign_groups_are_not() {
-        assert_eq!(recognise("StatefulSet", Some("apps/v1beta1")), Some(Kind::StatefulSet));
+        assert_eq!(
+            recognise("StatefulSet", Some("apps/v1beta1")),
+            Some(Kind::StatefulSet)
+        );
         assert_eq!(
             recognise("PodDisruptionBudget", Some("policy/v1beta1")),
             Some(Kind::PodDisruptionBudget)
         );
-        assert_eq!(recognise("Deployment", Some("extensions/v1beta1")), Some(Kind::Deployment));
+        assert_eq!(
+            recognise("Deployment", Some("extensions/v1beta1")),
+            Some(Kind::Deployment)
+        );
         assert_eq!(recognise("Lease", Some("example.com/v1")), None);
         assert_eq!(recognise("Pod", None), Some(Kind::Pod));
         assert_eq!(recognise("Secret", Some("v1")), None);

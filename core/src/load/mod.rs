@@ -38,6 +38,9 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// One file's cluster, report and objects.
+type FileResult = (String, InputReport, Vec<(Object, Source)>);
+
 /// One input: a path (or `-` for stdin) and the cluster its objects belong to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Input {
@@ -116,7 +119,7 @@ pub fn load_with_progress(inputs: &[Input], progress: &(dyn Fn(u64) + Sync)) -> 
         }
     }
     let read = std::sync::atomic::AtomicU64::new(0);
-    let results: Vec<(String, InputReport, Vec<(Object, Source)>)> = files
+    let results: Vec<FileResult> = files
         .par_iter()
         .map(|(cluster, path, _)| {
             let (report, objects) = load_file(cluster, path);
@@ -138,7 +141,11 @@ pub fn load_texts(texts: &[(&str, &str, &[u8])]) -> Snapshot {
     let results = texts
         .iter()
         .map(|(cluster, name, text)| {
-            let (report, objects) = collect(cluster, Arc::from(*name), parse_bytes(text, kind_from_path(Path::new(name))));
+            let (report, objects) = collect(
+                cluster,
+                Arc::from(*name),
+                parse_bytes(text, kind_from_path(Path::new(name))),
+            );
             (cluster.to_string(), report, objects)
         })
         .collect();
@@ -147,7 +154,10 @@ pub fn load_texts(texts: &[(&str, &str, &[u8])]) -> Snapshot {
 }
 
 /// Puts each file's objects into its cluster, keeping duplicates once and counting them.
-fn assemble(clusters: &[&str], results: Vec<(String, InputReport, Vec<(Object, Source)>)>) -> Snapshot {
+fn assemble(
+    clusters: &[&str],
+    results: Vec<FileResult>,
+) -> Snapshot {
     let mut snapshot = Snapshot::default();
     let mut seen: HashSet<(String, ObjectKey)> = HashSet::new();
     for cluster in clusters {
@@ -187,7 +197,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 fn has_manifest_extension(path: &Path) -> bool {
     matches!(
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("yaml" | "yml" | "json")
     )
 }
@@ -225,7 +238,11 @@ pub fn load_file(cluster: &str, path: &Path) -> (InputReport, Vec<(Object, Sourc
 }
 
 /// A file's pieces into its report and its objects.
-fn collect(cluster: &str, name: Arc<str>, pieces: Vec<Piece>) -> (InputReport, Vec<(Object, Source)>) {
+fn collect(
+    cluster: &str,
+    name: Arc<str>,
+    pieces: Vec<Piece>,
+) -> (InputReport, Vec<(Object, Source)>) {
     let mut report = InputReport {
         source: name.to_string(),
         cluster: cluster.to_string(),
@@ -363,7 +380,11 @@ pub(crate) fn classify(
     hint: Option<Kind>,
 ) -> Outcome {
     let api_version = raw.api_version.as_ref().map(|t| t.0.clone());
-    let named = raw.kind.as_ref().map(|t| t.0.clone()).filter(|k| !k.is_empty());
+    let named = raw
+        .kind
+        .as_ref()
+        .map(|t| t.0.clone())
+        .filter(|k| !k.is_empty());
     let kind = match named.as_deref() {
         Some(name) => match recognise(name, api_version.as_deref()) {
             Some(kind) => kind,

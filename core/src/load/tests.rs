@@ -25,7 +25,8 @@ fn errors(pieces: &[Piece]) -> Vec<(u32, u32, String)> {
         .collect()
 }
 
-const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: pg-0\n  namespace: db\nspec:\n  nodeName: a1\n";
+const POD: &str =
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: pg-0\n  namespace: db\nspec:\n  nodeName: a1\n";
 
 #[test]
 fn a_broken_yaml_document_does_not_hide_its_neighbours() {
@@ -37,7 +38,10 @@ fn a_broken_yaml_document_does_not_hide_its_neighbours() {
     let objs = objects(&pieces);
     assert_eq!(
         objs,
-        vec![("db/pg-0".to_string(), 1, 1), ("db/pg-1".to_string(), 3, 15)]
+        vec![
+            ("db/pg-0".to_string(), 1, 1),
+            ("db/pg-1".to_string(), 3, 15)
+        ]
     );
     let errs = errors(&pieces);
     assert_eq!(errs.len(), 1, "{errs:?}");
@@ -68,7 +72,10 @@ fn a_json_list_streams_items_with_their_lines_and_the_list_kind_after_them() {
 #[test]
 fn bare_json_arrays_take_their_kind_from_the_file_name() {
     let text = r#"[{"metadata":{"name":"ip-10-0-9-16"}},{"metadata":{"name":"ip-10-0-9-17"}}]"#;
-    let pieces = parse_bytes(text.as_bytes(), kind_from_path(Path::new("cluster/Nodes.json")));
+    let pieces = parse_bytes(
+        text.as_bytes(),
+        kind_from_path(Path::new("cluster/Nodes.json")),
+    );
     assert_eq!(objects(&pieces).len(), 2);
     let kindless = parse_bytes(text.as_bytes(), None);
     assert_eq!(errors(&kindless).len(), 2);
@@ -128,22 +135,35 @@ fn a_document_without_kind_is_an_error_naming_what_is_missing() {
 
 #[test]
 fn empty_and_comment_only_inputs_give_nothing_and_no_error() {
-    for text in ["", "\n\n", "# nothing\n", "---\n---\n", "{\"kind\":\"PodList\",\"items\":[]}"] {
+    for text in [
+        "",
+        "\n\n",
+        "# nothing\n",
+        "---\n---\n",
+        "{\"kind\":\"PodList\",\"items\":[]}",
+    ] {
         let pieces = parse_str(text);
-        assert!(objects(&pieces).is_empty() && errors(&pieces).is_empty(), "{text:?}");
+        assert!(
+            objects(&pieces).is_empty() && errors(&pieces).is_empty(),
+            "{text:?}"
+        );
     }
 }
 
 #[test]
 fn random_bytes_are_an_error_not_a_panic() {
-    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let bytes: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     let pieces = parse_bytes(&bytes, None);
     assert!(objects(&pieces).is_empty());
 }
 
 #[test]
 fn a_yaml_alias_bomb_is_refused_quickly() {
-    let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut text = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     let mut prev = 'a';
     for name in ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] {
         text.push_str(&format!(
@@ -162,8 +182,12 @@ fn a_yaml_alias_bomb_is_refused_quickly() {
 fn items_of_a_pod_list_are_pods_even_with_apps_v1beta1_workloads_around() {
     let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1beta1\n  kind: StatefulSet\n  metadata:\n    name: zk\n  spec:\n    replicas: 3\n    template:\n      metadata:\n        labels: {app: zk}\n";
     let pieces = parse_str(text);
-    let Outcome::Object(o) = &pieces[0].outcome else { panic!("{pieces:?}") };
-    let Object::Workload(w) = o.as_ref() else { panic!() };
+    let Outcome::Object(o) = &pieces[0].outcome else {
+        panic!("{pieces:?}")
+    };
+    let Object::Workload(w) = o.as_ref() else {
+        panic!()
+    };
     assert_eq!(w.replicas, Some(3));
     assert!(w.selector.matches(&w.template_labels));
     assert_eq!(pieces[0].line, 4);
@@ -201,11 +225,17 @@ fn a_missing_path_is_an_error_naming_it() {
 #[test]
 fn kinds_are_inferred_from_support_bundle_and_sonobuoy_paths() {
     let cases = [
-        ("cluster-resources/pvcs/default.json", Kind::PersistentVolumeClaim),
+        (
+            "cluster-resources/pvcs/default.json",
+            Kind::PersistentVolumeClaim,
+        ),
         ("resources/ns/kube-system/core_v1_pods.json", Kind::Pod),
         ("ns/x/coordination.k8s.io_v1_leases.json", Kind::Lease),
         ("config/node/master-0.json", Kind::Node),
-        ("config/pod/openshift-monitoring/prometheus-k8s-0.json", Kind::Pod),
+        (
+            "config/pod/openshift-monitoring/prometheus-k8s-0.json",
+            Kind::Pod,
+        ),
         ("cluster-resources/storage-classes.json", Kind::StorageClass),
     ];
     for (path, kind) in cases {
@@ -217,9 +247,17 @@ fn kinds_are_inferred_from_support_bundle_and_sonobuoy_paths() {
 /// of the next chunk for a closing bracket and cut items short.
 #[test]
 fn items_that_cross_read_chunks_are_kept_whole() {
-    let pod = |i: usize| format!("{{\"kind\":\"Pod\",\"metadata\":{{\"name\":\"p{i}\",\"namespace\":\"x\",\"labels\":{{\"a\":\"{}\"}}}},\"spec\":{{\"containers\":[{{}}]}}}}", "y".repeat(i % 97));
+    let pod = |i: usize| {
+        format!(
+            "{{\"kind\":\"Pod\",\"metadata\":{{\"name\":\"p{i}\",\"namespace\":\"x\",\"labels\":{{\"a\":\"{}\"}}}},\"spec\":{{\"containers\":[{{}}]}}}}",
+            "y".repeat(i % 97)
+        )
+    };
     let items: Vec<String> = (0..3000).map(pod).collect();
-    let text = format!("{{\"kind\":\"PodList\",\"items\":[\n{}\n]}}", items.join(",\n"));
+    let text = format!(
+        "{{\"kind\":\"PodList\",\"items\":[\n{}\n]}}",
+        items.join(",\n")
+    );
     let pieces = parse_reader(std::io::Cursor::new(text.into_bytes()), None);
     assert!(errors(&pieces).is_empty(), "{:?}", &errors(&pieces)[..1]);
     assert_eq!(objects(&pieces).len(), 3000);
@@ -229,7 +267,11 @@ fn items_that_cross_read_chunks_are_kept_whole() {
 fn yaml_merge_keys_are_resolved() {
     let text = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: citus\n  labels: &labels\n    app: citus\nspec:\n  selector:\n    matchLabels:\n      <<: *labels\n      role: worker\n";
     let pieces = parse_str(text);
-    let Outcome::Object(o) = &pieces[0].outcome else { panic!("{pieces:?}") };
-    let Object::Workload(w) = o.as_ref() else { panic!() };
+    let Outcome::Object(o) = &pieces[0].outcome else {
+        panic!("{pieces:?}")
+    };
+    let Object::Workload(w) = o.as_ref() else {
+        panic!()
+    };
     assert_eq!(w.selector.match_labels.len(), 2);
 }

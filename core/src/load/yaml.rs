@@ -67,10 +67,7 @@ fn is_blank_or_comment(line: &[u8]) -> bool {
 }
 
 fn is_marker(line: &[u8], marker: &[u8; 3]) -> bool {
-    line.starts_with(marker)
-        && line[3..]
-            .first()
-            .is_none_or(|b| b.is_ascii_whitespace())
+    line.starts_with(marker) && line[3..].first().is_none_or(|b| b.is_ascii_whitespace())
 }
 
 /// Lines with their byte offsets.
@@ -133,7 +130,10 @@ fn top_level_value<'a>(text: &'a [u8], key: &[u8]) -> Option<&'a str> {
     lines(text).find_map(|(_, l)| {
         let v = l.strip_prefix(key)?.strip_prefix(b":")?;
         let v = v.trim_ascii();
-        let v = v.strip_prefix(b"\"").and_then(|v| v.strip_suffix(b"\"")).unwrap_or(v);
+        let v = v
+            .strip_prefix(b"\"")
+            .and_then(|v| v.strip_suffix(b"\""))
+            .unwrap_or(v);
         std::str::from_utf8(v).ok().filter(|v| !v.is_empty())
     })
 }
@@ -253,7 +253,9 @@ pub(crate) fn parse_unit(unit: &Unit<'_>, hint: Option<Kind>) -> Vec<Piece> {
         outcome,
     };
     let line_of = |e: &serde_yaml_ng::Error| {
-        unit.line + e.location().map_or(0, |l| (l.line() as u32).saturating_sub(1))
+        unit.line
+            + e.location()
+                .map_or(0, |l| (l.line() as u32).saturating_sub(1))
     };
     if unit.item {
         if is_secret_item(&text) {
@@ -324,7 +326,11 @@ fn path_message<T: DeserializeOwned>(text: &str, error: &serde_yaml_ng::Error) -
         Err(e) if e.path().iter().next().is_some() => {
             let inner = yaml_error(e.inner()).message;
             let path = e.path().to_string();
-            if inner.starts_with(&path) { inner } else { format!("{path}: {inner}") }
+            if inner.starts_with(&path) {
+                inner
+            } else {
+                format!("{path}: {inner}")
+            }
         }
         _ => yaml_error(error).message,
     };

@@ -37,7 +37,11 @@ pub struct Requirement {
 
 impl Requirement {
     pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        label_value_matches(self.operator, &self.values, labels.get(&self.key).map(String::as_str))
+        label_value_matches(
+            self.operator,
+            &self.values,
+            labels.get(&self.key).map(String::as_str),
+        )
     }
 }
 
@@ -52,11 +56,16 @@ pub fn label_value_matches(operator: Operator, values: &[String], value: Option<
         (Operator::DoesNotExist, v) => v.is_none(),
         (Operator::Gt | Operator::Lt, None) => false,
         (op, Some(v)) => {
-            let (Ok(v), Some(Ok(bound))) = (v.parse::<i64>(), values.first().map(|b| b.parse::<i64>()))
+            let (Ok(v), Some(Ok(bound))) =
+                (v.parse::<i64>(), values.first().map(|b| b.parse::<i64>()))
             else {
                 return false;
             };
-            if op == Operator::Gt { v > bound } else { v < bound }
+            if op == Operator::Gt {
+                v > bound
+            } else {
+                v < bound
+            }
         }
     }
 }
@@ -133,7 +142,10 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -166,7 +178,10 @@ mod tests {
         };
         assert!(sel.matches("n1", &labels(&[("topology.kubernetes.io/zone", "eu-a")])));
         assert!(!sel.matches("n1", &labels(&[("topology.kubernetes.io/zone", "eu-b")])));
-        assert_eq!(sel.allowed_values("topology.kubernetes.io/zone"), Some(vec!["eu-a".into()]));
+        assert_eq!(
+            sel.allowed_values("topology.kubernetes.io/zone"),
+            Some(vec!["eu-a".into()])
+        );
         assert_eq!(sel.allowed_values("kubernetes.io/hostname"), None);
     }
 

@@ -14,7 +14,9 @@ fn escape(s: &str) -> String {
 pub fn graph_dot(t: &Topology) -> String {
     use crate::graph::Vertex;
     let g = t.petgraph();
-    let mut out = String::from("digraph quorum {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n");
+    let mut out = String::from(
+        "digraph quorum {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n",
+    );
     for i in g.node_indices() {
         let v = &g[i];
         let shape = match v {
@@ -26,7 +28,12 @@ pub fn graph_dot(t: &Topology) -> String {
             Vertex::Lease { .. } => "diamond",
             Vertex::Workload { .. } | Vertex::Pdb { .. } => "component",
         };
-        let _ = writeln!(out, "  n{} [label=\"{}\", shape={shape}];", i.index(), escape(&v.label()));
+        let _ = writeln!(
+            out,
+            "  n{} [label=\"{}\", shape={shape}];",
+            i.index(),
+            escape(&v.label())
+        );
     }
     for e in g.edge_references() {
         let _ = writeln!(
@@ -55,8 +62,9 @@ pub fn graph_json(t: &Topology) -> String {
         .edge_references()
         .map(|e| json!({"from": e.source().index(), "to": e.target().index(), "type": e.weight()}))
         .collect();
-    let mut out = serde_json::to_string_pretty(&json!({"version": 1, "nodes": nodes, "edges": edges}))
-        .expect("graph serializes");
+    let mut out =
+        serde_json::to_string_pretty(&json!({"version": 1, "nodes": nodes, "edges": edges}))
+            .expect("graph serializes");
     out.push('\n');
     out
 }

@@ -39,7 +39,11 @@ pub fn markdown(report: &Report<'_>) -> String {
         let _ = writeln!(out, "## Input errors ({errors})\n");
         for input in report.inputs {
             for e in &input.errors {
-                let _ = writeln!(out, "- `{}:{}` (document {}): {}", input.source, e.line, e.document, e.message);
+                let _ = writeln!(
+                    out,
+                    "- `{}:{}` (document {}): {}",
+                    input.source, e.line, e.document, e.message
+                );
             }
         }
         out.push('\n');
@@ -50,8 +54,16 @@ pub fn markdown(report: &Report<'_>) -> String {
         let _ = writeln!(out, "|---|---|---|---|---|");
         for f in &a.findings {
             let subject = crate::model::qualified(&f.subject.namespace, &f.subject.name);
-            let subject = if t.multi_cluster() { format!("{}/{subject}", f.subject.cluster) } else { subject };
-            let source = f.source.as_ref().map(|s| format!("`{}:{}`", s.file, s.line)).unwrap_or_default();
+            let subject = if t.multi_cluster() {
+                format!("{}/{subject}", f.subject.cluster)
+            } else {
+                subject
+            };
+            let source = f
+                .source
+                .as_ref()
+                .map(|s| format!("`{}:{}`", s.file, s.line))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "| {} | `{}` | {} `{}` | {} | {} |",
@@ -67,10 +79,18 @@ pub fn markdown(report: &Report<'_>) -> String {
     }
     if !a.groups.is_empty() {
         let _ = writeln!(out, "## Groups\n");
-        let _ = writeln!(out, "| group | kind | mode | up / wanted | survives node | survives zone | survives region | per zone |");
+        let _ = writeln!(
+            out,
+            "| group | kind | mode | up / wanted | survives node | survives zone | survives region | per zone |"
+        );
         let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
         for g in &a.groups {
-            let zones = g.per_zone.iter().map(|(z, n)| format!("{z}: {n}")).collect::<Vec<_>>().join(", ");
+            let zones = g
+                .per_zone
+                .iter()
+                .map(|(z, n)| format!("{z}: {n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {:?} | {}/{} | {} | {} | {} | {} |",

@@ -109,16 +109,28 @@ pub fn table(report: &Report<'_>, style: &Style) -> String {
     // Inputs with problems.
     let errors = report.input_errors();
     if errors > 0 {
-        let _ = writeln!(out, "\n{}", style.severity(Severity::Critical, &format!("INPUT ERRORS ({errors})")));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.severity(Severity::Critical, &format!("INPUT ERRORS ({errors})"))
+        );
         for input in report.inputs.iter().filter(|i| !i.errors.is_empty()) {
             for e in &input.errors {
-                let _ = writeln!(out, "  {}:{} (document {})", input.source, e.line, e.document);
+                let _ = writeln!(
+                    out,
+                    "  {}:{} (document {})",
+                    input.source, e.line, e.document
+                );
                 out.push_str(&wrap(&e.message, style.width, 6));
             }
         }
     }
     for severity in [Severity::Critical, Severity::Warning, Severity::Info] {
-        let findings: Vec<_> = a.findings.iter().filter(|f| f.severity == severity).collect();
+        let findings: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
         if findings.is_empty() {
             continue;
         }
@@ -150,9 +162,25 @@ pub fn table(report: &Report<'_>, style: &Style) -> String {
         let _ = writeln!(out, "\n{}", style.good("No findings."));
     }
     if !a.groups.is_empty() {
-        let _ = writeln!(out, "\n{}", style.bold(&format!("GROUPS ({})", a.groups.len())));
-        let name_w = a.groups.iter().map(|g| g.name.len()).max().unwrap_or(5).clamp(5, 40);
-        let kind_w = a.groups.iter().map(|g| g.kind.len()).max().unwrap_or(4).max(4);
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.bold(&format!("GROUPS ({})", a.groups.len()))
+        );
+        let name_w = a
+            .groups
+            .iter()
+            .map(|g| g.name.len())
+            .max()
+            .unwrap_or(5)
+            .clamp(5, 40);
+        let kind_w = a
+            .groups
+            .iter()
+            .map(|g| g.kind.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
         let _ = writeln!(
             out,
             "  {:name_w$}  {:kind_w$}  {:6}  {:>7}  {:4}  {:4}  {:6}  REPLICAS PER ZONE",
@@ -160,7 +188,11 @@ pub fn table(report: &Report<'_>, style: &Style) -> String {
         );
         for g in &a.groups {
             let up = format!("{}/{}", g.available, g.replicas);
-            let up = if g.has_quorum() { up.clone() } else { style.bad(&up) };
+            let up = if g.has_quorum() {
+                up.clone()
+            } else {
+                style.bad(&up)
+            };
             let visible_up = format!("{}/{}", g.available, g.replicas).len();
             let zones = g
                 .per_zone
@@ -176,7 +208,11 @@ pub fn table(report: &Report<'_>, style: &Style) -> String {
                 };
                 pad(&mark(style, v), visible, 4)
             };
-            let name = if g.name.len() > name_w { format!("{}…", &g.name[..name_w - 1]) } else { g.name.clone() };
+            let name = if g.name.len() > name_w {
+                format!("{}…", &g.name[..name_w - 1])
+            } else {
+                g.name.clone()
+            };
             let _ = writeln!(
                 out,
                 "  {:name_w$}  {:kind_w$}  {:6}  {}{}  {}  {}  {}  {zones}",
@@ -190,7 +226,15 @@ pub fn table(report: &Report<'_>, style: &Style) -> String {
                 up,
                 cell(g.survives.node),
                 cell(g.survives.zone),
-                pad(&mark(style, g.survives.region), match g.survives.region { Some(true) => 3, Some(false) => 2, None => 1 }, 6),
+                pad(
+                    &mark(style, g.survives.region),
+                    match g.survives.region {
+                        Some(true) => 3,
+                        Some(false) => 2,
+                        None => 1,
+                    },
+                    6
+                ),
             );
         }
     }
