@@ -44,7 +44,11 @@ pub enum Origin {
 
 impl Args {
     pub fn origin(&self) -> Origin {
-        let mut inputs: Vec<Input> = self.paths.iter().map(|p| Input::new("default", p)).collect();
+        let mut inputs: Vec<Input> = self
+            .paths
+            .iter()
+            .map(|p| Input::new("default", p))
+            .collect();
         inputs.extend(self.clusters.iter().cloned());
         if !inputs.is_empty() {
             return Origin::Inputs(inputs);
@@ -78,8 +82,13 @@ mod tests {
     #[test]
     fn paths_form_the_default_cluster_and_cluster_flags_name_theirs() {
         let origin = parse(&["a.yaml", "--cluster", "dc-b=b/"]).unwrap().origin();
-        let Origin::Inputs(inputs) = origin else { panic!("expected inputs") };
-        assert_eq!(inputs, vec![Input::new("default", "a.yaml"), Input::new("dc-b", "b/")]);
+        let Origin::Inputs(inputs) = origin else {
+            panic!("expected inputs")
+        };
+        assert_eq!(
+            inputs,
+            vec![Input::new("default", "a.yaml"), Input::new("dc-b", "b/")]
+        );
     }
 
     #[test]

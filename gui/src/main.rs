@@ -25,6 +25,12 @@ const NO_DISPLAY: &str =
 fn main() -> ExitCode {
     // clap prints usage errors and exits 2 itself.
     let args = Args::parse();
+    // This build talks X11 only: without DISPLAY, winit has nothing to connect to. Said before
+    // loading, which can take a while on a large export.
+    if !display_available() {
+        eprintln!("{NO_DISPLAY}");
+        return ExitCode::from(EXIT_NO_DISPLAY);
+    }
     let session = match Session::open(&args.origin()) {
         Ok(session) => session,
         Err(e) => {
@@ -32,11 +38,6 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    // This build talks X11 only: without DISPLAY, winit has nothing to connect to.
-    if !display_available() {
-        eprintln!("{NO_DISPLAY}");
-        return ExitCode::from(EXIT_NO_DISPLAY);
-    }
     let options = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default()
             .with_title("Quorum")

@@ -26,15 +26,19 @@ pub fn severity(severity: Severity) -> Color32 {
 /// A colour per group, hues spread by the golden ratio so neighbours differ.
 pub fn group(group: GroupId) -> Color32 {
     let hue = (group.0 as f32 * 0.618_034 + 0.08).fract();
-    let value = if group.0 % 2 == 0 { 0.95 } else { 0.78 };
+    let value = if group.0.is_multiple_of(2) {
+        0.95
+    } else {
+        0.78
+    };
     Hsva::new(hue, 0.62, value, 1.0).into()
 }
 
-/// ✔, ✘ or – for "survives the loss of one": yes, no, does not apply.
+/// ✔, ✖ or – for "survives the loss of one": yes, no, does not apply.
 pub fn survives_mark(survives: Option<bool>) -> (&'static str, Color32) {
     match survives {
         Some(true) => ("✔", GOOD),
-        Some(false) => ("✘", CRITICAL),
+        Some(false) => ("✖", CRITICAL),
         None => ("–", Color32::GRAY),
     }
 }

@@ -49,8 +49,16 @@ impl Session {
                 let title = inputs
                     .iter()
                     .map(|i| {
-                        let path = if i.is_stdin() { "<stdin>".into() } else { i.path.display().to_string() };
-                        if i.cluster == "default" { path } else { format!("{}={path}", i.cluster) }
+                        let path = if i.is_stdin() {
+                            "<stdin>".into()
+                        } else {
+                            i.path.display().to_string()
+                        };
+                        if i.cluster == "default" {
+                            path
+                        } else {
+                            format!("{}={path}", i.cluster)
+                        }
                     })
                     .collect::<Vec<_>>()
                     .join(" ");
@@ -161,6 +169,10 @@ mod tests {
         let s = Session::new("bad.yaml".into(), snapshot, &Config::default());
         let problems = s.input_problems();
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].location.starts_with("bad.yaml:"), "{}", problems[0].location);
+        assert!(
+            problems[0].location.starts_with("bad.yaml:"),
+            "{}",
+            problems[0].location
+        );
     }
 }

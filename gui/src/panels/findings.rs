@@ -20,33 +20,44 @@ impl FindingsPanel {
             return;
         }
         let multi_cluster = session.topology.multi_cluster();
-        ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-            for severity in [Severity::Critical, Severity::Warning, Severity::Info] {
-                let of_severity: Vec<&Finding> = findings.iter().filter(|f| f.severity == severity).collect();
-                if of_severity.is_empty() {
-                    continue;
-                }
-                let color = palette::severity(severity);
-                let title = RichText::new(format!("{} ({})", severity.as_str().to_uppercase(), of_severity.len()))
+        ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for severity in [Severity::Critical, Severity::Warning, Severity::Info] {
+                    let of_severity: Vec<&Finding> =
+                        findings.iter().filter(|f| f.severity == severity).collect();
+                    if of_severity.is_empty() {
+                        continue;
+                    }
+                    let color = palette::severity(severity);
+                    let title = RichText::new(format!(
+                        "{} ({})",
+                        severity.as_str().to_uppercase(),
+                        of_severity.len()
+                    ))
                     .color(color)
                     .strong();
-                CollapsingHeader::new(title)
-                    .id_salt(severity.as_str())
-                    .default_open(true)
-                    .show(ui, |ui| {
-                        for finding in of_severity {
-                            finding_ui(ui, finding, multi_cluster);
-                        }
-                    });
-            }
-        });
+                    CollapsingHeader::new(title)
+                        .id_salt(severity.as_str())
+                        .default_open(true)
+                        .show(ui, |ui| {
+                            for finding in of_severity {
+                                finding_ui(ui, finding, multi_cluster);
+                            }
+                        });
+                }
+            });
     }
 }
 
 fn finding_ui(ui: &mut egui::Ui, f: &Finding, multi_cluster: bool) {
     let color = palette::severity(f.severity);
     let subject = qualified(&f.subject.namespace, &f.subject.name);
-    let subject = if multi_cluster { format!("{}/{subject}", f.subject.cluster) } else { subject };
+    let subject = if multi_cluster {
+        format!("{}/{subject}", f.subject.cluster)
+    } else {
+        subject
+    };
     egui::Frame::new()
         .stroke(egui::Stroke::new(1.0, color.gamma_multiply(0.5)))
         .corner_radius(4)
@@ -60,7 +71,11 @@ fn finding_ui(ui: &mut egui::Ui, f: &Finding, multi_cluster: bool) {
             });
             ui.label(&f.message);
             if let Some(source) = &f.source {
-                ui.label(RichText::new(format!("{}:{}", source.file, source.line)).weak().small());
+                ui.label(
+                    RichText::new(format!("{}:{}", source.file, source.line))
+                        .weak()
+                        .small(),
+                );
             }
         });
     ui.add_space(4.0);

@@ -10,10 +10,30 @@ pub use groups::GroupsPanel;
 pub use summary::SummaryBar;
 pub use zones::ZonesPanel;
 
+use eframe::egui::{self, Sense, Stroke, StrokeKind, vec2};
+use quorum_core::graph::GroupId;
+
+use crate::palette;
+
 #[derive(Default)]
 pub struct Panels {
     pub summary: SummaryBar,
     pub findings: FindingsPanel,
     pub zones: ZonesPanel,
     pub groups: GroupsPanel,
+}
+
+/// A small square in the group's colour; an empty one for pods of no group.
+fn group_swatch(ui: &mut egui::Ui, group: Option<GroupId>) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
+    match group {
+        Some(g) => ui.painter().rect_filled(rect, 2.0, palette::group(g)),
+        None => ui.painter().rect_stroke(
+            rect.shrink(1.0),
+            2.0,
+            Stroke::new(1.0, palette::UNGROUPED),
+            StrokeKind::Inside,
+        ),
+    };
+    response
 }

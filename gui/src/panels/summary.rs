@@ -23,7 +23,11 @@ impl SummaryBar {
         });
         ui.horizontal_wrapped(|ui| {
             let clusters: Vec<&str> = t.clusters.iter().map(|c| c.name.as_str()).collect();
-            let noun = if clusters.len() == 1 { "cluster" } else { "clusters" };
+            let noun = if clusters.len() == 1 {
+                "cluster"
+            } else {
+                "clusters"
+            };
             ui.label(format!("{noun} {}", clusters.join(", ")));
             ui.separator();
             for (n, what) in [
@@ -40,8 +44,15 @@ impl SummaryBar {
             ui.separator();
             for severity in [Severity::Critical, Severity::Warning, Severity::Info] {
                 let n = a.count(severity);
-                let color = if n > 0 { palette::severity(severity) } else { ui.visuals().weak_text_color() };
-                ui.label(RichText::new(format!("● {n} {severity}")).color(color));
+                let color = if n > 0 {
+                    palette::severity(severity)
+                } else {
+                    ui.visuals().weak_text_color()
+                };
+                let (dot, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                ui.painter().circle_filled(dot.center(), 4.5, color);
+                ui.label(RichText::new(format!("{n} {severity}")).color(color));
+                ui.add_space(4.0);
             }
         });
         let problems = session.input_problems();
@@ -55,11 +66,17 @@ impl SummaryBar {
                 .color(palette::CRITICAL)
                 .strong(),
             );
-            ScrollArea::vertical().id_salt("input-errors").max_height(90.0).show(ui, |ui| {
-                for p in &problems {
-                    ui.label(RichText::new(format!("{}: {}", p.location, p.message)).color(palette::CRITICAL));
-                }
-            });
+            ScrollArea::vertical()
+                .id_salt("input-errors")
+                .max_height(90.0)
+                .show(ui, |ui| {
+                    for p in &problems {
+                        ui.label(
+                            RichText::new(format!("{}: {}", p.location, p.message))
+                                .color(palette::CRITICAL),
+                        );
+                    }
+                });
         }
         ui.add_space(2.0);
     }

@@ -8,8 +8,10 @@ use quorum_core::graph::{ClusterId, Mode, NodeId, PodId, ZoneId};
 use crate::palette;
 use crate::session::Session;
 
-const LANE_WIDTH: f32 = 250.0;
+/// Lanes share the panel's width within these bounds; more scroll sideways.
+const LANE_WIDTH: std::ops::RangeInclusive<f32> = 200.0..=320.0;
 const LANE_PADDING: f32 = 8.0;
+const LANE_GAP: f32 = 3.0 * LANE_PADDING;
 const CROWN: &str = "👑";
 
 #[derive(Default)]
@@ -18,40 +20,49 @@ pub struct ZonesPanel;
 impl ZonesPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session) {
         let t = &session.topology;
-        ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
-            for (i, cluster) in t.clusters.iter().enumerate() {
-                let id = ClusterId(i as u32);
-                if t.multi_cluster() {
-                    ui.label(RichText::new(format!("cluster {}", cluster.name)).heading().strong());
-                    ui.add_space(4.0);
+        ScrollArea::both()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for (i, cluster) in t.clusters.iter().enumerate() {
+                    let id = ClusterId(i as u32);
+                    if t.multi_cluster() {
+                        ui.label(
+                            RichText::new(format!("cluster {}", cluster.name))
+                                .heading()
+                                .strong(),
+                        );
+                        ui.add_space(4.0);
+                    }
+                    if cluster.zones.is_empty() {
+                        ui.label(RichText::new("no nodes in the input").weak());
+                    }
+                    let unscheduled: Vec<PodId> = t
+                        .pods
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| p.cluster == id && p.node.is_none() && p.pod.is_active())
+                        .map(|(p, _)| PodId(p as u32))
+                        .collect();
+                    swimlanes(ui, session, &cluster.zones, &unscheduled);
+                    ui.add_space(16.0);
                 }
-                if cluster.zones.is_empty() {
-                    ui.label(RichText::new("no nodes in the input").weak());
-                }
-                let unscheduled: Vec<PodId> = t
-                    .pods
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| p.cluster == id && p.node.is_none() && p.pod.is_active())
-                    .map(|(p, _)| PodId(p as u32))
-                    .collect();
-                swimlanes(ui, session, &cluster.zones, &unscheduled);
-                ui.add_space(16.0);
-            }
-        });
+            });
     }
 }
 
 /// The lanes of one cluster side by side, their backgrounds stretched to the tallest.
 fn swimlanes(ui: &mut egui::Ui, session: &Session, zones: &[ZoneId], unscheduled: &[PodId]) {
+    let lanes = zones.len() + usize::from(!unscheduled.is_empty());
+    let share = (ui.available_width() - 2.0 * LANE_PADDING) / lanes.max(1) as f32 - LANE_GAP;
+    let width = share.clamp(*LANE_WIDTH.start(), *LANE_WIDTH.end());
     let mut backgrounds = Vec::new();
     ui.horizontal_top(|ui| {
-        ui.spacing_mut().item_spacing.x = 3.0 * LANE_PADDING;
+        ui.spacing_mut().item_spacing.x = LANE_GAP;
         ui.add_space(LANE_PADDING);
         for zone in zones {
             let background = ui.painter().add(Shape::Noop);
             let lane = ui.vertical(|ui| {
-                ui.set_width(LANE_WIDTH);
+                ui.set_width(width);
                 zone_lane(ui, session, *zone);
             });
             backgrounds.push((background, lane.response.rect));
@@ -59,8 +70,17 @@ fn swimlanes(ui: &mut egui::Ui, session: &Session, zones: &[ZoneId], unscheduled
         if !unscheduled.is_empty() {
             let background = ui.painter().add(Shape::Noop);
             let lane = ui.vertical(|ui| {
-                ui.set_width(LANE_WIDTH);
-                lane_header(ui, "unscheduled", "", &format!("{} pods without a node", unscheduled.len()));
+                ui.set_width(width);
+                lane_header(
+                    ui,
+                    "unscheduled",
+                    "",
+                    &format!(
+                        "{} pod{} without a node",
+                        unscheduled.len(),
+                        if unscheduled.len() == 1 { "" } else { "s" }
+                    ),
+                );
                 for pod in unscheduled {
                     pod_row(ui, session, *pod);
                 }
@@ -68,14 +88,19 @@ fn swimlanes(ui: &mut egui::Ui, session: &Session, zones: &[ZoneId], unscheduled
             backgrounds.push((background, lane.response.rect));
         }
     });
-    let bottom = backgrounds.iter().map(|(_, r)| r.bottom()).fold(f32::MIN, f32::max);
+    let bottom = backgrounds
+        .iter()
+        .map(|(_, r)| r.bottom())
+        .fold(f32::MIN, f32::max);
     let fill = ui.visuals().faint_bg_color;
     let stroke = Stroke::new(1.0, ui.visuals().widgets.noninteractive.bg_stroke.color);
     for (background, rect) in backgrounds {
         let mut rect = rect.expand(LANE_PADDING);
         rect.max.y = bottom + LANE_PADDING;
-        ui.painter().set(background, Shape::rect_filled(rect, 8.0, fill));
-        ui.painter().rect_stroke(rect, 8.0, stroke, egui::StrokeKind::Inside);
+        ui.painter()
+            .set(background, Shape::rect_filled(rect, 8.0, fill));
+        ui.painter()
+            .rect_stroke(rect, 8.0, stroke, egui::StrokeKind::Inside);
     }
     ui.add_space(LANE_PADDING);
 }
@@ -83,7 +108,13 @@ fn swimlanes(ui: &mut egui::Ui, session: &Session, zones: &[ZoneId], unscheduled
 fn zone_lane(ui: &mut egui::Ui, session: &Session, zone: ZoneId) {
     let t = &session.topology;
     let z = &t.zones[zone.index()];
-    let leaders = session.analysis.leaders.per_zone.get(&t.zone_display(zone)).copied().unwrap_or(0);
+    let leaders = session
+        .analysis
+        .leaders
+        .per_zone
+        .get(&t.zone_display(zone))
+        .copied()
+        .unwrap_or(0);
     let counts = format!(
         "{} node{} · {leaders} leader{}",
         z.nodes.len(),
@@ -170,16 +201,16 @@ fn pod_row(ui: &mut egui::Ui, session: &Session, pod: PodId) {
     let held = session.leases_of_pod(pod);
     let row = ui.horizontal(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), Sense::hover());
-        match group {
-            Some(g) => ui.painter().rect_filled(rect, 2.0, palette::group(g)),
-            None => ui
-                .painter()
-                .rect_stroke(rect.shrink(1.0), 2.0, Stroke::new(1.0, palette::UNGROUPED), egui::StrokeKind::Inside),
-        };
+        super::group_swatch(ui, group);
         if !held.is_empty() {
-            let expired = held.iter().all(|i| session.analysis.leaders.records[*i].expired);
-            let color = if expired { ui.visuals().weak_text_color() } else { palette::LEADER };
+            let expired = held
+                .iter()
+                .all(|i| session.analysis.leaders.records[*i].expired);
+            let color = if expired {
+                ui.visuals().weak_text_color()
+            } else {
+                palette::LEADER
+            };
             ui.label(RichText::new(CROWN).color(color));
         }
         let mut name = RichText::new(info.name());
@@ -197,7 +228,11 @@ fn pod_row(ui: &mut egui::Ui, session: &Session, pod: PodId) {
         ui.label(format!(
             "{:?}{}",
             info.pod.phase,
-            if info.pod.ready { ", ready" } else { ", not ready" }
+            if info.pod.ready {
+                ", ready"
+            } else {
+                ", not ready"
+            }
         ));
         match group {
             Some(g) => {
@@ -212,7 +247,13 @@ fn pod_row(ui: &mut egui::Ui, session: &Session, pod: PodId) {
             }
         }
         if !held.is_empty() {
-            ui.label(RichText::new(format!("{CROWN} holds {}", lease_names(session, held).join(", "))).color(palette::LEADER));
+            ui.label(
+                RichText::new(format!(
+                    "{CROWN} holds {}",
+                    lease_names(session, held).join(", ")
+                ))
+                .color(palette::LEADER),
+            );
         }
     });
 }
@@ -223,7 +264,11 @@ fn lease_names(session: &Session, records: &[usize]) -> Vec<String> {
         .iter()
         .map(|i| {
             let r = &session.analysis.leaders.records[*i];
-            if r.expired { format!("{} (expired)", r.lease) } else { r.lease.clone() }
+            if r.expired {
+                format!("{} (expired)", r.lease)
+            } else {
+                r.lease.clone()
+            }
         })
         .collect()
 }
