@@ -3,6 +3,10 @@
 
 mod cli;
 
+// The loader allocates millions of small strings on every core; mimalloc is much faster at it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +23,7 @@ use quorum_core::check::Severity;
 use quorum_core::config::Config;
 use quorum_core::graph::Topology;
 use quorum_core::load::{self, Input};
-use quorum_core::model::Snapshot;
+use quorum_core::model::{InputReport, Snapshot};
 use quorum_core::report::{self, Report, Style};
 
 /// Exit codes of the contract.
@@ -92,13 +96,13 @@ fn run(cli: Cli) -> Result<u8> {
         Some(Command::Demo(args)) => demo(args),
         Some(Command::Graph(args)) => {
             let loaded = load_inputs(&args.input)?;
-            print_input_errors(&loaded.snapshot);
+            print_input_errors(&loaded.inputs);
             let out = match args.format {
                 GraphFormat::Dot => report::graph_dot(&loaded.topology),
                 GraphFormat::Json => report::graph_json(&loaded.topology),
             };
             write_stdout(&out)?;
-            Ok(if loaded.snapshot.error_count() > 0 {
+            Ok(if loaded.input_errors() > 0 {
                 EXIT_USAGE
             } else {
                 0
@@ -115,9 +119,27 @@ fn run(cli: Cli) -> Result<u8> {
 
 /// A snapshot with its topology and configuration.
 struct Loaded {
-    snapshot: Snapshot,
+    inputs: Vec<InputReport>,
     topology: Topology,
     config: Config,
+}
+
+impl Loaded {
+    fn new(mut snapshot: Snapshot, config: Config) -> Loaded {
+        let started = std::time::Instant::now();
+        let inputs = std::mem::take(&mut snapshot.inputs);
+        let topology = Topology::from_snapshot(snapshot, &config.build_options());
+        timing("graph", started);
+        Loaded {
+            inputs,
+            topology,
+            config,
+        }
+    }
+
+    fn input_errors(&self) -> usize {
+        self.inputs.iter().map(|i| i.errors.len()).sum()
+    }
 }
 
 fn load_config(args: &InputArgs) -> Result<Config> {
@@ -174,17 +196,14 @@ fn inputs_of(args: &InputArgs) -> Result<Vec<Input>> {
 fn load_inputs(args: &InputArgs) -> Result<Loaded> {
     let config = load_config(args)?;
     let inputs = inputs_of(args)?;
+    let started = std::time::Instant::now();
     let mut snapshot = with_progress(|progress| load::load_with_progress(&inputs, progress))?;
+    timing("load", started);
     if let Some(now) = &args.now {
         let parsed = chrono_parse(now)?;
         snapshot.now = Some(parsed);
     }
-    let topology = Topology::build(&snapshot, &config.build_options());
-    Ok(Loaded {
-        snapshot,
-        topology,
-        config,
-    })
+    Ok(Loaded::new(snapshot, config))
 }
 
 fn chrono_parse(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
@@ -242,8 +261,8 @@ fn style_for(choice: ColorChoice) -> Style {
     Style { color, width }
 }
 
-fn print_input_errors(snapshot: &Snapshot) {
-    for input in &snapshot.inputs {
+fn print_input_errors(inputs: &[InputReport]) {
+    for input in inputs {
         for e in &input.errors {
             eprintln!(
                 "error: {}:{}: document {}: {}",
@@ -253,17 +272,27 @@ fn print_input_errors(snapshot: &Snapshot) {
     }
 }
 
+/// Phase timings on stderr with QUORUM_TIMINGS=1 (for BENCHMARKS.md).
+fn timing(phase: &str, started: std::time::Instant) {
+    if std::env::var_os("QUORUM_TIMINGS").is_some() {
+        eprintln!("timing: {phase} {:.3} s", started.elapsed().as_secs_f64());
+    }
+}
+
 fn emit_analysis(loaded: &Loaded, output: &OutputArgs) -> Result<u8> {
+    let started = std::time::Instant::now();
     let analysis = analyze(&loaded.topology, &loaded.config);
+    timing("analysis", started);
+    let started = std::time::Instant::now();
     let report = Report {
-        inputs: &loaded.snapshot.inputs,
+        inputs: &loaded.inputs,
         topology: &loaded.topology,
         analysis: &analysis,
         tool_version: env!("CARGO_PKG_VERSION"),
     };
     // Input problems go to stderr too, so they are seen whatever the format.
     if output.format != ReportFormat::Table {
-        print_input_errors(&loaded.snapshot);
+        print_input_errors(&loaded.inputs);
     }
     let text = match output.format {
         ReportFormat::Table => report::table(&report, &style_for(output.color)),
@@ -272,8 +301,9 @@ fn emit_analysis(loaded: &Loaded, output: &OutputArgs) -> Result<u8> {
         ReportFormat::Sarif => report::sarif(&report),
     };
     write_stdout(&text)?;
+    timing("report", started);
     if output.format == ReportFormat::Table && report.input_errors() > 0 {
-        print_input_errors(&loaded.snapshot);
+        print_input_errors(&loaded.inputs);
     }
     if report.input_errors() > 0 {
         return Ok(EXIT_USAGE);
@@ -315,19 +345,13 @@ fn demo(args: DemoArgs) -> Result<u8> {
         )
     })?;
     let snapshot = sample.load();
-    let config = Config::default();
-    let topology = Topology::build(&snapshot, &config.build_options());
     if args.output.format == ReportFormat::Table {
         eprintln!(
             "Sample `{}`: {}. (Other samples: quorum demo --list)\n",
             sample.name, sample.description
         );
     }
-    let loaded = Loaded {
-        snapshot,
-        topology,
-        config,
-    };
+    let loaded = Loaded::new(snapshot, Config::default());
     // The demo shows findings; it is not a CI gate.
     let mut output = args.output.clone();
     output.fail_on = FailOn::Never;

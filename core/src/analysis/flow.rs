@@ -9,8 +9,13 @@ pub struct Movable {
 }
 
 /// The minimum over assignments of `max(fixed[b] + assigned[b])`, or None when some movable
-/// lease has no bin.
-pub fn min_max_load(bins: usize, fixed: &[u32], movable: &[Movable]) -> Option<u32> {
+/// lease has no bin. `upper`, when given, is the maximum of an assignment known to be feasible.
+pub fn min_max_load(
+    bins: usize,
+    fixed: &[u32],
+    movable: &[Movable],
+    upper: Option<u32>,
+) -> Option<u32> {
     if movable.iter().any(|m| m.bins.is_empty()) {
         return None;
     }
@@ -21,6 +26,11 @@ pub fn min_max_load(bins: usize, fixed: &[u32], movable: &[Movable]) -> Option<u
     let total = fixed.iter().sum::<u32>() + movable.len() as u32;
     let mut lo = fixed_max.max(total.div_ceil(bins.max(1) as u32)).max(1);
     let mut hi = fixed_max + movable.len() as u32;
+    if let Some(upper) = upper.map(|u| u.max(lo)).filter(|u| *u < hi)
+        && feasible(bins, fixed, movable, upper)
+    {
+        hi = upper;
+    }
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         if feasible(bins, fixed, movable, mid) {
@@ -213,14 +223,14 @@ mod tests {
             })
             .collect();
         // Bins 1..3 can take them; 10 leases over 4 bins → 3 at best.
-        assert_eq!(min_max_load(4, &[0, 0, 0, 0], &movable), Some(3));
+        assert_eq!(min_max_load(4, &[0, 0, 0, 0], &movable, None), Some(3));
     }
 
     #[test]
     fn fixed_leaders_count_against_their_bin() {
         let movable = vec![Movable { bins: vec![0, 1] }];
-        assert_eq!(min_max_load(2, &[2, 0], &movable), Some(2));
-        assert_eq!(min_max_load(2, &[0, 0], &movable), Some(1));
+        assert_eq!(min_max_load(2, &[2, 0], &movable, None), Some(2));
+        assert_eq!(min_max_load(2, &[0, 0], &movable, None), Some(1));
     }
 
     #[test]
@@ -246,7 +256,7 @@ mod tests {
                 })
                 .collect();
             assert_eq!(
-                min_max_load(bins, &fixed, &movable),
+                min_max_load(bins, &fixed, &movable, None),
                 Some(brute(bins, &fixed, &movable)),
                 "{bins} {fixed:?} {movable:?}"
             );

@@ -276,8 +276,13 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
             zone_fixed[t.nodes[n.index()].zone.index()] += 1;
         }
     }
-    stats.best_max_per_zone = flow::min_max_load(t.zones.len(), &zone_fixed, &zone_movable);
-    stats.best_max_per_node = flow::min_max_load(t.nodes.len(), &node_fixed, &node_movable);
+    // Today's placement is feasible: its maximum bounds the search from above.
+    let today_zone = stats.per_zone.values().copied().max();
+    let today_node = stats.per_node.values().copied().max();
+    stats.best_max_per_zone =
+        flow::min_max_load(t.zones.len(), &zone_fixed, &zone_movable, today_zone);
+    stats.best_max_per_node =
+        flow::min_max_load(t.nodes.len(), &node_fixed, &node_movable, today_node);
     stats
 }
 

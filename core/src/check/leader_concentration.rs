@@ -14,15 +14,16 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let t = ctx.topology;
     let stats = ctx.leaders;
     let mut out = Vec::new();
-    let leases_on = |pred: &dyn Fn(NodeId) -> bool| -> Vec<String> {
-        stats
-            .records
-            .iter()
-            .filter(|r| !r.expired)
-            .filter(|r| t.holder_node(r.id).is_some_and(pred))
-            .map(|r| r.lease.clone())
-            .collect()
-    };
+    // Leases by the node and zone that hold them, in one pass.
+    let mut on_node: Vec<Vec<&str>> = vec![Vec::new(); t.nodes.len()];
+    let mut in_zone: Vec<Vec<&str>> = vec![Vec::new(); t.zones.len()];
+    for r in stats.records.iter().filter(|r| !r.expired) {
+        if let Some(n) = t.holder_node(r.id) {
+            on_node[n.index()].push(&r.lease);
+            in_zone[t.nodes[n.index()].zone.index()].push(&r.lease);
+        }
+    }
+    let names = |leases: &[&str]| leases.iter().map(|l| l.to_string()).collect::<Vec<_>>();
     let severity = |count: u32, best: u32| {
         if count >= best + 2 || count > 2 * best.max(1) {
             Severity::Warning
@@ -33,13 +34,9 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     if let Some(best) = stats.best_max_per_node {
         for (i, node) in t.nodes.iter().enumerate() {
             let id = NodeId(i as u32);
-            let count = stats
-                .per_node
-                .get(&t.node_display(id))
-                .copied()
-                .unwrap_or(0);
+            let count = on_node[id.index()].len() as u32;
             if count > best && count >= 2 {
-                let leases = leases_on(&|n| n == id);
+                let leases = names(&on_node[id.index()]);
                 let message = format!(
                     "holds {count} leaders ({}); the best placement among eligible replicas gives at \
                      most {best} per node. A failure of this node re-elects {count} leaders at once \
@@ -61,13 +58,9 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     if let Some(best) = stats.best_max_per_zone {
         for (i, zone) in t.zones.iter().enumerate() {
             let id = ZoneId(i as u32);
-            let count = stats
-                .per_zone
-                .get(&t.zone_display(id))
-                .copied()
-                .unwrap_or(0);
+            let count = in_zone[id.index()].len() as u32;
             if count > best && count >= 2 {
-                let leases = leases_on(&|n| t.nodes[n.index()].zone == id);
+                let leases = names(&in_zone[id.index()]);
                 let message = format!(
                     "holds {count} leaders ({}); the best placement among eligible replicas gives at \
                      most {best} per zone. An outage of this zone re-elects {count} leaders at once. \

@@ -1,7 +1,9 @@
 //! Builds the topology from a snapshot: zones from node labels, owner chains up to the workload,
 //! claims to volumes to classes, PDBs to pods, leader records to their holders and groups.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -65,13 +67,13 @@ fn region_of(labels: &BTreeMap<String, String>) -> String {
         .unwrap_or_default()
 }
 
-pub fn build(snapshot: &Snapshot, options: &BuildOptions) -> Topology {
+pub fn build(snapshot: Snapshot, options: &BuildOptions) -> Topology {
     let mut t = Topology {
         zone_label: options.zone_label().to_string(),
         now: snapshot.now,
         ..Topology::default()
     };
-    for objects in &snapshot.clusters {
+    for objects in snapshot.clusters {
         build_cluster(&mut t, objects, options);
     }
     t.group_by_workload = vec![None; t.workloads.len()];
@@ -81,7 +83,7 @@ pub fn build(snapshot: &Snapshot, options: &BuildOptions) -> Topology {
     t
 }
 
-fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOptions) {
+fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptions) {
     let cluster = ClusterId(t.clusters.len() as u32);
     t.clusters.push(ClusterInfo {
         name: objects.name.clone(),
@@ -90,8 +92,8 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
     });
 
     // Zones, sorted by name, "unknown" last; nodes sorted by name within their zone.
-    let mut by_zone: BTreeMap<(bool, String), Vec<&(Node, Source)>> = BTreeMap::new();
-    for entry in &objects.nodes {
+    let mut by_zone: BTreeMap<(bool, String), Vec<(Node, Source)>> = BTreeMap::new();
+    for entry in objects.nodes {
         let zone = options.zone_of(&entry.0.meta.labels);
         let key = match zone {
             Some(z) if !z.is_empty() => (false, z),
@@ -122,8 +124,8 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
             t.nodes.push(NodeInfo {
                 cluster,
                 zone,
-                node: node.clone(),
-                source: source.clone(),
+                node,
+                source,
                 pods: vec![],
             });
             ids.push(id);
@@ -139,8 +141,8 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
     t.node_by_name.push(names);
 
     // Workload objects.
-    let mut workload_index: HashMap<(Kind, String, String), WorkloadId> = HashMap::new();
-    for (workload, source) in &objects.workloads {
+    let mut workload_index: HashMap<(Kind, String, String), WorkloadId> = HashMap::default();
+    for (workload, source) in objects.workloads {
         let id = WorkloadId(t.workloads.len() as u32);
         workload_index.insert(
             (
@@ -152,8 +154,8 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
         );
         t.workloads.push(WorkloadInfo {
             cluster,
-            workload: workload.clone(),
-            source: Some(source.clone()),
+            workload,
+            source: Some(source),
             origin: WorkloadOrigin::Object,
             pods: vec![],
             pdbs: vec![],
@@ -162,23 +164,23 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
 
     // PVCs by (namespace, name).
     let first_pvc = t.pvcs.len();
-    let mut pvc_index: HashMap<(String, String), PvcId> = HashMap::new();
-    for (pvc, source) in &objects.pvcs {
+    let mut pvc_index: HashMap<(String, String), PvcId> = HashMap::default();
+    for (pvc, source) in objects.pvcs {
         let id = PvcId(t.pvcs.len() as u32);
         pvc_index.insert((pvc.meta.namespace.clone(), pvc.meta.name.clone()), id);
         t.pvcs.push(PvcInfo {
             cluster,
-            pvc: pvc.clone(),
-            source: source.clone(),
+            pvc,
+            source,
             pv: None,
             pods: vec![],
         });
     }
 
     // Pods: node, owner chain, claims.
-    let mut pod_index: HashMap<(String, String), PodId> = HashMap::new();
-    let mut pods_by_name: HashMap<String, Vec<PodId>> = HashMap::new();
-    for (pod, source) in &objects.pods {
+    let mut pod_index: HashMap<(String, String), PodId> = HashMap::default();
+    let mut pods_by_name: HashMap<String, Vec<PodId>> = HashMap::default();
+    for (pod, source) in objects.pods {
         let id = PodId(t.pods.len() as u32);
         let node = pod
             .node_name
@@ -187,7 +189,7 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
         if let Some(n) = node {
             t.nodes[n.index()].pods.push(id);
         }
-        let workload = owner_workload(t, cluster, &mut workload_index, pod);
+        let workload = owner_workload(t, cluster, &mut workload_index, &pod);
         if let Some(w) = workload {
             t.workloads[w.index()].pods.push(id);
         }
@@ -210,8 +212,8 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
             .push(id);
         t.pods.push(PodInfo {
             cluster,
-            pod: pod.clone(),
-            source: source.clone(),
+            pod,
+            source,
             node,
             workload,
             pvcs,
@@ -219,19 +221,19 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
     }
 
     // Storage classes, PVs and their pins.
-    let mut class_index: HashMap<String, ClassId> = HashMap::new();
-    for (class, source) in &objects.storage_classes {
+    let mut class_index: HashMap<String, ClassId> = HashMap::default();
+    for (class, source) in objects.storage_classes {
         let id = ClassId(t.classes.len() as u32);
         class_index.insert(class.meta.name.clone(), id);
         t.classes.push(ClassInfo {
             cluster,
-            class: class.clone(),
-            source: source.clone(),
+            class,
+            source,
             pvs: vec![],
         });
     }
-    let mut pv_index: HashMap<String, PvId> = HashMap::new();
-    for (pv, source) in &objects.pvs {
+    let mut pv_index: HashMap<String, PvId> = HashMap::default();
+    for (pv, source) in objects.pvs {
         let id = PvId(t.pvs.len() as u32);
         pv_index.insert(pv.meta.name.clone(), id);
         let class = pv
@@ -247,11 +249,11 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
             .and_then(|(ns, name)| pvc_index.get(&(ns.clone(), name.clone())).copied());
         t.pvs.push(PvInfo {
             cluster,
-            pv: pv.clone(),
-            source: source.clone(),
+            pin: pin_of(&pv),
+            pv,
+            source,
             class,
             pvc,
-            pin: pin_of(pv),
         });
     }
     for i in first_pvc..t.pvcs.len() {
@@ -266,51 +268,98 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
         }
     }
 
-    // PDBs select pods in their namespace.
-    for (pdb, source) in &objects.pdbs {
-        let id = PdbId(t.pdbs.len() as u32);
-        let pods: Vec<PodId> = pod_index
+    // PDBs select pods in their namespace: candidates come from an index on one of the
+    // selector's labels, so matching is O(pods of that label), not O(pods).
+    let mut by_label: HashMap<(&str, &str, &str), Vec<PodId>> = HashMap::default();
+    let mut by_namespace: HashMap<&str, Vec<PodId>> = HashMap::default();
+    for ((ns, _), p) in &pod_index {
+        by_namespace.entry(ns.as_str()).or_default().push(*p);
+    }
+    for (i, pod) in t
+        .pods
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.cluster == cluster)
+    {
+        for (k, v) in &pod.pod.meta.labels {
+            by_label
+                .entry((pod.pod.meta.namespace.as_str(), k.as_str(), v.as_str()))
+                .or_default()
+                .push(PodId(i as u32));
+        }
+    }
+    let mut podless_by_namespace: HashMap<&str, Vec<WorkloadId>> = HashMap::default();
+    for (i, w) in t.workloads.iter().enumerate() {
+        if w.cluster == cluster && w.pods.is_empty() && !w.workload.template_labels.is_empty() {
+            podless_by_namespace
+                .entry(w.workload.meta.namespace.as_str())
+                .or_default()
+                .push(WorkloadId(i as u32));
+        }
+    }
+    let mut pdb_of_workload: Vec<(WorkloadId, PdbId)> = Vec::new();
+    let mut pdb_infos = Vec::new();
+    for (pdb, source) in objects.pdbs {
+        let id = PdbId((t.pdbs.len() + pdb_infos.len()) as u32);
+        let ns = pdb.meta.namespace.as_str();
+        let candidates: &[PodId] = match pdb
+            .selector
+            .match_labels
             .iter()
-            .filter(|((ns, _), _)| *ns == pdb.meta.namespace)
-            .map(|(_, p)| *p)
+            .map(|(k, v)| {
+                by_label
+                    .get(&(ns, k.as_str(), v.as_str()))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .min_by_key(|c| c.len())
+        {
+            Some(c) => c,
+            None => by_namespace.get(ns).map_or(&[][..], Vec::as_slice),
+        };
+        let mut pods: Vec<PodId> = candidates
+            .iter()
+            .copied()
             .filter(|p| pdb.selector.matches(&t.pods[p.index()].pod.meta.labels))
             .collect();
-        let mut pods = pods;
         pods.sort();
+        pods.dedup();
         let mut workloads: Vec<WorkloadId> = pods
             .iter()
             .filter_map(|p| t.pods[p.index()].workload)
             .collect();
         // Workloads without pods (manifests) are matched by their template labels.
         workloads.extend(
-            t.workloads
-                .iter()
-                .enumerate()
-                .filter(|(_, w)| {
-                    w.cluster == cluster
-                        && w.pods.is_empty()
-                        && w.workload.meta.namespace == pdb.meta.namespace
-                        && !w.workload.template_labels.is_empty()
-                        && pdb.selector.matches(&w.workload.template_labels)
-                })
-                .map(|(i, _)| WorkloadId(i as u32)),
+            podless_by_namespace
+                .get(ns)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|w| {
+                    pdb.selector
+                        .matches(&t.workloads[w.index()].workload.template_labels)
+                }),
         );
         workloads.sort();
         workloads.dedup();
-        for w in workloads {
-            t.workloads[w.index()].pdbs.push(id);
-        }
-        t.pdbs.push(PdbInfo {
+        pdb_of_workload.extend(workloads.into_iter().map(|w| (w, id)));
+        pdb_infos.push(PdbInfo {
             cluster,
-            pdb: pdb.clone(),
-            source: source.clone(),
+            pdb,
+            source,
             pods,
         });
     }
+    drop(by_label);
+    drop(by_namespace);
+    drop(podless_by_namespace);
+    for (w, id) in pdb_of_workload {
+        t.workloads[w.index()].pdbs.push(id);
+    }
+    t.pdbs.extend(pdb_infos);
 
     // Leader records (never the kubelets' heartbeats or the API servers' identities).
     let first_leader = t.leaders.len();
-    for (record, source) in &objects.leaders {
+    for (record, source) in objects.leaders {
         if record.is_node_heartbeat()
             || record
                 .meta
@@ -319,11 +368,11 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
         {
             continue;
         }
-        let holder = resolve_holder(t, cluster, &pod_index, &pods_by_name, record);
+        let holder = resolve_holder(t, cluster, &pod_index, &pods_by_name, &record);
         t.leaders.push(LeaderInfo {
             cluster,
-            record: record.clone(),
-            source: source.clone(),
+            record,
+            source,
             holder,
             group: None,
         });
@@ -332,7 +381,7 @@ fn build_cluster(t: &mut Topology, objects: &ClusterObjects, options: &BuildOpti
     // Groups: StatefulSets are quorum groups; other workloads whose pods hold a leader record
     // are leader groups; users override per workload.
     let first_group = t.groups.len();
-    let mut leaders_of: HashMap<WorkloadId, Vec<LeaderId>> = HashMap::new();
+    let mut leaders_of: HashMap<WorkloadId, Vec<LeaderId>> = HashMap::default();
     for i in first_leader..t.leaders.len() {
         if let Some(w) = leader_workload(t, cluster, LeaderId(i as u32)) {
             leaders_of.entry(w).or_default().push(LeaderId(i as u32));

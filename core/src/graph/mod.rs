@@ -251,7 +251,14 @@ pub struct Topology {
 }
 
 impl Topology {
+    /// Builds from a snapshot, copying its objects (see [`Topology::from_snapshot`]).
     pub fn build(snapshot: &Snapshot, options: &BuildOptions) -> Topology {
+        build::build(snapshot.clone(), options)
+    }
+
+    /// Builds from a snapshot, moving its objects in (no copy of the cluster). The inputs'
+    /// reports are dropped with it: take them first if they are needed.
+    pub fn from_snapshot(snapshot: Snapshot, options: &BuildOptions) -> Topology {
         build::build(snapshot, options)
     }
 

@@ -24,12 +24,23 @@ struct ItemRef {
     line: u32,
     /// The item sits in a list whose kind is not known yet.
     in_list: bool,
+    /// Cut by indentation (pretty-printed JSON), not by a full scan.
+    fast: bool,
 }
 
-#[derive(Default)]
 struct Batch {
     data: Vec<u8>,
     items: Vec<ItemRef>,
+}
+
+impl Batch {
+    /// Sized for a full batch up front: growing a 4 MB buffer by doubling copies it again and again.
+    fn new() -> Self {
+        Batch {
+            data: Vec::with_capacity(BATCH_BYTES + (BATCH_BYTES >> 2)),
+            items: Vec::with_capacity(1024),
+        }
+    }
 }
 
 enum Event {
@@ -115,6 +126,20 @@ fn parse_item(bytes: &[u8], item: &ItemRef, hint: Option<Kind>) -> Vec<(Piece, O
                 vec![(piece(classify(raw, None, hint)), None)]
             }
         }
+        Err(_) if item.fast => split_exact(bytes)
+            .into_iter()
+            .flat_map(|(from, to)| {
+                let line = item.line + memchr::memchr_iter(b'\n', &bytes[..from]).count() as u32;
+                let sub = ItemRef {
+                    range: 0..to - from,
+                    document: item.document,
+                    line,
+                    in_list: item.in_list,
+                    fast: false,
+                };
+                parse_item(&bytes[from..to], &sub, hint)
+            })
+            .collect(),
         Err(error) => {
             let (outcome, line) = failure::<RawObject>(bytes, &error, item.line);
             vec![(
@@ -127,6 +152,44 @@ fn parse_item(bytes: &[u8], item: &ItemRef, hint: Option<Kind>) -> Vec<(Piece, O
             )]
         }
     }
+}
+
+/// Splits `value, value, ...` exactly (strings and brackets honoured): the fallback when an
+/// indentation cut was wrong.
+fn split_exact(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
+    let mut start = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' => continue,
+            b',' if depth == 0 => {
+                if let Some(s) = start.take() {
+                    out.push((s, i));
+                }
+                continue;
+            }
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth -= 1,
+            _ => {}
+        }
+        start.get_or_insert(i);
+    }
+    if let Some(s) = start {
+        let end = bytes.len() - (bytes.len() - bytes.trim_ascii_end().len());
+        out.push((s, end));
+    }
+    out
 }
 
 /// `"kind": "Secret"` at the object's top level, found without parsing the object.
@@ -184,6 +247,7 @@ pub(crate) fn parse_unit(unit: &Unit<'_>, hint: Option<Kind>) -> Vec<Piece> {
         document: unit.document,
         line: unit.line,
         in_list: false,
+        fast: false,
     };
     parse_item(unit.text, &item, hint)
         .into_iter()
@@ -211,6 +275,8 @@ struct Scanner<R> {
     line_pos: u64,
     batch: Batch,
     failed: bool,
+    /// The closing line of a pretty-printed item at the current indentation, and its finder.
+    item_end: Option<(usize, memchr::memmem::Finder<'static>)>,
 }
 
 type Scan<T> = Result<T, String>;
@@ -220,15 +286,16 @@ impl<R: Read> Scanner<R> {
         Self {
             reader,
             tx,
-            buf: Vec::with_capacity(READ_CHUNK),
+            buf: Vec::with_capacity(4 * READ_CHUNK),
             base: 0,
             pos: 0,
             keep: 0,
             eof: false,
             line: 1,
             line_pos: 0,
-            batch: Batch::default(),
+            batch: Batch::new(),
             failed: false,
+            item_end: None,
         }
     }
 
@@ -270,12 +337,12 @@ impl<R: Read> Scanner<R> {
 
     fn flush(&mut self) {
         if !self.batch.items.is_empty() {
-            let batch = std::mem::take(&mut self.batch);
+            let batch = std::mem::replace(&mut self.batch, Batch::new());
             let _ = self.tx.send(Event::Batch(batch));
         }
     }
 
-    fn emit(&mut self, start: u64, document: u32, line: u32, in_list: bool) {
+    fn emit(&mut self, start: u64, document: u32, line: u32, in_list: bool, fast: bool) {
         let from = (start - self.base) as usize;
         let to = (self.pos - self.base) as usize;
         let at = self.batch.data.len();
@@ -285,6 +352,7 @@ impl<R: Read> Scanner<R> {
             document,
             line,
             in_list,
+            fast,
         });
         if self.batch.data.len() >= BATCH_BYTES {
             self.flush();
@@ -339,6 +407,64 @@ impl<R: Read> Scanner<R> {
                     return false;
                 }
             }
+        }
+    }
+
+    /// Reads another chunk whatever `pos` is (dropping what is before `keep`); false at the end.
+    fn read_more(&mut self) -> bool {
+        let end = self.base + self.buf.len() as u64;
+        let saved = self.pos;
+        self.pos = end;
+        let more = self.fill();
+        self.pos = saved;
+        more
+    }
+
+    /// Pretty-printed JSON (kubectl, Go, Python): an item that opens with `{` at the end of a line
+    /// indented by N spaces closes at the next line of exactly N spaces and `}`, because JSON
+    /// strings hold no raw newlines and nested lines are indented further. Found with a substring
+    /// search at memory speed instead of a full scan; the parse of the item checks the cut.
+    fn skip_pretty_item(&mut self, start: u64) -> bool {
+        while self.buf.len() < (start - self.base) as usize + 3 {
+            if !self.read_more() {
+                return false;
+            }
+        }
+        let at = (start - self.base) as usize;
+        let after = &self.buf[at + 1..];
+        if self.buf[at] != b'{' || !(after.starts_with(b"\n") || after.starts_with(b"\r\n")) {
+            return false;
+        }
+        let indent = self.buf[..at]
+            .iter()
+            .rev()
+            .take_while(|b| **b == b' ')
+            .count();
+        if at < indent + 1 || self.buf[at - indent - 1] != b'\n' {
+            return false;
+        }
+        if self.item_end.as_ref().is_none_or(|(i, _)| *i != indent) {
+            let mut needle = vec![b'\n'];
+            needle.extend(std::iter::repeat_n(b' ', indent));
+            needle.push(b'}');
+            self.item_end = Some((indent, memchr::memmem::Finder::new(&needle).into_owned()));
+        }
+        let needle_len = indent + 2;
+        let mut from = (start - self.base) as usize;
+        loop {
+            let found = {
+                let (_, finder) = self.item_end.as_ref().expect("set above");
+                finder.find(&self.buf[from..])
+            };
+            if let Some(i) = found {
+                self.pos = self.base + (from + i + needle_len) as u64;
+                return true;
+            }
+            let searched = self.base + self.buf.len().saturating_sub(needle_len) as u64;
+            if !self.read_more() {
+                return false;
+            }
+            from = (searched.max(start) - self.base) as usize;
         }
     }
 
@@ -424,37 +550,33 @@ impl<R: Read> Scanner<R> {
         match self.skip_ws()? {
             None => Err(eof()),
             Some(b'"') => self.skip_string(),
-            Some(b'{' | b'[') => {
+            Some(open @ (b'{' | b'[')) => {
+                // Brackets of the other kind are balanced inside this value, so only this kind
+                // (and strings) matter: three bytes, found with SIMD.
+                let close = if open == b'{' { b'}' } else { b']' };
                 let mut depth = 0u32;
                 loop {
                     if !self.fill() {
                         return Err(eof());
                     }
                     let at = (self.pos - self.base) as usize;
-                    // Jump to the next byte that matters.
-                    let rest = &self.buf[at..];
-                    let Some(skip) = rest
-                        .iter()
-                        .position(|b| matches!(b, b'"' | b'{' | b'}' | b'[' | b']'))
-                    else {
+                    let Some(skip) = memchr::memchr3(b'"', open, close, &self.buf[at..]) else {
                         // Nothing that matters in this chunk: read on.
-                        self.pos += rest.len() as u64;
+                        self.pos += (self.buf.len() - at) as u64;
                         continue;
                     };
                     self.pos += skip as u64;
                     let b = self.buf[at + skip];
-                    match b {
-                        b'"' => self.skip_string()?,
-                        b'{' | b'[' => {
-                            depth += 1;
-                            self.pos += 1;
-                        }
-                        _ => {
-                            depth -= 1;
-                            self.pos += 1;
-                            if depth == 0 {
-                                return Ok(());
-                            }
+                    if b == b'"' {
+                        self.skip_string()?;
+                    } else if b == open {
+                        depth += 1;
+                        self.pos += 1;
+                    } else {
+                        depth -= 1;
+                        self.pos += 1;
+                        if depth == 0 {
+                            return Ok(());
                         }
                     }
                 }
@@ -492,9 +614,12 @@ impl<R: Read> Scanner<R> {
                     let start = self.pos;
                     self.keep = start;
                     let line = self.line_at(start);
-                    self.skip_value()
-                        .map_err(|e| format!("{e} (in the item that starts at line {line})"))?;
-                    self.emit(start, document, line, in_list);
+                    let fast = self.skip_pretty_item(start);
+                    if !fast {
+                        self.skip_value()
+                            .map_err(|e| format!("{e} (in the item that starts at line {line})"))?;
+                    }
+                    self.emit(start, document, line, in_list, fast);
                     self.keep = self.pos;
                 }
             }
@@ -544,7 +669,7 @@ impl<R: Read> Scanner<R> {
             }
         }
         if !listed {
-            self.emit(start, document, line, false);
+            self.emit(start, document, line, false, false);
         }
         self.keep = self.pos;
         Ok(())

@@ -15,7 +15,7 @@ mod json;
 mod raw;
 mod yaml;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -154,12 +154,9 @@ pub fn load_texts(texts: &[(&str, &str, &[u8])]) -> Snapshot {
 }
 
 /// Puts each file's objects into its cluster, keeping duplicates once and counting them.
-fn assemble(
-    clusters: &[&str],
-    results: Vec<FileResult>,
-) -> Snapshot {
+fn assemble(clusters: &[&str], results: Vec<FileResult>) -> Snapshot {
     let mut snapshot = Snapshot::default();
-    let mut seen: HashSet<(String, ObjectKey)> = HashSet::new();
+    let mut seen: HashSet<(String, ObjectKey)> = HashSet::default();
     for cluster in clusters {
         snapshot.cluster_mut(cluster);
     }
@@ -249,7 +246,7 @@ fn collect(
         ..InputReport::default()
     };
     let mut objects = Vec::new();
-    let mut documents = HashSet::new();
+    let mut documents = HashSet::default();
     for piece in pieces {
         if piece.document > 0 {
             documents.insert(piece.document);
@@ -447,3 +444,25 @@ pub(crate) fn parse_units(units: Vec<Unit<'_>>, hint: Option<Kind>, json: bool) 
 
 #[cfg(test)]
 mod tests;
+
+/// The parsers' own floors, for benchmarks: the same cutting as the loader, each item walked into
+/// `IgnoredAny` on one thread. Nothing is kept.
+#[doc(hidden)]
+pub mod floor {
+    use serde::de::IgnoredAny;
+
+    /// serde_json walking every top-level value of `bytes`.
+    pub fn json(bytes: &[u8]) -> Result<usize, serde_json::Error> {
+        let mut values = 0;
+        for value in serde_json::Deserializer::from_slice(bytes).into_iter::<IgnoredAny>() {
+            value?;
+            values += 1;
+        }
+        Ok(values)
+    }
+
+    /// The YAML library walking every document (every item of a block `*List`), as the loader cuts them.
+    pub fn yaml(bytes: &[u8]) -> usize {
+        super::yaml::walk_units(bytes)
+    }
+}

@@ -275,3 +275,68 @@ fn yaml_merge_keys_are_resolved() {
     };
     assert_eq!(w.selector.match_labels.len(), 2);
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pod_json(i: usize) -> String {
+        format!(
+            "{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":\"p{i}\",\"namespace\":\"ns\",\"labels\":{{\"app\":\"a\\\"{i}\"}}}},\"spec\":{{\"nodeName\":\"n{i}\",\"containers\":[{{\"resources\":{{\"requests\":{{\"cpu\":\"100m\"}}}}}}]}}}}"
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = parse_bytes(&bytes, None);
+            let _ = parse_bytes(&bytes, Some(Kind::Pod));
+        }
+
+        #[test]
+        fn arbitrary_text_with_yaml_and_json_punctuation_never_panics(
+            text in "[-{}\\[\\]:,\"' \n#a-z0-9&*!|>%.]{0,400}"
+        ) {
+            let _ = parse_bytes(text.as_bytes(), None);
+        }
+
+        /// A JSON list cut anywhere keeps every item that ended before the cut.
+        #[test]
+        fn a_truncated_json_list_keeps_every_complete_item(n in 1usize..12, cut_frac in 0.0f64..1.0) {
+            let items: Vec<String> = (0..n).map(pod_json).collect();
+            let head = "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[\n";
+            let mut text = head.to_string();
+            let mut ends = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 { text.push_str(",\n"); }
+                text.push_str(item);
+                ends.push(text.len());
+            }
+            text.push_str("\n]}\n");
+            let cut = head.len() + ((text.len() - head.len()) as f64 * cut_frac) as usize;
+            let pieces = parse_bytes(&text.as_bytes()[..cut], None);
+            let complete = ends.iter().filter(|e| **e <= cut).count();
+            prop_assert_eq!(objects(&pieces).len(), complete);
+        }
+
+        /// One broken document in a YAML stream costs that document only.
+        #[test]
+        fn one_broken_yaml_document_costs_only_itself(n in 2usize..8, broken in 0usize..8, garbage in "[\\[{:]{1,5}") {
+            let broken = broken % n;
+            let docs: Vec<String> = (0..n)
+                .map(|i| if i == broken {
+                    format!("apiVersion: v1\nkind: Pod\nmetadata: {garbage}\n")
+                } else {
+                    format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns{i}\n")
+                })
+                .collect();
+            let pieces = parse_bytes(docs.join("---\n").as_bytes(), None);
+            prop_assert_eq!(objects(&pieces).len(), n - 1);
+            let errs = errors(&pieces);
+            prop_assert_eq!(errs.len(), 1);
+            prop_assert_eq!(errs[0].0 as usize, broken + 1);
+        }
+    }
+}

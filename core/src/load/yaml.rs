@@ -336,3 +336,25 @@ fn path_message<T: DeserializeOwned>(text: &str, error: &serde_yaml_ng::Error) -
     };
     format!("invalid YAML: {message}")
 }
+
+/// Cuts like [`parse`] and walks each unit into `IgnoredAny` on one thread (the parser's floor).
+pub(crate) fn walk_units(bytes: &[u8]) -> usize {
+    use serde::de::IgnoredAny;
+    let mut walked = 0;
+    for doc in documents(bytes) {
+        let list = top_level_value(doc.text, b"kind").is_some_and(|k| k.ends_with("List"));
+        match list_items(&doc).filter(|_| list) {
+            Some(items) => {
+                for (from, to, _) in items {
+                    let text = String::from_utf8_lossy(&doc.text[from..to]);
+                    walked += usize::from(serde_yaml_ng::from_str::<IgnoredAny>(&text).is_ok());
+                }
+            }
+            None => {
+                let text = String::from_utf8_lossy(doc.text);
+                walked += usize::from(serde_yaml_ng::from_str::<IgnoredAny>(&text).is_ok());
+            }
+        }
+    }
+    walked
+}
