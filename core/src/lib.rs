@@ -19,5 +19,6 @@ pub mod load;
 pub mod model;
 pub mod report;
 pub mod samples;
+pub mod simulate;
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -36,6 +36,22 @@ pub enum Command {
         after_help = "Examples:\n  quorum analyze cluster.yaml\n  kubectl get nodes,pods,pvc,pv,sc,leases,sts,deploy,rs,pdb -A -o yaml | quorum analyze -\n  quorum analyze must-gather/ -o sarif > quorum.sarif\n  quorum analyze --cluster dc-a=dc-a.yaml --cluster dc-b=dc-b.yaml -o json\n  quorum analyze cluster.yaml --fail-on warning      (CI: exit 1 on any warning)\n\nExit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad usage or an\ninput problem (the report still covers every readable document)."
     )]
     Analyze(AnalyzeArgs),
+    /// Rehearse one failure scenario: events apply in the order given.
+    #[command(
+        after_help = "Examples:\n  quorum simulate cluster.yaml --fail zone:eu-a\n  quorum simulate cluster.yaml --drain node:b2 --fail node:c1\n  quorum simulate cluster.yaml --partition 'eu-a,eu-b|eu-c' --control-plane eu-c\n  quorum simulate --cluster dc-a=a.yaml --cluster dc-b=b.yaml --fail cluster:dc-a -o json\n\nEvent targets: node:NAME, zone:NAME, region:NAME, cluster:NAME; with several clusters,\nCLUSTER/NAME picks one. Exit 2 on an unknown name (the closest names are suggested)."
+    )]
+    Simulate(SimulateArgs),
+    /// Every single node, zone, region and cluster failure, and every partition cutting one zone or
+    /// cluster off: which groups keep quorum and which leases keep a leader.
+    #[command(
+        after_help = "Examples:\n  quorum sweep cluster.yaml\n  quorum sweep --cluster dc-a=a/ --cluster dc-b=b/ -o json | jq '.scenarios[] | select(.groups_without_quorum != [])'\n\nEach scenario is judged the moment the failure happens (before any pod is recreated)."
+    )]
+    Sweep(SweepArgs),
+    /// Run drills (a scenario and what must hold after it); exit 1 if an expectation fails.
+    #[command(
+        after_help = "Examples:\n  quorum drill cluster.yaml drills/lose-eu-a.yaml\n  quorum drill --cluster dc-a=a.yaml --cluster dc-b=b.yaml drills/*.yaml\n\nA drill file is told from an input by its top-level `events:` and `expect:` keys."
+    )]
+    Drill(DrillArgs),
     /// Analyse a sample cluster built into the binary.
     #[command(
         after_help = "Examples:\n  quorum demo                    the three-zones sample\n  quorum demo --sample two-dcs   two data centres, dual-active\n  quorum demo --list"
@@ -177,4 +193,77 @@ pub struct GenerateArgs {
     pub output: PathBuf,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+/// The behaviour model's parameters (DESIGN.md); every default is reported in the output.
+#[derive(Args, Debug, Clone)]
+pub struct ModelArgs {
+    /// Failed nodes are tainted node.kubernetes.io/out-of-service: StatefulSet pods are recreated.
+    #[arg(long)]
+    pub out_of_service: bool,
+    /// Electors release their lease on a graceful stop (client-go ReleaseOnCancel).
+    #[arg(long)]
+    pub release_on_cancel: bool,
+    /// Zone where the control plane runs (repeatable) [default: zones of control-plane nodes].
+    #[arg(long = "control-plane", value_name = "ZONE")]
+    pub control_plane: Vec<String>,
+    /// Seconds before an unreachable node is marked NotReady.
+    #[arg(long, value_name = "SECONDS", default_value_t = 50)]
+    pub node_monitor_grace: u32,
+    /// Default not-ready/unreachable tolerationSeconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub toleration: u32,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SimFormat {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Fail a node, zone, region or cluster (KIND:NAME).
+    #[arg(long, value_name = "TARGET")]
+    pub fail: Vec<String>,
+    /// Drain a node (or every node of a zone): cordon, then evict through PDBs.
+    #[arg(long, value_name = "TARGET")]
+    pub drain: Vec<String>,
+    /// Partition the network: sides separated by |, each a comma list of zones or clusters.
+    #[arg(long, value_name = "SIDES")]
+    pub partition: Vec<String>,
+    /// A failed node, zone, region or cluster comes back.
+    #[arg(long, value_name = "TARGET")]
+    pub recover: Vec<String>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
+    pub format: SimFormat,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
+    pub format: SimFormat,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Args, Debug)]
+pub struct DrillArgs {
+    /// Inputs and drill files (a drill file has top-level `events:` and `expect:`).
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
+    pub format: SimFormat,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
 }

@@ -25,6 +25,9 @@ use quorum_core::graph::Topology;
 use quorum_core::load::{self, Input};
 use quorum_core::model::{InputReport, Snapshot};
 use quorum_core::report::{self, Report, Style};
+use quorum_core::simulate::drill::Drill;
+use quorum_core::simulate::sweep::sweep;
+use quorum_core::simulate::{Event, Params, Target, simulate};
 
 /// Exit codes of the contract.
 const EXIT_FINDINGS: u8 = 1;
@@ -59,7 +62,7 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    match run(cli) {
+    match run(cli, &matches) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             if is_broken_pipe(&e) {
@@ -78,7 +81,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn run(cli: Cli) -> Result<u8> {
+fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
     match cli.command {
         None => {
             let mut cmd = Cli::command();
@@ -94,6 +97,14 @@ fn run(cli: Cli) -> Result<u8> {
             emit_analysis(&loaded, &args.output)
         }
         Some(Command::Demo(args)) => demo(args),
+        Some(Command::Simulate(args)) => {
+            let sub = matches
+                .subcommand_matches("simulate")
+                .expect("the simulate subcommand matched");
+            simulate_cmd(args, sub)
+        }
+        Some(Command::Sweep(args)) => sweep_cmd(args),
+        Some(Command::Drill(args)) => drill_cmd(args),
         Some(Command::Graph(args)) => {
             let loaded = load_inputs(&args.input)?;
             print_input_errors(&loaded.inputs);
@@ -394,4 +405,158 @@ fn generate(args: GenerateArgs) -> Result<u8> {
         stats.bytes as f64 / 1e6
     );
     Ok(0)
+}
+
+fn params_of(model: &ModelArgs) -> Params {
+    Params {
+        node_monitor_grace_seconds: model.node_monitor_grace,
+        toleration_seconds: model.toleration,
+        out_of_service: model.out_of_service,
+        release_on_cancel: model.release_on_cancel,
+        control_plane_zones: model.control_plane.clone(),
+        ..Params::default()
+    }
+}
+
+/// The events of the command line in the order they were given, whatever their flag.
+fn ordered_events(matches: &clap::ArgMatches) -> Result<Vec<Event>> {
+    let mut events: Vec<(usize, Event)> = Vec::new();
+    for id in ["fail", "drain", "partition", "recover"] {
+        let (Some(values), Some(indices)) =
+            (matches.get_many::<String>(id), matches.indices_of(id))
+        else {
+            continue;
+        };
+        for (value, index) in values.zip(indices) {
+            let event = match id {
+                "fail" => Target::parse(value).map(Event::Fail),
+                "drain" => Target::parse(value).map(Event::Drain),
+                "recover" => Target::parse(value).map(Event::Recover),
+                _ => Event::parse_partition(value),
+            }
+            .map_err(|e| anyhow!("--{id} {e}"))?;
+            events.push((index, event));
+        }
+    }
+    events.sort_by_key(|(i, _)| *i);
+    Ok(events.into_iter().map(|(_, e)| e).collect())
+}
+
+fn simulate_cmd(args: SimulateArgs, matches: &clap::ArgMatches) -> Result<u8> {
+    let events = ordered_events(matches)?;
+    if events.is_empty() {
+        bail!(
+            "no event: give --fail, --drain, --partition or --recover (see quorum simulate --help)"
+        );
+    }
+    let loaded = load_inputs(&args.input)?;
+    print_input_errors(&loaded.inputs);
+    let started = std::time::Instant::now();
+    let outcome =
+        simulate(&loaded.topology, &events, &params_of(&args.model)).map_err(|e| anyhow!("{e}"))?;
+    timing("simulate", started);
+    let text = match args.format {
+        SimFormat::Table => report::simulation_table(&outcome, &style_for(args.color)),
+        SimFormat::Json => json_text(&outcome),
+    };
+    write_stdout(&text)?;
+    Ok(if loaded.input_errors() > 0 {
+        EXIT_USAGE
+    } else {
+        0
+    })
+}
+
+fn json_text<T: serde::Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("reports serialize");
+    text.push('\n');
+    text
+}
+
+fn sweep_cmd(args: SweepArgs) -> Result<u8> {
+    let loaded = load_inputs(&args.input)?;
+    print_input_errors(&loaded.inputs);
+    let started = std::time::Instant::now();
+    let result = sweep(&loaded.topology);
+    timing("sweep", started);
+    let text = match args.format {
+        SimFormat::Table => report::sweep_table(
+            &result,
+            &result.survivors(&loaded.topology),
+            &style_for(args.color),
+        ),
+        SimFormat::Json => json_text(&result),
+    };
+    write_stdout(&text)?;
+    Ok(if loaded.input_errors() > 0 {
+        EXIT_USAGE
+    } else {
+        0
+    })
+}
+
+/// Whether a file is a drill (top-level `events:` and `expect:`, no `kind:`).
+fn is_drill_file(path: &std::path::Path) -> bool {
+    if !path.is_file() {
+        return false;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let top = |key: &str| text.lines().any(|l| l.trim_end() == key);
+    top("events:") && top("expect:") && !text.lines().any(|l| l.starts_with("kind:"))
+}
+
+fn drill_cmd(args: DrillArgs) -> Result<u8> {
+    let (drills, inputs): (Vec<PathBuf>, Vec<PathBuf>) = args
+        .input
+        .paths
+        .iter()
+        .cloned()
+        .partition(|p| is_drill_file(p));
+    if drills.is_empty() {
+        bail!(
+            "no drill file given: a drill is a YAML file with top-level `events:` and `expect:` (see quorum drill --help)"
+        );
+    }
+    let mut parsed = Vec::new();
+    for path in &drills {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        parsed.push((
+            path.display().to_string(),
+            Drill::parse(&path.display().to_string(), &text)?,
+        ));
+    }
+    let input = InputArgs {
+        paths: inputs,
+        ..args.input.clone()
+    };
+    let loaded = load_inputs(&input)?;
+    print_input_errors(&loaded.inputs);
+    let base = params_of(&args.model);
+    let mut results = Vec::new();
+    for (file, drill) in &parsed {
+        let result = quorum_core::simulate::drill::run(&loaded.topology, drill, &base)
+            .map_err(|e| anyhow!("{file}: {e}"))?;
+        results.push((file.clone(), result));
+    }
+    let text = match args.format {
+        SimFormat::Table => report::drill_table(&results, &style_for(args.color)),
+        SimFormat::Json => json_text(&serde_json::json!({
+            "version": quorum_core::report::JSON_VERSION,
+            "drills": results.iter().map(|(file, r)| serde_json::json!({
+                "file": file, "name": r.name, "passed": r.passed, "checks": r.checks, "outcome": r.outcome,
+            })).collect::<Vec<_>>(),
+        })),
+    };
+    write_stdout(&text)?;
+    if loaded.input_errors() > 0 {
+        return Ok(EXIT_USAGE);
+    }
+    Ok(if results.iter().all(|(_, r)| r.passed) {
+        0
+    } else {
+        EXIT_FINDINGS
+    })
 }

@@ -89,6 +89,7 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
         name: objects.name.clone(),
         zones: vec![],
         control_plane_zones: vec![],
+        control_plane_nodes: vec![],
     });
 
     // Zones, sorted by name, "unknown" last; nodes sorted by name within their zone.
@@ -114,12 +115,15 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
         for (node, source) in nodes {
             let id = NodeId(t.nodes.len() as u32);
             names.insert(node.meta.name.clone(), id);
-            if node.control_plane
-                && !t.clusters[cluster.index()]
-                    .control_plane_zones
-                    .contains(&zone)
-            {
-                t.clusters[cluster.index()].control_plane_zones.push(zone);
+            if node.control_plane {
+                let c = &mut t.clusters[cluster.index()];
+                if !c.control_plane_zones.contains(&zone) {
+                    c.control_plane_zones.push(zone);
+                    c.control_plane_nodes.push((zone, 0));
+                }
+                if let Some(entry) = c.control_plane_nodes.iter_mut().find(|(z, _)| *z == zone) {
+                    entry.1 += 1;
+                }
             }
             t.nodes.push(NodeInfo {
                 cluster,

@@ -37,6 +37,8 @@ pub struct ClusterInfo {
     pub zones: Vec<ZoneId>,
     /// Zones of the control-plane nodes (where this cluster's leases renew).
     pub control_plane_zones: Vec<ZoneId>,
+    /// Control-plane nodes per zone (etcd members are stacked on them: a side needs a majority).
+    pub control_plane_nodes: Vec<(ZoneId, u32)>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -363,6 +365,48 @@ impl Topology {
             let info = &self.pods[p.index()];
             info.node.is_some() && info.pod.is_active()
         })
+    }
+
+    /// The sides (indexes into `sides`) whose leases can renew: the side holding a majority of the
+    /// cluster's control-plane nodes (its etcd quorum); every side when they are unknown; no side
+    /// when no side holds a majority.
+    pub fn renewing_sides(
+        &self,
+        cluster: ClusterId,
+        side_of_zone: &dyn Fn(ZoneId) -> Option<usize>,
+        sides: usize,
+        override_zones: &[String],
+    ) -> Vec<usize> {
+        let c = &self.clusters[cluster.index()];
+        let members: Vec<(ZoneId, u32)> = if override_zones.is_empty() {
+            c.control_plane_nodes.clone()
+        } else {
+            c.zones
+                .iter()
+                .filter(|z| {
+                    override_zones
+                        .iter()
+                        .any(|name| *name == self.zones[z.index()].name)
+                })
+                .map(|z| (*z, 1))
+                .collect()
+        };
+        if members.is_empty() {
+            return (0..sides).collect();
+        }
+        let total: u32 = members.iter().map(|(_, n)| n).sum();
+        let mut per_side = vec![0u32; sides];
+        for (z, n) in &members {
+            if let Some(s) = side_of_zone(*z) {
+                per_side[s] += n;
+            }
+        }
+        per_side
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n * 2 > total)
+            .map(|(s, _)| s)
+            .collect()
     }
 
     pub fn petgraph(&self) -> petgraph::Graph<Vertex, Edge> {

@@ -42,8 +42,9 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     let de = serde_yaml_ng::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let mut err = yaml_error(e.inner());
-        if e.path().iter().next().is_some() {
-            err.message = format!("{}: {}", e.path(), err.message);
+        let path = e.path().to_string();
+        if e.path().iter().next().is_some() && !err.message.starts_with(&path) {
+            err.message = format!("{path}: {}", err.message);
         }
         err
     })

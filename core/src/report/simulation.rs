@@ -1,0 +1,318 @@
+//! Tables for `simulate`, `sweep` and `drill`, read at a glance in an 80-column terminal.
+
+use std::fmt::Write;
+
+use super::table::{Style, wrap};
+use crate::simulate::drill::DrillResult;
+use crate::simulate::sweep::Sweep;
+use crate::simulate::{Outcome, Params};
+
+fn model(p: &Params) -> String {
+    format!(
+        "node-monitor grace {} s, not-ready/unreachable toleration {} s (a pod's own wins), lease {} s \
+         when unset, retry {} s; StatefulSet pods {} recreated off unreachable nodes; electors {} \
+         their lease on a graceful stop",
+        p.node_monitor_grace_seconds,
+        p.toleration_seconds,
+        p.default_lease_seconds,
+        p.retry_period_seconds,
+        if p.out_of_service {
+            "are (out-of-service taint)"
+        } else {
+            "are not"
+        },
+        if p.release_on_cancel {
+            "release"
+        } else {
+            "do not release"
+        },
+    )
+}
+
+pub fn simulation_table(o: &Outcome, style: &Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {}",
+        style.bold("Scenario:"),
+        o.events.join(", then ")
+    );
+    out.push_str(&style.dim(&wrap(
+        &format!("Model: {}.", model(&o.params)),
+        style.width,
+        2,
+    )));
+    for w in &o.warnings {
+        let _ = writeln!(
+            out,
+            "{} {w}",
+            style.severity(crate::check::Severity::Warning, "warning:")
+        );
+    }
+    let width = o
+        .groups
+        .iter()
+        .map(|g| g.name.len())
+        .max()
+        .unwrap_or(5)
+        .clamp(5, 44);
+    let _ = writeln!(out, "\n{}", style.bold("GROUPS"));
+    let _ = writeln!(
+        out,
+        "  {:width$}  {:>7}  {:>6}  QUORUM",
+        "NAME", "UP/WANT", "NEEDED"
+    );
+    let mut lost = 0;
+    for g in &o.groups {
+        let verdict = if g.has_quorum {
+            style.good("kept")
+        } else {
+            lost += 1;
+            style.bad("LOST")
+        };
+        let name = if g.name.len() > width {
+            format!("{}…", &g.name[..width - 1])
+        } else {
+            g.name.clone()
+        };
+        let _ = writeln!(
+            out,
+            "  {name:width$}  {:>7}  {:>6}  {verdict}",
+            format!("{}/{}", g.available, g.replicas),
+            g.needed
+        );
+        for s in &g.sides {
+            let _ = writeln!(
+                out,
+                "    side {}: {} up{}",
+                s.side,
+                s.available,
+                if s.has_quorum { ", can write" } else { "" }
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  {} of {} groups keep their quorum.",
+        o.groups.len() - lost,
+        o.groups.len()
+    );
+    if !o.reelections.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} {} lease(s) lose their holder; at most {} re-elections at the same moment",
+            style.bold("RE-ELECTIONS"),
+            o.reelections.len(),
+            o.max_simultaneous_reelections
+        );
+        for r in &o.reelections {
+            let to = match &r.to {
+                Some(to) => format!("-> {to}"),
+                None => style.bad("-> nobody"),
+            };
+            let _ = writeln!(
+                out,
+                "  t+{:<4} {}: {} {to}",
+                format!("{}s", r.after_seconds),
+                r.lease,
+                r.from.as_deref().unwrap_or("?")
+            );
+            if r.to.is_none() {
+                out.push_str(&wrap(&r.reason, style.width, 10));
+            }
+        }
+    }
+    if !o.evictions.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bold("EVICTIONS"));
+        for e in &o.evictions {
+            let status = if e.status == "blocked" {
+                style.bad("blocked")
+            } else {
+                e.status.to_string()
+            };
+            let _ = writeln!(out, "  {status} {} ({})", e.pod, e.reason);
+        }
+    }
+    if !o.rescheduled.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bold("RESCHEDULED"));
+        for r in &o.rescheduled {
+            let _ = writeln!(
+                out,
+                "  t+{}s {}: {} -> {}",
+                r.after_seconds, r.pod, r.from, r.to
+            );
+        }
+    }
+    if !o.pending.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bold("PENDING"));
+        for p in &o.pending {
+            let _ = writeln!(out, "  {}", p.pod);
+            out.push_str(&wrap(&p.reason, style.width, 6));
+        }
+    }
+    if !o.lost.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bold("NOT RECREATED"));
+        for l in &o.lost {
+            let _ = writeln!(out, "  {} (on {})", l.pod, l.node);
+            out.push_str(&wrap(&l.reason, style.width, 6));
+        }
+    }
+    if !o.stranded_volumes.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bold("STRANDED VOLUMES"));
+        for s in &o.stranded_volumes {
+            let _ = writeln!(out, "  {} ({}) pinned to {}", s.pv, s.pvc, s.pinned_to);
+        }
+    }
+    if !o.split_brain.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.severity(crate::check::Severity::Critical, "SPLIT-BRAIN RISKS")
+        );
+        for s in &o.split_brain {
+            let _ = writeln!(out, "  {}", s.group);
+            out.push_str(&wrap(&s.reason, style.width, 6));
+        }
+    }
+    if !o.timeline.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bold("TIMELINE"));
+        for e in &o.timeline {
+            out.push_str(&wrap(&format!("t+{}s {}", e.t, e.what), style.width, 2));
+        }
+    }
+    out
+}
+
+pub fn sweep_table(s: &Sweep, survivors: &[String], style: &Style) -> String {
+    let mut out = String::new();
+    let width = style.width.clamp(60, 200);
+    let event_w = s
+        .scenarios
+        .iter()
+        .map(|x| x.event.len())
+        .max()
+        .unwrap_or(10)
+        .clamp(10, 34);
+    let rest = width.saturating_sub(event_w + 6);
+    let half = rest / 2;
+    let _ = writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "{} scenarios over {} groups",
+            s.scenarios.len(),
+            s.groups
+        ))
+    );
+    let _ = writeln!(
+        out,
+        "  {:event_w$}  {:half$}  {}",
+        "SCENARIO", "QUORUM LOST", "LEADERLESS"
+    );
+    let cell = |items: &[String], w: usize| -> String {
+        if items.is_empty() {
+            return "-".into();
+        }
+        let joined = items.join(", ");
+        if joined.len() <= w {
+            joined
+        } else {
+            let mut shown = String::new();
+            for (i, item) in items.iter().enumerate() {
+                let more = format!(" +{}", items.len() - i);
+                if shown.len() + item.len() + 2 + more.len() > w {
+                    return format!("{shown}{more}");
+                }
+                if !shown.is_empty() {
+                    shown.push_str(", ");
+                }
+                shown.push_str(item);
+            }
+            shown
+        }
+    };
+    let mut quiet = 0;
+    for sc in &s.scenarios {
+        if sc.groups_without_quorum.is_empty()
+            && sc.leaderless.is_empty()
+            && sc.split_brain.is_empty()
+        {
+            quiet += 1;
+            continue;
+        }
+        let event = if sc.event.len() > event_w {
+            format!("{}…", &sc.event[..event_w - 1])
+        } else {
+            sc.event.clone()
+        };
+        let lost = cell(&sc.groups_without_quorum, half);
+        let visible = lost.chars().count();
+        let lost = if sc.groups_without_quorum.is_empty() {
+            lost
+        } else {
+            style.bad(&lost)
+        };
+        let _ = writeln!(
+            out,
+            "  {event:event_w$}  {lost}{}  {}",
+            " ".repeat(half.saturating_sub(visible)),
+            cell(&sc.leaderless, rest - half)
+        );
+        if !sc.split_brain.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {:event_w$}  split brain: {}",
+                "",
+                cell(&sc.split_brain, rest)
+            );
+        }
+    }
+    if quiet > 0 {
+        let _ = writeln!(
+            out,
+            "  {}",
+            style.dim(&format!(
+                "{quiet} more scenario(s) where every group keeps its quorum and leader"
+            ))
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{} of {} groups survive every single failure above.",
+        survivors.len(),
+        s.groups
+    );
+    out
+}
+
+pub fn drill_table(results: &[(String, DrillResult)], style: &Style) -> String {
+    let mut out = String::new();
+    for (file, r) in results {
+        let verdict = if r.passed {
+            style.good("PASS")
+        } else {
+            style.bad("FAIL")
+        };
+        let _ = writeln!(
+            out,
+            "{verdict} {} ({file}): {}",
+            r.name,
+            r.outcome.events.join(", then ")
+        );
+        for c in &r.checks {
+            let mark = if c.passed {
+                style.good("ok  ")
+            } else {
+                style.bad("FAIL")
+            };
+            if c.passed {
+                let _ = writeln!(out, "  {mark} {}", c.expectation);
+            } else {
+                let _ = writeln!(out, "  {mark} {}: saw {}", c.expectation, c.seen);
+            }
+        }
+    }
+    let failed = results.iter().filter(|(_, r)| !r.passed).count();
+    let _ = writeln!(out, "\n{} passed, {failed} failed", results.len() - failed);
+    out
+}

@@ -1,0 +1,1029 @@
+//! Failure simulation: a scenario of events applied in order to the topology, following the model
+//! of how Kubernetes behaves (DESIGN.md): pods stop with their node, controllers recreate what they
+//! may after the grace period and the toleration, drains go through PodDisruptionBudgets, leases
+//! expire and are taken over by surviving replicas, partitions decide which side renews.
+//!
+//! The engine keeps an overlay over the topology (node states, where each pod runs) instead of
+//! copying the graph; [`Outcome::after`] materialises the graph after the scenario for analysis.
+
+pub mod drill;
+pub mod events;
+pub mod placement;
+pub mod sweep;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::analysis::quorum_size;
+use crate::graph::*;
+use crate::model::{Kind, Resources, TaintEffect};
+pub use events::{Event, Target};
+
+/// The behaviour model's parameters; every default is named and reported.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Params {
+    /// Seconds before an unreachable node is marked NotReady (kube-controller-manager).
+    pub node_monitor_grace_seconds: u32,
+    /// Default `tolerationSeconds` for not-ready/unreachable (overridden by a pod's own).
+    pub toleration_seconds: u32,
+    /// Lease duration when a record does not say.
+    pub default_lease_seconds: u32,
+    /// Candidates retry this often (client-go's RetryPeriod).
+    pub retry_period_seconds: u32,
+    /// Failed nodes get the `node.kubernetes.io/out-of-service` taint, so StatefulSet pods are
+    /// recreated elsewhere.
+    pub out_of_service: bool,
+    /// Electors release their lease on a graceful stop (client-go `ReleaseOnCancel`).
+    pub release_on_cancel: bool,
+    /// Zones where each cluster's control plane runs, when the nodes do not say.
+    pub control_plane_zones: Vec<String>,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            node_monitor_grace_seconds: 50,
+            toleration_seconds: 300,
+            default_lease_seconds: 15,
+            retry_period_seconds: 2,
+            out_of_service: false,
+            release_on_cancel: false,
+            control_plane_zones: vec![],
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupOutcome {
+    pub name: String,
+    pub mode: Mode,
+    pub replicas: u32,
+    pub available: u32,
+    pub needed: u32,
+    pub has_quorum: bool,
+    /// Under a partition: replicas per side and whether that side holds a majority.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sides: Vec<SideCount>,
+    #[serde(skip)]
+    pub id: GroupId,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SideCount {
+    pub side: String,
+    pub available: u32,
+    pub has_quorum: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Reelection {
+    pub lease: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Seconds after t=0 when the new leader takes over (or the lease expires, with no taker).
+    pub after_seconds: u32,
+    pub candidates: Vec<String>,
+    pub reason: String,
+    #[serde(skip)]
+    pub id: LeaderId,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Eviction {
+    pub pod: String,
+    pub node: String,
+    /// `evicted` or `blocked`.
+    pub status: &'static str,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PendingPod {
+    pub pod: String,
+    pub reason: String,
+    /// Why each candidate node was excluded.
+    pub excluded: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LostPod {
+    pub pod: String,
+    pub node: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Rescheduled {
+    pub pod: String,
+    pub from: String,
+    pub to: String,
+    pub after_seconds: u32,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Stranded {
+    pub pvc: String,
+    pub pv: String,
+    pub pinned_to: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SplitBrain {
+    pub group: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelineEntry {
+    pub t: u32,
+    pub what: String,
+}
+
+/// What a scenario does to the cluster.
+#[derive(Clone, Debug, Serialize)]
+pub struct Outcome {
+    pub version: u32,
+    pub events: Vec<String>,
+    pub params: Params,
+    pub groups: Vec<GroupOutcome>,
+    pub reelections: Vec<Reelection>,
+    /// The most re-elections that happen at the same moment (the failover storm).
+    pub max_simultaneous_reelections: u32,
+    pub evictions: Vec<Eviction>,
+    pub pending: Vec<PendingPod>,
+    pub lost: Vec<LostPod>,
+    pub rescheduled: Vec<Rescheduled>,
+    pub stranded_volumes: Vec<Stranded>,
+    pub split_brain: Vec<SplitBrain>,
+    pub timeline: Vec<TimelineEntry>,
+    pub warnings: Vec<String>,
+    /// Where each pod runs after the scenario (for [`Outcome::after`]).
+    #[serde(skip)]
+    pub placed: Vec<Option<NodeId>>,
+    #[serde(skip)]
+    pub node_down: Vec<bool>,
+    #[serde(skip)]
+    pub cordoned: Vec<bool>,
+    #[serde(skip)]
+    pub new_holders: Vec<(LeaderId, Option<PodId>)>,
+}
+
+impl Outcome {
+    pub fn group(&self, name: &str) -> Option<&GroupOutcome> {
+        self.groups.iter().find(|g| g.name == name)
+    }
+
+    /// Whether a lease has a leader after the scenario.
+    pub fn has_leader(&self, t: &Topology, lease: &str) -> Option<bool> {
+        let id = (0..t.leaders.len())
+            .map(|i| LeaderId(i as u32))
+            .find(|l| t.leader_display(*l) == lease)?;
+        match self.reelections.iter().find(|r| r.id == id) {
+            Some(r) => Some(r.to.is_some()),
+            None => Some(!matches!(
+                t.leaders[id.index()].holder,
+                Holder::Vacant | Holder::Unresolved
+            )),
+        }
+    }
+
+    /// The topology after the scenario: failed nodes NotReady, cordons, pods where they run now,
+    /// leases with their new holders. Analysis runs on it unchanged.
+    pub fn after(&self, t: &Topology) -> Topology {
+        let mut after = t.clone();
+        for (i, node) in after.nodes.iter_mut().enumerate() {
+            if self.node_down[i] {
+                node.node.ready = Some(false);
+            }
+            if self.cordoned[i] {
+                node.node.unschedulable = true;
+            }
+            node.pods.clear();
+        }
+        for (i, pod) in after.pods.iter_mut().enumerate() {
+            let placed = self.placed[i];
+            if placed.is_none() && pod.node.is_some_and(|n| !self.node_down[n.index()]) {
+                // Evicted and not recreated anywhere: Pending.
+                pod.pod.phase = crate::model::PodPhase::Pending;
+                pod.pod.ready = false;
+                pod.node = None;
+            } else if let Some(n) = placed {
+                pod.node = Some(n);
+                pod.pod.node_name = Some(t.nodes[n.index()].name().to_string());
+            }
+        }
+        for i in 0..after.pods.len() {
+            if let Some(n) = after.pods[i].node {
+                after.nodes[n.index()].pods.push(PodId(i as u32));
+            }
+        }
+        for (lease, holder) in &self.new_holders {
+            let l = &mut after.leaders[lease.index()];
+            match holder {
+                Some(p) => {
+                    l.holder = Holder::Pod(*p);
+                    l.record.holder = Some(t.pods[p.index()].pod.meta.name.clone());
+                }
+                None => {
+                    l.holder = Holder::Vacant;
+                    l.record.holder = None;
+                }
+            }
+        }
+        after
+    }
+}
+
+/// Errors that stop a scenario before it runs (an unknown name).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{0}")]
+pub struct ScenarioError(pub String);
+
+/// The engine's overlay over a topology.
+struct World<'t> {
+    t: &'t Topology,
+    p: &'t Params,
+    node_down: Vec<bool>,
+    cordoned: Vec<bool>,
+    /// Side of each node under a partition.
+    side_of_node: Vec<Option<usize>>,
+    sides: Vec<String>,
+    /// Sides that reach each cluster's control plane (None: unknown, every side).
+    control_sides: Vec<Option<Vec<usize>>>,
+    placed: Vec<Option<NodeId>>,
+    used: Vec<Resources>,
+    /// When each pod stopped, and whether gracefully.
+    stopped: Vec<Option<(u32, bool)>>,
+    out: Outcome,
+}
+
+fn is_recreated_elsewhere(w: &WorkloadInfo) -> bool {
+    matches!(w.workload.kind, Kind::Deployment | Kind::ReplicaSet)
+        && w.origin != WorkloadOrigin::Static
+}
+
+impl<'t> World<'t> {
+    fn new(t: &'t Topology, p: &'t Params, events: &[Event]) -> World<'t> {
+        let placed: Vec<Option<NodeId>> = t
+            .pods
+            .iter()
+            .map(|pod| pod.node.filter(|_| pod.pod.is_active()))
+            .collect();
+        let mut used = vec![Resources::default(); t.nodes.len()];
+        for (i, n) in placed.iter().enumerate() {
+            if let Some(n) = n {
+                let r = t.pods[i].pod.placement.requests;
+                let u = &mut used[n.index()];
+                u.cpu_millis += r.cpu_millis;
+                u.memory_bytes += r.memory_bytes;
+                u.pods += 1;
+            }
+        }
+        World {
+            t,
+            p,
+            node_down: vec![false; t.nodes.len()],
+            cordoned: t.nodes.iter().map(|n| n.node.unschedulable).collect(),
+            side_of_node: vec![None; t.nodes.len()],
+            sides: vec![],
+            control_sides: vec![None; t.clusters.len()],
+            placed,
+            used,
+            stopped: vec![None; t.pods.len()],
+            out: Outcome {
+                version: crate::report::JSON_VERSION,
+                events: events.iter().map(|e| e.to_string()).collect(),
+                params: p.clone(),
+                groups: vec![],
+                reelections: vec![],
+                max_simultaneous_reelections: 0,
+                evictions: vec![],
+                pending: vec![],
+                lost: vec![],
+                rescheduled: vec![],
+                stranded_volumes: vec![],
+                split_brain: vec![],
+                timeline: vec![],
+                warnings: vec![],
+                placed: vec![],
+                node_down: vec![],
+                cordoned: vec![],
+                new_holders: vec![],
+            },
+        }
+    }
+
+    fn note(&mut self, t: u32, what: String) {
+        self.out.timeline.push(TimelineEntry { t, what });
+    }
+
+    fn unplace(&mut self, pod: usize) {
+        if let Some(n) = self.placed[pod].take() {
+            let r = self.t.pods[pod].pod.placement.requests;
+            let u = &mut self.used[n.index()];
+            u.cpu_millis = u.cpu_millis.saturating_sub(r.cpu_millis);
+            u.memory_bytes = u.memory_bytes.saturating_sub(r.memory_bytes);
+            u.pods = u.pods.saturating_sub(1);
+        }
+    }
+
+    fn place(&mut self, pod: usize, node: NodeId) {
+        let r = self.t.pods[pod].pod.placement.requests;
+        let u = &mut self.used[node.index()];
+        u.cpu_millis += r.cpu_millis;
+        u.memory_bytes += r.memory_bytes;
+        u.pods += 1;
+        self.placed[pod] = Some(node);
+    }
+
+    /// Whether the scheduler can bind to a node: up, not cordoned, reaching the control plane.
+    fn usable(&self) -> Vec<bool> {
+        (0..self.t.nodes.len())
+            .map(|i| {
+                let n = &self.t.nodes[i];
+                !self.node_down[i]
+                    && !self.cordoned[i]
+                    && n.node.is_ready()
+                    && self.reaches_control_plane(NodeId(i as u32))
+            })
+            .collect()
+    }
+
+    fn reaches_control_plane(&self, node: NodeId) -> bool {
+        let cluster = self.t.nodes[node.index()].cluster;
+        match (
+            &self.control_sides[cluster.index()],
+            self.side_of_node[node.index()],
+        ) {
+            (Some(sides), Some(side)) => sides.contains(&side),
+            _ => true,
+        }
+    }
+
+    /// Reschedules a pod at time `at`; records where it went or why it is Pending.
+    fn reschedule(&mut self, pod: usize, from: NodeId, at: u32) {
+        let usable = self.usable();
+        let view = placement::View {
+            t: self.t,
+            usable: &usable,
+            placed: &self.placed,
+            used: &self.used,
+        };
+        match placement::schedule(&view, PodId(pod as u32)) {
+            placement::Decision::Bind(node) => {
+                self.place(pod, node);
+                let name = self.t.pod_display(PodId(pod as u32));
+                self.note(
+                    at,
+                    format!("{name} recreated on {}", self.t.node_display(node)),
+                );
+                self.out.rescheduled.push(Rescheduled {
+                    pod: name,
+                    from: self.t.node_display(from),
+                    to: self.t.node_display(node),
+                    after_seconds: at,
+                });
+            }
+            placement::Decision::Pending { reason, excluded } => {
+                let name = self.t.pod_display(PodId(pod as u32));
+                self.note(at, format!("{name} Pending: {reason}"));
+                self.out.pending.push(PendingPod {
+                    pod: name,
+                    reason,
+                    excluded,
+                });
+            }
+        }
+    }
+
+    /// The toleration a pod has for an unreachable / not-ready node.
+    fn toleration(&self, pod: usize) -> u32 {
+        let p = &self.t.pods[pod].pod.placement;
+        p.tolerations
+            .iter()
+            .filter(|t| {
+                (t.key == "node.kubernetes.io/unreachable"
+                    || t.key == "node.kubernetes.io/not-ready"
+                    || (t.key.is_empty() && t.exists))
+                    && t.effect.is_none_or(|e| e == TaintEffect::NoExecute)
+            })
+            .filter_map(|t| t.seconds)
+            .min()
+            .map_or(self.p.toleration_seconds, |s| s.max(0) as u32)
+    }
+
+    /// Nodes crash or become unreachable at t=0.
+    fn fail(&mut self, nodes: &[NodeId], label: &str) {
+        let fresh: Vec<NodeId> = nodes
+            .iter()
+            .copied()
+            .filter(|n| !self.node_down[n.index()])
+            .collect();
+        if fresh.len() < nodes.len() {
+            self.out.warnings.push(format!(
+                "{label}: {} node(s) had already failed",
+                nodes.len() - fresh.len()
+            ));
+        }
+        let grace = self.p.node_monitor_grace_seconds;
+        let mut stopped = Vec::new();
+        for n in &fresh {
+            self.node_down[n.index()] = true;
+            for p in &self.t.nodes[n.index()].pods {
+                if self.placed[p.index()] == Some(*n) {
+                    stopped.push((p.index(), *n));
+                }
+            }
+        }
+        self.note(
+            0,
+            format!(
+                "{label}: {} node(s) down, {} pod(s) stop",
+                fresh.len(),
+                stopped.len()
+            ),
+        );
+        if !fresh.is_empty() {
+            self.note(
+                grace,
+                format!(
+                    "{label}: node(s) marked NotReady after the {grace} s node-monitor grace period"
+                ),
+            );
+        }
+        for (pod, _) in &stopped {
+            self.unplace(*pod);
+            self.stopped[*pod] = Some((0, false));
+        }
+        // Controllers act after the grace period plus each pod's toleration.
+        for (pod, node) in stopped {
+            let info = &self.t.pods[pod];
+            let Some(w) = info.workload.map(|w| &self.t.workloads[w.index()]) else {
+                self.lost(pod, node, "a bare pod: nothing recreates it".into());
+                continue;
+            };
+            if is_recreated_elsewhere(w) {
+                let at = grace + self.toleration(pod);
+                self.reschedule(pod, node, at);
+            } else if w.workload.kind == Kind::StatefulSet && w.origin != WorkloadOrigin::Static {
+                if self.p.out_of_service {
+                    self.reschedule(pod, node, grace);
+                } else {
+                    self.lost(pod, node, format!(
+                        "StatefulSet pods are not recreated while node {} is unreachable (at-most-once); \
+                         delete the node or taint it node.kubernetes.io/out-of-service (--out-of-service)",
+                        self.t.node_display(node)
+                    ));
+                }
+            } else {
+                let why = match w.origin {
+                    WorkloadOrigin::Static => "a static pod lives on its node".to_string(),
+                    _ if w.workload.kind == Kind::DaemonSet => {
+                        "a DaemonSet pod lives on its node".to_string()
+                    }
+                    _ => "not recreated elsewhere".to_string(),
+                };
+                self.lost(pod, node, why);
+            }
+        }
+    }
+
+    fn lost(&mut self, pod: usize, node: NodeId, reason: String) {
+        self.out.lost.push(LostPod {
+            pod: self.t.pod_display(PodId(pod as u32)),
+            node: self.t.node_display(node),
+            reason,
+        });
+    }
+
+    /// Healthy pods a PDB counts right now, and the healthy pods it requires.
+    fn budget(&self, pdb: PdbId) -> (u32, u32) {
+        let info = &self.t.pdbs[pdb.index()];
+        let healthy = info
+            .pods
+            .iter()
+            .filter(|p| self.placed[p.index()].is_some_and(|n| !self.node_down[n.index()]))
+            .count() as u32;
+        let mut workloads: Vec<WorkloadId> = info
+            .pods
+            .iter()
+            .filter_map(|p| self.t.pods[p.index()].workload)
+            .collect();
+        workloads.sort();
+        workloads.dedup();
+        let expected = workloads
+            .iter()
+            .map(|w| self.t.workloads[w.index()].desired())
+            .sum::<u32>()
+            .max(info.pods.len() as u32);
+        let allowed = info.pdb.allowed_disruptions(expected, healthy);
+        (healthy, healthy - allowed.min(healthy))
+    }
+
+    fn drain(&mut self, nodes: &[NodeId], label: &str) {
+        for node in nodes {
+            let i = node.index();
+            if self.node_down[i] {
+                self.out.warnings.push(format!(
+                    "{label}: node {} has failed already; draining it evicts nothing",
+                    self.t.node_display(*node)
+                ));
+                continue;
+            }
+            self.cordoned[i] = true;
+            self.note(0, format!("node {} cordoned", self.t.node_display(*node)));
+            let mut pods: Vec<PodId> = self.t.nodes[i]
+                .pods
+                .iter()
+                .copied()
+                .filter(|p| self.placed[p.index()] == Some(*node))
+                .collect();
+            pods.sort_by_key(|p| self.t.pod_display(*p));
+            for p in pods {
+                let info = &self.t.pods[p.index()];
+                let workload = info.workload.map(|w| &self.t.workloads[w.index()]);
+                if workload.is_some_and(|w| {
+                    w.workload.kind == Kind::DaemonSet || w.origin == WorkloadOrigin::Static
+                }) {
+                    continue; // kubectl drain --ignore-daemonsets; mirror pods are not evicted
+                }
+                let blocking = self
+                    .t
+                    .pdbs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, pdb)| pdb.pods.contains(&p))
+                    .map(|(j, _)| PdbId(j as u32))
+                    .find(|pdb| {
+                        let (healthy, required) = self.budget(*pdb);
+                        healthy <= required
+                    });
+                let name = self.t.pod_display(p);
+                if let Some(pdb) = blocking {
+                    let info = &self.t.pdbs[pdb.index()];
+                    let (healthy, required) = self.budget(pdb);
+                    let reason = format!(
+                        "PodDisruptionBudget {} ({healthy} healthy, {required} required)",
+                        self.t
+                            .display(info.cluster, &info.pdb.meta.namespace, &info.pdb.meta.name)
+                    );
+                    self.note(0, format!("eviction of {name} refused: {reason}"));
+                    self.out.evictions.push(Eviction {
+                        pod: name,
+                        node: self.t.node_display(*node),
+                        status: "blocked",
+                        reason,
+                    });
+                    continue;
+                }
+                self.unplace(p.index());
+                self.stopped[p.index()] = Some((0, true));
+                self.out.evictions.push(Eviction {
+                    pod: name.clone(),
+                    node: self.t.node_display(*node),
+                    status: "evicted",
+                    reason: "no PodDisruptionBudget refused it".into(),
+                });
+                self.note(0, format!("{name} evicted"));
+                match workload {
+                    Some(w)
+                        if is_recreated_elsewhere(w) || w.workload.kind == Kind::StatefulSet =>
+                    {
+                        self.reschedule(p.index(), *node, 0);
+                    }
+                    _ => self.lost(
+                        p.index(),
+                        *node,
+                        "evicted; nothing recreates a bare pod".into(),
+                    ),
+                }
+            }
+        }
+    }
+
+    fn recover(&mut self, nodes: &[NodeId], label: &str) {
+        for node in nodes {
+            let i = node.index();
+            if !self.node_down[i] {
+                self.out.warnings.push(format!(
+                    "{label}: node {} had not failed",
+                    self.t.node_display(*node)
+                ));
+                continue;
+            }
+            self.node_down[i] = false;
+            // Pods that were not recreated elsewhere come back with their node.
+            let back: Vec<usize> = self.t.nodes[i]
+                .pods
+                .iter()
+                .map(|p| p.index())
+                .filter(|p| self.placed[*p].is_none() && self.stopped[*p].is_some())
+                .filter(|p| {
+                    !self
+                        .out
+                        .rescheduled
+                        .iter()
+                        .any(|r| r.pod == self.t.pod_display(PodId(*p as u32)))
+                })
+                .collect();
+            for p in back {
+                self.place(p, *node);
+                self.stopped[p] = None;
+                let name = self.t.pod_display(PodId(p as u32));
+                self.out.lost.retain(|l| l.pod != name);
+            }
+            self.note(0, format!("node {} recovers", self.t.node_display(*node)));
+        }
+    }
+
+    fn partition(
+        &mut self,
+        sides: &[Vec<ZoneId>],
+        names: Vec<String>,
+    ) -> Result<(), ScenarioError> {
+        let mut side_of_zone: BTreeMap<ZoneId, usize> = BTreeMap::new();
+        for (s, zones) in sides.iter().enumerate() {
+            for z in zones {
+                if side_of_zone.insert(*z, s).is_some() {
+                    return Err(ScenarioError(format!(
+                        "zone {} is on two sides of the partition",
+                        self.t.zone_display(*z)
+                    )));
+                }
+            }
+        }
+        let mut names = names;
+        // Zones no side names form a side of their own.
+        let rest: Vec<ZoneId> = (0..self.t.zones.len())
+            .map(|z| ZoneId(z as u32))
+            .filter(|z| !side_of_zone.contains_key(z))
+            .collect();
+        if !rest.is_empty() {
+            let s = names.len();
+            for z in &rest {
+                side_of_zone.insert(*z, s);
+            }
+            names.push(
+                rest.iter()
+                    .map(|z| self.t.zone_display(*z))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+        }
+        for (i, n) in self.t.nodes.iter().enumerate() {
+            self.side_of_node[i] = side_of_zone.get(&n.zone).copied();
+        }
+        // Each cluster's leases renew on the side that holds its control plane's majority.
+        let sides_count = names.len();
+        for c in 0..self.t.clusters.len() {
+            let lookup = |z: ZoneId| side_of_zone.get(&z).copied();
+            let renewing = self.t.renewing_sides(
+                ClusterId(c as u32),
+                &lookup,
+                sides_count,
+                &self.p.control_plane_zones,
+            );
+            self.control_sides[c] = Some(renewing);
+        }
+        self.sides = names;
+        self.note(
+            0,
+            format!("network partitioned: {}", self.sides.join(" | ")),
+        );
+        // Nodes cut off from their control plane go NotReady; their replaceable pods are
+        // recreated on the control plane's side while the originals keep running.
+        let grace = self.p.node_monitor_grace_seconds;
+        let cut: Vec<NodeId> = (0..self.t.nodes.len())
+            .map(|i| NodeId(i as u32))
+            .filter(|n| !self.node_down[n.index()] && !self.reaches_control_plane(*n))
+            .collect();
+        if !cut.is_empty() {
+            self.note(
+                grace,
+                format!(
+                    "{} node(s) cut off from their control plane marked NotReady",
+                    cut.len()
+                ),
+            );
+        }
+        for node in cut {
+            let pods: Vec<PodId> = self.t.nodes[node.index()].pods.clone();
+            for p in pods {
+                if self.placed[p.index()] != Some(node) {
+                    continue;
+                }
+                let Some(w) = self.t.pods[p.index()]
+                    .workload
+                    .map(|w| &self.t.workloads[w.index()])
+                else {
+                    continue;
+                };
+                if is_recreated_elsewhere(w) {
+                    let at = grace + self.toleration(p.index());
+                    // The original keeps running on its side: the replacement is a second copy.
+                    let keep = self.placed[p.index()];
+                    self.reschedule_copy(p.index(), node, at, keep);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A replacement for a pod whose original keeps running unseen (a partition).
+    fn reschedule_copy(&mut self, pod: usize, from: NodeId, at: u32, keep: Option<NodeId>) {
+        self.unplace(pod);
+        self.reschedule(pod, from, at);
+        let name = self.t.pod_display(PodId(pod as u32));
+        if self.placed[pod].is_some() {
+            self.note(
+                at,
+                format!("{name}: the original keeps running on the cut-off side (two copies)"),
+            );
+        } else if let Some(k) = keep {
+            self.place(pod, k);
+        }
+    }
+
+    /// Replicas of a group running now, optionally on one side.
+    fn running(&self, group: GroupId, side: Option<usize>) -> Vec<PodId> {
+        let w = &self.t.workloads[self.t.groups[group.index()].workload.index()];
+        w.pods
+            .iter()
+            .copied()
+            .filter(|p| {
+                self.placed[p.index()].is_some_and(|n| {
+                    !self.node_down[n.index()]
+                        && self.t.nodes[n.index()].node.is_ready()
+                        && side.is_none_or(|s| self.side_of_node[n.index()] == Some(s))
+                })
+            })
+            .collect()
+    }
+
+    fn finish(mut self) -> Outcome {
+        let t = self.t;
+        let partitioned = !self.sides.is_empty();
+        // Groups.
+        for (g, info) in t.groups.iter().enumerate() {
+            let id = GroupId(g as u32);
+            let w = &t.workloads[info.workload.index()];
+            let replicas = w.desired();
+            let needed = quorum_size(info.mode, replicas);
+            let available = self.running(id, None).len() as u32;
+            let sides: Vec<SideCount> = if partitioned {
+                (0..self.sides.len())
+                    .map(|s| {
+                        let n = self.running(id, Some(s)).len() as u32;
+                        SideCount {
+                            side: self.sides[s].clone(),
+                            available: n,
+                            has_quorum: n >= needed && n > 0,
+                        }
+                    })
+                    .collect()
+            } else {
+                vec![]
+            };
+            let has_quorum = if partitioned {
+                sides.iter().any(|s| s.has_quorum)
+            } else {
+                available >= needed && available > 0
+            };
+            self.out.groups.push(GroupOutcome {
+                name: t.group_display(id),
+                mode: info.mode,
+                replicas,
+                available,
+                needed,
+                has_quorum,
+                sides,
+                id,
+            });
+        }
+        self.reelect();
+        // Stranded volumes: data nobody can reach.
+        for pv in &t.pvs {
+            let reachable = t
+                .nodes
+                .iter()
+                .enumerate()
+                .any(|(i, n)| n.cluster == pv.cluster && !self.node_down[i] && pv.admits(n));
+            let pinned = !matches!(pv.pin, Pin::None);
+            if pinned && !reachable {
+                let pvc = pv.pvc.map(|c| {
+                    let c = &t.pvcs[c.index()];
+                    t.display(c.cluster, &c.pvc.meta.namespace, &c.pvc.meta.name)
+                });
+                self.out.stranded_volumes.push(Stranded {
+                    pvc: pvc.unwrap_or_default(),
+                    pv: pv.pv.meta.name.clone(),
+                    pinned_to: pv.pin.describe(),
+                });
+            }
+        }
+        self.out.timeline.sort_by_key(|e| e.t);
+        self.out.placed = self.placed;
+        self.out.node_down = self.node_down;
+        self.out.cordoned = self.cordoned;
+        self.out
+    }
+
+    /// Leases whose holder stopped or was cut off: when they expire and who may take over.
+    fn reelect(&mut self) {
+        let t = self.t;
+        let mut at_moment: BTreeMap<u32, u32> = BTreeMap::new();
+        for (l, info) in t.leaders.iter().enumerate() {
+            let id = LeaderId(l as u32);
+            let duration = info
+                .record
+                .duration_seconds
+                .unwrap_or(self.p.default_lease_seconds);
+            let cluster = info.cluster;
+            let holder_pod = match info.holder {
+                Holder::Pod(p) => Some(p),
+                _ => None,
+            };
+            let holder_node = t.holder_node(id);
+            let stopped = match info.holder {
+                Holder::Pod(p) => {
+                    self.placed[p.index()].is_none()
+                        || self.placed[p.index()].is_some_and(|n| self.node_down[n.index()])
+                }
+                Holder::Node(n) => self.node_down[n.index()],
+                _ => false,
+            };
+            let moved = holder_pod.is_some_and(|p| {
+                self.placed[p.index()].is_some() && self.placed[p.index()] != t.pods[p.index()].node
+            });
+            let cut_off = holder_node.is_some_and(|n| {
+                !self.node_down[n.index()]
+                    && self.side_of_node[n.index()].is_some()
+                    && !self.reaches_control_plane(n)
+            });
+            if !(stopped || moved || cut_off) {
+                continue;
+            }
+            let graceful = holder_pod
+                .and_then(|p| self.stopped[p.index()])
+                .is_some_and(|(_, g)| g);
+            let after = if graceful && self.p.release_on_cancel {
+                0
+            } else {
+                duration
+            };
+            // Candidates: ready replicas of the group that can renew (reach the control plane).
+            let (candidates, reason) = match info.group {
+                None => (vec![], "no group: nobody known to take over".to_string()),
+                Some(g) => {
+                    let group = &t.groups[g.index()];
+                    let w = &t.workloads[group.workload.index()];
+                    let needed = quorum_size(group.mode, w.desired());
+                    let running: Vec<PodId> = self
+                        .running(g, None)
+                        .into_iter()
+                        .filter(|p| {
+                            let n = self.placed[p.index()].expect("running");
+                            self.reaches_control_plane(n) && t.pods[p.index()].pod.ready
+                        })
+                        .collect();
+                    // Replicas that never stopped can take over when the lease expires; pods
+                    // recreated later (minutes after) only when nobody else is left.
+                    let (steady, recreated): (Vec<PodId>, Vec<PodId>) = running
+                        .into_iter()
+                        .partition(|p| self.stopped[p.index()].is_none());
+                    let renewing = if steady.is_empty() { recreated } else { steady };
+                    if group.mode == Mode::Quorum && (renewing.len() as u32) < needed {
+                        (
+                            vec![],
+                            format!(
+                                "{} has no quorum where the lease can renew ({} of {} needed)",
+                                t.group_display(g),
+                                renewing.len(),
+                                needed
+                            ),
+                        )
+                    } else if renewing.is_empty() {
+                        (
+                            vec![],
+                            format!(
+                                "no replica of {} survives where the lease can renew",
+                                t.group_display(g)
+                            ),
+                        )
+                    } else {
+                        (renewing, "a surviving replica takes over".to_string())
+                    }
+                }
+            };
+            let names: Vec<String> = candidates.iter().map(|p| t.pod_display(*p)).collect();
+            let to = candidates.first().copied();
+            let after = match to {
+                Some(p) if self.stopped[p.index()].is_some() => {
+                    let name = t.pod_display(p);
+                    let back = self
+                        .out
+                        .rescheduled
+                        .iter()
+                        .find(|r| r.pod == name)
+                        .map_or(0, |r| r.after_seconds);
+                    after.max(back)
+                }
+                _ => after,
+            };
+            let lease = t.leader_display(id);
+            let from = match info.holder {
+                Holder::Pod(p) => Some(t.pod_display(p)),
+                Holder::Node(n) => Some(t.node_display(n)),
+                _ => info.record.holder.clone(),
+            };
+            self.note(
+                after,
+                match to {
+                    Some(p) => format!("lease {lease} expires; {} takes over", t.pod_display(p)),
+                    None => format!("lease {lease} expires; nobody can take over ({reason})"),
+                },
+            );
+            if to.is_some() {
+                *at_moment
+                    .entry(after + self.p.retry_period_seconds)
+                    .or_insert(0) += 1;
+            }
+            if cut_off && to.is_some() {
+                self.out.split_brain.push(SplitBrain {
+                    group: info.group.map(|g| t.group_display(g)).unwrap_or_else(|| lease.clone()),
+                    reason: format!(
+                        "{} still runs on a side cut off from the control plane and may act as leader \
+                         until it notices it cannot renew {lease}, while {} is elected on the other side",
+                        from.clone().unwrap_or_default(),
+                        t.pod_display(to.expect("checked"))
+                    ),
+                });
+            }
+            let _ = cluster;
+            self.out.new_holders.push((id, to));
+            self.out.reelections.push(Reelection {
+                lease,
+                from,
+                to: to.map(|p| t.pod_display(p)),
+                after_seconds: after,
+                candidates: names,
+                reason,
+                id,
+            });
+        }
+        self.out.max_simultaneous_reelections = at_moment.values().copied().max().unwrap_or(0);
+        // Across clusters, a workload in several clusters elects on every side, always.
+        if self.sides.len() > 1 {
+            for (name, groups) in crate::analysis::groups_by_workload_name(t) {
+                let clusters: std::collections::BTreeSet<ClusterId> =
+                    groups.iter().map(|g| t.groups[g.index()].cluster).collect();
+                if clusters.len() > 1
+                    && groups
+                        .iter()
+                        .any(|g| !t.groups[g.index()].leaders.is_empty())
+                {
+                    self.out.split_brain.push(SplitBrain {
+                        group: name,
+                        reason: "runs in several clusters, each with its own API server and lease: every side keeps a leader and writes".into(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Runs a scenario.
+pub fn simulate(t: &Topology, events: &[Event], params: &Params) -> Result<Outcome, ScenarioError> {
+    let mut world = World::new(t, params, events);
+    for event in events {
+        let label = event.to_string();
+        match event {
+            Event::Fail(target) => {
+                let nodes = events::nodes_of(t, target).map_err(ScenarioError)?;
+                world.fail(&nodes, &label);
+            }
+            Event::Drain(target) => {
+                let nodes = events::nodes_of(t, target).map_err(ScenarioError)?;
+                world.drain(&nodes, &label);
+            }
+            Event::Recover(target) => {
+                let nodes = events::nodes_of(t, target).map_err(ScenarioError)?;
+                world.recover(&nodes, &label);
+            }
+            Event::Partition(sides) => {
+                let zones: Vec<Vec<ZoneId>> = sides
+                    .iter()
+                    .map(|s| events::side_zones(t, s))
+                    .collect::<Result<_, _>>()
+                    .map_err(ScenarioError)?;
+                let names = sides.iter().map(|s| s.join(",")).collect();
+                world.partition(&zones, names)?;
+            }
+        }
+    }
+    Ok(world.finish())
+}
+
+#[cfg(test)]
+mod tests;

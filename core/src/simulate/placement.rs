@@ -1,0 +1,283 @@
+//! A small scheduler: where a pod can go, by the placement rules of DESIGN.md (node Ready and
+//! schedulable, resources, taints and tolerations, nodeSelector, required node affinity, PV node
+//! affinity, required pod anti-affinity, DoNotSchedule spread constraints), and, when nothing
+//! fits, the rule that excluded each candidate.
+
+use std::collections::BTreeMap;
+
+use crate::graph::*;
+use crate::model::{Pod, Resources, TaintEffect};
+
+/// What the scheduler sees of the cluster at a moment of the simulation.
+pub struct View<'a> {
+    pub t: &'a Topology,
+    /// Nodes the scheduler may bind to (Ready, reachable, not cordoned).
+    pub usable: &'a [bool],
+    /// Where each pod runs now (None: not running anywhere).
+    pub placed: &'a [Option<NodeId>],
+    /// Requests already placed on each node.
+    pub used: &'a [Resources],
+}
+
+/// Why a node cannot take a pod.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Excluded {
+    NotUsable,
+    Resources(&'static str),
+    Taint(String),
+    NodeSelector,
+    NodeAffinity,
+    VolumeAffinity(String),
+    AntiAffinity(String),
+    Spread(String),
+}
+
+impl Excluded {
+    /// The scheduler's words for the reason, as `kubectl describe pod` aggregates them.
+    pub fn summary(&self) -> String {
+        match self {
+            Excluded::NotUsable => "node(s) were unschedulable, NotReady or unreachable".into(),
+            Excluded::Resources(r) => format!("Insufficient {r}"),
+            Excluded::Taint(t) => format!("node(s) had untolerated taint {{{t}}}"),
+            Excluded::NodeSelector => "node(s) didn't match Pod's node affinity/selector".into(),
+            Excluded::NodeAffinity => "node(s) didn't match Pod's node affinity/selector".into(),
+            Excluded::VolumeAffinity(_) => "node(s) had volume node affinity conflict".into(),
+            Excluded::AntiAffinity(_) => "node(s) didn't match pod anti-affinity rules".into(),
+            Excluded::Spread(_) => "node(s) didn't match pod topology spread constraints".into(),
+        }
+    }
+
+    pub fn detail(&self) -> String {
+        match self {
+            Excluded::VolumeAffinity(pv) => format!("volume {pv} is not reachable from it"),
+            Excluded::AntiAffinity(with) => format!("anti-affinity with {with}"),
+            Excluded::Spread(key) => format!("spread on {key} would exceed maxSkew"),
+            other => other.summary(),
+        }
+    }
+}
+
+/// The outcome of scheduling one pod.
+#[derive(Clone, Debug)]
+pub enum Decision {
+    Bind(NodeId),
+    Pending {
+        /// `0/5 nodes are available: 3 node(s) had volume node affinity conflict, ...`
+        reason: String,
+        excluded: BTreeMap<String, String>,
+    },
+}
+
+fn label<'a>(t: &'a Topology, node: NodeId, key: &str) -> Option<&'a str> {
+    t.nodes[node.index()]
+        .node
+        .meta
+        .labels
+        .get(key)
+        .map(String::as_str)
+}
+
+/// Checks one node for one pod.
+pub fn check(
+    view: &View<'_>,
+    prepared: &Prepared,
+    pod: PodId,
+    spec: &Pod,
+    node: NodeId,
+) -> Result<(), Excluded> {
+    let t = view.t;
+    let n = &t.nodes[node.index()];
+    if !view.usable[node.index()] {
+        return Err(Excluded::NotUsable);
+    }
+    let p = &spec.placement;
+    let used = view.used[node.index()];
+    let alloc = n.node.allocatable;
+    if alloc.cpu_millis > 0 && used.cpu_millis + p.requests.cpu_millis > alloc.cpu_millis {
+        return Err(Excluded::Resources("cpu"));
+    }
+    if alloc.memory_bytes > 0 && used.memory_bytes + p.requests.memory_bytes > alloc.memory_bytes {
+        return Err(Excluded::Resources("memory"));
+    }
+    if alloc.pods > 0 && used.pods + 1 > alloc.pods {
+        return Err(Excluded::Resources("pods"));
+    }
+    for taint in &n.node.taints {
+        if taint.effect != TaintEffect::PreferNoSchedule
+            && !p.tolerations.iter().any(|tol| tol.tolerates(taint))
+        {
+            return Err(Excluded::Taint(format!("{}: {}", taint.key, taint.value)));
+        }
+    }
+    if !p
+        .node_selector
+        .iter()
+        .all(|(k, v)| n.node.meta.labels.get(k) == Some(v))
+    {
+        return Err(Excluded::NodeSelector);
+    }
+    if let Some(affinity) = &p.required_node_affinity
+        && !affinity.matches(n.name(), &n.node.meta.labels)
+    {
+        return Err(Excluded::NodeAffinity);
+    }
+    for pvc in &t.pods[pod.index()].pvcs {
+        if let Some(pv) = t.pvcs[pvc.index()].pv
+            && !t.pvs[pv.index()].admits(n)
+        {
+            return Err(Excluded::VolumeAffinity(
+                t.pvs[pv.index()].pv.meta.name.clone(),
+            ));
+        }
+    }
+    for (key, occupied) in &prepared.anti {
+        if let Some(domain) = label(t, node, key)
+            && let Some(with) = occupied.get(domain)
+        {
+            return Err(Excluded::AntiAffinity(t.pod_display(*with)));
+        }
+    }
+    for spread in &prepared.spread {
+        let Some(domain) = label(t, node, &spread.key) else {
+            return Err(Excluded::Spread(spread.key.clone()));
+        };
+        let here = spread.counts.get(domain).copied().unwrap_or(0) + 1;
+        if here - spread.min.min(here) > spread.max_skew {
+            return Err(Excluded::Spread(spread.key.clone()));
+        }
+    }
+    Ok(())
+}
+
+struct Spread {
+    key: String,
+    counts: BTreeMap<String, u32>,
+    min: u32,
+    max_skew: u32,
+}
+
+/// What the pod's anti-affinity and spread rules see, computed once per pod: the domains taken
+/// by matching pods, and the matching pods per domain.
+pub struct Prepared {
+    anti: Vec<(String, BTreeMap<String, PodId>)>,
+    spread: Vec<Spread>,
+}
+
+pub fn prepare(view: &View<'_>, pod: PodId) -> Prepared {
+    let t = view.t;
+    let info = &t.pods[pod.index()];
+    let spec = &info.pod;
+    let p = &spec.placement;
+    let anti = p
+        .required_anti_affinity
+        .iter()
+        .map(|term| {
+            let namespaces: Vec<&str> = if term.namespaces.is_empty() {
+                vec![spec.meta.namespace.as_str()]
+            } else {
+                term.namespaces.iter().map(String::as_str).collect()
+            };
+            let mut occupied = BTreeMap::new();
+            for (i, other) in t.pods.iter().enumerate() {
+                if i == pod.index()
+                    || other.cluster != info.cluster
+                    || !namespaces.contains(&other.pod.meta.namespace.as_str())
+                    || !term.selector.matches(&other.pod.meta.labels)
+                {
+                    continue;
+                }
+                if let Some(on) = view.placed[i]
+                    && let Some(d) = label(t, on, &term.topology_key)
+                {
+                    occupied.entry(d.to_string()).or_insert(PodId(i as u32));
+                }
+            }
+            (term.topology_key.clone(), occupied)
+        })
+        .collect();
+    let spread = p
+        .spread
+        .iter()
+        .filter(|c| c.do_not_schedule)
+        .map(|c| {
+            let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+            for (i, other) in t.nodes.iter().enumerate() {
+                if other.cluster == info.cluster
+                    && view.usable[i]
+                    && let Some(d) = label(t, NodeId(i as u32), &c.topology_key)
+                {
+                    counts.entry(d.to_string()).or_insert(0);
+                }
+            }
+            for (i, other) in t.pods.iter().enumerate() {
+                if i == pod.index()
+                    || other.pod.meta.namespace != spec.meta.namespace
+                    || !c.selector.matches(&other.pod.meta.labels)
+                {
+                    continue;
+                }
+                if let Some(on) = view.placed[i]
+                    && let Some(d) = label(t, on, &c.topology_key)
+                    && let Some(count) = counts.get_mut(d)
+                {
+                    *count += 1;
+                }
+            }
+            let min = counts.values().copied().min().unwrap_or(0);
+            Spread {
+                key: c.topology_key.clone(),
+                counts,
+                min,
+                max_skew: c.max_skew,
+            }
+        })
+        .collect();
+    Prepared { anti, spread }
+}
+
+/// Picks a node for a pod: the feasible node with the least CPU requested (ties by name), or
+/// Pending with the reason for every candidate.
+pub fn schedule(view: &View<'_>, pod: PodId) -> Decision {
+    let t = view.t;
+    let spec = &t.pods[pod.index()].pod;
+    let cluster = t.pods[pod.index()].cluster;
+    let mut best: Option<(u64, NodeId)> = None;
+    let mut excluded = BTreeMap::new();
+    let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
+    let mut candidates = 0;
+    let prepared = prepare(view, pod);
+    for (i, n) in t.nodes.iter().enumerate() {
+        if n.cluster != cluster {
+            continue;
+        }
+        candidates += 1;
+        let node = NodeId(i as u32);
+        match check(view, &prepared, pod, spec, node) {
+            Ok(()) => {
+                let alloc = n.node.allocatable.cpu_millis.max(1);
+                let load = view.used[i].cpu_millis * 1000 / alloc;
+                if best.is_none_or(|(l, _)| load < l) {
+                    best = Some((load, node));
+                }
+            }
+            Err(why) => {
+                *reasons.entry(why.summary()).or_insert(0) += 1;
+                excluded.insert(n.name().to_string(), why.detail());
+            }
+        }
+    }
+    match best {
+        Some((_, node)) => Decision::Bind(node),
+        None => {
+            let mut parts: Vec<String> = reasons
+                .into_iter()
+                .map(|(r, n)| format!("{n} {r}"))
+                .collect();
+            parts.sort();
+            Decision::Pending {
+                reason: format!("0/{candidates} nodes are available: {}.", parts.join(", ")),
+                excluded,
+            }
+        }
+    }
+}
