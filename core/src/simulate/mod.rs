@@ -255,6 +255,12 @@ struct World<'t> {
     used: Vec<Resources>,
     /// When each pod stopped, and whether gracefully.
     stopped: Vec<Option<(u32, bool)>>,
+    /// Nodes the scheduler may bind to now.
+    usable: Vec<bool>,
+    /// When each recreated pod came back.
+    recreated_at: Vec<Option<u32>>,
+    /// Nodes by load, the scheduler's preference order (kept as pods are placed).
+    by_load: std::collections::BTreeSet<(u64, u32)>,
     out: Outcome,
 }
 
@@ -291,6 +297,9 @@ impl<'t> World<'t> {
             placed,
             used,
             stopped: vec![None; t.pods.len()],
+            usable: vec![],
+            recreated_at: vec![None; t.pods.len()],
+            by_load: Default::default(),
             out: Outcome {
                 version: crate::report::JSON_VERSION,
                 events: events.iter().map(|e| e.to_string()).collect(),
@@ -320,25 +329,46 @@ impl<'t> World<'t> {
 
     fn unplace(&mut self, pod: usize) {
         if let Some(n) = self.placed[pod].take() {
+            self.by_load.remove(&(
+                placement::load(&self.used[n.index()], &self.t.nodes[n.index()]),
+                n.0,
+            ));
             let r = self.t.pods[pod].pod.placement.requests;
             let u = &mut self.used[n.index()];
             u.cpu_millis = u.cpu_millis.saturating_sub(r.cpu_millis);
             u.memory_bytes = u.memory_bytes.saturating_sub(r.memory_bytes);
             u.pods = u.pods.saturating_sub(1);
+            self.by_load.insert((
+                placement::load(&self.used[n.index()], &self.t.nodes[n.index()]),
+                n.0,
+            ));
         }
     }
 
     fn place(&mut self, pod: usize, node: NodeId) {
+        self.by_load.remove(&(
+            placement::load(&self.used[node.index()], &self.t.nodes[node.index()]),
+            node.0,
+        ));
         let r = self.t.pods[pod].pod.placement.requests;
         let u = &mut self.used[node.index()];
         u.cpu_millis += r.cpu_millis;
         u.memory_bytes += r.memory_bytes;
         u.pods += 1;
         self.placed[pod] = Some(node);
+        self.by_load.insert((
+            placement::load(&self.used[node.index()], &self.t.nodes[node.index()]),
+            node.0,
+        ));
     }
 
     /// Whether the scheduler can bind to a node: up, not cordoned, reaching the control plane.
-    fn usable(&self) -> Vec<bool> {
+    /// Recomputed when an event changes nodes, not for every pod placed.
+    fn refresh_usable(&mut self) {
+        self.usable = self.compute_usable();
+    }
+
+    fn compute_usable(&self) -> Vec<bool> {
         (0..self.t.nodes.len())
             .map(|i| {
                 let n = &self.t.nodes[i];
@@ -363,16 +393,17 @@ impl<'t> World<'t> {
 
     /// Reschedules a pod at time `at`; records where it went or why it is Pending.
     fn reschedule(&mut self, pod: usize, from: NodeId, at: u32) {
-        let usable = self.usable();
         let view = placement::View {
             t: self.t,
-            usable: &usable,
+            usable: &self.usable,
             placed: &self.placed,
             used: &self.used,
+            by_load: &self.by_load,
         };
         match placement::schedule(&view, PodId(pod as u32)) {
             placement::Decision::Bind(node) => {
                 self.place(pod, node);
+                self.recreated_at[pod] = Some(at);
                 let name = self.t.pod_display(PodId(pod as u32));
                 self.note(
                     at,
@@ -436,6 +467,7 @@ impl<'t> World<'t> {
                 }
             }
         }
+        self.refresh_usable();
         self.note(
             0,
             format!(
@@ -532,6 +564,7 @@ impl<'t> World<'t> {
                 continue;
             }
             self.cordoned[i] = true;
+            self.refresh_usable();
             self.note(0, format!("node {} cordoned", self.t.node_display(*node)));
             let mut pods: Vec<PodId> = self.t.nodes[i]
                 .pods
@@ -613,19 +646,13 @@ impl<'t> World<'t> {
                 continue;
             }
             self.node_down[i] = false;
+            self.refresh_usable();
             // Pods that were not recreated elsewhere come back with their node.
             let back: Vec<usize> = self.t.nodes[i]
                 .pods
                 .iter()
                 .map(|p| p.index())
                 .filter(|p| self.placed[*p].is_none() && self.stopped[*p].is_some())
-                .filter(|p| {
-                    !self
-                        .out
-                        .rescheduled
-                        .iter()
-                        .any(|r| r.pod == self.t.pod_display(PodId(*p as u32)))
-                })
                 .collect();
             for p in back {
                 self.place(p, *node);
@@ -687,6 +714,7 @@ impl<'t> World<'t> {
             self.control_sides[c] = Some(renewing);
         }
         self.sides = names;
+        self.refresh_usable();
         self.note(
             0,
             format!("network partitioned: {}", self.sides.join(" | ")),
@@ -803,14 +831,29 @@ impl<'t> World<'t> {
         }
         self.reelect();
         // Stranded volumes: data nobody can reach.
+        // Zones (by cluster and name) with a node still up, so a zonal volume is judged at once.
+        let mut zone_up: std::collections::HashSet<(ClusterId, &str)> = Default::default();
+        for (i, n) in t.nodes.iter().enumerate() {
+            if !self.node_down[i] {
+                zone_up.insert((n.cluster, t.zones[n.zone.index()].name.as_str()));
+            }
+        }
         for pv in &t.pvs {
-            let reachable = t
-                .nodes
-                .iter()
-                .enumerate()
-                .any(|(i, n)| n.cluster == pv.cluster && !self.node_down[i] && pv.admits(n));
-            let pinned = !matches!(pv.pin, Pin::None);
-            if pinned && !reachable {
+            let reachable =
+                match &pv.pin {
+                    Pin::None => continue,
+                    Pin::Zones(zones) => zones
+                        .iter()
+                        .any(|z| zone_up.contains(&(pv.cluster, z.as_str()))),
+                    Pin::Nodes(nodes) => nodes.iter().any(|n| {
+                        t.node_named(pv.cluster, n)
+                            .is_some_and(|id| !self.node_down[id.index()])
+                    }),
+                    Pin::Other => t.nodes.iter().enumerate().any(|(i, n)| {
+                        n.cluster == pv.cluster && !self.node_down[i] && pv.admits(n)
+                    }),
+                };
+            if !reachable {
                 let pvc = pv.pvc.map(|c| {
                     let c = &t.pvcs[c.index()];
                     t.display(c.cluster, &c.pvc.meta.namespace, &c.pvc.meta.name)
@@ -920,13 +963,7 @@ impl<'t> World<'t> {
             let to = candidates.first().copied();
             let after = match to {
                 Some(p) if self.stopped[p.index()].is_some() => {
-                    let name = t.pod_display(p);
-                    let back = self
-                        .out
-                        .rescheduled
-                        .iter()
-                        .find(|r| r.pod == name)
-                        .map_or(0, |r| r.after_seconds);
+                    let back = self.recreated_at[p.index()].unwrap_or(0);
                     after.max(back)
                 }
                 _ => after,
@@ -996,6 +1033,10 @@ impl<'t> World<'t> {
 /// Runs a scenario.
 pub fn simulate(t: &Topology, events: &[Event], params: &Params) -> Result<Outcome, ScenarioError> {
     let mut world = World::new(t, params, events);
+    world.refresh_usable();
+    world.by_load = (0..t.nodes.len())
+        .map(|i| (placement::load(&world.used[i], &t.nodes[i]), i as u32))
+        .collect();
     for event in events {
         let label = event.to_string();
         match event {
