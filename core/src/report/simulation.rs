@@ -206,8 +206,8 @@ pub fn sweep_table(s: &Sweep, survivors: &[String], style: &Style) -> String {
     );
     let _ = writeln!(
         out,
-        "  {:event_w$}  {:half$}  {}",
-        "SCENARIO", "QUORUM LOST", "LEADERLESS"
+        "  {:event_w$}  {:half$}  LEADERLESS",
+        "SCENARIO", "QUORUM LOST"
     );
     let cell = |items: &[String], w: usize| -> String {
         if items.is_empty() {

@@ -761,6 +761,8 @@ impl<'t> World<'t> {
     /// A replacement for a pod whose original keeps running unseen (a partition).
     fn reschedule_copy(&mut self, pod: usize, from: NodeId, at: u32, keep: Option<NodeId>) {
         self.unplace(pod);
+        // The replacement only exists from `at` on: it is not a candidate for earlier elections.
+        self.stopped[pod] = Some((0, false));
         self.reschedule(pod, from, at);
         let name = self.t.pod_display(PodId(pod as u32));
         if self.placed[pod].is_some() {
@@ -882,7 +884,6 @@ impl<'t> World<'t> {
                 .record
                 .duration_seconds
                 .unwrap_or(self.p.default_lease_seconds);
-            let cluster = info.cluster;
             let holder_pod = match info.holder {
                 Holder::Pod(p) => Some(p),
                 _ => None,
@@ -986,18 +987,17 @@ impl<'t> World<'t> {
                     .entry(after + self.p.retry_period_seconds)
                     .or_insert(0) += 1;
             }
-            if cut_off && to.is_some() {
+            if let (true, Some(winner)) = (cut_off, to) {
                 self.out.split_brain.push(SplitBrain {
                     group: info.group.map(|g| t.group_display(g)).unwrap_or_else(|| lease.clone()),
                     reason: format!(
                         "{} still runs on a side cut off from the control plane and may act as leader \
                          until it notices it cannot renew {lease}, while {} is elected on the other side",
                         from.clone().unwrap_or_default(),
-                        t.pod_display(to.expect("checked"))
+                        t.pod_display(winner)
                     ),
                 });
             }
-            let _ = cluster;
             self.out.new_holders.push((id, to));
             self.out.reelections.push(Reelection {
                 lease,

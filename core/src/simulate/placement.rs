@@ -260,7 +260,12 @@ pub fn schedule(view: &View<'_>, pod: PodId) -> Decision {
     let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
     let mut candidates = 0;
     if best.is_none() {
-        for (i, n) in t.nodes.iter().enumerate().filter(|(_, n)| n.cluster == cluster) {
+        for (i, n) in t
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.cluster == cluster)
+        {
             candidates += 1;
             if let Err(why) = check(view, &prepared, pod, spec, NodeId(i as u32)) {
                 *reasons.entry(why.summary()).or_insert(0) += 1;

@@ -1,0 +1,282 @@
+//! `simulate`, `sweep` and `drill` through the real binary.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn quorum() -> Command {
+    let mut cmd = Command::cargo_bin("quorum").unwrap();
+    cmd.env("CI", "1").env_remove("COLUMNS");
+    cmd
+}
+
+fn sample(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("samples")
+        .join(path)
+}
+
+fn json(cmd: &mut Command) -> serde_json::Value {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn simulate_json_follows_the_contract() {
+    let v = json(
+        quorum()
+            .arg("simulate")
+            .arg(sample("three-zones/cluster.yaml"))
+            .args(["--fail", "zone:eu-west-1a", "-o", "json"]),
+    );
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["events"][0], "fail zone:eu-west-1a");
+    let pg = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "db/pg")
+        .unwrap();
+    assert_eq!(
+        (
+            pg["replicas"].as_u64(),
+            pg["available"].as_u64(),
+            pg["needed"].as_u64()
+        ),
+        (Some(3), Some(1), Some(2))
+    );
+    assert_eq!(pg["has_quorum"], false);
+    let r = v["reelections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["lease"] == "db/pg-leader")
+        .unwrap();
+    assert_eq!(r["from"], "db/pg-0");
+    assert!(r["to"].is_null());
+    assert_eq!(r["after_seconds"], 15);
+    let stranded = v["stranded_volumes"].as_array().unwrap();
+    assert!(
+        stranded
+            .iter()
+            .any(|s| s["pvc"] == "db/data-pg-0" && s["pinned_to"] == "zone:eu-west-1a")
+    );
+    assert_eq!(v["params"]["node_monitor_grace_seconds"], 50);
+    assert_eq!(v["params"]["toleration_seconds"], 300);
+    assert!(v["max_simultaneous_reelections"].as_u64().unwrap() >= 10);
+}
+
+#[test]
+fn a_drain_reports_evictions_blocked_by_a_budget() {
+    let v = json(
+        quorum()
+            .arg("simulate")
+            .arg(sample("broken-storage/cluster.yaml"))
+            .args(["--drain", "node:ip-10-1-1-11.ec2.internal", "-o", "json"]),
+    );
+    let e = v["evictions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["pod"] == "search/elastic-0")
+        .unwrap();
+    assert_eq!(e["status"], "blocked");
+    assert!(
+        e["reason"]
+            .as_str()
+            .unwrap()
+            .contains("PodDisruptionBudget search/elastic")
+    );
+    let p = v["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["pod"] == "cache/redis-0")
+        .unwrap();
+    assert!(
+        p["reason"]
+            .as_str()
+            .unwrap()
+            .contains("volume node affinity conflict"),
+        "{p}"
+    );
+}
+
+#[test]
+fn events_apply_in_the_order_given_and_contradictions_are_warnings() {
+    let file = sample("three-zones/cluster.yaml");
+    quorum()
+        .arg("simulate")
+        .arg(&file)
+        .args([
+            "--fail",
+            "node:ip-10-0-1-11",
+            "--drain",
+            "node:ip-10-0-1-11",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("warning:"))
+        .stdout(predicate::str::contains(
+            "Scenario: fail node:ip-10-0-1-11, then drain node:ip-10-0-1-11",
+        ));
+    quorum()
+        .arg("simulate")
+        .arg(&file)
+        .args([
+            "--drain",
+            "node:ip-10-0-1-11",
+            "--fail",
+            "node:ip-10-0-1-11",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Scenario: drain node:ip-10-0-1-11, then fail node:ip-10-0-1-11",
+        ));
+}
+
+#[test]
+fn an_unknown_name_exits_2_naming_the_closest() {
+    quorum()
+        .arg("simulate")
+        .arg(sample("three-zones/cluster.yaml"))
+        .args(["--fail", "zone:eu-west-1d"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean eu-west-1a"));
+    quorum()
+        .arg("simulate")
+        .arg(sample("three-zones/cluster.yaml"))
+        .args(["--fail", "rack:r1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown kind"));
+    quorum()
+        .arg("simulate")
+        .arg(sample("three-zones/cluster.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no event"));
+}
+
+#[test]
+fn a_partition_across_two_clusters_shows_the_dual_active_split_brain() {
+    let v = json(quorum().args([
+        "simulate",
+        "--cluster",
+        &format!("dc-a={}", sample("two-dcs/dc-a.yaml").display()),
+        "--cluster",
+        &format!("dc-b={}", sample("two-dcs/dc-b.yaml").display()),
+        "--partition",
+        "dc-a|dc-b",
+        "-o",
+        "json",
+    ]));
+    assert!(
+        v["split_brain"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["group"] == "payments/ledger-writer")
+    );
+}
+
+#[test]
+fn the_sweep_table_fits_80_columns_and_its_json_follows_the_contract() {
+    let out = quorum()
+        .arg("sweep")
+        .arg(sample("three-zones/cluster.yaml"))
+        .env("COLUMNS", "80")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+    assert!(text.contains("fail zone:eu-west-1a"));
+    let v = json(
+        quorum()
+            .arg("sweep")
+            .arg(sample("three-zones/cluster.yaml"))
+            .args(["-o", "json"]),
+    );
+    assert_eq!(v["version"], 1);
+    let zone = v["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["event"] == "fail zone:eu-west-1a")
+        .unwrap();
+    assert_eq!(zone["groups_without_quorum"], serde_json::json!(["db/pg"]));
+    assert_eq!(zone["leaderless"], serde_json::json!(["db/pg-leader"]));
+    // Every node appears as a scenario.
+    let nodes = v["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["event"].as_str().unwrap().starts_with("fail node:"))
+        .count();
+    assert_eq!(nodes, 9);
+}
+
+#[test]
+fn sample_drills_pass_and_a_failing_drill_exits_1_saying_what_was_seen() {
+    quorum()
+        .arg("drill")
+        .arg(sample("three-zones"))
+        .arg(sample("drills/three-zones-lose-a.yaml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("PASS"));
+    quorum()
+        .args([
+            "drill",
+            "--cluster",
+            &format!("dc-a={}", sample("two-dcs/dc-a.yaml").display()),
+            "--cluster",
+            &format!("dc-b={}", sample("two-dcs/dc-b.yaml").display()),
+        ])
+        .arg(sample("drills/two-dcs-lose-dc-a-1.yaml"))
+        .assert()
+        .success();
+    let dir = tempfile::tempdir().unwrap();
+    let drill = dir.path().join("wrong.yaml");
+    std::fs::write(&drill, "name: wrong\nevents:\n  - fail: zone:eu-west-1a\nexpect:\n  - group: db/pg\n    has_quorum: true\n").unwrap();
+    quorum()
+        .arg("drill")
+        .arg(sample("three-zones/cluster.yaml"))
+        .arg(&drill)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("FAIL"))
+        .stdout(predicate::str::contains(
+            "saw has_quorum: false (1 of 3 replicas up, 2 needed)",
+        ));
+    std::fs::write(
+        &drill,
+        "name: typo\nevents:\n  - fail: zone:eu-west-1a\nexpect:\n  - grup: db/pg\n",
+    )
+    .unwrap();
+    quorum()
+        .arg("drill")
+        .arg(sample("three-zones/cluster.yaml"))
+        .arg(&drill)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("wrong.yaml:5"))
+        .stderr(predicate::str::contains("grup"));
+}
