@@ -17,6 +17,7 @@ pub mod generate;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod samples;
 pub mod simulate;

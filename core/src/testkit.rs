@@ -7,7 +7,7 @@ use crate::graph::Topology;
 use crate::model::Snapshot;
 
 /// A cluster under construction, as kubectl YAML documents.
-#[derive(Default, Clone)]
+#[derive(Default, Clone, Debug)]
 pub struct ClusterYaml {
     docs: Vec<String>,
 }

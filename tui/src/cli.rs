@@ -52,6 +52,11 @@ pub enum Command {
         after_help = "Examples:\n  quorum drill cluster.yaml drills/lose-eu-a.yaml\n  quorum drill --cluster dc-a=a.yaml --cluster dc-b=b.yaml drills/*.yaml\n\nA drill file is told from an input by its top-level `events:` and `expect:` keys."
     )]
     Drill(DrillArgs),
+    /// Plan a rebalancing (leaders, spread, storage) with a before/after preview; never applies it.
+    #[command(
+        after_help = "Examples:\n  quorum plan cluster.yaml --goal leaders\n  quorum plan cluster.yaml --goal leaders --diff\n  quorum plan cluster.yaml --goal all -o script > plan.sh\n  quorum plan cluster.yaml --goal leaders --handover restart -o json"
+    )]
+    Plan(PlanArgs),
     /// Analyse a sample cluster built into the binary.
     #[command(
         after_help = "Examples:\n  quorum demo                    the three-zones sample\n  quorum demo --sample two-dcs   two data centres, dual-active\n  quorum demo --list"
@@ -264,6 +269,50 @@ pub struct DrillArgs {
     pub model: ModelArgs,
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
     pub format: SimFormat,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlanGoal {
+    Leaders,
+    Spread,
+    Storage,
+    All,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HandoverArg {
+    PreferredHolder,
+    Restart,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Table,
+    Json,
+    Yaml,
+    Script,
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// What the plan pursues.
+    #[arg(long, value_enum, default_value = "leaders")]
+    pub goal: PlanGoal,
+    /// How leases change hands: targeted (Lease spec.preferredHolder) or restarting the leader.
+    #[arg(long, value_enum, default_value = "preferred-holder")]
+    pub handover: HandoverArg,
+    /// Re-elections per wave [default: one per zone].
+    #[arg(long, value_name = "N")]
+    pub max_concurrent: Option<u32>,
+    /// Leaders per zone and node, before and after, side by side.
+    #[arg(long)]
+    pub diff: bool,
+    #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
+    pub format: PlanFormat,
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
 }

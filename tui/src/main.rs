@@ -105,6 +105,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
         }
         Some(Command::Sweep(args)) => sweep_cmd(args),
         Some(Command::Drill(args)) => drill_cmd(args),
+        Some(Command::Plan(args)) => plan_cmd(args),
         Some(Command::Graph(args)) => {
             let loaded = load_inputs(&args.input)?;
             print_input_errors(&loaded.inputs);
@@ -558,5 +559,44 @@ fn drill_cmd(args: DrillArgs) -> Result<u8> {
         0
     } else {
         EXIT_FINDINGS
+    })
+}
+
+fn plan_cmd(args: PlanArgs) -> Result<u8> {
+    use quorum_core::plan::{Goal, Handover, Options, plan, script};
+    if args.max_concurrent == Some(0) {
+        bail!("--max-concurrent must be at least 1");
+    }
+    let loaded = load_inputs(&args.input)?;
+    print_input_errors(&loaded.inputs);
+    let options = Options {
+        goal: match args.goal {
+            PlanGoal::Leaders => Goal::Leaders,
+            PlanGoal::Spread => Goal::Spread,
+            PlanGoal::Storage => Goal::Storage,
+            PlanGoal::All => Goal::All,
+        },
+        handover: match args.handover {
+            HandoverArg::PreferredHolder => Handover::PreferredHolder,
+            HandoverArg::Restart => Handover::Restart,
+        },
+        max_concurrent: args.max_concurrent,
+    };
+    let started = std::time::Instant::now();
+    let result = plan(&loaded.topology, &loaded.config, &options);
+    timing("plan", started);
+    let text = match args.format {
+        PlanFormat::Table => report::plan_table(&result, &style_for(args.color), args.diff),
+        PlanFormat::Json => json_text(&result),
+        PlanFormat::Yaml => {
+            quorum_core::load::yaml_to_string(&result).map_err(|e| anyhow!("{e}"))?
+        }
+        PlanFormat::Script => script(&result),
+    };
+    write_stdout(&text)?;
+    Ok(if loaded.input_errors() > 0 {
+        EXIT_USAGE
+    } else {
+        0
     })
 }

@@ -280,3 +280,87 @@ fn sample_drills_pass_and_a_failing_drill_exits_1_saying_what_was_seen() {
         .stderr(predicate::str::contains("wrong.yaml:5"))
         .stderr(predicate::str::contains("grup"));
 }
+
+#[test]
+fn plan_json_follows_the_contract_and_reaches_its_bound() {
+    let v = json(
+        quorum()
+            .arg("plan")
+            .arg(sample("three-zones/cluster.yaml"))
+            .args(["--goal", "leaders", "-o", "json"]),
+    );
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["goal"], "leaders");
+    assert_eq!(v["before"]["leaders"]["max_per_node"], 10);
+    assert_eq!(
+        v["after"]["leaders"]["max_per_zone"],
+        v["bound"]["leaders"]["max_per_zone"]
+    );
+    assert_eq!(
+        v["after"]["leaders"]["max_per_node"],
+        v["bound"]["leaders"]["max_per_node"]
+    );
+    let step = &v["steps"][0];
+    assert_eq!(step["action"], "handover");
+    assert_eq!(step["targeted"], true);
+    for field in [
+        "lease", "from", "to", "kubectl", "reason", "rollback", "effect",
+    ] {
+        assert!(step[field].is_string(), "{field}: {step}");
+    }
+    assert!(
+        step["kubectl"]
+            .as_str()
+            .unwrap()
+            .starts_with("kubectl -n ops patch lease")
+    );
+}
+
+#[test]
+fn plan_writes_yaml_a_script_and_a_diff() {
+    let file = sample("three-zones/cluster.yaml");
+    let out = quorum()
+        .arg("plan")
+        .arg(&file)
+        .args(["-o", "yaml"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("goal: leaders") && text.contains("steps:"),
+        "{text}"
+    );
+    quorum()
+        .arg("plan")
+        .arg(&file)
+        .args(["--goal", "all", "-o", "script"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("#!/usr/bin/env bash"))
+        .stdout(predicate::str::contains("set -euo pipefail"))
+        .stdout(predicate::str::contains("--dry-run=server"));
+    quorum()
+        .arg("plan")
+        .arg(&file)
+        .arg("--diff")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("LEADERS PER ZONE"))
+        .stdout(predicate::str::contains("eu-west-1a"));
+    quorum()
+        .arg("plan")
+        .arg(&file)
+        .args(["--goal", "everything"])
+        .assert()
+        .code(2);
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.yaml");
+    std::fs::write(&empty, "").unwrap();
+    quorum()
+        .arg("plan")
+        .arg(&empty)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 step(s)"));
+}

@@ -16,7 +16,7 @@ use crate::model::InputReport;
 pub use graph::{graph_dot, graph_json};
 pub use markdown::markdown;
 pub use sarif::sarif;
-pub use simulation::{drill_table, simulation_table, sweep_table};
+pub use simulation::{drill_table, plan_table, simulation_table, sweep_table};
 pub use table::{Style, table};
 
 /// The JSON contract's version (CONTRACT.md): bump on purpose when a fixed name changes.

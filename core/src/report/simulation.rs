@@ -316,3 +316,137 @@ pub fn drill_table(results: &[(String, DrillResult)], style: &Style) -> String {
     let _ = writeln!(out, "\n{} passed, {failed} failed", results.len() - failed);
     out
 }
+
+/// A plan for a person: metrics before, after and at the bound, the steps by wave, notes.
+pub fn plan_table(p: &crate::plan::Plan, style: &Style, diff: bool) -> String {
+    let mut out = String::new();
+    let b = &p.before.leaders;
+    let a = &p.after.leaders;
+    let bound = &p.bound.leaders;
+    let _ = writeln!(
+        out,
+        "{} goal {:?}, {} step(s), handovers {}",
+        style.bold("Plan:"),
+        p.goal,
+        p.steps.len(),
+        match p.handover {
+            crate::plan::Handover::PreferredHolder => "targeted (Lease spec.preferredHolder)",
+            crate::plan::Handover::Restart => "untargeted (restart the leader pod)",
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  {:24} {:>8} {:>8} {:>8}",
+        "", "before", "after", "bound"
+    );
+    let _ = writeln!(
+        out,
+        "  {:24} {:>8} {:>8} {:>8}",
+        "leaders in fullest zone", b.max_per_zone, a.max_per_zone, bound.max_per_zone
+    );
+    let _ = writeln!(
+        out,
+        "  {:24} {:>8} {:>8} {:>8}",
+        "leaders on fullest node", b.max_per_node, a.max_per_node, bound.max_per_node
+    );
+    let _ = writeln!(
+        out,
+        "  {:24} {:>8} {:>8} {:>8}",
+        "handovers",
+        "",
+        p.steps.iter().filter(|s| s.handover.is_some()).count(),
+        bound.handovers
+    );
+    for (what, key) in [
+        ("groups surviving a node", "node"),
+        ("groups surviving a zone", "zone"),
+    ] {
+        let _ = writeln!(
+            out,
+            "  {what:24} {:>8} {:>8}",
+            p.before.groups_surviving.get(key).copied().unwrap_or(0),
+            p.after.groups_surviving.get(key).copied().unwrap_or(0)
+        );
+    }
+    for sev in ["critical", "warning", "info"] {
+        let _ = writeln!(
+            out,
+            "  {:24} {:>8} {:>8}",
+            format!("{sev} findings"),
+            p.before.findings.get(sev).copied().unwrap_or(0),
+            p.after.findings.get(sev).copied().unwrap_or(0)
+        );
+    }
+    if diff {
+        let _ = writeln!(out, "\n{}", style.bold("LEADERS PER ZONE"));
+        let zones: std::collections::BTreeSet<&String> =
+            b.per_zone.keys().chain(a.per_zone.keys()).collect();
+        let _ = writeln!(out, "  {:24} {:>8} {:>8}", "ZONE", "before", "after");
+        for z in zones {
+            let (x, y) = (
+                b.per_zone.get(z).copied().unwrap_or(0),
+                a.per_zone.get(z).copied().unwrap_or(0),
+            );
+            let _ = writeln!(
+                out,
+                "  {z:24} {x:>8} {y:>8}  {}",
+                if x == y {
+                    String::new()
+                } else {
+                    format!("{:+}", i64::from(y) - i64::from(x))
+                }
+            );
+        }
+        let _ = writeln!(out, "\n{}", style.bold("NODES WHOSE LEADERS CHANGE"));
+        let nodes: std::collections::BTreeSet<&String> =
+            b.per_node.keys().chain(a.per_node.keys()).collect();
+        for n in nodes {
+            let (x, y) = (
+                b.per_node.get(n).copied().unwrap_or(0),
+                a.per_node.get(n).copied().unwrap_or(0),
+            );
+            if x != y {
+                let _ = writeln!(
+                    out,
+                    "  {n:24} {x:>8} {y:>8}  {:+}",
+                    i64::from(y) - i64::from(x)
+                );
+            }
+        }
+    }
+    if !p.steps.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bold("STEPS"));
+        for (i, s) in p.steps.iter().enumerate() {
+            let what = match (&s.lease, &s.from, &s.to) {
+                (Some(l), Some(f), Some(t)) => format!("{l}: {f} -> {t}"),
+                (None, Some(f), Some(t)) => format!(
+                    "{}: {f} -> {t}",
+                    s.objects.first().cloned().unwrap_or_default()
+                ),
+                _ => s.objects.join(", "),
+            };
+            let _ = writeln!(out, "  {:>3}. wave {} {} {what}", i + 1, s.wave, s.action);
+            if !s.candidates.is_empty() {
+                out.push_str(&wrap(
+                    &format!("possible winners: {}", s.candidates.join(", ")),
+                    style.width,
+                    9,
+                ));
+            }
+            if s.handover.is_none() {
+                out.push_str(&wrap(&s.reason, style.width, 9));
+            }
+        }
+    }
+    if !p.notes.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bold("NOT PLANNED"));
+        for n in &p.notes {
+            out.push_str(&wrap(n, style.width, 2));
+        }
+    }
+    let _ = writeln!(out, "\n{}", style.bold("SAFETY"));
+    for s in &p.safety {
+        out.push_str(&wrap(s, style.width, 2));
+    }
+    out
+}

@@ -1,0 +1,745 @@
+//! Rebalancing plans: ordered steps as values (never executed here), with before/after/bound
+//! metrics from the analysis of the predicted graphs.
+//!
+//! - `leaders`: a holder for every movable lease, minimising lexicographically the leaders in the
+//!   fullest zone, on the fullest node, and the handovers; solved exactly ([`mcf`]).
+//! - `spread`: moves so every quorum group survives the loss of any one zone; a replica on a
+//!   zonal volume moves by data migration (snapshot, restore in the target zone), never eviction.
+//! - `storage`: StorageClasses to replace, PDBs to add or loosen, spread constraints to add.
+
+pub mod mcf;
+mod script;
+mod storage;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::analysis::{Analysis, analyze, eligible_nodes, quorum_size};
+use crate::check::Severity;
+use crate::config::Config;
+use crate::graph::*;
+pub use script::script;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Goal {
+    Leaders,
+    Spread,
+    Storage,
+    All,
+}
+
+impl Goal {
+    pub fn parse(s: &str) -> Option<Goal> {
+        Some(match s {
+            "leaders" => Goal::Leaders,
+            "spread" => Goal::Spread,
+            "storage" => Goal::Storage,
+            "all" => Goal::All,
+            _ => return None,
+        })
+    }
+}
+
+/// How a lease changes hands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Handover {
+    /// Lease `spec.preferredHolder` (coordinated leader election): targeted.
+    PreferredHolder,
+    /// Delete the leader pod gracefully: any surviving replica may win.
+    Restart,
+}
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub goal: Goal,
+    pub handover: Handover,
+    /// Re-elections per wave; None: one per zone.
+    pub max_concurrent: Option<u32>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LeaderMetrics {
+    pub max_per_zone: u32,
+    pub max_per_node: u32,
+    pub per_zone: BTreeMap<String, u32>,
+    pub per_node: BTreeMap<String, u32>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Metrics {
+    pub leaders: LeaderMetrics,
+    /// Groups that survive the loss of any one node / zone.
+    pub groups_surviving: BTreeMap<String, u32>,
+    pub findings: BTreeMap<String, usize>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Bound {
+    pub leaders: BoundLeaders,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BoundLeaders {
+    pub max_per_zone: u32,
+    pub max_per_node: u32,
+    pub handovers: u32,
+}
+
+/// One step of a plan.
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    /// Steps in one wave may run together; waves run in order.
+    pub wave: u32,
+    pub action: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lease: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub targeted: Option<bool>,
+    /// For an untargeted handover: every replica that could win.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
+    pub objects: Vec<String>,
+    pub reason: String,
+    pub preconditions: Vec<String>,
+    pub effect: String,
+    /// The mutating command; `dry_run` is its server-side twin and `wait` waits for its effect.
+    pub kubectl: String,
+    pub dry_run: String,
+    pub wait: String,
+    pub rollback: String,
+    /// A manifest to apply (storage goal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    /// Bytes to copy for a data migration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    #[serde(skip)]
+    pub handover: Option<(LeaderId, PodId)>,
+    /// The zone where the step's re-election or new replica lands (one per zone per wave).
+    #[serde(skip)]
+    pub zone: Option<ZoneId>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Plan {
+    pub version: u32,
+    pub goal: Goal,
+    pub handover: Handover,
+    pub clusters: Vec<String>,
+    pub before: Metrics,
+    pub after: Metrics,
+    pub bound: Bound,
+    pub steps: Vec<Step>,
+    /// What could not be planned, and why.
+    pub notes: Vec<String>,
+    /// The safety check: the simulator over every wave.
+    pub safety: Vec<String>,
+}
+
+fn metrics(a: &Analysis) -> Metrics {
+    let l = &a.leaders;
+    let mut surviving = BTreeMap::new();
+    surviving.insert(
+        "node".into(),
+        a.groups
+            .iter()
+            .filter(|g| g.survives.node == Some(true))
+            .count() as u32,
+    );
+    surviving.insert(
+        "zone".into(),
+        a.groups
+            .iter()
+            .filter(|g| g.survives.zone == Some(true))
+            .count() as u32,
+    );
+    let mut findings = BTreeMap::new();
+    for s in [Severity::Critical, Severity::Warning, Severity::Info] {
+        findings.insert(s.as_str().to_string(), a.count(s));
+    }
+    Metrics {
+        leaders: LeaderMetrics {
+            max_per_zone: l.max_per_zone(),
+            max_per_node: l.max_per_node(),
+            per_zone: l.per_zone.clone(),
+            per_node: l.per_node.clone(),
+        },
+        groups_surviving: surviving,
+        findings,
+    }
+}
+
+/// Applies a plan's handovers to a copy of the graph (the predicted state).
+pub fn apply_handovers(t: &Topology, steps: &[Step]) -> Topology {
+    let mut after = t.clone();
+    for (lease, pod) in steps.iter().filter_map(|s| s.handover) {
+        let l = &mut after.leaders[lease.index()];
+        l.holder = Holder::Pod(pod);
+        l.record.holder = Some(t.pods[pod.index()].pod.meta.name.clone());
+    }
+    after
+}
+
+impl Plan {
+    /// The predicted graph after the first `steps` steps (for the front ends).
+    pub fn state_after(&self, t: &Topology, steps: usize) -> Topology {
+        apply_handovers(t, &self.steps[..steps.min(self.steps.len())])
+    }
+}
+
+pub fn plan(t: &Topology, config: &Config, options: &Options) -> Plan {
+    let before = analyze(t, config);
+    let mut steps = Vec::new();
+    let mut notes = Vec::new();
+    let mut bound = BoundLeaders {
+        max_per_zone: before.leaders.max_per_zone(),
+        max_per_node: before.leaders.max_per_node(),
+        handovers: 0,
+    };
+    if matches!(options.goal, Goal::Leaders | Goal::All) {
+        let (leader_steps, b, n) = leaders(t, options);
+        steps.extend(leader_steps);
+        bound = b;
+        notes.extend(n);
+    }
+    if matches!(options.goal, Goal::Spread | Goal::All) {
+        let (s, n) = spread(t, &before);
+        steps.extend(s);
+        notes.extend(n);
+    }
+    if matches!(options.goal, Goal::Storage | Goal::All) {
+        steps.extend(storage::storage(t, &before));
+    }
+    let safety = waves(t, &mut steps, options);
+    let after_t = apply_handovers(t, &steps);
+    let after = analyze(&after_t, config);
+    Plan {
+        version: crate::report::JSON_VERSION,
+        goal: options.goal,
+        handover: options.handover,
+        clusters: t.clusters.iter().map(|c| c.name.clone()).collect(),
+        before: metrics(&before),
+        after: metrics(&after),
+        bound: Bound { leaders: bound },
+        steps,
+        notes,
+        safety,
+    }
+}
+
+/// The leaders goal: the exact lexicographic optimum and the handovers that reach it.
+fn leaders(t: &Topology, options: &Options) -> (Vec<Step>, BoundLeaders, Vec<String>) {
+    let mut notes = Vec::new();
+    let now = t.now;
+    let mut fixed_host = vec![0u32; t.nodes.len()];
+    let mut movable: Vec<(LeaderId, mcf::Lease)> = Vec::new();
+    for (i, l) in t.leaders.iter().enumerate() {
+        let id = LeaderId(i as u32);
+        if now.is_some_and(|n| l.record.is_expired(n)) {
+            continue;
+        }
+        let current = t.holder_node(id);
+        let eligible = eligible_nodes(t, id);
+        let movable_here = matches!(l.holder, Holder::Pod(_)) && eligible.len() > 1;
+        if movable_here {
+            movable.push((
+                id,
+                mcf::Lease {
+                    hosts: eligible.iter().map(|n| n.index()).collect(),
+                    current: current.map(|n| n.index()),
+                },
+            ));
+        } else if let Some(n) = current {
+            fixed_host[n.index()] += 1;
+        }
+    }
+    let problem = mcf::Problem {
+        zone_of_host: t.nodes.iter().map(|n| n.zone.index()).collect(),
+        zones: t.zones.len(),
+        fixed_host,
+        leases: movable.iter().map(|(_, l)| l.clone()).collect(),
+    };
+    let Some(solution) = mcf::solve(&problem) else {
+        notes.push("leaders: no placement exists for the movable leases".into());
+        return (
+            vec![],
+            BoundLeaders {
+                max_per_zone: 0,
+                max_per_node: 0,
+                handovers: 0,
+            },
+            notes,
+        );
+    };
+    let mut steps = Vec::new();
+    for ((lease, l), host) in movable.iter().zip(&solution.hosts) {
+        if l.current == Some(*host) {
+            continue;
+        }
+        let info = &t.leaders[lease.index()];
+        let Holder::Pod(from) = info.holder else {
+            continue;
+        };
+        let group = info.group.expect("movable leases have a group");
+        // The replica on the chosen node.
+        let Some(to) = t.running_replicas(group).find(|p| {
+            t.pods[p.index()].node.map(|n| n.index()) == Some(*host) && t.pods[p.index()].pod.ready
+        }) else {
+            continue;
+        };
+        steps.push(handover_step(t, *lease, from, to, options.handover, group));
+    }
+    if options.handover == Handover::Restart {
+        // Untargeted: keep a restart only where every possible winner keeps the plan at its bound.
+        let mut node_load = problem.fixed_host.clone();
+        for host in &solution.hosts {
+            node_load[*host] += 1;
+        }
+        let mut zone_load = vec![0u32; t.zones.len()];
+        for (h, n) in node_load.iter().enumerate() {
+            zone_load[problem.zone_of_host[h]] += n;
+        }
+        let mut kept = Vec::new();
+        for step in steps {
+            let (lease, planned) = step.handover.expect("handover steps carry their lease");
+            let planned = t.pods[planned.index()].node.expect("placed").index();
+            let winners = restart_candidates(t, lease);
+            let acceptable = winners.iter().all(|p| {
+                let n = t.pods[p.index()].node.expect("placed").index();
+                let moved = u32::from(n != planned);
+                let zone = problem.zone_of_host[n];
+                let zone_moved = u32::from(zone != problem.zone_of_host[planned]);
+                node_load[n] + moved <= solution.max_per_node
+                    && zone_load[zone] + zone_moved <= solution.max_per_zone
+            });
+            if acceptable {
+                kept.push(step);
+            } else {
+                notes.push(format!(
+                    "{}: a restart could hand it to a replica that breaks the bound (possible winners: {}); use --handover preferred-holder",
+                    step.lease.clone().unwrap_or_default(),
+                    winners.iter().map(|p| t.pod_display(*p)).collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
+        steps = kept;
+    }
+    let bound = BoundLeaders {
+        max_per_zone: solution.max_per_zone,
+        max_per_node: solution.max_per_node,
+        handovers: solution.handovers,
+    };
+    (steps, bound, notes)
+}
+
+/// Replicas that could win an untargeted election after the holder restarts.
+fn restart_candidates(t: &Topology, lease: LeaderId) -> Vec<PodId> {
+    let info = &t.leaders[lease.index()];
+    let Some(group) = info.group else {
+        return vec![];
+    };
+    let holder = match info.holder {
+        Holder::Pod(p) => Some(p),
+        _ => None,
+    };
+    t.running_replicas(group)
+        .filter(|p| Some(*p) != holder && t.pods[p.index()].pod.ready)
+        .collect()
+}
+
+fn handover_step(
+    t: &Topology,
+    lease: LeaderId,
+    from: PodId,
+    to: PodId,
+    method: Handover,
+    group: GroupId,
+) -> Step {
+    let info = &t.leaders[lease.index()];
+    let ns = &info.record.meta.namespace;
+    let name = &info.record.meta.name;
+    let to_pod = &t.pods[to.index()].pod.meta.name;
+    let from_pod = &t.pods[from.index()].pod.meta.name;
+    let from_node = t.pods[from.index()]
+        .node
+        .map(|n| t.node_display(n))
+        .unwrap_or_default();
+    let to_node = t.pods[to.index()]
+        .node
+        .map(|n| t.node_display(n))
+        .unwrap_or_default();
+    let lease_name = t.leader_display(lease);
+    let kind = info.record.kind;
+    let wait_holder = |holder: &str| {
+        format!(
+            "timeout 120 sh -c 'until kubectl -n {ns} get lease {name} -o jsonpath={{.spec.holderIdentity}} | grep -q \"^{holder}\"; do sleep 2; done'"
+        )
+    };
+    let (action, targeted, kubectl, dry_run, candidates, rollback, wait) = match method {
+        Handover::PreferredHolder => {
+            let patch = format!(
+                "kubectl -n {ns} patch lease {name} --type=merge -p '{{\"spec\":{{\"preferredHolder\":\"{to_pod}\"}}}}'"
+            );
+            (
+                "handover",
+                true,
+                patch.clone(),
+                format!("{patch} --dry-run=server"),
+                vec![],
+                format!(
+                    "kubectl -n {ns} patch lease {name} --type=merge -p '{{\"spec\":{{\"preferredHolder\":\"{from_pod}\"}}}}'"
+                ),
+                wait_holder(to_pod),
+            )
+        }
+        Handover::Restart => {
+            let delete = format!(
+                "kubectl -n {} delete pod {from_pod} --wait=false",
+                t.pods[from.index()].pod.meta.namespace
+            );
+            (
+                "restart",
+                false,
+                delete.clone(),
+                format!("{delete} --dry-run=server"),
+                restart_candidates(t, lease).into_iter().map(|p| t.pod_display(p)).collect(),
+                "none needed: the election settles by itself; restart the new leader to move it again".to_string(),
+                format!(
+                    "timeout 120 sh -c 'until kubectl -n {ns} get lease {name} -o jsonpath={{.spec.holderIdentity}} | grep -qv \"^{from_pod}\"; do sleep 2; done'"
+                ),
+            )
+        }
+    };
+    let _ = group;
+    Step {
+        wave: 0,
+        action: action.into(),
+        lease: Some(lease_name.clone()),
+        from: Some(t.pod_display(from)),
+        to: Some(t.pod_display(to)),
+        targeted: Some(targeted),
+        candidates,
+        objects: vec![
+            format!("{kind} {lease_name}"),
+            format!("Pod {}", t.pod_display(from)),
+            format!("Pod {}", t.pod_display(to)),
+        ],
+        reason: format!(
+            "moves a leader off {from_node} to {to_node} to reach the best spread of leaders"
+        ),
+        preconditions: vec![
+            format!("{lease_name} is held by {}", t.pod_display(from)),
+            format!("{} is Ready on {to_node}", t.pod_display(to)),
+        ],
+        effect: format!(
+            "{} leads {lease_name} (from {from_node} to {to_node})",
+            t.pod_display(to)
+        ),
+        kubectl,
+        dry_run,
+        wait,
+        rollback,
+        manifest: None,
+        bytes: None,
+        handover: Some((lease, to)),
+        zone: t.pod_zone(to),
+    }
+}
+
+/// The spread goal: for each quorum group that does not survive a zone loss, the moves that make
+/// it survive, when the zones allow it.
+fn spread(t: &Topology, before: &Analysis) -> (Vec<Step>, Vec<String>) {
+    let mut steps = Vec::new();
+    let mut notes = Vec::new();
+    for g in before
+        .groups
+        .iter()
+        .filter(|g| g.mode == Mode::Quorum && g.survives.zone == Some(false))
+    {
+        let group = &t.groups[g.id.index()];
+        let cluster = group.cluster;
+        let zones: Vec<ZoneId> = t
+            .cluster_zones(cluster)
+            .iter()
+            .copied()
+            .filter(|z| t.zones[z.index()].name != UNKNOWN_ZONE)
+            .collect();
+        let cap = g.replicas - quorum_size(Mode::Quorum, g.replicas);
+        if cap == 0 || (zones.len() as u32) * cap < g.replicas {
+            notes.push(format!(
+                "spread: {} cannot survive a zone loss: {} replicas need at least {} zones with at most {} each, and the cluster has {}",
+                g.name,
+                g.replicas,
+                if cap == 0 { g.replicas } else { g.replicas.div_ceil(cap) },
+                cap.max(1),
+                zones.len()
+            ));
+            continue;
+        }
+        let mut per_zone: BTreeMap<ZoneId, Vec<PodId>> =
+            zones.iter().map(|z| (*z, vec![])).collect();
+        for p in t.running_replicas(g.id) {
+            if let Some(z) = t.pod_zone(p) {
+                per_zone.entry(z).or_default().push(p);
+            }
+        }
+        let mut moved: BTreeSet<PodId> = BTreeSet::new();
+        while let Some((&from_zone, pods)) = per_zone
+            .iter()
+            .filter(|(_, p)| p.len() as u32 > cap)
+            .max_by_key(|(_, p)| p.len())
+        {
+            let pod = *pods
+                .iter()
+                .rev()
+                .find(|p| !moved.contains(p))
+                .expect("a zone over its cap has replicas");
+            let Some((&to_zone, _)) = per_zone
+                .iter()
+                .filter(|(z, p)| **z != from_zone && (p.len() as u32) < cap)
+                .min_by_key(|(_, p)| p.len())
+            else {
+                notes.push(format!(
+                    "spread: {}: no zone has room for another replica",
+                    g.name
+                ));
+                break;
+            };
+            // A node in the target zone that is Ready and schedulable.
+            let Some(node) = t.zones[to_zone.index()]
+                .nodes
+                .iter()
+                .copied()
+                .find(|n| t.nodes[n.index()].accepts_pods())
+            else {
+                notes.push(format!(
+                    "spread: {}: zone {} has no schedulable node",
+                    g.name,
+                    t.zone_display(to_zone)
+                ));
+                break;
+            };
+            per_zone
+                .get_mut(&from_zone)
+                .expect("known")
+                .retain(|p| *p != pod);
+            per_zone.get_mut(&to_zone).expect("known").push(pod);
+            moved.insert(pod);
+            steps.push(move_step(t, pod, from_zone, to_zone, node));
+        }
+    }
+    (steps, notes)
+}
+
+fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node: NodeId) -> Step {
+    let info = &t.pods[pod.index()];
+    let ns = &info.pod.meta.namespace;
+    let name = &info.pod.meta.name;
+    let zonal: Vec<(PvcId, PvId)> = info
+        .pvcs
+        .iter()
+        .filter_map(|c| t.pvcs[c.index()].pv.map(|pv| (*c, pv)))
+        .filter(|(_, pv)| matches!(t.pvs[pv.index()].pin, Pin::Zones(_) | Pin::Nodes(_)))
+        .collect();
+    let to_name = &t.zones[to.index()].name;
+    if zonal.is_empty() {
+        let cmd = format!("kubectl -n {ns} delete pod {name} --wait=false");
+        return Step {
+            wave: 0,
+            action: "evict".into(),
+            lease: None,
+            from: Some(t.zone_display(from)),
+            to: Some(t.zone_display(to)),
+            targeted: None,
+            candidates: vec![],
+            objects: vec![format!("Pod {}", t.pod_display(pod))],
+            reason: format!(
+                "too many replicas of its group in {}; a replica in {} survives its loss",
+                t.zone_display(from),
+                t.zone_display(to)
+            ),
+            preconditions: vec![format!(
+                "the group keeps quorum with {} down",
+                t.pod_display(pod)
+            )],
+            effect: format!(
+                "{} runs in {} (e.g. on {})",
+                t.pod_display(pod),
+                t.zone_display(to),
+                t.node_display(node)
+            ),
+            kubectl: format!(
+                "{cmd}  # after adding a zone spread constraint so it lands in {to_name}"
+            ),
+            dry_run: format!("{cmd} --dry-run=server"),
+            wait: format!("kubectl -n {ns} wait pod/{name} --for=condition=Ready --timeout=600s"),
+            rollback: "none: the pod is recreated by its controller".into(),
+            manifest: None,
+            bytes: None,
+            handover: None,
+            zone: Some(to),
+        };
+    }
+    let bytes: u64 = zonal
+        .iter()
+        .map(|(_, pv)| t.pvs[pv.index()].pv.capacity_bytes)
+        .sum();
+    let claims: Vec<String> = zonal
+        .iter()
+        .map(|(c, _)| t.pvcs[c.index()].pvc.meta.name.clone())
+        .collect();
+    let snapshots: Vec<String> = claims
+        .iter()
+        .map(|c| format!("apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshot\nmetadata:\n  name: {c}-move\n  namespace: {ns}\nspec:\n  source:\n    persistentVolumeClaimName: {c}\n"))
+        .collect();
+    Step {
+        wave: 0,
+        action: "migrate".into(),
+        lease: None,
+        from: Some(t.zone_display(from)),
+        to: Some(t.zone_display(to)),
+        targeted: None,
+        candidates: vec![],
+        objects: std::iter::once(format!("Pod {}", t.pod_display(pod)))
+            .chain(
+                claims
+                    .iter()
+                    .map(|c| format!("PersistentVolumeClaim {ns}/{c}")),
+            )
+            .collect(),
+        reason: format!(
+            "too many replicas of its group in {}; its volume is zonal, so it moves by data migration to {}, never by eviction",
+            t.zone_display(from),
+            t.zone_display(to)
+        ),
+        preconditions: vec![
+            format!("the group keeps quorum with {} down", t.pod_display(pod)),
+            "a CSI snapshot class exists for the volume's driver".into(),
+        ],
+        effect: format!(
+            "{} runs in {} on a restored copy of its data ({bytes} bytes)",
+            t.pod_display(pod),
+            t.zone_display(to)
+        ),
+        kubectl: "kubectl apply -f snapshot.yaml".to_string(),
+        dry_run: "kubectl apply -f snapshot.yaml --dry-run=server".to_string(),
+        wait: format!(
+            "kubectl -n {ns} wait volumesnapshot/{}-move --for=jsonpath='{{.status.readyToUse}}'=true --timeout=1h  # then: delete claim(s) {} and pod {name}, recreate the claim from the snapshot with a StorageClass allowed only in {to_name}, and wait for the pod to be Ready",
+            claims[0],
+            claims.join(" ")
+        ),
+        rollback: format!(
+            "restore {} from the snapshot into {}",
+            claims.join(", "),
+            t.zone_display(from)
+        ),
+        manifest: Some(snapshots.join("---\n")),
+        bytes: Some(bytes),
+        handover: None,
+        zone: Some(to),
+    }
+}
+
+/// Orders steps into waves: at most `max_concurrent` disruptions per wave (one per zone by
+/// default), never two replicas of one group at once, and each disruption checked with the
+/// simulator's rules: the group keeps quorum while the replica is down, and PDBs allow it.
+fn waves(t: &Topology, steps: &mut [Step], options: &Options) -> Vec<String> {
+    let per_wave = options.max_concurrent.unwrap_or_else(|| {
+        t.zones
+            .iter()
+            .filter(|z| z.name != UNKNOWN_ZONE)
+            .count()
+            .max(1) as u32
+    });
+    let mut safety = Vec::new();
+    let mut wave_groups: Vec<(BTreeSet<String>, BTreeSet<String>, u32)> = Vec::new();
+    for step in steps.iter_mut() {
+        let group = step
+            .lease
+            .clone()
+            .or_else(|| step.objects.first().cloned())
+            .unwrap_or_default();
+        let zone = step.zone.map(|z| t.zone_display(z)).unwrap_or_default();
+        let slot = wave_groups.iter().position(|(groups, zones, n)| {
+            *n < per_wave && !groups.contains(&group) && !zones.contains(&zone)
+        });
+        let w = match slot {
+            Some(w) => w,
+            None => {
+                wave_groups.push((BTreeSet::new(), BTreeSet::new(), 0));
+                wave_groups.len() - 1
+            }
+        };
+        wave_groups[w].0.insert(group);
+        wave_groups[w].1.insert(zone);
+        wave_groups[w].2 += 1;
+        step.wave = w as u32 + 1;
+    }
+    // Disruptive steps (restarts, evictions, migrations) take one replica down: check quorum.
+    for step in steps.iter() {
+        if step.action == "handover" || step.manifest.is_some() && step.action != "migrate" {
+            continue;
+        }
+        let Some(pod_name) = (match step.action.as_str() {
+            "restart" => step.from.clone(),
+            _ => step
+                .objects
+                .first()
+                .and_then(|o| o.strip_prefix("Pod ").map(String::from)),
+        }) else {
+            continue;
+        };
+        let Some(pod) = (0..t.pods.len())
+            .map(|i| PodId(i as u32))
+            .find(|p| t.pod_display(*p) == pod_name)
+        else {
+            continue;
+        };
+        let Some(group) = t.pods[pod.index()]
+            .workload
+            .and_then(|w| t.group_of_workload(w))
+        else {
+            continue;
+        };
+        let w = &t.workloads[t.groups[group.index()].workload.index()];
+        let needed = quorum_size(t.groups[group.index()].mode, w.desired());
+        let up = t.running_replicas(group).count() as u32;
+        let blocked_by_pdb = w.pdbs.iter().any(|p| {
+            let pdb = &t.pdbs[p.index()];
+            pdb.pdb.allowed_disruptions(w.desired(), up) == 0
+        });
+        if up.saturating_sub(1) < needed || blocked_by_pdb {
+            safety.push(format!(
+                "wave {}: {} cannot go down safely ({} of {} up, {} needed{})",
+                step.wave,
+                pod_name,
+                up,
+                w.desired(),
+                needed,
+                if blocked_by_pdb {
+                    ", and a PodDisruptionBudget refuses it"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    if safety.is_empty() {
+        safety.push(format!(
+            "checked: {} step(s) in {} wave(s), at most {per_wave} re-election(s) per wave, never two replicas of one group at once; no step takes a group below quorum",
+            steps.len(),
+            wave_groups.len()
+        ));
+    }
+    safety
+}
+
+#[cfg(test)]
+mod tests;

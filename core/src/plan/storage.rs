@@ -1,0 +1,190 @@
+//! The storage goal: StorageClasses to replace (classes are immutable: a new class and a
+//! migration note), PodDisruptionBudgets to add or loosen, spread constraints to add, each as a
+//! manifest or a patch.
+
+use super::Step;
+use crate::analysis::{Analysis, quorum_size};
+use crate::graph::*;
+
+fn step(
+    action: &str,
+    objects: Vec<String>,
+    reason: String,
+    kubectl: String,
+    manifest: Option<String>,
+    rollback: String,
+) -> Step {
+    let dry_run = if kubectl.starts_with("kubectl apply") {
+        format!("{kubectl} --dry-run=server")
+    } else {
+        kubectl.replacen("kubectl ", "kubectl --dry-run=server ", 1)
+    };
+    Step {
+        wave: 0,
+        action: action.into(),
+        lease: None,
+        from: None,
+        to: None,
+        targeted: None,
+        candidates: vec![],
+        objects,
+        reason,
+        preconditions: vec![],
+        effect: String::new(),
+        kubectl,
+        dry_run,
+        wait: String::new(),
+        rollback,
+        manifest,
+        bytes: None,
+        handover: None,
+        zone: None,
+    }
+}
+
+pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for f in &before.findings {
+        match f.check {
+            "storageclass-immediate-binding" => {
+                let Some(class) = t
+                    .classes
+                    .iter()
+                    .find(|c| c.class.meta.name == f.subject.name)
+                else {
+                    continue;
+                };
+                let zones: Vec<&str> = t
+                    .cluster_zones(class.cluster)
+                    .iter()
+                    .map(|z| t.zones[z.index()].name.as_str())
+                    .filter(|z| *z != UNKNOWN_ZONE)
+                    .collect();
+                let name = format!("{}-wffc", class.class.meta.name);
+                let mut manifest = format!(
+                    "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: {name}\nprovisioner: {}\nvolumeBindingMode: WaitForFirstConsumer\nallowVolumeExpansion: true\n",
+                    class.class.provisioner
+                );
+                if !zones.is_empty() {
+                    manifest.push_str(&format!(
+                        "allowedTopologies:\n- matchLabelExpressions:\n  - key: {}\n    values: [{}]\n",
+                        t.zone_label,
+                        zones.join(", ")
+                    ));
+                }
+                let mut s = step(
+                    "create-storageclass",
+                    vec![format!("StorageClass {name}")],
+                    format!(
+                        "{} binds Immediately; classes are immutable, so a copy binds late (WaitForFirstConsumer) and lists the zones. Migration: point new claims (and StatefulSet volumeClaimTemplates) at {name}; existing volumes keep their zone until they are migrated",
+                        class.class.meta.name
+                    ),
+                    format!("kubectl apply -f storageclass-{name}.yaml"),
+                    Some(manifest),
+                    format!("kubectl delete storageclass {name}"),
+                );
+                s.effect = format!("new volumes of {name} are created in their pod's zone");
+                steps.push(s);
+            }
+            "missing-pdb" => {
+                let Some(g) = before.groups.iter().find(|g| {
+                    let w = &t.workloads[t.groups[g.id.index()].workload.index()];
+                    w.workload.meta.name == f.subject.name
+                        && w.workload.meta.namespace == f.subject.namespace
+                }) else {
+                    continue;
+                };
+                let w = &t.workloads[t.groups[g.id.index()].workload.index()];
+                let allowed = (g.replicas - quorum_size(g.mode, g.replicas)).max(1);
+                let labels: Vec<String> = w
+                    .workload
+                    .selector
+                    .match_labels
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect();
+                if labels.is_empty() {
+                    continue;
+                }
+                let ns = &w.workload.meta.namespace;
+                let name = &w.workload.meta.name;
+                let manifest = format!(
+                    "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  maxUnavailable: {allowed}\n  selector:\n    matchLabels: {{{}}}\n",
+                    labels.join(", ")
+                );
+                let mut s = step(
+                    "create-pdb",
+                    vec![format!("PodDisruptionBudget {ns}/{name}")],
+                    format!(
+                        "{} has no budget: a drain could take {} replicas at once",
+                        g.name,
+                        allowed + 1
+                    ),
+                    format!("kubectl apply -f pdb-{ns}-{name}.yaml"),
+                    Some(manifest),
+                    format!("kubectl -n {ns} delete pdb {name}"),
+                );
+                s.effect = format!(
+                    "drains evict at most {allowed} replica(s) of {} at a time",
+                    g.name
+                );
+                steps.push(s);
+            }
+            "pdb-blocks-drain" => {
+                let ns = &f.subject.namespace;
+                let name = &f.subject.name;
+                let mut s = step(
+                    "loosen-pdb",
+                    vec![format!("PodDisruptionBudget {ns}/{name}")],
+                    "the budget allows no disruption at all: every drain of its nodes hangs".into(),
+                    format!(
+                        "kubectl -n {ns} patch pdb {name} --type=json -p '[{{\"op\":\"remove\",\"path\":\"/spec/minAvailable\"}},{{\"op\":\"add\",\"path\":\"/spec/maxUnavailable\",\"value\":1}}]'"
+                    ),
+                    None,
+                    format!("kubectl -n {ns} apply -f the budget's previous manifest"),
+                );
+                s.effect = "drains may evict one pod at a time".into();
+                steps.push(s);
+            }
+            "missing-spread" => {
+                let ns = &f.subject.namespace;
+                let name = &f.subject.name;
+                let kind = f.subject.kind.to_lowercase();
+                let Some(w) = t
+                    .workloads
+                    .iter()
+                    .find(|w| w.workload.meta.name == *name && w.workload.meta.namespace == *ns)
+                else {
+                    continue;
+                };
+                let labels: Vec<String> = w
+                    .workload
+                    .selector
+                    .match_labels
+                    .iter()
+                    .map(|(k, v)| format!("\"{k}\":\"{v}\""))
+                    .collect();
+                if labels.is_empty() {
+                    continue;
+                }
+                let patch = format!(
+                    "{{\"spec\":{{\"template\":{{\"spec\":{{\"topologySpreadConstraints\":[{{\"maxSkew\":1,\"topologyKey\":\"{}\",\"whenUnsatisfiable\":\"DoNotSchedule\",\"labelSelector\":{{\"matchLabels\":{{{}}}}}}}]}}}}}}}}",
+                    t.zone_label,
+                    labels.join(",")
+                );
+                let mut s = step(
+                    "add-spread",
+                    vec![format!("{} {ns}/{name}", f.subject.kind)],
+                    "nothing keeps its replicas in different zones".into(),
+                    format!("kubectl -n {ns} patch {kind} {name} --type=strategic -p '{patch}'"),
+                    None,
+                    format!("kubectl -n {ns} rollout undo {kind}/{name}"),
+                );
+                s.effect = "new and rescheduled replicas spread over zones (existing pods move only when recreated: see --goal spread)".into();
+                steps.push(s);
+            }
+            _ => {}
+        }
+    }
+    steps
+}

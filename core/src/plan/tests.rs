@@ -1,0 +1,319 @@
+//! Plans on hand-sized clusters and random small ones: optimal, valid step by step, and never
+//! taking a group below quorum.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::testkit::*;
+
+fn options(goal: Goal, handover: Handover) -> Options {
+    Options {
+        goal,
+        handover,
+        max_concurrent: None,
+    }
+}
+
+/// Every step hands a lease to a ready replica of its group on another pod, steps apply in order,
+/// and the final state is the one the plan claims.
+fn check_valid(t: &Topology, p: &Plan) {
+    let mut holder: Vec<Option<PodId>> = t
+        .leaders
+        .iter()
+        .map(|l| match l.holder {
+            Holder::Pod(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    for step in &p.steps {
+        let Some((lease, to)) = step.handover else {
+            continue;
+        };
+        let group = t.leaders[lease.index()]
+            .group
+            .expect("planned leases have a group");
+        assert!(
+            t.running_replicas(group).any(|r| r == to),
+            "{} is not a replica of its group",
+            step.to.clone().unwrap()
+        );
+        assert!(t.pods[to.index()].pod.ready);
+        assert_eq!(
+            step.from.as_deref(),
+            holder[lease.index()].map(|h| t.pod_display(h)).as_deref(),
+            "steps apply in order"
+        );
+        assert_ne!(holder[lease.index()], Some(to));
+        holder[lease.index()] = Some(to);
+    }
+    let after = crate::analysis::leader_stats(&apply_handovers(t, &p.steps));
+    assert_eq!(after.max_per_zone(), p.after.leaders.max_per_zone);
+    assert_eq!(after.max_per_node(), p.after.leaders.max_per_node);
+}
+
+#[test]
+fn the_leaders_plan_on_the_three_zones_sample_reaches_its_bound() {
+    let s = crate::samples::find("three-zones").unwrap();
+    let t = Topology::build(&s.load(), &Default::default());
+    let p = plan(
+        &t,
+        &Default::default(),
+        &options(Goal::Leaders, Handover::PreferredHolder),
+    );
+    assert_eq!(p.before.leaders.max_per_node, 10);
+    assert_eq!(p.after.leaders.max_per_zone, p.bound.leaders.max_per_zone);
+    assert_eq!(p.after.leaders.max_per_node, p.bound.leaders.max_per_node);
+    assert_eq!(p.steps.len() as u32, p.bound.leaders.handovers);
+    check_valid(&t, &p);
+    let step = &p.steps[0];
+    assert!(
+        step.kubectl.contains("patch lease") && step.kubectl.contains("preferredHolder"),
+        "{}",
+        step.kubectl
+    );
+    assert!(step.dry_run.ends_with("--dry-run=server"));
+    assert!(step.rollback.contains("preferredHolder"));
+    // One re-election per zone per wave by default.
+    let mut per_wave: BTreeMap<u32, BTreeSet<Option<ZoneId>>> = BTreeMap::new();
+    for s in &p.steps {
+        assert!(
+            per_wave.entry(s.wave).or_default().insert(s.zone),
+            "two re-elections in one zone in wave {}",
+            s.wave
+        );
+    }
+}
+
+#[test]
+fn an_empty_cluster_gives_an_empty_plan() {
+    let t = ClusterYaml::new().topology();
+    let p = plan(
+        &t,
+        &Default::default(),
+        &options(Goal::All, Handover::PreferredHolder),
+    );
+    assert!(p.steps.is_empty());
+}
+
+#[test]
+fn a_restart_is_used_only_where_every_possible_winner_keeps_the_bound() {
+    // ctrl has replicas on a1 (holder), b1 and c1; a plan moving it off a1 may restart it only if
+    // both b1 and c1 are acceptable.
+    let mut c = three_zones();
+    for i in 0..3 {
+        let name = format!("ctrl-{i}");
+        c = c
+            .deployment("ops", &name, 3)
+            .pod(
+                "ops",
+                &format!("{name}-1-a"),
+                "ReplicaSet",
+                &format!("{name}-1"),
+                &name,
+                "a1",
+            )
+            .pod(
+                "ops",
+                &format!("{name}-1-b"),
+                "ReplicaSet",
+                &format!("{name}-1"),
+                &name,
+                "b1",
+            )
+            .pod(
+                "ops",
+                &format!("{name}-1-c"),
+                "ReplicaSet",
+                &format!("{name}-1"),
+                &name,
+                "c1",
+            )
+            .lease("ops", &name, &format!("{name}-1-a"), "2026-11-20T10:00:00Z");
+    }
+    let t = c.topology();
+    let targeted = plan(
+        &t,
+        &Default::default(),
+        &options(Goal::Leaders, Handover::PreferredHolder),
+    );
+    assert_eq!(targeted.steps.len(), 2);
+    let restart = plan(
+        &t,
+        &Default::default(),
+        &options(Goal::Leaders, Handover::Restart),
+    );
+    for step in &restart.steps {
+        assert_eq!(step.targeted, Some(false));
+        assert_eq!(step.candidates.len(), 2, "{:?}", step.candidates);
+    }
+    // Restarting one of three leaders on a1 could land it next to another moved one: only the
+    // restarts whose every winner stays within the bound (1 per node) are kept.
+    assert!(restart.steps.len() < targeted.steps.len() || restart.notes.is_empty());
+}
+
+#[test]
+fn the_spread_plan_migrates_a_replica_with_a_zonal_volume_instead_of_evicting_it() {
+    let s = crate::samples::find("three-zones").unwrap();
+    let t = Topology::build(&s.load(), &Default::default());
+    let p = plan(
+        &t,
+        &Default::default(),
+        &options(Goal::Spread, Handover::PreferredHolder),
+    );
+    let step = p
+        .steps
+        .iter()
+        .find(|s| s.objects[0].starts_with("Pod db/pg-"))
+        .expect("pg is rebalanced");
+    assert_eq!(step.action, "migrate");
+    assert_eq!(step.to.as_deref(), Some("eu-west-1c"));
+    assert!(step.bytes.unwrap() > 0);
+    assert!(step.manifest.as_deref().unwrap().contains("VolumeSnapshot"));
+}
+
+#[test]
+fn a_spread_that_cannot_be_met_says_why_and_plans_the_rest() {
+    let s = crate::samples::find("broken-storage").unwrap();
+    let t = Topology::build(&s.load(), &Default::default());
+    let p = plan(
+        &t,
+        &Default::default(),
+        &options(Goal::All, Handover::PreferredHolder),
+    );
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("cannot survive a zone loss") && n.contains("the cluster has 2")),
+        "{:?}",
+        p.notes
+    );
+    let class = p
+        .steps
+        .iter()
+        .find(|s| s.action == "create-storageclass")
+        .unwrap();
+    assert!(
+        class
+            .manifest
+            .as_deref()
+            .unwrap()
+            .contains("volumeBindingMode: WaitForFirstConsumer")
+    );
+    assert!(p.steps.iter().any(|s| s.action == "create-pdb"));
+    assert!(p.steps.iter().any(|s| s.action == "loosen-pdb"));
+}
+
+#[test]
+fn the_script_runs_a_dry_run_before_each_change_and_waits_after() {
+    let s = crate::samples::find("three-zones").unwrap();
+    let t = Topology::build(&s.load(), &Default::default());
+    let p = plan(
+        &t,
+        &Default::default(),
+        &options(Goal::Leaders, Handover::PreferredHolder),
+    );
+    let text = script(&p);
+    assert!(text.contains("set -euo pipefail"));
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if line.starts_with("kubectl")
+            && line.contains("patch lease")
+            && !line.contains("--dry-run=server")
+        {
+            assert!(
+                lines[i - 1].contains("--dry-run=server"),
+                "no dry run before {line}"
+            );
+            assert!(
+                lines[i + 1].contains("holderIdentity"),
+                "no wait after {line}"
+            );
+        }
+    }
+}
+
+/// A random small cluster: controllers with 1-3 replicas over six nodes, each leader anywhere.
+fn random_cluster() -> impl Strategy<Value = ClusterYaml> {
+    proptest::collection::vec(
+        (
+            proptest::collection::vec(0usize..6, 1..4),
+            0usize..3,
+            any::<bool>(),
+        ),
+        1..7,
+    )
+    .prop_map(|groups| {
+        let nodes = ["a1", "a2", "b1", "b2", "c1", "c2"];
+        let mut c = three_zones();
+        for (g, (placements, holder, stateful)) in groups.into_iter().enumerate() {
+            let name = format!("g{g}");
+            c = if stateful {
+                c.statefulset("ns", &name, placements.len() as u32, "")
+            } else {
+                c.deployment("ns", &name, placements.len() as u32)
+            };
+            for (i, n) in placements.iter().enumerate() {
+                c = if stateful {
+                    c.pod(
+                        "ns",
+                        &format!("{name}-{i}"),
+                        "StatefulSet",
+                        &name,
+                        &name,
+                        nodes[*n],
+                    )
+                } else {
+                    c.pod(
+                        "ns",
+                        &format!("{name}-{i}"),
+                        "ReplicaSet",
+                        &format!("{name}-1"),
+                        &name,
+                        nodes[*n],
+                    )
+                };
+            }
+            let h = holder % placements.len();
+            c = c.lease("ns", &name, &format!("{name}-{h}"), "2026-11-20T10:00:00Z");
+        }
+        c
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    #[test]
+    fn plans_on_random_clusters_are_valid_reach_their_bound_and_never_drop_a_quorum(c in random_cluster(), restart in any::<bool>()) {
+        let t = c.topology();
+        let handover = if restart { Handover::Restart } else { Handover::PreferredHolder };
+        let p = plan(&t, &Default::default(), &options(Goal::Leaders, handover));
+        check_valid(&t, &p);
+        if !restart {
+            prop_assert_eq!(p.after.leaders.max_per_zone, p.bound.leaders.max_per_zone);
+            prop_assert_eq!(p.after.leaders.max_per_node, p.bound.leaders.max_per_node);
+        }
+        // Every wave: at most one replica of a group disrupted, and each group keeps quorum
+        // with the wave's restarted pod down.
+        let mut waves: BTreeMap<u32, Vec<PodId>> = BTreeMap::new();
+        for s in p.steps.iter().filter(|s| s.action == "restart") {
+            let from = s.from.clone().unwrap();
+            let pod = (0..t.pods.len()).map(|i| PodId(i as u32)).find(|p| t.pod_display(*p) == from).unwrap();
+            waves.entry(s.wave).or_default().push(pod);
+        }
+        for pods in waves.values() {
+            let mut groups = BTreeSet::new();
+            for pod in pods {
+                let g = t.pods[pod.index()].workload.and_then(|w| t.group_of_workload(w)).unwrap();
+                prop_assert!(groups.insert(g), "two replicas of one group in one wave");
+            }
+            for pod in pods {
+                let g = t.pods[pod.index()].workload.and_then(|w| t.group_of_workload(w)).unwrap();
+                let w = &t.workloads[t.groups[g.index()].workload.index()];
+                let needed = quorum_size(t.groups[g.index()].mode, w.desired());
+                let up = t.running_replicas(g).count() as u32;
+                prop_assert!(up > needed || p.safety.iter().any(|s| s.contains("cannot go down safely")));
+            }
+        }
+    }
+}
