@@ -242,6 +242,9 @@ pub struct SimulateArgs {
     /// A failed node, zone, region or cluster comes back.
     #[arg(long, value_name = "TARGET")]
     pub recover: Vec<String>,
+    /// Evict one pod through the eviction API (pod:NAMESPACE/NAME), as a restart does.
+    #[arg(long, value_name = "POD")]
+    pub evict: Vec<String>,
     #[command(flatten)]
     pub model: ModelArgs,
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]

@@ -422,7 +422,7 @@ fn params_of(model: &ModelArgs) -> Params {
 /// The events of the command line in the order they were given, whatever their flag.
 fn ordered_events(matches: &clap::ArgMatches) -> Result<Vec<Event>> {
     let mut events: Vec<(usize, Event)> = Vec::new();
-    for id in ["fail", "drain", "partition", "recover"] {
+    for id in ["fail", "drain", "partition", "recover", "evict"] {
         let (Some(values), Some(indices)) =
             (matches.get_many::<String>(id), matches.indices_of(id))
         else {
@@ -433,6 +433,8 @@ fn ordered_events(matches: &clap::ArgMatches) -> Result<Vec<Event>> {
                 "fail" => Target::parse(value).map(Event::Fail),
                 "drain" => Target::parse(value).map(Event::Drain),
                 "recover" => Target::parse(value).map(Event::Recover),
+                "evict" if value.starts_with("pod:") => Event::parse_evict(value),
+                "evict" => Event::parse_evict(&format!("pod:{value}")),
                 _ => Event::parse_partition(value),
             }
             .map_err(|e| anyhow!("--{id} {e}"))?;

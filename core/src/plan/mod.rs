@@ -195,7 +195,12 @@ impl Plan {
 }
 
 pub fn plan(t: &Topology, config: &Config, options: &Options) -> Plan {
-    let before = analyze(t, config);
+    // The analysis of today's graph and the leaders' solve are independent: one per core.
+    let wants_leaders = matches!(options.goal, Goal::Leaders | Goal::All);
+    let (before, solved) = rayon::join(
+        || analyze(t, config),
+        || wants_leaders.then(|| leaders(t, options)),
+    );
     let mut steps = Vec::new();
     let mut notes = Vec::new();
     let mut bound = BoundLeaders {
@@ -203,8 +208,7 @@ pub fn plan(t: &Topology, config: &Config, options: &Options) -> Plan {
         max_per_node: before.leaders.max_per_node(),
         handovers: 0,
     };
-    if matches!(options.goal, Goal::Leaders | Goal::All) {
-        let (leader_steps, b, n) = leaders(t, options);
+    if let Some((leader_steps, b, n)) = solved {
         steps.extend(leader_steps);
         bound = b;
         notes.extend(n);
@@ -682,60 +686,67 @@ fn waves(t: &Topology, steps: &mut [Step], options: &Options) -> Vec<String> {
         wave_groups[w].2 += 1;
         step.wave = w as u32 + 1;
     }
-    // Disruptive steps (restarts, evictions, migrations) take one replica down: check quorum.
+    // Prove each wave with the simulator: its disruptions (restarts, evictions, migrations) as
+    // evictions through the eviction API, on the cluster as it is; every group that had quorum
+    // must keep it, and no budget may refuse.
+    let baseline = crate::simulate::simulate(t, &[], &crate::simulate::Params::default()).ok();
+    let had_quorum: BTreeSet<String> = baseline
+        .iter()
+        .flat_map(|o| {
+            o.groups
+                .iter()
+                .filter(|g| g.has_quorum)
+                .map(|g| g.name.clone())
+        })
+        .collect();
+    let mut by_wave: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     for step in steps.iter() {
-        if step.action == "handover" || step.manifest.is_some() && step.action != "migrate" {
-            continue;
-        }
-        let Some(pod_name) = (match step.action.as_str() {
+        let pod = match step.action.as_str() {
             "restart" => step.from.clone(),
-            _ => step
+            "evict" | "migrate" => step
                 .objects
                 .first()
                 .and_then(|o| o.strip_prefix("Pod ").map(String::from)),
-        }) else {
-            continue;
+            _ => None,
         };
-        let Some(pod) = (0..t.pods.len())
-            .map(|i| PodId(i as u32))
-            .find(|p| t.pod_display(*p) == pod_name)
-        else {
-            continue;
-        };
-        let Some(group) = t.pods[pod.index()]
-            .workload
-            .and_then(|w| t.group_of_workload(w))
-        else {
-            continue;
-        };
-        let w = &t.workloads[t.groups[group.index()].workload.index()];
-        let needed = quorum_size(t.groups[group.index()].mode, w.desired());
-        let up = t.running_replicas(group).count() as u32;
-        let blocked_by_pdb = w.pdbs.iter().any(|p| {
-            let pdb = &t.pdbs[p.index()];
-            pdb.pdb.allowed_disruptions(w.desired(), up) == 0
-        });
-        if up.saturating_sub(1) < needed || blocked_by_pdb {
-            safety.push(format!(
-                "wave {}: {} cannot go down safely ({} of {} up, {} needed{})",
-                step.wave,
-                pod_name,
-                up,
-                w.desired(),
-                needed,
-                if blocked_by_pdb {
-                    ", and a PodDisruptionBudget refuses it"
-                } else {
-                    ""
+        if let Some(pod) = pod {
+            by_wave.entry(step.wave).or_default().push(pod);
+        }
+    }
+    for (wave, pods) in &by_wave {
+        let events: Vec<crate::simulate::Event> = pods
+            .iter()
+            .cloned()
+            .map(crate::simulate::Event::Evict)
+            .collect();
+        match crate::simulate::simulate(t, &events, &crate::simulate::Params::default()) {
+            Ok(outcome) => {
+                for e in outcome.evictions.iter().filter(|e| e.status == "blocked") {
+                    safety.push(format!(
+                        "wave {wave}: the eviction of {} is refused ({})",
+                        e.pod, e.reason
+                    ));
                 }
-            ));
+                for g in outcome
+                    .groups
+                    .iter()
+                    .filter(|g| !g.has_quorum && had_quorum.contains(&g.name))
+                {
+                    safety.push(format!(
+                        "wave {wave}: {} would drop below quorum ({} of {} up, {} needed)",
+                        g.name, g.available, g.replicas, g.needed
+                    ));
+                }
+            }
+            Err(e) => safety.push(format!("wave {wave}: cannot be simulated: {e}")),
         }
     }
     if safety.is_empty() {
         safety.push(format!(
-            "checked: {} step(s) in {} wave(s), at most {per_wave} re-election(s) per wave, never two replicas of one group at once; no step takes a group below quorum",
+            "checked: {} step(s) in {} wave(s), at most {per_wave} re-election(s) per wave, never two replicas of one group at once; the simulator ran the {} wave(s) that disrupt pods: no group drops below quorum and no budget refuses",
             steps.len(),
-            wave_groups.len()
+            wave_groups.len(),
+            by_wave.len()
         ));
     }
     safety

@@ -312,7 +312,7 @@ proptest! {
                 let w = &t.workloads[t.groups[g.index()].workload.index()];
                 let needed = quorum_size(t.groups[g.index()].mode, w.desired());
                 let up = t.running_replicas(g).count() as u32;
-                prop_assert!(up > needed || p.safety.iter().any(|s| s.contains("cannot go down safely")));
+                prop_assert!(up > needed || p.safety.iter().any(|s| s.contains("below quorum") || s.contains("refused")));
             }
         }
     }

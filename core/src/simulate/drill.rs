@@ -26,6 +26,7 @@ pub struct DrillEvent {
     pub drain: Option<String>,
     pub partition: Option<String>,
     pub recover: Option<String>,
+    pub evict: Option<String>,
 }
 
 /// One expectation; exactly one subject (group, lease) or count per entry.
@@ -179,14 +180,13 @@ impl Drill {
 
 impl DrillEvent {
     pub fn event(&self) -> Result<Event, String> {
-        match (&self.fail, &self.drain, &self.partition, &self.recover) {
-            (Some(t), None, None, None) => Target::parse(t).map(Event::Fail),
-            (None, Some(t), None, None) => Target::parse(t).map(Event::Drain),
-            (None, None, None, Some(t)) => Target::parse(t).map(Event::Recover),
-            (None, None, Some(p), None) => Event::parse_partition(p),
-            _ => Err(
-                "an event is exactly one of `fail:`, `drain:`, `partition:` or `recover:`".into(),
-            ),
+        match (&self.fail, &self.drain, &self.partition, &self.recover, &self.evict) {
+            (Some(t), None, None, None, None) => Target::parse(t).map(Event::Fail),
+            (None, Some(t), None, None, None) => Target::parse(t).map(Event::Drain),
+            (None, None, None, Some(t), None) => Target::parse(t).map(Event::Recover),
+            (None, None, Some(p), None, None) => Event::parse_partition(p),
+            (None, None, None, None, Some(p)) => Event::parse_evict(p),
+            _ => Err("an event is exactly one of `fail:`, `drain:`, `partition:`, `recover:` or `evict:`".into()),
         }
     }
 }

@@ -59,9 +59,19 @@ pub enum Event {
     Partition(Vec<Vec<String>>),
     /// The target's nodes come back.
     Recover(Target),
+    /// Evict one pod (`namespace/name`) through the eviction API, as a restart does.
+    Evict(String),
 }
 
 impl Event {
+    /// `pod:NAMESPACE/NAME` (or `pod:CLUSTER/NAMESPACE/NAME`).
+    pub fn parse_evict(text: &str) -> Result<Event, String> {
+        match text.split_once(':') {
+            Some(("pod", pod)) if pod.contains('/') => Ok(Event::Evict(pod.trim().to_string())),
+            _ => Err(format!("{text:?}: expected pod:NAMESPACE/NAME")),
+        }
+    }
+
     pub fn parse_partition(text: &str) -> Result<Event, String> {
         let sides: Vec<Vec<String>> = text
             .split('|')
@@ -88,6 +98,7 @@ impl std::fmt::Display for Event {
             Event::Fail(t) => write!(f, "fail {t}"),
             Event::Drain(t) => write!(f, "drain {t}"),
             Event::Recover(t) => write!(f, "recover {t}"),
+            Event::Evict(pod) => write!(f, "evict pod:{pod}"),
             Event::Partition(sides) => write!(
                 f,
                 "partition {}",
@@ -212,6 +223,21 @@ pub fn resolve_zone(t: &Topology, name: &str) -> Result<ZoneId, String> {
             e
         }
     })
+}
+
+pub fn resolve_pod(t: &Topology, name: &str) -> Result<PodId, String> {
+    (0..t.pods.len())
+        .map(|i| PodId(i as u32))
+        .find(|p| t.pod_display(*p) == name)
+        .ok_or_else(|| {
+            unknown(
+                "pod",
+                name,
+                (0..t.pods.len())
+                    .map(|i| t.pod_display(PodId(i as u32)))
+                    .collect(),
+            )
+        })
 }
 
 /// The nodes an event target covers.

@@ -574,64 +574,73 @@ impl<'t> World<'t> {
                 .collect();
             pods.sort_by_key(|p| self.t.pod_display(*p));
             for p in pods {
-                let info = &self.t.pods[p.index()];
-                let workload = info.workload.map(|w| &self.t.workloads[w.index()]);
+                let workload = self.t.pods[p.index()]
+                    .workload
+                    .map(|w| &self.t.workloads[w.index()]);
                 if workload.is_some_and(|w| {
                     w.workload.kind == Kind::DaemonSet || w.origin == WorkloadOrigin::Static
                 }) {
                     continue; // kubectl drain --ignore-daemonsets; mirror pods are not evicted
                 }
-                let blocking = self
-                    .t
-                    .pdbs
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, pdb)| pdb.pods.contains(&p))
-                    .map(|(j, _)| PdbId(j as u32))
-                    .find(|pdb| {
-                        let (healthy, required) = self.budget(*pdb);
-                        healthy <= required
-                    });
-                let name = self.t.pod_display(p);
-                if let Some(pdb) = blocking {
-                    let info = &self.t.pdbs[pdb.index()];
-                    let (healthy, required) = self.budget(pdb);
-                    let reason = format!(
-                        "PodDisruptionBudget {} ({healthy} healthy, {required} required)",
-                        self.t
-                            .display(info.cluster, &info.pdb.meta.namespace, &info.pdb.meta.name)
-                    );
-                    self.note(0, format!("eviction of {name} refused: {reason}"));
-                    self.out.evictions.push(Eviction {
-                        pod: name,
-                        node: self.t.node_display(*node),
-                        status: "blocked",
-                        reason,
-                    });
-                    continue;
-                }
-                self.unplace(p.index());
-                self.stopped[p.index()] = Some((0, true));
-                self.out.evictions.push(Eviction {
-                    pod: name.clone(),
-                    node: self.t.node_display(*node),
-                    status: "evicted",
-                    reason: "no PodDisruptionBudget refused it".into(),
-                });
-                self.note(0, format!("{name} evicted"));
-                match workload {
-                    Some(w)
-                        if is_recreated_elsewhere(w) || w.workload.kind == Kind::StatefulSet =>
-                    {
-                        self.reschedule(p.index(), *node, 0);
-                    }
-                    _ => self.lost(
-                        p.index(),
-                        *node,
-                        "evicted; nothing recreates a bare pod".into(),
-                    ),
-                }
+                self.evict(p, *node);
             }
+        }
+    }
+
+    /// Evicts one pod through the eviction API: refused when a PodDisruptionBudget has no room,
+    /// else the pod stops and its controller recreates it.
+    fn evict(&mut self, p: PodId, node: NodeId) {
+        let node = &node;
+        let workload = self.t.pods[p.index()]
+            .workload
+            .map(|w| &self.t.workloads[w.index()]);
+        let blocking = self
+            .t
+            .pdbs
+            .iter()
+            .enumerate()
+            .filter(|(_, pdb)| pdb.pods.contains(&p))
+            .map(|(j, _)| PdbId(j as u32))
+            .find(|pdb| {
+                let (healthy, required) = self.budget(*pdb);
+                healthy <= required
+            });
+        let name = self.t.pod_display(p);
+        if let Some(pdb) = blocking {
+            let info = &self.t.pdbs[pdb.index()];
+            let (healthy, required) = self.budget(pdb);
+            let reason = format!(
+                "PodDisruptionBudget {} ({healthy} healthy, {required} required)",
+                self.t
+                    .display(info.cluster, &info.pdb.meta.namespace, &info.pdb.meta.name)
+            );
+            self.note(0, format!("eviction of {name} refused: {reason}"));
+            self.out.evictions.push(Eviction {
+                pod: name,
+                node: self.t.node_display(*node),
+                status: "blocked",
+                reason,
+            });
+            return;
+        }
+        self.unplace(p.index());
+        self.stopped[p.index()] = Some((0, true));
+        self.out.evictions.push(Eviction {
+            pod: name.clone(),
+            node: self.t.node_display(*node),
+            status: "evicted",
+            reason: "no PodDisruptionBudget refused it".into(),
+        });
+        self.note(0, format!("{name} evicted"));
+        match workload {
+            Some(w) if is_recreated_elsewhere(w) || w.workload.kind == Kind::StatefulSet => {
+                self.reschedule(p.index(), *node, 0);
+            }
+            _ => self.lost(
+                p.index(),
+                *node,
+                "evicted; nothing recreates a bare pod".into(),
+            ),
         }
     }
 
@@ -890,9 +899,11 @@ impl<'t> World<'t> {
             };
             let holder_node = t.holder_node(id);
             let stopped = match info.holder {
+                // A holder that stopped (even if recreated since) has lost its lease.
                 Holder::Pod(p) => {
                     self.placed[p.index()].is_none()
                         || self.placed[p.index()].is_some_and(|n| self.node_down[n.index()])
+                        || self.stopped[p.index()].is_some()
                 }
                 Holder::Node(n) => self.node_down[n.index()],
                 _ => false,
@@ -1051,6 +1062,16 @@ pub fn simulate(t: &Topology, events: &[Event], params: &Params) -> Result<Outco
             Event::Recover(target) => {
                 let nodes = events::nodes_of(t, target).map_err(ScenarioError)?;
                 world.recover(&nodes, &label);
+            }
+            Event::Evict(name) => {
+                let pod = events::resolve_pod(t, name).map_err(ScenarioError)?;
+                match world.placed[pod.index()] {
+                    Some(node) if !world.node_down[node.index()] => world.evict(pod, node),
+                    _ => world
+                        .out
+                        .warnings
+                        .push(format!("{label}: the pod is not running")),
+                }
             }
             Event::Partition(sides) => {
                 let zones: Vec<Vec<ZoneId>> = sides

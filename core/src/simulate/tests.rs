@@ -586,3 +586,32 @@ fn every_sample_drill_passes_on_its_sample() {
         );
     }
 }
+
+#[test]
+fn evicting_one_pod_goes_through_its_budget_and_recreates_it() {
+    let c = (three_zones() + pg_on(&["a1", "b1", "c1"])).pdb("db", "pg", "pg", "maxUnavailable: 1");
+    let t = c.topology();
+    let o = simulate(
+        &t,
+        &[Event::parse_evict("pod:db/pg-0").unwrap()],
+        &Params::default(),
+    )
+    .unwrap();
+    assert_eq!(o.evictions[0].status, "evicted");
+    assert_eq!(o.rescheduled.len(), 1);
+    let c = c.pdb("db", "pg-strict", "pg", "maxUnavailable: 0");
+    let o = simulate(
+        &c.topology(),
+        &[Event::parse_evict("pod:db/pg-0").unwrap()],
+        &Params::default(),
+    )
+    .unwrap();
+    assert_eq!(o.evictions[0].status, "blocked");
+    assert!(Event::parse_evict("db/pg-0").is_err());
+    assert!(
+        simulate(&t, &[Event::Evict("db/pg-9".into())], &Params::default())
+            .unwrap_err()
+            .0
+            .contains("did you mean")
+    );
+}
