@@ -428,3 +428,23 @@ fn findings_point_at_the_line_of_their_subject() {
         "kind: StatefulSet"
     );
 }
+
+#[test]
+fn pods_an_operator_owns_directly_are_grouped_by_their_owner() {
+    let mut c = three_zones();
+    for (i, n) in ["a1", "a2", "b1"].iter().enumerate() {
+        c = c.pod("db", &format!("pg-{i}"), "Cluster", "pg", "pg", n);
+    }
+    // Without a lease nor a config, an operator's pods are not a group.
+    assert!(c.analysis().groups.is_empty());
+    // With a lease held by one of them: a leader group of kind Cluster.
+    let leased = c.clone().lease("db", "pg", "pg-0", "2026-11-20T10:00:00Z");
+    let a = leased.analysis();
+    assert_eq!(a.groups.len(), 1);
+    assert_eq!(a.groups[0].kind, "Cluster");
+    // The configuration makes it a quorum group, and its zone skew shows.
+    let config = crate::config::Config::parse("groups:\n  db/pg: quorum\n").unwrap();
+    let t = crate::graph::Topology::build(&c.snapshot(), &config.build_options());
+    let a = crate::analysis::analyze(&t, &config);
+    assert_eq!(fired(&a, "quorum-zone-loss"), vec!["db/pg"]);
+}

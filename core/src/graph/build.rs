@@ -161,6 +161,7 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
             workload,
             source: Some(source),
             origin: WorkloadOrigin::Object,
+            custom_kind: None,
             pods: vec![],
             pdbs: vec![],
         });
@@ -494,9 +495,12 @@ fn owner_workload(
             owner.name.clone(),
             WorkloadOrigin::Inferred,
         ),
-        // Jobs finish; other owners (operators' custom resources) are not grouped.
-        _ => return None,
+        // Jobs finish: not replicas of anything.
+        "Job" | "CronJob" => return None,
+        // An operator's custom resource owns its pods directly.
+        _ => (Kind::Pod, owner.name.clone(), WorkloadOrigin::Operator),
     };
+    let custom_kind = (origin == WorkloadOrigin::Operator).then(|| owner.kind.clone());
     let key = (kind, ns.clone(), name.clone());
     if let Some(id) = index.get(&key) {
         return Some(*id);
@@ -521,6 +525,7 @@ fn owner_workload(
         },
         source: None,
         origin,
+        custom_kind,
         pods: vec![],
         pdbs: vec![],
     });

@@ -256,9 +256,10 @@ pub(super) fn graph(t: &Topology) -> petgraph::Graph<Vertex, Edge> {
 }
 
 /// The kind a workload is shown as (`StaticPod` for control-plane components).
-pub fn workload_kind(w: &WorkloadInfo) -> &'static str {
-    match w.origin {
-        WorkloadOrigin::Static => "StaticPod",
+pub fn workload_kind(w: &WorkloadInfo) -> &str {
+    match (&w.origin, &w.custom_kind) {
+        (WorkloadOrigin::Static, _) => "StaticPod",
+        (_, Some(kind)) => kind,
         _ => w.workload.kind.as_str(),
     }
 }

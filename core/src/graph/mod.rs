@@ -94,6 +94,10 @@ pub enum WorkloadOrigin {
     Inferred,
     /// Static pods of the same name on several nodes (control-plane components).
     Static,
+    /// Pods an operator's custom resource owns directly (CloudNativePG `Cluster`, Strimzi
+    /// `StrimziPodSet`, ...): grouped by their owner; a leader group when they hold a lease,
+    /// otherwise only when `.quorum.yaml` says so.
+    Operator,
 }
 
 #[derive(Clone, Debug)]
@@ -102,6 +106,8 @@ pub struct WorkloadInfo {
     pub workload: Workload,
     pub source: Option<Source>,
     pub origin: WorkloadOrigin,
+    /// The owner's kind when it is a custom resource.
+    pub custom_kind: Option<String>,
     pub pods: Vec<PodId>,
     pub pdbs: Vec<PdbId>,
 }

@@ -511,6 +511,11 @@ impl<'t> World<'t> {
             } else {
                 let why = match w.origin {
                     WorkloadOrigin::Static => "a static pod lives on its node".to_string(),
+                    WorkloadOrigin::Operator => format!(
+                        "managed by {} {}: its operator is not modelled, so it is assumed not to recreate the pod elsewhere",
+                        w.custom_kind.as_deref().unwrap_or("a custom resource"),
+                        w.workload.meta.name
+                    ),
                     _ if w.workload.kind == Kind::DaemonSet => {
                         "a DaemonSet pod lives on its node".to_string()
                     }
