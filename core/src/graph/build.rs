@@ -215,7 +215,7 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
             .entry(pod.meta.name.clone())
             .or_default()
             .push(id);
-        t.pods.push(PodInfo {
+        std::sync::Arc::make_mut(&mut t.pods).push(PodInfo {
             cluster,
             pod,
             source,

@@ -241,7 +241,9 @@ pub struct Topology {
     pub clusters: Vec<ClusterInfo>,
     pub zones: Vec<ZoneInfo>,
     pub nodes: Vec<NodeInfo>,
-    pub pods: Vec<PodInfo>,
+    /// Shared between copies of the graph (plans and simulations change leaders and placement,
+    /// rarely the pods): a copy of the topology does not copy 150,000 pods.
+    pub pods: std::sync::Arc<Vec<PodInfo>>,
     pub workloads: Vec<WorkloadInfo>,
     pub pvcs: Vec<PvcInfo>,
     pub pvs: Vec<PvInfo>,

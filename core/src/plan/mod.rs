@@ -663,42 +663,51 @@ fn waves(t: &Topology, steps: &mut [Step], options: &Options) -> Vec<String> {
             .max(1) as u32
     });
     let mut safety = Vec::new();
-    let mut wave_groups: Vec<(BTreeSet<String>, BTreeSet<String>, u32)> = Vec::new();
+    // Earliest wave with room, where neither the step's group nor its zone is busy yet.
+    let mut used: std::collections::HashMap<String, BTreeSet<u32>> = Default::default();
+    let mut count: Vec<u32> = Vec::new();
     for step in steps.iter_mut() {
-        let group = step
-            .lease
-            .clone()
-            .or_else(|| step.objects.first().cloned())
-            .unwrap_or_default();
-        let zone = step.zone.map(|z| t.zone_display(z)).unwrap_or_default();
-        let slot = wave_groups.iter().position(|(groups, zones, n)| {
-            *n < per_wave && !groups.contains(&group) && !zones.contains(&zone)
-        });
-        let w = match slot {
-            Some(w) => w,
-            None => {
-                wave_groups.push((BTreeSet::new(), BTreeSet::new(), 0));
-                wave_groups.len() - 1
+        let group = match step.handover {
+            Some((lease, _)) => t.leaders[lease.index()].group.map(|g| t.group_display(g)),
+            None => None,
+        }
+        .or_else(|| step.objects.first().cloned())
+        .unwrap_or_default();
+        let zone = format!(
+            "zone {}",
+            step.zone.map(|z| t.zone_display(z)).unwrap_or_default()
+        );
+        // Each key's waves fill from the bottom: start at the first wave both keys leave free.
+        let first_free = |key: &String| match used.get(key) {
+            None => 0,
+            Some(waves) if waves.last().is_some_and(|l| *l as usize + 1 == waves.len()) => {
+                waves.len() as u32
             }
+            Some(waves) => (0..).find(|w| !waves.contains(w)).unwrap_or(0),
         };
-        wave_groups[w].0.insert(group);
-        wave_groups[w].1.insert(zone);
-        wave_groups[w].2 += 1;
-        step.wave = w as u32 + 1;
+        let mut w = first_free(&group).max(first_free(&zone));
+        loop {
+            let busy = |key: &String| used.get(key).is_some_and(|waves| waves.contains(&w));
+            if count.get(w as usize).copied().unwrap_or(0) < per_wave
+                && !busy(&group)
+                && !busy(&zone)
+            {
+                break;
+            }
+            w += 1;
+        }
+        if count.len() <= w as usize {
+            count.resize(w as usize + 1, 0);
+        }
+        count[w as usize] += 1;
+        used.entry(group).or_default().insert(w);
+        used.entry(zone).or_default().insert(w);
+        step.wave = w + 1;
     }
+    let wave_count = count.len();
     // Prove each wave with the simulator: its disruptions (restarts, evictions, migrations) as
     // evictions through the eviction API, on the cluster as it is; every group that had quorum
     // must keep it, and no budget may refuse.
-    let baseline = crate::simulate::simulate(t, &[], &crate::simulate::Params::default()).ok();
-    let had_quorum: BTreeSet<String> = baseline
-        .iter()
-        .flat_map(|o| {
-            o.groups
-                .iter()
-                .filter(|g| g.has_quorum)
-                .map(|g| g.name.clone())
-        })
-        .collect();
     let mut by_wave: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     for step in steps.iter() {
         let pod = match step.action.as_str() {
@@ -713,6 +722,20 @@ fn waves(t: &Topology, steps: &mut [Step], options: &Options) -> Vec<String> {
             by_wave.entry(step.wave).or_default().push(pod);
         }
     }
+    // Only waves that disrupt pods need the simulator (and the baseline to compare with).
+    let had_quorum: BTreeSet<String> = if by_wave.is_empty() {
+        BTreeSet::new()
+    } else {
+        crate::simulate::simulate(t, &[], &crate::simulate::Params::default())
+            .map(|o| {
+                o.groups
+                    .into_iter()
+                    .filter(|g| g.has_quorum)
+                    .map(|g| g.name)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     for (wave, pods) in &by_wave {
         let events: Vec<crate::simulate::Event> = pods
             .iter()
@@ -745,7 +768,7 @@ fn waves(t: &Topology, steps: &mut [Step], options: &Options) -> Vec<String> {
         safety.push(format!(
             "checked: {} step(s) in {} wave(s), at most {per_wave} re-election(s) per wave, never two replicas of one group at once; the simulator ran the {} wave(s) that disrupt pods: no group drops below quorum and no budget refuses",
             steps.len(),
-            wave_groups.len(),
+            wave_count,
             by_wave.len()
         ));
     }

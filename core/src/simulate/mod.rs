@@ -201,7 +201,10 @@ impl Outcome {
             }
             node.pods.clear();
         }
-        for (i, pod) in after.pods.iter_mut().enumerate() {
+        for (i, pod) in std::sync::Arc::make_mut(&mut after.pods)
+            .iter_mut()
+            .enumerate()
+        {
             let placed = self.placed[i];
             if placed.is_none() && pod.node.is_some_and(|n| !self.node_down[n.index()]) {
                 // Evicted and not recreated anywhere: Pending.
