@@ -247,6 +247,9 @@ pub struct SimulateArgs {
     pub evict: Vec<String>,
     #[command(flatten)]
     pub model: ModelArgs,
+    /// Also analyse the cluster after the scenario (every check, on the predicted graph).
+    #[arg(long)]
+    pub findings: bool,
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
     pub format: SimFormat,
     #[arg(long, value_enum, default_value = "auto")]

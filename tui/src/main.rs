@@ -458,9 +458,35 @@ fn simulate_cmd(args: SimulateArgs, matches: &clap::ArgMatches) -> Result<u8> {
     let outcome =
         simulate(&loaded.topology, &events, &params_of(&args.model)).map_err(|e| anyhow!("{e}"))?;
     timing("simulate", started);
-    let text = match args.format {
-        SimFormat::Table => report::simulation_table(&outcome, &style_for(args.color)),
-        SimFormat::Json => json_text(&outcome),
+    // Analysis runs unchanged on the graph after the scenario.
+    let after = args.findings.then(|| {
+        let graph = outcome.after(&loaded.topology);
+        let analysis = analyze(&graph, &loaded.config);
+        (graph, analysis)
+    });
+    let style = style_for(args.color);
+    let text = match (args.format, &after) {
+        (SimFormat::Table, None) => report::simulation_table(&outcome, &style),
+        (SimFormat::Table, Some((graph, analysis))) => {
+            let report = Report {
+                inputs: &loaded.inputs,
+                topology: graph,
+                analysis,
+                tool_version: env!("CARGO_PKG_VERSION"),
+            };
+            format!(
+                "{}\n{}\n{}",
+                report::simulation_table(&outcome, &style),
+                style.bold("AFTER THE SCENARIO"),
+                report::table(&report, &style)
+            )
+        }
+        (SimFormat::Json, None) => json_text(&outcome),
+        (SimFormat::Json, Some((_, analysis))) => {
+            let mut value = serde_json::to_value(&outcome)?;
+            value["findings_after"] = serde_json::to_value(&analysis.findings)?;
+            json_text(&value)
+        }
     };
     write_stdout(&text)?;
     Ok(if loaded.input_errors() > 0 {

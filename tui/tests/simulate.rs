@@ -364,3 +364,20 @@ fn plan_writes_yaml_a_script_and_a_diff() {
         .success()
         .stdout(predicate::str::contains("0 step(s)"));
 }
+
+#[test]
+fn simulate_can_analyse_the_cluster_after_the_scenario() {
+    let v = json(
+        quorum()
+            .arg("simulate")
+            .arg(sample("three-zones/cluster.yaml"))
+            .args(["--fail", "zone:eu-west-1a", "--findings", "-o", "json"]),
+    );
+    let after = v["findings_after"].as_array().unwrap();
+    assert!(
+        after
+            .iter()
+            .any(|f| f["check"] == "quorum-lost" && f["subject"]["name"] == "pg"),
+        "{after:?}"
+    );
+}
