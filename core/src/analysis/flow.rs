@@ -44,49 +44,26 @@ pub fn min_max_load(
 
 /// Whether every movable lease can be placed with no bin above `cap`.
 pub fn feasible(bins: usize, fixed: &[u32], movable: &[Movable], cap: u32) -> bool {
-    assign(bins, fixed, movable, cap).is_some()
-}
-
-/// An assignment (a bin per movable lease) with no bin above `cap`, if one exists.
-pub fn assign(bins: usize, fixed: &[u32], movable: &[Movable], cap: u32) -> Option<Vec<usize>> {
     // source 0, leases 1..=m, bins m+1..=m+bins, sink m+bins+1
+    if fixed.iter().any(|f| *f > cap) {
+        return false;
+    }
     let m = movable.len();
     let sink = m + bins + 1;
     let mut flow = Dinic::new(sink + 1);
-    let mut lease_edges = Vec::with_capacity(m);
     for (i, lease) in movable.iter().enumerate() {
         flow.add_edge(0, 1 + i, 1);
-        let edges: Vec<(usize, usize)> = lease
-            .bins
-            .iter()
-            .map(|b| (*b, flow.add_edge(1 + i, 1 + m + b, 1)))
-            .collect();
-        lease_edges.push(edges);
+        for b in &lease.bins {
+            flow.add_edge(1 + i, 1 + m + b, 1);
+        }
     }
     for b in 0..bins {
-        let room = cap.saturating_sub(fixed.get(b).copied().unwrap_or(0));
-        if fixed.get(b).copied().unwrap_or(0) > cap {
-            return None;
-        }
+        let room = cap - fixed.get(b).copied().unwrap_or(0);
         if room > 0 {
-            flow.add_edge(1 + m + b, sink, room as i64);
+            flow.add_edge(1 + m + b, sink, i64::from(room));
         }
     }
-    if flow.max_flow(0, sink) < m as i64 {
-        return None;
-    }
-    Some(
-        lease_edges
-            .iter()
-            .map(|edges| {
-                edges
-                    .iter()
-                    .find(|(_, e)| flow.edges[*e].cap == 0)
-                    .map(|(b, _)| *b)
-                    .expect("a saturated flow places every lease")
-            })
-            .collect(),
-    )
+    flow.max_flow(0, sink) == m as i64
 }
 
 struct FlowEdge {

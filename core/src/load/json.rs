@@ -274,7 +274,6 @@ struct Scanner<R> {
     line: u32,
     line_pos: u64,
     batch: Batch,
-    failed: bool,
     /// The closing line of a pretty-printed item at the current indentation, and its finder.
     item_end: Option<(usize, memchr::memmem::Finder<'static>)>,
 }
@@ -294,7 +293,6 @@ impl<R: Read> Scanner<R> {
             line: 1,
             line_pos: 0,
             batch: Batch::new(),
-            failed: false,
             item_end: None,
         }
     }
@@ -332,7 +330,6 @@ impl<R: Read> Scanner<R> {
         self.flush();
         let line = self.line_at(self.pos);
         let _ = self.tx.send(Event::Error(document, line, message));
-        self.failed = true;
     }
 
     fn flush(&mut self) {

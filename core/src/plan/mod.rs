@@ -298,7 +298,7 @@ fn leaders(t: &Topology, options: &Options) -> (Vec<Step>, BoundLeaders, Vec<Str
         }) else {
             continue;
         };
-        steps.push(handover_step(t, *lease, from, to, options.handover, group));
+        steps.push(handover_step(t, *lease, from, to, options.handover));
     }
     if options.handover == Handover::Restart {
         // Untargeted: keep a restart only where every possible winner keeps the plan at its bound.
@@ -358,14 +358,7 @@ fn restart_candidates(t: &Topology, lease: LeaderId) -> Vec<PodId> {
         .collect()
 }
 
-fn handover_step(
-    t: &Topology,
-    lease: LeaderId,
-    from: PodId,
-    to: PodId,
-    method: Handover,
-    group: GroupId,
-) -> Step {
+fn handover_step(t: &Topology, lease: LeaderId, from: PodId, to: PodId, method: Handover) -> Step {
     let info = &t.leaders[lease.index()];
     let ns = &info.record.meta.namespace;
     let name = &info.record.meta.name;
@@ -421,7 +414,6 @@ fn handover_step(
             )
         }
     };
-    let _ = group;
     Step {
         wave: 0,
         action: action.into(),

@@ -14,13 +14,6 @@ pub struct Style {
 }
 
 impl Style {
-    pub fn plain() -> Self {
-        Style {
-            color: false,
-            width: 100,
-        }
-    }
-
     fn paint(&self, code: &str, text: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")
