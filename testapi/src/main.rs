@@ -1,0 +1,77 @@
+//! `quorum-testapi`: the test API server as a program, for manual use and
+//! benchmarks. Loads fixtures, starts, writes a kubeconfig and prints one
+//! line `ready https://127.0.0.1:PORT kubeconfig=PATH objects=N`, then serves
+//! until killed.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Parser;
+
+#[derive(Parser, Debug)]
+#[command(version, about = "A Kubernetes API server on 127.0.0.1 serving kubectl exports, for tests")]
+struct Args {
+    /// Context (and cluster and user) name in the kubeconfig.
+    #[arg(long, default_value = "quorum-testapi")]
+    context: String,
+    /// Where to write the kubeconfig (default: quorum-testapi.kubeconfig in
+    /// the temporary directory).
+    #[arg(long)]
+    kubeconfig: Option<PathBuf>,
+    /// Port on 127.0.0.1 (default: any free one).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Cap every LIST page at this many items.
+    #[arg(long)]
+    page_limit: Option<usize>,
+    /// Bearer token to accept (default: a random one).
+    #[arg(long)]
+    token: Option<String>,
+    /// Fixture files or directories (kubectl exports: YAML, JSON, Lists).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let started = Instant::now();
+        let mut b = quorum_testapi::Server::builder()
+            .fixtures(&args.files)
+            .port(args.port);
+        if let Some(n) = args.page_limit {
+            b = b.page_limit_max(n);
+        }
+        if let Some(t) = args.token {
+            b = b.token(t);
+        }
+        let server = b.start().await?;
+        let path = args
+            .kubeconfig
+            .unwrap_or_else(|| std::env::temp_dir().join("quorum-testapi.kubeconfig"));
+        server.write_kubeconfig(&path, &args.context)?;
+        let stats = server.load_stats();
+        eprintln!(
+            "loaded {} objects in {:.2?} ({} secrets dropped, {} of other kinds skipped)",
+            stats.objects,
+            started.elapsed(),
+            stats.secrets_dropped,
+            stats.skipped
+        );
+        println!(
+            "ready {} kubeconfig={} objects={}",
+            server.url(),
+            path.display(),
+            server.object_count()
+        );
+        std::io::stdout().flush()?;
+        tokio::signal::ctrl_c().await?;
+        drop(server);
+        Ok::<_, Box<dyn std::error::Error>>(())
+    })
+}

@@ -1,0 +1,108 @@
+//! State shared by the request handlers and the test hooks.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::Duration;
+
+use tokio::sync::{broadcast, watch};
+
+use crate::store::Store;
+
+/// One request as the server saw it: for tests that count LISTs against
+/// GETs, or check that a step was a dry run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// `GET`, `PATCH`...
+    pub method: String,
+    /// The path without the query.
+    pub path: String,
+    /// The raw query string (may be empty).
+    pub query: String,
+    /// HTTP status of the response (a watch records 200 when it opens).
+    pub status: u16,
+}
+
+impl RequestRecord {
+    /// The decoded value of a query parameter.
+    pub fn param(&self, name: &str) -> Option<String> {
+        crate::routes::parse_query(&self.query)
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+
+    /// Whether this was a WATCH (`watch=true` or `watch=1`).
+    pub fn is_watch(&self) -> bool {
+        self.param("watch")
+            .is_some_and(|v| v == "true" || v == "1")
+    }
+
+    /// Whether this was a server-side dry run (`dryRun=All`).
+    pub fn is_dry_run(&self) -> bool {
+        self.param("dryRun").is_some_and(|v| v == "All")
+    }
+}
+
+/// Signals to open watch streams from the test hooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// Abort every open watch connection without a final chunk.
+    Cut,
+    /// Someone asked for a garbage line; the first stream to claim
+    /// [`Shared::garbage`] writes it.
+    Garbage,
+}
+
+pub struct Shared {
+    pub store: RwLock<Store>,
+    pub token: String,
+    pub user: String,
+    /// `(verb, resource)` pairs answered with 403; `*` matches anything.
+    pub denied: Mutex<HashSet<(String, String)>>,
+    pub latency_us: AtomicU64,
+    pub requests: Mutex<Vec<RequestRecord>>,
+    pub page_limit_max: Option<usize>,
+    pub bookmark_interval: Duration,
+    pub control: broadcast::Sender<Control>,
+    pub garbage: AtomicBool,
+    /// Number of open watch streams; tests await it before cutting.
+    pub open_watches: watch::Sender<usize>,
+    pub addr: OnceLock<SocketAddr>,
+}
+
+impl Shared {
+    pub fn is_denied(&self, verb: &str, resource: &str, qualified: &str) -> bool {
+        let denied = self.denied.lock().expect("lock");
+        [verb, "*"].iter().any(|v| {
+            [resource, qualified, "*"]
+                .iter()
+                .any(|r| denied.contains(&(v.to_string(), r.to_string())))
+        })
+    }
+
+    pub fn latency(&self) -> Duration {
+        Duration::from_micros(self.latency_us.load(Ordering::Relaxed))
+    }
+
+    pub fn record(&self, r: RequestRecord) {
+        self.requests.lock().expect("lock").push(r);
+    }
+}
+
+/// Counts an open watch for as long as it lives.
+pub struct WatchGuard(pub Arc<Shared>);
+
+impl WatchGuard {
+    pub fn new(shared: Arc<Shared>) -> Self {
+        shared.open_watches.send_modify(|n| *n += 1);
+        Self(shared)
+    }
+}
+
+impl Drop for WatchGuard {
+    fn drop(&mut self) {
+        self.0.open_watches.send_modify(|n| *n -= 1);
+    }
+}
