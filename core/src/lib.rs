@@ -15,6 +15,8 @@ pub mod check;
 pub mod config;
 pub mod generate;
 pub mod graph;
+#[cfg(feature = "live")]
+pub mod live;
 pub mod load;
 pub mod model;
 pub mod plan;

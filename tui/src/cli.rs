@@ -62,6 +62,16 @@ pub enum Command {
         after_help = "Examples:\n  quorum demo                    the three-zones sample\n  quorum demo --sample two-dcs   two data centres, dual-active\n  quorum demo --list"
     )]
     Demo(DemoArgs),
+    /// Write what live clusters hold of the kinds Quorum reads as kubectl-style files.
+    #[command(
+        after_help = "Examples:\n  quorum export --context prod-eu out/\n  quorum analyze --cluster prod-eu=out/            (the same analysis as --context prod-eu)\n  quorum export --context dc-a --context dc-b out/  (out/dc-a/, out/dc-b/)\n\nOne List file per kind; managedFields dropped; ConfigMaps keep only their metadata; Secrets\nare never read."
+    )]
+    Export(ExportArgs),
+    /// Apply a saved plan to a live cluster, step by step: dry run, confirm, apply, wait.
+    #[command(
+        after_help = "Examples:\n  quorum plan --context prod-eu --goal leaders -o json > plan.json\n  quorum apply plan.json --context prod-eu              (asks before each step)\n  quorum apply plan.json --context prod-eu --yes --journal apply.jsonl\n  quorum apply plan.json --context prod-eu --from-step 4   (resume after a stop)\n\nEach step: its objects are read and checked against the plan, every call is sent as a\nserver-side dry run (dryRun=All), then for real after confirmation, then apply waits for the\npredicted effect. The first surprise (a changed object, a 409, a PodDisruptionBudget refusing\nan eviction, a timeout) stops the run and says how to roll back. Every call goes to the journal.\n\nExit codes: 0 every step done; 1 stopped at a step; 2 bad usage, a plan for another cluster,\nor the cluster could not be read."
+    )]
+    Apply(ApplyArgs),
     /// Print the topology graph (zones, nodes, pods, volumes, leases) as DOT or JSON.
     #[command(
         after_help = "Examples:\n  quorum graph cluster.yaml -o dot | dot -Tsvg > topology.svg\n  quorum graph cluster.yaml -o json | jq '.nodes | length'"
@@ -92,9 +102,12 @@ pub struct InputArgs {
     /// Objects under PATH belong to cluster NAME (repeat for several clusters).
     #[arg(long = "cluster", value_name = "NAME=PATH")]
     pub clusters: Vec<String>,
-    /// Read a live cluster through this kubeconfig context (repeatable).
+    /// Read a live cluster through this kubeconfig context (repeatable; each context is one
+    /// cluster, named after it). Read-only: get, list and watch.
     #[arg(long = "context", value_name = "NAME")]
     pub contexts: Vec<String>,
+    #[command(flatten)]
+    pub live: LiveArgs,
     /// The node label that names the failure domain [default: topology.kubernetes.io/zone,
     /// then failure-domain.beta.kubernetes.io/zone].
     #[arg(long, value_name = "KEY")]
@@ -105,6 +118,20 @@ pub struct InputArgs {
     /// Configuration file [default: ./.quorum.yaml when present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// How live clusters are reached (with --context).
+#[derive(Args, Debug, Clone, Default)]
+pub struct LiveArgs {
+    /// Kubeconfig file [default: $KUBECONFIG (several files merge), else ~/.kube/config].
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Objects per LIST page when reading a live cluster.
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
+    pub page_size: u32,
+    /// Give up on a live cluster that has not been read completely after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub live_timeout: u64,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -321,4 +348,49 @@ pub struct PlanArgs {
     pub format: PlanFormat,
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The context(s) to export (repeatable).
+    #[arg(long = "context", value_name = "NAME", required = true)]
+    pub contexts: Vec<String>,
+    /// Where to write (created if missing).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ApplyFormat {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ApplyArgs {
+    /// A plan saved with `quorum plan -o json` or `-o yaml`.
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+    /// The context to apply to; the plan must have been made for it.
+    #[arg(long, value_name = "NAME")]
+    pub context: String,
+    /// Apply without asking before each step.
+    #[arg(long)]
+    pub yes: bool,
+    /// Seconds to wait for each step's predicted effect.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub wait: u64,
+    /// The JSON-lines journal of every call and result (appended).
+    #[arg(long, value_name = "FILE", default_value = "quorum-apply.jsonl")]
+    pub journal: PathBuf,
+    /// Start at this step (1-based), to resume after a stop.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub from_step: u32,
+    /// The final report's format (progress goes to stderr).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = ApplyFormat::Table)]
+    pub format: ApplyFormat,
+    #[command(flatten)]
+    pub live: LiveArgs,
 }

@@ -2,6 +2,7 @@
 //! the cluster is a call into quorum-core.
 
 mod cli;
+mod live_cmd;
 
 // The loader allocates millions of small strings on every core; mimalloc is much faster at it.
 #[global_allocator]
@@ -121,6 +122,8 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
             })
         }
         Some(Command::Generate(args)) => generate(args),
+        Some(Command::Export(args)) => live_cmd::export(args),
+        Some(Command::Apply(args)) => live_cmd::apply(args),
         Some(Command::Completion { shell }) => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "quorum", &mut std::io::stdout());
@@ -173,14 +176,6 @@ fn load_config(args: &InputArgs) -> Result<Config> {
 }
 
 fn inputs_of(args: &InputArgs) -> Result<Vec<Input>> {
-    if !args.contexts.is_empty() {
-        bail!(
-            "live clusters (--context {}) are not supported by this build yet: export the cluster \
-             with `kubectl get nodes,pods,pvc,pv,sc,leases,sts,deploy,rs,pdb -A -o yaml > cluster.yaml` \
-             and pass the file",
-            args.contexts.join(", ")
-        );
-    }
     let mut inputs: Vec<Input> = args
         .paths
         .iter()
@@ -193,7 +188,7 @@ fn inputs_of(args: &InputArgs) -> Result<Vec<Input>> {
             .ok_or_else(|| anyhow!("--cluster takes NAME=PATH, got {spec:?}"))?;
         inputs.push(Input::new(name, path));
     }
-    if inputs.is_empty() {
+    if inputs.is_empty() && args.contexts.is_empty() {
         if std::io::stdin().is_terminal() {
             bail!(
                 "no input: pass files or directories of kubectl exports, `-` for stdin, or \
@@ -209,8 +204,21 @@ fn load_inputs(args: &InputArgs) -> Result<Loaded> {
     let config = load_config(args)?;
     let inputs = inputs_of(args)?;
     let started = std::time::Instant::now();
-    let mut snapshot = with_progress(|progress| load::load_with_progress(&inputs, progress))?;
+    let mut snapshot = if inputs.is_empty() {
+        Snapshot::default()
+    } else {
+        with_progress(|progress| load::load_with_progress(&inputs, progress))?
+    };
     timing("load", started);
+    if !args.contexts.is_empty() {
+        let started = std::time::Instant::now();
+        let live = live_cmd::read(&args.contexts, &args.live)?;
+        timing("live read", started);
+        snapshot.clusters.extend(live.clusters);
+        snapshot.inputs.extend(live.inputs);
+        // The clock of live mode, unless files gave a newer renewTime.
+        snapshot.now = snapshot.now.max(live.now);
+    }
     if let Some(now) = &args.now {
         let parsed = chrono_parse(now)?;
         snapshot.now = Some(parsed);
@@ -276,10 +284,15 @@ fn style_for(choice: ColorChoice) -> Style {
 fn print_input_errors(inputs: &[InputReport]) {
     for input in inputs {
         for e in &input.errors {
-            eprintln!(
-                "error: {}:{}: document {}: {}",
-                input.source, e.line, e.document, e.message
-            );
+            if e.line == 0 && e.document == 0 {
+                // A live object: there is no file position.
+                eprintln!("error: {}: {}", input.source, e.message);
+            } else {
+                eprintln!(
+                    "error: {}:{}: document {}: {}",
+                    input.source, e.line, e.document, e.message
+                );
+            }
         }
     }
 }

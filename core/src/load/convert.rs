@@ -176,6 +176,7 @@ fn meta(raw: RawMeta) -> Meta {
             })
             .collect(),
         created: raw.creation_timestamp.as_ref().and_then(time),
+        resource_version: nonempty(raw.resource_version),
     }
 }
 

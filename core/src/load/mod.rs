@@ -10,9 +10,9 @@
 //! its line), and [`parse_item`] turns an item into a model object. Items are parsed on every
 //! core.
 
-mod convert;
+pub(crate) mod convert;
 mod json;
-mod raw;
+pub(crate) mod raw;
 mod yaml;
 
 use rustc_hash::FxHashSet as HashSet;

@@ -210,6 +210,7 @@ pub struct RawMeta {
     pub owner_references: List<RawOwner>,
     pub creation_timestamp: Option<Text>,
     pub deletion_timestamp: Option<Text>,
+    pub resource_version: Option<Text>,
 }
 
 #[derive(Debug, Default, Deserialize)]

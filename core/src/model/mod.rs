@@ -139,6 +139,10 @@ pub struct Meta {
     pub annotations: BTreeMap<String, String>,
     pub owners: Vec<OwnerRef>,
     pub created: Option<DateTime<Utc>>,
+    /// The object's version when read: a plan's patches carry it, so a step whose object changed
+    /// since the plan is refused (409) instead of overwriting someone else's change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_version: Option<String>,
 }
 
 impl Meta {

@@ -7,6 +7,7 @@
 //!   zonal volume moves by data migration (snapshot, restore in the target zone), never eviction.
 //! - `storage`: StorageClasses to replace, PDBs to add or loosen, spread constraints to add.
 
+mod call;
 pub mod mcf;
 mod script;
 mod storage;
@@ -19,6 +20,8 @@ use crate::analysis::{Analysis, analyze, eligible_nodes, quorum_size};
 use crate::check::Severity;
 use crate::config::Config;
 use crate::graph::*;
+use crate::model::Kind;
+pub use call::{Call, Expect, Verb};
 pub use script::script;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -114,6 +117,12 @@ pub struct Step {
     pub dry_run: String,
     pub wait: String,
     pub rollback: String,
+    /// The same change as API calls, for `quorum apply`; empty for a step done by hand.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<Call>,
+    /// The effect `quorum apply` waits for after the calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Expect>,
     /// A manifest to apply (storage goal).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manifest: Option<String>,
@@ -379,6 +388,39 @@ fn handover_step(t: &Topology, lease: LeaderId, from: PodId, to: PodId, method: 
             "timeout 120 sh -c 'until kubectl -n {ns} get lease {name} -o jsonpath={{.spec.holderIdentity}} | grep -q \"^{holder}\"; do sleep 2; done'"
         )
     };
+    let rv = info.record.meta.resource_version.as_deref();
+    let from_meta = &t.pods[from.index()].pod.meta;
+    let (calls, expect) = match method {
+        Handover::PreferredHolder if kind == Kind::Lease => (
+            vec![Call::patch(
+                "coordination.k8s.io/v1",
+                "Lease",
+                ns,
+                name,
+                rv,
+                call::preferred_holder_patch(to_pod),
+            )],
+            Some(Expect::LeaseHeldBy {
+                namespace: ns.clone(),
+                name: name.clone(),
+                holder: to_pod.clone(),
+            }),
+        ),
+        // Only Leases have a preferred holder: annotation records move by hand.
+        Handover::PreferredHolder => (vec![], None),
+        Handover::Restart => (
+            vec![Call::evict(
+                &from_meta.namespace,
+                &from_meta.name,
+                from_meta.resource_version.as_deref(),
+            )],
+            Some(Expect::LeaseNotHeldBy {
+                namespace: ns.clone(),
+                name: name.clone(),
+                holder: from_pod.clone(),
+            }),
+        ),
+    };
     let (action, targeted, kubectl, dry_run, candidates, rollback, wait) = match method {
         Handover::PreferredHolder => {
             let patch = format!(
@@ -442,6 +484,8 @@ fn handover_step(t: &Topology, lease: LeaderId, from: PodId, to: PodId, method: 
         dry_run,
         wait,
         rollback,
+        calls,
+        expect,
         manifest: None,
         bytes: None,
         handover: Some((lease, to)),
@@ -577,6 +621,15 @@ fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node: NodeId) -
             dry_run: format!("{cmd} --dry-run=server"),
             wait: format!("kubectl -n {ns} wait pod/{name} --for=condition=Ready --timeout=600s"),
             rollback: "none: the pod is recreated by its controller".into(),
+            calls: vec![Call::evict(
+                ns,
+                name,
+                info.pod.meta.resource_version.as_deref(),
+            )],
+            expect: Some(Expect::PodGone {
+                namespace: ns.clone(),
+                name: name.clone(),
+            }),
             manifest: None,
             bytes: None,
             handover: None,
@@ -636,6 +689,9 @@ fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node: NodeId) -
             claims.join(", "),
             t.zone_display(from)
         ),
+        // A data migration is done by hand: apply stops before it.
+        calls: vec![],
+        expect: None,
         manifest: Some(snapshots.join("---\n")),
         bytes: Some(bytes),
         handover: None,

@@ -2,7 +2,7 @@
 //! migration note), PodDisruptionBudgets to add or loosen, spread constraints to add, each as a
 //! manifest or a patch.
 
-use super::Step;
+use super::{Call, Expect, Step};
 use crate::analysis::{Analysis, quorum_size};
 use crate::graph::*;
 
@@ -35,6 +35,20 @@ fn step(
         dry_run,
         wait: String::new(),
         rollback,
+        calls: manifest
+            .as_deref()
+            .and_then(Call::create_from_manifest)
+            .into_iter()
+            .collect(),
+        expect: manifest
+            .as_deref()
+            .and_then(Call::create_from_manifest)
+            .map(|c| Expect::Exists {
+                api_version: c.api_version,
+                kind: c.kind,
+                namespace: c.namespace,
+                name: c.name,
+            }),
         manifest,
         bytes: None,
         handover: None,
@@ -143,6 +157,19 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                     None,
                     format!("kubectl -n {ns} apply -f the budget's previous manifest"),
                 );
+                let rv = t
+                    .pdbs
+                    .iter()
+                    .find(|p| p.pdb.meta.name == *name && p.pdb.meta.namespace == *ns)
+                    .and_then(|p| p.pdb.meta.resource_version.as_deref());
+                s.calls = vec![Call::patch(
+                    "policy/v1",
+                    "PodDisruptionBudget",
+                    ns,
+                    name,
+                    rv,
+                    serde_json::json!({"spec": {"minAvailable": null, "maxUnavailable": 1}}),
+                )];
                 s.effect = "drains may evict one pod at a time".into();
                 steps.push(s);
             }
@@ -180,6 +207,16 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                     None,
                     format!("kubectl -n {ns} rollout undo {kind}/{name}"),
                 );
+                if let Ok(body) = serde_json::from_str(&patch) {
+                    s.calls = vec![Call::patch(
+                        "apps/v1",
+                        &f.subject.kind,
+                        ns,
+                        name,
+                        w.workload.meta.resource_version.as_deref(),
+                        body,
+                    )];
+                }
                 s.effect = "new and rescheduled replicas spread over zones (existing pods move only when recreated: see --goal spread)".into();
                 steps.push(s);
             }

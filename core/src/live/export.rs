@@ -1,0 +1,195 @@
+//! `quorum export`: what a live cluster holds of the kinds Quorum reads, written as kubectl-style
+//! `List` files (one per kind), page by page, so `analyze` on the export sees what
+//! `analyze --context` sees. `managedFields` are dropped; ConfigMaps keep only their metadata
+//! (leader records live in annotations; their data is none of our business); Secrets are never read.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use kube::Api;
+use kube::api::{ApiResource, DynamicObject, ListParams};
+use serde::Serialize;
+
+use super::errors::{LiveError, Problem, chain, classify, forbidden_warning};
+use super::wire::{Model, resource_name};
+use super::{Cluster, Options, connect, runtime};
+use crate::model::Kind;
+
+/// What was written for one context.
+#[derive(Clone, Debug, Serialize)]
+pub struct Exported {
+    pub cluster: String,
+    pub dir: PathBuf,
+    pub objects: u64,
+    pub files: Vec<PathBuf>,
+    /// LIST requests made (pages).
+    pub requests: u64,
+    /// Kinds RBAC refused.
+    pub warnings: Vec<String>,
+}
+
+/// Exports every context of `options` below `dir`: straight into `dir` for one context, into
+/// `dir/CONTEXT` for several.
+pub fn export(options: &Options, dir: &Path) -> Result<Vec<Exported>, LiveError> {
+    runtime()?.block_on(async {
+        let clusters = connect(options).await?;
+        let several = clusters.len() > 1;
+        let mut out = Vec::new();
+        for cluster in &clusters {
+            let target = if several {
+                dir.join(&cluster.name)
+            } else {
+                dir.to_path_buf()
+            };
+            out.push(export_cluster(cluster, options.page_size, &target).await?);
+        }
+        Ok(out)
+    })
+}
+
+async fn export_cluster(
+    cluster: &Cluster,
+    page_size: u32,
+    dir: &Path,
+) -> Result<Exported, LiveError> {
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let mut done = Exported {
+        cluster: cluster.name.clone(),
+        dir: dir.to_path_buf(),
+        objects: 0,
+        files: vec![],
+        requests: 0,
+        warnings: vec![],
+    };
+    use k8s_openapi::api::apps::v1::*;
+    use k8s_openapi::api::coordination::v1::Lease;
+    use k8s_openapi::api::core::v1::*;
+    use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+    use k8s_openapi::api::storage::v1::StorageClass;
+    macro_rules! each {
+        ($($ty:ty),*) => {
+            $(export_kind::<$ty>(cluster, page_size, dir, &mut done).await?;)*
+        };
+    }
+    each!(
+        Node,
+        Pod,
+        PersistentVolumeClaim,
+        PersistentVolume,
+        StorageClass,
+        Lease,
+        StatefulSet,
+        Deployment,
+        ReplicaSet,
+        DaemonSet,
+        PodDisruptionBudget,
+        Namespace,
+        Endpoints,
+        ConfigMap
+    );
+    Ok(done)
+}
+
+fn io(path: &Path, e: std::io::Error) -> LiveError {
+    LiveError::Runtime(format!("{}: {e}", path.display()))
+}
+
+async fn export_kind<K: Model>(
+    cluster: &Cluster,
+    page_size: u32,
+    dir: &Path,
+    done: &mut Exported,
+) -> Result<(), LiveError> {
+    let resource = ApiResource {
+        group: K::GROUP.into(),
+        version: K::VERSION.into(),
+        api_version: K::API_VERSION.into(),
+        kind: K::KIND.into(),
+        plural: K::URL_PATH_SEGMENT.into(),
+    };
+    let api: Api<DynamicObject> = Api::all_with(cluster.client.clone(), &resource);
+    let path = dir.join(format!("{}.json", K::URL_PATH_SEGMENT));
+    let mut items: u64 = 0;
+    let mut file: Option<std::io::BufWriter<std::fs::File>> = None;
+    let mut token: Option<String> = None;
+    let mut restarts = 0;
+    loop {
+        let mut params = ListParams::default().limit(page_size);
+        if let Some(t) = &token {
+            params = params.continue_token(t);
+        }
+        done.requests += 1;
+        let page = match api.list(&params).await {
+            Ok(page) => page,
+            Err(e) => {
+                return match classify(&e) {
+                    // The continue token expired mid-way (410): start the kind again.
+                    Problem::Gone if restarts < 3 => {
+                        restarts += 1;
+                        file = None;
+                        items = 0;
+                        token = None;
+                        continue;
+                    }
+                    Problem::Forbidden(message) => {
+                        done.warnings.push(forbidden_warning(K::MODEL, &message));
+                        Ok(())
+                    }
+                    Problem::Unauthorized => Err(LiveError::Unauthorized {
+                        context: cluster.name.clone(),
+                        verb: "list".into(),
+                        resource: resource_name(K::MODEL).into(),
+                    }),
+                    Problem::Unreachable(message) => Err(LiveError::Unreachable {
+                        context: cluster.name.clone(),
+                        server: cluster.server.clone(),
+                        message,
+                    }),
+                    _ => Err(LiveError::Context {
+                        context: cluster.name.clone(),
+                        message: format!("list {}: {}", resource_name(K::MODEL), chain(&e)),
+                    }),
+                };
+            }
+        };
+        let writer = match &mut file {
+            Some(w) => w,
+            None => {
+                let f = std::fs::File::create(&path).map_err(|e| io(&path, e))?;
+                let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+                write!(w, "{{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[")
+                    .map_err(|e| io(&path, e))?;
+                file.insert(w)
+            }
+        };
+        for mut object in page.items {
+            object.metadata.managed_fields = None;
+            if K::MODEL == Kind::ConfigMap {
+                object.data = serde_json::Value::Object(Default::default());
+            }
+            object.types = Some(kube::api::TypeMeta {
+                api_version: K::API_VERSION.into(),
+                kind: K::KIND.into(),
+            });
+            if items > 0 {
+                writer.write_all(b",\n").map_err(|e| io(&path, e))?;
+            } else {
+                writer.write_all(b"\n").map_err(|e| io(&path, e))?;
+            }
+            serde_json::to_writer(&mut *writer, &object)
+                .map_err(|e| LiveError::Runtime(format!("{}: {e}", path.display())))?;
+            items += 1;
+        }
+        token = page.metadata.continue_.filter(|t| !t.is_empty());
+        if token.is_none() {
+            break;
+        }
+    }
+    if let Some(mut w) = file {
+        w.write_all(b"\n]}\n").map_err(|e| io(&path, e))?;
+        w.flush().map_err(|e| io(&path, e))?;
+        done.files.push(path);
+    }
+    done.objects += items;
+    Ok(())
+}

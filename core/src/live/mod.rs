@@ -1,0 +1,294 @@
+//! Live clusters: read through a kubeconfig context, follow through watches, apply plans.
+//!
+//! One client per context; each context is one cluster of the snapshot, named after it. Every kind
+//! the model reads is listed (paged) and then watched through kube-runtime's watcher, which
+//! resumes from the last resourceVersion after a disconnect, re-lists after a 410 Gone and backs
+//! off; no request carries a whole-request timeout. Objects are decoded straight into the model
+//! ([`wire`]), so the live snapshot costs what the model costs, not what the JSON costs.
+//!
+//! - [`read`]: one complete snapshot, for the subcommands (`analyze --context`, ...).
+//! - [`Session`]: a snapshot kept current in the background, for the terminal UI.
+//! - [`export`]: what was read, written as kubectl-style files.
+//! - [`apply`]: a saved plan carried out step by step, dry run first.
+
+pub mod apply;
+mod errors;
+pub mod export;
+mod store;
+pub mod wire;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+
+pub use errors::{LiveError, Problem};
+pub use store::{ClusterStatus, KindStatus};
+
+use crate::model::Snapshot;
+use store::Shared;
+
+/// Where the clusters are and how to read them.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Contexts to read; none means the kubeconfig's current context.
+    pub contexts: Vec<String>,
+    /// The kubeconfig file; `None` reads `KUBECONFIG` (several files merge) or `~/.kube/config`.
+    pub kubeconfig: Option<PathBuf>,
+    /// Objects per LIST page.
+    pub page_size: u32,
+    /// How long [`read`] waits for a complete first snapshot.
+    pub timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            contexts: vec![],
+            kubeconfig: None,
+            page_size: 500,
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A connected cluster: its name (the context), its API server and a client.
+#[derive(Clone)]
+pub struct Cluster {
+    pub name: String,
+    pub server: String,
+    pub client: kube::Client,
+}
+
+/// Installs the TLS crypto provider once (kube's rustls backend needs one per process).
+fn tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Reads the kubeconfig the options name.
+pub fn kubeconfig(options: &Options) -> Result<Kubeconfig, LiveError> {
+    let read = match &options.kubeconfig {
+        Some(path) => Kubeconfig::read_from(path).map_err(|e| LiveError::Kubeconfig {
+            path: path.display().to_string(),
+            message: errors::chain(&e),
+        })?,
+        None => Kubeconfig::read().map_err(|e| LiveError::Kubeconfig {
+            path: std::env::var("KUBECONFIG").unwrap_or_else(|_| "~/.kube/config".into()),
+            message: errors::chain(&e),
+        })?,
+    };
+    Ok(read)
+}
+
+/// The contexts to read: those asked for, or the current one.
+pub fn contexts(options: &Options, config: &Kubeconfig) -> Result<Vec<String>, LiveError> {
+    let known: Vec<String> = config.contexts.iter().map(|c| c.name.clone()).collect();
+    let wanted = if options.contexts.is_empty() {
+        vec![
+            config
+                .current_context
+                .clone()
+                .filter(|c| !c.is_empty())
+                .ok_or(LiveError::NoCurrentContext {
+                    available: known.clone(),
+                })?,
+        ]
+    } else {
+        options.contexts.clone()
+    };
+    for name in &wanted {
+        if !known.contains(name) {
+            return Err(LiveError::UnknownContext {
+                context: name.clone(),
+                available: known,
+            });
+        }
+    }
+    Ok(wanted)
+}
+
+/// Builds one client per context.
+pub async fn connect(options: &Options) -> Result<Vec<Cluster>, LiveError> {
+    tls_provider();
+    let config = kubeconfig(options)?;
+    let mut clusters = Vec::new();
+    for name in contexts(options, &config)? {
+        let mut client_config = kube::Config::from_custom_kubeconfig(
+            config.clone(),
+            &KubeConfigOptions {
+                context: Some(name.clone()),
+                ..KubeConfigOptions::default()
+            },
+        )
+        .await
+        .map_err(|e| LiveError::Context {
+            context: name.clone(),
+            message: errors::chain(&e),
+        })?;
+        client_config.connect_timeout = Some(Duration::from_secs(10));
+        let server = client_config.cluster_url.to_string();
+        let client = kube::Client::try_from(client_config).map_err(|e| LiveError::Context {
+            context: name.clone(),
+            message: errors::chain(&e),
+        })?;
+        clusters.push(Cluster {
+            name,
+            server,
+            client,
+        });
+    }
+    Ok(clusters)
+}
+
+/// A complete live snapshot and how each cluster was read.
+pub struct Read {
+    pub snapshot: Snapshot,
+    pub status: Vec<ClusterStatus>,
+}
+
+/// Reads every context once: lists every kind, returns when each is complete (or refused by
+/// RBAC, which degrades with a warning), fails on refused credentials, an unreachable server or
+/// the timeout, naming what was missing.
+pub fn read(options: &Options) -> Result<Read, LiveError> {
+    runtime()?.block_on(async {
+        let clusters = connect(options).await?;
+        let shared = Arc::new(Mutex::new(Shared::new(&clusters)));
+        let (tx, mut rx) = tokio::sync::watch::channel(0u64);
+        let tasks = store::spawn_all(&clusters, options.page_size, shared.clone(), tx);
+        let deadline = tokio::time::Instant::now() + options.timeout;
+        let outcome = loop {
+            {
+                let state = shared.lock().expect("live state");
+                if let Some(error) = state.fatal() {
+                    break Err(error);
+                }
+                if state.complete() {
+                    break Ok(Read {
+                        snapshot: state.snapshot(Utc::now()),
+                        status: state.status(),
+                    });
+                }
+            }
+            match tokio::time::timeout_at(deadline, rx.changed()).await {
+                Ok(Ok(())) => continue,
+                Ok(Err(_)) | Err(_) => {
+                    let state = shared.lock().expect("live state");
+                    break Err(LiveError::Timeout {
+                        seconds: options.timeout.as_secs(),
+                        missing: state.missing(),
+                    });
+                }
+            }
+        };
+        for task in tasks {
+            task.abort();
+        }
+        outcome
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, LiveError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| LiveError::Runtime(e.to_string()))
+}
+
+/// What a [`Session`] reports: a new snapshot, or only a new status.
+#[derive(Clone, Debug)]
+pub struct Update {
+    /// Present when objects changed since the last update.
+    pub snapshot: Option<Arc<Snapshot>>,
+    pub status: Vec<ClusterStatus>,
+    /// When this update was made.
+    pub at: DateTime<Utc>,
+}
+
+/// Live clusters followed in the background. Changes are coalesced (at most one update every
+/// `interval`); the status alone is re-sent every second while a cluster is stale, so its age shows.
+pub struct Session {
+    runtime: Option<tokio::runtime::Runtime>,
+    shared: Arc<Mutex<Shared>>,
+    pub clusters: Vec<String>,
+}
+
+impl Session {
+    /// Connects and starts watching; `on_update` is called from a background thread.
+    pub fn start(
+        options: &Options,
+        interval: Duration,
+        on_update: impl Fn(Update) + Send + Sync + 'static,
+    ) -> Result<Session, LiveError> {
+        let runtime = runtime()?;
+        let clusters = runtime.block_on(connect(options))?;
+        let shared = Arc::new(Mutex::new(Shared::new(&clusters)));
+        let (tx, mut rx) = tokio::sync::watch::channel(0u64);
+        let _guard = runtime.enter();
+        store::spawn_all(&clusters, options.page_size, shared.clone(), tx);
+        let names = clusters.iter().map(|c| c.name.clone()).collect();
+        let state = shared.clone();
+        runtime.spawn(async move {
+            let mut sent_generation = None;
+            let mut sent_status: Option<Vec<ClusterStatus>> = None;
+            loop {
+                let changed = tokio::time::timeout(Duration::from_secs(1), rx.changed()).await;
+                if matches!(changed, Ok(Err(_))) {
+                    break; // every watcher has ended
+                }
+                if changed.is_ok() {
+                    tokio::time::sleep(interval).await; // coalesce a burst of events
+                }
+                let update = {
+                    let s = state.lock().expect("live state");
+                    let status = s.status();
+                    let snapshot = (s.complete() && sent_generation != Some(s.generation))
+                        .then(|| Arc::new(s.snapshot(Utc::now())));
+                    if snapshot.is_some() {
+                        sent_generation = Some(s.generation);
+                    }
+                    // While stale, the status is re-sent every second so its age shows.
+                    let news = snapshot.is_some()
+                        || sent_status.as_ref() != Some(&status)
+                        || s.any_stale();
+                    news.then(|| {
+                        sent_status = Some(status.clone());
+                        Update {
+                            snapshot,
+                            status,
+                            at: Utc::now(),
+                        }
+                    })
+                };
+                if let Some(update) = update {
+                    on_update(update);
+                }
+            }
+        });
+        Ok(Session {
+            runtime: Some(runtime),
+            shared,
+            clusters: names,
+        })
+    }
+
+    /// The current status of every cluster.
+    pub fn status(&self) -> Vec<ClusterStatus> {
+        self.shared.lock().expect("live state").status()
+    }
+
+    /// The current snapshot (complete or not).
+    pub fn snapshot(&self) -> Snapshot {
+        self.shared.lock().expect("live state").snapshot(Utc::now())
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}

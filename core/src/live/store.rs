@@ -1,0 +1,400 @@
+//! The objects of every live cluster, kept current by one watcher per (cluster, kind).
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use kube::Api;
+use kube::runtime::WatchStreamExt;
+use kube::runtime::watcher::{self, Event};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use tokio::task::JoinHandle;
+
+use super::Cluster;
+use super::errors::{LiveError, Problem, classify_watch, forbidden_warning};
+use super::wire::{Decoded, Model, Wire, resource_name};
+use crate::model::{ClusterObjects, InputError, InputReport, Kind, Object, Snapshot, Source};
+
+type Key = (String, String);
+
+/// One kind of one cluster.
+#[derive(Default)]
+struct KindState {
+    objects: FxHashMap<Key, Arc<Object>>,
+    /// Objects of a list in progress: they replace `objects` when it completes.
+    buffer: Option<FxHashMap<Key, Arc<Object>>>,
+    synced: bool,
+    lists: u32,
+    forbidden: Option<String>,
+    error: Option<String>,
+    error_since: Option<DateTime<Utc>>,
+    /// Connection failures in a row (reset by any success).
+    unreachable: u32,
+    last_event: Option<DateTime<Utc>>,
+    invalid: FxHashMap<Key, String>,
+}
+
+struct ClusterState {
+    name: String,
+    server: String,
+    source: Arc<str>,
+    kinds: Vec<KindState>,
+    unauthorized: Option<(Kind, String)>,
+}
+
+/// Everything the watchers know.
+pub(super) struct Shared {
+    clusters: Vec<ClusterState>,
+    /// Bumped on every change of objects.
+    pub generation: u64,
+}
+
+/// How one kind of one cluster is read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KindStatus {
+    pub kind: Kind,
+    pub objects: usize,
+    pub synced: bool,
+    /// Complete lists so far (more than one: re-listed after a 410 or a reconnect).
+    pub lists: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forbidden: Option<String>,
+}
+
+/// How a live cluster is read: for the status line and `--context` reports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClusterStatus {
+    pub cluster: String,
+    pub server: String,
+    pub kinds: Vec<KindStatus>,
+    /// The newest event received from the cluster.
+    pub last_update: Option<DateTime<Utc>>,
+    /// Since when the cluster's view is not current (a watch failing); `None` when it is.
+    pub stale_since: Option<DateTime<Utc>>,
+    /// The newest error, if the cluster is stale.
+    pub error: Option<String>,
+    /// Kinds RBAC refuses: the analysis runs without them.
+    pub warnings: Vec<String>,
+}
+
+impl ClusterStatus {
+    /// "12 s" since `stale_since`, for display.
+    pub fn stale_for(&self, now: DateTime<Utc>) -> Option<chrono::Duration> {
+        self.stale_since.map(|s| now - s)
+    }
+}
+
+impl Shared {
+    pub fn new(clusters: &[Cluster]) -> Shared {
+        Shared {
+            clusters: clusters
+                .iter()
+                .map(|c| ClusterState {
+                    name: c.name.clone(),
+                    server: c.server.clone(),
+                    source: format!("context {} ({})", c.name, c.server).into(),
+                    kinds: Kind::ALL.iter().map(|_| KindState::default()).collect(),
+                    unauthorized: None,
+                })
+                .collect(),
+            generation: 0,
+        }
+    }
+
+    /// Every kind of every cluster listed once (or refused by RBAC).
+    pub fn complete(&self) -> bool {
+        self.clusters
+            .iter()
+            .all(|c| c.kinds.iter().all(|k| k.synced || k.forbidden.is_some()))
+    }
+
+    pub fn any_stale(&self) -> bool {
+        self.clusters
+            .iter()
+            .any(|c| c.kinds.iter().any(|k| k.error.is_some()))
+    }
+
+    /// An error no retry will mend before a one-shot read gives up.
+    pub fn fatal(&self) -> Option<LiveError> {
+        for c in &self.clusters {
+            if let Some((kind, _)) = &c.unauthorized {
+                return Some(LiveError::Unauthorized {
+                    context: c.name.clone(),
+                    verb: "list".into(),
+                    resource: resource_name(*kind).into(),
+                });
+            }
+            if let Some(k) = c.kinds.iter().find(|k| !k.synced && k.unreachable >= 3) {
+                return Some(LiveError::Unreachable {
+                    context: c.name.clone(),
+                    server: c.server.clone(),
+                    message: k.error.clone().unwrap_or_default(),
+                });
+            }
+        }
+        None
+    }
+
+    /// What a timed-out read still lacks, with the last error of each.
+    pub fn missing(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for c in &self.clusters {
+            for (kind, k) in Kind::ALL.iter().zip(&c.kinds) {
+                if !k.synced && k.forbidden.is_none() {
+                    out.push(match &k.error {
+                        Some(e) => format!("{}: {} ({e})", c.name, resource_name(*kind)),
+                        None => format!("{}: {}", c.name, resource_name(*kind)),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    pub fn status(&self) -> Vec<ClusterStatus> {
+        self.clusters
+            .iter()
+            .map(|c| {
+                let kinds: Vec<KindStatus> = Kind::ALL
+                    .iter()
+                    .zip(&c.kinds)
+                    .map(|(kind, k)| KindStatus {
+                        kind: *kind,
+                        objects: k.objects.len(),
+                        synced: k.synced,
+                        lists: k.lists,
+                        error: k.error.clone(),
+                        forbidden: k.forbidden.clone(),
+                    })
+                    .collect();
+                let stale_since = c.kinds.iter().filter_map(|k| k.error_since).min();
+                ClusterStatus {
+                    cluster: c.name.clone(),
+                    server: c.server.clone(),
+                    last_update: c.kinds.iter().filter_map(|k| k.last_event).max(),
+                    stale_since,
+                    error: c.kinds.iter().find_map(|k| k.error.clone()),
+                    warnings: Kind::ALL
+                        .iter()
+                        .zip(&c.kinds)
+                        .filter_map(|(kind, k)| {
+                            k.forbidden.as_ref().map(|m| forbidden_warning(*kind, m))
+                        })
+                        .collect(),
+                    kinds,
+                }
+            })
+            .collect()
+    }
+
+    /// The objects as a snapshot at `now`. Objects that did not convert are input errors of
+    /// their cluster, so they show like a broken document in a file.
+    pub fn snapshot(&self, now: DateTime<Utc>) -> Snapshot {
+        let mut snapshot = Snapshot {
+            now: Some(now),
+            ..Snapshot::default()
+        };
+        for c in &self.clusters {
+            let mut objects = ClusterObjects::new(c.name.clone());
+            let mut report = InputReport {
+                source: c.source.to_string(),
+                cluster: c.name.clone(),
+                ..InputReport::default()
+            };
+            for k in &c.kinds {
+                report.objects += k.objects.len() as u32;
+                report.documents += (k.objects.len() + k.invalid.len()) as u32;
+                let mut sorted: Vec<(&Key, &Arc<Object>)> = k.objects.iter().collect();
+                sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                for (_, object) in sorted {
+                    let source = Source {
+                        file: c.source.clone(),
+                        document: 0,
+                        line: 0,
+                    };
+                    objects.push(Object::clone(object), source);
+                }
+                let mut invalid: Vec<(&Key, &String)> = k.invalid.iter().collect();
+                invalid.sort();
+                for ((ns, name), message) in invalid {
+                    report.errors.push(InputError {
+                        document: 0,
+                        line: 0,
+                        message: format!(
+                            "{}: {message}",
+                            if ns.is_empty() {
+                                name.clone()
+                            } else {
+                                format!("{ns}/{name}")
+                            }
+                        ),
+                    });
+                }
+            }
+            snapshot.clusters.push(objects);
+            snapshot.inputs.push(report);
+        }
+        snapshot
+    }
+}
+
+/// Starts one watcher per kind per cluster; `changed` is bumped on every change.
+pub(super) fn spawn_all(
+    clusters: &[Cluster],
+    page_size: u32,
+    shared: Arc<Mutex<Shared>>,
+    changed: tokio::sync::watch::Sender<u64>,
+) -> Vec<JoinHandle<()>> {
+    let changed = Arc::new(changed);
+    let mut tasks = Vec::new();
+    for (index, cluster) in clusters.iter().enumerate() {
+        macro_rules! follow {
+            ($($ty:ty),*) => {
+                $(tasks.push(tokio::spawn(follow::<$ty>(
+                    cluster.clone(),
+                    index,
+                    page_size,
+                    shared.clone(),
+                    changed.clone(),
+                )));)*
+            };
+        }
+        use k8s_openapi::api::apps::v1::*;
+        use k8s_openapi::api::coordination::v1::Lease;
+        use k8s_openapi::api::core::v1::*;
+        use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+        use k8s_openapi::api::storage::v1::StorageClass;
+        follow!(
+            Node,
+            Pod,
+            PersistentVolumeClaim,
+            PersistentVolume,
+            StorageClass,
+            Lease,
+            StatefulSet,
+            Deployment,
+            ReplicaSet,
+            DaemonSet,
+            PodDisruptionBudget,
+            Namespace,
+            Endpoints,
+            ConfigMap
+        );
+    }
+    tasks
+}
+
+fn key<K>(w: &Wire<K>) -> Key {
+    (
+        w.meta.namespace.clone().unwrap_or_default(),
+        w.meta.name.clone().unwrap_or_default(),
+    )
+}
+
+/// Records a decoded object in `map`; a skipped or invalid one removes what was there.
+fn put(
+    map: &mut FxHashMap<Key, Arc<Object>>,
+    invalid: &mut FxHashMap<Key, String>,
+    key: Key,
+    decoded: Decoded,
+) {
+    match decoded {
+        Decoded::Object(o) => {
+            invalid.remove(&key);
+            map.insert(key, o);
+        }
+        Decoded::Skipped => {
+            invalid.remove(&key);
+            map.remove(&key);
+        }
+        Decoded::Invalid(message) => {
+            map.remove(&key);
+            invalid.insert(key, message);
+        }
+    }
+}
+
+async fn follow<K: Model>(
+    cluster: Cluster,
+    index: usize,
+    page_size: u32,
+    shared: Arc<Mutex<Shared>>,
+    changed: Arc<tokio::sync::watch::Sender<u64>>,
+) {
+    let slot = Kind::ALL
+        .iter()
+        .position(|k| *k == K::MODEL)
+        .expect("every model kind is in Kind::ALL");
+    let api: Api<Wire<K>> = Api::all(cluster.client.clone());
+    let config = watcher::Config::default().page_size(page_size).timeout(60);
+    let mut stream = watcher::watcher(api, config).default_backoff().boxed();
+    while let Some(item) = stream.next().await {
+        let now = Utc::now();
+        let generation = {
+            let mut s = shared.lock().expect("live state");
+            let c = &mut s.clusters[index];
+            let k = &mut c.kinds[slot];
+            let mut objects_changed = false;
+            match item {
+                Ok(event) => {
+                    k.last_event = Some(now);
+                    k.error = None;
+                    k.error_since = None;
+                    k.unreachable = 0;
+                    k.forbidden = None;
+                    c.unauthorized = None;
+                    match event {
+                        Event::Init => k.buffer = Some(FxHashMap::default()),
+                        Event::InitApply(w) => {
+                            let key = key(&w);
+                            let target = k.buffer.get_or_insert_with(FxHashMap::default);
+                            put(target, &mut k.invalid, key, w.decoded);
+                        }
+                        Event::InitDone => {
+                            if let Some(buffer) = k.buffer.take() {
+                                k.invalid.retain(|key, _| !buffer.contains_key(key));
+                                k.objects = buffer;
+                            }
+                            k.synced = true;
+                            k.lists += 1;
+                            objects_changed = true;
+                        }
+                        Event::Apply(w) => {
+                            let key = key(&w);
+                            put(&mut k.objects, &mut k.invalid, key, w.decoded);
+                            objects_changed = true;
+                        }
+                        Event::Delete(w) => {
+                            let key = key(&w);
+                            k.objects.remove(&key);
+                            k.invalid.remove(&key);
+                            objects_changed = true;
+                        }
+                    }
+                }
+                Err(error) => match classify_watch(&error) {
+                    Problem::Gone => {}
+                    Problem::Forbidden(message) => k.forbidden = Some(message),
+                    Problem::Unauthorized => c.unauthorized = Some((K::MODEL, error.to_string())),
+                    Problem::Unreachable(message) => {
+                        k.unreachable += 1;
+                        k.error_since.get_or_insert(now);
+                        k.error = Some(message);
+                    }
+                    Problem::Other(message) => {
+                        k.error_since.get_or_insert(now);
+                        k.error = Some(message);
+                    }
+                },
+            }
+            if objects_changed {
+                s.generation += 1;
+            }
+            s.generation
+        };
+        changed.send_replace(generation);
+    }
+}

@@ -1,0 +1,159 @@
+//! Objects as they come off the wire, decoded once, straight into the model.
+//!
+//! kube-rs lists and watches any type that implements its `Resource` trait. [`Wire<K>`] is that
+//! type for each kind Quorum reads: its `Deserialize` runs the loader's slim serde structs and the
+//! loader's conversion, so a 150,000-pod list is never held as typed Kubernetes objects or JSON
+//! trees, and `managedFields` (and everything else the model does not read) is skipped unread.
+
+use std::borrow::Cow;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::coordination::v1::Lease;
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Endpoints, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
+};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::storage::v1::StorageClass;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::{Deserialize, Deserializer};
+
+use crate::load::convert::{Converted, convert};
+use crate::load::raw::RawObject;
+use crate::model::{Kind, Object};
+
+/// A Kubernetes type Quorum reads, and the model kind it becomes.
+pub trait Model: k8s_openapi::Resource + Send + Sync + 'static {
+    const MODEL: Kind;
+}
+
+macro_rules! models {
+    ($($ty:ty => $kind:ident),* $(,)?) => {
+        $(impl Model for $ty { const MODEL: Kind = Kind::$kind; })*
+    };
+}
+
+models! {
+    Node => Node,
+    Pod => Pod,
+    PersistentVolumeClaim => PersistentVolumeClaim,
+    PersistentVolume => PersistentVolume,
+    StorageClass => StorageClass,
+    Lease => Lease,
+    StatefulSet => StatefulSet,
+    Deployment => Deployment,
+    ReplicaSet => ReplicaSet,
+    DaemonSet => DaemonSet,
+    PodDisruptionBudget => PodDisruptionBudget,
+    Namespace => Namespace,
+    Endpoints => Endpoints,
+    ConfigMap => ConfigMap,
+}
+
+/// One object of kind `K`: the metadata kube-rs keeps its bookkeeping with (name, namespace,
+/// resourceVersion) and what the model made of it.
+pub struct Wire<K> {
+    pub meta: ObjectMeta,
+    pub decoded: Decoded,
+    kind: PhantomData<fn() -> K>,
+}
+
+/// What the model made of an object.
+#[derive(Clone, Debug)]
+pub enum Decoded {
+    Object(Arc<Object>),
+    /// Read but of no use to the model (a ConfigMap without a leader record).
+    Skipped,
+    /// The object could not be converted; the message says why.
+    Invalid(String),
+}
+
+impl<K> Clone for Wire<K> {
+    fn clone(&self) -> Self {
+        Wire {
+            meta: self.meta.clone(),
+            decoded: self.decoded.clone(),
+            kind: PhantomData,
+        }
+    }
+}
+
+impl<K> std::fmt::Debug for Wire<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Wire")
+            .field("name", &self.meta.name)
+            .field("namespace", &self.meta.namespace)
+            .finish()
+    }
+}
+
+impl<'de, K: Model> Deserialize<'de> for Wire<K> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawObject::deserialize(d)?;
+        let text = |t: &Option<crate::load::raw::Text>| t.as_ref().map(|t| t.0.clone());
+        let meta = ObjectMeta {
+            name: text(&raw.metadata.name),
+            namespace: text(&raw.metadata.namespace),
+            resource_version: text(&raw.metadata.resource_version),
+            ..ObjectMeta::default()
+        };
+        let decoded = match convert(raw, K::MODEL) {
+            Ok(Converted::Object(object)) => Decoded::Object(Arc::new(*object)),
+            Ok(Converted::Skipped(_)) => Decoded::Skipped,
+            Err(message) => Decoded::Invalid(message),
+        };
+        Ok(Wire {
+            meta,
+            decoded,
+            kind: PhantomData,
+        })
+    }
+}
+
+impl<K: Model> kube::Resource for Wire<K> {
+    type DynamicType = ();
+    type Scope = K::Scope;
+
+    fn kind(_: &()) -> Cow<'_, str> {
+        K::KIND.into()
+    }
+    fn group(_: &()) -> Cow<'_, str> {
+        K::GROUP.into()
+    }
+    fn version(_: &()) -> Cow<'_, str> {
+        K::VERSION.into()
+    }
+    fn api_version(_: &()) -> Cow<'_, str> {
+        K::API_VERSION.into()
+    }
+    fn plural(_: &()) -> Cow<'_, str> {
+        K::URL_PATH_SEGMENT.into()
+    }
+    fn meta(&self) -> &ObjectMeta {
+        &self.meta
+    }
+    fn meta_mut(&mut self) -> &mut ObjectMeta {
+        &mut self.meta
+    }
+}
+
+/// The resource name (`pods`, `poddisruptionbudgets.policy`) of a kind, as RBAC and kubectl say it.
+pub fn resource_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Node => "nodes",
+        Kind::Pod => "pods",
+        Kind::PersistentVolumeClaim => "persistentvolumeclaims",
+        Kind::PersistentVolume => "persistentvolumes",
+        Kind::StorageClass => "storageclasses.storage.k8s.io",
+        Kind::Lease => "leases.coordination.k8s.io",
+        Kind::StatefulSet => "statefulsets.apps",
+        Kind::Deployment => "deployments.apps",
+        Kind::ReplicaSet => "replicasets.apps",
+        Kind::DaemonSet => "daemonsets.apps",
+        Kind::PodDisruptionBudget => "poddisruptionbudgets.policy",
+        Kind::Namespace => "namespaces",
+        Kind::Endpoints => "endpoints",
+        Kind::ConfigMap => "configmaps",
+    }
+}
