@@ -108,7 +108,14 @@ async fn export_kind<K: Model>(
         plural: K::URL_PATH_SEGMENT.into(),
     };
     let api: Api<DynamicObject> = Api::all_with(cluster.client.clone(), &resource);
-    let path = dir.join(format!("{}.json", K::URL_PATH_SEGMENT));
+    // Numbered in the order the live store keeps kinds, so `analyze` on the export lists objects
+    // in the same order as `analyze --context`.
+    let order = Kind::ALL
+        .iter()
+        .position(|k| *k == K::MODEL)
+        .expect("every model kind is in Kind::ALL")
+        + 1;
+    let path = dir.join(format!("{order:02}-{}.json", K::URL_PATH_SEGMENT));
     let mut items: u64 = 0;
     let mut file: Option<std::io::BufWriter<std::fs::File>> = None;
     let mut token: Option<String> = None;
