@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::pad;
+use super::col;
 use crate::ui::layout;
 use crate::ui::rows;
 use crate::ui::state::{Data, State};
@@ -46,12 +46,12 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
         let msg_w = w.saturating_sub(9 + check_w + subject_w);
         lines.push(Line::from(vec![
             Span::styled(
-                pad(f.severity.as_str(), 9),
+                col(f.severity.as_str(), 9),
                 base.patch(sev_style(f.severity)),
             ),
-            Span::styled(pad(f.check, check_w), base),
-            Span::styled(pad(&subject, subject_w), base.patch(th.accent)),
-            Span::styled(pad(&f.message, msg_w), base),
+            Span::styled(col(f.check, check_w), base),
+            Span::styled(col(&subject, subject_w), base.patch(th.accent)),
+            Span::styled(col(&f.message, msg_w), base),
         ]));
     }
     if rows.is_empty() {

@@ -10,7 +10,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{fit, mark, pad};
+use super::{col, fit, mark};
 use crate::ui::layout;
 use crate::ui::rows;
 use crate::ui::state::{Data, State};
@@ -43,15 +43,15 @@ fn table(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
     let zones_w = rest.saturating_sub(name_w);
     let mut header = format!(
         "{}{}{}{}{}{}",
-        pad("GROUP", name_w),
-        pad("KIND", 12),
-        pad("MODE", 8),
-        pad("UP/NEED", 10),
-        pad("PER ZONE", zones_w),
-        pad("NODE ZONE REG", 14)
+        col("GROUP", name_w),
+        col("KIND", 12),
+        col("MODE", 8),
+        col("UP/NEED", 10),
+        col("PER ZONE", zones_w),
+        col("NODE ZONE REG", 14)
     );
     if sim.is_some() {
-        header.push_str(&pad("AFTER", after_w));
+        header.push_str(&col("AFTER", after_w));
     }
     let height = area.height as usize;
     let first = rows::offset(state.groups.list.selected, height, rows.len());
@@ -81,15 +81,15 @@ fn table(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
             Mode::Leader => "leader",
         };
         let mut spans = vec![
-            Span::styled(pad(&g.name, name_w), base.patch(health)),
-            Span::styled(pad(&g.kind, 12), base),
-            Span::styled(pad(mode, 8), base),
+            Span::styled(col(&g.name, name_w), base.patch(health)),
+            Span::styled(col(&g.kind, 12), base),
+            Span::styled(col(mode, 8), base),
             Span::styled(
-                pad(&format!("{}/{} {}", g.available, g.replicas, g.needed), 10),
+                col(&format!("{}/{} {}", g.available, g.replicas, g.needed), 10),
                 base.patch(health),
             ),
-            Span::styled(pad(&per_zone(g), zones_w), base),
-            Span::styled(pad(&survives, 14), base.patch(health)),
+            Span::styled(col(&per_zone(g), zones_w), base),
+            Span::styled(col(&survives, 14), base.patch(health)),
         ];
         if let Some(r) = sim {
             let after = r.outcome.groups.iter().find(|o| o.id == g.id);
@@ -100,7 +100,7 @@ fn table(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
                 Some(o) => (format!("ok {}/{}", o.available, o.replicas), th.ok),
                 None => ("–".to_string(), Style::new()),
             };
-            spans.push(Span::styled(pad(&text, after_w), base.patch(style)));
+            spans.push(Span::styled(col(&text, after_w), base.patch(style)));
         }
         lines.push(Line::from(spans));
     }
@@ -175,11 +175,11 @@ fn detail(state: &State, data: &Data, group: GroupId, frame: &mut Frame, body: R
     let chain_w = w.saturating_sub(pod_w + ready_w + node_w + zone_w);
     let header = format!(
         "{}{}{}{}{}",
-        pad("POD", pod_w),
-        pad("READY", ready_w),
-        pad("NODE", node_w),
-        pad("ZONE", zone_w),
-        pad("CLAIM → VOLUME → PINNED TO", chain_w)
+        col("POD", pod_w),
+        col("READY", ready_w),
+        col("NODE", node_w),
+        col("ZONE", zone_w),
+        col("CLAIM → PINNED TO (VOLUME)", chain_w)
     );
     let height = lay.rows.height as usize;
     let first = rows::offset(state.groups.member, height, list.len());
@@ -199,9 +199,9 @@ fn detail(state: &State, data: &Data, group: GroupId, frame: &mut Frame, body: R
                     let pvc = &t.pvcs[v.pvc.index()].pvc.meta.name;
                     match v.pv {
                         Some(pv) => format!(
-                            "{pvc} → {} → {}",
-                            t.pvs[pv.index()].pv.meta.name,
-                            v.pin.describe()
+                            "{pvc} → {} ({})",
+                            v.pin.describe(),
+                            t.pvs[pv.index()].pv.meta.name
                         ),
                         None => format!("{pvc} → unbound"),
                     }
@@ -215,20 +215,20 @@ fn detail(state: &State, data: &Data, group: GroupId, frame: &mut Frame, body: R
             t.pods[m.pod.index()].pod.meta.name
         );
         lines.push(Line::from(vec![
-            Span::styled(pad(&pod, pod_w), base),
+            Span::styled(col(&pod, pod_w), base),
             Span::styled(
-                pad(if m.ready { "yes" } else { "no" }, ready_w),
+                col(if m.ready { "yes" } else { "no" }, ready_w),
                 base.patch(if m.ready { th.ok } else { th.critical }),
             ),
             Span::styled(
-                pad(&m.node.map_or("–".into(), |n| t.node_display(n)), node_w),
+                col(&m.node.map_or("–".into(), |n| t.node_display(n)), node_w),
                 base,
             ),
             Span::styled(
-                pad(&m.zone.map_or("–".into(), |z| t.zone_display(z)), zone_w),
+                col(&m.zone.map_or("–".into(), |z| t.zone_display(z)), zone_w),
                 base,
             ),
-            Span::styled(pad(&chain, chain_w), base.patch(th.accent)),
+            Span::styled(col(&chain, chain_w), base.patch(th.accent)),
         ]));
     }
     frame.render_widget(

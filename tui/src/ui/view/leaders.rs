@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{age, bar, pad};
+use super::{age, bar, col, pad};
 use crate::ui::layout;
 use crate::ui::rows;
 use crate::ui::state::{Data, State};
@@ -105,12 +105,12 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
     let zone_w = rest.saturating_sub(lease_w + holder_w + node_w);
     let header = format!(
         "{}{}{}{}{}{}",
-        pad("LEASE", lease_w),
-        pad("HOLDER", holder_w),
-        pad("NODE", node_w),
-        pad("ZONE", zone_w),
-        pad("AGE", 8),
-        pad("STATE", 9)
+        col("LEASE", lease_w),
+        col("HOLDER", holder_w),
+        col("NODE", node_w),
+        col("ZONE", zone_w),
+        col("AGE", 8),
+        col("STATE", 9)
     );
     let height = lay.rows.height as usize;
     let first = rows::offset(state.leaders.selected, height, rows.len());
@@ -140,19 +140,19 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
             ("held", th.ok)
         };
         lines.push(Line::from(vec![
-            Span::styled(pad(&rec.lease, lease_w), base),
-            Span::styled(pad(rec.holder.as_deref().unwrap_or("–"), holder_w), base),
+            Span::styled(col(&rec.lease, lease_w), base),
+            Span::styled(col(rec.holder.as_deref().unwrap_or("–"), holder_w), base),
             Span::styled(
-                pad(rec.node.as_deref().unwrap_or("–"), node_w),
+                col(rec.node.as_deref().unwrap_or("–"), node_w),
                 if concentrated {
                     base.patch(th.warning)
                 } else {
                     base
                 },
             ),
-            Span::styled(pad(rec.zone.as_deref().unwrap_or("–"), zone_w), base),
-            Span::styled(pad(&age_text, 8), base),
-            Span::styled(pad(state_text, 9), base.patch(state_style)),
+            Span::styled(col(rec.zone.as_deref().unwrap_or("–"), zone_w), base),
+            Span::styled(col(&age_text, 8), base),
+            Span::styled(col(state_text, 9), base.patch(state_style)),
         ]));
     }
     let filter = if state.leaders.filter.is_empty() {

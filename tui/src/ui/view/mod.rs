@@ -197,9 +197,10 @@ fn hints(state: &State) -> String {
         parts.push(format!("{} filter", k(Filter)));
     }
     parts.push(format!("{} command", k(Command)));
-    parts.push(format!("{} help", k(Help)));
-    parts.push(format!("{} quit", k(Quit)));
-    parts.join("  ")
+    // Help and quit first: on a narrow terminal the end of the line is cut.
+    let mut all = vec![format!("{} help", k(Help)), format!("{} quit", k(Quit))];
+    all.extend(parts);
+    all.join("  ")
 }
 
 impl State {
@@ -219,11 +220,28 @@ fn status(state: &State, frame: &mut Frame, area: Rect) {
         },
         th.title,
     )];
+    // Problems first: they must show on a narrow terminal.
+    if s.loading {
+        left.push(Span::styled(" · loading…", th.accent));
+    }
+    if let Some(since) = s.stale_since {
+        left.push(Span::styled(
+            format!(" · STALE since {}", since.format("%H:%M:%S")),
+            th.critical,
+        ));
+    }
+    if let Some(e) = &s.error {
+        left.push(Span::styled(format!(" · {e}"), th.critical));
+    }
+    if state.sim.running || state.plan.running {
+        left.push(Span::styled(" · computing…", th.accent));
+    }
     if let Some(data) = &state.data {
         let t = &data.topology;
         left.push(Span::raw(format!(
-            " · {} clusters · {} zones · {} nodes · {} pods",
+            " · {} cluster{} · {} zones · {} nodes · {} pods",
             t.clusters.len(),
+            if t.clusters.len() == 1 { "" } else { "s" },
             t.zones.len(),
             t.nodes.len(),
             t.pods.len()
@@ -241,34 +259,17 @@ fn status(state: &State, frame: &mut Frame, area: Rect) {
             th.muted,
         ));
     }
-    if s.loading {
-        left.push(Span::styled(" · loading…", th.accent));
-    }
-    if let Some(since) = s.stale_since {
-        left.push(Span::styled(
-            format!(" · STALE since {}", since.format("%H:%M:%S")),
-            th.critical,
-        ));
-    }
-    if let Some(e) = &s.error {
-        left.push(Span::styled(format!(" · {e}"), th.critical));
-    }
-    if state.sim.running || state.plan.running {
-        left.push(Span::styled(" · computing…", th.accent));
-    }
     let marker = if state.plan.applying {
         Span::styled(" APPLYING ", th.critical.patch(th.selected))
     } else {
         Span::styled(" read-only ", th.selected)
     };
-    let width = area.width as usize;
-    let used: usize = left.iter().map(|s| s.content.chars().count()).sum();
-    let marker_w = marker.content.chars().count();
-    if used + marker_w < width {
-        left.push(Span::raw(" ".repeat(width - used - marker_w)));
-    }
-    left.push(marker);
-    frame.render_widget(Paragraph::new(Line::from(left)), area);
+    // The marker keeps its place on the right, whatever the left part needs.
+    let marker_w = (marker.content.chars().count() as u16).min(area.width);
+    let left_area = Rect::new(area.x, area.y, area.width - marker_w, 1);
+    let right_area = Rect::new(area.x + area.width - marker_w, area.y, marker_w, 1);
+    frame.render_widget(Paragraph::new(Line::from(left)), left_area);
+    frame.render_widget(Paragraph::new(Line::from(marker)), right_area);
 }
 
 /// A centred rectangle of at most `w` x `h` inside `area`.
@@ -432,6 +433,14 @@ pub fn pad(text: &str, width: usize) -> String {
     let s = fit(text, width);
     let n = s.chars().count();
     format!("{s}{}", " ".repeat(width - n))
+}
+
+/// A table cell: padded or cut to `width`, the last character a space between columns.
+pub fn col(text: &str, width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
+    format!("{} ", pad(text, width - 1))
 }
 
 /// A mark for a survivability answer.

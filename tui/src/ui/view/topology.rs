@@ -117,10 +117,14 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
                     Span::styled(bar(s.leaders, max_leaders, bar_w), th.accent),
                 ]),
                 Line::raw(fit(
-                    &format!(
-                        "quorum replicas {}  pinned vols {}",
-                        s.quorum_replicas, s.pinned_volumes
-                    ),
+                    &if inner_w >= 34 {
+                        format!(
+                            "quorum replicas {}  pinned vols {}",
+                            s.quorum_replicas, s.pinned_volumes
+                        )
+                    } else {
+                        format!("quorum {}  pinned {}", s.quorum_replicas, s.pinned_volumes)
+                    },
                     inner_w,
                 )),
             ]
