@@ -347,9 +347,6 @@ fn on_terminal() -> bool {
 }
 
 fn tui_cmd(args: TuiArgs) -> Result<u8> {
-    if !on_terminal() {
-        bail!("the terminal UI needs a terminal; for a report use `quorum analyze`");
-    }
     let input = &args.input;
     let config = load_config(input)?;
     let launch = if input.paths.is_empty() && input.clusters.is_empty() && input.contexts.is_empty()
@@ -376,6 +373,9 @@ fn tui_cmd(args: TuiArgs) -> Result<u8> {
             label: names.join(", "),
         }
     };
+    if !on_terminal() {
+        bail!("the terminal UI needs a terminal; for a report use `quorum analyze`");
+    }
     ui::run(launch, &config)
 }
 

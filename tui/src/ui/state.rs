@@ -250,6 +250,8 @@ pub struct State {
     pub flash: Option<String>,
     pub show_inputs: bool,
     pub quit: bool,
+    /// Filtered lists, computed once per filter (see [`super::rows`]).
+    pub rows: super::rows::CacheCell,
 }
 
 impl State {
@@ -272,6 +274,7 @@ impl State {
             flash: None,
             show_inputs: true,
             quit: false,
+            rows: Default::default(),
         }
     }
 

@@ -505,3 +505,100 @@ fn snapshot_no_color_and_light_render_the_same_text() {
     s.theme = Theme::light();
     assert_eq!(render(&s), dark);
 }
+
+// ---- frame time on a big cluster (BENCHMARKS.md, "Terminal UI"; bench/tui.sh runs it) ----
+
+/// Renders every view many times on `QUORUM_TUI_BENCH_FILE` and prints the frame times.
+#[test]
+#[ignore = "needs a generated cluster: bench/tui.sh"]
+fn frame_time_on_a_big_cluster() {
+    use std::time::Instant;
+    let Some(path) = std::env::var_os("QUORUM_TUI_BENCH_FILE") else {
+        eprintln!("note: set QUORUM_TUI_BENCH_FILE to a generated cluster");
+        return;
+    };
+    let started = Instant::now();
+    let launch = Launch::Files {
+        inputs: vec![quorum_core::load::Input::new("default", &path)],
+        config: Config::default(),
+        now: None,
+        label: "bench".into(),
+    };
+    let mut s = open(launch, (200, 60));
+    println!(
+        "load, graph, analysis, overview: {:.2} s ({} pods, {} nodes)",
+        started.elapsed().as_secs_f64(),
+        data(&s).topology.pods.len(),
+        data(&s).topology.nodes.len()
+    );
+    let frames = 30;
+    let measure = |label: &str, s: &mut State, size: (u16, u16)| {
+        s.size = size;
+        let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+        let mut times = Vec::with_capacity(frames);
+        for _ in 0..frames {
+            let t0 = Instant::now();
+            terminal.draw(|f| view(s, f)).unwrap();
+            times.push(t0.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{label:<40} {}x{}: median {:6.2} ms, max {:6.2} ms",
+            size.0,
+            size.1,
+            times[frames / 2],
+            times[frames - 1]
+        );
+    };
+    for size in [(200, 60), (80, 24)] {
+        s.view = View::Topology;
+        s.topology.expanded = Some(false);
+        measure("topology (nodes)", &mut s, size);
+        s.topology.expanded = Some(true);
+        measure("topology (nodes and pods)", &mut s, size);
+        keys(&mut s, "llllGkk");
+        measure("topology (scrolled)", &mut s, size);
+        s.topology.filter = "node-1".into();
+        measure("topology (filtered)", &mut s, size);
+        s.topology.filter.clear();
+        keys(&mut s, "2G");
+        measure("leaders (at the end of the list)", &mut s, size);
+        keys(&mut s, "3G");
+        measure("groups (at the end of the list)", &mut s, size);
+        key(&mut s, KeyCode::Enter);
+        measure("group open", &mut s, size);
+        key(&mut s, KeyCode::Esc);
+        keys(&mut s, "4G");
+        measure("findings (at the end of the list)", &mut s, size);
+        s.findings.list.filter = "zone".into();
+        measure("findings (filtered)", &mut s, size);
+        s.findings.list.filter.clear();
+    }
+    // A keypress: update alone.
+    let t0 = Instant::now();
+    for _ in 0..100 {
+        keys(&mut s, "jk");
+    }
+    println!(
+        "update, one key: {:.3} ms",
+        t0.elapsed().as_secs_f64() * 1000.0 / 200.0
+    );
+    let t0 = Instant::now();
+    keys(&mut s, "1X");
+    println!(
+        "fail a zone (simulate, graph after, overview): {:.2} s",
+        t0.elapsed().as_secs_f64()
+    );
+    s.topology.expanded = Some(true);
+    measure("topology after a zone failure", &mut s, (200, 60));
+    keys(&mut s, "5");
+    measure("simulate", &mut s, (200, 60));
+    let t0 = Instant::now();
+    keys(&mut s, "P");
+    key(&mut s, KeyCode::Enter);
+    println!(
+        "plan leaders and the first predicted state: {:.2} s",
+        t0.elapsed().as_secs_f64()
+    );
+    measure("plan", &mut s, (200, 60));
+}
