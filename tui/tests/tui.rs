@@ -114,9 +114,10 @@ fn demo_in_a_terminal_navigates_fails_a_zone_shows_the_outcome_and_restores_the_
     tmux.wait_for("quorum replicas");
     tmux.keys("ljkh");
 
-    // Fail the first zone: its nodes go down and db/pg loses its quorum, in place.
+    // Fail the first zone: its three nodes go down and db/pg loses its quorum, in place.
     tmux.keys("X");
-    let screen = tmux.wait_for("DOWN");
+    let screen = tmux.wait_for("nodes 0/3");
+    assert!(screen.contains("✗ ip-10-0-1-10"), "{screen}");
     assert!(screen.contains("Lost quorum (1)"), "{screen}");
     assert!(screen.contains("db/pg"), "{screen}");
     tmux.keys("5");

@@ -14,13 +14,16 @@ use super::state::{Data, State};
 /// A filter on one snapshot: the analysis' address and the filter text.
 type Key = (usize, String);
 
+/// Rows of a list and the key they were computed for.
+type Slot<K, V> = Option<(K, V)>;
+
 /// Filtered lists, each with the key it was computed for.
 #[derive(Default)]
 pub struct Cache {
-    nodes: Option<(Key, Arc<Vec<Vec<NodeId>>>)>,
-    leaders: Option<(Key, Arc<[usize]>)>,
-    groups: Option<(Key, Arc<[usize]>)>,
-    findings: Option<((Key, Severity), Arc<[usize]>)>,
+    nodes: Slot<Key, Arc<Vec<Vec<NodeId>>>>,
+    leaders: Slot<Key, Arc<[usize]>>,
+    groups: Slot<Key, Arc<[usize]>>,
+    findings: Slot<(Key, Severity), Arc<[usize]>>,
 }
 
 pub type CacheCell = RefCell<Cache>;
@@ -29,11 +32,7 @@ fn key(data: &Data, filter: &str) -> Key {
     (Arc::as_ptr(&data.analysis) as usize, filter.to_string())
 }
 
-fn cached<K: PartialEq, V: Clone>(
-    slot: &mut Option<(K, V)>,
-    key: K,
-    compute: impl FnOnce() -> V,
-) -> V {
+fn cached<K: PartialEq, V: Clone>(slot: &mut Slot<K, V>, key: K, compute: impl FnOnce() -> V) -> V {
     match slot {
         Some((k, v)) if *k == key => v.clone(),
         _ => {

@@ -408,7 +408,7 @@ pub fn bar(n: u32, max: u32, width: usize) -> String {
     let filled = if max == 0 {
         0
     } else {
-        ((n as usize * width) + max as usize - 1) / max as usize
+        (n as usize * width).div_ceil(max as usize)
     }
     .min(width);
     format!("{}{}", "█".repeat(filled), "·".repeat(width - filled))

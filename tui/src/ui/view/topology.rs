@@ -239,15 +239,21 @@ fn node_line(
     } else {
         format!("L{} Q{} {}p", s.leaders, s.quorum_replicas, s.pods)
     };
-    let state_word = match fate {
-        NodeFate::Down => " DOWN",
-        NodeFate::Cordoned => " drained",
-        NodeFate::Unchanged if !s.ready => " NotReady",
-        NodeFate::Unchanged if s.cordoned => " cordoned",
-        NodeFate::Unchanged => "",
+    let name = &t.nodes[node.index()].node.meta.name;
+    // The mark says it already; the word only where the name still fits beside it.
+    let word_fits = |w: &str| width >= stats.chars().count() + 3 + w.len() + name.chars().count();
+    let state_word = {
+        let word = match fate {
+            NodeFate::Down => " DOWN",
+            NodeFate::Cordoned => " drained",
+            NodeFate::Unchanged if !s.ready => " NotReady",
+            NodeFate::Unchanged if s.cordoned => " cordoned",
+            NodeFate::Unchanged => "",
+        };
+        if word_fits(word) { word } else { "" }
     };
     let name_w = width.saturating_sub(stats.chars().count() + 3 + state_word.len());
-    let name = pad(&t.nodes[node.index()].node.meta.name, name_w);
+    let name = pad(name, name_w);
     let base = if selected { th.selected } else { Style::new() };
     let name_style = if fate == NodeFate::Down {
         base.patch(th.critical)
