@@ -396,11 +396,17 @@ impl KeyMap {
             .unwrap_or_else(|| format!(":{}", action.name()))
     }
 
-    /// Help lines: (section, keys, what the action does), in the order of [`Action::ALL`].
+    /// Help lines: (section, keys, what the action does), by section, then in the order of
+    /// [`Action::ALL`]; actions without a key are left out.
     pub fn help(&self) -> Vec<(&'static str, String, &'static str)> {
-        Action::ALL
+        ["General", "Move", "Views", "What if"]
             .iter()
-            .map(|a| (a.section(), self.keys_for(*a).join(" "), a.describe()))
+            .flat_map(|section| {
+                Action::ALL
+                    .iter()
+                    .filter(move |a| a.section() == *section)
+                    .map(|a| (a.section(), self.keys_for(*a).join(" "), a.describe()))
+            })
             .filter(|(_, keys, _)| !keys.is_empty())
             .collect()
     }

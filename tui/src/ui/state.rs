@@ -138,7 +138,8 @@ pub enum Mode {
     Command(String),
     /// `/` prompt for the current view's filter.
     Filter,
-    Help,
+    /// The help, scrolled by this many lines.
+    Help(usize),
     /// Choosing a plan goal: the highlighted one.
     GoalPicker(usize),
     /// The apply dialog (live only).

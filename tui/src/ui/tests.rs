@@ -358,9 +358,15 @@ fn a_click_picks_a_tab_a_zone_a_node_and_a_row() {
 fn help_lists_the_bound_keys_and_any_close_key_closes_it() {
     let mut s = sample("three-zones", 120, 40);
     keys(&mut s, "?");
-    assert_eq!(s.mode, Mode::Help);
+    assert_eq!(s.mode, Mode::Help(0));
     let screen = render(&s);
     assert!(screen.contains("fail the selected node"));
+    // On a small terminal the help scrolls to its last line.
+    run(&mut s, Msg::Resize(80, 24));
+    assert!(!render(&s).contains("keys and theme"));
+    key(&mut s, KeyCode::PageDown);
+    key(&mut s, KeyCode::PageDown);
+    assert!(render(&s).contains("keys and theme"));
     key(&mut s, KeyCode::Esc);
     assert_eq!(s.mode, Mode::Normal);
 }

@@ -54,6 +54,8 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Cmd> {
         Msg::Loaded { data, source } => {
             state.source = source;
             state.data = Some(*data);
+            // Ids of the previous snapshot mean nothing in the new one.
+            state.topology.partition.clear();
             clamp_selections(state);
             // Plans and outcomes were computed on the previous snapshot: redo the scenario.
             state.plan.plan = None;
@@ -132,13 +134,17 @@ fn key_event(state: &mut State, key: KeyEvent) -> Option<Cmd> {
             filter_key(state, key);
             None
         }
-        Mode::Help => {
-            if matches!(
-                state.keys.action(&key),
-                Some(Action::Back | Action::Quit | Action::Help)
-            ) {
-                state.mode = Mode::Normal;
-            }
+        Mode::Help(scroll) => {
+            let page = page(state);
+            state.mode = match state.keys.action(&key) {
+                Some(Action::Back | Action::Quit | Action::Help) => Mode::Normal,
+                Some(Action::Down) => Mode::Help(scroll + 1),
+                Some(Action::Up) => Mode::Help(scroll.saturating_sub(1)),
+                Some(Action::PageDown) => Mode::Help(scroll + page),
+                Some(Action::PageUp) => Mode::Help(scroll.saturating_sub(page)),
+                Some(Action::Top) => Mode::Help(0),
+                _ => Mode::Help(scroll),
+            };
             None
         }
         Mode::GoalPicker(i) => goal_key(state, i, key),
@@ -249,7 +255,7 @@ fn run_command(state: &mut State, text: &str) -> Option<Cmd> {
         return None;
     }
     match word {
-        "help" | "h" => state.mode = Mode::Help,
+        "help" | "h" => state.mode = Mode::Help(0),
         "quit" | "q" | "q!" => {
             state.quit = true;
             return Some(Cmd::Quit);
@@ -419,7 +425,7 @@ fn act(state: &mut State, action: Action) -> Option<Cmd> {
                 state.view = v;
             }
         }
-        Help => state.mode = Mode::Help,
+        Help => state.mode = Mode::Help(0),
         Command => state.mode = Mode::Command(String::new()),
         Filter => {
             if state.filter_mut().is_some() {

@@ -55,7 +55,7 @@ pub fn view(state: &State, frame: &mut Frame) {
     hint(state, frame, areas.hint);
     status(state, frame, areas.status);
     match state.mode {
-        Mode::Help => help(state, frame, areas.body),
+        Mode::Help(scroll) => help(state, frame, areas.body, scroll),
         Mode::GoalPicker(i) => goal_picker(state, frame, areas.body, i),
         Mode::Apply => apply_dialog(state, frame, areas.body),
         Mode::Normal | Mode::Command(_) | Mode::Filter => {}
@@ -284,9 +284,9 @@ fn centred(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
-fn help(state: &State, frame: &mut Frame, body: Rect) {
+fn help(state: &State, frame: &mut Frame, body: Rect, scroll: usize) {
     let th = &state.theme;
-    let mut lines = Vec::new();
+    let mut lines: Vec<Line> = Vec::new();
     let mut section = "";
     for (sec, keys, what) in state.keys.help() {
         if sec != section {
@@ -307,15 +307,17 @@ fn help(state: &State, frame: &mut Frame, body: Rect) {
     lines.push(Line::raw(
         "  keys and theme: .quorum.yaml, section tui (keys: {fail: x}, theme: dark|light|mono)",
     ));
-    let area = centred(body, 92, body.height);
-    // Two columns when the lines do not fit in one.
+    let area = centred(body, 170, body.height);
     frame.render_widget(Clear, area);
-    let block =
-        Block::bordered().title(format!(" Help · {} closes ", state.keys.key(Action::Back)));
+    let block = Block::bordered().title(format!(
+        " Help · {} closes · ↑↓ scrolls ",
+        state.keys.key(Action::Back)
+    ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let height = inner.height as usize;
-    if lines.len() > height && inner.width >= 80 {
+    // Two columns when the lines fit in two; otherwise one, scrolled.
+    if lines.len() > height && lines.len() <= 2 * height && inner.width >= 160 {
         let half = inner.width / 2;
         let left = Rect::new(inner.x, inner.y, half, inner.height);
         let right = Rect::new(inner.x + half, inner.y, inner.width - half, inner.height);
@@ -323,7 +325,9 @@ fn help(state: &State, frame: &mut Frame, body: Rect) {
         frame.render_widget(Paragraph::new(lines), left);
         frame.render_widget(Paragraph::new(rest), right);
     } else {
-        frame.render_widget(Paragraph::new(lines), inner);
+        let first = scroll.min(lines.len().saturating_sub(height));
+        let shown: Vec<Line> = lines.into_iter().skip(first).collect();
+        frame.render_widget(Paragraph::new(shown), inner);
     }
 }
 

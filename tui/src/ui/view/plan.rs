@@ -41,12 +41,13 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
         Line::from(vec![
             Span::styled(format!("goal {:?}", plan.goal).to_lowercase(), th.title),
             Span::raw(format!(
-                " · handover {} · {} steps · leaders max per zone {} → {} (best {}) · per node {} → {} (best {})",
+                " · handover {} · {} step{} · leaders max per zone {} → {} (best {}) · per node {} → {} (best {})",
                 match plan.handover {
                     quorum_core::plan::Handover::PreferredHolder => "preferred-holder",
                     quorum_core::plan::Handover::Restart => "restart",
                 },
                 plan.steps.len(),
+                if plan.steps.len() == 1 { "" } else { "s" },
                 b.max_per_zone,
                 a.max_per_zone,
                 plan.bound.leaders.max_per_zone,
