@@ -373,6 +373,7 @@ fn tui_cmd(args: TuiArgs) -> Result<u8> {
             label: names.join(", "),
         }
     };
+    ui::check_config(&config)?;
     if !on_terminal() {
         bail!("the terminal UI needs a terminal; for a report use `quorum analyze`");
     }
@@ -399,7 +400,12 @@ fn demo(args: DemoArgs) -> Result<u8> {
         )
     })?;
     if on_terminal() && args.output.format == ReportFormat::Table {
-        let config = Config::default();
+        // The sample's own model, with the user's keys and theme.
+        let config = Config {
+            tui: load_config(&InputArgs::default())?.tui,
+            ..Config::default()
+        };
+        ui::check_config(&config)?;
         return ui::run(
             ui::source::Launch::Sample {
                 sample,

@@ -182,3 +182,22 @@ fn the_tui_on_a_context_says_live_clusters_are_not_built_yet() {
         .code(2)
         .stderr(predicate::str::contains("not supported by this build yet"));
 }
+
+#[test]
+fn a_bad_key_in_the_configuration_is_an_error_naming_the_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("quorum.yaml");
+    std::fs::write(&config, "tui:\n  keys:\n    explode: e\n").unwrap();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../samples/three-zones/cluster.yaml");
+    AssertCommand::cargo_bin("quorum")
+        .unwrap()
+        .arg("tui")
+        .arg(&sample)
+        .arg("--config")
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("explode"))
+        .stderr(predicate::str::contains("fail-zone"));
+}

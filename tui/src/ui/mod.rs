@@ -45,6 +45,13 @@ pub fn initial_state(config: &Config, launch: &Launch, size: (u16, u16)) -> Resu
     Ok(State::new(keys, theme, launch.status(), size))
 }
 
+/// Checks the `tui` section of the configuration (keys, theme) before anything else happens.
+pub fn check_config(config: &Config) -> Result<()> {
+    keys::KeyMap::from_config(&config.tui).map_err(anyhow::Error::msg)?;
+    theme::Theme::from_config(&config.tui, false).map_err(anyhow::Error::msg)?;
+    Ok(())
+}
+
 /// Runs the TUI until the user quits; the terminal is restored whatever happens.
 pub fn run(launch: Launch, config: &Config) -> Result<u8> {
     let mut state = initial_state(config, &launch, (80, 24))?;

@@ -85,11 +85,7 @@ pub fn load(launch: Launch) -> Msg {
             }
         }
         Launch::Live { .. } => {
-            status.error = Some(
-                "live clusters are not in this build yet: pass files (quorum tui FILE...) or try \
-                 quorum demo"
-                    .into(),
-            );
+            status.error = Some("live clusters are not in this build yet".into());
             Msg::Status(status)
         }
     }

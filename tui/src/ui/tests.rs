@@ -489,6 +489,13 @@ fn snapshot_plan() {
     snap!("plan_goal_picker", s);
     key(&mut s, KeyCode::Enter);
     snap!("plan_leaders", s);
+    // The apply dialog, as it will show on a live cluster: every mutating call, then progress.
+    s.source.kind = SourceKind::Live;
+    s.source.contexts = vec!["prod-eu".into()];
+    keys(&mut s, "A");
+    snap!("plan_apply_dialog", s);
+    keys(&mut s, "y");
+    snap!("plan_apply_done", s);
 }
 
 #[test]

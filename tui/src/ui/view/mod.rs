@@ -369,7 +369,16 @@ fn apply_dialog(state: &State, frame: &mut Frame, body: Rect) {
         ),
         Line::raw(""),
     ];
-    for (i, step) in plan.steps.iter().enumerate() {
+    // From just before the first step not done, as many as fit (a plan can have thousands).
+    let first = state
+        .plan
+        .apply
+        .iter()
+        .position(|s| *s != StepStatus::Done)
+        .unwrap_or(0)
+        .saturating_sub(2);
+    let fit_steps = (body.height as usize).saturating_sub(6);
+    for (i, step) in plan.steps.iter().enumerate().skip(first).take(fit_steps) {
         let (mark, style) = match state.plan.apply.get(i) {
             None | Some(StepStatus::Waiting) => ("  ", Style::new()),
             Some(StepStatus::Running) => ("▶ ", th.accent),
@@ -390,7 +399,16 @@ fn apply_dialog(state: &State, frame: &mut Frame, body: Rect) {
     } else if state.plan.apply.is_empty() {
         Line::styled("y applies · n or esc cancels", th.warning)
     } else {
-        Line::styled("done · esc closes", th.muted)
+        let done = state
+            .plan
+            .apply
+            .iter()
+            .filter(|s| **s == StepStatus::Done)
+            .count();
+        Line::styled(
+            format!("{done} of {} steps done · esc closes", plan.steps.len()),
+            th.muted,
+        )
     });
     let area = centred(body, body.width.saturating_sub(4), body.height);
     frame.render_widget(Clear, area);
