@@ -329,6 +329,30 @@ fn a_tiny_terminal_asks_for_more_room_and_a_resize_brings_the_view_back() {
     assert!(render(&s).contains("eu-west-1a"));
 }
 
+#[test]
+fn every_view_renders_at_the_smallest_size_and_at_large_ones() {
+    for sample_name in ["three-zones", "two-dcs", "broken-storage", "healthy"] {
+        let mut s = sample(sample_name, 60, 15);
+        keys(&mut s, "jXP");
+        key(&mut s, KeyCode::Enter);
+        for size in [(60, 15), (61, 16), (79, 23), (80, 24), (250, 80)] {
+            run(&mut s, Msg::Resize(size.0, size.1));
+            for view in "123456".chars() {
+                keys(&mut s, &view.to_string());
+                let screen = render(&s);
+                assert!(!screen.contains("make the window larger"), "{screen}");
+            }
+            keys(&mut s, "3");
+            key(&mut s, KeyCode::Enter);
+            render(&s);
+            key(&mut s, KeyCode::Esc);
+            keys(&mut s, "?");
+            render(&s);
+            key(&mut s, KeyCode::Esc);
+        }
+    }
+}
+
 fn click(s: &mut State, column: u16, row: u16) {
     run(
         s,
