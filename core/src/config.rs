@@ -41,8 +41,37 @@ pub struct Config {
     pub ignore: Vec<IgnoreRule>,
     /// Per check id: the severity to report it at.
     pub severity: BTreeMap<String, Severity>,
-    /// Front-end settings (keys, theme), read by the front ends.
-    pub tui: Option<serde_json::Value>,
+    /// The terminal UI's keys and theme.
+    pub tui: TuiConfig,
+}
+
+/// The terminal UI's settings. Keys are given per action (`fail: x`, `quit: [q, ctrl-c]`) and
+/// replace that action's defaults; the front end validates the names and tells what it knows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TuiConfig {
+    pub keys: BTreeMap<String, KeyList>,
+    /// `dark` (default), `light` or `mono`.
+    pub theme: Option<String>,
+    /// Per role (`critical`, `warning`, `ok`, `accent`, `muted`, `selected`): a colour name.
+    pub colors: BTreeMap<String, String>,
+}
+
+/// One key or several.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            KeyList::One(k) => vec![k.as_str()],
+            KeyList::Many(ks) => ks.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 pub const FILE_NAME: &str = ".quorum.yaml";
@@ -124,6 +153,19 @@ mod tests {
         assert!(c.ignores("missing-pdb", "kube-system/coredns"));
         assert!(!c.ignores("missing-pdb", "db/pg"));
         assert_eq!(c.severity["missing-spread"], Severity::Info);
+    }
+
+    #[test]
+    fn the_tui_section_takes_keys_one_or_many_a_theme_and_colours() {
+        let c = Config::parse(
+            "tui:\n  keys:\n    fail: f\n    quit: [q, ctrl-c]\n  theme: light\n  colors:\n    critical: magenta\n",
+        )
+        .unwrap();
+        assert_eq!(c.tui.keys["fail"].keys(), vec!["f"]);
+        assert_eq!(c.tui.keys["quit"].keys(), vec!["q", "ctrl-c"]);
+        assert_eq!(c.tui.theme.as_deref(), Some("light"));
+        assert_eq!(c.tui.colors["critical"], "magenta");
+        assert!(Config::parse("tui:\n  theme: dark\n  them: x\n").is_err());
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! - [`check`]: one rule per module, each `fn(&Topology, &Context) -> Vec<Finding>`.
 //! - [`report`]: renderers (table, JSON, Markdown, SARIF, DOT) over one report type.
 //! - [`config`]: the `.quorum.yaml` file.
+//! - [`overview`]: per-node and per-zone summaries, group members and finding subjects, for the
+//!   front ends.
 //! - [`generate`]: synthetic clusters at Kubernetes' published limits, for benchmarks.
 
 pub mod analysis;
@@ -19,6 +21,7 @@ pub mod graph;
 pub mod live;
 pub mod load;
 pub mod model;
+pub mod overview;
 pub mod plan;
 pub mod report;
 pub mod samples;

@@ -49,10 +49,7 @@ fn scaled(v: &Value, total: usize) -> Option<usize> {
     match v {
         Value::Number(n) => n.as_u64().map(|n| n as usize),
         Value::String(s) => match s.strip_suffix('%') {
-            Some(p) => p
-                .parse::<usize>()
-                .ok()
-                .map(|p| (p * total).div_ceil(100)),
+            Some(p) => p.parse::<usize>().ok().map(|p| (p * total).div_ceil(100)),
             None => s.parse().ok(),
         },
         _ => None,

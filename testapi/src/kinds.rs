@@ -90,9 +90,33 @@ pub static KINDS: &[KindInfo] = &[
         false,
         ["pv"]
     ),
-    kind!("Namespace", "namespaces", "namespace", "", "v1", false, ["ns"]),
-    kind!("Endpoints", "endpoints", "endpoints", "", "v1", true, ["ep"]),
-    kind!("ConfigMap", "configmaps", "configmap", "", "v1", true, ["cm"]),
+    kind!(
+        "Namespace",
+        "namespaces",
+        "namespace",
+        "",
+        "v1",
+        false,
+        ["ns"]
+    ),
+    kind!(
+        "Endpoints",
+        "endpoints",
+        "endpoints",
+        "",
+        "v1",
+        true,
+        ["ep"]
+    ),
+    kind!(
+        "ConfigMap",
+        "configmaps",
+        "configmap",
+        "",
+        "v1",
+        true,
+        ["cm"]
+    ),
     kind!(
         "StorageClass",
         "storageclasses",
@@ -102,11 +126,51 @@ pub static KINDS: &[KindInfo] = &[
         false,
         ["sc"]
     ),
-    kind!("Lease", "leases", "lease", "coordination.k8s.io", "v1", true, []),
-    kind!("StatefulSet", "statefulsets", "statefulset", "apps", "v1", true, ["sts"]),
-    kind!("Deployment", "deployments", "deployment", "apps", "v1", true, ["deploy"]),
-    kind!("ReplicaSet", "replicasets", "replicaset", "apps", "v1", true, ["rs"]),
-    kind!("DaemonSet", "daemonsets", "daemonset", "apps", "v1", true, ["ds"]),
+    kind!(
+        "Lease",
+        "leases",
+        "lease",
+        "coordination.k8s.io",
+        "v1",
+        true,
+        []
+    ),
+    kind!(
+        "StatefulSet",
+        "statefulsets",
+        "statefulset",
+        "apps",
+        "v1",
+        true,
+        ["sts"]
+    ),
+    kind!(
+        "Deployment",
+        "deployments",
+        "deployment",
+        "apps",
+        "v1",
+        true,
+        ["deploy"]
+    ),
+    kind!(
+        "ReplicaSet",
+        "replicasets",
+        "replicaset",
+        "apps",
+        "v1",
+        true,
+        ["rs"]
+    ),
+    kind!(
+        "DaemonSet",
+        "daemonsets",
+        "daemonset",
+        "apps",
+        "v1",
+        true,
+        ["ds"]
+    ),
     kind!(
         "PodDisruptionBudget",
         "poddisruptionbudgets",
@@ -189,7 +253,10 @@ mod tests {
         assert_eq!(lookup("pods"), Some(POD));
         assert_eq!(lookup("Pod"), Some(POD));
         assert_eq!(lookup("pdb"), Some(PDB));
-        assert_eq!(by_kind("Lease", Some("coordination.k8s.io/v1")), lookup("lease"));
+        assert_eq!(
+            by_kind("Lease", Some("coordination.k8s.io/v1")),
+            lookup("lease")
+        );
         assert_eq!(by_kind("Lease", Some("v1")), None);
         assert_eq!(by_path("apps", "v1", "statefulsets"), lookup("sts"));
         assert_eq!(lookup("secrets"), None);

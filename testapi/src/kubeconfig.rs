@@ -81,7 +81,10 @@ mod tests {
         let v: Value = serde_yaml_ng::from_str(&y).unwrap();
         assert_eq!(v["current-context"], "dc-a");
         assert_eq!(v["clusters"][1]["cluster"]["server"], "https://127.0.0.1:2");
-        assert_eq!(v["clusters"][0]["cluster"]["certificate-authority-data"], "UEVN");
+        assert_eq!(
+            v["clusters"][0]["cluster"]["certificate-authority-data"],
+            "UEVN"
+        );
         assert_eq!(v["contexts"][1]["context"]["user"], "dc-b");
     }
 }

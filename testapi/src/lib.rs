@@ -232,8 +232,7 @@ impl ServerBuilder {
         let _ = shared.addr.set(addr);
         let handle = axum_server::Handle::new();
         let config = axum_server::tls_rustls::RustlsConfig::from_config(tls.config);
-        let server = axum_server::from_tcp_rustls(listener, config)?
-            .handle(handle.clone());
+        let server = axum_server::from_tcp_rustls(listener, config)?.handle(handle.clone());
         let app = routes::router(shared.clone());
         tokio::spawn(async move {
             if let Err(e) = server.serve(app.into_make_service()).await {
@@ -373,7 +372,12 @@ impl Server {
     }
 
     /// The object as the server would serve it now.
-    pub fn object<'a>(&self, kind: &str, ns: impl Into<Option<&'a str>>, name: &str) -> Option<Value> {
+    pub fn object<'a>(
+        &self,
+        kind: &str,
+        ns: impl Into<Option<&'a str>>,
+        name: &str,
+    ) -> Option<Value> {
         let kind = kind_id(kind).ok()?;
         let store = self.shared.store.read().expect("lock");
         let e = store.get(kind, ns.into().unwrap_or(""), name)?;

@@ -56,8 +56,8 @@ impl Loader<'_, '_> {
         // A List nested in a stream (rare: `kubectl get a,b -o json` makes
         // one List, but people concatenate them).
         if let Some(items) = fields.get("items") {
-            let items: Vec<Box<RawValue>> = serde_json::from_str(items.get())
-                .map_err(|e| format!("items: {e}"))?;
+            let items: Vec<Box<RawValue>> =
+                serde_json::from_str(items.get()).map_err(|e| format!("items: {e}"))?;
             for item in items {
                 let f: Fields = serde_json::from_str(item.get()).map_err(|e| e.to_string())?;
                 self.object(f)?;

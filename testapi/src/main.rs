@@ -10,7 +10,10 @@ use std::time::Instant;
 use clap::Parser;
 
 #[derive(Parser, Debug)]
-#[command(version, about = "A Kubernetes API server on 127.0.0.1 serving kubectl exports, for tests")]
+#[command(
+    version,
+    about = "A Kubernetes API server on 127.0.0.1 serving kubectl exports, for tests"
+)]
 struct Args {
     /// Context (and cluster and user) name in the kubeconfig.
     #[arg(long, default_value = "quorum-testapi")]

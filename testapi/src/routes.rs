@@ -68,8 +68,7 @@ impl Params {
     }
 
     pub fn field_selector(&self) -> Result<FieldSelector, ApiError> {
-        FieldSelector::parse(self.get("fieldSelector").unwrap_or(""))
-            .map_err(ApiError::bad_request)
+        FieldSelector::parse(self.get("fieldSelector").unwrap_or("")).map_err(ApiError::bad_request)
     }
 
     /// `dryRun=All` is the only value the apiserver accepts.
@@ -128,7 +127,9 @@ fn parse_target(path: &str) -> Target {
     let known_version = if group.is_empty() {
         version == "v1"
     } else {
-        KINDS.iter().any(|k| k.group == group && k.version == version)
+        KINDS
+            .iter()
+            .any(|k| k.group == group && k.version == version)
     };
     if !known_version {
         return Target::NotFound;
@@ -220,7 +221,10 @@ async fn entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
 
 /// RBAC verb of a request, as the authorizer names it.
 fn verb(method: &Method, target: &Target, params: &Params) -> &'static str {
-    let collection = matches!(target, Target::Collection { .. } | Target::Secret { ns: None });
+    let collection = matches!(
+        target,
+        Target::Collection { .. } | Target::Secret { ns: None }
+    );
     match *method {
         Method::GET if params.flag("watch") => "watch",
         Method::GET if collection => "list",
@@ -278,25 +282,58 @@ async fn dispatch(
     // Authorization.
     match &target {
         Target::Secret { ns } => {
-            return Err(forbidden(&shared.user, verb, "secrets", "", ns.as_deref(), None));
+            return Err(forbidden(
+                &shared.user,
+                verb,
+                "secrets",
+                "",
+                ns.as_deref(),
+                None,
+            ));
         }
         Target::Collection { kind, ns } => {
             let k = &KINDS[*kind];
             if shared.is_denied(verb, k.plural, &k.qualified()) {
-                return Err(forbidden(&shared.user, verb, k.plural, k.group, ns.as_deref(), None));
+                return Err(forbidden(
+                    &shared.user,
+                    verb,
+                    k.plural,
+                    k.group,
+                    ns.as_deref(),
+                    None,
+                ));
             }
         }
         Target::Object { kind, ns, name } => {
             let k = &KINDS[*kind];
             if shared.is_denied(verb, k.plural, &k.qualified()) {
-                return Err(forbidden(&shared.user, verb, k.plural, k.group, Some(ns), Some(name)));
+                return Err(forbidden(
+                    &shared.user,
+                    verb,
+                    k.plural,
+                    k.group,
+                    Some(ns),
+                    Some(name),
+                ));
             }
         }
-        Target::Subresource { kind, ns, name, sub } => {
+        Target::Subresource {
+            kind,
+            ns,
+            name,
+            sub,
+        } => {
             let k = &KINDS[*kind];
             let resource = format!("{}/{sub}", k.plural);
             if shared.is_denied(verb, &resource, &format!("{}/{sub}", k.qualified())) {
-                return Err(forbidden(&shared.user, verb, &resource, k.group, Some(ns), Some(name)));
+                return Err(forbidden(
+                    &shared.user,
+                    verb,
+                    &resource,
+                    k.group,
+                    Some(ns),
+                    Some(name),
+                ));
             }
         }
         _ => {}
@@ -325,7 +362,9 @@ async fn dispatch(
         (Target::Collection { kind, ns }, Method::GET) if params.flag("watch") => {
             watch::watch(shared.clone(), kind, ns, &params)
         }
-        (Target::Collection { kind, ns }, Method::GET) => list(shared, kind, ns.as_deref(), &params),
+        (Target::Collection { kind, ns }, Method::GET) => {
+            list(shared, kind, ns.as_deref(), &params)
+        }
         (Target::Collection { kind, ns }, Method::POST) => {
             create(shared, kind, ns.as_deref(), &params, &content_type, &body)
         }
@@ -334,7 +373,12 @@ async fn dispatch(
             let mut p = params.0;
             p.retain(|(k, _)| k != "fieldSelector");
             p.push(("fieldSelector".into(), format!("metadata.name={name}")));
-            watch::watch(shared.clone(), kind, Some(ns).filter(|n| !n.is_empty()), &Params(p))
+            watch::watch(
+                shared.clone(),
+                kind,
+                Some(ns).filter(|n| !n.is_empty()),
+                &Params(p),
+            )
         }
         (Target::Object { kind, ns, name }, Method::GET) => get(shared, kind, &ns, &name),
         (Target::Object { kind, ns, name }, Method::PUT) => {
@@ -346,9 +390,15 @@ async fn dispatch(
         (Target::Object { kind, ns, name }, Method::DELETE) => {
             delete(shared, kind, &ns, &name, &params, &body)
         }
-        (Target::Subresource { kind, ns, name, sub }, Method::POST)
-            if kind == kinds::POD && sub == "eviction" =>
-        {
+        (
+            Target::Subresource {
+                kind,
+                ns,
+                name,
+                sub,
+            },
+            Method::POST,
+        ) if kind == kinds::POD && sub == "eviction" => {
             let dry = params.dry_run()?;
             eviction::evict(shared, &ns, &name, dry, &body)
         }
@@ -371,11 +421,7 @@ fn version_doc() -> Value {
 }
 
 fn api_versions(shared: &Shared) -> Value {
-    let addr = shared
-        .addr
-        .get()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
+    let addr = shared.addr.get().map(|a| a.to_string()).unwrap_or_default();
     json!({"kind": "APIVersions", "versions": ["v1"],
         "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": addr}]})
 }
@@ -401,11 +447,16 @@ fn group_doc(g: &str) -> Value {
     v
 }
 
-const VERBS: [&str; 7] = ["create", "delete", "get", "list", "patch", "update", "watch"];
+const VERBS: [&str; 7] = [
+    "create", "delete", "get", "list", "patch", "update", "watch",
+];
 
 fn resource_list(group: &str, version: &str) -> Value {
     let mut resources = Vec::new();
-    for k in KINDS.iter().filter(|k| k.group == group && k.version == version) {
+    for k in KINDS
+        .iter()
+        .filter(|k| k.group == group && k.version == version)
+    {
         let mut r = json!({
             "name": k.plural, "singularName": k.singular, "namespaced": k.namespaced,
             "kind": k.kind, "verbs": VERBS,
@@ -415,8 +466,10 @@ fn resource_list(group: &str, version: &str) -> Value {
         }
         resources.push(r);
         if k.kind == "Pod" {
-            resources.push(json!({"name": "pods/eviction", "singularName": "", "namespaced": true,
-                "group": "policy", "version": "v1", "kind": "Eviction", "verbs": ["create"]}));
+            resources.push(
+                json!({"name": "pods/eviction", "singularName": "", "namespaced": true,
+                "group": "policy", "version": "v1", "kind": "Eviction", "verbs": ["create"]}),
+            );
         }
     }
     let gv = if group.is_empty() {
@@ -475,7 +528,12 @@ pub fn selected(
 /// revision); objects changed between pages show their new version. Every
 /// page reports the first page's resourceVersion, so a watch started from
 /// it replays those changes anyway, which is what clients rely on.
-fn list(shared: &Shared, kind: KindId, ns: Option<&str>, params: &Params) -> Result<Response, ApiError> {
+fn list(
+    shared: &Shared,
+    kind: KindId,
+    ns: Option<&str>,
+    params: &Params,
+) -> Result<Response, ApiError> {
     let info = &KINDS[kind];
     let labels = params.label_selector()?;
     let fields = params.field_selector()?;
@@ -528,7 +586,11 @@ fn list(shared: &Shared, kind: KindId, ns: Option<&str>, params: &Params) -> Res
     if more && let Some((ns, name)) = last {
         meta.insert(
             "continue".into(),
-            json!(encode_continue(&ContinueToken { rv: list_rv, ns, name })),
+            json!(encode_continue(&ContinueToken {
+                rv: list_rv,
+                ns,
+                name
+            })),
         );
     }
     let mut head = format!(
@@ -845,7 +907,11 @@ fn patch(
             let p: json_patch::Patch = serde_json::from_slice(body)
                 .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
             json_patch::patch(&mut obj, &p).map_err(|e| {
-                ApiError::unprocessable(info, name, format!("the server rejected our request due to an error in our request: {e}"))
+                ApiError::unprocessable(
+                    info,
+                    name,
+                    format!("the server rejected our request due to an error in our request: {e}"),
+                )
             })?;
         }
         // Server-side apply, simplified: no field ownership, a merge of the
@@ -868,7 +934,9 @@ fn patch(
         return Err(ApiError::conflict(info, name));
     }
     if obj["metadata"].get("name").and_then(Value::as_str) != Some(name) {
-        return Err(ApiError::bad_request("metadata.name cannot be changed by a patch"));
+        return Err(ApiError::bad_request(
+            "metadata.name cannot be changed by a patch",
+        ));
     }
     if let Some(uid) = uid {
         obj["metadata"]["uid"] = uid;
@@ -909,12 +977,19 @@ fn delete(
         let old: Value = serde_json::from_slice(&current.bytes).expect("stored objects are JSON");
         for (field, have) in [
             ("resourceVersion", current.rv.to_string()),
-            ("uid", old["metadata"]["uid"].as_str().unwrap_or("").to_string()),
+            (
+                "uid",
+                old["metadata"]["uid"].as_str().unwrap_or("").to_string(),
+            ),
         ] {
             if let Some(want) = pre.get(field).and_then(Value::as_str)
                 && want != have
             {
-                let label = if field == "uid" { "UID" } else { "ResourceVersion" };
+                let label = if field == "uid" {
+                    "UID"
+                } else {
+                    "ResourceVersion"
+                };
                 return Err(ApiError::new(
                     409,
                     "Conflict",
@@ -969,24 +1044,51 @@ mod tests {
     #[test]
     fn targets() {
         let pods = kinds::POD;
-        assert_eq!(parse_target("/api/v1/pods"), Target::Collection { kind: pods, ns: None });
+        assert_eq!(
+            parse_target("/api/v1/pods"),
+            Target::Collection {
+                kind: pods,
+                ns: None
+            }
+        );
         assert_eq!(
             parse_target("/api/v1/namespaces/db/pods"),
-            Target::Collection { kind: pods, ns: Some("db".into()) }
+            Target::Collection {
+                kind: pods,
+                ns: Some("db".into())
+            }
         );
         assert_eq!(
             parse_target("/api/v1/namespaces/db"),
-            Target::Object { kind: kinds::NAMESPACE, ns: String::new(), name: "db".into() }
+            Target::Object {
+                kind: kinds::NAMESPACE,
+                ns: String::new(),
+                name: "db".into()
+            }
         );
         assert_eq!(
             parse_target("/api/v1/namespaces/db/pods/p/eviction"),
-            Target::Subresource { kind: pods, ns: "db".into(), name: "p".into(), sub: "eviction".into() }
+            Target::Subresource {
+                kind: pods,
+                ns: "db".into(),
+                name: "p".into(),
+                sub: "eviction".into()
+            }
         );
         assert_eq!(
             parse_target("/apis/coordination.k8s.io/v1/namespaces/ops/leases/l"),
-            Target::Object { kind: kinds::lookup("lease").unwrap(), ns: "ops".into(), name: "l".into() }
+            Target::Object {
+                kind: kinds::lookup("lease").unwrap(),
+                ns: "ops".into(),
+                name: "l".into()
+            }
         );
-        assert_eq!(parse_target("/api/v1/namespaces/x/secrets"), Target::Secret { ns: Some("x".into()) });
+        assert_eq!(
+            parse_target("/api/v1/namespaces/x/secrets"),
+            Target::Secret {
+                ns: Some("x".into())
+            }
+        );
         assert_eq!(parse_target("/api/v1/pods/x"), Target::NotFound);
         assert_eq!(parse_target("/apis/apps/v2/deployments"), Target::NotFound);
         assert_eq!(parse_target("/apis/apps"), Target::Group("apps".into()));
@@ -994,14 +1096,23 @@ mod tests {
 
     #[test]
     fn continue_tokens_round_trip() {
-        let t = decode_continue(&encode_continue(&ContinueToken { rv: 7, ns: "a".into(), name: "b".into() })).unwrap();
+        let t = decode_continue(&encode_continue(&ContinueToken {
+            rv: 7,
+            ns: "a".into(),
+            name: "b".into(),
+        }))
+        .unwrap();
         assert_eq!((t.rv, t.ns.as_str(), t.name.as_str()), (7, "a", "b"));
         assert!(decode_continue("!!").is_none());
     }
 
     #[test]
     fn concat_joins_items() {
-        let c = Concat::new(Bytes::from_static(b"["), vec![Bytes::from_static(b"1"), Bytes::from_static(b"2")], Bytes::from_static(b"]"));
+        let c = Concat::new(
+            Bytes::from_static(b"["),
+            vec![Bytes::from_static(b"1"), Bytes::from_static(b"2")],
+            Bytes::from_static(b"]"),
+        );
         let all: Vec<u8> = c.flat_map(|b| b.to_vec()).collect();
         assert_eq!(all, b"[1,2]");
     }

@@ -35,8 +35,7 @@ impl RequestRecord {
 
     /// Whether this was a WATCH (`watch=true` or `watch=1`).
     pub fn is_watch(&self) -> bool {
-        self.param("watch")
-            .is_some_and(|v| v == "true" || v == "1")
+        self.param("watch").is_some_and(|v| v == "true" || v == "1")
     }
 
     /// Whether this was a server-side dry run (`dryRun=All`).

@@ -40,8 +40,12 @@ impl ApiError {
 
     /// `pods "x" not found`
     pub fn not_found(kind: &KindInfo, name: &str) -> Self {
-        Self::new(404, "NotFound", format!("{} \"{name}\" not found", kind.qualified()))
-            .with_details(details(kind, name))
+        Self::new(
+            404,
+            "NotFound",
+            format!("{} \"{name}\" not found", kind.qualified()),
+        )
+        .with_details(details(kind, name))
     }
 
     /// A path the server does not serve.
@@ -94,16 +98,14 @@ impl ApiError {
         Self::new(
             415,
             "UnsupportedMediaType",
-            format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml; got {ct:?}"),
+            format!(
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml; got {ct:?}"
+            ),
         )
     }
 
     pub fn unprocessable(kind: &KindInfo, name: &str, message: impl Into<String>) -> Self {
-        let message = format!(
-            "{} \"{name}\" is invalid: {}",
-            kind.kind,
-            message.into()
-        );
+        let message = format!("{} \"{name}\" is invalid: {}", kind.kind, message.into());
         Self::new(422, "Invalid", message).with_details(details(kind, name))
     }
 
@@ -152,6 +154,9 @@ pub fn json_response(code: u16, body: Vec<u8>) -> Response {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        json_response(self.code, serde_json::to_vec(&self.body).unwrap_or_default())
+        json_response(
+            self.code,
+            serde_json::to_vec(&self.body).unwrap_or_default(),
+        )
     }
 }

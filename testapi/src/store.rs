@@ -70,7 +70,8 @@ impl Fields {
     }
 
     fn get_str(&self, key: &str) -> Option<String> {
-        self.get(key).and_then(|r| serde_json::from_str::<String>(r.get()).ok())
+        self.get(key)
+            .and_then(|r| serde_json::from_str::<String>(r.get()).ok())
     }
 }
 
@@ -477,14 +478,21 @@ mod tests {
     fn minify_keeps_strings() {
         let mut out = Vec::new();
         minify_into(&mut out, "{ \"a b\" : [ 1, \"x \\\" y\" ] }");
-        assert_eq!(String::from_utf8(out).unwrap(), "{\"a b\":[1,\"x \\\" y\"]}");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"a b\":[1,\"x \\\" y\"]}"
+        );
     }
 
     #[test]
     fn secrets_and_unknown_kinds_are_rejected() {
-        let r = Candidate::from_value(json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}}));
+        let r = Candidate::from_value(
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}}),
+        );
         assert_eq!(r.unwrap_err(), Reject::Secret);
-        let r = Candidate::from_value(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}}));
+        let r = Candidate::from_value(
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}}),
+        );
         assert!(matches!(r.unwrap_err(), Reject::UnknownKind(_)));
     }
 
@@ -508,7 +516,10 @@ mod tests {
         for (ns, n) in [("a", "1"), ("b", "1"), ("b", "2"), ("c", "1")] {
             s.put(pod(ns, n));
         }
-        let names: Vec<_> = s.range(kinds::POD, Some("b"), None).map(|(k, _)| k.1.clone()).collect();
+        let names: Vec<_> = s
+            .range(kinds::POD, Some("b"), None)
+            .map(|(k, _)| k.1.clone())
+            .collect();
         assert_eq!(names, ["1", "2"]);
         let after: Vec<_> = s
             .range(kinds::POD, None, Some(("b".into(), "1".into())))

@@ -106,7 +106,14 @@ pub fn watch(
             // No version (or sendInitialEvents): the current state as ADDED.
             _ => {
                 for ((ons, oname), e) in store.range(kind, filter.ns.as_deref(), None) {
-                    if selected(&filter.labels, &filter.fields, ons, oname, &e.labels, &e.bytes) {
+                    if selected(
+                        &filter.labels,
+                        &filter.fields,
+                        ons,
+                        oname,
+                        &e.labels,
+                        &e.bytes,
+                    ) {
                         first.push(event_line("ADDED", &e.bytes));
                     }
                 }

@@ -57,7 +57,13 @@ pub enum Command {
         after_help = "Examples:\n  quorum plan cluster.yaml --goal leaders\n  quorum plan cluster.yaml --goal leaders --diff\n  quorum plan cluster.yaml --goal all -o script > plan.sh\n  quorum plan cluster.yaml --goal leaders --handover restart -o json"
     )]
     Plan(PlanArgs),
-    /// Analyse a sample cluster built into the binary.
+    /// The terminal UI on exported manifests (or, without inputs, the live current context).
+    #[command(
+        after_help = "Examples:\n  quorum tui cluster.yaml\n  quorum tui --cluster dc-a=a/ --cluster dc-b=b/\n  kubectl get nodes,pods,pvc,pv,sc,leases,sts,deploy,rs,pdb -A -o yaml | quorum tui -\n\nKeys: ? in the UI lists them; .quorum.yaml (section tui) changes them and the theme."
+    )]
+    Tui(TuiArgs),
+    /// The terminal UI on a sample cluster built into the binary (its analysis when not on a
+    /// terminal).
     #[command(
         after_help = "Examples:\n  quorum demo                    the three-zones sample\n  quorum demo --sample two-dcs   two data centres, dual-active\n  quorum demo --list"
     )]
@@ -176,6 +182,12 @@ pub struct OutputArgs {
     /// Colour the table (NO_COLOR in the environment turns it off).
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+}
+
+#[derive(Args, Debug)]
+pub struct TuiArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Args, Debug)]

@@ -3,6 +3,7 @@
 
 mod cli;
 mod live_cmd;
+mod ui;
 
 // The loader allocates millions of small strings on every core; mimalloc is much faster at it.
 #[global_allocator]
@@ -85,14 +86,17 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
     match cli.command {
         None => {
-            let mut cmd = Cli::command();
-            eprintln!(
-                "The terminal UI on live clusters is not in this build yet. Try `quorum demo` or \
-                 `quorum analyze FILE`.\n"
-            );
-            cmd.print_help()?;
-            Ok(EXIT_USAGE)
+            if !on_terminal() {
+                eprintln!(
+                    "quorum: the terminal UI needs a terminal. For reports: quorum analyze FILE \
+                     (quorum --help lists every subcommand)."
+                );
+                return Ok(EXIT_USAGE);
+            }
+            let config = load_config(&InputArgs::default())?;
+            ui::run(ui::source::Launch::Live { contexts: vec![] }, &config)
         }
+        Some(Command::Tui(args)) => tui_cmd(args),
         Some(Command::Analyze(args)) => {
             let loaded = load_inputs(&args.input)?;
             emit_analysis(&loaded, &args.output)
@@ -350,6 +354,45 @@ fn write_stdout(text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Both ends of the UI are a terminal (keys come from /dev/tty even when stdin is a pipe).
+fn on_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+fn tui_cmd(args: TuiArgs) -> Result<u8> {
+    let input = &args.input;
+    let config = load_config(input)?;
+    let launch = if input.paths.is_empty() && input.clusters.is_empty() && input.contexts.is_empty()
+    {
+        ui::source::Launch::Live { contexts: vec![] }
+    } else {
+        let inputs = inputs_of(input)?;
+        let now = input.now.as_deref().map(chrono_parse).transpose()?;
+        let mut names: Vec<String> = input
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .chain(input.clusters.iter().cloned())
+            .collect();
+        if names.len() > 3 {
+            let more = names.len() - 2;
+            names.truncate(2);
+            names.push(format!("{more} more"));
+        }
+        ui::source::Launch::Files {
+            inputs,
+            config: config.clone(),
+            now,
+            label: names.join(", "),
+        }
+    };
+    ui::check_config(&config)?;
+    if !on_terminal() {
+        bail!("the terminal UI needs a terminal; for a report use `quorum analyze`");
+    }
+    ui::run(launch, &config)
+}
+
 fn demo(args: DemoArgs) -> Result<u8> {
     use quorum_core::samples::SAMPLES;
     if args.list {
@@ -369,6 +412,21 @@ fn demo(args: DemoArgs) -> Result<u8> {
                 .join(", ")
         )
     })?;
+    if on_terminal() && args.output.format == ReportFormat::Table {
+        // The sample's own model, with the user's keys and theme.
+        let config = Config {
+            tui: load_config(&InputArgs::default())?.tui,
+            ..Config::default()
+        };
+        ui::check_config(&config)?;
+        return ui::run(
+            ui::source::Launch::Sample {
+                sample,
+                config: config.clone(),
+            },
+            &config,
+        );
+    }
     let snapshot = sample.load();
     if args.output.format == ReportFormat::Table {
         eprintln!(

@@ -1,0 +1,188 @@
+//! Where the data comes from, as messages into the event loop: files and samples load once on a
+//! blocking task and send one `Loaded`; live clusters (not in this build) will send `Loaded` on
+//! every snapshot and `Status` when the connection changes. Also the work behind each `Cmd`.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use quorum_core::config::Config;
+use quorum_core::graph::Topology;
+use quorum_core::load::{self, Input};
+use quorum_core::overview::Overview;
+use quorum_core::plan::{Handover, Options, Plan};
+use quorum_core::samples::Sample;
+use quorum_core::simulate::{Params, simulate};
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::msg::{Cmd, Msg};
+use super::state::{Data, SimResult, SourceKind, SourceStatus};
+
+pub enum Launch {
+    Files {
+        inputs: Vec<Input>,
+        config: Config,
+        now: Option<DateTime<Utc>>,
+        label: String,
+    },
+    Sample {
+        sample: &'static Sample,
+        config: Config,
+    },
+    /// Kubeconfig contexts (none: the current one).
+    Live { contexts: Vec<String> },
+}
+
+impl Launch {
+    pub fn status(&self) -> SourceStatus {
+        match self {
+            Launch::Files { label, .. } => SourceStatus::new(SourceKind::Files(label.clone())),
+            Launch::Sample { sample, .. } => {
+                SourceStatus::new(SourceKind::Sample(sample.name.to_string()))
+            }
+            Launch::Live { contexts } => SourceStatus {
+                contexts: contexts.clone(),
+                ..SourceStatus::new(SourceKind::Live)
+            },
+        }
+    }
+}
+
+/// Loads a file or sample source: the one message it sends.
+pub fn load(launch: Launch) -> Msg {
+    let mut status = launch.status();
+    status.loading = false;
+    match launch {
+        Launch::Files {
+            inputs,
+            config,
+            now,
+            ..
+        } => match load::load_with_progress(&inputs, &|_| {}) {
+            Ok(mut snapshot) => {
+                if now.is_some() {
+                    snapshot.now = now;
+                }
+                let reports = std::mem::take(&mut snapshot.inputs);
+                let topology = Topology::from_snapshot(snapshot, &config.build_options());
+                status.last_update = Some(Utc::now());
+                Msg::Loaded {
+                    data: Box::new(Data::new(topology, reports, config)),
+                    source: status,
+                }
+            }
+            Err(e) => {
+                status.error = Some(e.to_string());
+                Msg::Status(status)
+            }
+        },
+        Launch::Sample { sample, config } => {
+            let mut snapshot = sample.load();
+            let reports = std::mem::take(&mut snapshot.inputs);
+            let topology = Topology::from_snapshot(snapshot, &config.build_options());
+            Msg::Loaded {
+                data: Box::new(Data::new(topology, reports, config)),
+                source: status,
+            }
+        }
+        Launch::Live { .. } => {
+            status.error = Some("live clusters are not in this build yet".into());
+            Msg::Status(status)
+        }
+    }
+}
+
+/// Starts the source: its messages arrive in the event loop.
+pub fn start(launch: Launch, tx: UnboundedSender<Msg>, rt: &tokio::runtime::Handle) {
+    rt.spawn_blocking(move || {
+        let _ = tx.send(load(launch));
+    });
+}
+
+/// Applies a plan to a live cluster, reporting each step (`ApplyProgress`) and the end
+/// (`ApplyFinished`). Core's executor plugs in here.
+pub trait Applier: Send + Sync {
+    fn apply(&self, plan: Arc<Plan>, progress: UnboundedSender<Msg>);
+}
+
+/// This build has no executor: say so instead of pretending.
+pub struct NoApplier;
+
+impl Applier for NoApplier {
+    fn apply(&self, _plan: Arc<Plan>, progress: UnboundedSender<Msg>) {
+        let _ = progress.send(Msg::ApplyFinished(Err(
+            "this build has no apply executor yet (live clusters are coming)".into(),
+        )));
+    }
+}
+
+/// A pretend executor for tests: every step succeeds in order.
+#[cfg(test)]
+pub struct DryApplier;
+
+#[cfg(test)]
+impl Applier for DryApplier {
+    fn apply(&self, plan: Arc<Plan>, progress: UnboundedSender<Msg>) {
+        for step in 0..plan.steps.len() {
+            let _ = progress.send(Msg::ApplyProgress {
+                step,
+                status: super::state::StepStatus::Running,
+            });
+            let _ = progress.send(Msg::ApplyProgress {
+                step,
+                status: super::state::StepStatus::Done,
+            });
+        }
+        let _ = progress.send(Msg::ApplyFinished(Ok(())));
+    }
+}
+
+/// The work behind a command, done where blocking is fine; its result as a message.
+pub fn perform(cmd: Cmd) -> Option<Msg> {
+    match cmd {
+        Cmd::Quit | Cmd::Apply(_) => None,
+        Cmd::Simulate { topology, events } => {
+            let result = simulate(&topology, &events, &Params::default())
+                .map(|outcome| {
+                    let overview = Overview::of(&outcome.after(&topology));
+                    Arc::new(SimResult { outcome, overview })
+                })
+                .map_err(|e| e.to_string());
+            Some(Msg::Simulated { events, result })
+        }
+        Cmd::Plan {
+            topology,
+            config,
+            goal,
+        } => {
+            let options = Options {
+                goal,
+                handover: Handover::PreferredHolder,
+                max_concurrent: None,
+            };
+            let plan = quorum_core::plan::plan(&topology, &config, &options);
+            Some(Msg::Planned {
+                goal,
+                plan: Arc::new(plan),
+            })
+        }
+        Cmd::PlanState {
+            topology,
+            plan,
+            step,
+        } => {
+            let after = plan.state_after(&topology, step + 1);
+            Some(Msg::PlanState {
+                step,
+                overview: Arc::new(Overview::of(&after)),
+            })
+        }
+        Cmd::SwitchContext(name) => {
+            let mut status = SourceStatus::new(SourceKind::Live);
+            status.loading = false;
+            status.error = Some(format!(
+                "cannot switch to context {name}: live clusters are not in this build yet"
+            ));
+            Some(Msg::Status(status))
+        }
+    }
+}

@@ -1,0 +1,389 @@
+//! Topology (home): clusters, zones as columns, nodes with their pods; a simulated outcome in
+//! place (failed nodes, counts after the scenario, an outcome panel when there is room).
+
+use quorum_core::graph::*;
+use quorum_core::overview::{NodeFate, Overview, node_fate};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::{bar, fit, pad};
+use crate::ui::layout;
+use crate::ui::rows;
+use crate::ui::state::{Data, State};
+
+pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
+    let th = &state.theme;
+    let t = &data.topology;
+    let lay = layout::topology(state, data, body);
+    let sim = state.sim.result.as_deref();
+    let ov: &Overview = sim.map_or(&data.overview, |r| &r.overview);
+
+    // Summary line: one part per cluster shown, then the scenario.
+    let mut spans = Vec::new();
+    if lay.hidden_left > 0 {
+        spans.push(Span::styled(format!("◀ {} ", lay.hidden_left), th.accent));
+    }
+    for (i, c) in t.clusters.iter().enumerate() {
+        if state.topology.cluster.is_some_and(|x| x.index() != i) {
+            continue;
+        }
+        let (mut nodes, mut ready, mut pods, mut leaders) = (0, 0, 0, 0);
+        for z in &c.zones {
+            let s = ov.zone(*z);
+            nodes += s.nodes;
+            ready += s.ready_nodes;
+            pods += s.pods;
+            leaders += s.leaders;
+        }
+        if !spans.is_empty() {
+            spans.push(Span::raw(" │ "));
+        }
+        spans.push(Span::styled(c.name.clone(), th.title));
+        spans.push(Span::raw(format!(
+            ": {} zones · {ready}/{nodes} nodes ready · {pods} pods · {leaders} leaders",
+            c.zones.len()
+        )));
+    }
+    if let Some(r) = sim {
+        let lost = r.outcome.groups.iter().filter(|g| !g.has_quorum).count();
+        spans.push(Span::styled(
+            format!(
+                " │ after {}: {lost} groups without quorum · {} re-elections · {} pending",
+                state
+                    .sim
+                    .events
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                r.outcome.reelections.len(),
+                r.outcome.pending.len()
+            ),
+            if lost > 0 { th.critical } else { th.warning },
+        ));
+    }
+    if lay.hidden_right > 0 {
+        spans.push(Span::styled(format!(" {} ▶", lay.hidden_right), th.accent));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), lay.summary);
+
+    let max_leaders = lay
+        .columns
+        .iter()
+        .map(|(_, z, _, _)| ov.zone(*z).leaders)
+        .max()
+        .unwrap_or(0);
+    for (index, zone, rect, list) in &lay.columns {
+        let selected_zone = *index == state.topology.zone;
+        let z = &t.zones[zone.index()];
+        let s = ov.zone(*zone);
+        let cut = state.topology.partition.contains(zone);
+        let mut title = format!(" {}{} ", if cut { "✂ " } else { "" }, t.zone_display(*zone));
+        if !z.region.is_empty() && rect.width as usize > title.len() + z.region.len() + 4 {
+            title = format!("{title}({}) ", z.region);
+        }
+        let border = if selected_zone { th.accent } else { th.muted };
+        let block = Block::bordered()
+            .title(Span::styled(title, th.title))
+            .border_style(border);
+        frame.render_widget(block, *rect);
+        let inner_w = list.width as usize;
+        let header_style = if selected_zone && state.topology.node.is_none() {
+            th.selected
+        } else {
+            Style::new()
+        };
+        let down = s.ready_nodes < s.nodes;
+        let nodes_style = if s.ready_nodes == 0 && s.nodes > 0 {
+            th.critical
+        } else if down {
+            th.warning
+        } else {
+            Style::new()
+        };
+        let header: Vec<Line> = if lay.header_lines >= 3 {
+            let label = format!("leaders {:>3} ", s.leaders);
+            let bar_w = inner_w.saturating_sub(label.len());
+            vec![
+                Line::from(vec![
+                    Span::styled(format!("nodes {}/{}", s.ready_nodes, s.nodes), nodes_style),
+                    Span::raw(format!("  pods {}", s.pods)),
+                ]),
+                Line::from(vec![
+                    Span::raw(label),
+                    Span::styled(bar(s.leaders, max_leaders, bar_w), th.accent),
+                ]),
+                Line::raw(fit(
+                    &if inner_w >= 34 {
+                        format!(
+                            "quorum replicas {}  pinned vols {}",
+                            s.quorum_replicas, s.pinned_volumes
+                        )
+                    } else {
+                        format!("quorum {}  pinned {}", s.quorum_replicas, s.pinned_volumes)
+                    },
+                    inner_w,
+                )),
+            ]
+        } else {
+            let text = format!("{}/{}n {}p L{} ", s.ready_nodes, s.nodes, s.pods, s.leaders);
+            let bar_w = inner_w.saturating_sub(text.chars().count()).min(12);
+            vec![Line::from(vec![
+                Span::styled(text, nodes_style),
+                Span::styled(bar(s.leaders, max_leaders, bar_w), th.accent),
+            ])]
+        };
+        let header_rect = Rect::new(
+            list.x,
+            rect.y + 1,
+            list.width,
+            (lay.header_lines).min(rect.height.saturating_sub(2)),
+        );
+        frame.render_widget(Paragraph::new(header).style(header_style), header_rect);
+
+        let nodes = rows::nodes(state, data, *zone);
+        if nodes.is_empty() {
+            let msg = if state.topology.filter.is_empty() {
+                "no nodes"
+            } else {
+                "no node matches the filter"
+            };
+            frame.render_widget(Paragraph::new(Line::styled(msg, th.muted)), *list);
+            continue;
+        }
+        let lines_per = layout::node_lines(state, data, &nodes);
+        let total: usize = lines_per.iter().sum();
+        let selected_node = if selected_zone {
+            state.topology.node
+        } else {
+            None
+        };
+        let selected_line = selected_node.map(|i| lines_per[..i.min(lines_per.len())].iter().sum());
+        let height = list.height as usize;
+        let first = layout::column_offset(selected_line, height, total);
+        let expanded = layout::expanded(state);
+        // Walk to the first visible line, then draw only what fits.
+        let mut out: Vec<Line> = Vec::with_capacity(height);
+        let mut line = 0usize;
+        for (i, node) in nodes.iter().enumerate() {
+            let n = lines_per[i];
+            if line + n <= first {
+                line += n;
+                continue;
+            }
+            if out.len() >= height {
+                break;
+            }
+            if line >= first {
+                out.push(node_line(
+                    state,
+                    data,
+                    ov,
+                    *node,
+                    inner_w,
+                    selected_node == Some(i),
+                ));
+            }
+            line += 1;
+            if expanded {
+                let info = &t.nodes[node.index()];
+                for p in &info.pods {
+                    if line >= first && out.len() < height {
+                        out.push(pod_line(state, data, *node, *p, inner_w));
+                    }
+                    line += 1;
+                    if out.len() >= height {
+                        break;
+                    }
+                }
+            }
+        }
+        frame.render_widget(Paragraph::new(out), *list);
+    }
+    if let (Some(area), Some(r)) = (lay.outcome, sim) {
+        outcome_panel(state, data, r, frame, area);
+    }
+}
+
+fn node_line(
+    state: &State,
+    data: &Data,
+    ov: &Overview,
+    node: NodeId,
+    width: usize,
+    selected: bool,
+) -> Line<'static> {
+    let th = &state.theme;
+    let t = &data.topology;
+    let s = ov.node(node);
+    let fate = state
+        .sim
+        .result
+        .as_ref()
+        .map_or(NodeFate::Unchanged, |r| node_fate(t, &r.outcome, node));
+    let (mark, mark_style) = match fate {
+        NodeFate::Down => ("✗", th.critical),
+        NodeFate::Cordoned => ("⊘", th.warning),
+        NodeFate::Unchanged if !s.ready => ("✗", th.critical),
+        NodeFate::Unchanged if s.cordoned => ("⊘", th.warning),
+        NodeFate::Unchanged => ("●", th.ok),
+    };
+    let stats = if width >= 40 {
+        format!(
+            "L{:<2} Q{:<2} V{:<2} {:>3}p",
+            s.leaders, s.quorum_replicas, s.pinned_volumes, s.pods
+        )
+    } else {
+        format!("L{} Q{} {}p", s.leaders, s.quorum_replicas, s.pods)
+    };
+    let name = &t.nodes[node.index()].node.meta.name;
+    // The mark says it already; the word only where the name still fits beside it.
+    let word_fits = |w: &str| width >= stats.chars().count() + 3 + w.len() + name.chars().count();
+    let state_word = {
+        let word = match fate {
+            NodeFate::Down => " DOWN",
+            NodeFate::Cordoned => " drained",
+            NodeFate::Unchanged if !s.ready => " NotReady",
+            NodeFate::Unchanged if s.cordoned => " cordoned",
+            NodeFate::Unchanged => "",
+        };
+        if word_fits(word) { word } else { "" }
+    };
+    let name_w = width.saturating_sub(stats.chars().count() + 3 + state_word.len());
+    let name = pad(name, name_w);
+    let base = if selected { th.selected } else { Style::new() };
+    let name_style = if fate == NodeFate::Down {
+        base.patch(th.critical)
+    } else {
+        base
+    };
+    let leaders_style = if s.leaders > 0 {
+        base.patch(th.accent)
+    } else {
+        base
+    };
+    Line::from(vec![
+        Span::styled(format!("{mark} "), base.patch(mark_style)),
+        Span::styled(name, name_style),
+        Span::styled(state_word.to_string(), base.patch(mark_style)),
+        Span::styled(" ", base),
+        Span::styled(stats, leaders_style),
+    ])
+}
+
+fn pod_line(state: &State, data: &Data, node: NodeId, pod: PodId, width: usize) -> Line<'static> {
+    let th = &state.theme;
+    let t = &data.topology;
+    let info = &t.pods[pod.index()];
+    let leads = data.holds_lease[pod.index()];
+    let quorum = info
+        .workload
+        .and_then(|w| t.group_of_workload(w))
+        .is_some_and(|g| t.groups[g.index()].mode == Mode::Quorum);
+    let pinned = info.pvcs.iter().any(|c| {
+        t.pvcs[c.index()]
+            .pv
+            .is_some_and(|v| matches!(t.pvs[v.index()].pin, Pin::Zones(_) | Pin::Nodes(_)))
+    });
+    let marks = format!(
+        "{}{}{}",
+        if leads { "★" } else { " " },
+        if quorum { "Q" } else { " " },
+        if pinned { "V" } else { " " }
+    );
+    let lost = state.sim.result.as_ref().is_some_and(|r| {
+        r.outcome
+            .node_down
+            .get(node.index())
+            .copied()
+            .unwrap_or(false)
+    });
+    let style = if lost {
+        th.critical
+    } else if !info.pod.is_active() || !info.pod.ready {
+        th.muted
+    } else {
+        Style::new()
+    };
+    let name = format!("  {}/{}", info.pod.meta.namespace, info.pod.meta.name);
+    Line::from(vec![
+        Span::styled(pad(&name, width.saturating_sub(4)), style),
+        Span::styled(format!(" {marks}"), th.accent),
+    ])
+}
+
+fn outcome_panel(
+    state: &State,
+    data: &Data,
+    r: &crate::ui::state::SimResult,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let th = &state.theme;
+    let o = &r.outcome;
+    let w = area.width.saturating_sub(2) as usize;
+    // Each section lists at most what fits (a zone of 150,000 pods leaves thousands pending).
+    let h = area.height as usize;
+    let mut lines = Vec::new();
+    let lost: Vec<_> = o.groups.iter().filter(|g| !g.has_quorum).collect();
+    lines.push(Line::styled(
+        format!("Lost quorum ({})", lost.len()),
+        th.title,
+    ));
+    for g in lost.iter().take(h) {
+        lines.push(Line::styled(
+            fit(
+                &format!(
+                    "  {} {}/{} need {}",
+                    g.name, g.available, g.replicas, g.needed
+                ),
+                w,
+            ),
+            th.critical,
+        ));
+    }
+    lines.push(Line::styled(
+        format!("New leaders ({})", o.reelections.len()),
+        th.title,
+    ));
+    for re in o.reelections.iter().take(h) {
+        let (text, style) = match &re.to {
+            Some(to) => (
+                format!("  {} → {} +{}s", re.lease, to, re.after_seconds),
+                th.ok,
+            ),
+            None => (format!("  {} → nobody", re.lease), th.critical),
+        };
+        lines.push(Line::styled(fit(&text, w), style));
+    }
+    lines.push(Line::styled(
+        format!("Pending pods ({})", o.pending.len()),
+        th.title,
+    ));
+    for p in o.pending.iter().take(h) {
+        lines.push(Line::styled(fit(&format!("  {}", p.pod), w), th.warning));
+    }
+    if !o.stranded_volumes.is_empty() {
+        lines.push(Line::styled(
+            format!("Stranded volumes ({})", o.stranded_volumes.len()),
+            th.title,
+        ));
+        for s in o.stranded_volumes.iter().take(h) {
+            lines.push(Line::styled(
+                fit(&format!("  {} ({})", s.pv, s.pinned_to), w),
+                th.warning,
+            ));
+        }
+    }
+    let _ = data;
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(format!(
+            " Outcome · {} for the timeline ",
+            state.keys.key(crate::ui::keys::Action::Simulate)
+        ))),
+        area,
+    );
+}

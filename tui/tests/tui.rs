@@ -1,0 +1,203 @@
+//! The terminal UI end to end: the real binary in a pseudo-terminal (a private tmux server),
+//! driven by keys, read back from the screen; and what it does without a terminal.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command as AssertCommand;
+use predicates::prelude::*;
+
+/// A private tmux server running one session; killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn available() -> bool {
+        Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
+        let socket = format!("quorum-test-{name}-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+            ])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .arg(command)
+            .env_remove("NO_COLOR")
+            .status()
+            .expect("tmux runs");
+        assert!(status.success(), "tmux new-session failed");
+        Tmux { socket }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &str) {
+        self.tmux(&["send-keys", "-t", "t", "-l", keys]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Waits until the screen shows `text` (10 s at most).
+    fn wait_for(&self, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            if started.elapsed() > Duration::from_secs(10) {
+                panic!("the screen never showed {text:?}:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+#[test]
+fn demo_in_a_terminal_navigates_fails_a_zone_shows_the_outcome_and_restores_the_terminal() {
+    if !Tmux::available() {
+        eprintln!("note: tmux is not installed; skipping the terminal end-to-end test");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_quorum");
+    // The shell stays after quorum exits so the pane's modes can be read.
+    let tmux = Tmux::start(
+        "demo",
+        120,
+        40,
+        &format!("'{bin}' demo; echo quorum-exited-$?; sleep 30"),
+    );
+    tmux.wait_for("eu-west-1a");
+    let screen = tmux.screen();
+    assert!(
+        screen.contains("Topology") && screen.contains("read-only"),
+        "{screen}"
+    );
+    assert_eq!(
+        tmux.tmux(&["display", "-p", "-t", "t", "#{alternate_on}"])
+            .trim(),
+        "1"
+    );
+
+    // Navigate: the groups, back home, into the second zone and back.
+    tmux.keys("3");
+    tmux.wait_for("survives the loss");
+    tmux.keys("1");
+    tmux.wait_for("quorum replicas");
+    tmux.keys("ljkh");
+
+    // Fail the first zone: its three nodes go down and db/pg loses its quorum, in place.
+    tmux.keys("X");
+    let screen = tmux.wait_for("nodes 0/3");
+    assert!(screen.contains("✗ ip-10-0-1-10"), "{screen}");
+    assert!(screen.contains("Lost quorum (1)"), "{screen}");
+    assert!(screen.contains("db/pg"), "{screen}");
+    tmux.keys("5");
+    let screen = tmux.wait_for("Timeline");
+    assert!(screen.contains("LOST db/pg"), "{screen}");
+
+    tmux.keys("q");
+    tmux.wait_for("quorum-exited-0");
+    // The terminal is back: alternate screen left, cursor shown, mouse released.
+    let modes = tmux.tmux(&[
+        "display",
+        "-p",
+        "-t",
+        "t",
+        "#{alternate_on} #{cursor_flag} #{mouse_any_flag}",
+    ]);
+    assert_eq!(modes.trim(), "0 1 0", "alternate screen, cursor, mouse");
+}
+
+#[test]
+fn a_small_window_asks_for_room_and_a_resize_brings_the_view_back() {
+    if !Tmux::available() {
+        eprintln!("note: tmux is not installed; skipping the terminal end-to-end test");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_quorum");
+    let tmux = Tmux::start(
+        "small",
+        50,
+        12,
+        &format!("'{bin}' demo; echo quorum-exited-$?; sleep 30"),
+    );
+    tmux.wait_for("make the window larger");
+    tmux.tmux(&["resize-window", "-t", "t", "-x", "80", "-y", "24"]);
+    tmux.wait_for("eu-west-1a");
+    tmux.keys("q");
+    tmux.wait_for("quorum-exited-0");
+}
+
+#[test]
+fn without_a_terminal_quorum_prints_a_hint_and_exits_2() {
+    AssertCommand::cargo_bin("quorum")
+        .unwrap()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs a terminal"));
+    AssertCommand::cargo_bin("quorum")
+        .unwrap()
+        .arg("tui")
+        .arg("whatever.yaml")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs a terminal"));
+}
+
+#[test]
+fn the_tui_on_a_context_says_live_clusters_are_not_built_yet() {
+    AssertCommand::cargo_bin("quorum")
+        .unwrap()
+        .args(["tui", "--context", "prod"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not supported by this build yet"));
+}
+
+#[test]
+fn a_bad_key_in_the_configuration_is_an_error_naming_the_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("quorum.yaml");
+    std::fs::write(&config, "tui:\n  keys:\n    explode: e\n").unwrap();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../samples/three-zones/cluster.yaml");
+    AssertCommand::cargo_bin("quorum")
+        .unwrap()
+        .arg("tui")
+        .arg(&sample)
+        .arg("--config")
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("explode"))
+        .stderr(predicate::str::contains("fail-zone"));
+}
