@@ -1,8 +1,10 @@
-//! The right panel: the groups table (replicas up of wanted, and what each survives).
+//! The groups table: replicas up of wanted, what each survives, and (with a what-if) whether it
+//! keeps its quorum after the scenario.
 
 use eframe::egui::{self, Grid, RichText, ScrollArea};
 use quorum_core::analysis::GroupStats;
 use quorum_core::graph::Mode;
+use quorum_core::simulate::fates::Fates;
 
 use crate::palette;
 use crate::session::Session;
@@ -11,52 +13,50 @@ use crate::session::Session;
 pub struct GroupsPanel;
 
 impl GroupsPanel {
-    pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session) {
+    /// `after`: the what-if's fates at the moment shown, if there is one.
+    pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session, after: Option<&Fates>) {
         let groups = &session.analysis.groups;
         ui.heading(format!("Groups ({})", groups.len()));
-        ui.separator();
         if groups.is_empty() {
             ui.label(RichText::new("No stateful workloads or leader records.").weak());
             return;
         }
         let multi_cluster = session.topology.multi_cluster();
         ScrollArea::both()
+            .id_salt("groups")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                Grid::new("groups")
-                    .striped(true)
-                    .spacing([10.0, 4.0])
-                    .show(ui, |ui| {
-                        for header in ["name", "mode", "up/wanted", "node", "zone"] {
-                            ui.label(RichText::new(header).strong());
-                        }
-                        if multi_cluster {
-                            ui.label(RichText::new("cluster").strong());
-                        }
+                Grid::new("groups").striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
+                    let mut headers = vec!["name", "mode", "up/wanted", "node", "zone"];
+                    if multi_cluster {
+                        headers.push("cluster");
+                    }
+                    if after.is_some() {
+                        headers.push("after");
+                    }
+                    for header in headers {
+                        ui.label(RichText::new(header).strong());
+                    }
+                    ui.end_row();
+                    for g in groups.iter().take(3_000) {
+                        group_row(ui, g, multi_cluster, after);
                         ui.end_row();
-                        for g in groups {
-                            group_row(ui, g, multi_cluster);
-                            ui.end_row();
-                        }
-                    });
+                    }
+                });
+                if groups.len() > 3_000 {
+                    ui.label(RichText::new(format!("… and {} more groups", groups.len() - 3_000)).weak());
+                }
                 ui.add_space(6.0);
-                let domains = if multi_cluster {
-                    "node / zone / cluster"
-                } else {
-                    "node / zone"
-                };
                 ui.label(
-                    RichText::new(format!(
-                        "{domains}: survives the loss of any one (✔ yes, ✖ no, – does not apply)"
-                    ))
-                    .weak()
-                    .small(),
+                    RichText::new("node / zone: survives the loss of any one (✔ yes, ✖ no, – does not apply); after: quorum after the what-if")
+                        .weak()
+                        .small(),
                 );
             });
     }
 }
 
-fn group_row(ui: &mut egui::Ui, g: &GroupStats, multi_cluster: bool) {
+fn group_row(ui: &mut egui::Ui, g: &GroupStats, multi_cluster: bool, after: Option<&Fates>) {
     ui.horizontal(|ui| {
         super::group_swatch(ui, Some(g.id));
         ui.label(&g.name).on_hover_ui(|ui| group_details(ui, g));
@@ -79,6 +79,16 @@ fn group_row(ui: &mut egui::Ui, g: &GroupStats, multi_cluster: bool) {
     for survives in marks {
         let (mark, color) = palette::survives_mark(survives);
         ui.label(RichText::new(mark).color(color).strong());
+    }
+    if let Some(fates) = after {
+        let f = fates.groups[g.id.index()];
+        let (mark, color) = palette::survives_mark(Some(f.has_quorum));
+        ui.label(
+            RichText::new(format!("{mark} {}/{}", f.available, g.replicas))
+                .color(color)
+                .strong(),
+        )
+        .on_hover_text(format!("{} needed after the scenario", f.needed));
     }
 }
 

@@ -1,0 +1,120 @@
+//! `--measure`: time to the first frame with the cluster drawn, then frame times zoomed out (the
+//! whole cluster) and zoomed in (a few node cards), printed, then the window closes.
+
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use eframe::egui::{Rect, vec2};
+
+use crate::canvas::{Canvas, Layout};
+
+const WARMUP: usize = 5;
+const FRAMES: usize = 60;
+
+#[derive(Default)]
+pub struct Measure {
+    pods: usize,
+    loaded_at: Option<Duration>,
+    first_frame: Option<Duration>,
+    phase: usize,
+    skipped: usize,
+    zoomed_out: Vec<f32>,
+    zoomed_in: Vec<f32>,
+}
+
+impl Measure {
+    pub fn loaded(&mut self, pods: usize) {
+        self.pods = pods;
+    }
+
+    /// Called after each frame drawn with a session; `cpu` is eframe's CPU time of the previous
+    /// frame (the app and the rendering).
+    pub fn frame(
+        &mut self,
+        canvas: &mut Canvas,
+        layout: &Layout,
+        cpu: Option<f32>,
+        started: Instant,
+    ) -> ControlFlow<()> {
+        match self.phase {
+            0 => {
+                self.first_frame = Some(started.elapsed());
+                self.loaded_at.get_or_insert(started.elapsed());
+                canvas.fit();
+                self.phase = 1;
+            }
+            1 | 2 => {
+                if self.skipped < WARMUP {
+                    self.skipped += 1;
+                } else if let Some(cpu) = cpu {
+                    let samples = if self.phase == 1 {
+                        &mut self.zoomed_out
+                    } else {
+                        &mut self.zoomed_in
+                    };
+                    samples.push(cpu * 1000.0);
+                    if samples.len() >= FRAMES {
+                        self.skipped = 0;
+                        self.phase += 1;
+                        if self.phase == 2 {
+                            // A few node cards, every pod drawn.
+                            let card = layout
+                                .cards
+                                .iter()
+                                .find(|c| c.is_positive())
+                                .copied()
+                                .unwrap_or(layout.bounds);
+                            canvas.set_scene_rect(Rect::from_min_size(
+                                card.min - vec2(20.0, 20.0),
+                                vec2(900.0, 560.0),
+                            ));
+                        }
+                    }
+                }
+                // Pan a little so every frame has something new to draw.
+                let r = canvas.scene_rect();
+                let step = if self.phase == 1 {
+                    r.width() * 0.002
+                } else {
+                    1.0
+                };
+                canvas.set_scene_rect(r.translate(vec2(step, 0.0)));
+            }
+            _ => {
+                self.print();
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn print(&self) {
+        let stats = |v: &[f32]| {
+            let mut v = v.to_vec();
+            v.sort_by(f32::total_cmp);
+            let at = |q: f32| v[((v.len() - 1) as f32 * q).round() as usize];
+            format!(
+                "median {:.1} ms, p95 {:.1} ms, max {:.1} ms over {} frames",
+                at(0.5),
+                at(0.95),
+                at(1.0),
+                v.len()
+            )
+        };
+        println!("pods: {}", self.pods);
+        if let Some(t) = self.first_frame {
+            println!(
+                "time to first frame with the cluster: {:.2} s",
+                t.as_secs_f32()
+            );
+        }
+        println!(
+            "zoomed out (every zone, counts): {}",
+            stats(&self.zoomed_out)
+        );
+        println!(
+            "zoomed in (node cards with their pods): {}",
+            stats(&self.zoomed_in)
+        );
+    }
+}

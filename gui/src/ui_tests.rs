@@ -1,0 +1,209 @@
+//! The window in a test harness (egui_kittest): widgets found by their accessible labels, and
+//! snapshot images of the main screens rendered in software with wgpu (lavapipe, from
+//! `mesa-vulkan-drivers`). Without a Vulkan adapter the image checks are skipped and say why.
+
+use eframe::egui::{self, vec2};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::wgpu::WgpuTestRenderer;
+use egui_kittest::{Harness, SnapshotOptions};
+use quorum_core::simulate::{Event, Target};
+
+use crate::app::{QuorumApp, Tab};
+use crate::cli::Origin;
+use crate::session::Session;
+
+fn sample(name: &str) -> Session {
+    Session::open(&Origin::Sample(quorum_core::samples::find(name).unwrap())).unwrap()
+}
+
+/// The zone whose failure costs a group its quorum in the sweep, and that group.
+fn costly_zone(session: &Session) -> (String, String) {
+    session
+        .sweep
+        .scenarios
+        .iter()
+        .find_map(|s| {
+            let zone = s.event.strip_prefix("fail zone:")?;
+            Some((zone.to_string(), s.groups_without_quorum.first()?.clone()))
+        })
+        .expect("the three-zones sample has a zone that takes a majority with it")
+}
+
+fn harness<'a>(app: QuorumApp, renderer: Option<WgpuTestRenderer>) -> Harness<'a, QuorumApp> {
+    let builder = Harness::builder()
+        .with_size(vec2(1500.0, 920.0))
+        .with_max_steps(12);
+    let builder = match renderer {
+        Some(r) => builder.renderer(r),
+        None => builder,
+    };
+    builder.build_ui_state(|ui: &mut egui::Ui, app: &mut QuorumApp| app.show(ui), app)
+}
+
+/// wgpu on a software adapter (lavapipe), or None with the reason printed.
+fn software_renderer() -> Option<WgpuTestRenderer> {
+    match std::panic::catch_unwind(WgpuTestRenderer::new) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            let why = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            eprintln!(
+                "skipping the snapshot images: no wgpu adapter to render in software ({why}); \
+                 install mesa-vulkan-drivers"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn failing_a_zone_on_the_canvas_greys_it_and_the_panels_show_the_lost_quorum() {
+    let session = sample("three-zones");
+    let (zone, group) = costly_zone(&session);
+    let mut h = harness(QuorumApp::with_session(session), None);
+    h.run();
+    h.get_by_label("Fail").click();
+    h.run();
+    h.get_by_label(&format!("zone {zone}")).click_accesskit();
+    h.run();
+    assert_eq!(
+        h.state().whatif.events,
+        vec![Event::Fail(Target::Zone(zone.clone()))]
+    );
+    h.get_by_label_contains("group(s) lose quorum");
+    h.get_by_label(&format!("lost quorum: {group}"));
+    h.get_by_label_contains("pods stopped");
+    // The groups tab gains an "after" column.
+    h.get_by_label("Groups").click();
+    h.run();
+    h.get_by_label("after");
+    // Reset brings today back.
+    h.get_by_label("Reset").click();
+    h.run();
+    assert!(h.state().whatif.events.is_empty());
+    assert!(h.query_by_label(&format!("lost quorum: {group}")).is_none());
+}
+
+#[test]
+fn selecting_a_zone_opens_the_inspector_and_its_fail_button_runs_the_scenario() {
+    let session = sample("three-zones");
+    let (zone, group) = costly_zone(&session);
+    let mut h = harness(QuorumApp::with_session(session), None);
+    h.run();
+    h.get_by_label(&format!("zone {zone}")).click_accesskit();
+    h.run();
+    h.get_by_label(&format!("Fail zone {zone}")).click();
+    h.run();
+    h.get_by_label(&format!("lost quorum: {group}"));
+}
+
+#[test]
+fn a_finding_locates_its_subject_and_a_plan_steps_through_its_states() {
+    let session = sample("three-zones");
+    let mut h = harness(QuorumApp::with_session(session), None);
+    h.run();
+    h.get_all_by_label_contains("locate ")
+        .next()
+        .expect("a finding")
+        .click();
+    h.run();
+    assert!(h.state().selection.is_some());
+    h.get_by_label("Plan").click();
+    h.run();
+    h.get_by_label("Make the plan").click();
+    h.run();
+    let steps = h
+        .state()
+        .planner
+        .plan
+        .as_ref()
+        .expect("planned at once")
+        .steps
+        .len();
+    assert!(steps > 0);
+    assert_eq!(h.state().planner.step, steps);
+    h.get_by_label("◀ step").click();
+    h.run();
+    assert_eq!(h.state().planner.step, steps - 1);
+    h.get_by_label("Leaders").click();
+    h.run();
+    h.get_by_label_contains("most per zone");
+}
+
+#[test]
+fn partition_sides_are_built_by_clicking_zones_and_applied() {
+    let session = sample("three-zones");
+    let zones: Vec<String> = session
+        .topology
+        .zones
+        .iter()
+        .map(|z| z.name.clone())
+        .collect();
+    let mut h = harness(QuorumApp::with_session(session), None);
+    h.run();
+    h.get_by_label("Partition").click();
+    h.run();
+    h.get_by_label(&format!("zone {}", zones[0]))
+        .click_accesskit();
+    h.run();
+    for z in &zones[1..] {
+        // Side B: two clicks (none → A → B).
+        h.get_by_label(&format!("zone {z}")).click_accesskit();
+        h.run();
+        h.get_by_label(&format!("zone {z}")).click_accesskit();
+        h.run();
+    }
+    h.get_by_label("Apply partition").click();
+    h.run();
+    let events = &h.state().whatif.events;
+    assert_eq!(events.len(), 1);
+    assert!(
+        matches!(&events[0], Event::Partition(sides) if sides.len() == 2),
+        "{events:?}"
+    );
+}
+
+fn snapshot(h: &mut Harness<'_, QuorumApp>, name: &str) {
+    let options = SnapshotOptions::new().threshold(2.0).max_failed_pixels(400);
+    h.snapshot_options(name, &options);
+}
+
+#[test]
+fn snapshots_of_the_main_screens() {
+    let session = sample("three-zones");
+    let (zone, _) = costly_zone(&session);
+    let Some(renderer) = software_renderer() else {
+        return;
+    };
+    let mut h = harness(QuorumApp::with_session(session), Some(renderer));
+    h.run();
+    snapshot(&mut h, "today");
+    h.get_by_label("Fail").click();
+    h.run();
+    h.get_by_label(&format!("zone {zone}")).click_accesskit();
+    h.run();
+    h.get_by_label("Groups").click();
+    h.run();
+    snapshot(&mut h, "whatif-zone-failed");
+    h.get_by_label("Reset").click();
+    h.state_mut().tab = Tab::Plan;
+    h.run();
+    h.get_by_label("Make the plan").click();
+    h.run();
+    h.get_by_label("before and after side by side").click();
+    h.run();
+    snapshot(&mut h, "plan-side-by-side");
+}
+
+#[test]
+fn snapshot_of_two_clusters_side_by_side() {
+    let Some(renderer) = software_renderer() else {
+        return;
+    };
+    let mut h = harness(QuorumApp::with_session(sample("two-dcs")), Some(renderer));
+    h.run();
+    snapshot(&mut h, "two-clusters");
+}
