@@ -52,6 +52,9 @@ impl Tab {
     }
 }
 
+/// A screenshot on its way to a file.
+type Screenshot = (PathBuf, std::sync::Arc<egui::ColorImage>);
+
 /// What the window was asked to do on its own (`--screenshot`, `--measure`).
 #[derive(Default)]
 pub struct Automation {
@@ -78,10 +81,7 @@ pub struct QuorumApp {
     dialog: Box<dyn FileDialog>,
     recent: Recent,
     status: Option<(String, bool)>,
-    screenshots: (
-        Sender<(PathBuf, std::sync::Arc<egui::ColorImage>)>,
-        Receiver<(PathBuf, std::sync::Arc<egui::ColorImage>)>,
-    ),
+    screenshots: (Sender<Screenshot>, Receiver<Screenshot>),
     pub automation: Automation,
     started: Instant,
 }
@@ -383,7 +383,7 @@ impl QuorumApp {
         }
         egui::Panel::left("tabs")
             .resizable(true)
-            .default_size(380.0)
+            .default_size(430.0)
             .size_range(240.0..=760.0)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
@@ -397,11 +397,7 @@ impl QuorumApp {
                         commands.extend(self.panels.findings.ui(ui, session, &session.layout))
                     }
                     Tab::Groups => {
-                        let fates = self
-                            .whatif
-                            .simulated()
-                            .map(|s| s.outcome.fates_at(&session.topology, self.whatif.seconds));
-                        self.panels.groups.ui(ui, session, fates.as_ref());
+                        self.panels.groups.ui(ui, session, self.whatif.fates());
                     }
                     Tab::Leaders => {
                         let after = if let Some(s) = self.whatif.simulated() {
@@ -489,25 +485,43 @@ impl QuorumApp {
         egui::CentralPanel::default().show(ui, |ui| {
             if compare {
                 let plan_overlay = plan_overlay.expect("a plan is shown");
-                ui.columns(2, |columns| {
-                    let before = CanvasInput {
-                        session,
-                        layout: &session.layout,
-                        overlay: today,
-                        selection,
-                        tool,
-                        sides: &sides,
-                        caption: Some("today"),
-                    };
-                    commands.extend(self.canvas.ui(&mut columns[0], &before));
-                    let after = CanvasInput {
-                        overlay: plan_overlay,
-                        caption: plan_caption.as_deref(),
-                        ..before
-                    };
-                    // Both sides look at the same part of the world.
-                    self.after_canvas.set_scene_rect(self.canvas.scene_rect());
-                    commands.extend(self.after_canvas.ui(&mut columns[1], &after));
+                let before = CanvasInput {
+                    session,
+                    layout: &session.layout,
+                    overlay: today,
+                    selection,
+                    tool,
+                    sides: &sides,
+                    caption: Some("today"),
+                };
+                let after = CanvasInput {
+                    overlay: plan_overlay,
+                    caption: plan_caption.as_deref(),
+                    ..before
+                };
+                // A wide cluster compares better one above the other; a tall one side by side.
+                let bounds = session.layout.bounds;
+                let stacked = bounds.width() > bounds.height();
+                let full = ui.available_size();
+                let half = if stacked {
+                    egui::vec2(full.x, full.y / 2.0 - 4.0)
+                } else {
+                    egui::vec2(full.x / 2.0 - 4.0, full.y)
+                };
+                let layout = if stacked {
+                    egui::Layout::top_down(egui::Align::Min)
+                } else {
+                    egui::Layout::left_to_right(egui::Align::Min)
+                };
+                ui.with_layout(layout, |ui| {
+                    ui.allocate_ui(half, |ui| commands.extend(self.canvas.ui(ui, &before)));
+                    // Both look at the same part of the world; either one pans both.
+                    let shared = self.canvas.scene_rect();
+                    self.after_canvas.set_scene_rect(shared);
+                    ui.allocate_ui(half, |ui| commands.extend(self.after_canvas.ui(ui, &after)));
+                    if self.after_canvas.scene_rect() != shared {
+                        self.canvas.set_scene_rect(self.after_canvas.scene_rect());
+                    }
                 });
             } else {
                 let (overlay, caption) = match (whatif_overlay, plan_overlay) {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use eframe::egui::{self, RichText, ScrollArea};
 use quorum_core::analysis::{Analysis, analyze};
 use quorum_core::graph::{Topology, ZoneId};
-use quorum_core::simulate::fates::PodFate;
+use quorum_core::simulate::fates::{Fates, PodFate};
 use quorum_core::simulate::{Event, Outcome, Params, simulate};
 
 use crate::canvas::Overlay;
@@ -30,7 +30,8 @@ pub struct WhatIf {
     pub seconds: u32,
     /// Partition sides per zone, while the user builds a partition.
     pub sides: Vec<Option<usize>>,
-    overlay: Option<(u32, Overlay)>,
+    /// The fates and the overlay at `seconds`, computed once per moment.
+    cache: Option<(u32, Fates, Overlay)>,
 }
 
 impl WhatIf {
@@ -87,7 +88,7 @@ impl WhatIf {
 
     fn rerun(&mut self, session: &Session, ctx: &egui::Context) {
         self.result = None;
-        self.overlay = None;
+        self.cache = None;
         self.job = None;
         if self.events.is_empty() {
             return;
@@ -113,7 +114,7 @@ impl WhatIf {
                 self.seconds = s.outcome.end_seconds();
             }
             self.result = Some(result.map(Arc::new));
-            self.overlay = None;
+            self.cache = None;
         }
     }
 
@@ -127,20 +128,25 @@ impl WhatIf {
     /// Brings the canvas overlay to the chosen moment (cached until the moment changes).
     pub fn prepare(&mut self, session: &Session) {
         let Some(s) = self.simulated() else {
-            self.overlay = None;
+            self.cache = None;
             return;
         };
         let seconds = self.seconds.min(s.outcome.end_seconds());
-        if self.overlay.as_ref().is_none_or(|(at, _)| *at != seconds) {
+        if self.cache.as_ref().is_none_or(|(at, _, _)| *at != seconds) {
             let fates = s.outcome.fates_at(&session.topology, seconds);
             let overlay = Overlay::fates(&session.topology, &fates);
-            self.overlay = Some((seconds, overlay));
+            self.cache = Some((seconds, fates, overlay));
         }
     }
 
     /// The overlay [`WhatIf::prepare`] made.
     pub fn overlay(&self) -> Option<&Overlay> {
-        self.overlay.as_ref().map(|(_, o)| o)
+        self.cache.as_ref().map(|(_, _, o)| o)
+    }
+
+    /// The fates [`WhatIf::prepare`] computed.
+    pub fn fates(&self) -> Option<&Fates> {
+        self.cache.as_ref().map(|(_, f, _)| f)
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session) -> Vec<UiCommand> {
@@ -206,7 +212,9 @@ impl WhatIf {
             );
         });
         let seconds = self.seconds.min(end);
-        let fates = o.fates_at(t, seconds);
+        let Some((_, fates, overlay)) = self.cache.as_ref() else {
+            return;
+        };
         let stopped = fates
             .pods
             .iter()
@@ -247,7 +255,6 @@ impl WhatIf {
                 ui.colored_label(palette::CRITICAL, format!("lost quorum: {g}"));
             }
         }
-        let overlay = Overlay::fates(t, &fates);
         ui.label(format!(
             "leases: {} moved, {} without a leader, {} re-elections in the worst second",
             overlay.leases_moved, overlay.leases_lost, o.max_simultaneous_reelections

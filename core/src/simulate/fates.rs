@@ -131,22 +131,34 @@ impl Outcome {
                 }
             })
             .collect();
+        // Indexed by lease once: a zone failure re-elects thousands of leases.
+        let mut reelection = vec![None; t.leaders.len()];
+        for r in &self.reelections {
+            reelection[r.id.index()] = Some(r.after_seconds);
+        }
+        let mut new_holder = vec![None; t.leaders.len()];
+        for (lease, holder) in &self.new_holders {
+            new_holder[lease.index()] = Some(*holder);
+        }
         let leases = (0..t.leaders.len())
             .map(|l| {
-                let id = LeaderId(l as u32);
-                let Some(r) = self.reelections.iter().find(|r| r.id == id) else {
+                let Some(after_seconds) = reelection[l] else {
                     return LeaseFate::Kept;
                 };
-                if seconds < r.after_seconds {
+                if seconds < after_seconds {
                     return LeaseFate::Expiring;
                 }
-                match self.new_holders.iter().find(|(lease, _)| *lease == id) {
-                    Some((_, Some(p))) if t.leaders[l].holder == Holder::Pod(*p) => LeaseFate::Kept,
-                    Some((_, Some(p))) => LeaseFate::Moved(*p),
+                match new_holder[l] {
+                    Some(Some(p)) if t.leaders[l].holder == Holder::Pod(p) => LeaseFate::Kept,
+                    Some(Some(p)) => LeaseFate::Moved(p),
                     _ => LeaseFate::Leaderless,
                 }
             })
             .collect();
+        let mut settled = vec![None; t.groups.len()];
+        for o in &self.groups {
+            settled[o.id.index()] = Some(o.has_quorum);
+        }
         let groups = t
             .groups
             .iter()
@@ -167,14 +179,12 @@ impl Outcome {
                         })
                     })
                     .count() as u32;
-                let settled = self.groups.iter().find(|o| o.id == GroupId(g as u32));
+                let settled = settled[g];
                 let needed = crate::analysis::quorum_size(info.mode, w.desired());
                 GroupFate {
                     available,
                     needed,
-                    has_quorum: available >= needed
-                        && available > 0
-                        && settled.is_none_or(|o| o.has_quorum),
+                    has_quorum: available >= needed && available > 0 && settled.unwrap_or(true),
                 }
             })
             .collect();

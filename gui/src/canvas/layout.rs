@@ -9,6 +9,8 @@ use quorum_core::graph::*;
 
 pub const CHIP: f32 = 10.0;
 pub const PITCH: f32 = 12.0;
+/// Rows of chips leave room above each chip for a leader's crown.
+pub const ROW_PITCH: f32 = 15.0;
 pub const CHIPS_PER_ROW: usize = 8;
 pub const CARD_PAD: f32 = 6.0;
 pub const CARD_HEADER: f32 = 20.0;
@@ -65,9 +67,13 @@ pub struct Layout {
     pub broken_pods: Vec<bool>,
 }
 
+/// A card's rows: its pods, plus one spare row for pods a what-if recreates there.
+pub fn card_rows(pods: usize) -> usize {
+    pods.div_ceil(CHIPS_PER_ROW) + 1
+}
+
 fn card_height(pods: usize) -> f32 {
-    let rows = pods.div_ceil(CHIPS_PER_ROW).max(1);
-    CARD_HEADER + rows as f32 * PITCH + CARD_PAD
+    CARD_HEADER + card_rows(pods) as f32 * ROW_PITCH + CARD_PAD
 }
 
 /// The chip positions of `count` pods in a card, row by row.
@@ -76,7 +82,7 @@ pub fn chip_at(card: Rect, index: usize) -> Pos2 {
     let col = index % CHIPS_PER_ROW;
     pos2(
         card.min.x + CARD_PAD + col as f32 * PITCH,
-        card.min.y + CARD_HEADER + row as f32 * PITCH,
+        card.min.y + CARD_HEADER + row as f32 * ROW_PITCH,
     )
 }
 
@@ -203,6 +209,7 @@ impl Layout {
             / ((CARD_W + CARD_GAP) * LANE_ASPECT))
             .sqrt()
             .round() as usize)
+            .max(2)
             .clamp(1, nodes.len().max(1));
         let width = columns as f32 * (CARD_W + CARD_GAP) - CARD_GAP + 2.0 * LANE_PAD;
         let header = Rect::from_min_size(origin, vec2(width, LANE_HEADER));

@@ -23,7 +23,7 @@ pub use overlay::{Crown, Overlay};
 /// Screen points per world point below which only zones are drawn.
 pub const ZONES_ONLY_BELOW: f32 = 0.12;
 /// Below this, node cards are drawn as bars; above, with their pods.
-pub const CARDS_BELOW: f32 = 0.45;
+pub const CARDS_BELOW: f32 = 0.35;
 
 /// What one canvas shows; several canvases (before and after) share a layout.
 pub struct CanvasInput<'a> {
@@ -79,29 +79,25 @@ impl Canvas {
         if !self.scene_rect.is_positive() {
             self.scene_rect = input.layout.bounds.expand(40.0);
         }
+        if let Some(caption) = input.caption {
+            ui.label(egui::RichText::new(caption).strong());
+        }
         let frame = egui::Frame::canvas(ui.style()).inner_margin(0);
-        frame.show(ui, |ui| {
-            let scene = egui::Scene::new()
-                .zoom_range(0.002..=8.0)
-                .max_inner_size(Vec2::splat(1.0e7));
-            let mut scene_rect = self.scene_rect;
-            let response = scene.show(ui, &mut scene_rect, |ui| {
-                paint(ui, input, self.id, &mut commands);
-            });
-            self.scene_rect = scene_rect;
-            if response.response.double_clicked() {
-                self.fit();
-            }
-            if let Some(caption) = input.caption {
-                let at = response.response.rect.left_top() + vec2(10.0, 8.0);
-                ui.painter().text(
-                    at,
-                    Align2::LEFT_TOP,
-                    caption,
-                    FontId::proportional(15.0),
-                    ui.visuals().strong_text_color(),
-                );
-            }
+        // Each canvas its own scope: two scenes side by side need their own layers.
+        ui.push_id(self.id, |ui| {
+            frame.show(ui, |ui| {
+                let scene = egui::Scene::new()
+                    .zoom_range(0.002..=8.0)
+                    .max_inner_size(Vec2::splat(1.0e7));
+                let mut scene_rect = self.scene_rect;
+                let response = scene.show(ui, &mut scene_rect, |ui| {
+                    paint(ui, input, self.id, &mut commands);
+                });
+                self.scene_rect = scene_rect;
+                if response.response.double_clicked() {
+                    self.fit();
+                }
+            })
         });
         commands
     }
@@ -394,12 +390,12 @@ fn zone_lane(
         .copied()
         .unwrap_or(0);
     let mut counts = format!(
-        "{} nodes · {} pods · {leaders} leaders",
+        "{} nodes · {} pods\n{leaders} leaders",
         info.nodes.len(),
         b.pods
     );
     if down > 0 {
-        counts.push_str(&format!(" · {down} down"));
+        counts.push_str(&format!(" · {down} nodes down"));
     }
     let name_color = if all_down {
         visuals.weak_text_color()
@@ -447,10 +443,10 @@ fn zone_lane(
         name_color,
     );
     painter.text(
-        h.left_top() + vec2(layout::LANE_PAD, 32.0),
+        h.left_top() + vec2(layout::LANE_PAD, 30.0),
         Align2::LEFT_TOP,
         counts,
-        FontId::proportional(11.0),
+        FontId::proportional(10.0),
         visuals.weak_text_color(),
     );
 }
@@ -542,15 +538,25 @@ fn node_card(
             chip(painter, input, *p, at, false);
         }
     }
-    // Pods recreated here: after the node's own, outlined.
+    // Pods recreated here: in the card's free slots after its own, outlined; the rest counted.
     if let Some(arrived) = input.overlay.arrivals.get(&node) {
         let start = info.pods.len();
-        for (i, p) in arrived.iter().enumerate() {
-            let at = layout::chip_at(card, start + i);
-            if at.y + CHIP <= card.max.y + 40.0 {
-                chip(painter, input, *p, at, true);
-            }
+        let slots = layout::card_rows(start) * layout::CHIPS_PER_ROW - start;
+        for (i, p) in arrived.iter().take(slots).enumerate() {
+            chip(painter, input, *p, layout::chip_at(card, start + i), true);
         }
+        let badge = if arrived.len() > slots {
+            format!("+{} (+{} more)", arrived.len(), arrived.len() - slots)
+        } else {
+            format!("+{}", arrived.len())
+        };
+        painter.text(
+            card.right_top() + vec2(-layout::CARD_PAD, 4.0),
+            Align2::RIGHT_TOP,
+            badge,
+            FontId::proportional(9.0),
+            palette::GOOD,
+        );
     }
 }
 

@@ -11,6 +11,9 @@ use crate::commands::{Subject, UiCommand};
 use crate::palette;
 use crate::session::Session;
 
+/// Findings drawn per severity; the filter narrows the rest.
+const SHOWN: usize = 100;
+
 #[derive(Default)]
 pub struct FindingsPanel {
     filter: String,
@@ -61,13 +64,22 @@ impl FindingsPanel {
                         .id_salt(severity.as_str())
                         .default_open(severity != Severity::Info)
                         .show(ui, |ui| {
-                            for finding in of_severity.into_iter().take(500) {
+                            for finding in of_severity.iter().take(SHOWN) {
                                 if finding_ui(ui, finding, multi_cluster) {
                                     match locate(&session.topology, layout, finding) {
                                         Some(s) => commands.push(UiCommand::Locate(s)),
                                         None => commands.push(UiCommand::Select(None)),
                                     }
                                 }
+                            }
+                            if of_severity.len() > SHOWN {
+                                ui.label(
+                                    RichText::new(format!(
+                                        "… {} more: type in the filter to narrow (all of them are in the report)",
+                                        of_severity.len() - SHOWN
+                                    ))
+                                    .weak(),
+                                );
                             }
                         });
                 }

@@ -22,36 +22,43 @@ impl GroupsPanel {
             return;
         }
         let multi_cluster = session.topology.multi_cluster();
+        ui.label(
+            RichText::new("node / zone: survives the loss of any one (✔ yes, ✖ no, – does not apply); after: quorum after the what-if")
+                .weak()
+                .small(),
+        );
+        let mut headers = vec!["name", "up/wanted"];
+        if after.is_some() {
+            headers.push("after");
+        }
+        headers.extend(["node", "zone"]);
+        if multi_cluster {
+            headers.push("cluster");
+        }
+        headers.push("mode");
+        // Only the rows in view are laid out: 14,000 groups stay cheap.
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
         ScrollArea::both()
             .id_salt("groups")
             .auto_shrink([false, false])
-            .show(ui, |ui| {
-                Grid::new("groups").striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
-                    let mut headers = vec!["name", "mode", "up/wanted", "node", "zone"];
-                    if multi_cluster {
-                        headers.push("cluster");
-                    }
-                    if after.is_some() {
-                        headers.push("after");
-                    }
-                    for header in headers {
-                        ui.label(RichText::new(header).strong());
-                    }
-                    ui.end_row();
-                    for g in groups.iter().take(3_000) {
-                        group_row(ui, g, multi_cluster, after);
-                        ui.end_row();
-                    }
-                });
-                if groups.len() > 3_000 {
-                    ui.label(RichText::new(format!("… and {} more groups", groups.len() - 3_000)).weak());
-                }
-                ui.add_space(6.0);
-                ui.label(
-                    RichText::new("node / zone: survives the loss of any one (✔ yes, ✖ no, – does not apply); after: quorum after the what-if")
-                        .weak()
-                        .small(),
-                );
+            .show_rows(ui, row_height, groups.len() + 1, |ui, rows| {
+                Grid::new("groups")
+                    .striped(true)
+                    .spacing([10.0, 4.0])
+                    .min_col_width(40.0)
+                    .min_row_height(row_height - 4.0)
+                    .show(ui, |ui| {
+                        for row in rows {
+                            if row == 0 {
+                                for header in &headers {
+                                    ui.label(RichText::new(*header).strong());
+                                }
+                            } else {
+                                group_row(ui, &groups[row - 1], multi_cluster, after);
+                            }
+                            ui.end_row();
+                        }
+                    });
             });
     }
 }
@@ -61,10 +68,6 @@ fn group_row(ui: &mut egui::Ui, g: &GroupStats, multi_cluster: bool, after: Opti
         super::group_swatch(ui, Some(g.id));
         ui.label(&g.name).on_hover_ui(|ui| group_details(ui, g));
     });
-    ui.label(match g.mode {
-        Mode::Quorum => "quorum",
-        Mode::Leader => "leader",
-    });
     let up = RichText::new(format!("{}/{}", g.available, g.replicas));
     ui.label(if g.has_quorum() {
         up
@@ -72,14 +75,6 @@ fn group_row(ui: &mut egui::Ui, g: &GroupStats, multi_cluster: bool, after: Opti
         up.color(palette::CRITICAL).strong()
     })
     .on_hover_text(format!("{} needed", g.needed));
-    let mut marks = vec![g.survives.node, g.survives.zone];
-    if multi_cluster {
-        marks.push(g.survives.cluster);
-    }
-    for survives in marks {
-        let (mark, color) = palette::survives_mark(survives);
-        ui.label(RichText::new(mark).color(color).strong());
-    }
     if let Some(fates) = after {
         let f = fates.groups[g.id.index()];
         let (mark, color) = palette::survives_mark(Some(f.has_quorum));
@@ -90,6 +85,18 @@ fn group_row(ui: &mut egui::Ui, g: &GroupStats, multi_cluster: bool, after: Opti
         )
         .on_hover_text(format!("{} needed after the scenario", f.needed));
     }
+    let mut marks = vec![g.survives.node, g.survives.zone];
+    if multi_cluster {
+        marks.push(g.survives.cluster);
+    }
+    for survives in marks {
+        let (mark, color) = palette::survives_mark(survives);
+        ui.label(RichText::new(mark).color(color).strong());
+    }
+    ui.label(match g.mode {
+        Mode::Quorum => "quorum",
+        Mode::Leader => "leader",
+    });
 }
 
 fn group_details(ui: &mut egui::Ui, g: &GroupStats) {

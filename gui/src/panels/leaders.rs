@@ -12,17 +12,19 @@ use crate::session::Session;
 /// Nodes shown in the per-node chart: the busiest ones today.
 const NODES_SHOWN: usize = 24;
 
+/// The other state: what it is, and its leaders per zone and per node.
+pub type After<'a> = (
+    &'a str,
+    &'a BTreeMap<String, u32>,
+    &'a BTreeMap<String, u32>,
+);
+
 #[derive(Default)]
 pub struct LeadersPanel;
 
 impl LeadersPanel {
     /// `after`: leaders per zone and per node in the other state, and what that state is.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        session: &Session,
-        after: Option<(&str, &BTreeMap<String, u32>, &BTreeMap<String, u32>)>,
-    ) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session, after: Option<After<'_>>) {
         let l = &session.analysis.leaders;
         ui.heading(format!("Leaders ({})", l.total));
         let best = |b: Option<u32>| b.map_or("–".to_string(), |b| b.to_string());

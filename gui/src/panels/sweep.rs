@@ -8,7 +8,7 @@ use crate::commands::UiCommand;
 use crate::palette;
 use crate::session::Session;
 
-const ROWS_SHOWN: usize = 300;
+const ROWS_SHOWN: usize = 5_000;
 const COLUMNS_SHOWN: usize = 40;
 
 #[derive(Default)]
