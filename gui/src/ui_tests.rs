@@ -207,3 +207,21 @@ fn snapshot_of_two_clusters_side_by_side() {
     h.run();
     snapshot(&mut h, "two-clusters");
 }
+
+#[test]
+fn a_broken_document_shows_its_file_and_line_and_the_rest_is_still_drawn() {
+    let sample = quorum_core::samples::find("three-zones").unwrap();
+    let mut texts: Vec<(&str, &str, &[u8])> = sample
+        .files
+        .iter()
+        .map(|(cluster, name, text)| (*cluster, *name, text.as_bytes()))
+        .collect();
+    texts.push(("default", "broken.yaml", b"kind: Pod\nmetadata: [\n"));
+    let snapshot = quorum_core::load::load_texts(&texts);
+    let session = Session::new("broken".into(), snapshot, Default::default(), &|_| {});
+    let mut h = harness(QuorumApp::with_session(session), None);
+    h.run();
+    h.get_by_label_contains("1 input error");
+    h.get_by_label_contains("broken.yaml:");
+    h.get_by_label("zone eu-west-1a");
+}
