@@ -173,7 +173,8 @@ impl QuorumApp {
             }
         }
         if loading {
-            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            // Twice a second: with a software renderer, repainting competes with the loader for the cores.
+            ctx.request_repaint_after(std::time::Duration::from_millis(500));
         } else if changed {
             self.status = Some(("the inputs changed: reloading".into(), false));
             self.open(ctx, origin);
@@ -315,14 +316,19 @@ impl QuorumApp {
         }
     }
 
-    fn automate(&mut self, ctx: &egui::Context, frame_cpu: Option<f32>) {
+    fn automate(&mut self, ctx: &egui::Context, frame_cpu: Option<f32>, app: std::time::Duration) {
+        if let Some(m) = &mut self.automation.measure {
+            m.window_shown(self.started);
+        }
         if self.session.is_none() {
             return;
         }
         self.automation.frames += 1;
+        // With --measure, the screenshot shows where the measurement ended (zoomed in).
         if let Some(path) = self.automation.screenshot.clone()
             && self.automation.frames >= 3
             && !self.automation.requested
+            && self.automation.measure.is_none()
         {
             self.automation.requested = true;
             self.request_screenshot(ctx, path);
@@ -332,11 +338,16 @@ impl QuorumApp {
             .as_ref()
             .map(|s| std::sync::Arc::clone(&s.layout));
         if let (Some(m), Some(layout)) = (&mut self.automation.measure, layout) {
-            match m.frame(&mut self.canvas, &layout, frame_cpu, self.started) {
+            match m.frame(&mut self.canvas, &layout, frame_cpu, app, self.started) {
                 std::ops::ControlFlow::Continue(()) => ctx.request_repaint(),
-                std::ops::ControlFlow::Break(()) => {
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Close)
-                }
+                std::ops::ControlFlow::Break(()) => match self.automation.screenshot.clone() {
+                    Some(path) if !self.automation.requested => {
+                        self.automation.requested = true;
+                        self.request_screenshot(ctx, path);
+                    }
+                    Some(_) => {}
+                    None => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+                },
             }
         }
     }
@@ -599,9 +610,10 @@ impl QuorumApp {
             if let Some(source) = &self.source
                 && let Some(stage) = source.stage
             {
-                ui.spinner();
+                // No spinner: it repaints every frame, and a software renderer would take the
+                // cores the loader needs. The seconds tick twice a second.
                 ui.label(format!(
-                    "{} {}: {} ({:.0} s)",
+                    "⏳ {} {}: {} ({:.0} s)",
                     if self.session.is_some() {
                         "reloading"
                     } else {
@@ -642,8 +654,7 @@ impl QuorumApp {
                 ui.label(e);
                 ui.label("File ▸ Open… to pick others, or drop files on the window.");
             } else if let Some(source) = &self.source {
-                ui.spinner();
-                ui.label(RichText::new(format!("Opening {}", source.origin.title())).heading());
+                ui.label(RichText::new(format!("⏳ Opening {}", source.origin.title())).heading());
                 if let Some(stage) = source.stage {
                     ui.label(format!(
                         "{} · {:.0} s",
@@ -661,9 +672,11 @@ impl QuorumApp {
 impl eframe::App for QuorumApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let cpu = frame.info().cpu_usage;
+        let started = Instant::now();
         self.show(ui);
+        let app = started.elapsed();
         let ctx = ui.ctx().clone();
-        self.automate(&ctx, cpu);
+        self.automate(&ctx, cpu, app);
     }
 }
 

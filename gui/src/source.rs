@@ -71,7 +71,18 @@ impl Source {
 }
 
 fn load(origin: &Origin, sender: &Sender<SourceMsg>, wake: &dyn Fn()) {
+    // QUORUM_TIMINGS=1 prints each stage's time, as the CLI's `timing:` lines.
+    let timings = std::env::var_os("QUORUM_TIMINGS").is_some();
+    let last = std::cell::Cell::new((Stage::Reading, Instant::now()));
     let stage = |s: Stage| {
+        let (previous, since) = last.replace((s, Instant::now()));
+        if timings && previous != s {
+            eprintln!(
+                "timing: {} {:.2} s",
+                previous.describe(),
+                since.elapsed().as_secs_f32()
+            );
+        }
         let _ = sender.send(SourceMsg::Stage(s));
         wake();
     };
@@ -79,6 +90,14 @@ fn load(origin: &Origin, sender: &Sender<SourceMsg>, wake: &dyn Fn()) {
         Ok(session) => SourceMsg::Loaded(Box::new(session)),
         Err(e) => SourceMsg::Failed(format!("{e:#}")),
     };
+    let (previous, since) = last.get();
+    if timings {
+        eprintln!(
+            "timing: {} {:.2} s",
+            previous.describe(),
+            since.elapsed().as_secs_f32()
+        );
+    }
     let _ = sender.send(message);
     wake();
 }

@@ -121,6 +121,9 @@ fn paint(ui: &mut egui::Ui, input: &CanvasInput<'_>, id: &str, commands: &mut Ve
     let weak = visuals.weak_text_color();
     // Text at least this many screen points tall, in world units.
     let readable = |px: f32, world: f32| world.max(px / scale);
+    // Chips and crowns go into one mesh without anti-aliasing: thousands are in view when zoomed
+    // in, and one mesh costs a renderer far fewer triangles than thousands of shapes.
+    let mut mesh = egui::Mesh::default();
 
     for cluster in &layout.clusters {
         if !cluster.rect.intersects(visible) {
@@ -178,7 +181,7 @@ fn paint(ui: &mut egui::Ui, input: &CanvasInput<'_>, id: &str, commands: &mut Ve
             if scale >= CARDS_BELOW {
                 for p in pods {
                     if let Some(at) = layout.chips[p.index()] {
-                        chip(&painter, input, *p, at, false);
+                        chip(&painter, &mut mesh, input, *p, at, false);
                     }
                 }
             }
@@ -216,16 +219,25 @@ fn paint(ui: &mut egui::Ui, input: &CanvasInput<'_>, id: &str, commands: &mut Ve
     if scale >= ZONES_ONLY_BELOW {
         for (n, card) in layout.cards.iter().enumerate() {
             if card.intersects(visible) {
-                node_card(&painter, input, NodeId(n as u32), *card, scale, &visuals);
+                node_card(
+                    &painter,
+                    &mut mesh,
+                    input,
+                    NodeId(n as u32),
+                    *card,
+                    scale,
+                    &visuals,
+                );
             }
         }
         if scale >= CARDS_BELOW {
             for mark in &layout.volumes {
                 if mark.rect.intersects(visible) {
-                    volume(&painter, mark, &visuals);
+                    volume(&mut mesh, mark, &visuals);
                 }
             }
         }
+        painter.add(Shape::mesh(std::mem::take(&mut mesh)));
         // Broken affinities always; a selection's or hover's volumes with their lines.
         for mark in layout.volumes.iter().filter(|v| v.broken) {
             volume_lines(&painter, layout, mark, visible, palette::CRITICAL, 2.0);
@@ -453,6 +465,7 @@ fn zone_lane(
 
 fn node_card(
     painter: &Painter,
+    mesh: &mut egui::Mesh,
     input: &CanvasInput<'_>,
     node: NodeId,
     card: Rect,
@@ -531,11 +544,16 @@ fn node_card(
         name_color,
     );
     if !input.session.leases_of_node(node).is_empty() {
-        crown(painter, card.right_top() + vec2(-10.0, 10.0), Crown::Held);
+        crown(
+            painter,
+            mesh,
+            card.right_top() + vec2(-10.0, 10.0),
+            Crown::Held,
+        );
     }
     for p in &info.pods {
         if let Some(at) = input.layout.chips[p.index()] {
-            chip(painter, input, *p, at, false);
+            chip(painter, mesh, input, *p, at, false);
         }
     }
     // Pods recreated here: in the card's free slots after its own, outlined; the rest counted.
@@ -543,7 +561,14 @@ fn node_card(
         let start = info.pods.len();
         let slots = layout::card_rows(start) * layout::CHIPS_PER_ROW - start;
         for (i, p) in arrived.iter().take(slots).enumerate() {
-            chip(painter, input, *p, layout::chip_at(card, start + i), true);
+            chip(
+                painter,
+                mesh,
+                input,
+                *p,
+                layout::chip_at(card, start + i),
+                true,
+            );
         }
         let badge = if arrived.len() > slots {
             format!("+{} (+{} more)", arrived.len(), arrived.len() - slots)
@@ -560,7 +585,14 @@ fn node_card(
     }
 }
 
-fn chip(painter: &Painter, input: &CanvasInput<'_>, pod: PodId, at: Pos2, arrived: bool) {
+fn chip(
+    painter: &Painter,
+    mesh: &mut egui::Mesh,
+    input: &CanvasInput<'_>,
+    pod: PodId,
+    at: Pos2,
+    arrived: bool,
+) {
     let t = &input.session.topology;
     let info = &t.pods[pod.index()];
     let group = info.workload.and_then(|w| t.group_of_workload(w));
@@ -581,7 +613,7 @@ fn chip(painter: &Painter, input: &CanvasInput<'_>, pod: PodId, at: Pos2, arrive
     });
     match fate {
         PodFate::Running if info.pod.is_active() => {
-            painter.rect_filled(rect, 2.0, base);
+            mesh.add_colored_rect(rect, base);
         }
         PodFate::Moved(_) => {
             // Gone from here: a ghost.
@@ -628,12 +660,12 @@ fn chip(painter: &Painter, input: &CanvasInput<'_>, pod: PodId, at: Pos2, arrive
         painter.circle_filled(rect.right_bottom(), 2.5, palette::CRITICAL);
     }
     if let Some(c) = input.overlay.crowns.get(&pod) {
-        crown(painter, rect.center_top() + vec2(0.0, -1.0), *c);
+        crown(painter, mesh, rect.center_top() + vec2(0.0, -1.0), *c);
     }
 }
 
 /// A small crown: three points on a band.
-fn crown(painter: &Painter, at: Pos2, state: Crown) {
+fn crown(painter: &Painter, mesh: &mut egui::Mesh, at: Pos2, state: Crown) {
     let (fill, stroke) = match state {
         Crown::Held => (Some(palette::LEADER), palette::LEADER),
         Crown::Moved => (Some(palette::GOOD), palette::GOOD),
@@ -651,30 +683,33 @@ fn crown(painter: &Painter, at: Pos2, state: Crown) {
         at + vec2(w, 2.0),
     ];
     match fill {
-        Some(color) => painter.add(Shape::convex_polygon(points.clone(), color, Stroke::NONE)),
-        None => painter.add(Shape::closed_line(points.clone(), Stroke::new(1.0, stroke))),
-    };
-    painter.add(Shape::closed_line(
-        points,
-        Stroke::new(0.6, Color32::BLACK.gamma_multiply(0.6)),
-    ));
+        Some(color) => {
+            // A fan from the middle of the band reaches every point of the crown.
+            let base = mesh.vertices.len() as u32;
+            mesh.colored_vertex(at + vec2(0.0, 1.0), color);
+            for p in &points {
+                mesh.colored_vertex(*p, color);
+            }
+            for i in 1..points.len() as u32 {
+                mesh.add_triangle(base, base + i, base + i + 1);
+            }
+        }
+        None => {
+            painter.add(Shape::closed_line(points, Stroke::new(1.0, stroke)));
+        }
+    }
 }
 
-fn volume(painter: &Painter, mark: &VolumeMark, visuals: &egui::Visuals) {
+fn volume(mesh: &mut egui::Mesh, mark: &VolumeMark, visuals: &egui::Visuals) {
     let color = if mark.broken {
         palette::CRITICAL
     } else {
         visuals.text_color().gamma_multiply(0.7)
     };
-    // A disk: a rounded rectangle with a rim.
-    painter.rect_stroke(mark.rect, 3.0, Stroke::new(1.0, color), StrokeKind::Inside);
-    painter.line_segment(
-        [
-            mark.rect.left_top() + vec2(1.0, 3.0),
-            mark.rect.right_top() + vec2(-1.0, 3.0),
-        ],
-        Stroke::new(1.0, color),
-    );
+    // A disk: a body and a lighter lid.
+    mesh.add_colored_rect(mark.rect, color.gamma_multiply(0.45));
+    let lid = Rect::from_min_max(mark.rect.min, pos2(mark.rect.max.x, mark.rect.min.y + 2.5));
+    mesh.add_colored_rect(lid, color);
 }
 
 fn volume_lines(
