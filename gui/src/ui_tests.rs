@@ -40,9 +40,17 @@ fn harness<'a>(app: QuorumApp, renderer: Option<WgpuTestRenderer>) -> Harness<'a
     builder.build_ui_state(|ui: &mut egui::Ui, app: &mut QuorumApp| app.show(ui), app)
 }
 
-/// wgpu on a software adapter (lavapipe), or None with the reason printed.
+/// wgpu on Vulkan (lavapipe in CI), or None with the reason printed. Vulkan only: another
+/// backend (GL through EGL) would render slightly different pixels than the snapshots.
 fn software_renderer() -> Option<WgpuTestRenderer> {
-    match std::panic::catch_unwind(WgpuTestRenderer::new) {
+    let vulkan_only = || {
+        let mut setup = egui_kittest::wgpu::default_wgpu_setup();
+        if let egui_wgpu::WgpuSetup::CreateNew(new) = &mut setup {
+            new.instance_descriptor.backends = egui_wgpu::wgpu::Backends::VULKAN;
+        }
+        WgpuTestRenderer::from_setup(setup)
+    };
+    match std::panic::catch_unwind(vulkan_only) {
         Ok(r) => Some(r),
         Err(e) => {
             let why = e
