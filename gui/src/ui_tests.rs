@@ -29,6 +29,13 @@ fn costly_zone(session: &Session) -> (String, String) {
         .expect("the three-zones sample has a zone that takes a majority with it")
 }
 
+/// The path prompt's field: the last text input (the modal is drawn over the panels).
+fn prompt_field<'h>(h: &'h Harness<'_, QuorumApp>) -> egui_kittest::Node<'h> {
+    h.get_all_by_role(egui::Role::TextInput)
+        .last()
+        .expect("the path prompt is open")
+}
+
 fn harness<'a>(app: QuorumApp, renderer: Option<WgpuTestRenderer>) -> Harness<'a, QuorumApp> {
     let builder = Harness::builder()
         .with_size(vec2(1500.0, 920.0))
@@ -189,6 +196,19 @@ fn snapshots_of_the_main_screens() {
     let mut h = harness(QuorumApp::with_session(session), Some(renderer));
     h.run();
     snapshot(&mut h, "today");
+    // File ▸ Save the canvas as PNG: egui's screenshot command, saved with the image crate.
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("canvas.png");
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Save the canvas as PNG…").click();
+    h.run();
+    prompt_field(&h).set_text_value_accesskit(&png.display().to_string());
+    h.run();
+    h.get_by_label("OK").click();
+    h.run();
+    let image = image::open(&png).expect("the PNG was saved").to_rgba8();
+    assert_eq!((image.width(), image.height()), (1500, 920));
     h.get_by_label("Fail").click();
     h.run();
     h.get_by_label(&format!("zone {zone}")).click_accesskit();
@@ -232,4 +252,36 @@ fn a_broken_document_shows_its_file_and_line_and_the_rest_is_still_drawn() {
     h.get_by_label_contains("1 input error");
     h.get_by_label_contains("broken.yaml:");
     h.get_by_label("zone eu-west-1a");
+}
+
+#[test]
+fn the_plan_exports_through_the_path_prompt_and_the_report_through_the_menu() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(QuorumApp::with_session(sample("three-zones")), None);
+    h.run();
+    h.get_by_label("Plan").click();
+    h.run();
+    h.get_by_label("Make the plan").click();
+    h.run();
+    h.get_by_label("yaml").click();
+    h.run();
+    let plan = dir.path().join("plan.yaml");
+    prompt_field(&h).set_text_value_accesskit(&plan.display().to_string());
+    h.run();
+    h.get_by_label("OK").click();
+    h.run();
+    let text = std::fs::read_to_string(&plan).expect("the plan was saved");
+    assert!(text.contains("handover"), "{text}");
+
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Export the review report…").click();
+    h.run();
+    let report = dir.path().join("review.html");
+    prompt_field(&h).set_text_value_accesskit(&report.display().to_string());
+    h.run();
+    h.get_by_label("OK").click();
+    h.run();
+    let html = std::fs::read_to_string(&report).expect("the report was written");
+    assert!(html.contains("<svg") && html.contains("Plan: goal leaders"));
 }
