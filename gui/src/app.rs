@@ -212,7 +212,7 @@ impl QuorumApp {
             }
             UiCommand::ApplyPartition => {
                 if let Some(e) = self.whatif.partition(&session.topology) {
-                    self.whatif.sides.clear();
+                    self.whatif.applied_sides = std::mem::take(&mut self.whatif.sides);
                     self.whatif.push(e, session, ctx);
                 }
             }
@@ -463,7 +463,7 @@ impl QuorumApp {
                     });
             });
         // The canvas: the what-if if there is one, else the plan's state, else today.
-        let sides = self.whatif.sides.clone();
+        let sides = self.whatif.drawn_sides().to_vec();
         let plan_shown =
             self.planner.plan.is_some() && (self.tab == Tab::Plan || self.planner.compare);
         let whatif_active = self.whatif.simulated().is_some();

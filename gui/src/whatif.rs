@@ -30,6 +30,8 @@ pub struct WhatIf {
     pub seconds: u32,
     /// Partition sides per zone, while the user builds a partition.
     pub sides: Vec<Option<usize>>,
+    /// The sides of the partition applied, still drawn while the scenario is shown.
+    pub applied_sides: Vec<Option<usize>>,
     /// The fates and the overlay at `seconds`, computed once per moment.
     cache: Option<(u32, Fates, Overlay)>,
 }
@@ -53,7 +55,9 @@ impl WhatIf {
     }
 
     pub fn undo(&mut self, session: &Session, ctx: &egui::Context) {
-        self.events.pop();
+        if matches!(self.events.pop(), Some(Event::Partition(_))) {
+            self.applied_sides.clear();
+        }
         self.rerun(session, ctx);
     }
 
@@ -66,6 +70,15 @@ impl WhatIf {
             Some(1) => Some(2),
             _ => None,
         };
+    }
+
+    /// The sides the canvas draws: the ones being built, else the ones applied.
+    pub fn drawn_sides(&self) -> &[Option<usize>] {
+        if self.sides.iter().any(Option::is_some) {
+            &self.sides
+        } else {
+            &self.applied_sides
+        }
     }
 
     /// The partition the sides make, once there are two sides or more.
