@@ -125,6 +125,12 @@ impl QuorumApp {
         app
     }
 
+    /// What is open (tests).
+    #[cfg(test)]
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
     fn open(&mut self, ctx: &egui::Context, origin: Origin) {
         let ctx = ctx.clone();
         self.source = Some(Source::spawn(origin, move || ctx.request_repaint()));

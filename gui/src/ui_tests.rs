@@ -285,3 +285,57 @@ fn the_plan_exports_through_the_path_prompt_and_the_report_through_the_menu() {
     let html = std::fs::read_to_string(&report).expect("the report was written");
     assert!(html.contains("<svg") && html.contains("Plan: goal leaders"));
 }
+
+/// A file dropped on the window, as winit hands it to egui.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Steps the harness until `done` holds (the loader runs on its own thread).
+fn step_until(h: &mut Harness<'_, QuorumApp>, what: &str, done: impl Fn(&QuorumApp) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done(h.state()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.step();
+    }
+}
+
+#[test]
+fn a_dropped_file_opens_and_a_change_to_it_reloads_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cluster.yaml");
+    let text = quorum_core::samples::find("three-zones").unwrap().files[0].2;
+    std::fs::write(&file, text).unwrap();
+    let mut h = harness(QuorumApp::with_session(sample("healthy")), None);
+    h.run();
+    let handle: egui::DroppedFileHandle = std::sync::Arc::new(Dropped(file.clone()));
+    h.input_mut().dropped_files.push(handle);
+    h.step();
+    let title = file.display().to_string();
+    step_until(&mut h, "the dropped file", |app| {
+        app.session().is_some_and(|s| s.title == title)
+    });
+    let nodes = h.state().session().unwrap().topology.nodes.len();
+    // One more node in the file: the window reloads by itself.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let more = format!(
+        "{text}\n---\napiVersion: v1\nkind: Node\nmetadata:\n  name: extra-1\n  labels:\n    topology.kubernetes.io/zone: eu-west-1a\nstatus:\n  conditions:\n  - {{type: Ready, status: \"True\"}}\n"
+    );
+    std::fs::write(&file, more).unwrap();
+    step_until(&mut h, "the reload", |app| {
+        app.session()
+            .is_some_and(|s| s.topology.nodes.len() == nodes + 1)
+    });
+}
