@@ -12,7 +12,7 @@ use crate::canvas::{self, Canvas, CanvasInput, Overlay};
 use crate::cli::{self, Origin};
 use crate::commands::{Subject, Tool, UiCommand};
 use crate::files::{FileDialog, PathPrompt, Purpose, Recent};
-use crate::measure::Measure;
+use crate::measure::{Measure, Next};
 use crate::palette;
 use crate::panels::Panels;
 use crate::planner::{Planner, PlannerAction};
@@ -343,10 +343,28 @@ impl QuorumApp {
             .session
             .as_ref()
             .map(|s| std::sync::Arc::clone(&s.layout));
+        let running = self.whatif.running();
         if let (Some(m), Some(layout)) = (&mut self.automation.measure, layout) {
-            match m.frame(&mut self.canvas, &layout, frame_cpu, app, self.started) {
-                std::ops::ControlFlow::Continue(()) => ctx.request_repaint(),
-                std::ops::ControlFlow::Break(()) => match self.automation.screenshot.clone() {
+            match m.frame(
+                &mut self.canvas,
+                &layout,
+                frame_cpu,
+                app,
+                running,
+                self.started,
+            ) {
+                Next::Continue => ctx.request_repaint(),
+                Next::StartWhatIf => {
+                    if let Some(session) = self.session.as_ref() {
+                        let zone = session.topology.zone_display(quorum_core::graph::ZoneId(0));
+                        let fail = quorum_core::simulate::Event::Fail(
+                            quorum_core::simulate::Target::Zone(zone),
+                        );
+                        self.whatif.push(fail, session, ctx);
+                    }
+                    ctx.request_repaint();
+                }
+                Next::Done => match self.automation.screenshot.clone() {
                     Some(path) if !self.automation.requested => {
                         self.automation.requested = true;
                         self.request_screenshot(ctx, path);
@@ -420,8 +438,8 @@ impl QuorumApp {
                         let after = if let Some(s) = self.whatif.simulated() {
                             Some((
                                 "after the what-if",
-                                &s.analysis.leaders.per_zone,
-                                &s.analysis.leaders.per_node,
+                                &s.leaders_per_zone,
+                                &s.leaders_per_node,
                             ))
                         } else {
                             self.planner.plan.as_ref().map(|p| {

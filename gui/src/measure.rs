@@ -1,7 +1,6 @@
 //! `--measure`: time to the first frame with the cluster drawn, then frame times zoomed out (the
 //! whole cluster) and zoomed in (a few node cards), printed, then the window closes.
 
-use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use eframe::egui::{Rect, vec2};
@@ -23,6 +22,18 @@ pub struct Measure {
     /// The app's own share of each frame (laying out panels and painting the canvas into shapes).
     app_out: Vec<f32>,
     app_in: Vec<f32>,
+    whatif_started: Option<Instant>,
+    whatif_took: Option<Duration>,
+    /// Frames drawn while the what-if ran on its thread.
+    whatif_frames: Vec<f32>,
+}
+
+/// What the window does next.
+pub enum Next {
+    Continue,
+    /// Fail the first zone, as a user would with the Fail tool.
+    StartWhatIf,
+    Done,
 }
 
 impl Measure {
@@ -43,8 +54,9 @@ impl Measure {
         layout: &Layout,
         cpu: Option<f32>,
         app: Duration,
+        whatif_running: bool,
         started: Instant,
-    ) -> ControlFlow<()> {
+    ) -> Next {
         match self.phase {
             0 => {
                 self.first_frame = Some(started.elapsed());
@@ -95,13 +107,24 @@ impl Measure {
                 canvas.set_scene_rect(r.translate(vec2(step, 0.0)));
             }
             3 => {
-                self.print();
                 self.phase = 4;
-                return ControlFlow::Break(());
+                self.whatif_started = Some(Instant::now());
+                return Next::StartWhatIf;
             }
-            _ => return ControlFlow::Break(()),
+            4 if whatif_running => {
+                if let Some(cpu) = cpu {
+                    self.whatif_frames.push(cpu * 1000.0);
+                }
+            }
+            4 => {
+                self.whatif_took = self.whatif_started.map(|s| s.elapsed());
+                self.print();
+                self.phase = 5;
+                return Next::Done;
+            }
+            _ => return Next::Done,
         }
-        ControlFlow::Continue(())
+        Next::Continue
     }
 
     fn print(&self) {
@@ -146,5 +169,14 @@ impl Measure {
             "  the app's part (panels, canvas shapes): {}",
             stats(&self.app_in)
         );
+        if let Some(took) = self.whatif_took {
+            println!(
+                "what-if (fail the first zone, simulated off the UI thread): {:.2} s to the result",
+                took.as_secs_f32()
+            );
+            if !self.whatif_frames.is_empty() {
+                println!("  frames meanwhile: {}", stats(&self.whatif_frames));
+            }
+        }
     }
 }
