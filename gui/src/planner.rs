@@ -232,42 +232,36 @@ impl Planner {
             ui.label(RichText::new(n).weak().small());
         }
         ui.separator();
-        ScrollArea::vertical().id_salt("plan-steps").show(ui, |ui| {
-            if plan.steps.is_empty() {
-                ui.colored_label(palette::GOOD, "Nothing to change for this goal.");
-            }
-            for (i, s) in plan.steps.iter().enumerate().take(2_000) {
-                let done = i < self.step;
-                let text = format!(
-                    "{:>3}. [wave {}] {} {}",
-                    i + 1,
-                    s.wave,
-                    s.action,
-                    s.objects.join(", ")
-                );
-                let text = if done {
-                    RichText::new(text).strong()
-                } else {
-                    RichText::new(text).weak()
-                };
-                if ui
-                    .selectable_label(i + 1 == self.step, text)
-                    .on_hover_text(&s.reason)
-                    .clicked()
-                {
-                    self.step = i + 1;
+        if plan.steps.is_empty() {
+            ui.colored_label(palette::GOOD, "Nothing to change for this goal.");
+        }
+        // One line per step, and only the lines in view: a plan can have thousands of steps.
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+        ScrollArea::both()
+            .id_salt("plan-steps")
+            .auto_shrink([false, false])
+            .show_rows(ui, row_height, steps, |ui, rows| {
+                for i in rows {
+                    let s = &plan.steps[i];
+                    let text = format!(
+                        "{:>3}. [wave {}] {} {}",
+                        i + 1,
+                        s.wave,
+                        s.action,
+                        s.objects.join(", ")
+                    );
+                    let text = if i < self.step {
+                        RichText::new(text).strong()
+                    } else {
+                        RichText::new(text).weak()
+                    };
+                    let label = egui::Button::selectable(i + 1 == self.step, text)
+                        .wrap_mode(egui::TextWrapMode::Extend);
+                    if ui.add(label).on_hover_text(&s.reason).clicked() {
+                        self.step = i + 1;
+                    }
                 }
-            }
-            if steps > 2_000 {
-                ui.label(
-                    RichText::new(format!(
-                        "… {} more steps (all of them are in the export)",
-                        steps - 2_000
-                    ))
-                    .weak(),
-                );
-            }
-        });
+            });
         actions
     }
 }

@@ -196,19 +196,6 @@ fn snapshots_of_the_main_screens() {
     let mut h = harness(QuorumApp::with_session(session), Some(renderer));
     h.run();
     snapshot(&mut h, "today");
-    // File ▸ Save the canvas as PNG: egui's screenshot command, saved with the image crate.
-    let dir = tempfile::tempdir().unwrap();
-    let png = dir.path().join("canvas.png");
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Save the canvas as PNG…").click();
-    h.run();
-    prompt_field(&h).set_text_value_accesskit(&png.display().to_string());
-    h.run();
-    h.get_by_label("OK").click();
-    h.run();
-    let image = image::open(&png).expect("the PNG was saved").to_rgba8();
-    assert_eq!((image.width(), image.height()), (1500, 920));
     h.get_by_label("Fail").click();
     h.run();
     h.get_by_label(&format!("zone {zone}")).click_accesskit();
@@ -224,6 +211,20 @@ fn snapshots_of_the_main_screens() {
     h.get_by_label("before and after side by side").click();
     h.run();
     snapshot(&mut h, "plan-side-by-side");
+    // Last: the status line names the temporary file.
+    // File ▸ Save the canvas as PNG: egui's screenshot command, saved with the image crate.
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("canvas.png");
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Save the canvas as PNG…").click();
+    h.run();
+    prompt_field(&h).set_text_value_accesskit(&png.display().to_string());
+    h.run();
+    h.get_by_label("OK").click();
+    h.run();
+    let image = image::open(&png).expect("the PNG was saved").to_rgba8();
+    assert_eq!((image.width(), image.height()), (1500, 920));
 }
 
 #[test]
