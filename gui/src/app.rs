@@ -125,6 +125,12 @@ impl QuorumApp {
         app
     }
 
+    /// The part of the world the canvas shows (tests).
+    #[cfg(test)]
+    pub fn canvas_view(&self) -> egui::Rect {
+        self.canvas.scene_rect()
+    }
+
     /// What is open (tests).
     #[cfg(test)]
     pub fn session(&self) -> Option<&Session> {

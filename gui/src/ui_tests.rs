@@ -340,3 +340,41 @@ fn a_dropped_file_opens_and_a_change_to_it_reloads_the_window() {
             .is_some_and(|s| s.topology.nodes.len() == nodes + 1)
     });
 }
+
+#[test]
+fn dragging_on_a_zone_pans_the_canvas_and_scrolling_zooms_it() {
+    let session = sample("three-zones");
+    let mut h = harness(QuorumApp::with_session(session), None);
+    h.run();
+    let before = h.state().canvas_view();
+    // Screen coordinates (accesskit gives the canvas's widgets in world coordinates): the middle
+    // lane, eu-west-1b, in a 1500×920 window.
+    let zone = egui::pos2(795.0, 520.0);
+    h.hover_at(zone);
+    h.drag_at(zone);
+    h.step();
+    for dx in [10.0, 30.0, 60.0] {
+        h.hover_at(zone + vec2(dx, 0.0));
+        h.step();
+    }
+    h.drop_at(zone + vec2(60.0, 0.0));
+    h.run();
+    let panned = h.state().canvas_view();
+    assert!(
+        panned.min.x < before.min.x - 10.0,
+        "{before:?} → {panned:?}"
+    );
+    // No click, so no selection and no event from the drag.
+    assert!(h.state().selection.is_none());
+    h.hover_at(zone);
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Line,
+        delta: vec2(0.0, 3.0),
+        modifiers: egui::Modifiers::NONE,
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+    });
+    h.run();
+    let zoomed = h.state().canvas_view();
+    assert!(zoomed.width() < panned.width(), "{panned:?} → {zoomed:?}");
+}

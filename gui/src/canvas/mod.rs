@@ -88,6 +88,8 @@ impl Canvas {
             frame.show(ui, |ui| {
                 let scene = egui::Scene::new()
                     .zoom_range(0.002..=8.0)
+                    // A map: the wheel zooms, dragging pans.
+                    .scroll_zooms(true)
                     .max_inner_size(Vec2::splat(1.0e7));
                 let mut scene_rect = self.scene_rect;
                 let response = scene.show(ui, &mut scene_rect, |ui| {
