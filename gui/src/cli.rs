@@ -34,9 +34,22 @@ pub struct Args {
         conflicts_with_all = ["paths", "clusters"]
     )]
     pub sample: Option<String>,
+    /// Read a live cluster through this kubeconfig context (not in this build yet: says so).
+    #[arg(long, value_name = "NAME")]
+    pub context: Vec<String>,
+    /// Write a review report (Markdown, or HTML when PATH ends in .html) without opening a window.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+    /// Open the window, save a PNG of it to PATH once the cluster is drawn, and exit.
+    #[arg(long, value_name = "PATH")]
+    pub screenshot: Option<PathBuf>,
+    /// Open the window, time the first frame and the frames zoomed out and in, print, and exit.
+    #[arg(long)]
+    pub measure: bool,
 }
 
 /// What the window shows: a built-in sample, or the inputs the flags name.
+#[derive(Clone)]
 pub enum Origin {
     Sample(&'static Sample),
     Inputs(Vec<Input>),
@@ -56,6 +69,51 @@ impl Args {
         let name = self.sample.as_deref().unwrap_or(DEFAULT_SAMPLE);
         Origin::Sample(samples::find(name).expect("clap admits only sample names"))
     }
+}
+
+impl Origin {
+    /// What was opened, in a few words: the sample's name, or the paths.
+    pub fn title(&self) -> String {
+        match self {
+            Origin::Sample(sample) => format!("sample {}", sample.name),
+            Origin::Inputs(inputs) => inputs
+                .iter()
+                .map(|i| {
+                    let path = if i.is_stdin() {
+                        "<stdin>".into()
+                    } else {
+                        i.path.display().to_string()
+                    };
+                    if i.cluster == "default" {
+                        path
+                    } else {
+                        format!("{}={path}", i.cluster)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+
+    /// The files to watch for changes (not stdin, not samples).
+    pub fn watched_paths(&self) -> Vec<PathBuf> {
+        match self {
+            Origin::Sample(_) => vec![],
+            Origin::Inputs(inputs) => inputs
+                .iter()
+                .filter(|i| !i.is_stdin())
+                .map(|i| i.path.clone())
+                .collect(),
+        }
+    }
+}
+
+/// Inputs from words, as the Open prompt and the recent list hold them: `PATH` or `NAME=PATH`,
+/// separated by spaces.
+pub fn inputs_from_words(text: &str) -> Vec<Input> {
+    text.split_whitespace()
+        .map(|w| parse_cluster(w).unwrap_or_else(|_| Input::new("default", w)))
+        .collect()
 }
 
 fn parse_cluster(spec: &str) -> Result<Input, String> {
@@ -87,6 +145,14 @@ mod tests {
         };
         assert_eq!(
             inputs,
+            vec![Input::new("default", "a.yaml"), Input::new("dc-b", "b/")]
+        );
+    }
+
+    #[test]
+    fn the_open_prompt_takes_paths_and_named_clusters() {
+        assert_eq!(
+            inputs_from_words(" a.yaml  dc-b=b/ "),
             vec![Input::new("default", "a.yaml"), Input::new("dc-b", "b/")]
         );
     }

@@ -42,3 +42,19 @@ pub fn survives_mark(survives: Option<bool>) -> (&'static str, Color32) {
         None => ("–", Color32::GRAY),
     }
 }
+
+/// The colour of a partition side.
+pub fn side(side: usize) -> Color32 {
+    const SIDES: [Color32; 4] = [
+        Color32::from_rgb(0x4C, 0x9A, 0xFF),
+        Color32::from_rgb(0xC0, 0x6C, 0xFF),
+        Color32::from_rgb(0x2E, 0xC4, 0xB6),
+        Color32::from_rgb(0xFF, 0x8C, 0x42),
+    ];
+    SIDES[side % SIDES.len()]
+}
+
+/// A, B, C... for partition sides.
+pub fn side_name(side: usize) -> char {
+    (b'A' + (side % 26) as u8) as char
+}

@@ -1,25 +1,33 @@
-//! Session data: what was opened, the snapshot as loaded, its topology and its analysis. Built
-//! once; the panels only read it.
+//! Session data: what was opened, the inputs as read, the topology, its analysis and its sweep.
+//! Built once per load (off the UI thread, see [`crate::source`]); the panels only read it.
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use quorum_core::analysis::{Analysis, analyze};
 use quorum_core::config::{self, Config};
 use quorum_core::graph::{Holder, NodeId, PodId, Topology};
-use quorum_core::load;
-use quorum_core::model::Snapshot;
+use quorum_core::model::{InputReport, Snapshot};
+use quorum_core::simulate::sweep::{Sweep, sweep};
 
+use crate::canvas::Layout;
 use crate::cli::Origin;
 
 pub struct Session {
     /// What was opened, in a few words ("sample three-zones", the paths).
     pub title: String,
     pub description: Option<&'static str>,
-    pub snapshot: Snapshot,
-    pub topology: Topology,
+    /// The inputs as read: documents, objects, and the ones that could not be read.
+    pub inputs: Vec<InputReport>,
+    pub config: Config,
+    /// Shared with simulation and planning jobs on other threads.
+    pub topology: Arc<Topology>,
     pub analysis: Analysis,
+    pub sweep: Sweep,
+    /// Where everything sits on the canvas (built with the session, off the UI thread).
+    pub layout: Arc<Layout>,
     /// The leader records each pod or node holds, as indexes into `analysis.leaders.records`.
     held_by_pod: HashMap<PodId, Vec<usize>>,
     held_by_node: HashMap<NodeId, Vec<usize>>,
@@ -31,45 +39,70 @@ pub struct InputProblem {
     pub message: String,
 }
 
+/// The stages of opening, for the progress line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Building,
+    Analysing,
+    Sweeping,
+    LayingOut,
+}
+
+impl Stage {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stage::Reading => "reading the files",
+            Stage::Building => "building the topology",
+            Stage::Analysing => "running the checks",
+            Stage::Sweeping => "sweeping every single failure",
+            Stage::LayingOut => "laying out the canvas",
+        }
+    }
+}
+
 impl Session {
     pub fn open(origin: &Origin) -> Result<Session> {
+        Session::open_with(origin, &|_| {})
+    }
+
+    /// Opens, telling `stage` where it is.
+    pub fn open_with(origin: &Origin, stage: &dyn Fn(Stage)) -> Result<Session> {
+        stage(Stage::Reading);
         match origin {
             Origin::Sample(sample) => {
                 let mut session = Session::new(
                     format!("sample {}", sample.name),
                     sample.load(),
-                    &Config::default(),
+                    Config::default(),
+                    stage,
                 );
                 session.description = Some(sample.description);
                 Ok(session)
             }
             Origin::Inputs(inputs) => {
                 let config = working_directory_config()?;
-                let snapshot = load::load(inputs)?;
-                let title = inputs
-                    .iter()
-                    .map(|i| {
-                        let path = if i.is_stdin() {
-                            "<stdin>".into()
-                        } else {
-                            i.path.display().to_string()
-                        };
-                        if i.cluster == "default" {
-                            path
-                        } else {
-                            format!("{}={path}", i.cluster)
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                Ok(Session::new(title, snapshot, &config))
+                let snapshot = quorum_core::load::load(inputs)?;
+                Ok(Session::new(origin.title(), snapshot, config, stage))
             }
         }
     }
 
-    pub fn new(title: String, snapshot: Snapshot, config: &Config) -> Session {
-        let topology = Topology::build(&snapshot, &config.build_options());
-        let analysis = analyze(&topology, config);
+    pub fn new(
+        title: String,
+        mut snapshot: Snapshot,
+        config: Config,
+        stage: &dyn Fn(Stage),
+    ) -> Session {
+        stage(Stage::Building);
+        let inputs = std::mem::take(&mut snapshot.inputs);
+        let topology = Topology::from_snapshot(snapshot, &config.build_options());
+        stage(Stage::Analysing);
+        let analysis = analyze(&topology, &config);
+        stage(Stage::Sweeping);
+        let sweep = sweep(&topology);
+        stage(Stage::LayingOut);
+        let layout = Arc::new(Layout::build(&topology));
         let mut held_by_pod: HashMap<PodId, Vec<usize>> = HashMap::new();
         let mut held_by_node: HashMap<NodeId, Vec<usize>> = HashMap::new();
         for (i, record) in analysis.leaders.records.iter().enumerate() {
@@ -82,9 +115,12 @@ impl Session {
         Session {
             title,
             description: None,
-            snapshot,
-            topology,
+            inputs,
+            config,
+            topology: Arc::new(topology),
             analysis,
+            sweep,
+            layout,
             held_by_pod,
             held_by_node,
         }
@@ -106,8 +142,7 @@ impl Session {
     }
 
     pub fn input_problems(&self) -> Vec<InputProblem> {
-        self.snapshot
-            .inputs
+        self.inputs
             .iter()
             .flat_map(|input| {
                 input.errors.iter().map(|e| InputProblem {
@@ -138,12 +173,13 @@ mod tests {
     }
 
     #[test]
-    fn the_three_zones_sample_opens_with_its_zones_groups_and_leaders() {
+    fn the_three_zones_sample_opens_with_its_zones_groups_leaders_and_sweep() {
         let s = sample("three-zones");
         assert_eq!(s.zone_count(), 3);
         assert!(!s.analysis.groups.is_empty());
         assert!(s.analysis.leaders.total > 0);
         assert!(s.input_problems().is_empty());
+        assert!(s.sweep.scenarios.len() >= s.topology.nodes.len() + 3);
     }
 
     #[test]
@@ -165,8 +201,9 @@ mod tests {
 
     #[test]
     fn a_broken_document_is_a_problem_with_its_file_and_line() {
-        let snapshot = load::load_texts(&[("default", "bad.yaml", b"kind: Pod\nmetadata: [\n")]);
-        let s = Session::new("bad.yaml".into(), snapshot, &Config::default());
+        let snapshot =
+            quorum_core::load::load_texts(&[("default", "bad.yaml", b"kind: Pod\nmetadata: [\n")]);
+        let s = Session::new("bad.yaml".into(), snapshot, Config::default(), &|_| {});
         let problems = s.input_problems();
         assert_eq!(problems.len(), 1);
         assert!(

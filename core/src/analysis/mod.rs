@@ -222,8 +222,29 @@ pub fn eligible_nodes(t: &Topology, leader: LeaderId) -> Vec<NodeId> {
     nodes
 }
 
+/// Leaders per zone and per node: the unexpired records whose holder runs on a node, by the
+/// holder's zone and node. The counts of [`leader_stats`] without its best-spread bounds, cheap
+/// enough to recount after every scenario.
+pub fn leader_counts(t: &Topology) -> (BTreeMap<String, u32>, BTreeMap<String, u32>) {
+    let mut per_zone = BTreeMap::new();
+    let mut per_node = BTreeMap::new();
+    for (i, l) in t.leaders.iter().enumerate() {
+        let expired = t.now.is_some_and(|now| l.record.is_expired(now));
+        if let Some(n) = t.holder_node(LeaderId(i as u32))
+            && !expired
+        {
+            *per_node.entry(t.node_display(n)).or_insert(0) += 1;
+            *per_zone
+                .entry(t.zone_display(t.nodes[n.index()].zone))
+                .or_insert(0) += 1;
+        }
+    }
+    (per_zone, per_node)
+}
+
 pub fn leader_stats(t: &Topology) -> LeaderStats {
     let mut stats = LeaderStats::default();
+    (stats.per_zone, stats.per_node) = leader_counts(t);
     let mut zone_fixed = vec![0u32; t.zones.len()];
     let mut node_fixed = vec![0u32; t.nodes.len()];
     let mut zone_movable = Vec::new();
@@ -233,15 +254,6 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
         let node = t.holder_node(id);
         let expired = t.now.is_some_and(|now| l.record.is_expired(now));
         stats.total += 1;
-        if let Some(n) = node
-            && !expired
-        {
-            *stats.per_node.entry(t.node_display(n)).or_insert(0) += 1;
-            *stats
-                .per_zone
-                .entry(t.zone_display(t.nodes[n.index()].zone))
-                .or_insert(0) += 1;
-        }
         stats.records.push(LeaderRow {
             lease: t.leader_display(id),
             kind: l.record.kind.to_string(),
@@ -367,5 +379,40 @@ pub fn analyze(t: &Topology, config: &Config) -> Analysis {
         findings,
         leaders,
         groups,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::*;
+
+    #[test]
+    fn leaders_are_counted_by_their_holders_zone_and_node_and_follow_a_failover() {
+        let c = three_zones()
+            + pg_on(&["a1", "b1", "c1"])
+            + ClusterYaml::new()
+                .lease("db", "pg-a", "pg-0", "2026-11-20T10:00:00Z")
+                .lease("db", "pg-b", "pg-0", "2026-11-20T10:00:00Z")
+                .lease("db", "pg-c", "pg-1", "2026-11-20T10:00:00Z");
+        let t = c.topology();
+        let (per_zone, per_node) = leader_counts(&t);
+        assert_eq!(
+            per_zone,
+            BTreeMap::from([("eu-a".into(), 2), ("eu-b".into(), 1)])
+        );
+        assert_eq!(
+            per_node,
+            BTreeMap::from([("a1".into(), 2), ("b1".into(), 1)])
+        );
+        let stats = leader_stats(&t);
+        assert_eq!((stats.per_zone, stats.per_node), (per_zone, per_node));
+
+        use crate::simulate::{Event, Params, Target, simulate};
+        let fail = [Event::Fail(Target::Zone("eu-a".into()))];
+        let after = simulate(&t, &fail, &Params::default()).unwrap().after(&t);
+        let (per_zone, _) = leader_counts(&after);
+        assert_eq!(per_zone.get("eu-a"), None, "{per_zone:?}");
+        assert_eq!(per_zone.values().sum::<u32>(), 3);
     }
 }

@@ -128,3 +128,154 @@ pub fn markdown(report: &Report<'_>) -> String {
     }
     out
 }
+
+/// The survivability sweep as a Markdown table: one row per scenario that costs something (a
+/// group's quorum, a lease's leader, a split brain), then the scenarios that cost nothing, counted.
+pub fn sweep_markdown(sweep: &crate::simulate::sweep::Sweep) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## Survivability sweep\n");
+    let (costly, harmless): (Vec<_>, Vec<_>) = sweep.scenarios.iter().partition(|s| {
+        !s.groups_without_quorum.is_empty() || !s.leaderless.is_empty() || !s.split_brain.is_empty()
+    });
+    let _ = writeln!(
+        out,
+        "{} scenarios over {} groups: {} cost something, {} cost nothing.\n",
+        sweep.scenarios.len(),
+        sweep.groups,
+        costly.len(),
+        harmless.len()
+    );
+    if costly.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "| scenario | groups without quorum | leaderless leases | split brain |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|");
+    let list = |names: &[String]| {
+        if names.is_empty() {
+            "–".to_string()
+        } else {
+            names
+                .iter()
+                .map(|n| format!("`{}`", cell(n)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    for s in costly {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell(&s.event),
+            list(&s.groups_without_quorum),
+            list(&s.leaderless),
+            list(&s.split_brain)
+        );
+    }
+    out.push('\n');
+    out
+}
+
+/// A plan as Markdown: its before/after/bound metrics and its steps, for a pull request.
+pub fn plan_markdown(plan: &crate::plan::Plan) -> String {
+    let mut out = String::new();
+    let goal = serde_json::to_value(plan.goal)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let _ = writeln!(out, "## Plan: goal {goal}\n");
+    let (b, a, bound) = (
+        &plan.before.leaders,
+        &plan.after.leaders,
+        &plan.bound.leaders,
+    );
+    let _ = writeln!(
+        out,
+        "| | before | after | best possible |\n|---|---|---|---|"
+    );
+    let _ = writeln!(
+        out,
+        "| most leaders in a zone | {} | {} | {} |",
+        b.max_per_zone, a.max_per_zone, bound.max_per_zone
+    );
+    let _ = writeln!(
+        out,
+        "| most leaders on a node | {} | {} | {} |",
+        b.max_per_node, a.max_per_node, bound.max_per_node
+    );
+    for (severity, before) in &plan.before.findings {
+        let after = plan.after.findings.get(severity).copied().unwrap_or(0);
+        let _ = writeln!(out, "| {severity} findings | {before} | {after} | |");
+    }
+    out.push('\n');
+    if plan.steps.is_empty() {
+        let _ = writeln!(out, "No steps: nothing to change.\n");
+    } else {
+        let _ = writeln!(out, "| # | wave | action | objects | why | command |");
+        let _ = writeln!(out, "|---|---|---|---|---|---|");
+        for (i, s) in plan.steps.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | `{}` |",
+                i + 1,
+                s.wave,
+                cell(&s.action),
+                cell(&s.objects.join(", ")),
+                cell(&s.reason),
+                cell(&s.kubectl)
+            );
+        }
+        out.push('\n');
+    }
+    for note in &plan.notes {
+        let _ = writeln!(out, "- {}", cell(note));
+    }
+    if !plan.notes.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulate::sweep::sweep;
+    use crate::testkit::*;
+
+    #[test]
+    fn the_sweep_table_lists_the_zone_that_takes_a_2_of_3_majority() {
+        let t = (three_zones() + pg_on(&["a1", "a2", "b1"])).topology();
+        let md = sweep_markdown(&sweep(&t));
+        assert!(md.contains("| fail zone:eu-a | `db/pg` |"), "{md}");
+        assert!(
+            !md.contains("fail zone:eu-c |"),
+            "a harmless scenario is only counted: {md}"
+        );
+    }
+
+    #[test]
+    fn a_plan_lists_its_metrics_and_one_row_per_step() {
+        let c = three_zones()
+            + pg_on(&["a1", "b1", "c1"])
+            + ClusterYaml::new()
+                .lease("db", "pg-a", "pg-0", "2026-11-20T10:00:00Z")
+                .lease("db", "pg-b", "pg-0", "2026-11-20T10:00:00Z");
+        let t = c.topology();
+        let options = crate::plan::Options {
+            goal: crate::plan::Goal::Leaders,
+            handover: crate::plan::Handover::PreferredHolder,
+            max_concurrent: None,
+        };
+        let p = crate::plan::plan(&t, &Default::default(), &options);
+        let md = plan_markdown(&p);
+        assert!(md.starts_with("## Plan: goal leaders"), "{md}");
+        assert!(
+            md.contains("| most leaders on a node | 2 | 1 | 1 |"),
+            "{md}"
+        );
+        assert_eq!(md.matches("| handover |").count(), p.steps.len(), "{md}");
+        assert!(!p.steps.is_empty());
+    }
+}

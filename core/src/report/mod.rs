@@ -14,7 +14,7 @@ use crate::graph::Topology;
 use crate::model::InputReport;
 
 pub use graph::{graph_dot, graph_json};
-pub use markdown::markdown;
+pub use markdown::{markdown, plan_markdown, sweep_markdown};
 pub use sarif::sarif;
 pub use simulation::{drill_table, plan_table, simulation_table, sweep_table};
 pub use table::{Style, table};

@@ -8,6 +8,7 @@
 
 pub mod drill;
 pub mod events;
+pub mod fates;
 pub mod placement;
 pub mod sweep;
 
@@ -167,6 +168,12 @@ pub struct Outcome {
     pub cordoned: Vec<bool>,
     #[serde(skip)]
     pub new_holders: Vec<(LeaderId, Option<PodId>)>,
+    /// When each recreated pod came back (seconds after t=0), for [`Outcome::fates_at`].
+    #[serde(skip)]
+    pub recreated_at: Vec<Option<u32>>,
+    /// The partition side of each node (indexes into the event's sides), when one applies.
+    #[serde(skip)]
+    pub side_of_node: Vec<Option<usize>>,
 }
 
 impl Outcome {
@@ -322,6 +329,8 @@ impl<'t> World<'t> {
                 node_down: vec![],
                 cordoned: vec![],
                 new_holders: vec![],
+                recreated_at: vec![],
+                side_of_node: vec![],
             },
         }
     }
@@ -888,6 +897,8 @@ impl<'t> World<'t> {
         self.out.placed = self.placed;
         self.out.node_down = self.node_down;
         self.out.cordoned = self.cordoned;
+        self.out.recreated_at = self.recreated_at;
+        self.out.side_of_node = self.side_of_node;
         self.out
     }
 

@@ -1,8 +1,10 @@
-//! The right panel: the groups table (replicas up of wanted, and what each survives).
+//! The groups table: replicas up of wanted, what each survives, and (with a what-if) whether it
+//! keeps its quorum after the scenario.
 
 use eframe::egui::{self, Grid, RichText, ScrollArea};
 use quorum_core::analysis::GroupStats;
 use quorum_core::graph::Mode;
+use quorum_core::simulate::fates::Fates;
 
 use crate::palette;
 use crate::session::Session;
@@ -11,59 +13,60 @@ use crate::session::Session;
 pub struct GroupsPanel;
 
 impl GroupsPanel {
-    pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session) {
+    /// `after`: the what-if's fates at the moment shown, if there is one.
+    pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session, after: Option<&Fates>) {
         let groups = &session.analysis.groups;
         ui.heading(format!("Groups ({})", groups.len()));
-        ui.separator();
         if groups.is_empty() {
             ui.label(RichText::new("No stateful workloads or leader records.").weak());
             return;
         }
         let multi_cluster = session.topology.multi_cluster();
+        ui.label(
+            RichText::new("node / zone: survives the loss of any one (✔ yes, ✖ no, – does not apply); after: quorum after the what-if")
+                .weak()
+                .small(),
+        );
+        let mut headers = vec!["name", "up/wanted"];
+        if after.is_some() {
+            headers.push("after");
+        }
+        headers.extend(["node", "zone"]);
+        if multi_cluster {
+            headers.push("cluster");
+        }
+        headers.push("mode");
+        // Only the rows in view are laid out: 14,000 groups stay cheap.
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
         ScrollArea::both()
+            .id_salt("groups")
             .auto_shrink([false, false])
-            .show(ui, |ui| {
+            .show_rows(ui, row_height, groups.len() + 1, |ui, rows| {
                 Grid::new("groups")
                     .striped(true)
                     .spacing([10.0, 4.0])
+                    .min_col_width(40.0)
+                    .min_row_height(row_height - 4.0)
                     .show(ui, |ui| {
-                        for header in ["name", "mode", "up/wanted", "node", "zone"] {
-                            ui.label(RichText::new(header).strong());
-                        }
-                        if multi_cluster {
-                            ui.label(RichText::new("cluster").strong());
-                        }
-                        ui.end_row();
-                        for g in groups {
-                            group_row(ui, g, multi_cluster);
+                        for row in rows {
+                            if row == 0 {
+                                for header in &headers {
+                                    ui.label(RichText::new(*header).strong());
+                                }
+                            } else {
+                                group_row(ui, &groups[row - 1], multi_cluster, after);
+                            }
                             ui.end_row();
                         }
                     });
-                ui.add_space(6.0);
-                let domains = if multi_cluster {
-                    "node / zone / cluster"
-                } else {
-                    "node / zone"
-                };
-                ui.label(
-                    RichText::new(format!(
-                        "{domains}: survives the loss of any one (✔ yes, ✖ no, – does not apply)"
-                    ))
-                    .weak()
-                    .small(),
-                );
             });
     }
 }
 
-fn group_row(ui: &mut egui::Ui, g: &GroupStats, multi_cluster: bool) {
+fn group_row(ui: &mut egui::Ui, g: &GroupStats, multi_cluster: bool, after: Option<&Fates>) {
     ui.horizontal(|ui| {
         super::group_swatch(ui, Some(g.id));
         ui.label(&g.name).on_hover_ui(|ui| group_details(ui, g));
-    });
-    ui.label(match g.mode {
-        Mode::Quorum => "quorum",
-        Mode::Leader => "leader",
     });
     let up = RichText::new(format!("{}/{}", g.available, g.replicas));
     ui.label(if g.has_quorum() {
@@ -72,6 +75,16 @@ fn group_row(ui: &mut egui::Ui, g: &GroupStats, multi_cluster: bool) {
         up.color(palette::CRITICAL).strong()
     })
     .on_hover_text(format!("{} needed", g.needed));
+    if let Some(fates) = after {
+        let f = fates.groups[g.id.index()];
+        let (mark, color) = palette::survives_mark(Some(f.has_quorum));
+        ui.label(
+            RichText::new(format!("{mark} {}/{}", f.available, g.replicas))
+                .color(color)
+                .strong(),
+        )
+        .on_hover_text(format!("{} needed after the scenario", f.needed));
+    }
     let mut marks = vec![g.survives.node, g.survives.zone];
     if multi_cluster {
         marks.push(g.survives.cluster);
@@ -80,6 +93,10 @@ fn group_row(ui: &mut egui::Ui, g: &GroupStats, multi_cluster: bool) {
         let (mark, color) = palette::survives_mark(survives);
         ui.label(RichText::new(mark).color(color).strong());
     }
+    ui.label(match g.mode {
+        Mode::Quorum => "quorum",
+        Mode::Leader => "leader",
+    });
 }
 
 fn group_details(ui: &mut egui::Ui, g: &GroupStats) {

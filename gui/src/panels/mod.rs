@@ -1,14 +1,19 @@
-//! One struct per panel. Each owns only its UI state and draws from the read-only [`Session`].
+//! One struct per panel. Each owns only its UI state, draws from the read-only [`Session`] and
+//! returns commands instead of changing anything.
 
-mod findings;
+pub mod findings;
 mod groups;
+mod inspector;
+mod leaders;
 mod summary;
-mod zones;
+mod sweep;
 
 pub use findings::FindingsPanel;
 pub use groups::GroupsPanel;
+pub use inspector::Inspector;
+pub use leaders::LeadersPanel;
 pub use summary::SummaryBar;
-pub use zones::ZonesPanel;
+pub use sweep::SweepPanel;
 
 use eframe::egui::{self, Sense, Stroke, StrokeKind, vec2};
 use quorum_core::graph::GroupId;
@@ -19,8 +24,10 @@ use crate::palette;
 pub struct Panels {
     pub summary: SummaryBar,
     pub findings: FindingsPanel,
-    pub zones: ZonesPanel,
     pub groups: GroupsPanel,
+    pub leaders: LeadersPanel,
+    pub sweep: SweepPanel,
+    pub inspector: Inspector,
 }
 
 /// A small square in the group's colour; an empty one for pods of no group.

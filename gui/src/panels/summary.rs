@@ -1,6 +1,6 @@
 //! The top bar: what is open, the clusters, the counts, and the inputs that could not be read.
 
-use eframe::egui::{self, RichText, ScrollArea};
+use eframe::egui::{self, RichText};
 use quorum_core::check::Severity;
 
 use crate::palette;
@@ -55,29 +55,6 @@ impl SummaryBar {
                 ui.add_space(4.0);
             }
         });
-        let problems = session.input_problems();
-        if !problems.is_empty() {
-            ui.label(
-                RichText::new(format!(
-                    "{} input error{}: the documents around them are still shown",
-                    problems.len(),
-                    if problems.len() == 1 { "" } else { "s" }
-                ))
-                .color(palette::CRITICAL)
-                .strong(),
-            );
-            ScrollArea::vertical()
-                .id_salt("input-errors")
-                .max_height(90.0)
-                .show(ui, |ui| {
-                    for p in &problems {
-                        ui.label(
-                            RichText::new(format!("{}: {}", p.location, p.message))
-                                .color(palette::CRITICAL),
-                        );
-                    }
-                });
-        }
         ui.add_space(2.0);
     }
 }

@@ -1,0 +1,69 @@
+//! One command enum: what panels, the canvas, menus and shortcuts ask the app to do. Panels never
+//! change session data themselves; the app applies commands in one place.
+
+use quorum_core::graph::{ClusterId, NodeId, PodId, ZoneId};
+use quorum_core::simulate::Event;
+
+/// Something on the canvas a user can select.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Cluster(ClusterId),
+    Zone(ZoneId),
+    Node(NodeId),
+    Pod(PodId),
+    /// An index into the layout's volumes.
+    Volume(usize),
+}
+
+/// What a click on the canvas does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Tool {
+    #[default]
+    Select,
+    Fail,
+    Drain,
+    /// Clicking a zone moves it to the next partition side.
+    Partition,
+}
+
+impl Tool {
+    pub const ALL: [Tool; 4] = [Tool::Select, Tool::Fail, Tool::Drain, Tool::Partition];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tool::Select => "Select",
+            Tool::Fail => "Fail",
+            Tool::Drain => "Drain",
+            Tool::Partition => "Partition",
+        }
+    }
+
+    pub fn hint(self) -> &'static str {
+        match self {
+            Tool::Select => "click to select and inspect",
+            Tool::Fail => "click a node, a zone's header or a cluster's title to fail it",
+            Tool::Drain => "click a node or a zone's header to drain it",
+            Tool::Partition => "click zones to put them on side A, B, or back to none",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum UiCommand {
+    Select(Option<Subject>),
+    /// Select and bring into view.
+    Locate(Subject),
+    SetTool(Tool),
+    /// Add an event to the what-if scenario.
+    AddEvent(Event),
+    /// Remove the last event of the scenario.
+    UndoEvent,
+    ResetScenario,
+    /// Move a zone to the next partition side.
+    CyclePartitionSide(ZoneId),
+    ApplyPartition,
+    Reload,
+    OpenPaths(Vec<std::path::PathBuf>),
+    Screenshot,
+    ExportReport,
+}

@@ -1,0 +1,298 @@
+//! The plans panel: choose a goal, let core plan, list the steps, step through the predicted
+//! states on the canvas (before and after side by side), export the plan.
+
+use std::sync::Arc;
+
+use eframe::egui::{self, RichText, ScrollArea};
+use quorum_core::graph::Topology;
+use quorum_core::plan::{Goal, Handover, Options, Plan, plan};
+
+use crate::canvas::Overlay;
+use crate::jobs::{INLINE_BELOW_PODS, Job};
+use crate::palette;
+use crate::session::Session;
+
+/// The formats a plan exports to, as `quorum plan -o`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanFormat {
+    Json,
+    Yaml,
+    Script,
+}
+
+impl PlanFormat {
+    pub const ALL: [PlanFormat; 3] = [PlanFormat::Json, PlanFormat::Yaml, PlanFormat::Script];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            PlanFormat::Json => "json",
+            PlanFormat::Yaml => "yaml",
+            PlanFormat::Script => "sh",
+        }
+    }
+
+    pub fn render(self, plan: &Plan) -> anyhow::Result<String> {
+        Ok(match self {
+            PlanFormat::Json => {
+                let mut s = serde_json::to_string_pretty(plan)?;
+                s.push('\n');
+                s
+            }
+            PlanFormat::Yaml => {
+                quorum_core::load::yaml_to_string(plan).map_err(|e| anyhow::anyhow!("{e}"))?
+            }
+            PlanFormat::Script => quorum_core::plan::script(plan),
+        })
+    }
+}
+
+pub enum PlannerAction {
+    Export(PlanFormat),
+}
+
+pub struct Planner {
+    pub goal: Goal,
+    pub handover: Handover,
+    job: Option<Job<Plan>>,
+    pub plan: Option<Arc<Plan>>,
+    /// Steps applied in the predicted state shown (0: today).
+    pub step: usize,
+    /// Show before and after side by side.
+    pub compare: bool,
+    state: Option<(usize, Overlay)>,
+}
+
+impl Default for Planner {
+    fn default() -> Self {
+        Planner {
+            goal: Goal::Leaders,
+            handover: Handover::PreferredHolder,
+            job: None,
+            plan: None,
+            step: 0,
+            compare: false,
+            state: None,
+        }
+    }
+}
+
+fn goal_name(goal: Goal) -> &'static str {
+    match goal {
+        Goal::Leaders => "leaders",
+        Goal::Spread => "spread",
+        Goal::Storage => "storage",
+        Goal::All => "all",
+    }
+}
+
+impl Planner {
+    pub fn start(&mut self, session: &Session, ctx: &egui::Context) {
+        let topology: Arc<Topology> = Arc::clone(&session.topology);
+        let config = session.config.clone();
+        let options = Options {
+            goal: self.goal,
+            handover: self.handover,
+            max_concurrent: None,
+        };
+        let inline = topology.pods.len() < INLINE_BELOW_PODS;
+        self.plan = None;
+        self.state = None;
+        self.step = 0;
+        self.job = Some(Job::start(inline, ctx, move || {
+            plan(&topology, &config, &options)
+        }));
+        self.poll();
+    }
+
+    pub fn poll(&mut self) {
+        if let Some(p) = self.job.as_ref().and_then(Job::poll) {
+            self.job = None;
+            self.step = p.steps.len();
+            self.plan = Some(Arc::new(p));
+            self.state = None;
+        }
+    }
+
+    pub fn running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Brings the overlay to the predicted state after `self.step` steps.
+    pub fn prepare(&mut self, session: &Session) {
+        let Some(plan) = self.plan.as_ref() else {
+            self.state = None;
+            return;
+        };
+        if self.state.as_ref().is_none_or(|(s, _)| *s != self.step) {
+            let after = plan.state_after(&session.topology, self.step);
+            self.state = Some((self.step, Overlay::holders(session, &after)));
+        }
+    }
+
+    /// The overlay [`Planner::prepare`] made.
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.state.as_ref().map(|(_, o)| o)
+    }
+
+    pub fn caption(&self) -> Option<String> {
+        let plan = self.plan.as_ref()?;
+        Some(format!(
+            "after step {} of {} ({} plan)",
+            self.step,
+            plan.steps.len(),
+            goal_name(plan.goal)
+        ))
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session) -> Vec<PlannerAction> {
+        let mut actions = Vec::new();
+        ui.heading("Plan");
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_label("goal")
+                .selected_text(goal_name(self.goal))
+                .show_ui(ui, |ui| {
+                    for g in [Goal::Leaders, Goal::Spread, Goal::Storage, Goal::All] {
+                        ui.selectable_value(&mut self.goal, g, goal_name(g));
+                    }
+                });
+            ui.radio_value(&mut self.handover, Handover::PreferredHolder, "targeted")
+                .on_hover_text("handovers through Lease spec.preferredHolder");
+            ui.radio_value(&mut self.handover, Handover::Restart, "restarts")
+                .on_hover_text("only untargeted handovers: restart the leader");
+        });
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(self.job.is_none(), egui::Button::new("Make the plan"))
+                .clicked()
+            {
+                self.start(session, ui.ctx());
+            }
+            if self.job.is_some() {
+                ui.spinner();
+                ui.label("planning…");
+            }
+        });
+        let Some(plan) = self.plan.clone() else {
+            return actions;
+        };
+        ui.separator();
+        let (b, a, bound) = (
+            &plan.before.leaders,
+            &plan.after.leaders,
+            &plan.bound.leaders,
+        );
+        egui::Grid::new("plan-metrics")
+            .striped(true)
+            .show(ui, |ui| {
+                for h in ["", "before", "after", "best"] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                ui.label("most leaders in a zone");
+                ui.label(b.max_per_zone.to_string());
+                ui.label(a.max_per_zone.to_string());
+                ui.label(bound.max_per_zone.to_string());
+                ui.end_row();
+                ui.label("most leaders on a node");
+                ui.label(b.max_per_node.to_string());
+                ui.label(a.max_per_node.to_string());
+                ui.label(bound.max_per_node.to_string());
+                ui.end_row();
+            });
+        let steps = plan.steps.len();
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(self.step > 0, egui::Button::new("◀ step"))
+                .clicked()
+            {
+                self.step -= 1;
+            }
+            ui.add(egui::Slider::new(&mut self.step, 0..=steps).text(format!("of {steps} steps")));
+            if ui
+                .add_enabled(self.step < steps, egui::Button::new("step ▶"))
+                .clicked()
+            {
+                self.step += 1;
+            }
+        });
+        ui.checkbox(&mut self.compare, "before and after side by side");
+        ui.horizontal(|ui| {
+            ui.label("export");
+            for f in PlanFormat::ALL {
+                if ui
+                    .button(f.extension())
+                    .on_hover_text(format!("save the plan as {}", f.extension()))
+                    .clicked()
+                {
+                    actions.push(PlannerAction::Export(f));
+                }
+            }
+        });
+        for n in &plan.notes {
+            ui.label(RichText::new(n).weak().small());
+        }
+        ui.separator();
+        if plan.steps.is_empty() {
+            ui.colored_label(palette::GOOD, "Nothing to change for this goal.");
+        }
+        // One line per step, and only the lines in view: a plan can have thousands of steps.
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+        ScrollArea::both()
+            .id_salt("plan-steps")
+            .auto_shrink([false, false])
+            .show_rows(ui, row_height, steps, |ui, rows| {
+                for i in rows {
+                    let s = &plan.steps[i];
+                    let text = format!(
+                        "{:>3}. [wave {}] {} {}",
+                        i + 1,
+                        s.wave,
+                        s.action,
+                        s.objects.join(", ")
+                    );
+                    let text = if i < self.step {
+                        RichText::new(text).strong()
+                    } else {
+                        RichText::new(text).weak()
+                    };
+                    let label = egui::Button::selectable(i + 1 == self.step, text)
+                        .wrap_mode(egui::TextWrapMode::Extend);
+                    if ui.add(label).on_hover_text(&s.reason).clicked() {
+                        self.step = i + 1;
+                    }
+                }
+            });
+        actions
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Origin;
+
+    #[test]
+    fn the_leaders_plan_of_the_three_zones_sample_moves_crowns_and_exports_three_ways() {
+        let session = Session::open(&Origin::Sample(
+            quorum_core::samples::find("three-zones").unwrap(),
+        ))
+        .unwrap();
+        let ctx = egui::Context::default();
+        let mut planner = Planner::default();
+        planner.start(&session, &ctx);
+        let plan = planner.plan.clone().expect("a small cluster plans at once");
+        assert!(!plan.steps.is_empty());
+        planner.prepare(&session);
+        assert!(planner.overlay().unwrap().leases_moved > 0);
+        for f in PlanFormat::ALL {
+            let text = f.render(&plan).unwrap();
+            assert!(
+                text.contains("handover") || text.contains("preferredHolder"),
+                "{f:?}: {text}"
+            );
+        }
+        planner.step = 0;
+        planner.prepare(&session);
+        assert_eq!(planner.overlay().unwrap().leases_moved, 0);
+    }
+}

@@ -1,0 +1,195 @@
+//! Where sessions come from: a loader on its own thread that sends plain messages over a channel
+//! (the UI never blocks on a 2 GB export), and a watcher that notices when the files change. A
+//! live source (`--context`, later) sends new sessions over the same channel.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::cli::Origin;
+use crate::session::{Session, Stage};
+
+/// What a source tells the window.
+pub enum SourceMsg {
+    Stage(Stage),
+    Loaded(Box<Session>),
+    Failed(String),
+}
+
+/// A source the window listens to.
+pub struct Source {
+    pub origin: Origin,
+    receiver: Receiver<SourceMsg>,
+    pub started: Instant,
+    pub stage: Option<Stage>,
+    watcher: Watcher,
+}
+
+impl Source {
+    /// Starts loading `origin` on a thread; `wake` asks the window to repaint when a message is sent.
+    pub fn spawn(origin: Origin, wake: impl Fn() + Send + 'static) -> Source {
+        let (sender, receiver) = channel();
+        let thread_origin = origin.clone();
+        std::thread::Builder::new()
+            .name("quorum-load".into())
+            .spawn(move || load(&thread_origin, &sender, &wake))
+            .expect("a thread to load on");
+        Source {
+            watcher: Watcher::new(origin.watched_paths()),
+            origin,
+            receiver,
+            started: Instant::now(),
+            stage: Some(Stage::Reading),
+        }
+    }
+
+    /// Loads on the calling thread (tests, the headless report).
+    pub fn load_now(origin: &Origin) -> anyhow::Result<Session> {
+        Session::open(origin)
+    }
+
+    /// The messages sent since the last call.
+    pub fn poll(&mut self) -> Vec<SourceMsg> {
+        let messages: Vec<SourceMsg> = self.receiver.try_iter().collect();
+        for m in &messages {
+            match m {
+                SourceMsg::Stage(stage) => self.stage = Some(*stage),
+                SourceMsg::Loaded(_) | SourceMsg::Failed(_) => self.stage = None,
+            }
+        }
+        messages
+    }
+
+    pub fn loading(&self) -> bool {
+        self.stage.is_some()
+    }
+
+    /// Whether a watched file changed since the last check (checked at most once a second).
+    pub fn files_changed(&mut self) -> bool {
+        !self.loading() && self.watcher.changed()
+    }
+}
+
+fn load(origin: &Origin, sender: &Sender<SourceMsg>, wake: &dyn Fn()) {
+    // QUORUM_TIMINGS=1 prints each stage's time, as the CLI's `timing:` lines.
+    let timings = std::env::var_os("QUORUM_TIMINGS").is_some();
+    let last = std::cell::Cell::new((Stage::Reading, Instant::now()));
+    let stage = |s: Stage| {
+        let (previous, since) = last.replace((s, Instant::now()));
+        if timings && previous != s {
+            eprintln!(
+                "timing: {} {:.2} s",
+                previous.describe(),
+                since.elapsed().as_secs_f32()
+            );
+        }
+        let _ = sender.send(SourceMsg::Stage(s));
+        wake();
+    };
+    let message = match Session::open_with(origin, &stage) {
+        Ok(session) => SourceMsg::Loaded(Box::new(session)),
+        Err(e) => SourceMsg::Failed(format!("{e:#}")),
+    };
+    let (previous, since) = last.get();
+    if timings {
+        eprintln!(
+            "timing: {} {:.2} s",
+            previous.describe(),
+            since.elapsed().as_secs_f32()
+        );
+    }
+    let _ = sender.send(message);
+    wake();
+}
+
+/// Polls the modification times of the inputs (files, and the files under directories).
+struct Watcher {
+    paths: Vec<PathBuf>,
+    seen: Vec<(PathBuf, Option<SystemTime>)>,
+    checked: Instant,
+}
+
+impl Watcher {
+    fn new(paths: Vec<PathBuf>) -> Watcher {
+        let seen = stamps(&paths);
+        Watcher {
+            paths,
+            seen,
+            checked: Instant::now(),
+        }
+    }
+
+    fn changed(&mut self) -> bool {
+        if self.paths.is_empty() || self.checked.elapsed() < Duration::from_secs(1) {
+            return false;
+        }
+        self.checked = Instant::now();
+        let now = stamps(&self.paths);
+        let changed = now != self.seen;
+        self.seen = now;
+        changed
+    }
+}
+
+fn stamps(paths: &[PathBuf]) -> Vec<(PathBuf, Option<SystemTime>)> {
+    let mut out = Vec::new();
+    for path in paths {
+        collect(path, &mut out, 0);
+    }
+    out
+}
+
+fn collect(path: &PathBuf, out: &mut Vec<(PathBuf, Option<SystemTime>)>, depth: u32) {
+    let meta = std::fs::metadata(path).ok();
+    if let Some(m) = &meta
+        && m.is_dir()
+        && depth < 8
+    {
+        if let Ok(entries) = std::fs::read_dir(path) {
+            let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            children.sort();
+            for child in children {
+                collect(&child, out, depth + 1);
+            }
+        }
+        return;
+    }
+    out.push((path.clone(), meta.and_then(|m| m.modified().ok())));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rewritten_file_is_noticed_and_an_untouched_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("cluster.yaml");
+        std::fs::write(&file, "kind: Node\n").unwrap();
+        let mut w = Watcher::new(vec![dir.path().to_path_buf()]);
+        w.checked -= Duration::from_secs(2);
+        assert!(!w.changed());
+        std::fs::write(dir.path().join("more.yaml"), "kind: Node\n").unwrap();
+        w.checked -= Duration::from_secs(2);
+        assert!(w.changed(), "a new file under a watched directory");
+    }
+
+    #[test]
+    fn a_sample_loads_on_the_thread_and_arrives_as_one_session() {
+        let origin = Origin::Sample(quorum_core::samples::find("three-zones").unwrap());
+        let mut source = Source::spawn(origin, || {});
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if source
+                .poll()
+                .into_iter()
+                .any(|m| matches!(m, SourceMsg::Loaded(_)))
+            {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the sample did not load");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!source.loading());
+    }
+}

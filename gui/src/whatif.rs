@@ -1,0 +1,324 @@
+//! The what-if scenario: the events the user added by clicking, core's simulation of them, and
+//! the moment of its timeline the canvas shows.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use eframe::egui::{self, RichText, ScrollArea};
+use quorum_core::analysis::leader_counts;
+use quorum_core::graph::{Topology, ZoneId};
+use quorum_core::simulate::fates::{Fates, PodFate};
+use quorum_core::simulate::{Event, Outcome, Params, simulate};
+
+use crate::canvas::Overlay;
+use crate::commands::UiCommand;
+use crate::jobs::{INLINE_BELOW_PODS, Job};
+use crate::palette;
+use crate::session::Session;
+
+/// A scenario's outcome and the leaders per zone and per node after it.
+pub struct Simulated {
+    pub outcome: Outcome,
+    pub leaders_per_zone: BTreeMap<String, u32>,
+    pub leaders_per_node: BTreeMap<String, u32>,
+}
+
+#[derive(Default)]
+pub struct WhatIf {
+    pub events: Vec<Event>,
+    pub result: Option<Result<Arc<Simulated>, String>>,
+    job: Option<Job<Result<Simulated, String>>>,
+    /// The moment shown, in seconds after the events.
+    pub seconds: u32,
+    /// Partition sides per zone, while the user builds a partition.
+    pub sides: Vec<Option<usize>>,
+    /// The sides of the partition applied, still drawn while the scenario is shown.
+    pub applied_sides: Vec<Option<usize>>,
+    /// The fates and the overlay at `seconds`, computed once per moment.
+    cache: Option<(u32, Fates, Overlay)>,
+}
+
+impl WhatIf {
+    pub fn is_active(&self) -> bool {
+        !self.events.is_empty()
+    }
+
+    pub fn running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    pub fn reset(&mut self) {
+        *self = WhatIf::default();
+    }
+
+    pub fn push(&mut self, event: Event, session: &Session, ctx: &egui::Context) {
+        self.events.push(event);
+        self.rerun(session, ctx);
+    }
+
+    pub fn undo(&mut self, session: &Session, ctx: &egui::Context) {
+        if matches!(self.events.pop(), Some(Event::Partition(_))) {
+            self.applied_sides.clear();
+        }
+        self.rerun(session, ctx);
+    }
+
+    pub fn cycle_side(&mut self, zone: ZoneId, zones: usize) {
+        self.sides.resize(zones, None);
+        let side = &mut self.sides[zone.index()];
+        *side = match *side {
+            None => Some(0),
+            Some(0) => Some(1),
+            Some(1) => Some(2),
+            _ => None,
+        };
+    }
+
+    /// The sides the canvas draws: the ones being built, else the ones applied.
+    pub fn drawn_sides(&self) -> &[Option<usize>] {
+        if self.sides.iter().any(Option::is_some) {
+            &self.sides
+        } else {
+            &self.applied_sides
+        }
+    }
+
+    /// The partition the sides make, once there are two sides or more.
+    pub fn partition(&self, t: &Topology) -> Option<Event> {
+        let mut sides: Vec<Vec<String>> = Vec::new();
+        for s in 0..3 {
+            let zones: Vec<String> = self
+                .sides
+                .iter()
+                .enumerate()
+                .filter(|(_, side)| **side == Some(s))
+                .map(|(z, _)| t.zone_display(ZoneId(z as u32)))
+                .collect();
+            if !zones.is_empty() {
+                sides.push(zones);
+            }
+        }
+        (sides.len() >= 2).then_some(Event::Partition(sides))
+    }
+
+    fn rerun(&mut self, session: &Session, ctx: &egui::Context) {
+        self.result = None;
+        self.cache = None;
+        self.job = None;
+        if self.events.is_empty() {
+            return;
+        }
+        let topology = Arc::clone(&session.topology);
+        let events = self.events.clone();
+        let inline = topology.pods.len() < INLINE_BELOW_PODS;
+        self.job = Some(Job::start(inline, ctx, move || {
+            let timings = std::env::var_os("QUORUM_TIMINGS").is_some();
+            let started = std::time::Instant::now();
+            let outcome =
+                simulate(&topology, &events, &Params::default()).map_err(|e| e.to_string())?;
+            let simulated = started.elapsed();
+            // Only the leader counts: the full analysis of the graph after a zone failure takes
+            // seconds at 150,000 pods, and the panels need no more.
+            let after = outcome.after(&topology);
+            let (leaders_per_zone, leaders_per_node) = leader_counts(&after);
+            if timings {
+                eprintln!(
+                    "timing: what-if simulate {:.2} s, graph after and its leaders {:.2} s",
+                    simulated.as_secs_f32(),
+                    (started.elapsed() - simulated).as_secs_f32()
+                );
+            }
+            Ok(Simulated {
+                outcome,
+                leaders_per_zone,
+                leaders_per_node,
+            })
+        }));
+        self.poll();
+    }
+
+    pub fn poll(&mut self) {
+        if let Some(result) = self.job.as_ref().and_then(Job::poll) {
+            self.job = None;
+            if let Ok(s) = &result {
+                self.seconds = s.outcome.end_seconds();
+            }
+            self.result = Some(result.map(Arc::new));
+            self.cache = None;
+        }
+    }
+
+    pub fn simulated(&self) -> Option<&Simulated> {
+        self.result
+            .as_ref()
+            .and_then(|r| r.as_ref().ok())
+            .map(|s| s.as_ref())
+    }
+
+    /// Brings the canvas overlay to the chosen moment (cached until the moment changes).
+    pub fn prepare(&mut self, session: &Session) {
+        let Some(s) = self.simulated() else {
+            self.cache = None;
+            return;
+        };
+        let seconds = self.seconds.min(s.outcome.end_seconds());
+        if self.cache.as_ref().is_none_or(|(at, _, _)| *at != seconds) {
+            let fates = s.outcome.fates_at(&session.topology, seconds);
+            let overlay = Overlay::fates(&session.topology, &fates);
+            self.cache = Some((seconds, fates, overlay));
+        }
+    }
+
+    /// The overlay [`WhatIf::prepare`] made.
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.cache.as_ref().map(|(_, _, o)| o)
+    }
+
+    /// The fates [`WhatIf::prepare`] computed.
+    pub fn fates(&self) -> Option<&Fates> {
+        self.cache.as_ref().map(|(_, f, _)| f)
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session) -> Vec<UiCommand> {
+        let mut commands = Vec::new();
+        let t = &session.topology;
+        ui.heading("What if");
+        if self.events.is_empty() && self.partition(t).is_none() {
+            ui.label(RichText::new("Pick the Fail, Drain or Partition tool and click the canvas, or use the inspector's buttons.").weak());
+        }
+        for e in &self.events {
+            ui.label(RichText::new(format!("• {e}")).monospace());
+        }
+        if let Some(partition) = self.partition(t) {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("{partition}")).monospace());
+                if ui.button("Apply partition").clicked() {
+                    commands.push(UiCommand::ApplyPartition);
+                }
+            });
+        } else if self.sides.iter().any(Option::is_some) {
+            ui.label(RichText::new("A partition needs zones on two sides or more.").weak());
+        }
+        if self.is_active() || self.sides.iter().any(Option::is_some) {
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(self.is_active(), egui::Button::new("Undo"))
+                    .clicked()
+                {
+                    commands.push(UiCommand::UndoEvent);
+                }
+                if ui.button("Reset").clicked() {
+                    commands.push(UiCommand::ResetScenario);
+                }
+            });
+        }
+        if self.running() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("simulating…");
+            });
+        }
+        match self.result.clone() {
+            Some(Err(e)) => {
+                ui.colored_label(palette::CRITICAL, e);
+            }
+            Some(Ok(s)) => self.outcome_ui(ui, session, &s),
+            None => {}
+        }
+        commands
+    }
+
+    fn outcome_ui(&mut self, ui: &mut egui::Ui, session: &Session, s: &Simulated) {
+        let t = &session.topology;
+        let o = &s.outcome;
+        let end = o.end_seconds();
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.label("timeline");
+            ui.add(
+                egui::Slider::new(&mut self.seconds, 0..=end.max(1))
+                    .suffix(" s")
+                    .text("after the events"),
+            );
+        });
+        let seconds = self.seconds.min(end);
+        let Some((_, fates, overlay)) = self.cache.as_ref() else {
+            return;
+        };
+        let stopped = fates
+            .pods
+            .iter()
+            .filter(|f| **f == PodFate::Stopped)
+            .count();
+        let moved = fates
+            .pods
+            .iter()
+            .filter(|f| matches!(f, PodFate::Moved(_)))
+            .count();
+        let pending = fates
+            .pods
+            .iter()
+            .filter(|f| **f == PodFate::Pending)
+            .count();
+        ui.label(format!(
+            "at {seconds} s: {stopped} pods stopped, {moved} recreated elsewhere, {pending} pending"
+        ));
+        let without: Vec<String> = fates
+            .groups_without_quorum()
+            .filter(|g| {
+                session
+                    .analysis
+                    .groups
+                    .iter()
+                    .any(|s| s.id == *g && s.has_quorum())
+            })
+            .map(|g| t.group_display(g))
+            .collect();
+        if without.is_empty() {
+            ui.colored_label(palette::GOOD, "every group keeps its quorum");
+        } else {
+            ui.colored_label(
+                palette::CRITICAL,
+                RichText::new(format!("{} group(s) lose quorum", without.len())).strong(),
+            );
+            for g in without.iter().take(50) {
+                ui.colored_label(palette::CRITICAL, format!("lost quorum: {g}"));
+            }
+        }
+        ui.label(format!(
+            "leases: {} moved, {} without a leader, {} re-elections in the worst second",
+            overlay.leases_moved, overlay.leases_lost, o.max_simultaneous_reelections
+        ));
+        if !o.stranded_volumes.is_empty() {
+            ui.colored_label(
+                palette::WARNING,
+                format!("{} volumes stranded", o.stranded_volumes.len()),
+            );
+        }
+        for b in &o.split_brain {
+            ui.colored_label(
+                palette::CRITICAL,
+                format!("split brain: {} ({})", b.group, b.reason),
+            );
+        }
+        for w in &o.warnings {
+            ui.colored_label(palette::WARNING, w);
+        }
+        egui::CollapsingHeader::new(format!("timeline ({} entries)", o.timeline.len()))
+            .id_salt("timeline")
+            .default_open(true)
+            .show(ui, |ui| {
+                ScrollArea::vertical()
+                    .id_salt("timeline-scroll")
+                    .max_height(180.0)
+                    .show(ui, |ui| {
+                        for e in o.timeline.iter().take(500) {
+                            let text = RichText::new(format!("{:>5} s  {}", e.t, e.what))
+                                .monospace()
+                                .small();
+                            ui.label(if e.t <= seconds { text } else { text.weak() });
+                        }
+                    });
+            });
+    }
+}
