@@ -16,8 +16,7 @@ use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
 use kube::api::{
-    ApiResource, DeleteParams, DynamicObject, EvictParams, GroupVersionKind, Patch, PatchParams,
-    PostParams,
+    ApiResource, DynamicObject, EvictParams, GroupVersionKind, Patch, PatchParams, PostParams,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -554,11 +553,10 @@ async fn send(
         }
         Verb::Evict => {
             let pods: Api<Pod> = Api::namespaced(client.clone(), &call.namespace);
+            // The dry run goes in the query (`?dryRun=All`): kube's delete_options body field is
+            // not one the API server reads.
             let params = EvictParams {
-                delete_options: Some(DeleteParams {
-                    dry_run,
-                    ..DeleteParams::default()
-                }),
+                delete_options: None,
                 post_options: PostParams {
                     dry_run,
                     ..PostParams::default()

@@ -128,6 +128,9 @@ pub async fn connect(options: &Options) -> Result<Vec<Cluster>, LiveError> {
             message: errors::chain(&e),
         })?;
         client_config.connect_timeout = Some(Duration::from_secs(10));
+        // Watchers back off on their own, and a 429 from an eviction is a PodDisruptionBudget
+        // refusing it: an answer to report at once, not to retry for minutes.
+        client_config.default_retry = false;
         let server = client_config.cluster_url.to_string();
         let client = kube::Client::try_from(client_config).map_err(|e| LiveError::Context {
             context: name.clone(),

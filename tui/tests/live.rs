@@ -1,0 +1,228 @@
+//! The real binary against a Kubernetes API server on loopback (quorum-testapi), reached through
+//! a generated kubeconfig exactly as a user's cluster would be.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use quorum_testapi::Server;
+
+const NOW: &str = "2026-11-20T10:00:00Z";
+
+fn sample() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/three-zones")
+}
+
+fn quorum() -> Command {
+    Command::cargo_bin("quorum").expect("the quorum binary")
+}
+
+fn json(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out).expect("JSON output")
+}
+
+#[test]
+fn analyze_on_an_export_equals_analyze_on_the_context() {
+    let server = Server::builder()
+        .fixtures([sample()])
+        .page_limit_max(7)
+        .start_blocking()
+        .expect("server");
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    server.write_kubeconfig(&kc, "three").unwrap();
+    let kc = kc.to_str().unwrap();
+    let live = quorum()
+        .args([
+            "analyze",
+            "--kubeconfig",
+            kc,
+            "--context",
+            "three",
+            "--now",
+            NOW,
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let export = dir.path().join("out");
+    quorum()
+        .args(["export", "--kubeconfig", kc, "--context", "three"])
+        .arg(&export)
+        .assert()
+        .success();
+    let files = quorum()
+        .args(["analyze", "--now", NOW, "-o", "json", "--cluster"])
+        .arg(format!("three={}", export.display()))
+        .output()
+        .unwrap();
+    assert_eq!(live.status.code(), files.status.code());
+    let (mut a, mut b) = (json(&live.stdout), json(&files.stdout));
+    for v in [&mut a, &mut b] {
+        v.as_object_mut().unwrap().remove("inputs");
+        strip_sources(v);
+    }
+    assert_eq!(a, b);
+    assert!(!a["groups"].as_array().unwrap().is_empty());
+    // Paged LISTs only, never one GET per object: every GET that is not discovery is a page.
+    let requests = server.requests();
+    let discovery = |path: &str| path.split('/').filter(|p| !p.is_empty()).count() <= 3;
+    let per_object: Vec<_> = requests
+        .iter()
+        .filter(|r| {
+            r.method == "GET" && !r.is_watch() && !discovery(&r.path) && r.param("limit").is_none()
+        })
+        .collect();
+    assert!(
+        per_object.is_empty(),
+        "requests other than paged LISTs: {per_object:?}"
+    );
+    assert!(
+        requests.iter().any(|r| r.param("continue").is_some()),
+        "pages of 7 need continue tokens"
+    );
+}
+
+fn strip_sources(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            if map.contains_key("file") && map.contains_key("line") {
+                map.remove("file");
+                map.remove("line");
+                map.remove("document");
+            }
+            map.values_mut().for_each(strip_sources);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_sources),
+        _ => {}
+    }
+}
+
+#[test]
+fn a_refused_kind_degrades_with_a_warning_and_bad_credentials_fail() {
+    let server = Server::builder()
+        .fixtures([sample()])
+        .start_blocking()
+        .expect("server");
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    server.write_kubeconfig(&kc, "three").unwrap();
+    server.deny("list", "poddisruptionbudgets");
+    quorum()
+        .args([
+            "analyze",
+            "--context",
+            "three",
+            "--now",
+            NOW,
+            "--kubeconfig",
+        ])
+        .arg(&kc)
+        .assert()
+        .stderr(predicates::str::contains("poddisruptionbudgets.policy"))
+        .stderr(predicates::str::contains("deploy/rbac-readonly.yaml"));
+    let text = std::fs::read_to_string(&kc).unwrap();
+    std::fs::write(&kc, text.replace(server.token(), "expired-token")).unwrap();
+    quorum()
+        .args(["analyze", "--context", "three", "--kubeconfig"])
+        .arg(&kc)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("401 Unauthorized"))
+        .stderr(predicates::str::contains("expired-token").not());
+}
+
+#[test]
+fn apply_dry_runs_then_applies_and_a_changed_object_stops_it() {
+    let server = Server::builder()
+        .fixtures([sample()])
+        .start_blocking()
+        .expect("server");
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    server.write_kubeconfig(&kc, "three").unwrap();
+    let kc = kc.to_str().unwrap().to_string();
+    let plan = quorum()
+        .args([
+            "plan",
+            "--kubeconfig",
+            &kc,
+            "--context",
+            "three",
+            "--now",
+            NOW,
+            "--goal",
+            "storage",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let plan_path = dir.path().join("plan.json");
+    std::fs::write(&plan_path, &plan.stdout).unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    quorum()
+        .args([
+            "apply",
+            "--kubeconfig",
+            &kc,
+            "--context",
+            "three",
+            "--yes",
+            "--wait",
+            "5",
+            "--journal",
+        ])
+        .arg(&journal)
+        .arg(&plan_path)
+        .assert()
+        .success();
+    // Every real call was preceded by its dry run, and both are in the journal.
+    let records = server.requests();
+    let writes: Vec<_> = records
+        .iter()
+        .filter(|r| r.method == "POST" || r.method == "PATCH")
+        .collect();
+    assert!(!writes.is_empty());
+    assert_eq!(
+        writes.iter().filter(|r| r.is_dry_run()).count() * 2,
+        writes.len()
+    );
+    let lines = std::fs::read_to_string(&journal).unwrap();
+    assert!(lines.lines().any(|l| l.contains("\"dry_run\":true")));
+    assert!(lines.lines().any(|l| l.contains("\"finished\"")));
+    assert!(
+        server
+            .object("PodDisruptionBudget", "kafka", "zookeeper")
+            .is_some()
+    );
+    // The same plan again: its patched objects changed since the plan, so it stops (exit 1).
+    quorum()
+        .args([
+            "apply",
+            "--kubeconfig",
+            &kc,
+            "--context",
+            "three",
+            "--yes",
+            "--journal",
+        ])
+        .arg(&journal)
+        .arg(&plan_path)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("changed since the plan"));
+    // A plan for another cluster is refused before anything is sent.
+    quorum()
+        .args([
+            "apply",
+            "--kubeconfig",
+            &kc,
+            "--context",
+            "elsewhere",
+            "--yes",
+        ])
+        .arg(&plan_path)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("made for cluster"));
+}
