@@ -374,6 +374,17 @@ pub struct ExportArgs {
     pub live: LiveArgs,
 }
 
+impl LiveArgs {
+    /// The defaults the flags have (for `quorum` with no subcommand).
+    pub fn default_values() -> LiveArgs {
+        LiveArgs {
+            kubeconfig: None,
+            page_size: 500,
+            live_timeout: 60,
+        }
+    }
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ApplyFormat {
     Table,

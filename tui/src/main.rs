@@ -94,7 +94,15 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
                 return Ok(EXIT_USAGE);
             }
             let config = load_config(&InputArgs::default())?;
-            ui::run(ui::source::Launch::Live { contexts: vec![] }, &config)
+            let live = live_cmd::options(&[], &LiveArgs::default_values());
+            ui::run(
+                ui::source::Launch::Live {
+                    contexts: vec![],
+                    options: Box::new(live),
+                    config: config.clone(),
+                },
+                &config,
+            )
         }
         Some(Command::Tui(args)) => tui_cmd(args),
         Some(Command::Analyze(args)) => {
@@ -362,9 +370,12 @@ fn on_terminal() -> bool {
 fn tui_cmd(args: TuiArgs) -> Result<u8> {
     let input = &args.input;
     let config = load_config(input)?;
-    let launch = if input.paths.is_empty() && input.clusters.is_empty() && input.contexts.is_empty()
-    {
-        ui::source::Launch::Live { contexts: vec![] }
+    let launch = if input.paths.is_empty() && input.clusters.is_empty() {
+        ui::source::Launch::Live {
+            contexts: input.contexts.clone(),
+            options: Box::new(live_cmd::options(&input.contexts, &input.live)),
+            config: config.clone(),
+        }
     } else {
         let inputs = inputs_of(input)?;
         let now = input.now.as_deref().map(chrono_parse).transpose()?;

@@ -301,9 +301,10 @@ fn bad_usage_and_missing_inputs_exit_2_with_a_clear_message() {
         .stderr(predicate::str::contains("NAME=PATH"));
     quorum()
         .args(["analyze", "--context", "prod"])
+        .env("KUBECONFIG", "/no/such/kubeconfig")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--context prod"));
+        .stderr(predicate::str::contains("kubeconfig /no/such/kubeconfig"));
     quorum()
         .arg("analyze")
         .arg(sample("healthy/cluster.yaml"))

@@ -174,13 +174,13 @@ fn without_a_terminal_quorum_prints_a_hint_and_exits_2() {
 }
 
 #[test]
-fn the_tui_on_a_context_says_live_clusters_are_not_built_yet() {
+fn the_tui_on_a_context_without_a_terminal_exits_2() {
     AssertCommand::cargo_bin("quorum")
         .unwrap()
         .args(["tui", "--context", "prod"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("not supported by this build yet"));
+        .stderr(predicate::str::contains("needs a terminal"));
 }
 
 #[test]

@@ -29,7 +29,11 @@ pub enum Launch {
         config: Config,
     },
     /// Kubeconfig contexts (none: the current one).
-    Live { contexts: Vec<String> },
+    Live {
+        contexts: Vec<String>,
+        options: Box<quorum_core::live::Options>,
+        config: Config,
+    },
 }
 
 impl Launch {
@@ -39,7 +43,7 @@ impl Launch {
             Launch::Sample { sample, .. } => {
                 SourceStatus::new(SourceKind::Sample(sample.name.to_string()))
             }
-            Launch::Live { contexts } => SourceStatus {
+            Launch::Live { contexts, .. } => SourceStatus {
                 contexts: contexts.clone(),
                 ..SourceStatus::new(SourceKind::Live)
             },
@@ -84,17 +88,86 @@ pub fn load(launch: Launch) -> Msg {
                 source: status,
             }
         }
-        Launch::Live { .. } => {
-            status.error = Some("live clusters are not in this build yet".into());
-            Msg::Status(status)
+        Launch::Live { .. } => unreachable!("live sources are followed by `follow`"),
+    }
+}
+
+/// Follows live clusters: a `Loaded` for every new complete snapshot (changes coalesced), a
+/// `Status` when only the health changed (staleness, errors), until the UI goes away.
+fn follow(
+    mut status: SourceStatus,
+    options: &quorum_core::live::Options,
+    config: Config,
+    tx: UnboundedSender<Msg>,
+) {
+    let sender = tx.clone();
+    let base = SourceStatus {
+        loading: false,
+        ..status.clone()
+    };
+    let on_update = move |update: quorum_core::live::Update| {
+        let mut status = base.clone();
+        status.contexts = update.status.iter().map(|c| c.cluster.clone()).collect();
+        status.last_update = update.status.iter().filter_map(|c| c.last_update).max();
+        status.stale_since = update.status.iter().filter_map(|c| c.stale_since).min();
+        status.error = update
+            .status
+            .iter()
+            .find_map(|c| c.error.as_ref().map(|e| format!("{}: {e}", c.cluster)))
+            .or_else(|| {
+                update
+                    .status
+                    .iter()
+                    .find_map(|c| c.warnings.first().map(|w| format!("{}: {w}", c.cluster)))
+            });
+        let msg = match update.snapshot {
+            Some(snapshot) => {
+                let mut snapshot = (*snapshot).clone();
+                let reports = std::mem::take(&mut snapshot.inputs);
+                let topology = Topology::from_snapshot(snapshot, &config.build_options());
+                Msg::Loaded {
+                    data: Box::new(Data::new(topology, reports, config.clone())),
+                    source: status,
+                }
+            }
+            None => Msg::Status(status),
+        };
+        let _ = sender.send(msg);
+    };
+    match quorum_core::live::Session::start(
+        options,
+        std::time::Duration::from_millis(200),
+        on_update,
+    ) {
+        Ok(session) => {
+            // The session lives as long as the UI listens.
+            while !tx.is_closed() {
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+            drop(session);
+        }
+        Err(e) => {
+            status.loading = false;
+            status.error = Some(e.to_string());
+            let _ = tx.send(Msg::Status(status));
         }
     }
 }
 
 /// Starts the source: its messages arrive in the event loop.
 pub fn start(launch: Launch, tx: UnboundedSender<Msg>, rt: &tokio::runtime::Handle) {
-    rt.spawn_blocking(move || {
-        let _ = tx.send(load(launch));
+    rt.spawn_blocking(move || match launch {
+        Launch::Live {
+            ref options,
+            ref config,
+            ..
+        } => {
+            let status = launch.status();
+            follow(status, options, config.clone(), tx);
+        }
+        launch => {
+            let _ = tx.send(load(launch));
+        }
     });
 }
 
