@@ -61,32 +61,12 @@ async fn export_cluster(
         requests: 0,
         warnings: vec![],
     };
-    use k8s_openapi::api::apps::v1::*;
-    use k8s_openapi::api::coordination::v1::Lease;
-    use k8s_openapi::api::core::v1::*;
-    use k8s_openapi::api::policy::v1::PodDisruptionBudget;
-    use k8s_openapi::api::storage::v1::StorageClass;
     macro_rules! each {
         ($($ty:ty),*) => {
             $(export_kind::<$ty>(cluster, page_size, dir, &mut done).await?;)*
         };
     }
-    each!(
-        Node,
-        Pod,
-        PersistentVolumeClaim,
-        PersistentVolume,
-        StorageClass,
-        Lease,
-        StatefulSet,
-        Deployment,
-        ReplicaSet,
-        DaemonSet,
-        PodDisruptionBudget,
-        Namespace,
-        Endpoints,
-        ConfigMap
-    );
+    crate::live::wire::each_model!(each);
     Ok(done)
 }
 

@@ -262,27 +262,7 @@ pub(super) fn spawn_all(
                 )));)*
             };
         }
-        use k8s_openapi::api::apps::v1::*;
-        use k8s_openapi::api::coordination::v1::Lease;
-        use k8s_openapi::api::core::v1::*;
-        use k8s_openapi::api::policy::v1::PodDisruptionBudget;
-        use k8s_openapi::api::storage::v1::StorageClass;
-        follow!(
-            Node,
-            Pod,
-            PersistentVolumeClaim,
-            PersistentVolume,
-            StorageClass,
-            Lease,
-            StatefulSet,
-            Deployment,
-            ReplicaSet,
-            DaemonSet,
-            PodDisruptionBudget,
-            Namespace,
-            Endpoints,
-            ConfigMap
-        );
+        crate::live::wire::each_model!(follow);
     }
     tasks
 }

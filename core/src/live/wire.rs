@@ -51,6 +51,29 @@ models! {
     ConfigMap => ConfigMap,
 }
 
+/// Calls macro `$m` with every Kubernetes type Quorum reads, in [`Kind::ALL`]'s order.
+macro_rules! each_model {
+    ($m:ident) => {
+        $m!(
+            k8s_openapi::api::core::v1::Node,
+            k8s_openapi::api::core::v1::Pod,
+            k8s_openapi::api::core::v1::PersistentVolumeClaim,
+            k8s_openapi::api::core::v1::PersistentVolume,
+            k8s_openapi::api::storage::v1::StorageClass,
+            k8s_openapi::api::coordination::v1::Lease,
+            k8s_openapi::api::apps::v1::StatefulSet,
+            k8s_openapi::api::apps::v1::Deployment,
+            k8s_openapi::api::apps::v1::ReplicaSet,
+            k8s_openapi::api::apps::v1::DaemonSet,
+            k8s_openapi::api::policy::v1::PodDisruptionBudget,
+            k8s_openapi::api::core::v1::Namespace,
+            k8s_openapi::api::core::v1::Endpoints,
+            k8s_openapi::api::core::v1::ConfigMap
+        )
+    };
+}
+pub(crate) use each_model;
+
 /// One object of kind `K`: the metadata kube-rs keeps its bookkeeping with (name, namespace,
 /// resourceVersion) and what the model made of it.
 pub struct Wire<K> {
