@@ -226,6 +226,7 @@ impl ServerBuilder {
             bookmark_interval: self.bookmark_interval,
             control,
             garbage: AtomicBool::new(false),
+            unavailable: AtomicBool::new(false),
             open_watches,
             addr: OnceLock::new(),
         });
@@ -412,6 +413,15 @@ impl Server {
     pub fn garbage_on_next_watch(&self) {
         self.shared.garbage.store(true, Ordering::SeqCst);
         let _ = self.shared.control.send(Control::Garbage);
+    }
+
+    /// While `true`, every request is answered 503 Service Unavailable and
+    /// open watches are cut: a server that is up but cannot serve.
+    pub fn set_unavailable(&self, unavailable: bool) {
+        self.shared.unavailable.store(unavailable, Ordering::SeqCst);
+        if unavailable {
+            let _ = self.shared.control.send(Control::Cut);
+        }
     }
 
     /// Answers `verb` (`get`, `list`, `watch`, `create`, `update`, `patch`,

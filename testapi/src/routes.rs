@@ -203,7 +203,14 @@ async fn entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .is_some_and(|t| t.trim() == shared.token);
-    let response = if authorized {
+    let response = if shared.unavailable.load(std::sync::atomic::Ordering::SeqCst) {
+        ApiError::new(
+            503,
+            "ServiceUnavailable",
+            "the server is currently unable to handle the request".to_string(),
+        )
+        .into_response()
+    } else if authorized {
         dispatch(&shared, req, &path, &query)
             .await
             .unwrap_or_else(IntoResponse::into_response)

@@ -66,6 +66,8 @@ pub struct Shared {
     pub bookmark_interval: Duration,
     pub control: broadcast::Sender<Control>,
     pub garbage: AtomicBool,
+    /// Every request is answered 503 (an API server that lost its etcd, say).
+    pub unavailable: AtomicBool,
     /// Number of open watch streams; tests await it before cutting.
     pub open_watches: watch::Sender<usize>,
     pub addr: OnceLock<SocketAddr>,

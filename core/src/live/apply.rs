@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 
 use super::errors::{LiveError, chain};
 use super::{Options, connect, runtime};
-use crate::plan::{Call, Expect, Verb};
+use crate::plan::{Call, Expect, Plan, Verb};
 
 /// A plan as `quorum plan -o json|yaml` saved it: the parts apply needs.
 #[derive(Clone, Debug, Deserialize)]
@@ -53,6 +53,35 @@ pub struct SavedStep {
     pub calls: Vec<Call>,
     #[serde(default)]
     pub expect: Option<Expect>,
+}
+
+impl SavedPlan {
+    /// A plan just made (in the terminal UI, say), as apply reads a saved one.
+    pub fn of(plan: &Plan) -> SavedPlan {
+        SavedPlan {
+            version: plan.version,
+            goal: serde_json::to_value(plan.goal)
+                .ok()
+                .and_then(|g| g.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            clusters: plan.clusters.clone(),
+            steps: plan
+                .steps
+                .iter()
+                .map(|s| SavedStep {
+                    wave: s.wave,
+                    action: s.action.clone(),
+                    objects: s.objects.clone(),
+                    effect: s.effect.clone(),
+                    kubectl: s.kubectl.clone(),
+                    rollback: s.rollback.clone(),
+                    wait: s.wait.clone(),
+                    calls: s.calls.clone(),
+                    expect: s.expect.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Reads a saved plan (JSON or YAML).

@@ -61,6 +61,8 @@ pub enum Problem {
     Unreachable(String),
     /// 410: the resourceVersion is too old (the watcher re-lists by itself).
     Gone,
+    /// A response that is not what the API sends (a watch line that is not an event).
+    Garbled(String),
     /// Anything else (a 5xx, a garbled response).
     Other(String),
 }
@@ -75,6 +77,9 @@ pub fn classify(error: &kube::Error) -> Problem {
             code => Problem::Other(format!("{code} {}: {}", status.reason, status.message)),
         },
         kube::Error::HyperError(_) | kube::Error::Service(_) => Problem::Unreachable(chain(error)),
+        kube::Error::SerdeError(_) => {
+            Problem::Garbled(format!("a garbled response: {}", chain(error)))
+        }
         other => Problem::Other(chain(other)),
     }
 }

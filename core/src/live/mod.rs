@@ -15,6 +15,7 @@ pub mod apply;
 mod errors;
 pub mod export;
 mod store;
+mod traffic;
 pub mod wire;
 
 use std::path::PathBuf;
@@ -26,6 +27,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 
 pub use errors::{LiveError, Problem};
 pub use store::{ClusterStatus, KindStatus};
+pub use traffic::Requests;
 
 use crate::model::Snapshot;
 use store::Shared;
@@ -60,6 +62,8 @@ pub struct Cluster {
     pub name: String,
     pub server: String,
     pub client: kube::Client,
+    /// What the client sent and what answered.
+    traffic: Arc<traffic::Traffic>,
 }
 
 /// Installs the TLS crypto provider once (kube's rustls backend needs one per process).
@@ -132,14 +136,19 @@ pub async fn connect(options: &Options) -> Result<Vec<Cluster>, LiveError> {
         // refusing it: an answer to report at once, not to retry for minutes.
         client_config.default_retry = false;
         let server = client_config.cluster_url.to_string();
-        let client = kube::Client::try_from(client_config).map_err(|e| LiveError::Context {
-            context: name.clone(),
-            message: errors::chain(&e),
-        })?;
+        let traffic = Arc::new(traffic::Traffic::default());
+        let client = kube::client::ClientBuilder::try_from(client_config)
+            .map_err(|e| LiveError::Context {
+                context: name.clone(),
+                message: errors::chain(&e),
+            })?
+            .with_layer(&traffic::Observe(traffic.clone()))
+            .build();
         clusters.push(Cluster {
             name,
             server,
             client,
+            traffic,
         });
     }
     Ok(clusters)

@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use super::Cluster;
 use super::errors::{LiveError, Problem, classify_watch, forbidden_warning};
+use super::traffic::{Requests, Traffic};
 use super::wire::{Decoded, Model, Wire, resource_name};
 use crate::model::{ClusterObjects, InputError, InputReport, Kind, Object, Snapshot, Source};
 
@@ -21,6 +22,8 @@ type Key = (String, String);
 /// One kind of one cluster.
 #[derive(Default)]
 struct KindState {
+    /// The collection's URL path (`/api/v1/pods`).
+    path: String,
     objects: FxHashMap<Key, Arc<Object>>,
     /// Objects of a list in progress: they replace `objects` when it completes.
     buffer: Option<FxHashMap<Key, Arc<Object>>>,
@@ -29,6 +32,8 @@ struct KindState {
     forbidden: Option<String>,
     error: Option<String>,
     error_since: Option<DateTime<Utc>>,
+    /// When the newest error came: a success on `path` after it means the watch works again.
+    error_at: Option<DateTime<Utc>>,
     /// Connection failures in a row (reset by any success).
     unreachable: u32,
     last_event: Option<DateTime<Utc>>,
@@ -41,6 +46,19 @@ struct ClusterState {
     source: Arc<str>,
     kinds: Vec<KindState>,
     unauthorized: Option<(Kind, String)>,
+    traffic: Arc<Traffic>,
+}
+
+impl ClusterState {
+    /// The kind's error, unless its path has answered since (a watch re-opened after a cut).
+    fn error<'a>(&self, k: &'a KindState) -> Option<&'a String> {
+        let error = k.error.as_ref()?;
+        let recovered = matches!(
+            (self.traffic.ok_at(&k.path), k.error_at),
+            (Some(ok), Some(at)) if ok > at
+        );
+        (!recovered).then_some(error)
+    }
 }
 
 /// Everything the watchers know.
@@ -78,6 +96,8 @@ pub struct ClusterStatus {
     pub error: Option<String>,
     /// Kinds RBAC refuses: the analysis runs without them.
     pub warnings: Vec<String>,
+    /// Requests made so far.
+    pub requests: Requests,
 }
 
 impl ClusterStatus {
@@ -98,6 +118,7 @@ impl Shared {
                     source: format!("context {} ({})", c.name, c.server).into(),
                     kinds: Kind::ALL.iter().map(|_| KindState::default()).collect(),
                     unauthorized: None,
+                    traffic: c.traffic.clone(),
                 })
                 .collect(),
             generation: 0,
@@ -114,7 +135,7 @@ impl Shared {
     pub fn any_stale(&self) -> bool {
         self.clusters
             .iter()
-            .any(|c| c.kinds.iter().any(|k| k.error.is_some()))
+            .any(|c| c.kinds.iter().any(|k| c.error(k).is_some()))
     }
 
     /// An error no retry will mend before a one-shot read gives up.
@@ -144,7 +165,7 @@ impl Shared {
         for c in &self.clusters {
             for (kind, k) in Kind::ALL.iter().zip(&c.kinds) {
                 if !k.synced && k.forbidden.is_none() {
-                    out.push(match &k.error {
+                    out.push(match c.error(k) {
                         Some(e) => format!("{}: {} ({e})", c.name, resource_name(*kind)),
                         None => format!("{}: {}", c.name, resource_name(*kind)),
                     });
@@ -166,17 +187,22 @@ impl Shared {
                         objects: k.objects.len(),
                         synced: k.synced,
                         lists: k.lists,
-                        error: k.error.clone(),
+                        error: c.error(k).cloned(),
                         forbidden: k.forbidden.clone(),
                     })
                     .collect();
-                let stale_since = c.kinds.iter().filter_map(|k| k.error_since).min();
+                let stale_since = c
+                    .kinds
+                    .iter()
+                    .filter(|k| c.error(k).is_some())
+                    .filter_map(|k| k.error_since)
+                    .min();
                 ClusterStatus {
                     cluster: c.name.clone(),
                     server: c.server.clone(),
                     last_update: c.kinds.iter().filter_map(|k| k.last_event).max(),
                     stale_since,
-                    error: c.kinds.iter().find_map(|k| k.error.clone()),
+                    error: c.kinds.iter().find_map(|k| c.error(k).cloned()),
                     warnings: Kind::ALL
                         .iter()
                         .zip(&c.kinds)
@@ -185,6 +211,7 @@ impl Shared {
                         })
                         .collect(),
                     kinds,
+                    requests: c.traffic.requests(),
                 }
             })
             .collect()
@@ -308,17 +335,27 @@ async fn follow<K: Model>(
         .iter()
         .position(|k| *k == K::MODEL)
         .expect("every model kind is in Kind::ALL");
+    let path = <Wire<K> as kube::Resource>::url_path(&(), None);
+    shared.lock().expect("live state").clusters[index].kinds[slot].path = path;
     let api: Api<Wire<K>> = Api::all(cluster.client.clone());
     let config = watcher::Config::default().page_size(page_size).timeout(60);
-    let mut stream = watcher::watcher(api, config).default_backoff().boxed();
+    let start = || {
+        watcher::watcher(api.clone(), config.clone())
+            .default_backoff()
+            .boxed()
+    };
+    let mut stream = start();
     while let Some(item) = stream.next().await {
         let now = Utc::now();
+        let mut relist = false;
         let generation = {
             let mut s = shared.lock().expect("live state");
             let c = &mut s.clusters[index];
             let k = &mut c.kinds[slot];
             let mut objects_changed = false;
             match item {
+                // Said before every LIST, even one about to fail: no proof the server answers.
+                Ok(Event::Init) => k.buffer = Some(FxHashMap::default()),
                 Ok(event) => {
                     k.last_event = Some(now);
                     k.error = None;
@@ -327,7 +364,7 @@ async fn follow<K: Model>(
                     k.forbidden = None;
                     c.unauthorized = None;
                     match event {
-                        Event::Init => k.buffer = Some(FxHashMap::default()),
+                        Event::Init => {}
                         Event::InitApply(w) => {
                             let key = key(&w);
                             let target = k.buffer.get_or_insert_with(FxHashMap::default);
@@ -355,20 +392,31 @@ async fn follow<K: Model>(
                         }
                     }
                 }
-                Err(error) => match classify_watch(&error) {
-                    Problem::Gone => {}
-                    Problem::Forbidden(message) => k.forbidden = Some(message),
-                    Problem::Unauthorized => c.unauthorized = Some((K::MODEL, error.to_string())),
-                    Problem::Unreachable(message) => {
-                        k.unreachable += 1;
-                        k.error_since.get_or_insert(now);
-                        k.error = Some(message);
+                Err(error) => {
+                    k.error_at = Some(now);
+                    match classify_watch(&error) {
+                        Problem::Gone => {}
+                        Problem::Forbidden(message) => k.forbidden = Some(message),
+                        Problem::Unauthorized => {
+                            c.unauthorized = Some((K::MODEL, error.to_string()))
+                        }
+                        Problem::Unreachable(message) => {
+                            k.unreachable += 1;
+                            k.error_since.get_or_insert(now);
+                            k.error = Some(message);
+                        }
+                        Problem::Garbled(message) => {
+                            // The event it carried is lost: only a new LIST is sure to be current.
+                            relist = true;
+                            k.error_since.get_or_insert(now);
+                            k.error = Some(format!("{message}; listing again"));
+                        }
+                        Problem::Other(message) => {
+                            k.error_since.get_or_insert(now);
+                            k.error = Some(message);
+                        }
                     }
-                    Problem::Other(message) => {
-                        k.error_since.get_or_insert(now);
-                        k.error = Some(message);
-                    }
-                },
+                }
             }
             if objects_changed {
                 s.generation += 1;
@@ -376,5 +424,8 @@ async fn follow<K: Model>(
             s.generation
         };
         changed.send_replace(generation);
+        if relist {
+            stream = start();
+        }
     }
 }

@@ -1,0 +1,309 @@
+//! A live session against a Kubernetes API server on loopback (quorum-testapi): watch events
+//! reach the analysis, cut watches resume, a 410 re-lists, garbage and a vanished server leave
+//! the last good state in place, marked stale with its age.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use quorum_core::analysis::{Analysis, analyze};
+use quorum_core::config::Config;
+use quorum_core::graph::Topology;
+use quorum_core::live::{self, ClusterStatus, Options, Session, Update};
+use quorum_core::model::{Kind, Snapshot};
+use quorum_testapi::Server;
+use serde_json::json;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn sample() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../samples/three-zones")
+}
+
+struct Live {
+    server: Server,
+    options: Options,
+    _dir: tempfile::TempDir,
+}
+
+fn serve(builder: quorum_testapi::ServerBuilder) -> Live {
+    let server = builder
+        .fixtures([sample()])
+        .start_blocking()
+        .expect("test API server");
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    server.write_kubeconfig(&kubeconfig, "three").unwrap();
+    let options = Options {
+        contexts: vec!["three".into()],
+        kubeconfig: Some(kubeconfig),
+        page_size: 50,
+        timeout: Duration::from_secs(20),
+    };
+    Live {
+        server,
+        options,
+        _dir: dir,
+    }
+}
+
+fn start(options: &Options) -> (Session, Receiver<Update>) {
+    let (tx, rx) = channel();
+    let session = Session::start(options, Duration::from_millis(50), move |u| {
+        let _ = tx.send(u);
+    })
+    .expect("session");
+    (session, rx)
+}
+
+/// The first update that satisfies `want`, or a failure naming what was last seen.
+fn wait_for(rx: &Receiver<Update>, what: &str, want: impl Fn(&Update) -> bool) -> Update {
+    let deadline = Instant::now() + WAIT;
+    let mut last = None;
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(update) if want(&update) => return update,
+            Ok(update) => last = Some(update.status),
+            Err(_) => break,
+        }
+    }
+    panic!("no update with {what} within {WAIT:?}; last status: {last:#?}");
+}
+
+fn analysis_of(snapshot: &Snapshot) -> Analysis {
+    let mut snapshot = snapshot.clone();
+    snapshot.inputs.clear();
+    let topology = Topology::from_snapshot(snapshot, &Config::default().build_options());
+    analyze(&topology, &Config::default())
+}
+
+fn holder(analysis: &Analysis, lease: &str) -> Option<String> {
+    analysis
+        .leaders
+        .records
+        .iter()
+        .find(|r| r.lease == lease)
+        .and_then(|r| r.holder.clone())
+}
+
+fn kind(status: &[ClusterStatus], kind: Kind) -> &live::KindStatus {
+    status[0]
+        .kinds
+        .iter()
+        .find(|k| k.kind == kind)
+        .expect("every kind has a status")
+}
+
+fn lease(name: &str, holder: &str) -> serde_json::Value {
+    json!({
+        "apiVersion": "coordination.k8s.io/v1",
+        "kind": "Lease",
+        "metadata": {"name": name, "namespace": "db"},
+        "spec": {"holderIdentity": holder, "leaseDurationSeconds": 15,
+                 "renewTime": "2026-11-20T10:00:30.000000Z"}
+    })
+}
+
+fn snapshot_with(rx: &Receiver<Update>, what: &str, want: impl Fn(&Analysis) -> bool) -> Analysis {
+    let update = wait_for(rx, what, |u| {
+        u.snapshot.as_ref().is_some_and(|s| want(&analysis_of(s)))
+    });
+    analysis_of(update.snapshot.as_ref().unwrap())
+}
+
+#[test]
+fn a_leader_change_and_a_deleted_pod_reach_the_analysis_without_a_relist() {
+    let live = serve(Server::builder());
+    let (_session, rx) = start(&live.options);
+    let first = snapshot_with(&rx, "the first snapshot", |a| !a.groups.is_empty());
+    assert_eq!(holder(&first, "db/pg-leader").as_deref(), Some("db/pg-0"));
+
+    live.server.upsert(lease("pg-leader", "pg-1")).unwrap();
+    let moved = snapshot_with(&rx, "pg-leader held by pg-1", |a| {
+        holder(a, "db/pg-leader").as_deref() == Some("db/pg-1")
+    });
+    let pg = |a: &Analysis| {
+        a.groups
+            .iter()
+            .find(|g| g.name == "db/pg")
+            .map(|g| g.per_zone.values().sum::<u32>())
+    };
+    let before = pg(&moved).expect("db/pg is a group");
+
+    live.server
+        .delete("Pod", "db", "pg-2")
+        .expect("pg-2 exists");
+    snapshot_with(&rx, "db/pg one replica down", |a| pg(a) == Some(before - 1));
+
+    // Events arrived on the open watches: every kind was listed once.
+    let status = _session.status();
+    assert!(status[0].kinds.iter().all(|k| k.lists == 1), "{status:#?}");
+    assert!(status[0].stale_since.is_none());
+}
+
+#[test]
+fn a_cut_watch_resumes_from_its_resource_version_and_a_410_relists() {
+    let live = serve(Server::builder().bookmark_interval(Duration::from_millis(200)));
+    let (session, rx) = start(&live.options);
+    snapshot_with(&rx, "the first snapshot", |a| !a.groups.is_empty());
+    assert!(
+        live.server.wait_for_watches_blocking(Kind::ALL.len(), WAIT),
+        "every kind is watched"
+    );
+
+    // A cut connection: the watcher resumes where it was, with no new LIST.
+    live.server.clear_requests();
+    live.server.cut_watches();
+    live.server.upsert(lease("pg-leader", "pg-2")).unwrap();
+    snapshot_with(&rx, "pg-leader held by pg-2 after the cut", |a| {
+        holder(a, "db/pg-leader").as_deref() == Some("db/pg-2")
+    });
+    let resumed = live.server.requests();
+    assert!(
+        resumed.iter().any(|r| r.is_watch()
+            && r.path.ends_with("/leases")
+            && r.param("resourceVersion").is_some()),
+        "the lease watch reconnected with its resourceVersion: {resumed:?}"
+    );
+    assert_eq!(kind(&session.status(), Kind::Lease).lists, 1);
+
+    // History compacted while disconnected: 410 Gone, then a fresh LIST that sees the change.
+    assert!(live.server.wait_for_watches_blocking(Kind::ALL.len(), WAIT));
+    live.server.upsert(lease("pg-leader", "pg-1")).unwrap();
+    live.server.compact();
+    live.server.cut_watches();
+    snapshot_with(&rx, "pg-leader held by pg-1 after the 410", |a| {
+        holder(a, "db/pg-leader").as_deref() == Some("db/pg-1")
+    });
+    let relisted = wait_for(&rx, "a second LIST of leases", |u| {
+        kind(&u.status, Kind::Lease).lists >= 2
+    });
+    assert!(relisted.status[0].stale_since.is_none() || relisted.status[0].error.is_none());
+}
+
+#[test]
+fn garbage_on_a_watch_is_an_error_that_passes_and_the_state_is_kept() {
+    let live = serve(Server::builder());
+    let (session, rx) = start(&live.options);
+    snapshot_with(&rx, "the first snapshot", |a| !a.groups.is_empty());
+    assert!(live.server.wait_for_watches_blocking(Kind::ALL.len(), WAIT));
+    let objects = session.snapshot().inputs[0].objects;
+
+    live.server.garbage_on_next_watch();
+    live.server.upsert(lease("pg-leader", "pg-1")).unwrap();
+    snapshot_with(&rx, "pg-leader held by pg-1 after garbage", |a| {
+        holder(a, "db/pg-leader").as_deref() == Some("db/pg-1")
+    });
+    assert_eq!(session.snapshot().inputs[0].objects, objects);
+    // The kind whose watch carried the garbage was listed again, and is healthy.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let status = session.status();
+        let relisted = status[0].kinds.iter().filter(|k| k.lists == 2).count();
+        if relisted == 1 && status[0].error.is_none() && status[0].stale_since.is_none() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no recovery from garbage: {status:#?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_server_that_goes_away_leaves_the_last_state_marked_stale_with_its_age() {
+    let live = serve(Server::builder());
+    let (session, rx) = start(&live.options);
+    let first = snapshot_with(&rx, "the first snapshot", |a| !a.groups.is_empty());
+    let objects = session.snapshot().inputs[0].objects;
+    let Live {
+        server,
+        options,
+        _dir,
+    } = live;
+    drop(server);
+
+    let stale = wait_for(&rx, "a stale status", |u| u.status[0].stale_since.is_some());
+    let status = &stale.status[0];
+    let error = status.error.as_deref().expect("a stale cluster says why");
+    assert!(
+        error.contains("connect") || error.contains("error"),
+        "the error says the server cannot be reached: {error}"
+    );
+    // Still stale a second later, with a growing age, and the objects are all still there.
+    let later = wait_for(&rx, "a later stale status", |u| {
+        u.status[0]
+            .stale_for(u.at)
+            .is_some_and(|age| age >= chrono::Duration::milliseconds(1500))
+    });
+    assert!(
+        later.snapshot.is_none(),
+        "no new snapshot from a dead server"
+    );
+    assert_eq!(session.snapshot().inputs[0].objects, objects);
+    let kept = analysis_of(&session.snapshot());
+    assert_eq!(kept.groups.len(), first.groups.len());
+    drop(options);
+}
+
+#[test]
+fn after_an_outage_the_watches_resume_and_quiet_kinds_are_current_again() {
+    let live = serve(Server::builder());
+    let (session, rx) = start(&live.options);
+    snapshot_with(&rx, "the first snapshot", |a| !a.groups.is_empty());
+    assert!(live.server.wait_for_watches_blocking(Kind::ALL.len(), WAIT));
+
+    live.server.set_unavailable(true);
+    let down = wait_for(&rx, "a stale status", |u| u.status[0].stale_since.is_some());
+    assert!(
+        down.status[0]
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("503"),
+        "{:?}",
+        down.status[0].error
+    );
+
+    // Back: every watch re-opens from its resourceVersion (no LIST), and the cluster is current
+    // again although nothing changed (StorageClasses, say, send no event to prove it).
+    live.server.set_unavailable(false);
+    wait_for(&rx, "a current status", |u| {
+        u.status[0].stale_since.is_none() && u.status[0].error.is_none()
+    });
+    let status = session.status();
+    assert!(status[0].kinds.iter().all(|k| k.lists == 1), "{status:#?}");
+    assert!(status[0].requests.watches > Kind::ALL.len() as u64);
+}
+
+#[test]
+fn a_slow_server_is_waited_for_not_timed_out() {
+    let live = serve(Server::builder().page_limit_max(200));
+    live.server.set_latency(Duration::from_millis(1500));
+    let started = Instant::now();
+    let read = live::read(&live.options).expect("a slow server still gives a snapshot");
+    assert!(started.elapsed() >= Duration::from_millis(1500));
+    assert!(read.snapshot.inputs[0].objects > 100);
+}
+
+#[test]
+fn a_server_whose_certificate_is_not_trusted_is_refused_without_a_panic() {
+    let live = serve(Server::builder());
+    let other = Server::builder().start_blocking().unwrap();
+    let entry = quorum_testapi::KubeconfigEntry {
+        ca_pem: other.ca_pem().to_string(),
+        ..live.server.kubeconfig_entry("three")
+    };
+    quorum_testapi::kubeconfig::write(live.options.kubeconfig.as_ref().unwrap(), &[entry]).unwrap();
+    let error = match live::read(&live.options) {
+        Ok(_) => panic!("an untrusted certificate must not be read"),
+        Err(e) => e.to_string(),
+    };
+    assert!(error.contains("cannot reach the API server"), "{error}");
+    assert!(
+        error.contains("certificate"),
+        "the error names the certificate: {error}"
+    );
+    assert!(!error.contains(live.server.token()));
+}
