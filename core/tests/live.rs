@@ -307,3 +307,182 @@ fn a_server_whose_certificate_is_not_trusted_is_refused_without_a_panic() {
     );
     assert!(!error.contains(live.server.token()));
 }
+
+// Applying plans.
+
+use quorum_core::live::apply::{self as run, ApplyOptions, ApplyReport, SavedPlan};
+use quorum_core::plan::{Goal, Handover};
+
+const NOW: &str = "2026-11-20T10:00:00Z";
+
+/// A leaders plan made from what the server serves, as `quorum plan --context` makes it.
+fn leaders_plan(live: &Live, handover: Handover) -> SavedPlan {
+    let mut snapshot = live::read(&live.options).expect("read").snapshot;
+    snapshot.now = Some(NOW.parse().unwrap());
+    snapshot.inputs.clear();
+    let config = Config::default();
+    let topology = Topology::from_snapshot(snapshot, &config.build_options());
+    let options = quorum_core::plan::Options {
+        goal: Goal::Leaders,
+        handover,
+        max_concurrent: None,
+    };
+    let plan = quorum_core::plan::plan(&topology, &config, &options);
+    assert!(!plan.steps.is_empty(), "the sample's leaders can be spread");
+    SavedPlan::of(&plan)
+}
+
+fn apply_options(live: &Live, journal: PathBuf) -> ApplyOptions {
+    ApplyOptions {
+        live: live.options.clone(),
+        context: "three".into(),
+        yes: true,
+        wait: Duration::from_secs(10),
+        poll: Duration::from_millis(50),
+        journal,
+        from_step: 1,
+    }
+}
+
+fn journal(path: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("journal lines are JSON"))
+        .collect()
+}
+
+fn holder_of(server: &Server, lease: &str) -> String {
+    let (ns, name) = lease.split_once('/').unwrap();
+    let lease = server.object("Lease", ns, name).expect("the lease exists");
+    lease["spec"]["holderIdentity"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Plays the electors of every lease: a lease whose `preferredHolder` names another pod is taken
+/// over by that pod, as coordinated leader election does, until `stop` is set.
+fn electors(server: &Server, leases: Vec<String>, stop: &std::sync::atomic::AtomicBool) {
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        for lease in &leases {
+            let (ns, name) = lease.split_once('/').unwrap();
+            let mut object = server.object("Lease", ns, name).unwrap();
+            let spec = &mut object["spec"];
+            if let Some(preferred) = spec["preferredHolder"].as_str().map(str::to_string)
+                && spec["holderIdentity"] != preferred.as_str()
+            {
+                spec["holderIdentity"] = json!(preferred);
+                spec["renewTime"] = json!("2026-11-20T10:01:00.000000Z");
+                server.upsert(object).unwrap();
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn step_lease(step: &run::SavedStep) -> String {
+    let call = &step.calls[0];
+    format!("{}/{}", call.namespace, call.name)
+}
+
+#[test]
+fn a_targeted_handover_plan_is_dry_run_applied_and_waits_for_each_new_holder() {
+    let live = serve(Server::builder());
+    let plan = leaders_plan(&live, Handover::PreferredHolder);
+    let leases: Vec<String> = plan.steps.iter().map(step_lease).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    live.server.clear_requests();
+    let report: ApplyReport = std::thread::scope(|scope| {
+        scope.spawn(|| electors(&live.server, leases.clone(), &stop));
+        let report = run::apply(
+            &plan,
+            &apply_options(&live, path.clone()),
+            &mut |_, _| unreachable!("--yes asks nothing"),
+            &mut |_| {},
+        );
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        report.expect("apply runs")
+    });
+    assert!(report.stopped.is_none(), "{:?}", report.stopped);
+    assert_eq!(report.done, plan.steps.len());
+    for step in &plan.steps {
+        let to = step
+            .expect
+            .as_ref()
+            .map(|e| serde_json::to_value(e).unwrap());
+        let to = to.as_ref().and_then(|e| e["holder"].as_str()).unwrap();
+        assert_eq!(holder_of(&live.server, &step_lease(step)), to);
+    }
+    // Each patch was sent twice, dry run first; the journal has both and each effect.
+    let patches: Vec<_> = live
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .collect();
+    assert_eq!(patches.len(), 2 * plan.steps.len());
+    for pair in patches.chunks(2) {
+        assert!(pair[0].is_dry_run() && !pair[1].is_dry_run(), "{pair:?}");
+        assert_eq!(pair[0].path, pair[1].path);
+    }
+    let lines = journal(&path);
+    let calls = |dry: bool| {
+        lines
+            .iter()
+            .filter(|l| l["event"] == "call" && l["dry_run"] == dry)
+            .count()
+    };
+    assert_eq!(
+        (calls(true), calls(false)),
+        (plan.steps.len(), plan.steps.len())
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l["event"] == "effect").count(),
+        plan.steps.len()
+    );
+    assert_eq!(lines.last().unwrap()["event"], "finished");
+}
+
+#[test]
+fn a_lease_renewed_between_the_read_and_the_write_is_a_409_that_stops_the_run() {
+    let live = serve(Server::builder());
+    let plan = leaders_plan(&live, Handover::PreferredHolder);
+    let lease = step_lease(&plan.steps[0]);
+    let before = holder_of(&live.server, &lease);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let options = ApplyOptions {
+        yes: false,
+        ..apply_options(&live, path.clone())
+    };
+    // While the operator reads the confirmation, the leader renews its lease.
+    let mut confirm = |_: usize, _: &run::SavedStep| {
+        let (ns, name) = lease.split_once('/').unwrap();
+        let mut object = live.server.object("Lease", ns, name).unwrap();
+        object["spec"]["renewTime"] = json!("2026-11-20T10:00:10.000000Z");
+        live.server.upsert(object).unwrap();
+        true
+    };
+    let report = run::apply(&plan, &options, &mut confirm, &mut |_| {}).unwrap();
+    let stopped = report.stopped.expect("the conflict stops the run");
+    assert_eq!(stopped.step, 1);
+    assert!(
+        stopped.reason.contains("409 Conflict"),
+        "{}",
+        stopped.reason
+    );
+    assert!(!stopped.changed);
+    assert_eq!(report.done, 0);
+    assert_eq!(holder_of(&live.server, &lease), before);
+    let lines = journal(&path);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["event"] == "call" && l["dry_run"] == false && l["result"]["code"] == 409),
+        "the refused call is in the journal"
+    );
+    assert_eq!(lines.last().unwrap()["event"], "stopped");
+}

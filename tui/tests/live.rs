@@ -226,3 +226,83 @@ fn apply_dry_runs_then_applies_and_a_changed_object_stops_it() {
         .code(2)
         .stderr(predicates::str::contains("made for cluster"));
 }
+
+#[test]
+fn a_budget_tightened_after_the_plan_stops_apply_at_the_eviction_dry_run() {
+    let server = Server::builder()
+        .fixtures([sample()])
+        .start_blocking()
+        .expect("server");
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    server.write_kubeconfig(&kc, "three").unwrap();
+    let kc = kc.to_str().unwrap().to_string();
+    let plan = quorum()
+        .args([
+            "plan",
+            "--kubeconfig",
+            &kc,
+            "--context",
+            "three",
+            "--now",
+            NOW,
+        ])
+        .args(["--goal", "leaders", "--handover", "restart", "-o", "json"])
+        .output()
+        .unwrap();
+    let plan_json = json(&plan.stdout);
+    let call = &plan_json["steps"][0]["calls"][0];
+    assert_eq!(
+        call["verb"], "evict",
+        "a restart handover evicts the leader"
+    );
+    let (ns, pod) = (
+        call["namespace"].as_str().unwrap(),
+        call["name"].as_str().unwrap(),
+    );
+    // Someone protects the workload after the plan was made: no disruption allowed.
+    let labels = server.object("Pod", ns, pod).unwrap()["metadata"]["labels"].clone();
+    server
+        .upsert(serde_json::json!({
+            "apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+            "metadata": {"name": "keep-all", "namespace": ns},
+            "spec": {"minAvailable": "100%", "selector": {"matchLabels": labels}}
+        }))
+        .unwrap();
+    let plan_path = dir.path().join("plan.json");
+    std::fs::write(&plan_path, &plan.stdout).unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    server.clear_requests();
+    quorum()
+        .args([
+            "apply",
+            "--kubeconfig",
+            &kc,
+            "--context",
+            "three",
+            "--yes",
+            "--journal",
+        ])
+        .arg(&journal)
+        .arg(&plan_path)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("stopped at step 1"))
+        .stdout(predicates::str::contains(
+            "PodDisruptionBudget refuses the eviction",
+        ))
+        .stdout(predicates::str::contains("nothing to roll back"));
+    assert!(
+        server.object("Pod", ns, pod).is_some(),
+        "nothing was evicted"
+    );
+    let evictions: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/eviction"))
+        .collect();
+    assert_eq!(evictions.len(), 1, "{evictions:?}");
+    assert!(evictions[0].is_dry_run() && evictions[0].status == 429);
+    let lines = std::fs::read_to_string(&journal).unwrap();
+    assert!(lines.contains("\"code\":429"), "{lines}");
+}
