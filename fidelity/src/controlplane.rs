@@ -1,0 +1,164 @@
+//! Starting and stopping `controlplane/start.sh` from a test.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository's `controlplane/` directory.
+pub fn scripts() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../controlplane")
+}
+
+/// Where `controlplane/build.sh` put the binaries, if it did.
+pub fn bin_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("QUORUM_CONTROLPLANE_BIN") {
+        return Some(PathBuf::from(dir));
+    }
+    let out = Command::new(scripts().join("build.sh"))
+        .arg("--print-dir")
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines().last().map(|l| PathBuf::from(l.trim()))
+}
+
+/// How to start: `start.sh` options (`--short-timings`, `--node-monitor-grace-period 8s`, ...).
+#[derive(Clone, Debug, Default)]
+pub struct Start {
+    pub args: Vec<String>,
+}
+
+impl Start {
+    /// The short timings preset: node grace 8 s, tolerations 10 s, node leases of 8 s.
+    pub fn short() -> Start {
+        Start {
+            args: vec!["--short-timings".into()],
+        }
+    }
+
+    pub fn arg(mut self, arg: impl Into<String>) -> Start {
+        self.args.push(arg.into());
+        self
+    }
+}
+
+/// A running control plane; stopped when dropped.
+pub struct ControlPlane {
+    dir: tempfile::TempDir,
+    /// `KEY=VALUE` lines of `DIR/env` (ports, pids, file paths; never a secret's value).
+    pub env: BTreeMap<String, String>,
+}
+
+impl ControlPlane {
+    /// Starts one, or `None` (with the reason on stderr) when the binaries were never built and
+    /// `QUORUM_REQUIRE_CONTROLPLANE` is not set. Any other failure panics with start.sh's output.
+    pub fn start(start: &Start) -> Option<ControlPlane> {
+        let required = std::env::var_os("QUORUM_REQUIRE_CONTROLPLANE").is_some_and(|v| v == "1");
+        let Some(bin) = bin_dir() else {
+            let why = "the real control plane is not built: run controlplane/build.sh (about 10 minutes the first time)";
+            assert!(!required, "{why}");
+            eprintln!("skipped: {why}");
+            return None;
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("quorum-cp-")
+            .tempdir()
+            .expect("a temporary directory");
+        let out = Command::new(scripts().join("start.sh"))
+            .arg(dir.path())
+            .arg("--bin-dir")
+            .arg(&bin)
+            .arg("--watch-pid")
+            .arg(std::process::id().to_string())
+            .args(&start.args)
+            .output()
+            .expect("controlplane/start.sh runs");
+        if !out.status.success() {
+            panic!(
+                "controlplane/start.sh failed ({}):\n{}\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let env = std::fs::read_to_string(dir.path().join("env"))
+            .expect("start.sh writes DIR/env")
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Some(ControlPlane { dir, env })
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The admin kubeconfig; its context is `quorum-real`.
+    pub fn kubeconfig(&self) -> PathBuf {
+        self.dir.path().join("kubeconfig")
+    }
+
+    /// `https://127.0.0.1:PORT`
+    pub fn server(&self) -> &str {
+        &self.env["QUORUM_CP_SERVER"]
+    }
+
+    /// The kubectl built with the control plane, pointed at it.
+    pub fn kubectl(&self) -> Command {
+        let mut c = Command::new(&self.env["QUORUM_CP_KUBECTL"]);
+        c.env("KUBECONFIG", self.kubeconfig());
+        c
+    }
+
+    /// Runs kubectl with `args` (and `stdin`), panicking with its output when it fails.
+    pub fn kubectl_ok(&self, args: &[&str], stdin: Option<&str>) -> String {
+        use std::io::Write;
+        let mut c = self.kubectl();
+        c.args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().expect("kubectl runs");
+        if let Some(text) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        }
+        drop(child.stdin.take());
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "kubectl {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// A component's log (`kube-apiserver`, `kube-controller-manager`, `kwok`...), for a failing
+    /// test to show.
+    pub fn log(&self, component: &str) -> String {
+        std::fs::read_to_string(
+            self.dir
+                .path()
+                .join("logs")
+                .join(format!("{component}.log")),
+        )
+        .unwrap_or_default()
+    }
+}
+
+impl Drop for ControlPlane {
+    fn drop(&mut self) {
+        let _ = Command::new(scripts().join("stop.sh"))
+            .arg(self.dir.path())
+            .output();
+    }
+}
