@@ -141,6 +141,59 @@ fn a_leader_change_and_a_deleted_pod_reach_the_analysis_without_a_relist() {
     assert!(status[0].stale_since.is_none());
 }
 
+fn expired(analysis: &Analysis, lease: &str) -> Option<bool> {
+    analysis
+        .leaders
+        .records
+        .iter()
+        .find(|r| r.lease == lease)
+        .map(|r| r.expired)
+}
+
+fn renewed(name: &str, holder: &str, at: chrono::DateTime<chrono::Utc>) -> serde_json::Value {
+    let mut l = lease(name, holder);
+    l["spec"]["renewTime"] = json!(at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true));
+    l["spec"]["leaseDurationSeconds"] = json!(3);
+    l
+}
+
+#[test]
+fn renewals_alone_make_no_snapshot_but_a_leader_that_stops_renewing_does() {
+    let live = serve(Server::builder());
+    let (_session, rx) = start(&live.options);
+    // The sample's leases were last renewed days ago: expired by the clock.
+    let first = snapshot_with(&rx, "the first snapshot", |a| !a.groups.is_empty());
+    assert_eq!(expired(&first, "db/pg-leader"), Some(true));
+
+    let now = chrono::Utc::now;
+    live.server
+        .upsert(renewed("pg-leader", "pg-0", now()))
+        .unwrap();
+    snapshot_with(&rx, "pg-leader alive", |a| {
+        expired(a, "db/pg-leader") == Some(false)
+    });
+
+    // Renewals and writes that change nothing the model reads: statuses, no snapshot.
+    let quiet_until = Instant::now() + Duration::from_millis(1500);
+    let pod = live.server.object("Pod", "db", "pg-1").unwrap();
+    live.server.upsert(pod).unwrap();
+    while Instant::now() < quiet_until {
+        live.server
+            .upsert(renewed("pg-leader", "pg-0", now()))
+            .unwrap();
+        if let Ok(update) = rx.recv_timeout(Duration::from_millis(300)) {
+            assert!(update.snapshot.is_none(), "a renewal rebuilt the snapshot");
+        }
+    }
+    // The leader stops renewing: three seconds later, time alone makes a snapshot.
+    let stopped = Instant::now();
+    let later = snapshot_with(&rx, "pg-leader expired", |a| {
+        expired(a, "db/pg-leader") == Some(true)
+    });
+    assert!(stopped.elapsed() >= Duration::from_millis(1500));
+    assert_eq!(holder(&later, "db/pg-leader").as_deref(), Some("db/pg-0"));
+}
+
 #[test]
 fn a_cut_watch_resumes_from_its_resource_version_and_a_410_relists() {
     let live = serve(Server::builder().bookmark_interval(Duration::from_millis(200)));

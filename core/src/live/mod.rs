@@ -221,6 +221,8 @@ pub struct Update {
 
 /// Live clusters followed in the background. Changes are coalesced (at most one update every
 /// `interval`); the status alone is re-sent every second while a cluster is stale, so its age shows.
+/// A new snapshot comes when something the model reads changed, or when time alone expired a
+/// leader record (renewals on their own make none: on a large cluster they never stop).
 pub struct Session {
     runtime: Option<tokio::runtime::Runtime>,
     shared: Arc<Mutex<Shared>>,
@@ -244,6 +246,7 @@ impl Session {
         let state = shared.clone();
         runtime.spawn(async move {
             let mut sent_generation = None;
+            let mut sent_expiry = None;
             let mut sent_status: Option<Vec<ClusterStatus>> = None;
             loop {
                 let changed = tokio::time::timeout(Duration::from_secs(1), rx.changed()).await;
@@ -256,10 +259,13 @@ impl Session {
                 let update = {
                     let s = state.lock().expect("live state");
                     let status = s.status();
-                    let snapshot = (s.complete() && sent_generation != Some(s.generation))
-                        .then(|| Arc::new(s.snapshot(Utc::now())));
+                    let now = Utc::now();
+                    let expiry = s.expiry(now);
+                    let due = sent_generation != Some(s.generation) || sent_expiry != Some(expiry);
+                    let snapshot = (s.complete() && due).then(|| Arc::new(s.snapshot(now)));
                     if snapshot.is_some() {
                         sent_generation = Some(s.generation);
+                        sent_expiry = Some(expiry);
                     }
                     // While stale, the status is re-sent every second so its age shows.
                     let news = snapshot.is_some()

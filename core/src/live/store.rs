@@ -132,6 +132,31 @@ impl Shared {
             .all(|c| c.kinds.iter().all(|k| k.synced || k.forbidden.is_some()))
     }
 
+    /// Which leader records have expired at `now`, as a fingerprint: renewals do not make a new
+    /// snapshot, so a leader that stops renewing shows up when this changes, not with an event.
+    pub fn expiry(&self, now: DateTime<Utc>) -> (usize, u64) {
+        use std::hash::{Hash, Hasher};
+        let (mut count, mut hash) = (0, 0u64);
+        for (ci, c) in self.clusters.iter().enumerate() {
+            for (kind, k) in Kind::ALL.iter().zip(&c.kinds) {
+                if !matches!(kind, Kind::Lease | Kind::Endpoints | Kind::ConfigMap) {
+                    continue;
+                }
+                for (key, object) in &k.objects {
+                    if let Object::Leader(l) = &**object
+                        && l.is_expired(now)
+                    {
+                        let mut h = rustc_hash::FxHasher::default();
+                        (ci, kind, key).hash(&mut h);
+                        count += 1;
+                        hash ^= h.finish();
+                    }
+                }
+            }
+        }
+        (count, hash)
+    }
+
     pub fn any_stale(&self) -> bool {
         self.clusters
             .iter()
@@ -301,25 +326,73 @@ fn key<K>(w: &Wire<K>) -> Key {
     )
 }
 
-/// Records a decoded object in `map`; a skipped or invalid one removes what was there.
+/// What an event changed, as far as the analysis is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Change {
+    /// Nothing the model reads: a new resourceVersion, a node heartbeat, a skipped object again.
+    None,
+    /// Only a leader record's renewTime: the leader is alive, nothing moved. Time alone decides
+    /// when that matters (see [`Shared::expiry`]).
+    Renewal,
+    Model,
+}
+
+/// The object without what changes on every write (and, for `renewal`, without its renewal).
+fn normalised(o: &Object, renewal: bool) -> Object {
+    let mut o = o.clone();
+    o.meta_mut().resource_version = None;
+    if let (true, Object::Leader(l)) = (renewal, &mut o) {
+        l.renew_time = None;
+    }
+    o
+}
+
+fn compare(old: &Object, new: &Object) -> Change {
+    if normalised(old, false) == normalised(new, false) {
+        Change::None
+    } else if matches!(old, Object::Leader(_)) && normalised(old, true) == normalised(new, true) {
+        Change::Renewal
+    } else {
+        Change::Model
+    }
+}
+
+/// Records a decoded object in `map`; a skipped or invalid one removes what was there. The newest
+/// object is kept even when nothing the model reads changed: its resourceVersion is what a plan
+/// made from the next snapshot carries.
 fn put(
     map: &mut FxHashMap<Key, Arc<Object>>,
     invalid: &mut FxHashMap<Key, String>,
     key: Key,
     decoded: Decoded,
-) {
+) -> Change {
     match decoded {
         Decoded::Object(o) => {
-            invalid.remove(&key);
+            let was_invalid = invalid.remove(&key).is_some();
+            let change = match map.get(&key) {
+                Some(old) if !was_invalid => compare(old, &o),
+                _ => Change::Model,
+            };
             map.insert(key, o);
+            change
         }
         Decoded::Skipped => {
-            invalid.remove(&key);
-            map.remove(&key);
+            let was_invalid = invalid.remove(&key).is_some();
+            if map.remove(&key).is_some() || was_invalid {
+                Change::Model
+            } else {
+                Change::None
+            }
         }
         Decoded::Invalid(message) => {
-            map.remove(&key);
+            let removed = map.remove(&key).is_some();
+            let same = invalid.get(&key) == Some(&message);
             invalid.insert(key, message);
+            if removed || !same {
+                Change::Model
+            } else {
+                Change::None
+            }
         }
     }
 }
@@ -348,6 +421,9 @@ async fn follow<K: Model>(
     while let Some(item) = stream.next().await {
         let now = Utc::now();
         let mut relist = false;
+        // The session hears of model changes and of health changes at once; of the rest (a
+        // renewal, a page of a list in progress) at its next tick.
+        let mut notify = true;
         let generation = {
             let mut s = shared.lock().expect("live state");
             let c = &mut s.clusters[index];
@@ -357,6 +433,7 @@ async fn follow<K: Model>(
                 // Said before every LIST, even one about to fail: no proof the server answers.
                 Ok(Event::Init) => k.buffer = Some(FxHashMap::default()),
                 Ok(event) => {
+                    let was_failing = k.error.is_some() || k.forbidden.is_some();
                     k.last_event = Some(now);
                     k.error = None;
                     k.error_since = None;
@@ -369,6 +446,7 @@ async fn follow<K: Model>(
                             let key = key(&w);
                             let target = k.buffer.get_or_insert_with(FxHashMap::default);
                             put(target, &mut k.invalid, key, w.decoded);
+                            notify = was_failing;
                         }
                         Event::InitDone => {
                             if let Some(buffer) = k.buffer.take() {
@@ -381,14 +459,14 @@ async fn follow<K: Model>(
                         }
                         Event::Apply(w) => {
                             let key = key(&w);
-                            put(&mut k.objects, &mut k.invalid, key, w.decoded);
-                            objects_changed = true;
+                            let change = put(&mut k.objects, &mut k.invalid, key, w.decoded);
+                            objects_changed = change == Change::Model;
+                            notify = was_failing;
                         }
                         Event::Delete(w) => {
                             let key = key(&w);
-                            k.objects.remove(&key);
-                            k.invalid.remove(&key);
-                            objects_changed = true;
+                            let removed = k.objects.remove(&key).is_some();
+                            objects_changed = k.invalid.remove(&key).is_some() || removed;
                         }
                     }
                 }
@@ -420,10 +498,13 @@ async fn follow<K: Model>(
             }
             if objects_changed {
                 s.generation += 1;
+                notify = true;
             }
             s.generation
         };
-        changed.send_replace(generation);
+        if notify {
+            changed.send_replace(generation);
+        }
         if relist {
             stream = start();
         }

@@ -493,6 +493,20 @@ impl Object {
         }
     }
 
+    pub fn meta_mut(&mut self) -> &mut Meta {
+        match self {
+            Object::Node(o) => &mut o.meta,
+            Object::Pod(o) => &mut o.meta,
+            Object::Pvc(o) => &mut o.meta,
+            Object::Pv(o) => &mut o.meta,
+            Object::StorageClass(o) => &mut o.meta,
+            Object::Leader(o) => &mut o.meta,
+            Object::Workload(o) => &mut o.meta,
+            Object::Pdb(o) => &mut o.meta,
+            Object::Namespace(o) => &mut o.meta,
+        }
+    }
+
     pub fn kind(&self) -> Kind {
         match self {
             Object::Node(_) => Kind::Node,
