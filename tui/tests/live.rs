@@ -5,6 +5,9 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use quorum_testapi::Server;
 
+mod common;
+use common::Tmux;
+
 const NOW: &str = "2026-11-20T10:00:00Z";
 
 fn sample() -> std::path::PathBuf {
@@ -305,4 +308,88 @@ fn a_budget_tightened_after_the_plan_stops_apply_at_the_eviction_dry_run() {
     assert!(evictions[0].is_dry_run() && evictions[0].status == 429);
     let lines = std::fs::read_to_string(&journal).unwrap();
     assert!(lines.contains("\"code\":429"), "{lines}");
+}
+
+#[test]
+fn the_tui_follows_a_live_cluster_applies_a_plan_and_switches_context() {
+    if !Tmux::available() {
+        eprintln!("note: tmux is not installed; skipping the live terminal end-to-end test");
+        return;
+    }
+    let one = Server::builder()
+        .fixtures([sample()])
+        .start_blocking()
+        .expect("server one");
+    let two = Server::builder()
+        .fixtures([sample().join("../two-dcs/dc-b.yaml")])
+        .start_blocking()
+        .expect("server two");
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    quorum_testapi::write_kubeconfig(&kc, &[(&one, "one"), (&two, "two")]).unwrap();
+    let bin = env!("CARGO_BIN_EXE_quorum");
+    let tmux = Tmux::start(
+        "live",
+        160,
+        45,
+        &format!(
+            "cd '{}' && '{bin}' tui --kubeconfig '{}' --context one; echo quorum-exited-$?; sleep 30",
+            dir.path().display(),
+            kc.display()
+        ),
+    );
+    tmux.wait_for("live: one");
+    tmux.wait_for("eu-west-1a");
+
+    // A node joins: it shows without a key being pressed.
+    one.upsert(serde_json::json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": "ip-10-0-1-99", "labels": {
+            "topology.kubernetes.io/zone": "eu-west-1a",
+            "topology.kubernetes.io/region": "eu-west-1"}},
+        "status": {"conditions": [{"type": "Ready", "status": "True"}],
+                   "allocatable": {"cpu": "2", "memory": "8Gi", "pods": "110"}}
+    }))
+    .unwrap();
+    tmux.wait_for("ip-10-0-1-99");
+
+    // A storage plan, applied after the dialog: dry runs, then the real calls, journaled.
+    tmux.keys("P");
+    tmux.wait_for("storage");
+    tmux.keys("jj");
+    tmux.tmux(&["send-keys", "-t", "t", "Enter"]);
+    tmux.wait_longer_for("goal storage", std::time::Duration::from_secs(30));
+    tmux.keys("A");
+    tmux.wait_for("y applies");
+    tmux.keys("y");
+    let screen = tmux.wait_longer_for("plan applied", std::time::Duration::from_secs(60));
+    assert!(!screen.contains('✗'), "{screen}");
+    assert!(
+        one.object("PodDisruptionBudget", "kafka", "zookeeper")
+            .is_some()
+    );
+    let writes: Vec<_> = one
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" || r.method == "PATCH")
+        .collect();
+    assert_eq!(
+        writes.iter().filter(|r| r.is_dry_run()).count() * 2,
+        writes.len()
+    );
+    let journal = std::fs::read_to_string(dir.path().join("quorum-apply.jsonl")).unwrap();
+    assert!(journal.contains("\"finished\""), "{journal}");
+    assert!(
+        two.requests().iter().all(|r| r.method == "GET"),
+        "nothing written to two"
+    );
+
+    // Another context of the kubeconfig.
+    tmux.tmux(&["send-keys", "-t", "t", "Escape"]);
+    tmux.keys(":context two");
+    tmux.tmux(&["send-keys", "-t", "t", "Enter"]);
+    tmux.wait_for("live: two");
+    tmux.wait_longer_for("dc-b-1", std::time::Duration::from_secs(20));
+    tmux.keys("q");
+    tmux.wait_for("quorum-exited-0");
 }

@@ -1,85 +1,11 @@
 //! The terminal UI end to end: the real binary in a pseudo-terminal (a private tmux server),
 //! driven by keys, read back from the screen; and what it does without a terminal.
 
-use std::process::Command;
-use std::time::{Duration, Instant};
-
 use assert_cmd::Command as AssertCommand;
 use predicates::prelude::*;
 
-/// A private tmux server running one session; killed on drop.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn available() -> bool {
-        Command::new("tmux")
-            .arg("-V")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }
-
-    fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
-        let socket = format!("quorum-test-{name}-{}", std::process::id());
-        let status = Command::new("tmux")
-            .args([
-                "-L",
-                &socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-s",
-                "t",
-            ])
-            .args(["-x", &width.to_string(), "-y", &height.to_string()])
-            .arg(command)
-            .env_remove("NO_COLOR")
-            .status()
-            .expect("tmux runs");
-        assert!(status.success(), "tmux new-session failed");
-        Tmux { socket }
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &str) {
-        self.tmux(&["send-keys", "-t", "t", "-l", keys]);
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "t"])
-    }
-
-    /// Waits until the screen shows `text` (10 s at most).
-    fn wait_for(&self, text: &str) -> String {
-        let started = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            if started.elapsed() > Duration::from_secs(10) {
-                panic!("the screen never showed {text:?}:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
-}
+mod common;
+use common::Tmux;
 
 #[test]
 fn demo_in_a_terminal_navigates_fails_a_zone_shows_the_outcome_and_restores_the_terminal() {

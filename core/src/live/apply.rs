@@ -376,13 +376,26 @@ async fn run_step(
     for (call, (version, _)) in step.calls.iter().zip(&versions) {
         let result = send(client, call, version.as_deref(), true).await;
         journal.write(json!({"event": "call", "step": number, "dry_run": true, "call": call, "result": describe(&result)}));
-        if let Err(e) = result {
-            return stop(format!(
-                "step {number}: the dry run of {} {} was refused: {}",
-                verb(call.verb),
-                call.target(),
-                refusal(call, &e)
-            ));
+        match result {
+            Err(e) => {
+                return stop(format!(
+                    "step {number}: the dry run of {} {} was refused: {}",
+                    verb(call.verb),
+                    call.target(),
+                    refusal(call, &e)
+                ));
+            }
+            // Accepted but not kept: the real call would change nothing the step relies on.
+            Ok(sent) if !sent.dropped.is_empty() => {
+                return stop(format!(
+                    "step {number}: the API server accepts the dry run of {} {} but drops {}: {}",
+                    verb(call.verb),
+                    call.target(),
+                    sent.dropped.join(", "),
+                    why_dropped(call, &sent.dropped)
+                ));
+            }
+            Ok(_) => {}
         }
         progress(&Progress::DryRun {
             step: number,
@@ -417,6 +430,10 @@ async fn run_step(
     }
     // 5. The predicted effect.
     let Some(expect) = &step.expect else {
+        progress(&Progress::Done {
+            step: number,
+            seconds: 0.0,
+        });
         return StepOutcome::Done;
     };
     progress(&Progress::Waiting {
@@ -550,7 +567,7 @@ async fn send(
     call: &Call,
     version: Option<&str>,
     dry_run: bool,
-) -> Result<String, kube::Error> {
+) -> Result<Sent, kube::Error> {
     match call.verb {
         Verb::Patch => {
             let mut body = call.body.clone().unwrap_or_else(|| json!({}));
@@ -564,10 +581,14 @@ async fn send(
             let out = dynamic_api(client, call)
                 .patch(&call.name, &params, &Patch::Merge(&body))
                 .await?;
-            Ok(format!(
-                "patched (resourceVersion {})",
-                out.metadata.resource_version.unwrap_or_default()
-            ))
+            let dropped = dropped_fields(&body, &serde_json::to_value(&out).unwrap_or_default());
+            Ok(Sent {
+                summary: format!(
+                    "patched (resourceVersion {})",
+                    out.metadata.resource_version.unwrap_or_default()
+                ),
+                dropped,
+            })
         }
         Verb::Create => {
             let body = call.body.clone().unwrap_or_else(|| json!({}));
@@ -578,7 +599,7 @@ async fn send(
                 ..PostParams::default()
             };
             dynamic_api(client, call).create(&params, &object).await?;
-            Ok("created".into())
+            Ok(Sent::from("created"))
         }
         Verb::Evict => {
             let pods: Api<Pod> = Api::namespaced(client.clone(), &call.namespace);
@@ -592,14 +613,69 @@ async fn send(
                 },
             };
             let status = pods.evict(&call.name, &params).await?;
-            Ok(format!("evicted ({})", status.message))
+            Ok(Sent::from(format!("evicted ({})", status.message)))
         }
     }
 }
 
-fn describe(result: &Result<String, kube::Error>) -> Value {
+/// What the server answered to a call it accepted.
+struct Sent {
+    summary: String,
+    /// Fields the patch set that the object returned lacks: the server dropped them.
+    dropped: Vec<String>,
+}
+
+impl<S: Into<String>> From<S> for Sent {
+    fn from(summary: S) -> Sent {
+        Sent {
+            summary: summary.into(),
+            dropped: vec![],
+        }
+    }
+}
+
+/// The paths (`spec.preferredHolder`) of fields a merge patch sets that `object` lacks. An API
+/// server drops a field it does not know, or one whose feature gate is off, and still says 200.
+fn dropped_fields(patch: &Value, object: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(fields) = patch.as_object() else {
+        return out;
+    };
+    for (key, value) in fields {
+        if value.is_null() {
+            continue; // a merge patch's null removes the field
+        }
+        match object.get(key) {
+            None | Some(Value::Null) => out.push(key.clone()),
+            Some(kept) if value.is_object() => out.extend(
+                dropped_fields(value, kept)
+                    .into_iter()
+                    .map(|path| format!("{key}.{path}")),
+            ),
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+/// Why a server drops what a step sets, and what to do instead.
+fn why_dropped(call: &Call, dropped: &[String]) -> String {
+    if call.kind == "Lease" && dropped.iter().any(|f| f == "spec.preferredHolder") {
+        "it keeps Lease spec.preferredHolder only with the CoordinatedLeaderElection feature gate \
+         on and a spec.strategy on the lease (coordinated leader election), so no elector would \
+         see this handover; make the plan with --handover restart"
+            .into()
+    } else {
+        "a field this API server does not know or whose feature gate is off; the change would \
+         have no effect, so nothing was changed"
+            .into()
+    }
+}
+
+fn describe(result: &Result<Sent, kube::Error>) -> Value {
     match result {
-        Ok(text) => json!({"ok": text}),
+        Ok(sent) if sent.dropped.is_empty() => json!({"ok": sent.summary}),
+        Ok(sent) => json!({"ok": sent.summary, "dropped": sent.dropped}),
         Err(kube::Error::Api(s)) => {
             json!({"code": s.code, "reason": s.reason, "message": s.message})
         }
@@ -693,5 +769,47 @@ async fn observed(
                 .map_err(|e| chain(&e))?;
             Ok(found.is_some())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Regression: a default v1.33 API server answers 200 to a Lease `spec.preferredHolder` patch
+    // (dry run or not) and drops the field (CoordinatedLeaderElection is off), so apply used to
+    // wait the whole --wait for a handover no elector could see.
+    #[test]
+    fn a_lease_returned_without_the_preferred_holder_dropped_it() {
+        let patch = json!({"metadata": {"resourceVersion": "282"},
+                           "spec": {"preferredHolder": "pg-1"}});
+        let returned = json!({"metadata": {"name": "pg-leader", "resourceVersion": "282"},
+                              "spec": {"holderIdentity": "pg-0", "leaseDurationSeconds": 15}});
+        assert_eq!(
+            dropped_fields(&patch, &returned),
+            vec!["spec.preferredHolder"]
+        );
+        let call = Call {
+            verb: Verb::Patch,
+            api_version: "coordination.k8s.io/v1".into(),
+            kind: "Lease".into(),
+            namespace: "db".into(),
+            name: "pg-leader".into(),
+            resource_version: None,
+            body: Some(patch),
+        };
+        assert!(
+            why_dropped(&call, &["spec.preferredHolder".into()]).contains("--handover restart")
+        );
+    }
+
+    #[test]
+    fn fields_kept_in_another_form_or_removed_by_null_are_not_dropped() {
+        let patch = json!({"spec": {"maxUnavailable": 1, "minAvailable": null,
+                                    "template": {"spec": {"topologySpreadConstraints": [{"maxSkew": 1}]}}}});
+        let returned = json!({"spec": {"maxUnavailable": "1",
+                                       "template": {"spec": {"topologySpreadConstraints": [
+                                           {"maxSkew": 1, "whenUnsatisfiable": "DoNotSchedule"}]}}}});
+        assert!(dropped_fields(&patch, &returned).is_empty());
     }
 }

@@ -70,9 +70,15 @@ pub fn run(launch: Launch, config: &Config) -> Result<u8> {
     state.size = (size.width, size.height);
 
     spawn_input(tx.clone());
-    source::start(launch, tx.clone(), rt.handle());
-    let applier: Arc<dyn Applier> = Arc::new(source::NoApplier);
-    let result = rt.block_on(event_loop(&mut terminal, &mut state, rx, tx, applier));
+    let applier = launch.applier();
+    let result = rt.block_on(event_loop(
+        &mut terminal,
+        &mut state,
+        rx,
+        tx,
+        applier,
+        launch,
+    ));
 
     let _ = execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
@@ -108,7 +114,11 @@ async fn event_loop(
     mut rx: UnboundedReceiver<Msg>,
     tx: UnboundedSender<Msg>,
     applier: Arc<dyn Applier>,
+    launch: Launch,
 ) -> Result<()> {
+    // A live source restarts on another context with `:context NAME`.
+    let mut live = matches!(launch, Launch::Live { .. }).then(|| launch.clone());
+    let mut stop = source::start(launch, tx.clone(), &tokio::runtime::Handle::current());
     terminal.draw(|f| view::view(state, f))?;
     while let Some(first) = rx.recv().await {
         let mut cmds = Vec::new();
@@ -123,6 +133,13 @@ async fn event_loop(
                 Cmd::Apply(plan) => {
                     let (applier, tx) = (applier.clone(), tx.clone());
                     tokio::task::spawn_blocking(move || applier.apply(plan, tx));
+                }
+                Cmd::SwitchContext(name) => {
+                    if let Some(next) = live.as_ref().and_then(|l| l.with_context(&name)) {
+                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                        live = Some(next.clone());
+                        stop = source::start(next, tx.clone(), &tokio::runtime::Handle::current());
+                    }
                 }
                 other => {
                     let tx = tx.clone();

@@ -3,6 +3,7 @@
 //! every snapshot and `Status` when the connection changes. Also the work behind each `Cmd`.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use quorum_core::config::Config;
@@ -15,8 +16,9 @@ use quorum_core::simulate::{Params, simulate};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::msg::{Cmd, Msg};
-use super::state::{Data, SimResult, SourceKind, SourceStatus};
+use super::state::{Data, SimResult, SourceKind, SourceStatus, StepStatus};
 
+#[derive(Clone)]
 pub enum Launch {
     Files {
         inputs: Vec<Input>,
@@ -99,13 +101,23 @@ fn follow(
     options: &quorum_core::live::Options,
     config: Config,
     tx: UnboundedSender<Msg>,
+    stop: Arc<AtomicBool>,
 ) {
+    // Every context of the kubeconfig, for `:context NAME` to switch to.
+    status.available = quorum_core::live::kubeconfig(options)
+        .map(|k| k.contexts.into_iter().map(|c| c.name).collect())
+        .unwrap_or_default();
+    let _ = tx.send(Msg::Status(status.clone()));
     let sender = tx.clone();
     let base = SourceStatus {
         loading: false,
         ..status.clone()
     };
+    let stopped = stop.clone();
     let on_update = move |update: quorum_core::live::Update| {
+        if stopped.load(Ordering::Relaxed) {
+            return; // another context was chosen since
+        }
         let mut status = base.clone();
         status.contexts = update.status.iter().map(|c| c.cluster.clone()).collect();
         status.last_update = update.status.iter().filter_map(|c| c.last_update).max();
@@ -122,7 +134,8 @@ fn follow(
             });
         let msg = match update.snapshot {
             Some(snapshot) => {
-                let mut snapshot = (*snapshot).clone();
+                // The session keeps no copy: the snapshot is ours to move into the graph.
+                let mut snapshot = Arc::try_unwrap(snapshot).unwrap_or_else(|s| (*s).clone());
                 let reports = std::mem::take(&mut snapshot.inputs);
                 let topology = Topology::from_snapshot(snapshot, &config.build_options());
                 Msg::Loaded {
@@ -140,9 +153,9 @@ fn follow(
         on_update,
     ) {
         Ok(session) => {
-            // The session lives as long as the UI listens.
-            while !tx.is_closed() {
-                std::thread::sleep(std::time::Duration::from_millis(500));
+            // The session lives as long as the UI listens to it.
+            while !tx.is_closed() && !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(200));
             }
             drop(session);
         }
@@ -154,8 +167,15 @@ fn follow(
     }
 }
 
-/// Starts the source: its messages arrive in the event loop.
-pub fn start(launch: Launch, tx: UnboundedSender<Msg>, rt: &tokio::runtime::Handle) {
+/// Starts the source: its messages arrive in the event loop. Setting the flag it returns stops a
+/// live source (to follow another context).
+pub fn start(
+    launch: Launch,
+    tx: UnboundedSender<Msg>,
+    rt: &tokio::runtime::Handle,
+) -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
     rt.spawn_blocking(move || match launch {
         Launch::Live {
             ref options,
@@ -163,12 +183,43 @@ pub fn start(launch: Launch, tx: UnboundedSender<Msg>, rt: &tokio::runtime::Hand
             ..
         } => {
             let status = launch.status();
-            follow(status, options, config.clone(), tx);
+            follow(status, options, config.clone(), tx, flag);
         }
         launch => {
             let _ = tx.send(load(launch));
         }
     });
+    stop
+}
+
+impl Launch {
+    /// The same live source on another context; `None` for files and samples.
+    pub fn with_context(&self, name: &str) -> Option<Launch> {
+        match self {
+            Launch::Live {
+                options, config, ..
+            } => Some(Launch::Live {
+                contexts: vec![name.to_string()],
+                options: Box::new(quorum_core::live::Options {
+                    contexts: vec![name.to_string()],
+                    ..(**options).clone()
+                }),
+                config: config.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// What applies plans for this source.
+    pub fn applier(&self) -> Arc<dyn Applier> {
+        match self {
+            Launch::Live { options, .. } => Arc::new(LiveApplier {
+                options: (**options).clone(),
+                journal: "quorum-apply.jsonl".into(),
+            }),
+            _ => Arc::new(NoApplier),
+        }
+    }
 }
 
 /// Applies a plan to a live cluster, reporting each step (`ApplyProgress`) and the end
@@ -177,14 +228,75 @@ pub trait Applier: Send + Sync {
     fn apply(&self, plan: Arc<Plan>, progress: UnboundedSender<Msg>);
 }
 
-/// This build has no executor: say so instead of pretending.
+/// Files and samples: nothing to apply to (the `A` key says so before it gets here).
 pub struct NoApplier;
 
 impl Applier for NoApplier {
     fn apply(&self, _plan: Arc<Plan>, progress: UnboundedSender<Msg>) {
         let _ = progress.send(Msg::ApplyFinished(Err(
-            "this build has no apply executor yet (live clusters are coming)".into(),
+            "plans apply to live clusters only (quorum tui --context NAME)".into(),
         )));
+    }
+}
+
+/// Core's executor on the plan's live context: the dialog that listed every call was the
+/// confirmation, so steps run without asking again; each is still dry-run first, checked against
+/// the cluster as it is now, and waited for; every call goes to the journal.
+pub struct LiveApplier {
+    pub options: quorum_core::live::Options,
+    pub journal: std::path::PathBuf,
+}
+
+impl Applier for LiveApplier {
+    fn apply(&self, plan: Arc<Plan>, progress: UnboundedSender<Msg>) {
+        use quorum_core::live::apply::{self as run, ApplyOptions, Progress, SavedPlan};
+        let saved = SavedPlan::of(&plan);
+        let Some(context) = saved.clusters.first().cloned() else {
+            let _ = progress.send(Msg::ApplyFinished(Err("the plan names no cluster".into())));
+            return;
+        };
+        let options = ApplyOptions {
+            live: self.options.clone(),
+            context,
+            yes: true,
+            wait: std::time::Duration::from_secs(120),
+            poll: std::time::Duration::from_millis(500),
+            journal: self.journal.clone(),
+            from_step: 1,
+        };
+        let send = |step: usize, status: StepStatus| {
+            let _ = progress.send(Msg::ApplyProgress {
+                step: step.saturating_sub(1),
+                status,
+            });
+        };
+        let mut on_progress = |p: &Progress| match p {
+            Progress::Step { step, .. } => send(*step, StepStatus::Running),
+            Progress::Done { step, .. } => send(*step, StepStatus::Done),
+            Progress::Skipped { step, reason } => send(*step, StepStatus::Skipped(reason.clone())),
+            Progress::DryRun { .. } | Progress::Applied { .. } | Progress::Waiting { .. } => {}
+        };
+        let result = run::apply(&saved, &options, &mut |_, _| true, &mut on_progress);
+        let journal = self.journal.display();
+        let finished = match result {
+            Err(e) => Err(e.to_string()),
+            Ok(report) => match report.stopped {
+                None => Ok(()),
+                Some(stop) => {
+                    send(stop.step, StepStatus::Failed(stop.reason.clone()));
+                    let rollback = if stop.rollback.is_empty() {
+                        "nothing to roll back".to_string()
+                    } else {
+                        format!("roll back: {}", stop.rollback.join("; "))
+                    };
+                    Err(format!(
+                        "stopped at step {}: {}; {rollback}; journal {journal}",
+                        stop.step, stop.reason
+                    ))
+                }
+            },
+        };
+        let _ = progress.send(Msg::ApplyFinished(finished));
     }
 }
 
@@ -198,11 +310,11 @@ impl Applier for DryApplier {
         for step in 0..plan.steps.len() {
             let _ = progress.send(Msg::ApplyProgress {
                 step,
-                status: super::state::StepStatus::Running,
+                status: StepStatus::Running,
             });
             let _ = progress.send(Msg::ApplyProgress {
                 step,
-                status: super::state::StepStatus::Done,
+                status: StepStatus::Done,
             });
         }
         let _ = progress.send(Msg::ApplyFinished(Ok(())));
@@ -249,13 +361,7 @@ pub fn perform(cmd: Cmd) -> Option<Msg> {
                 overview: Arc::new(Overview::of(&after)),
             })
         }
-        Cmd::SwitchContext(name) => {
-            let mut status = SourceStatus::new(SourceKind::Live);
-            status.loading = false;
-            status.error = Some(format!(
-                "cannot switch to context {name}: live clusters are not in this build yet"
-            ));
-            Some(Msg::Status(status))
-        }
+        // The event loop restarts the source itself.
+        Cmd::SwitchContext(_) => None,
     }
 }

@@ -74,6 +74,8 @@ pub enum SourceKind {
 pub struct SourceStatus {
     pub kind: SourceKind,
     pub contexts: Vec<String>,
+    /// Live: every context of the kubeconfig (`:context NAME` switches to one).
+    pub available: Vec<String>,
     pub last_update: Option<DateTime<Utc>>,
     pub stale_since: Option<DateTime<Utc>>,
     pub error: Option<String>,
@@ -86,6 +88,7 @@ impl SourceStatus {
         SourceStatus {
             kind,
             contexts: vec![],
+            available: vec![],
             last_update: None,
             stale_since: None,
             error: None,
@@ -208,11 +211,12 @@ pub struct SimState {
 
 /// The status of one step while a plan is applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[allow(dead_code)] // Running, Done and Failed come from the apply executor (live clusters).
 pub enum StepStatus {
     Waiting,
     Running,
     Done,
+    /// Already so in the cluster: nothing was sent.
+    Skipped(String),
     Failed(String),
 }
 
@@ -228,6 +232,12 @@ pub struct PlanState {
     /// Progress of an apply, per step; empty until one starts.
     pub apply: Vec<StepStatus>,
     pub applying: bool,
+    /// The graph the plan was made on, and its overview: its steps and predicted states are in
+    /// its ids, whatever snapshot arrives after it.
+    pub base: Option<(Arc<Topology>, Arc<Overview>)>,
+    /// A newer snapshot arrived since the plan was made (live): it still applies (every step is
+    /// checked against the cluster first), but may no longer be the best one.
+    pub outdated: bool,
 }
 
 pub struct State {

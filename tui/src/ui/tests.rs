@@ -289,6 +289,70 @@ fn a_plan_steps_through_predicted_states_and_applies_live_after_the_dialog() {
 }
 
 #[test]
+fn a_plan_outlives_a_live_update_marked_outdated_and_keeps_its_own_graph() {
+    let mut s = sample("three-zones", 120, 40);
+    keys(&mut s, "P");
+    key(&mut s, KeyCode::Enter);
+    let plan = s.plan.plan.clone().expect("a leaders plan");
+    let base = s.plan.base.as_ref().map(|(t, _)| t.clone()).unwrap();
+    // A newer snapshot (of a cluster with one node less): the plan stays, in its own ids.
+    let mut smaller = quorum_core::samples::find("three-zones").unwrap().load();
+    smaller.clusters[0].nodes.pop();
+    let topology =
+        quorum_core::graph::Topology::from_snapshot(smaller, &Config::default().build_options());
+    let data = Data::new(topology, vec![], Config::default());
+    let source = s.source.clone();
+    run(
+        &mut s,
+        Msg::Loaded {
+            data: Box::new(data),
+            source,
+        },
+    );
+    assert!(s.plan.outdated);
+    assert!(std::sync::Arc::ptr_eq(s.plan.plan.as_ref().unwrap(), &plan));
+    assert!(std::sync::Arc::ptr_eq(
+        &s.plan.base.as_ref().unwrap().0,
+        &base
+    ));
+    // Stepping on predicts from the plan's graph, and the view draws without a panic.
+    s.view = View::Plan;
+    key(&mut s, KeyCode::End);
+    assert!(s.plan.states.contains_key(&(plan.steps.len() - 1)));
+    assert!(render(&s).contains("the cluster changed since this plan"));
+}
+
+#[test]
+fn context_on_a_live_source_reads_another_kubeconfig_context() {
+    let mut s = sample("three-zones", 120, 40);
+    s.source.kind = SourceKind::Live;
+    s.source.contexts = vec!["default".into()];
+    s.source.available = vec!["default".into(), "dc-b".into()];
+    keys(&mut s, ":context dc");
+    key(&mut s, KeyCode::Tab);
+    let cmd = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    assert!(matches!(cmd, Some(Cmd::SwitchContext(ref c)) if c == "dc-b"));
+    assert!(
+        s.data.is_none(),
+        "the old cluster is not shown as the new one"
+    );
+    assert_eq!(s.source.contexts, vec!["dc-b".to_string()]);
+    assert!(s.source.loading);
+    // A context the kubeconfig does not have.
+    keys(&mut s, ":context nowhere");
+    key(&mut s, KeyCode::Enter);
+    assert!(
+        s.flash
+            .as_deref()
+            .unwrap()
+            .starts_with("no context \"nowhere\"")
+    );
+}
+
+#[test]
 fn a_live_update_reruns_the_scenario_and_a_dropped_connection_is_marked_stale() {
     let mut s = sample("three-zones", 120, 40);
     keys(&mut s, "X");

@@ -57,9 +57,9 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Cmd> {
             // Ids of the previous snapshot mean nothing in the new one.
             state.topology.partition.clear();
             clamp_selections(state);
-            // Plans and outcomes were computed on the previous snapshot: redo the scenario.
-            state.plan.plan = None;
-            state.plan.states.clear();
+            // A plan keeps the graph it was made on (an apply under way changes the cluster);
+            // outcomes were computed on the previous snapshot: redo the scenario.
+            state.plan.outdated = state.plan.base.is_some();
             state.sim.result = None;
             if state.sim.events.is_empty() {
                 None
@@ -183,16 +183,21 @@ fn command_key(state: &mut State, mut text: String, key: KeyEvent) -> Option<Cmd
     None
 }
 
-/// The names `:context` takes: live contexts, or the clusters loaded.
+/// The names `:context` takes: the clusters loaded, and live, every kubeconfig context.
 pub fn context_names(state: &State) -> Vec<String> {
-    if state.source.is_live() && !state.source.contexts.is_empty() {
-        return state.source.contexts.clone();
-    }
-    state
+    let mut names: Vec<String> = state
         .data
         .as_ref()
         .map(|d| d.topology.clusters.iter().map(|c| c.name.clone()).collect())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if state.source.is_live() {
+        for name in state.source.contexts.iter().chain(&state.source.available) {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    names
 }
 
 /// Completions of a command line so far.
@@ -288,7 +293,30 @@ fn context(state: &mut State, name: &str) -> Option<Cmd> {
         ));
         return None;
     }
-    if state.source.is_live() {
+    let loaded = state
+        .data
+        .as_ref()
+        .is_some_and(|d| d.topology.cluster_named(name).is_some());
+    let several = state
+        .data
+        .as_ref()
+        .is_some_and(|d| d.topology.multi_cluster());
+    if state.source.is_live() && !(loaded && several) {
+        if loaded {
+            state.flash = Some(format!("already on context {name}"));
+            return None;
+        }
+        // Another cluster: what is shown belongs to the old one until the new one is read.
+        state.data = None;
+        state.sim = Default::default();
+        state.plan = Default::default();
+        state.topology = Default::default();
+        state.source.contexts = vec![name.to_string()];
+        state.source.loading = true;
+        state.source.error = None;
+        state.source.stale_since = None;
+        switch_view(state, View::Topology);
+        state.flash = Some(format!("reading context {name}…"));
         return Some(Cmd::SwitchContext(name.to_string()));
     }
     if let Some(data) = &state.data {
@@ -345,6 +373,8 @@ fn goal_key(state: &mut State, i: usize, key: KeyEvent) -> Option<Cmd> {
             state.plan.goal = Some(goal);
             state.plan.plan = None;
             state.plan.running = true;
+            state.plan.base = Some((data.topology.clone(), data.overview.clone()));
+            state.plan.outdated = false;
             return Some(Cmd::Plan {
                 topology: data.topology.clone(),
                 config: data.config.clone(),
@@ -862,9 +892,9 @@ fn plan_state(state: &mut State) -> Option<Cmd> {
     if plan.steps.is_empty() || state.plan.states.contains_key(&state.plan.step) {
         return None;
     }
-    let data = state.data.as_ref()?;
+    let (topology, _) = state.plan.base.as_ref()?;
     Some(Cmd::PlanState {
-        topology: data.topology.clone(),
+        topology: topology.clone(),
         plan,
         step: state.plan.step,
     })

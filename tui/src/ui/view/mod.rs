@@ -16,6 +16,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use super::keys::Action;
 use super::layout;
 use super::state::{Mode, SourceKind, State, StepStatus, View};
+use super::theme::Theme;
 use super::update::{COMMANDS, GOALS, completions};
 
 pub fn view(state: &State, frame: &mut Frame) {
@@ -374,23 +375,24 @@ fn apply_dialog(state: &State, frame: &mut Frame, body: Rect) {
         .plan
         .apply
         .iter()
-        .position(|s| *s != StepStatus::Done)
+        .position(|s| !matches!(s, StepStatus::Done | StepStatus::Skipped(_)))
         .unwrap_or(0)
         .saturating_sub(2);
     let fit_steps = (body.height as usize).saturating_sub(6);
     for (i, step) in plan.steps.iter().enumerate().skip(first).take(fit_steps) {
-        let (mark, style) = match state.plan.apply.get(i) {
-            None | Some(StepStatus::Waiting) => ("  ", Style::new()),
-            Some(StepStatus::Running) => ("▶ ", th.accent),
-            Some(StepStatus::Done) => ("✓ ", th.ok),
-            Some(StepStatus::Failed(_)) => ("✗ ", th.critical),
-        };
+        let (mark, style) = step_mark(state.plan.apply.get(i), th);
         lines.push(Line::styled(
-            format!("{mark}{:>3}. {}", i + 1, step.kubectl),
+            format!("{mark} {:>3}. {}", i + 1, step.kubectl),
             style,
         ));
-        if let Some(StepStatus::Failed(e)) = state.plan.apply.get(i) {
-            lines.push(Line::styled(format!("       {e}"), th.critical));
+        match state.plan.apply.get(i) {
+            Some(StepStatus::Failed(e)) => {
+                lines.push(Line::styled(format!("       {e}"), th.critical))
+            }
+            Some(StepStatus::Skipped(why)) => {
+                lines.push(Line::styled(format!("       skipped: {why}"), th.muted))
+            }
+            _ => {}
         }
     }
     lines.push(Line::raw(""));
@@ -403,7 +405,7 @@ fn apply_dialog(state: &State, frame: &mut Frame, body: Rect) {
             .plan
             .apply
             .iter()
-            .filter(|s| **s == StepStatus::Done)
+            .filter(|s| matches!(s, StepStatus::Done | StepStatus::Skipped(_)))
             .count();
         Line::styled(
             format!("{done} of {} steps done · esc closes", plan.steps.len()),
@@ -485,5 +487,16 @@ pub fn age(seconds: i64) -> String {
         format!("{}h", s / 3600)
     } else {
         format!("{}d", s / 86_400)
+    }
+}
+
+/// The mark and style of a step in an apply: waiting, running, done, skipped (already so), failed.
+pub fn step_mark(status: Option<&StepStatus>, th: &Theme) -> (&'static str, Style) {
+    match status {
+        None | Some(StepStatus::Waiting) => (" ", Style::new()),
+        Some(StepStatus::Running) => ("▶", th.accent),
+        Some(StepStatus::Done) => ("✓", th.ok),
+        Some(StepStatus::Skipped(_)) => ("=", th.muted),
+        Some(StepStatus::Failed(_)) => ("✗", th.critical),
     }
 }

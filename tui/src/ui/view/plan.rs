@@ -12,11 +12,15 @@ use super::{bar, fit, pad};
 use crate::ui::keys::Action;
 use crate::ui::layout;
 use crate::ui::rows;
-use crate::ui::state::{Data, State, StepStatus};
+use crate::ui::state::{Data, State};
 
 pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
     let th = &state.theme;
-    let t = &data.topology;
+    // The plan's own graph: the snapshot may have moved on since (live).
+    let (t, overview) = match &state.plan.base {
+        Some((t, o)) => (&**t, &**o),
+        None => (&*data.topology, &*data.overview),
+    };
     let Some(plan) = state.plan.plan.as_deref() else {
         let text = if state.plan.running {
             "planning…".to_string()
@@ -37,6 +41,14 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
     };
     let lay = layout::plan(body);
     let (b, a) = (&plan.before.leaders, &plan.after.leaders);
+    let outdated = if state.plan.outdated {
+        format!(
+            "the cluster changed since this plan ({} plans again) · ",
+            state.keys.key(Action::PickGoal)
+        )
+    } else {
+        String::new()
+    };
     let summary = vec![
         Line::from(vec![
             Span::styled(format!("goal {:?}", plan.goal).to_lowercase(), th.title),
@@ -56,32 +68,35 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
                 plan.bound.leaders.max_per_node,
             )),
         ]),
-        Line::styled(
-            fit(
-                &format!(
-                    "groups surviving a zone {} → {} · findings {} → {} critical{}",
-                    plan.before
-                        .groups_surviving
-                        .get("zone")
-                        .copied()
-                        .unwrap_or(0),
-                    plan.after
-                        .groups_surviving
-                        .get("zone")
-                        .copied()
-                        .unwrap_or(0),
-                    plan.before.findings.get("critical").copied().unwrap_or(0),
-                    plan.after.findings.get("critical").copied().unwrap_or(0),
-                    if plan.notes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" · {}", plan.notes.join("; "))
-                    }
+        Line::from(vec![
+            Span::styled(outdated.clone(), th.warning),
+            Span::styled(
+                fit(
+                    &format!(
+                        "groups surviving a zone {} → {} · findings {} → {} critical{}",
+                        plan.before
+                            .groups_surviving
+                            .get("zone")
+                            .copied()
+                            .unwrap_or(0),
+                        plan.after
+                            .groups_surviving
+                            .get("zone")
+                            .copied()
+                            .unwrap_or(0),
+                        plan.before.findings.get("critical").copied().unwrap_or(0),
+                        plan.after.findings.get("critical").copied().unwrap_or(0),
+                        if plan.notes.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" · {}", plan.notes.join("; "))
+                        }
+                    ),
+                    (lay.summary.width as usize).saturating_sub(outdated.chars().count()),
                 ),
-                lay.summary.width as usize,
+                th.muted,
             ),
-            th.muted,
-        ),
+        ]),
     ];
     frame.render_widget(Paragraph::new(summary), lay.summary);
 
@@ -96,12 +111,7 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
         } else {
             Style::new()
         };
-        let (mark, mark_style) = match state.plan.apply.get(i) {
-            None | Some(StepStatus::Waiting) => (" ", Style::new()),
-            Some(StepStatus::Running) => ("▶", th.accent),
-            Some(StepStatus::Done) => ("✓", th.ok),
-            Some(StepStatus::Failed(_)) => ("✗", th.critical),
-        };
+        let (mark, mark_style) = super::step_mark(state.plan.apply.get(i), th);
         let what = match (&step.lease, &step.from, &step.to) {
             (Some(lease), from, to) => format!(
                 "{} {lease}: {} → {}",
@@ -133,8 +143,7 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
     let cw = lay.compare.width.saturating_sub(2) as usize;
     let name_w = (cw / 4).max(6);
     let bar_w = (cw.saturating_sub(name_w + 12)) / 2;
-    let max = data
-        .overview
+    let max = overview
         .zones
         .iter()
         .map(|z| z.leaders)
@@ -152,7 +161,7 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
     )];
     for (i, _) in t.zones.iter().enumerate() {
         let z = ZoneId(i as u32);
-        let before = data.overview.zone(z).leaders;
+        let before = overview.zone(z).leaders;
         let (after_n, after_text) = match after {
             Some(o) => {
                 let n = o.zone(z).leaders;
@@ -175,13 +184,13 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
     }
     if let Some(o) = after {
         let moved: Vec<String> = (0..t.nodes.len())
-            .filter(|n| o.nodes[*n].leaders != data.overview.nodes[*n].leaders)
+            .filter(|n| o.nodes[*n].leaders != overview.nodes[*n].leaders)
             .take(lay.compare.height as usize)
             .map(|n| {
                 format!(
                     "  {} {} → {}",
                     t.node_display(quorum_core::graph::NodeId(n as u32)),
-                    data.overview.nodes[n].leaders,
+                    overview.nodes[n].leaders,
                     o.nodes[n].leaders
                 )
             })
