@@ -34,9 +34,13 @@ pub struct Args {
         conflicts_with_all = ["paths", "clusters"]
     )]
     pub sample: Option<String>,
-    /// Read a live cluster through this kubeconfig context (not in this build yet: says so).
-    #[arg(long, value_name = "NAME")]
+    /// Read a live cluster through this kubeconfig context, read-only (repeat for several
+    /// clusters); Reload reads it again.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["paths", "clusters", "sample"])]
     pub context: Vec<String>,
+    /// The kubeconfig for --context [default: KUBECONFIG, then ~/.kube/config].
+    #[arg(long, value_name = "FILE", requires = "context")]
+    pub kubeconfig: Option<PathBuf>,
     /// Write a review report (Markdown, or HTML when PATH ends in .html) without opening a window.
     #[arg(long, value_name = "PATH")]
     pub report: Option<PathBuf>,
@@ -48,15 +52,23 @@ pub struct Args {
     pub measure: bool,
 }
 
-/// What the window shows: a built-in sample, or the inputs the flags name.
+/// What the window shows: a built-in sample, the inputs the flags name, or live clusters.
 #[derive(Clone)]
 pub enum Origin {
     Sample(&'static Sample),
     Inputs(Vec<Input>),
+    Live(quorum_core::live::Options),
 }
 
 impl Args {
     pub fn origin(&self) -> Origin {
+        if !self.context.is_empty() {
+            return Origin::Live(quorum_core::live::Options {
+                contexts: self.context.clone(),
+                kubeconfig: self.kubeconfig.clone(),
+                ..quorum_core::live::Options::default()
+            });
+        }
         let mut inputs: Vec<Input> = self
             .paths
             .iter()
@@ -92,13 +104,17 @@ impl Origin {
                 })
                 .collect::<Vec<_>>()
                 .join(" "),
+            Origin::Live(options) if options.contexts.is_empty() => {
+                "live: the current context".into()
+            }
+            Origin::Live(options) => format!("live: {}", options.contexts.join(", ")),
         }
     }
 
     /// The files to watch for changes (not stdin, not samples).
     pub fn watched_paths(&self) -> Vec<PathBuf> {
         match self {
-            Origin::Sample(_) => vec![],
+            Origin::Sample(_) | Origin::Live(_) => vec![],
             Origin::Inputs(inputs) => inputs
                 .iter()
                 .filter(|i| !i.is_stdin())

@@ -41,15 +41,6 @@ const NO_DISPLAY: &str = "error: no display available (set DISPLAY, or use the q
 fn main() -> ExitCode {
     // clap prints usage errors and exits 2 itself.
     let args = Args::parse();
-    if !args.context.is_empty() {
-        eprintln!(
-            "error: live clusters (--context {}) are not available in this build yet; export the cluster \
-             with `kubectl get nodes,pods,pvc,pv,storageclasses,leases,statefulsets,deployments,pdb -A -o yaml` \
-             and open the file",
-            args.context.join(", --context ")
-        );
-        return ExitCode::from(EXIT_USAGE);
-    }
     let origin = args.origin();
     if let Err(e) = check_paths(&origin) {
         eprintln!("error: {e}");

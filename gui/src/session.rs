@@ -9,7 +9,7 @@ use anyhow::{Context as _, Result};
 use quorum_core::analysis::{Analysis, analyze};
 use quorum_core::config::{self, Config};
 use quorum_core::graph::{Holder, NodeId, PodId, Topology};
-use quorum_core::model::{InputReport, Snapshot};
+use quorum_core::model::{InputError, InputReport, Snapshot};
 use quorum_core::simulate::sweep::{Sweep, sweep};
 
 use crate::canvas::Layout;
@@ -85,6 +85,21 @@ impl Session {
                 let snapshot = quorum_core::load::load(inputs)?;
                 Ok(Session::new(origin.title(), snapshot, config, stage))
             }
+            Origin::Live(options) => {
+                let config = working_directory_config()?;
+                let mut read = quorum_core::live::read(options)?;
+                // Kinds RBAC refused show with the input problems: what is missing, and why.
+                for (report, status) in read.snapshot.inputs.iter_mut().zip(&read.status) {
+                    report
+                        .errors
+                        .extend(status.warnings.iter().map(|w| InputError {
+                            document: 0,
+                            line: 0,
+                            message: w.clone(),
+                        }));
+                }
+                Ok(Session::new(origin.title(), read.snapshot, config, stage))
+            }
         }
     }
 
@@ -146,7 +161,12 @@ impl Session {
             .iter()
             .flat_map(|input| {
                 input.errors.iter().map(|e| InputProblem {
-                    location: format!("{}:{}", input.source, e.line),
+                    // A live object has no line.
+                    location: if e.line == 0 {
+                        input.source.clone()
+                    } else {
+                        format!("{}:{}", input.source, e.line)
+                    },
                     message: e.message.clone(),
                 })
             })

@@ -1,6 +1,6 @@
 //! Where sessions come from: a loader on its own thread that sends plain messages over a channel
 //! (the UI never blocks on a 2 GB export), and a watcher that notices when the files change. A
-//! live source (`--context`, later) sends new sessions over the same channel.
+//! live source (`--context`) is read the same way, once per load; Reload reads it again.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};

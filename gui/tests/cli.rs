@@ -1,4 +1,4 @@
-//! The binary's edges: no display, live clusters not built yet, the review without a window.
+//! The binary's edges: no display, a live cluster, the review without a window.
 
 use std::process::Command;
 
@@ -17,12 +17,51 @@ fn without_a_display_it_says_so_and_exits_3() {
 }
 
 #[test]
-fn a_live_context_is_refused_clearly_for_now() {
-    let out = gui().args(["--context", "prod"]).output().unwrap();
+fn a_live_context_is_read_for_the_review_and_an_unknown_one_is_named() {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/three-zones");
+    let server = quorum_testapi::Server::builder()
+        .fixtures([sample])
+        .start_blocking()
+        .expect("test API server");
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    server.write_kubeconfig(&kc, "three").unwrap();
+    let md = dir.path().join("review.md");
+    let out = gui()
+        .args(["--context", "three", "--kubeconfig"])
+        .arg(&kc)
+        .arg("--report")
+        .arg(&md)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.contains("eu-west-1a"), "{text}");
+    assert!(
+        text.contains("`context three (https://127.0.0.1:"),
+        "{text}"
+    );
+    assert!(!text.contains("/):0`"), "a live object has no line: {text}");
+    assert!(
+        server.requests().iter().all(|r| r.method == "GET"),
+        "read-only"
+    );
+
+    let out = gui()
+        .args(["--context", "prod", "--kubeconfig"])
+        .arg(&kc)
+        .arg("--report")
+        .arg(&md)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("--context prod") && err.contains("not available"),
+        err.contains("\"prod\" is not in the kubeconfig (available: three)"),
         "{err}"
     );
 }

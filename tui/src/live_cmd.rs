@@ -22,6 +22,15 @@ pub fn options(contexts: &[String], args: &LiveArgs) -> live::Options {
 pub fn read(contexts: &[String], args: &LiveArgs) -> Result<Snapshot> {
     let read = live::read(&options(contexts, args)).map_err(|e| anyhow!(e))?;
     print_warnings(&read.status);
+    if std::env::var_os("QUORUM_TIMINGS").is_some() {
+        for c in &read.status {
+            let r = c.requests;
+            eprintln!(
+                "timing: requests to {}: {} LIST pages, {} watches, {} other",
+                c.cluster, r.lists, r.watches, r.other
+            );
+        }
+    }
     Ok(read.snapshot)
 }
 

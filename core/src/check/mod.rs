@@ -76,6 +76,17 @@ pub struct SourceRef {
     pub line: u32,
 }
 
+impl std::fmt::Display for SourceRef {
+    /// `file:line`; a live object (line 0) has only its context and server.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{}:{}", self.file, self.line)
+        }
+    }
+}
+
 impl From<&Source> for SourceRef {
     fn from(s: &Source) -> Self {
         SourceRef {

@@ -62,7 +62,7 @@ pub fn markdown(report: &Report<'_>) -> String {
             let source = f
                 .source
                 .as_ref()
-                .map(|s| format!("`{}:{}`", s.file, s.line))
+                .map(|s| format!("`{s}`"))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,

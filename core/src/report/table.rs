@@ -139,7 +139,7 @@ pub fn table(report: &Report<'_>, style: &Style) -> String {
             let location = f
                 .source
                 .as_ref()
-                .map(|s| format!("  {}", style.dim(&format!("{}:{}", s.file, s.line))))
+                .map(|s| format!("  {}", style.dim(&s.to_string())))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,

@@ -184,11 +184,7 @@ fn finding_ui(ui: &mut egui::Ui, f: &Finding, multi_cluster: bool) -> bool {
             });
             ui.label(&f.message);
             if let Some(source) = &f.source {
-                ui.label(
-                    RichText::new(format!("{}:{}", source.file, source.line))
-                        .weak()
-                        .small(),
-                );
+                ui.label(RichText::new(source.to_string()).weak().small());
             }
         });
     ui.add_space(4.0);

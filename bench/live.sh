@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Live reading at scale (BENCHMARKS.md, "Live clusters"): quorum-testapi serves the generated
+# 150,000-pod cluster on 127.0.0.1; `quorum analyze --context` reads it through a kubeconfig as it
+# would a real cluster. Prints the time to the first complete snapshot, the requests made, the
+# reader's peak memory, and the server's own load time. Writes only under generated/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pods=${PODS:-150000}
+page=${PAGE:-500}
+mkdir -p generated
+cargo build --release -p quorum -p quorum-testapi
+q=target/release/quorum
+file=generated/${pods}.json
+[ -s "$file" ] || $q generate --pods "$pods" -o "$file"
+kc=generated/live-bench.kubeconfig
+log=generated/live-bench.server.log
+target/release/quorum-testapi --context bench --kubeconfig "$kc" "$file" > "$log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+until grep -q '^ready' "$log"; do
+  kill -0 $server 2>/dev/null || { cat "$log"; exit 1; }
+  sleep 1
+done
+cat "$log"
+for run in $(seq 1 "${RUNS:-3}"); do
+  echo "== run $run: quorum analyze --context bench (pages of $page)"
+  QUORUM_TIMINGS=1 /usr/bin/time -f "wall %e s, peak RSS %M KB" \
+    $q analyze --kubeconfig "$kc" --context bench --page-size "$page" --live-timeout 600 \
+    -o json --fail-on never > generated/live-bench.json
+done
+ls -l "$file"
+echo "== a change reaching the analysis (core/examples/live_latency.rs)"
+cargo build --release -p quorum-core --features live --example live_latency
+target/release/examples/live_latency "$kc" bench
