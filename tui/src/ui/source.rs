@@ -122,6 +122,7 @@ fn follow(
         status.contexts = update.status.iter().map(|c| c.cluster.clone()).collect();
         status.last_update = update.status.iter().filter_map(|c| c.last_update).max();
         status.stale_since = update.status.iter().filter_map(|c| c.stale_since).min();
+        status.as_of = Some(update.at);
         status.error = update
             .status
             .iter()

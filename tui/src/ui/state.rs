@@ -78,6 +78,8 @@ pub struct SourceStatus {
     pub available: Vec<String>,
     pub last_update: Option<DateTime<Utc>>,
     pub stale_since: Option<DateTime<Utc>>,
+    /// When this status was made (live: re-sent every second while stale, so the age shows).
+    pub as_of: Option<DateTime<Utc>>,
     pub error: Option<String>,
     /// Loading in progress.
     pub loading: bool,
@@ -91,6 +93,7 @@ impl SourceStatus {
             available: vec![],
             last_update: None,
             stale_since: None,
+            as_of: None,
             error: None,
             loading: true,
         }

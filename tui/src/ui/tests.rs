@@ -364,10 +364,11 @@ fn a_live_update_reruns_the_scenario_and_a_dropped_connection_is_marked_stale() 
     );
     let mut status = s.source.clone();
     status.stale_since = Some(chrono::DateTime::from_timestamp(1_763_000_000, 0).unwrap());
+    status.as_of = Some(chrono::DateTime::from_timestamp(1_763_000_042, 0).unwrap());
     status.error = Some("connection refused".into());
     run(&mut s, Msg::Status(status));
     let screen = render(&s);
-    assert!(screen.contains("STALE since"), "{screen}");
+    assert!(screen.contains("STALE 42s (since"), "{screen}");
     assert!(screen.contains("connection refused"));
 }
 

@@ -226,8 +226,12 @@ fn status(state: &State, frame: &mut Frame, area: Rect) {
         left.push(Span::styled(" · loading…", th.accent));
     }
     if let Some(since) = s.stale_since {
+        let age = s
+            .as_of
+            .map(|at| format!(" {}", age((at - since).num_seconds())))
+            .unwrap_or_default();
         left.push(Span::styled(
-            format!(" · STALE since {}", since.format("%H:%M:%S")),
+            format!(" · STALE{age} (since {})", since.format("%H:%M:%S")),
             th.critical,
         ));
     }
