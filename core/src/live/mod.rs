@@ -172,14 +172,15 @@ pub fn read(options: &Options) -> Result<Read, LiveError> {
         let deadline = tokio::time::Instant::now() + options.timeout;
         let outcome = loop {
             {
-                let state = shared.lock().expect("live state");
+                let mut state = shared.lock().expect("live state");
                 if let Some(error) = state.fatal() {
                     break Err(error);
                 }
                 if state.complete() {
+                    let status = state.status();
                     break Ok(Read {
-                        snapshot: state.snapshot(Utc::now()),
-                        status: state.status(),
+                        snapshot: state.take_snapshot(Utc::now()),
+                        status,
                     });
                 }
             }

@@ -243,40 +243,74 @@ impl Shared {
             .collect()
     }
 
-    /// The objects as a snapshot at `now`. Objects that did not convert are input errors of
-    /// their cluster, so they show like a broken document in a file.
+    /// The objects as a snapshot at `now`, copied (the watchers go on). Objects that did not
+    /// convert are input errors of their cluster, so they show like a broken document in a file.
     pub fn snapshot(&self, now: DateTime<Utc>) -> Snapshot {
+        // The copy is most of a live update's cost on a large cluster: kinds on every core.
+        let objects = self
+            .clusters
+            .iter()
+            .map(|c| {
+                c.kinds
+                    .par_iter()
+                    .map(|k| {
+                        let mut sorted: Vec<(&Key, &Arc<Object>)> = k.objects.iter().collect();
+                        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                        sorted.into_iter().map(|(_, o)| Object::clone(o)).collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        self.assemble(now, objects)
+    }
+
+    /// The objects as a snapshot at `now`, moved out of the store (a one-shot read is done with
+    /// it): no copy, and no second cluster in memory.
+    pub fn take_snapshot(&mut self, now: DateTime<Utc>) -> Snapshot {
+        let objects = self
+            .clusters
+            .iter_mut()
+            .map(|c| {
+                c.kinds
+                    .par_iter_mut()
+                    .map(|k| {
+                        let mut sorted: Vec<(Key, Arc<Object>)> =
+                            std::mem::take(&mut k.objects).into_iter().collect();
+                        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                        sorted
+                            .into_iter()
+                            .map(|(_, o)| Arc::try_unwrap(o).unwrap_or_else(|o| (*o).clone()))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        self.assemble(now, objects)
+    }
+
+    /// A snapshot of `objects` (per cluster, per kind, in key order).
+    fn assemble(&self, now: DateTime<Utc>, objects: Vec<Vec<Vec<Object>>>) -> Snapshot {
         let mut snapshot = Snapshot {
             now: Some(now),
             ..Snapshot::default()
         };
-        for c in &self.clusters {
-            let mut objects = ClusterObjects::new(c.name.clone());
+        for (c, kinds) in self.clusters.iter().zip(objects) {
+            let mut cluster = ClusterObjects::new(c.name.clone());
             let mut report = InputReport {
                 source: c.source.to_string(),
                 cluster: c.name.clone(),
                 ..InputReport::default()
             };
-            // The copy is most of a live update's cost on a large cluster: kinds on every core.
-            let copies: Vec<Vec<Object>> = c
-                .kinds
-                .par_iter()
-                .map(|k| {
-                    let mut sorted: Vec<(&Key, &Arc<Object>)> = k.objects.iter().collect();
-                    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-                    sorted.into_iter().map(|(_, o)| Object::clone(o)).collect()
-                })
-                .collect();
-            for (k, copy) in c.kinds.iter().zip(copies) {
-                report.objects += k.objects.len() as u32;
-                report.documents += (k.objects.len() + k.invalid.len()) as u32;
-                for object in copy {
+            for (k, list) in c.kinds.iter().zip(kinds) {
+                report.objects += list.len() as u32;
+                report.documents += (list.len() + k.invalid.len()) as u32;
+                for object in list {
                     let source = Source {
                         file: c.source.clone(),
                         document: 0,
                         line: 0,
                     };
-                    objects.push(object, source);
+                    cluster.push(object, source);
                 }
                 let mut invalid: Vec<(&Key, &String)> = k.invalid.iter().collect();
                 invalid.sort();
@@ -295,7 +329,7 @@ impl Shared {
                     });
                 }
             }
-            snapshot.clusters.push(objects);
+            snapshot.clusters.push(cluster);
             snapshot.inputs.push(report);
         }
         snapshot
