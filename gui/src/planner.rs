@@ -231,6 +231,13 @@ impl Planner {
         for n in &plan.notes {
             ui.label(RichText::new(n).weak().small());
         }
+        for w in &plan.warnings {
+            ui.label(
+                RichText::new(format!("Before applying: {w}"))
+                    .color(palette::WARNING)
+                    .small(),
+            );
+        }
         ui.separator();
         if plan.steps.is_empty() {
             ui.colored_label(palette::GOOD, "Nothing to change for this goal.");

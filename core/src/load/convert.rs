@@ -112,6 +112,7 @@ pub fn convert(raw: RawObject, kind: Kind) -> Result<Converted, String> {
             acquire_time: spec.acquire_time.as_ref().and_then(time),
             transitions: spec.lease_transitions.map(|i| i.0.max(0) as u32),
             preferred_holder: nonempty(spec.preferred_holder),
+            strategy: nonempty(spec.strategy),
         }),
         Kind::Endpoints | Kind::ConfigMap => match annotation_leader(meta, kind) {
             Some(record) => Object::Leader(record),
@@ -473,6 +474,7 @@ fn annotation_leader(meta: Meta, kind: Kind) -> Option<LeaderRecord> {
             acquire_time: lock.acquire_time.as_ref().and_then(time),
             transitions: lock.leader_transitions.map(|i| i.0.max(0) as u32),
             preferred_holder: None,
+            strategy: None,
             meta,
         });
     }
@@ -487,6 +489,7 @@ fn annotation_leader(meta: Meta, kind: Kind) -> Option<LeaderRecord> {
         acquire_time: get("acquireTime").as_ref().and_then(time),
         transitions: get("transitions").and_then(|t| t.0.trim().parse().ok()),
         preferred_holder: None,
+        strategy: None,
         meta,
     })
 }

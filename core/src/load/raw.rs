@@ -11,6 +11,38 @@ use std::fmt;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+/// A scalar as text; an object or a list is skipped (read as absent).
+fn scalar_or_skip<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<Text>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("anything")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(Text(v.to_owned())))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(Text(v)))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+    }
+    d.deserialize_any(V)
+}
+
 /// `null` becomes the default value.
 fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
 where
@@ -274,6 +306,9 @@ pub struct RawSpec {
     pub acquire_time: Option<Text>,
     pub lease_transitions: Option<Int>,
     pub preferred_holder: Option<Text>,
+    /// A Lease's strategy is a string; a Deployment's (same field name) an object, not read.
+    #[serde(deserialize_with = "scalar_or_skip")]
+    pub strategy: Option<Text>,
     // PodDisruptionBudget
     pub min_available: Option<IntOrString>,
     pub max_unavailable: Option<IntOrString>,

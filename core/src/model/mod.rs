@@ -369,6 +369,9 @@ pub struct LeaderRecord {
     pub acquire_time: Option<DateTime<Utc>>,
     pub transitions: Option<u32>,
     pub preferred_holder: Option<String>,
+    /// `spec.strategy` (coordinated leader election): without it an API server drops
+    /// `spec.preferredHolder`, so a targeted handover cannot happen.
+    pub strategy: Option<String>,
 }
 
 impl LeaderRecord {

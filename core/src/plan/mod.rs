@@ -148,6 +148,9 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// What could not be planned, and why.
     pub notes: Vec<String>,
+    /// Planned, but to check before applying.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// The safety check: the simulator over every wave.
     pub safety: Vec<String>,
 }
@@ -231,6 +234,7 @@ pub fn plan(t: &Topology, config: &Config, options: &Options) -> Plan {
         steps.extend(storage::storage(t, &before));
     }
     let safety = waves(t, &mut steps, options);
+    let warnings = preferred_holder_warning(t, &steps).into_iter().collect();
     let after_t = apply_handovers(t, &steps);
     let after = analyze(&after_t, config);
     Plan {
@@ -243,8 +247,36 @@ pub fn plan(t: &Topology, config: &Config, options: &Options) -> Plan {
         bound: Bound { leaders: bound },
         steps,
         notes,
+        warnings,
         safety,
     }
+}
+
+/// Targeted handovers need coordinated leader election: an API server keeps a Lease's
+/// `spec.preferredHolder` only with the CoordinatedLeaderElection feature on and a `spec.strategy`
+/// on the lease, and otherwise accepts the patch and drops the field (seen on a real v1.33).
+fn preferred_holder_warning(t: &Topology, steps: &[Step]) -> Option<String> {
+    let targeted: Vec<&LeaderInfo> = steps
+        .iter()
+        .filter(|s| s.targeted == Some(true))
+        .filter_map(|s| s.handover)
+        .map(|(lease, _)| &t.leaders[lease.index()])
+        .filter(|l| l.record.kind == Kind::Lease)
+        .collect();
+    let without: Vec<String> = targeted
+        .iter()
+        .filter(|l| l.record.strategy.is_none())
+        .map(|l| l.name())
+        .collect();
+    (!without.is_empty()).then(|| {
+        format!(
+            "needs coordinated leader election, else plan with --handover restart: {} of {} targeted handover(s) patch a Lease without spec.strategy ({}{}), and an API server keeps spec.preferredHolder only with the CoordinatedLeaderElection feature gate on and a strategy on the lease (otherwise it drops the field and quorum apply stops at the dry run)",
+            without.len(),
+            targeted.len(),
+            without.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+            if without.len() > 3 { ", ..." } else { "" }
+        )
+    })
 }
 
 /// The leaders goal: the exact lexicographic optimum and the handovers that reach it.

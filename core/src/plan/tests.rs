@@ -152,6 +152,63 @@ fn a_restart_is_used_only_where_every_possible_winner_keeps_the_bound() {
 }
 
 #[test]
+fn targeted_handovers_of_leases_without_a_strategy_are_planned_with_a_warning() {
+    // Three leases of three controllers, all led from a1: two must move.
+    let with_strategy = |c: ClusterYaml, strategy: bool| {
+        let mut c = c;
+        for i in 0..3 {
+            let name = format!("ctrl-{i}");
+            // A Deployment's spec.strategy is an object: read as no lease strategy, no error.
+            c = c.raw(&format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: ops\nspec:\n  replicas: 3\n  strategy: {{type: RollingUpdate, rollingUpdate: {{maxSurge: 1}}}}\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n"
+            ));
+            for node in ["a1", "b1", "c1"] {
+                let pod = format!("{name}-1-{node}");
+                c = c.pod("ops", &pod, "ReplicaSet", &format!("{name}-1"), &name, node);
+            }
+            c = c.raw(&format!(
+                "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: {name}\n  namespace: ops\nspec:\n  holderIdentity: {name}-1-a1\n  leaseDurationSeconds: 15\n  renewTime: '2026-11-20T10:00:00Z'\n{}",
+                if strategy { "  strategy: OldestEmulationVersion\n" } else { "" }
+            ));
+        }
+        assert_eq!(c.snapshot().error_count(), 0);
+        c.topology()
+    };
+    let leaders = options(Goal::Leaders, Handover::PreferredHolder);
+    let plain = plan(
+        &with_strategy(three_zones(), false),
+        &Default::default(),
+        &leaders,
+    );
+    assert_eq!(plain.steps.len(), 2, "the steps are still planned");
+    assert_eq!(plain.warnings.len(), 1);
+    assert!(
+        plain.warnings[0].contains("2 of 2 targeted handover(s)"),
+        "{:?}",
+        plain.warnings
+    );
+    assert!(plain.warnings[0].contains("--handover restart"));
+    let coordinated = plan(
+        &with_strategy(three_zones(), true),
+        &Default::default(),
+        &leaders,
+    );
+    assert_eq!(coordinated.steps.len(), 2);
+    assert!(
+        coordinated.warnings.is_empty(),
+        "{:?}",
+        coordinated.warnings
+    );
+    // Restarts need no coordinated election.
+    let restart = plan(
+        &with_strategy(three_zones(), false),
+        &Default::default(),
+        &options(Goal::Leaders, Handover::Restart),
+    );
+    assert!(restart.warnings.is_empty());
+}
+
+#[test]
 fn the_spread_plan_migrates_a_replica_with_a_zonal_volume_instead_of_evicting_it() {
     let s = crate::samples::find("three-zones").unwrap();
     let t = Topology::build(&s.load(), &Default::default());

@@ -232,7 +232,10 @@ pub fn plan_markdown(plan: &crate::plan::Plan) -> String {
     for note in &plan.notes {
         let _ = writeln!(out, "- {}", cell(note));
     }
-    if !plan.notes.is_empty() {
+    for warning in &plan.warnings {
+        let _ = writeln!(out, "- **Before applying:** {}", cell(warning));
+    }
+    if !plan.notes.is_empty() || !plan.warnings.is_empty() {
         out.push('\n');
     }
     out

@@ -444,6 +444,12 @@ pub fn plan_table(p: &crate::plan::Plan, style: &Style, diff: bool) -> String {
             out.push_str(&wrap(n, style.width, 2));
         }
     }
+    if !p.warnings.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bold("BEFORE APPLYING"));
+        for w in &p.warnings {
+            out.push_str(&wrap(w, style.width, 2));
+        }
+    }
     let _ = writeln!(out, "\n{}", style.bold("SAFETY"));
     for s in &p.safety {
         out.push_str(&wrap(s, style.width, 2));

@@ -374,6 +374,13 @@ fn apply_dialog(state: &State, frame: &mut Frame, body: Rect) {
         ),
         Line::raw(""),
     ];
+    let width = body.width.saturating_sub(6) as usize;
+    for warning in &plan.warnings {
+        lines.push(Line::styled(
+            fit(&format!("! {warning}"), width),
+            th.warning,
+        ));
+    }
     // From just before the first step not done, as many as fit (a plan can have thousands).
     let first = state
         .plan

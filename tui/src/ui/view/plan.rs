@@ -86,10 +86,18 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
                             .unwrap_or(0),
                         plan.before.findings.get("critical").copied().unwrap_or(0),
                         plan.after.findings.get("critical").copied().unwrap_or(0),
-                        if plan.notes.is_empty() {
+                        if plan.notes.is_empty() && plan.warnings.is_empty() {
                             String::new()
                         } else {
-                            format!(" · {}", plan.notes.join("; "))
+                            format!(
+                                " · {}",
+                                plan.notes
+                                    .iter()
+                                    .chain(&plan.warnings)
+                                    .cloned()
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            )
                         }
                     ),
                     (lay.summary.width as usize).saturating_sub(outdated.chars().count()),
