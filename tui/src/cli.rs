@@ -257,6 +257,10 @@ pub struct ModelArgs {
     /// Default not-ready/unreachable tolerationSeconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub toleration: u32,
+    /// NotReady nodes tainted NoExecute per second in each zone (kube-controller-manager
+    /// --node-eviction-rate): a zone's nodes are evicted one every 1/RATE seconds.
+    #[arg(long, value_name = "RATE", default_value_t = 0.1, value_parser = positive_rate)]
+    pub node_eviction_rate: f64,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -416,4 +420,14 @@ pub struct ApplyArgs {
     pub format: ApplyFormat,
     #[command(flatten)]
     pub live: LiveArgs,
+}
+
+/// A rate above zero (`0.1`): zero would never evict, and means nothing to the controller.
+fn positive_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate > 0.0 && rate.is_finite() => Ok(rate),
+        _ => Err(format!(
+            "expected a rate above 0 (nodes per second, like 0.1), got {text:?}"
+        )),
+    }
 }

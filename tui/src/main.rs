@@ -497,6 +497,7 @@ fn params_of(model: &ModelArgs) -> Params {
         out_of_service: model.out_of_service,
         release_on_cancel: model.release_on_cancel,
         control_plane_zones: model.control_plane.clone(),
+        node_eviction_rate: model.node_eviction_rate,
         ..Params::default()
     }
 }

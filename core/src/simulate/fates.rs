@@ -235,7 +235,9 @@ mod tests {
         assert!(at0.groups[pg.unwrap().index()].has_quorum);
 
         let end = o.fates_at(&t, o.end_seconds());
-        assert_eq!(o.end_seconds(), 350);
+        // eu-a's second node (a2, holding web-1-a) is tainted NoExecute 10 s after the first:
+        // the node lifecycle controller's per-zone rate limit.
+        assert_eq!(o.end_seconds(), 50 + 10 + 300);
         // A StatefulSet pod waits for its node; a Deployment pod is recreated in another zone.
         assert_eq!(end.pods[pod(&t, "db/pg-0").index()], PodFate::Stopped);
         let PodFate::Moved(to) = end.pods[pod(&t, "app/web-1-a").index()] else {

@@ -9,6 +9,7 @@
 pub mod drill;
 pub mod events;
 pub mod fates;
+pub mod lifecycle;
 pub mod placement;
 pub mod sweep;
 
@@ -39,6 +40,16 @@ pub struct Params {
     pub release_on_cancel: bool,
     /// Zones where each cluster's control plane runs, when the nodes do not say.
     pub control_plane_zones: Vec<String>,
+    /// NotReady nodes tainted NoExecute per second in each zone (`--node-eviction-rate`).
+    pub node_eviction_rate: f64,
+    /// The same in a zone in partial disruption (`--secondary-node-eviction-rate`).
+    pub secondary_node_eviction_rate: f64,
+    /// Share of NotReady nodes (more than two) that puts a zone in partial disruption
+    /// (`--unhealthy-zone-threshold`).
+    pub unhealthy_zone_threshold: f64,
+    /// Zones this large or smaller stop evicting in partial disruption
+    /// (`--large-cluster-size-threshold`).
+    pub large_cluster_size_threshold: u32,
 }
 
 impl Default for Params {
@@ -51,6 +62,10 @@ impl Default for Params {
             out_of_service: false,
             release_on_cancel: false,
             control_plane_zones: vec![],
+            node_eviction_rate: 0.1,
+            secondary_node_eviction_rate: 0.01,
+            unhealthy_zone_threshold: 0.55,
+            large_cluster_size_threshold: 50,
         }
     }
 }
@@ -271,6 +286,11 @@ struct World<'t> {
     recreated_at: Vec<Option<u32>>,
     /// Nodes by load, the scheduler's preference order (kept as pods are placed).
     by_load: std::collections::BTreeSet<(u64, u32)>,
+    /// Nodes each zone's NoExecute tainter has queued so far.
+    tainted: BTreeMap<ZoneId, u32>,
+    /// Nodes some event of the scenario fails: every event happens at t=0, so the node lifecycle
+    /// controller judges each zone with all of them NotReady.
+    failing: Vec<bool>,
     out: Outcome,
 }
 
@@ -310,6 +330,8 @@ impl<'t> World<'t> {
             usable: vec![],
             recreated_at: vec![None; t.pods.len()],
             by_load: Default::default(),
+            tainted: BTreeMap::new(),
+            failing: vec![false; t.nodes.len()],
             out: Outcome {
                 version: crate::report::JSON_VERSION,
                 events: events.iter().map(|e| e.to_string()).collect(),
@@ -456,6 +478,83 @@ impl<'t> World<'t> {
             .map_or(self.p.toleration_seconds, |s| s.max(0) as u32)
     }
 
+    /// Whether the node lifecycle controller sees a node NotReady: failed, NotReady already, or
+    /// cut off from its control plane.
+    fn not_ready(&self, node: usize) -> bool {
+        self.node_down[node]
+            || self.failing[node]
+            || !self.t.nodes[node].node.is_ready()
+            || !self.reaches_control_plane(NodeId(node as u32))
+    }
+
+    /// Seconds after the grace period when the node lifecycle controller taints a NotReady node
+    /// `unreachable:NoExecute` (its zone's rate limiter queues one node per 1/rate seconds), or
+    /// why it never does. Called once per node, in the order the nodes are queued.
+    fn noexecute_delay(&mut self, node: NodeId) -> Result<u32, String> {
+        let t = self.t;
+        let info = &t.nodes[node.index()];
+        let cluster = info.cluster;
+        let everywhere = t
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.cluster == cluster)
+            .all(|(i, _)| self.not_ready(i));
+        if everywhere {
+            return Err(format!(
+                "every zone of {} is fully disrupted: the node lifecycle controller stops evicting",
+                t.clusters[cluster.index()].name
+            ));
+        }
+        let zone = &t.zones[info.zone.index()];
+        let not_ready = zone
+            .nodes
+            .iter()
+            .filter(|n| self.not_ready(n.index()))
+            .count();
+        let ready = zone.nodes.len() - not_ready;
+        let state = lifecycle::zone_state(ready, not_ready, self.p.unhealthy_zone_threshold);
+        let rate = lifecycle::eviction_rate(state, zone.nodes.len(), self.p);
+        if rate <= 0.0 && state != lifecycle::ZoneState::PartialDisruption {
+            return Err("the node eviction rate is 0: nothing is evicted".into());
+        }
+        if rate <= 0.0 {
+            return Err(format!(
+                "zone {} is in partial disruption ({not_ready} of {} nodes NotReady): the node \
+                 lifecycle controller evicts nothing there",
+                t.zone_display(info.zone),
+                zone.nodes.len()
+            ));
+        }
+        let queued = self.tainted.entry(info.zone).or_insert(0);
+        let delay = lifecycle::delay(*queued, rate);
+        *queued += 1;
+        Ok(delay)
+    }
+
+    /// When each node is tainted NoExecute (seconds after t=0), in its zone's queue order (by
+    /// name: the real order is the controller's map order), with a timeline entry for each.
+    fn taint_times(&mut self, nodes: &[NodeId]) -> BTreeMap<NodeId, Result<u32, String>> {
+        let grace = self.p.node_monitor_grace_seconds;
+        let mut sorted = nodes.to_vec();
+        sorted.sort_by_key(|n| self.t.nodes[n.index()].name().to_string());
+        let mut out = BTreeMap::new();
+        for n in sorted {
+            let at = self.noexecute_delay(n).map(|d| grace + d);
+            if let Ok(at) = at {
+                self.note(
+                    at,
+                    format!(
+                        "node {} tainted node.kubernetes.io/unreachable:NoExecute",
+                        self.t.node_display(n)
+                    ),
+                );
+            }
+            out.insert(n, at);
+        }
+        out
+    }
+
     /// Nodes crash or become unreachable at t=0.
     fn fail(&mut self, nodes: &[NodeId], label: &str) {
         let fresh: Vec<NodeId> = nodes
@@ -500,7 +599,8 @@ impl<'t> World<'t> {
             self.unplace(*pod);
             self.stopped[*pod] = Some((0, false));
         }
-        // Controllers act after the grace period plus each pod's toleration.
+        let tainted = self.taint_times(&fresh);
+        // Controllers act once the NoExecute taint outlives each pod's toleration.
         for (pod, node) in stopped {
             let info = &self.t.pods[pod];
             let Some(w) = info.workload.map(|w| &self.t.workloads[w.index()]) else {
@@ -508,8 +608,13 @@ impl<'t> World<'t> {
                 continue;
             };
             if is_recreated_elsewhere(w) {
-                let at = grace + self.toleration(pod);
-                self.reschedule(pod, node, at);
+                match &tainted[&node] {
+                    Ok(at) => {
+                        let at = at + self.toleration(pod);
+                        self.reschedule(pod, node, at);
+                    }
+                    Err(why) => self.lost(pod, node, format!("not evicted: {why}")),
+                }
             } else if w.workload.kind == Kind::StatefulSet && w.origin != WorkloadOrigin::Static {
                 if self.p.out_of_service {
                     self.reschedule(pod, node, grace);
@@ -761,6 +866,7 @@ impl<'t> World<'t> {
                 ),
             );
         }
+        let tainted = self.taint_times(&cut);
         for node in cut {
             let pods: Vec<PodId> = self.t.nodes[node.index()].pods.clone();
             for p in pods {
@@ -774,7 +880,10 @@ impl<'t> World<'t> {
                     continue;
                 };
                 if is_recreated_elsewhere(w) {
-                    let at = grace + self.toleration(p.index());
+                    let Ok(tainted_at) = &tainted[&node] else {
+                        continue;
+                    };
+                    let at = tainted_at + self.toleration(p.index());
                     // The original keeps running on its side: the replacement is a second copy.
                     let keep = self.placed[p.index()];
                     self.reschedule_copy(p.index(), node, at, keep);
@@ -961,12 +1070,15 @@ impl<'t> World<'t> {
                             self.reaches_control_plane(n) && t.pods[p.index()].pod.ready
                         })
                         .collect();
-                    // Replicas that never stopped can take over when the lease expires; pods
-                    // recreated later (minutes after) only when nobody else is left.
-                    let (steady, recreated): (Vec<PodId>, Vec<PodId>) = running
-                        .into_iter()
-                        .partition(|p| self.stopped[p.index()].is_none());
-                    let renewing = if steady.is_empty() { recreated } else { steady };
+                    // Replicas running when the lease expires can take over: those that never
+                    // stopped and those recreated by then (an evicted pod is back at once);
+                    // pods recreated later (minutes after) only when nobody else is left.
+                    let (in_time, later): (Vec<PodId>, Vec<PodId>) =
+                        running.into_iter().partition(|p| {
+                            self.stopped[p.index()].is_none()
+                                || self.recreated_at[p.index()].is_some_and(|back| back <= after)
+                        });
+                    let renewing = if in_time.is_empty() { later } else { in_time };
                     if group.mode == Mode::Quorum && (renewing.len() as u32) < needed {
                         (
                             vec![],
@@ -1063,6 +1175,21 @@ impl<'t> World<'t> {
 /// Runs a scenario.
 pub fn simulate(t: &Topology, events: &[Event], params: &Params) -> Result<Outcome, ScenarioError> {
     let mut world = World::new(t, params, events);
+    for event in events {
+        match event {
+            Event::Fail(target) => {
+                for n in events::nodes_of(t, target).unwrap_or_default() {
+                    world.failing[n.index()] = true;
+                }
+            }
+            Event::Recover(target) => {
+                for n in events::nodes_of(t, target).unwrap_or_default() {
+                    world.failing[n.index()] = false;
+                }
+            }
+            _ => {}
+        }
+    }
     world.refresh_usable();
     world.by_load = (0..t.nodes.len())
         .map(|i| (placement::load(&world.used[i], &t.nodes[i]), i as u32))

@@ -98,17 +98,9 @@ pub fn check(
         return Err(Excluded::NotUsable);
     }
     let p = &spec.placement;
-    let used = view.used[node.index()];
-    let alloc = n.node.allocatable;
-    if alloc.cpu_millis > 0 && used.cpu_millis + p.requests.cpu_millis > alloc.cpu_millis {
-        return Err(Excluded::Resources("cpu"));
-    }
-    if alloc.memory_bytes > 0 && used.memory_bytes + p.requests.memory_bytes > alloc.memory_bytes {
-        return Err(Excluded::Resources("memory"));
-    }
-    if alloc.pods > 0 && used.pods + 1 > alloc.pods {
-        return Err(Excluded::Resources("pods"));
-    }
+    // The scheduler's filter order (NodeUnschedulable, TaintToleration, NodeAffinity,
+    // NodeResourcesFit, VolumeBinding, PodTopologySpread, InterPodAffinity): a node that fails
+    // several is counted under the first, as `kubectl describe pod` shows.
     for taint in &n.node.taints {
         if taint.effect != TaintEffect::PreferNoSchedule
             && !p.tolerations.iter().any(|tol| tol.tolerates(taint))
@@ -128,6 +120,17 @@ pub fn check(
     {
         return Err(Excluded::NodeAffinity);
     }
+    let used = view.used[node.index()];
+    let alloc = n.node.allocatable;
+    if alloc.cpu_millis > 0 && used.cpu_millis + p.requests.cpu_millis > alloc.cpu_millis {
+        return Err(Excluded::Resources("cpu"));
+    }
+    if alloc.memory_bytes > 0 && used.memory_bytes + p.requests.memory_bytes > alloc.memory_bytes {
+        return Err(Excluded::Resources("memory"));
+    }
+    if alloc.pods > 0 && used.pods + 1 > alloc.pods {
+        return Err(Excluded::Resources("pods"));
+    }
     for pvc in &t.pods[pod.index()].pvcs {
         if let Some(pv) = t.pvcs[pvc.index()].pv
             && !t.pvs[pv.index()].admits(n)
@@ -137,13 +140,6 @@ pub fn check(
             ));
         }
     }
-    for (key, occupied) in &prepared.anti {
-        if let Some(domain) = label(t, node, key)
-            && let Some(with) = occupied.get(domain)
-        {
-            return Err(Excluded::AntiAffinity(t.pod_display(*with)));
-        }
-    }
     for spread in &prepared.spread {
         let Some(domain) = label(t, node, &spread.key) else {
             return Err(Excluded::Spread(spread.key.clone()));
@@ -151,6 +147,13 @@ pub fn check(
         let here = spread.counts.get(domain).copied().unwrap_or(0) + 1;
         if here - spread.min.min(here) > spread.max_skew {
             return Err(Excluded::Spread(spread.key.clone()));
+        }
+    }
+    for (key, occupied) in &prepared.anti {
+        if let Some(domain) = label(t, node, key)
+            && let Some(with) = occupied.get(domain)
+        {
+            return Err(Excluded::AntiAffinity(t.pod_display(*with)));
         }
     }
     Ok(())
@@ -207,10 +210,19 @@ pub fn prepare(view: &View<'_>, pod: PodId) -> Prepared {
         .iter()
         .filter(|c| c.do_not_schedule)
         .map(|c| {
+            // The domains are those of every node the pod's node selector and affinity admit,
+            // taints ignored (nodeAffinityPolicy Honor, nodeTaintsPolicy Ignore: the defaults):
+            // a failed or cordoned zone stays a domain, with its terminating pods not counted.
             let mut counts: BTreeMap<String, u32> = BTreeMap::new();
             for (i, other) in t.nodes.iter().enumerate() {
+                let labels = &other.node.meta.labels;
                 if other.cluster == info.cluster
-                    && view.usable[i]
+                    && p.node_selector
+                        .iter()
+                        .all(|(k, v)| labels.get(k) == Some(v))
+                    && p.required_node_affinity
+                        .as_ref()
+                        .is_none_or(|a| a.matches(other.name(), labels))
                     && let Some(d) = label(t, NodeId(i as u32), &c.topology_key)
                 {
                     counts.entry(d.to_string()).or_insert(0);
@@ -242,20 +254,59 @@ pub fn prepare(view: &View<'_>, pod: PodId) -> Prepared {
     Prepared { anti, spread }
 }
 
-/// Picks a node for a pod: the feasible node with the least CPU requested (ties by name), or
-/// Pending with the reason for every candidate.
+/// The feasible nodes the scheduler scores at least (`minFeasibleNodesToFind`).
+const NODES_TO_SCORE: u32 = 100;
+
+/// Picks a node for a pod: the feasible node with the fewest pods of its workload on it, then in
+/// its zone, then the least CPU requested (ties by name), or Pending with the reason for every
+/// candidate.
 pub fn schedule(view: &View<'_>, pod: PodId) -> Decision {
     let t = view.t;
     let spec = &t.pods[pod.index()].pod;
     let cluster = t.pods[pod.index()].cluster;
     let prepared = prepare(view, pod);
-    // Least loaded first: the first feasible node is the choice. Reasons are gathered only when
-    // nothing fits (the common case finds a node after a few checks).
-    let best = view.by_load.iter().map(|(_, i)| NodeId(*i)).find(|node| {
-        t.nodes[node.index()].cluster == cluster
-            && view.usable[node.index()]
-            && check(view, &prepared, pod, spec, *node).is_ok()
-    });
+    // The scheduler spreads a workload's pods by default (PodTopologySpread's system defaults
+    // score fewer siblings on the node, then in the zone, above the resource scores), so among the
+    // first feasible nodes in load order (it scores at least 100 feasible nodes) the one with the
+    // fewest siblings on it, then in its zone, then the least loaded, is the choice. Reasons are
+    // gathered only when nothing fits.
+    let mut on_node: BTreeMap<NodeId, u32> = BTreeMap::new();
+    let mut in_zone: BTreeMap<ZoneId, u32> = BTreeMap::new();
+    if let Some(w) = t.pods[pod.index()].workload {
+        for sibling in &t.workloads[w.index()].pods {
+            if *sibling != pod
+                && let Some(n) = view.placed[sibling.index()]
+            {
+                *on_node.entry(n).or_insert(0) += 1;
+                *in_zone.entry(t.nodes[n.index()].zone).or_insert(0) += 1;
+            }
+        }
+    }
+    let siblings = |n: NodeId| {
+        (
+            on_node.get(&n).copied().unwrap_or(0),
+            in_zone.get(&t.nodes[n.index()].zone).copied().unwrap_or(0),
+        )
+    };
+    let mut best: Option<((u32, u32), NodeId)> = None;
+    let mut scored = 0;
+    for node in view.by_load.iter().map(|(_, i)| NodeId(*i)) {
+        if t.nodes[node.index()].cluster != cluster
+            || !view.usable[node.index()]
+            || check(view, &prepared, pod, spec, node).is_err()
+        {
+            continue;
+        }
+        let key = siblings(node);
+        if best.is_none_or(|(b, _)| key < b) {
+            best = Some((key, node));
+        }
+        scored += 1;
+        if key == (0, 0) || scored >= NODES_TO_SCORE {
+            break;
+        }
+    }
+    let best = best.map(|(_, n)| n);
     let mut excluded = BTreeMap::new();
     let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
     let mut candidates = 0;

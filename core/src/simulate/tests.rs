@@ -615,3 +615,171 @@ fn evicting_one_pod_goes_through_its_budget_and_recreates_it() {
             .contains("did you mean")
     );
 }
+
+// Behaviours seen on a real Kubernetes v1.33.13 control plane by the fidelity suite
+// (fidelity/, FIDELITY.md, docs/model.md); each test names what the real cluster did.
+
+/// Deployment `web` with one replica on each of the given nodes.
+fn web_on(nodes: &[&str]) -> ClusterYaml {
+    let mut c = ClusterYaml::new().deployment("app", "web", nodes.len() as u32);
+    for (i, n) in nodes.iter().enumerate() {
+        c = c.pod("app", &format!("web-{i}"), "ReplicaSet", "web-1", "web", n);
+    }
+    c
+}
+
+#[test]
+fn a_failed_zones_nodes_are_tainted_noexecute_one_every_ten_seconds() {
+    // Real: zone eu-central-1b's three nodes got node.kubernetes.io/unreachable:NoExecute at
+    // +8.3, +18.3 and +28.3 s (grace 8 s), their pods evicted 10 s (the toleration) after each:
+    // kube-controller-manager's --node-eviction-rate of 0.1 node/s per zone.
+    let c = ClusterYaml::new()
+        .node("a1", "eu-a")
+        .node("a2", "eu-a")
+        .node("a3", "eu-a")
+        .node("b1", "eu-b")
+        + web_on(&["a1", "a2", "a3"]);
+    let (_, o) = run(&c, &["fail zone:eu-a"]);
+    let mut at: Vec<(String, u32)> = o
+        .rescheduled
+        .iter()
+        .map(|r| (r.from.clone(), r.after_seconds))
+        .collect();
+    at.sort();
+    assert_eq!(
+        at,
+        vec![("a1".into(), 350), ("a2".into(), 360), ("a3".into(), 370)]
+    );
+    assert!(
+        o.timeline
+            .iter()
+            .any(|e| e.t == 70 && e.what.contains("a3 tainted"))
+    );
+    // Zones have their own limiter: a node of another zone is not queued behind them.
+    let (_, o) = run(
+        &(three_zones() + web_on(&["a1", "a2", "b1"])),
+        &["fail zone:eu-a", "fail node:b1"],
+    );
+    let b1 = o.rescheduled.iter().find(|r| r.from == "b1").unwrap();
+    assert_eq!(b1.after_seconds, 350);
+}
+
+#[test]
+fn a_zone_in_partial_disruption_of_a_small_cluster_evicts_nothing() {
+    // kube-controller-manager: more than two NotReady nodes and at least 55% of a zone put it in
+    // partial disruption; in a zone of 50 nodes or fewer its eviction rate drops to 0.
+    let c = ClusterYaml::new()
+        .node("a1", "eu-a")
+        .node("a2", "eu-a")
+        .node("a3", "eu-a")
+        .node("a4", "eu-a")
+        .node("b1", "eu-b")
+        + web_on(&["a1", "a2", "a3"]);
+    // The events all happen at t=0: the controller sees the three NotReady together.
+    let (_, o) = run(&c, &["fail node:a1", "fail node:a2", "fail node:a3"]);
+    assert!(o.rescheduled.is_empty(), "{:?}", o.rescheduled);
+    assert_eq!(o.lost.len(), 3);
+    assert!(
+        o.lost[0].reason.contains("partial disruption"),
+        "{}",
+        o.lost[0].reason
+    );
+    // Two NotReady nodes of four are a normal zone: both are evicted, 10 s apart.
+    let (_, o) = run(&c, &["fail node:a1", "fail node:a2"]);
+    assert_eq!(o.rescheduled.len(), 2);
+}
+
+#[test]
+fn when_every_zone_is_fully_disrupted_nothing_is_evicted() {
+    // kube-controller-manager enters "master disruption mode": it stops evicting everywhere.
+    let c = ClusterYaml::new().node("a1", "eu-a").node("b1", "eu-b") + web_on(&["a1", "b1"]);
+    let (_, o) = run(&c, &["fail zone:eu-a", "fail zone:eu-b"]);
+    assert!(o.rescheduled.is_empty() && o.pending.is_empty());
+    assert!(o.lost.iter().all(|l| l.reason.contains("fully disrupted")));
+}
+
+#[test]
+fn a_failed_zone_stays_a_spread_domain_so_a_max_skew_one_replacement_stays_pending() {
+    // Real (healthy sample, fail zone eu-central-1b): cert-manager's replacement stayed Pending,
+    // "4 node(s) didn't match pod topology spread constraints": PodTopologySpread keeps the zones
+    // of tainted nodes as domains (nodeTaintsPolicy: Ignore) and skips terminating pods, so the
+    // failed zone counts 0 and one more pod in any other zone breaks maxSkew 1.
+    let spread = "  topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}]\n";
+    let mut c = three_zones().deployment("app", "web", 3);
+    for (i, n) in ["a1", "b1", "c1"].iter().enumerate() {
+        c = c.pod_with(
+            "app",
+            &format!("web-{i}"),
+            "ReplicaSet",
+            "web-1",
+            "web",
+            Some(n),
+            spread,
+        );
+    }
+    let (_, o) = run(&c, &["fail zone:eu-b"]);
+    assert!(o.rescheduled.is_empty(), "{:?}", o.rescheduled);
+    assert!(
+        o.pending[0]
+            .reason
+            .contains("didn't match pod topology spread constraints"),
+        "{}",
+        o.pending[0].reason
+    );
+    // A drain leaves the zone a domain too: b1's pod goes to b2, the zone's other node.
+    let (_, o) = run(&c, &["drain node:b1"]);
+    assert_eq!(o.rescheduled[0].to, "b2");
+}
+
+#[test]
+fn a_node_failing_several_filters_is_counted_under_the_schedulers_first() {
+    // kube-scheduler runs TaintToleration and NodeAffinity before NodeResourcesFit, and
+    // PodTopologySpread before InterPodAffinity; `kubectl describe pod` counts a node once, under
+    // the first filter it fails.
+    let c = ClusterYaml::new()
+        .raw("apiVersion: v1\nkind: Node\nmetadata:\n  name: cp1\n  labels: {topology.kubernetes.io/zone: eu-a}\nspec:\n  taints: [{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]\nstatus:\n  allocatable: {cpu: '1', memory: 1Gi, pods: '110'}\n  conditions: [{type: Ready, status: 'True'}]\n")
+        .node("a1", "eu-a")
+        .statefulset("db", "pg", 1, "")
+        .raw("apiVersion: v1\nkind: Pod\nmetadata:\n  name: pg-0\n  namespace: db\n  labels: {app: pg}\n  ownerReferences: [{apiVersion: apps/v1, kind: StatefulSet, name: pg, controller: true}]\nspec:\n  nodeName: a1\n  containers: [{name: c, resources: {requests: {cpu: '4'}}}]\nstatus:\n  phase: Running\n  conditions: [{type: Ready, status: 'True'}]\n");
+    let params = Params {
+        out_of_service: true,
+        ..Params::default()
+    };
+    let (_, o) = run_with(&c, &["fail node:a1"], &params);
+    let p = &o.pending[0];
+    assert!(
+        p.excluded["cp1"].contains("untolerated taint"),
+        "{:?}",
+        p.excluded
+    );
+}
+
+#[test]
+fn a_replacement_goes_where_its_workload_has_no_pod_before_the_least_loaded_node() {
+    // Real (three-zones sample, fail zone eu-west-1a): kyverno's replacement went to ip-10-0-3-11,
+    // with no kyverno pod, not to the less loaded ip-10-0-3-12 that had one: the scheduler's
+    // default topology spread scoring (by hostname, then zone) outweighs the resource scores.
+    let c = three_zones() + web_on(&["a1", "b1", "c1"]) + pg_on(&["b2", "c2", "c2"]);
+    // a2 is the only node whose zone has no web pod left.
+    let (_, o) = run(&c, &["fail node:a1"]);
+    assert_eq!(o.rescheduled[0].to, "a2");
+    // With eu-a gone, b2 and c2 have no web pod and one in their zone: the less loaded, b2
+    // (c2 runs two pg pods), wins although b1 and c1 are emptier.
+    let c = c
+        + ClusterYaml::new().raw("apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\n  namespace: db\n  labels: {app: other}\nspec:\n  nodeName: c2\n  containers: [{name: c, resources: {requests: {cpu: '2'}}}]\nstatus:\n  phase: Running\n  conditions: [{type: Ready, status: 'True'}]\n");
+    let (_, o) = run(&c, &["fail zone:eu-a"]);
+    assert_eq!(o.rescheduled[0].to, "b2");
+}
+
+#[test]
+fn a_replica_recreated_before_the_lease_expires_is_a_candidate_too() {
+    // Real (broken-storage sample, drain ip-10-1-1-11): the evicted leader's replacement ran a
+    // second after the eviction and took lease external-attacher-leader-ebs-csi-aws-com over at
+    // +17 s, ahead of the replica that never stopped.
+    let c = web() + ClusterYaml::new().node("a3", "eu-a");
+    let (_, o) = run(&c, &["drain node:a1"]);
+    let r = &o.reelections[0];
+    assert_eq!(r.after_seconds, 15);
+    assert_eq!(r.candidates.len(), 2, "{:?}", r.candidates);
+    assert!(r.candidates.contains(&"app/web-1-a".to_string()));
+}
