@@ -85,6 +85,20 @@ fn analyze_on_an_export_equals_analyze_on_the_context() {
     );
 }
 
+/// The three-zones sample served on loopback, and a kubeconfig for it (context `three`) in a
+/// temporary directory.
+fn three() -> (Server, tempfile::TempDir, String) {
+    let server = Server::builder()
+        .fixtures([sample()])
+        .start_blocking()
+        .expect("server");
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    server.write_kubeconfig(&kc, "three").unwrap();
+    let kc = kc.to_str().unwrap().to_string();
+    (server, dir, kc)
+}
+
 fn strip_sources(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Object(map) => {
@@ -102,13 +116,7 @@ fn strip_sources(v: &mut serde_json::Value) {
 
 #[test]
 fn a_refused_kind_degrades_with_a_warning_and_bad_credentials_fail() {
-    let server = Server::builder()
-        .fixtures([sample()])
-        .start_blocking()
-        .expect("server");
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
-    server.write_kubeconfig(&kc, "three").unwrap();
+    let (server, _dir, kc) = three();
     server.deny("list", "poddisruptionbudgets");
     quorum()
         .args([
@@ -136,14 +144,7 @@ fn a_refused_kind_degrades_with_a_warning_and_bad_credentials_fail() {
 
 #[test]
 fn apply_dry_runs_then_applies_and_a_changed_object_stops_it() {
-    let server = Server::builder()
-        .fixtures([sample()])
-        .start_blocking()
-        .expect("server");
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
-    server.write_kubeconfig(&kc, "three").unwrap();
-    let kc = kc.to_str().unwrap().to_string();
+    let (server, dir, kc) = three();
     let plan = quorum()
         .args([
             "plan",
@@ -232,14 +233,7 @@ fn apply_dry_runs_then_applies_and_a_changed_object_stops_it() {
 
 #[test]
 fn a_budget_tightened_after_the_plan_stops_apply_at_the_eviction_dry_run() {
-    let server = Server::builder()
-        .fixtures([sample()])
-        .start_blocking()
-        .expect("server");
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
-    server.write_kubeconfig(&kc, "three").unwrap();
-    let kc = kc.to_str().unwrap().to_string();
+    let (server, dir, kc) = three();
     let plan = quorum()
         .args([
             "plan",
