@@ -162,15 +162,24 @@ fail() {
 trap 'fail "interrupted"' INT TERM
 
 # ---- free ports --------------------------------------------------------------
-# Bind all sockets at once so the ports are distinct, then release them.
+# Random free ports below the kernel's ephemeral range: a port picked from that range can be taken
+# by any client's outgoing connection (kubectl, a test, another control plane starting beside
+# this one) before the component binds it. All are bound at once so they are distinct.
 read -r ETCD_PORT ETCD_PEER_PORT APISERVER_PORT KCM_PORT SCHED_PORT KWOK_PORT < <(
     python3 - <<'EOF'
-import socket
+import random, socket
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    low = 32768
 socks = []
-for _ in range(6):
+while len(socks) < 6:
     s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
+    try:
+        s.bind(("127.0.0.1", random.randrange(10000, low) if low > 11000 else 0))
+        socks.append(s)
+    except OSError:
+        s.close()
 print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
 ) || fail "could not pick free ports (python3 needed)"
@@ -324,6 +333,9 @@ wait_for kube-apiserver "kube-apiserver /readyz ok on $SERVER" curl_ok "$SERVER/
 
 # ---- kube-controller-manager -------------------------------------------------
 KCM_KC="$DIR/kube-controller-manager.kubeconfig"
+# --pvclaimbinder-sync-period: a claim created in the same apply as its pre-bound volume is often
+# bound only at the binder's next resync (15 s by default); 2 s keeps loading a cluster short.
+# Nothing the simulator predicts depends on it.
 launch kube-controller-manager "$BIN_DIR/kube-controller-manager" \
     --kubeconfig="$KCM_KC" \
     --authentication-kubeconfig="$KCM_KC" \
@@ -341,6 +353,7 @@ launch kube-controller-manager "$BIN_DIR/kube-controller-manager" \
     --node-monitor-grace-period="$GRACE" \
     --node-monitor-period="$MONITOR_PERIOD" \
     --flex-volume-plugin-dir="$DIR/flexvolume" \
+    --pvclaimbinder-sync-period=2s \
     "${EXTRA_KCM[@]}"
 
 # ---- kube-scheduler ----------------------------------------------------------

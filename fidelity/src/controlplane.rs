@@ -54,7 +54,8 @@ pub struct ControlPlane {
 
 impl ControlPlane {
     /// Starts one, or `None` (with the reason on stderr) when the binaries were never built and
-    /// `QUORUM_REQUIRE_CONTROLPLANE` is not set. Any other failure panics with start.sh's output.
+    /// `QUORUM_REQUIRE_CONTROLPLANE` is not set. A start that fails three times panics with
+    /// start.sh's output.
     pub fn start(start: &Start) -> Option<ControlPlane> {
         let required = std::env::var_os("QUORUM_REQUIRE_CONTROLPLANE").is_some_and(|v| v == "1");
         let Some(bin) = bin_dir() else {
@@ -63,27 +64,38 @@ impl ControlPlane {
             eprintln!("skipped: {why}");
             return None;
         };
-        let dir = tempfile::Builder::new()
-            .prefix("quorum-cp-")
-            .tempdir()
-            .expect("a temporary directory");
-        let out = Command::new(scripts().join("start.sh"))
-            .arg(dir.path())
-            .arg("--bin-dir")
-            .arg(&bin)
-            .arg("--watch-pid")
-            .arg(std::process::id().to_string())
-            .args(&start.args)
-            .output()
-            .expect("controlplane/start.sh runs");
-        if !out.status.success() {
-            panic!(
+        // A start can lose a port to another process between picking and binding it, or its
+        // readiness deadline on a machine busy with two control planes: try again, twice.
+        let mut failures = Vec::new();
+        let dir = loop {
+            let dir = tempfile::Builder::new()
+                .prefix("quorum-cp-")
+                .tempdir()
+                .expect("a temporary directory");
+            let out = Command::new(scripts().join("start.sh"))
+                .arg(dir.path())
+                .arg("--bin-dir")
+                .arg(&bin)
+                .arg("--watch-pid")
+                .arg(std::process::id().to_string())
+                .args(&start.args)
+                .output()
+                .expect("controlplane/start.sh runs");
+            if out.status.success() {
+                break dir;
+            }
+            let failure = format!(
                 "controlplane/start.sh failed ({}):\n{}\n{}",
                 out.status,
                 String::from_utf8_lossy(&out.stdout),
                 String::from_utf8_lossy(&out.stderr)
             );
-        }
+            if failures.len() == 2 {
+                panic!("{}\n{failure}", failures.join("\n"));
+            }
+            eprintln!("{failure}\nstarting again");
+            failures.push(failure);
+        };
         let env = std::fs::read_to_string(dir.path().join("env"))
             .expect("start.sh writes DIR/env")
             .lines()

@@ -57,10 +57,38 @@ fn repo() -> PathBuf {
 fn real(start: Start) -> Option<Real> {
     let cp = ControlPlane::start(&start)?;
     quorum_bin(); // a stale binary is rebuilt now, not inside a test's timed waits
-    for file in ["01-nodes.yaml", "02-storage.yaml", "03-workloads.yaml"] {
+    let apply = |file: &str| {
         let path = fixtures().join(file);
         kubectl(&cp, &["apply", "-f", path.to_str().unwrap()], None);
-    }
+    };
+    // Each step waits for what the next one needs: a pod placed on a node before KWOK reports it
+    // Ready, or before its claim is Bound, can wait minutes in the scheduler's unschedulable queue.
+    apply("01-nodes.yaml");
+    wait_until("the 6 nodes Ready", WAIT, || {
+        let nodes = kubectl_json(&cp, &["get", "nodes"]);
+        let items = nodes["items"].as_array().cloned().unwrap_or_default();
+        let ready = items.iter().filter(|n| condition(n, "Ready")).count();
+        if items.len() == 6 && ready == 6 {
+            Ok(())
+        } else {
+            Err(format!("{} nodes, {ready} ready", items.len()))
+        }
+    });
+    apply("02-storage.yaml");
+    wait_until("pg's 3 claims Bound", WAIT, || {
+        let claims = kubectl_json(&cp, &["-n", "db", "get", "pvc"]);
+        let items = claims["items"].as_array().cloned().unwrap_or_default();
+        let bound = items
+            .iter()
+            .filter(|c| c["status"]["phase"] == "Bound")
+            .count();
+        if bound == 3 {
+            Ok(())
+        } else {
+            Err(format!("{} claims, {bound} bound", items.len()))
+        }
+    });
+    apply("03-workloads.yaml");
     let pods = wait_until("the 5 pods of db Running and Ready", WAIT, || {
         let pods = kubectl_json(&cp, &["-n", "db", "get", "pods"]);
         let items = pods["items"].as_array().cloned().unwrap_or_default();
@@ -68,7 +96,24 @@ fn real(start: Start) -> Option<Real> {
         if items.len() == 5 && ready == 5 {
             Ok(items)
         } else {
-            Err(format!("{} pods, {ready} ready", items.len()))
+            let waiting: Vec<String> = items
+                .iter()
+                .filter(|p| !condition(p, "Ready"))
+                .map(|p| {
+                    format!(
+                        "{} on {} {}: {}",
+                        p["metadata"]["name"],
+                        p["spec"]["nodeName"],
+                        p["status"]["phase"],
+                        p["status"]["conditions"]
+                    )
+                })
+                .collect();
+            Err(format!(
+                "{} pods, {ready} ready; not ready: {}",
+                items.len(),
+                waiting.join("; ")
+            ))
         }
     });
     // The analysis reads status the controllers write: wait until they are done writing it.
@@ -182,10 +227,14 @@ fn micro_time(t: chrono::DateTime<chrono::Utc>) -> String {
 /// Polls `probe` every 200 ms until it gives a value; after `limit`, fails with what it awaited
 /// and the last thing it saw.
 fn wait_until<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Result<T, String>) -> T {
-    let deadline = Instant::now() + limit;
+    let started = Instant::now();
+    let deadline = started + limit;
     loop {
         match probe() {
-            Ok(value) => return value,
+            Ok(value) => {
+                eprintln!("{what}: {:.1?}", started.elapsed());
+                return value;
+            }
             Err(seen) if Instant::now() >= deadline => {
                 panic!("no {what} within {limit:?}; last seen: {seen}")
             }
