@@ -23,17 +23,18 @@ pub fn min_max_load(
     if movable.is_empty() {
         return Some(fixed_max);
     }
+    let classes = classes(movable);
     let total = fixed.iter().sum::<u32>() + movable.len() as u32;
     let mut lo = fixed_max.max(total.div_ceil(bins.max(1) as u32)).max(1);
     let mut hi = fixed_max + movable.len() as u32;
     if let Some(upper) = upper.map(|u| u.max(lo)).filter(|u| *u < hi)
-        && feasible(bins, fixed, movable, upper)
+        && feasible_classes(bins, fixed, &classes, upper)
     {
         hi = upper;
     }
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        if feasible(bins, fixed, movable, mid) {
+        if feasible_classes(bins, fixed, &classes, mid) {
             hi = mid;
         } else {
             lo = mid + 1;
@@ -42,28 +43,48 @@ pub fn min_max_load(
     Some(lo)
 }
 
+/// Leases with the same bins are interchangeable: one class per bin set, with its count. The
+/// leaders of one group share their eligible nodes, so thousands of leases make a few classes.
+fn classes(movable: &[Movable]) -> Vec<(&[usize], u32)> {
+    let mut sets: Vec<&[usize]> = movable.iter().map(|m| m.bins.as_slice()).collect();
+    sets.sort_unstable();
+    let mut out: Vec<(&[usize], u32)> = Vec::new();
+    for set in sets {
+        match out.last_mut() {
+            Some((last, count)) if *last == set => *count += 1,
+            _ => out.push((set, 1)),
+        }
+    }
+    out
+}
+
 /// Whether every movable lease can be placed with no bin above `cap`.
 pub fn feasible(bins: usize, fixed: &[u32], movable: &[Movable], cap: u32) -> bool {
-    // source 0, leases 1..=m, bins m+1..=m+bins, sink m+bins+1
+    feasible_classes(bins, fixed, &classes(movable), cap)
+}
+
+fn feasible_classes(bins: usize, fixed: &[u32], classes: &[(&[usize], u32)], cap: u32) -> bool {
+    // source 0, classes 1..=c, bins c+1..=c+bins, sink c+bins+1
     if fixed.iter().any(|f| *f > cap) {
         return false;
     }
-    let m = movable.len();
-    let sink = m + bins + 1;
+    let c = classes.len();
+    let sink = c + bins + 1;
     let mut flow = Dinic::new(sink + 1);
-    for (i, lease) in movable.iter().enumerate() {
-        flow.add_edge(0, 1 + i, 1);
-        for b in &lease.bins {
-            flow.add_edge(1 + i, 1 + m + b, 1);
+    for (i, (set, count)) in classes.iter().enumerate() {
+        flow.add_edge(0, 1 + i, i64::from(*count));
+        for b in *set {
+            flow.add_edge(1 + i, 1 + c + b, i64::from(*count));
         }
     }
     for b in 0..bins {
         let room = cap - fixed.get(b).copied().unwrap_or(0);
         if room > 0 {
-            flow.add_edge(1 + m + b, sink, i64::from(room));
+            flow.add_edge(1 + c + b, sink, i64::from(room));
         }
     }
-    flow.max_flow(0, sink) == m as i64
+    let leases: u32 = classes.iter().map(|(_, count)| count).sum();
+    flow.max_flow(0, sink) == i64::from(leases)
 }
 
 struct FlowEdge {
@@ -113,8 +134,7 @@ impl Dinic {
         self.level[t] >= 0
     }
 
-    /// An augmenting path by iterative DFS; returns the flow pushed (1 unit paths suffice here
-    /// except on sink edges, which the bottleneck handles).
+    /// An augmenting path by iterative DFS; returns the flow pushed (its bottleneck).
     fn dfs(&mut self, s: usize, t: usize) -> i64 {
         let mut path: Vec<usize> = Vec::new();
         let mut v = s;

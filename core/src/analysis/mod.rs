@@ -249,6 +249,8 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
     let mut node_fixed = vec![0u32; t.nodes.len()];
     let mut zone_movable = Vec::new();
     let mut node_movable = Vec::new();
+    // The eligible nodes are those of the leader's group: once per group, not per leader.
+    let mut eligible_of: rustc_hash::FxHashMap<GroupId, Vec<NodeId>> = Default::default();
     for (i, l) in t.leaders.iter().enumerate() {
         let id = LeaderId(i as u32);
         let node = t.holder_node(id);
@@ -271,7 +273,13 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
         if expired {
             continue;
         }
-        let eligible = eligible_nodes(t, id);
+        let eligible = match l.group {
+            Some(g) => eligible_of
+                .entry(g)
+                .or_insert_with(|| eligible_nodes(t, id))
+                .as_slice(),
+            None => &[],
+        };
         if eligible.len() > 1 {
             let mut zones: Vec<usize> = eligible
                 .iter()
@@ -291,10 +299,10 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
     // Today's placement is feasible: its maximum bounds the search from above.
     let today_zone = stats.per_zone.values().copied().max();
     let today_node = stats.per_node.values().copied().max();
-    stats.best_max_per_zone =
-        flow::min_max_load(t.zones.len(), &zone_fixed, &zone_movable, today_zone);
-    stats.best_max_per_node =
-        flow::min_max_load(t.nodes.len(), &node_fixed, &node_movable, today_node);
+    (stats.best_max_per_zone, stats.best_max_per_node) = rayon::join(
+        || flow::min_max_load(t.zones.len(), &zone_fixed, &zone_movable, today_zone),
+        || flow::min_max_load(t.nodes.len(), &node_fixed, &node_movable, today_node),
+    );
     stats
 }
 
@@ -335,15 +343,18 @@ impl Analysis {
 }
 
 pub fn all_group_stats(t: &Topology) -> Vec<GroupStats> {
+    use rayon::prelude::*;
     let by_name = groups_by_workload_name(t);
     (0..t.groups.len())
+        .into_par_iter()
+        .with_min_len(256)
         .map(|i| group_stats(t, GroupId(i as u32), &by_name))
         .collect()
 }
 
+/// Every statistic and check of `t`, on every core (a live view reruns it on each change).
 pub fn analyze(t: &Topology, config: &Config) -> Analysis {
-    let groups = all_group_stats(t);
-    let leaders = leader_stats(t);
+    let (groups, leaders) = rayon::join(|| all_group_stats(t), || leader_stats(t));
     let ctx = check::Context {
         topology: t,
         groups: &groups,

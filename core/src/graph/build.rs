@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -144,6 +144,14 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
     }
     t.node_by_name.push(names);
 
+    // Room for every object at once: growing a vector of 150,000 pods by doubling copies it
+    // again and again into freshly faulted pages.
+    std::sync::Arc::make_mut(&mut t.pods).reserve(objects.pods.len());
+    t.workloads.reserve(objects.workloads.len());
+    t.pvcs.reserve(objects.pvcs.len());
+    t.pvs.reserve(objects.pvs.len());
+    t.leaders.reserve(objects.leaders.len());
+
     // Workload objects.
     let mut workload_index: HashMap<(Kind, String, String), WorkloadId> = HashMap::default();
     for (workload, source) in objects.workloads {
@@ -280,13 +288,25 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
     for ((ns, _), p) in &pod_index {
         by_namespace.entry(ns.as_str()).or_default().push(*p);
     }
+    // Only the label keys some budget selects on are indexed (a few, against every pod's labels).
+    let selected_keys: HashSet<String> = objects
+        .pdbs
+        .iter()
+        .flat_map(|(pdb, _)| pdb.selector.match_labels.keys().cloned())
+        .collect();
     for (i, pod) in t
         .pods
         .iter()
         .enumerate()
         .filter(|(_, p)| p.cluster == cluster)
     {
-        for (k, v) in &pod.pod.meta.labels {
+        for (k, v) in pod
+            .pod
+            .meta
+            .labels
+            .iter()
+            .filter(|(k, _)| selected_keys.contains(k.as_str()))
+        {
             by_label
                 .entry((pod.pod.meta.namespace.as_str(), k.as_str(), v.as_str()))
                 .or_default()

@@ -1,0 +1,51 @@
+//! Where the analysis of a large cluster spends its time: group and leader statistics, then each
+//! check (median of 5). Usage: `analysis_parts FILE`.
+
+use std::time::{Duration, Instant};
+
+use quorum_core::analysis::{all_group_stats, leader_stats};
+use quorum_core::check::{CHECKS, Context};
+use quorum_core::config::Config;
+use quorum_core::graph::Topology;
+use quorum_core::load::{Input, load_with_progress};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time<T>(f: impl Fn() -> T) -> (Duration, T) {
+    let mut times = vec![];
+    let mut last = None;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let v = f();
+        times.push(t.elapsed());
+        last = Some(v);
+    }
+    (median(times), last.unwrap())
+}
+
+fn main() {
+    let path = std::env::args().nth(1).expect("usage: analysis_parts FILE");
+    let snapshot = load_with_progress(&[Input::new("default", path)], &|_| {}).expect("load");
+    let config = Config::default();
+    let topology = Topology::from_snapshot(snapshot, &config.build_options());
+    let (t, groups) = time(|| all_group_stats(&topology));
+    println!("group stats {t:?}");
+    let (t, leaders) = time(|| leader_stats(&topology));
+    println!("leader stats {t:?}");
+    let ctx = Context {
+        topology: &topology,
+        groups: &groups,
+        leaders: &leaders,
+        config: &config,
+    };
+    for check in CHECKS {
+        let (t, findings) = time(|| (check.run)(&ctx));
+        println!("{:<40} {t:?} ({} findings)", check.id, findings.len());
+    }
+}
