@@ -363,24 +363,34 @@ impl Elector {
         done
     }
 
-    /// Campaigns and leads until the process is stopped; a leader that cannot renew within the
-    /// renew deadline goes back to campaigning (as a restarted pod would).
-    pub async fn run(&mut self) {
+    /// Campaigns and leads until `stop` turns true; a leader that cannot renew within the renew
+    /// deadline goes back to campaigning (as a restarted pod would). A stop is taken between
+    /// requests, never in the middle of one: a renewal cut off after the server applied it would
+    /// leave this elector with a stale resourceVersion, and its release would then be a 409.
+    pub async fn run(&mut self, mut stop: tokio::sync::watch::Receiver<bool>) {
         say(&self.settings, "started", "");
         loop {
             // acquire: wait.JitterUntil(retry, 1.2, sliding)
             loop {
+                if *stop.borrow() {
+                    return;
+                }
                 if self.try_acquire_or_renew().await {
                     break;
                 }
                 let wait = self.jittered(self.settings.retry_period);
-                tokio::time::sleep(wait).await;
+                if pause(wait, &mut stop).await {
+                    return;
+                }
             }
             say(&self.settings, "acquired", "");
             // renew: wait.Until(PollImmediateUntil(retry, try, renewDeadline), retry)
             'leading: loop {
                 let deadline = Instant::now() + self.settings.renew_deadline;
                 loop {
+                    if *stop.borrow() {
+                        return;
+                    }
                     if self.try_acquire_or_renew().await {
                         break;
                     }
@@ -392,9 +402,13 @@ impl Elector {
                         self.observed.holder.clear();
                         break 'leading;
                     }
-                    tokio::time::sleep(self.settings.retry_period).await;
+                    if pause(self.settings.retry_period, &mut stop).await {
+                        return;
+                    }
                 }
-                tokio::time::sleep(self.settings.retry_period).await;
+                if pause(self.settings.retry_period, &mut stop).await {
+                    return;
+                }
             }
             say(
                 &self.settings,
@@ -402,6 +416,17 @@ impl Elector {
                 &self.observed.holder.clone(),
             );
         }
+    }
+}
+
+/// Sleeps for `wait` unless `stop` turns true first; says whether it did.
+async fn pause(wait: Duration, stop: &mut tokio::sync::watch::Receiver<bool>) -> bool {
+    if *stop.borrow() {
+        return true;
+    }
+    tokio::select! {
+        _ = tokio::time::sleep(wait) => *stop.borrow(),
+        changed = stop.changed() => changed.is_err() || *stop.borrow(),
     }
 }
 

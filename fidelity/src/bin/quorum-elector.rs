@@ -70,19 +70,24 @@ fn main() -> std::process::ExitCode {
         let mut elector = Elector::new(client, settings);
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
             .expect("a SIGTERM handler");
+        // A stop reaches the elector between two requests (see `Elector::run`).
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            let _ = stop.send(true);
+        });
         // An orphan (the harness died without stopping it) exits rather than campaign forever.
         let parent = std::os::unix::process::parent_id();
-        let orphaned = async move {
+        tokio::spawn(async move {
             while std::os::unix::process::parent_id() == parent {
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
-        };
-        tokio::select! {
-            _ = elector.run() => {}
-            _ = term.recv() => {}
-            _ = tokio::signal::ctrl_c() => {}
-            _ = orphaned => return std::process::ExitCode::from(3),
-        }
+            std::process::exit(3);
+        });
+        elector.run(stopped).await;
         if release {
             elector.release().await;
         }
