@@ -39,6 +39,7 @@ fn serve(builder: quorum_testapi::ServerBuilder) -> Live {
         kubeconfig: Some(kubeconfig),
         page_size: 50,
         timeout: Duration::from_secs(20),
+        ..Options::default()
     };
     Live {
         server,
@@ -109,6 +110,72 @@ fn snapshot_with(rx: &Receiver<Update>, what: &str, want: impl Fn(&Analysis) -> 
         u.snapshot.as_ref().is_some_and(|s| want(&analysis_of(s)))
     });
     analysis_of(update.snapshot.as_ref().unwrap())
+}
+
+/// With `leader_updates`, a lease change comes as the leader records alone; applied to the last
+/// graph they give the analysis a full snapshot would; any other change is a whole snapshot.
+#[test]
+fn leader_updates_carry_the_records_alone_and_give_the_analysis_of_a_full_snapshot() {
+    let live = serve(Server::builder());
+    let options = Options {
+        leader_updates: true,
+        ..live.options.clone()
+    };
+    let build = Config::default().build_options();
+    let (session, rx) = start(&options);
+    let first = wait_for(&rx, "the first snapshot", |u| u.snapshot.is_some());
+    assert!(first.leaders.is_none());
+    let mut first = (*first.snapshot.unwrap()).clone();
+    first.inputs.clear();
+    let graph = Topology::from_snapshot(first, &build);
+
+    live.server.upsert(lease("pg-leader", "pg-1")).unwrap();
+    let update = wait_for(&rx, "the leader records", |u| {
+        u.snapshot.is_some() || u.leaders.is_some()
+    });
+    assert!(update.snapshot.is_none(), "a lease change copies no pod");
+    let leaders = (*update.leaders.unwrap()).clone();
+    assert!(leaders.clusters[0].pods.is_empty() && !leaders.clusters[0].leaders.is_empty());
+    // The input reports still count every object read.
+    assert_eq!(
+        leaders.inputs[0].objects as usize,
+        session.status()[0]
+            .kinds
+            .iter()
+            .map(|k| k.objects)
+            .sum::<usize>()
+    );
+    let mut leaders = leaders;
+    leaders.inputs.clear();
+    let now = leaders.now;
+    let incremental = analyze(&graph.with_leaders(leaders, &build), &Config::default());
+    assert_eq!(
+        holder(&incremental, "db/pg-leader").as_deref(),
+        Some("db/pg-1")
+    );
+    // Everything as a whole snapshot at the same time gives the same analysis.
+    let full = analysis_of(&Snapshot {
+        now,
+        ..session.snapshot()
+    });
+    assert_eq!(
+        serde_json::to_value(&incremental).unwrap(),
+        serde_json::to_value(&full).unwrap()
+    );
+
+    live.server
+        .delete("Pod", "db", "pg-2")
+        .expect("pg-2 exists");
+    let update = wait_for(&rx, "a whole snapshot", |u| {
+        u.snapshot.is_some() || u.leaders.is_some()
+    });
+    assert!(update.leaders.is_none(), "a pod change is a whole snapshot");
+    assert!(
+        update.snapshot.unwrap().clusters[0]
+            .pods
+            .iter()
+            .all(|(p, _)| p.meta.name != "pg-2")
+    );
 }
 
 #[test]

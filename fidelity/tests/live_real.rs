@@ -387,6 +387,7 @@ fn options(kubeconfig: &Path) -> live::Options {
         kubeconfig: Some(kubeconfig.to_path_buf()),
         page_size: 50,
         timeout: Duration::from_secs(30),
+        ..live::Options::default()
     }
 }
 

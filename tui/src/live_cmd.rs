@@ -15,6 +15,7 @@ pub fn options(contexts: &[String], args: &LiveArgs) -> live::Options {
         kubeconfig: args.kubeconfig.clone(),
         page_size: args.page_size,
         timeout: Duration::from_secs(args.live_timeout),
+        ..live::Options::default()
     }
 }
 

@@ -76,11 +76,60 @@ pub fn build(snapshot: Snapshot, options: &BuildOptions) -> Topology {
     for objects in snapshot.clusters {
         build_cluster(&mut t, objects, options);
     }
+    index_groups(&mut t);
+    t
+}
+
+/// `t` with the leader records of `snapshot` (each cluster's, by name) at its time, for a live
+/// change that touched only leader records: the leaders and the groups they make are rebuilt; the
+/// pods are shared and everything else is copied as it is. The same graph a full build of the
+/// objects with these records makes.
+pub fn with_leaders(t: &Topology, snapshot: Snapshot, options: &BuildOptions) -> Topology {
+    let mut out = Topology {
+        clusters: t.clusters.clone(),
+        zones: t.zones.clone(),
+        nodes: t.nodes.clone(),
+        pods: t.pods.clone(),
+        workloads: t.workloads.clone(),
+        pvcs: t.pvcs.clone(),
+        pvs: t.pvs.clone(),
+        classes: t.classes.clone(),
+        pdbs: t.pdbs.clone(),
+        leaders: Vec::with_capacity(t.leaders.len()),
+        groups: Vec::with_capacity(t.groups.len()),
+        namespaces: t.namespaces.clone(),
+        zone_label: t.zone_label.clone(),
+        now: snapshot.now,
+        node_by_name: t.node_by_name.clone(),
+        group_by_workload: vec![],
+    };
+    let mut records: BTreeMap<String, Vec<(LeaderRecord, Source)>> = snapshot
+        .clusters
+        .into_iter()
+        .map(|c| (c.name, c.leaders))
+        .collect();
+    let pods = out.pods.clone();
+    for c in 0..out.clusters.len() {
+        let cluster = ClusterId(c as u32);
+        let leaders = records.remove(&out.clusters[c].name).unwrap_or_default();
+        attach_leaders(
+            &mut out,
+            cluster,
+            leaders,
+            &PodNames::of(&pods, cluster),
+            options,
+        );
+    }
+    drop(pods);
+    index_groups(&mut out);
+    out
+}
+
+fn index_groups(t: &mut Topology) {
     t.group_by_workload = vec![None; t.workloads.len()];
     for (i, g) in t.groups.iter().enumerate() {
         t.group_by_workload[g.workload.index()] = Some(GroupId(i as u32));
     }
-    t
 }
 
 fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptions) {
@@ -191,8 +240,6 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
     }
 
     // Pods: node, owner chain, claims.
-    let mut pod_index: HashMap<(String, String), PodId> = HashMap::default();
-    let mut pods_by_name: HashMap<String, Vec<PodId>> = HashMap::default();
     for (pod, source) in objects.pods {
         let id = PodId(t.pods.len() as u32);
         let node = pod
@@ -218,11 +265,6 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
         for pvc in &pvcs {
             t.pvcs[pvc.index()].pods.push(id);
         }
-        pod_index.insert((pod.meta.namespace.clone(), pod.meta.name.clone()), id);
-        pods_by_name
-            .entry(pod.meta.name.clone())
-            .or_default()
-            .push(id);
         std::sync::Arc::make_mut(&mut t.pods).push(PodInfo {
             cluster,
             pod,
@@ -283,10 +325,13 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
 
     // PDBs select pods in their namespace: candidates come from an index on one of the
     // selector's labels, so matching is O(pods of that label), not O(pods).
+    // The pods are shared, not copied: the indexes borrow their names while `t` changes.
+    let pods = t.pods.clone();
+    let names = PodNames::of(&pods, cluster);
     let mut by_label: HashMap<(&str, &str, &str), Vec<PodId>> = HashMap::default();
     let mut by_namespace: HashMap<&str, Vec<PodId>> = HashMap::default();
-    for ((ns, _), p) in &pod_index {
-        by_namespace.entry(ns.as_str()).or_default().push(*p);
+    for ((ns, _), p) in &names.by_key {
+        by_namespace.entry(ns).or_default().push(*p);
     }
     // Only the label keys some budget selects on are indexed (a few, against every pod's labels).
     let selected_keys: HashSet<String> = objects
@@ -294,8 +339,7 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
         .iter()
         .flat_map(|(pdb, _)| pdb.selector.match_labels.keys().cloned())
         .collect();
-    for (i, pod) in t
-        .pods
+    for (i, pod) in pods
         .iter()
         .enumerate()
         .filter(|(_, p)| p.cluster == cluster)
@@ -382,9 +426,45 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
     }
     t.pdbs.extend(pdb_infos);
 
+    attach_leaders(t, cluster, objects.leaders, &names, options);
+}
+
+/// Pods of one cluster by `(namespace, name)` and by name alone, borrowing their names.
+struct PodNames<'a> {
+    by_key: HashMap<(&'a str, &'a str), PodId>,
+    by_name: HashMap<&'a str, Vec<PodId>>,
+}
+
+impl<'a> PodNames<'a> {
+    fn of(pods: &'a [PodInfo], cluster: ClusterId) -> PodNames<'a> {
+        let mut names = PodNames {
+            by_key: HashMap::default(),
+            by_name: HashMap::default(),
+        };
+        for (i, p) in pods
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.cluster == cluster)
+        {
+            let (ns, name) = (p.pod.meta.namespace.as_str(), p.pod.meta.name.as_str());
+            names.by_key.insert((ns, name), PodId(i as u32));
+            names.by_name.entry(name).or_default().push(PodId(i as u32));
+        }
+        names
+    }
+}
+
+/// The leader records of `cluster` (resolved to their holders) and the groups they make.
+fn attach_leaders(
+    t: &mut Topology,
+    cluster: ClusterId,
+    leaders: Vec<(LeaderRecord, Source)>,
+    names: &PodNames<'_>,
+    options: &BuildOptions,
+) {
     // Leader records (never the kubelets' heartbeats or the API servers' identities).
     let first_leader = t.leaders.len();
-    for (record, source) in objects.leaders {
+    for (record, source) in leaders {
         if record.is_node_heartbeat()
             || record
                 .meta
@@ -393,7 +473,7 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
         {
             continue;
         }
-        let holder = resolve_holder(t, cluster, &pod_index, &pods_by_name, &record);
+        let holder = resolve_holder(t, cluster, names, &record);
         t.leaders.push(LeaderInfo {
             cluster,
             record,
@@ -587,8 +667,7 @@ fn pin_of(pv: &Pv) -> Pin {
 fn resolve_holder(
     t: &Topology,
     cluster: ClusterId,
-    pod_index: &HashMap<(String, String), PodId>,
-    pods_by_name: &HashMap<String, Vec<PodId>>,
+    names: &PodNames<'_>,
     record: &LeaderRecord,
 ) -> Holder {
     let Some(identity) = record
@@ -604,10 +683,10 @@ fn resolve_holder(
         candidates.push(head);
     }
     for name in &candidates {
-        if let Some(p) = pod_index.get(&(record.meta.namespace.clone(), name.to_string())) {
+        if let Some(p) = names.by_key.get(&(record.meta.namespace.as_str(), *name)) {
             return Holder::Pod(*p);
         }
-        if let Some([p]) = pods_by_name.get(*name).map(Vec::as_slice) {
+        if let Some([p]) = names.by_name.get(*name).map(Vec::as_slice) {
             return Holder::Pod(*p);
         }
     }

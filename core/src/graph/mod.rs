@@ -272,6 +272,12 @@ impl Topology {
         build::build(snapshot, options)
     }
 
+    /// This graph with the leader records of `snapshot` instead of its own (a live change that
+    /// touched only leader records); see [`build::with_leaders`].
+    pub fn with_leaders(&self, snapshot: Snapshot, options: &BuildOptions) -> Topology {
+        build::with_leaders(self, snapshot, options)
+    }
+
     pub fn multi_cluster(&self) -> bool {
         self.clusters.len() > 1
     }

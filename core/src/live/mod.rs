@@ -43,6 +43,11 @@ pub struct Options {
     pub page_size: u32,
     /// How long [`read`] waits for a complete first snapshot.
     pub timeout: Duration,
+    /// A [`Session`] sends a change that touched only leader records (or a lease expiring with
+    /// time) as [`Update::leaders`], the records alone, instead of a whole snapshot; the receiver
+    /// applies them with [`Topology::with_leaders`](crate::graph::Topology::with_leaders). On a
+    /// large cluster that spares the copy of every object and the rebuild of the graph.
+    pub leader_updates: bool,
 }
 
 impl Default for Options {
@@ -52,6 +57,7 @@ impl Default for Options {
             kubeconfig: None,
             page_size: 500,
             timeout: Duration::from_secs(60),
+            leader_updates: false,
         }
     }
 }
@@ -215,6 +221,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, LiveError> {
 pub struct Update {
     /// Present when objects changed since the last update.
     pub snapshot: Option<Arc<Snapshot>>,
+    /// With [`Options::leader_updates`], instead of `snapshot` when only leader records changed
+    /// since the last one: a snapshot holding the leader records alone (every other kind is as in
+    /// the previous snapshot), with complete input reports and the new time.
+    pub leaders: Option<Arc<Snapshot>>,
     pub status: Vec<ClusterStatus>,
     /// When this update was made.
     pub at: DateTime<Utc>,
@@ -245,6 +255,7 @@ impl Session {
         store::spawn_all(&clusters, options.page_size, shared.clone(), tx);
         let names = clusters.iter().map(|c| c.name.clone()).collect();
         let state = shared.clone();
+        let leader_updates = options.leader_updates;
         runtime.spawn(async move {
             let mut sent_generation = None;
             let mut sent_expiry = None;
@@ -258,24 +269,32 @@ impl Session {
                     tokio::time::sleep(interval).await; // coalesce a burst of events
                 }
                 let update = {
-                    let s = state.lock().expect("live state");
+                    let mut s = state.lock().expect("live state");
                     let status = s.status();
                     let now = Utc::now();
                     let expiry = s.expiry(now);
                     let due = sent_generation != Some(s.generation) || sent_expiry != Some(expiry);
-                    let snapshot = (s.complete() && due).then(|| Arc::new(s.snapshot(now)));
-                    if snapshot.is_some() {
+                    let (mut snapshot, mut leaders) = (None, None);
+                    if s.complete() && due {
+                        if leader_updates && sent_generation.is_some() && s.only_leaders_changed() {
+                            leaders = Some(Arc::new(s.leader_snapshot(now)));
+                        } else {
+                            snapshot = Some(Arc::new(s.snapshot(now)));
+                        }
+                        s.mark_sent();
                         sent_generation = Some(s.generation);
                         sent_expiry = Some(expiry);
                     }
                     // While stale, the status is re-sent every second so its age shows.
                     let news = snapshot.is_some()
+                        || leaders.is_some()
                         || sent_status.as_ref() != Some(&status)
                         || s.any_stale();
                     news.then(|| {
                         sent_status = Some(status.clone());
                         Update {
                             snapshot,
+                            leaders,
                             status,
                             at: Utc::now(),
                         }

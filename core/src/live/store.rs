@@ -39,6 +39,8 @@ struct KindState {
     unreachable: u32,
     last_event: Option<DateTime<Utc>>,
     invalid: FxHashMap<Key, String>,
+    /// Objects changed since the session last sent them.
+    changed: bool,
 }
 
 struct ClusterState {
@@ -140,7 +142,7 @@ impl Shared {
         let (mut count, mut hash) = (0, 0u64);
         for (ci, c) in self.clusters.iter().enumerate() {
             for (kind, k) in Kind::ALL.iter().zip(&c.kinds) {
-                if !matches!(kind, Kind::Lease | Kind::Endpoints | Kind::ConfigMap) {
+                if !kind.holds_leaders() {
                     continue;
                 }
                 for (key, object) in &k.objects {
@@ -243,9 +245,37 @@ impl Shared {
             .collect()
     }
 
+    /// Whether every kind changed since [`Shared::mark_sent`] holds leader records.
+    pub fn only_leaders_changed(&self) -> bool {
+        self.clusters.iter().all(|c| {
+            Kind::ALL
+                .iter()
+                .zip(&c.kinds)
+                .all(|(kind, k)| !k.changed || kind.holds_leaders())
+        })
+    }
+
+    /// The session has sent the objects as they are now.
+    pub fn mark_sent(&mut self) {
+        for c in &mut self.clusters {
+            for k in &mut c.kinds {
+                k.changed = false;
+            }
+        }
+    }
+
     /// The objects as a snapshot at `now`, copied (the watchers go on). Objects that did not
     /// convert are input errors of their cluster, so they show like a broken document in a file.
     pub fn snapshot(&self, now: DateTime<Utc>) -> Snapshot {
+        self.copy(now, |_| true)
+    }
+
+    /// The leader records alone as a snapshot at `now` (the input reports are complete).
+    pub fn leader_snapshot(&self, now: DateTime<Utc>) -> Snapshot {
+        self.copy(now, Kind::holds_leaders)
+    }
+
+    fn copy(&self, now: DateTime<Utc>, wanted: impl Fn(Kind) -> bool + Sync) -> Snapshot {
         // The copy is most of a live update's cost on a large cluster: kinds on every core.
         let objects = self
             .clusters
@@ -253,7 +283,11 @@ impl Shared {
             .map(|c| {
                 c.kinds
                     .par_iter()
-                    .map(|k| {
+                    .zip(Kind::ALL.par_iter())
+                    .map(|(k, kind)| {
+                        if !wanted(*kind) {
+                            return vec![];
+                        }
                         let mut sorted: Vec<(&Key, &Arc<Object>)> = k.objects.iter().collect();
                         sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
                         sorted.into_iter().map(|(_, o)| Object::clone(o)).collect()
@@ -302,8 +336,11 @@ impl Shared {
                 ..InputReport::default()
             };
             for (k, list) in c.kinds.iter().zip(kinds) {
-                report.objects += list.len() as u32;
-                report.documents += (list.len() + k.invalid.len()) as u32;
+                // A leaders-only snapshot leaves the other kinds out but reports them (counted
+                // in the store); a taken snapshot has emptied the store (counted in the list).
+                let count = list.len().max(k.objects.len());
+                report.objects += count as u32;
+                report.documents += (count + k.invalid.len()) as u32;
                 for object in list {
                     let source = Source {
                         file: c.source.clone(),
@@ -538,6 +575,9 @@ async fn follow<K: Model>(
                         }
                     }
                 }
+            }
+            if objects_changed {
+                k.changed = true;
             }
             if objects_changed {
                 s.generation += 1;

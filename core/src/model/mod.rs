@@ -45,6 +45,11 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The kinds leader records are read from.
+    pub fn holds_leaders(self) -> bool {
+        matches!(self, Kind::Lease | Kind::Endpoints | Kind::ConfigMap)
+    }
+
     pub const ALL: [Kind; 14] = [
         Kind::Node,
         Kind::Pod,

@@ -114,6 +114,9 @@ fn follow(
         ..status.clone()
     };
     let stopped = stop.clone();
+    // The graph and input reports of the last update: a change of leader records alone is
+    // applied to them (Topology::with_leaders) instead of rebuilding from a copy of everything.
+    let last: std::sync::Mutex<Option<Arc<Topology>>> = std::sync::Mutex::new(None);
     let on_update = move |update: quorum_core::live::Update| {
         if stopped.load(Ordering::Relaxed) {
             return; // another context was chosen since
@@ -133,12 +136,31 @@ fn follow(
                     .iter()
                     .find_map(|c| c.warnings.first().map(|w| format!("{}: {w}", c.cluster)))
             });
-        let msg = match update.snapshot {
-            Some(snapshot) => {
+        let mut last = last.lock().expect("the last graph");
+        let topology = match (update.snapshot, update.leaders, last.as_ref()) {
+            (Some(snapshot), _, _) => {
                 // The session keeps no copy: the snapshot is ours to move into the graph.
                 let mut snapshot = Arc::try_unwrap(snapshot).unwrap_or_else(|s| (*s).clone());
                 let reports = std::mem::take(&mut snapshot.inputs);
-                let topology = Topology::from_snapshot(snapshot, &config.build_options());
+                Some((
+                    Topology::from_snapshot(snapshot, &config.build_options()),
+                    reports,
+                ))
+            }
+            (None, Some(leaders), Some(previous)) => {
+                let mut leaders = Arc::try_unwrap(leaders).unwrap_or_else(|s| (*s).clone());
+                let reports = std::mem::take(&mut leaders.inputs);
+                Some((
+                    previous.with_leaders(leaders, &config.build_options()),
+                    reports,
+                ))
+            }
+            _ => None,
+        };
+        let msg = match topology {
+            Some((topology, reports)) => {
+                let topology = Arc::new(topology);
+                *last = Some(topology.clone());
                 Msg::Loaded {
                     data: Box::new(Data::new(topology, reports, config.clone())),
                     source: status,
@@ -148,8 +170,12 @@ fn follow(
         };
         let _ = sender.send(msg);
     };
+    let options = quorum_core::live::Options {
+        leader_updates: true,
+        ..options.clone()
+    };
     match quorum_core::live::Session::start(
-        options,
+        &options,
         std::time::Duration::from_millis(200),
         on_update,
     ) {

@@ -30,7 +30,12 @@ pub struct Data {
 }
 
 impl Data {
-    pub fn new(topology: Topology, inputs: Vec<InputReport>, config: Config) -> Data {
+    pub fn new(
+        topology: impl Into<Arc<Topology>>,
+        inputs: Vec<InputReport>,
+        config: Config,
+    ) -> Data {
+        let topology: Arc<Topology> = topology.into();
         let analysis = analyze(&topology, &config);
         let overview = Overview::of(&topology);
         let mut nodes_by_leaders: Vec<NodeId> = (0..topology.nodes.len())
@@ -45,7 +50,7 @@ impl Data {
         }
         Data {
             holds_lease,
-            topology: Arc::new(topology),
+            topology,
             analysis: Arc::new(analysis),
             overview: Arc::new(overview),
             config: Arc::new(config),
