@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
@@ -112,13 +114,15 @@ pub fn with_leaders(t: &Topology, snapshot: Snapshot, options: &BuildOptions) ->
     for c in 0..out.clusters.len() {
         let cluster = ClusterId(c as u32);
         let leaders = records.remove(&out.clusters[c].name).unwrap_or_default();
-        attach_leaders(
-            &mut out,
-            cluster,
-            leaders,
-            &PodNames::of(&pods, cluster),
-            options,
-        );
+        // Only the pods some record names: a lookup per pod, not an index of them all.
+        let names = {
+            let wanted: HashSet<&str> = leaders
+                .iter()
+                .flat_map(|(record, _)| holder_names(record))
+                .collect();
+            PodNames::of(&pods, cluster, Some(&wanted))
+        };
+        attach_leaders(&mut out, cluster, leaders, &names, options);
     }
     drop(pods);
     index_groups(&mut out);
@@ -174,7 +178,7 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
                     entry.1 += 1;
                 }
             }
-            t.nodes.push(NodeInfo {
+            Arc::make_mut(&mut t.nodes).push(NodeInfo {
                 cluster,
                 zone,
                 node,
@@ -195,10 +199,10 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
 
     // Room for every object at once: growing a vector of 150,000 pods by doubling copies it
     // again and again into freshly faulted pages.
-    std::sync::Arc::make_mut(&mut t.pods).reserve(objects.pods.len());
-    t.workloads.reserve(objects.workloads.len());
-    t.pvcs.reserve(objects.pvcs.len());
-    t.pvs.reserve(objects.pvs.len());
+    Arc::make_mut(&mut t.pods).reserve(objects.pods.len());
+    Arc::make_mut(&mut t.workloads).reserve(objects.workloads.len());
+    Arc::make_mut(&mut t.pvcs).reserve(objects.pvcs.len());
+    Arc::make_mut(&mut t.pvs).reserve(objects.pvs.len());
     t.leaders.reserve(objects.leaders.len());
 
     // Workload objects.
@@ -213,7 +217,7 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
             ),
             id,
         );
-        t.workloads.push(WorkloadInfo {
+        Arc::make_mut(&mut t.workloads).push(WorkloadInfo {
             cluster,
             workload,
             source: Some(source),
@@ -230,7 +234,7 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
     for (pvc, source) in objects.pvcs {
         let id = PvcId(t.pvcs.len() as u32);
         pvc_index.insert((pvc.meta.namespace.clone(), pvc.meta.name.clone()), id);
-        t.pvcs.push(PvcInfo {
+        Arc::make_mut(&mut t.pvcs).push(PvcInfo {
             cluster,
             pvc,
             source,
@@ -247,11 +251,11 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
             .as_ref()
             .and_then(|n| t.node_by_name[cluster.index()].get(n).copied());
         if let Some(n) = node {
-            t.nodes[n.index()].pods.push(id);
+            Arc::make_mut(&mut t.nodes)[n.index()].pods.push(id);
         }
         let workload = owner_workload(t, cluster, &mut workload_index, &pod);
         if let Some(w) = workload {
-            t.workloads[w.index()].pods.push(id);
+            Arc::make_mut(&mut t.workloads)[w.index()].pods.push(id);
         }
         let pvcs: Vec<PvcId> = pod
             .claims
@@ -263,9 +267,9 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
             })
             .collect();
         for pvc in &pvcs {
-            t.pvcs[pvc.index()].pods.push(id);
+            Arc::make_mut(&mut t.pvcs)[pvc.index()].pods.push(id);
         }
-        std::sync::Arc::make_mut(&mut t.pods).push(PodInfo {
+        Arc::make_mut(&mut t.pods).push(PodInfo {
             cluster,
             pod,
             source,
@@ -302,7 +306,7 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
             .claim
             .as_ref()
             .and_then(|(ns, name)| pvc_index.get(&(ns.clone(), name.clone())).copied());
-        t.pvs.push(PvInfo {
+        Arc::make_mut(&mut t.pvs).push(PvInfo {
             cluster,
             pin: pin_of(&pv),
             pv,
@@ -318,8 +322,10 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
             .as_ref()
             .and_then(|n| pv_index.get(n).copied());
         if let Some(pv) = by_name {
-            t.pvcs[i].pv = Some(pv);
-            t.pvs[pv.index()].pvc.get_or_insert(PvcId(i as u32));
+            Arc::make_mut(&mut t.pvcs)[i].pv = Some(pv);
+            Arc::make_mut(&mut t.pvs)[pv.index()]
+                .pvc
+                .get_or_insert(PvcId(i as u32));
         }
     }
 
@@ -327,7 +333,7 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
     // selector's labels, so matching is O(pods of that label), not O(pods).
     // The pods are shared, not copied: the indexes borrow their names while `t` changes.
     let pods = t.pods.clone();
-    let names = PodNames::of(&pods, cluster);
+    let names = PodNames::of(&pods, cluster, None);
     let mut by_label: HashMap<(&str, &str, &str), Vec<PodId>> = HashMap::default();
     let mut by_namespace: HashMap<&str, Vec<PodId>> = HashMap::default();
     for ((ns, _), p) in &names.by_key {
@@ -422,7 +428,7 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
     drop(by_namespace);
     drop(podless_by_namespace);
     for (w, id) in pdb_of_workload {
-        t.workloads[w.index()].pdbs.push(id);
+        Arc::make_mut(&mut t.workloads)[w.index()].pdbs.push(id);
     }
     t.pdbs.extend(pdb_infos);
 
@@ -436,7 +442,8 @@ struct PodNames<'a> {
 }
 
 impl<'a> PodNames<'a> {
-    fn of(pods: &'a [PodInfo], cluster: ClusterId) -> PodNames<'a> {
+    /// Every pod of `cluster`, or only those named in `wanted`.
+    fn of(pods: &'a [PodInfo], cluster: ClusterId, wanted: Option<&HashSet<&str>>) -> PodNames<'a> {
         let mut names = PodNames {
             by_key: HashMap::default(),
             by_name: HashMap::default(),
@@ -447,6 +454,9 @@ impl<'a> PodNames<'a> {
             .filter(|(_, p)| p.cluster == cluster)
         {
             let (ns, name) = (p.pod.meta.namespace.as_str(), p.pod.meta.name.as_str());
+            if wanted.is_some_and(|w| !w.contains(name)) {
+                continue;
+            }
             names.by_key.insert((ns, name), PodId(i as u32));
             names.by_name.entry(name).or_default().push(PodId(i as u32));
         }
@@ -607,7 +617,7 @@ fn owner_workload(
     }
     let id = WorkloadId(t.workloads.len() as u32);
     index.insert(key, id);
-    t.workloads.push(WorkloadInfo {
+    Arc::make_mut(&mut t.workloads).push(WorkloadInfo {
         cluster,
         workload: Workload {
             meta: Meta {
@@ -664,23 +674,33 @@ fn pin_of(pv: &Pv) -> Pin {
 
 /// A holder identity: the pod of that name (or of the part before the last `_`, as client-go
 /// writes `hostname_uuid`), else the node (static control-plane pods).
-fn resolve_holder(
-    t: &Topology,
-    cluster: ClusterId,
-    names: &PodNames<'_>,
-    record: &LeaderRecord,
-) -> Holder {
+/// The names a record's holder may be: its identity, and the part before a `_` (client-go's
+/// `<hostname>_<uuid>`). None for a vacant record.
+fn holder_names(record: &LeaderRecord) -> Vec<&str> {
     let Some(identity) = record
         .holder
         .as_deref()
         .map(str::trim)
         .filter(|h| !h.is_empty())
     else {
-        return Holder::Vacant;
+        return vec![];
     };
-    let mut candidates = vec![identity];
+    let mut names = vec![identity];
     if let Some((head, _)) = identity.rsplit_once('_') {
-        candidates.push(head);
+        names.push(head);
+    }
+    names
+}
+
+fn resolve_holder(
+    t: &Topology,
+    cluster: ClusterId,
+    names: &PodNames<'_>,
+    record: &LeaderRecord,
+) -> Holder {
+    let candidates = holder_names(record);
+    if candidates.is_empty() {
+        return Holder::Vacant;
     }
     for name in &candidates {
         if let Some(p) = names.by_key.get(&(record.meta.namespace.as_str(), *name)) {

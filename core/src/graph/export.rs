@@ -218,7 +218,7 @@ pub(super) fn graph(t: &Topology) -> petgraph::Graph<Vertex, Edge> {
             v
         })
         .collect();
-    for pvc in &t.pvcs {
+    for pvc in t.pvcs.iter() {
         let v = g.add_node(Vertex::Pvc {
             name: t.display(pvc.cluster, &pvc.pvc.meta.namespace, &pvc.pvc.meta.name),
         });

@@ -240,13 +240,14 @@ pub struct GroupInfo {
 pub struct Topology {
     pub clusters: Vec<ClusterInfo>,
     pub zones: Vec<ZoneInfo>,
-    pub nodes: Vec<NodeInfo>,
-    /// Shared between copies of the graph (plans and simulations change leaders and placement,
-    /// rarely the pods): a copy of the topology does not copy 150,000 pods.
+    /// The nodes, pods, workloads, claims and volumes are shared between copies of the graph
+    /// (plans and simulations change leaders and placement, a live lease change only leaders):
+    /// a copy of the topology does not copy 150,000 pods. `Arc::make_mut` to change them.
+    pub nodes: std::sync::Arc<Vec<NodeInfo>>,
     pub pods: std::sync::Arc<Vec<PodInfo>>,
-    pub workloads: Vec<WorkloadInfo>,
-    pub pvcs: Vec<PvcInfo>,
-    pub pvs: Vec<PvInfo>,
+    pub workloads: std::sync::Arc<Vec<WorkloadInfo>>,
+    pub pvcs: std::sync::Arc<Vec<PvcInfo>>,
+    pub pvs: std::sync::Arc<Vec<PvInfo>>,
     pub classes: Vec<ClassInfo>,
     pub pdbs: Vec<PdbInfo>,
     pub leaders: Vec<LeaderInfo>,

@@ -214,7 +214,10 @@ impl Outcome {
     /// leases with their new holders. Analysis runs on it unchanged.
     pub fn after(&self, t: &Topology) -> Topology {
         let mut after = t.clone();
-        for (i, node) in after.nodes.iter_mut().enumerate() {
+        for (i, node) in std::sync::Arc::make_mut(&mut after.nodes)
+            .iter_mut()
+            .enumerate()
+        {
             if self.node_down[i] {
                 node.node.ready = Some(false);
             }
@@ -240,7 +243,9 @@ impl Outcome {
         }
         for i in 0..after.pods.len() {
             if let Some(n) = after.pods[i].node {
-                after.nodes[n.index()].pods.push(PodId(i as u32));
+                std::sync::Arc::make_mut(&mut after.nodes)[n.index()]
+                    .pods
+                    .push(PodId(i as u32));
             }
         }
         for (lease, holder) in &self.new_holders {
@@ -975,7 +980,7 @@ impl<'t> World<'t> {
                 zone_up.insert((n.cluster, t.zones[n.zone.index()].name.as_str()));
             }
         }
-        for pv in &t.pvs {
+        for pv in t.pvs.iter() {
             let reachable =
                 match &pv.pin {
                     Pin::None => continue,
