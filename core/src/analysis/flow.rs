@@ -32,6 +32,10 @@ pub fn min_max_load(
     {
         hi = upper;
     }
+    // The lower bound is often the answer (the leases can spread evenly): one test settles it.
+    if lo < hi && feasible_classes(bins, fixed, &classes, lo) {
+        return Some(lo);
+    }
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         if feasible_classes(bins, fixed, &classes, mid) {

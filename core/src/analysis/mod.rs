@@ -251,26 +251,38 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
     let mut node_movable = Vec::new();
     // The eligible nodes are those of the leader's group: once per group, not per leader.
     let mut eligible_of: rustc_hash::FxHashMap<GroupId, Vec<NodeId>> = Default::default();
+    // The rows are strings for every record: on every core.
+    stats.records = {
+        use rayon::prelude::*;
+        t.leaders
+            .par_iter()
+            .enumerate()
+            .with_min_len(1024)
+            .map(|(i, l)| {
+                let id = LeaderId(i as u32);
+                let node = t.holder_node(id);
+                LeaderRow {
+                    lease: t.leader_display(id),
+                    kind: l.record.kind.to_string(),
+                    holder: match l.holder {
+                        Holder::Pod(p) => Some(t.pod_display(p)),
+                        Holder::Node(n) => Some(t.node_display(n)),
+                        Holder::Unresolved | Holder::Vacant => l.record.holder.clone(),
+                    },
+                    node: node.map(|n| t.node_display(n)),
+                    zone: node.map(|n| t.zone_display(t.nodes[n.index()].zone)),
+                    group: l.group.map(|g| t.group_display(g)),
+                    expired: t.now.is_some_and(|now| l.record.is_expired(now)),
+                    id,
+                }
+            })
+            .collect()
+    };
+    stats.total = t.leaders.len() as u32;
     for (i, l) in t.leaders.iter().enumerate() {
         let id = LeaderId(i as u32);
         let node = t.holder_node(id);
-        let expired = t.now.is_some_and(|now| l.record.is_expired(now));
-        stats.total += 1;
-        stats.records.push(LeaderRow {
-            lease: t.leader_display(id),
-            kind: l.record.kind.to_string(),
-            holder: match l.holder {
-                Holder::Pod(p) => Some(t.pod_display(p)),
-                Holder::Node(n) => Some(t.node_display(n)),
-                Holder::Unresolved | Holder::Vacant => l.record.holder.clone(),
-            },
-            node: node.map(|n| t.node_display(n)),
-            zone: node.map(|n| t.zone_display(t.nodes[n.index()].zone)),
-            group: l.group.map(|g| t.group_display(g)),
-            expired,
-            id,
-        });
-        if expired {
+        if stats.records[i].expired {
             continue;
         }
         let eligible = match l.group {

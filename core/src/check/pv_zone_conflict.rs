@@ -22,83 +22,88 @@ pub(crate) fn tolerated(t: &Topology, pod: PodId, node: NodeId) -> bool {
 }
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
+    use rayon::prelude::*;
+    // One pod at a time, on every core (a Pending pod may look at every node of its cluster).
+    ctx.topology
+        .pods
+        .par_iter()
+        .enumerate()
+        .with_min_len(4096)
+        .filter_map(|(i, pod)| of_pod(ctx, PodId(i as u32), pod))
+        .collect()
+}
+
+fn of_pod(ctx: &Context<'_>, id: PodId, pod: &PodInfo) -> Option<Finding> {
     let t = ctx.topology;
-    let mut out = Vec::new();
-    for (i, pod) in t.pods.iter().enumerate() {
-        let id = PodId(i as u32);
-        if !pod.pod.is_active() {
-            continue;
-        }
-        let pvs: Vec<PvId> = pod
-            .pvcs
-            .iter()
-            .filter_map(|c| t.pvcs[c.index()].pv)
-            .collect();
-        if pvs.is_empty() {
-            continue;
-        }
-        let running_on = pod.node.filter(|n| t.nodes[n.index()].node.is_ready());
-        if let Some(node) = pod.node {
-            let n = &t.nodes[node.index()];
-            if let Some(pv) = pvs.iter().find(|pv| !t.pvs[pv.index()].admits(n)) {
-                let pv = &t.pvs[pv.index()];
-                let message = format!(
-                    "runs on node {} in zone {}, but its volume {} is pinned to {}: the pod is not \
-                     where its data is (a rescheduled pod kept a stale or empty volume). Stop it, and \
-                     restore the data into a volume {} can reach, or move the pod back to {}.",
-                    t.node_display(node),
-                    t.zone_display(n.zone),
-                    pv.pv.meta.name,
-                    pv.pin.describe(),
-                    t.zone_display(n.zone),
-                    pv.pin.describe()
-                );
-                out.push(ctx.on_pod(id, CHECK.id, Severity::Critical, message));
-                continue;
-            }
-        }
-        if running_on.is_some() {
-            continue;
-        }
-        // Not running on a ready node: can any ready, schedulable node reach every volume?
-        let cluster = pod.cluster;
-        let reachable = t.clusters[cluster.index()].zones.iter().any(|z| {
-            t.zones[z.index()].nodes.iter().any(|n| {
-                let node = &t.nodes[n.index()];
-                node.accepts_pods()
-                    && tolerated(t, id, *n)
-                    && pvs.iter().all(|pv| t.pvs[pv.index()].admits(node))
-            })
-        });
-        if !reachable && !t.clusters[cluster.index()].zones.is_empty() {
-            let pv = &t.pvs[pvs[0].index()];
-            let usable_in_pin = match &pv.pin {
-                Pin::Zones(zones) => {
-                    let nodes: usize = t.clusters[cluster.index()]
-                        .zones
-                        .iter()
-                        .filter(|z| zones.contains(&t.zones[z.index()].name))
-                        .map(|z| t.zones[z.index()].nodes.len())
-                        .sum();
-                    if nodes == 0 {
-                        format!("{} has no nodes at all", zones.join(", "))
-                    } else {
-                        format!(
-                            "none of the {nodes} nodes there is ready, schedulable and tolerated"
-                        )
-                    }
-                }
-                _ => "no ready, schedulable node matches it".to_string(),
-            };
+    if !pod.pod.is_active() {
+        return None;
+    }
+    let pvs: Vec<PvId> = pod
+        .pvcs
+        .iter()
+        .filter_map(|c| t.pvcs[c.index()].pv)
+        .collect();
+    if pvs.is_empty() {
+        return None;
+    }
+    let running_on = pod.node.filter(|n| t.nodes[n.index()].node.is_ready());
+    if let Some(node) = pod.node {
+        let n = &t.nodes[node.index()];
+        if let Some(pv) = pvs.iter().find(|pv| !t.pvs[pv.index()].admits(n)) {
+            let pv = &t.pvs[pv.index()];
             let message = format!(
-                "cannot be scheduled anywhere: its volume {} is pinned to {}, and {usable_in_pin}. \
-                 The pod stays Pending until a node there is available; restore the data into a \
-                 zone with capacity (snapshot and restore) or add nodes to that zone.",
+                "runs on node {} in zone {}, but its volume {} is pinned to {}: the pod is not \
+                 where its data is (a rescheduled pod kept a stale or empty volume). Stop it, and \
+                 restore the data into a volume {} can reach, or move the pod back to {}.",
+                t.node_display(node),
+                t.zone_display(n.zone),
                 pv.pv.meta.name,
                 pv.pin.describe(),
+                t.zone_display(n.zone),
+                pv.pin.describe()
             );
-            out.push(ctx.on_pod(id, CHECK.id, Severity::Critical, message));
+            return Some(ctx.on_pod(id, CHECK.id, Severity::Critical, message));
         }
     }
-    out
+    if running_on.is_some() {
+        return None;
+    }
+    // Not running on a ready node: can any ready, schedulable node reach every volume?
+    let cluster = pod.cluster;
+    let reachable = t.clusters[cluster.index()].zones.iter().any(|z| {
+        t.zones[z.index()].nodes.iter().any(|n| {
+            let node = &t.nodes[n.index()];
+            node.accepts_pods()
+                && tolerated(t, id, *n)
+                && pvs.iter().all(|pv| t.pvs[pv.index()].admits(node))
+        })
+    });
+    if !reachable && !t.clusters[cluster.index()].zones.is_empty() {
+        let pv = &t.pvs[pvs[0].index()];
+        let usable_in_pin = match &pv.pin {
+            Pin::Zones(zones) => {
+                let nodes: usize = t.clusters[cluster.index()]
+                    .zones
+                    .iter()
+                    .filter(|z| zones.contains(&t.zones[z.index()].name))
+                    .map(|z| t.zones[z.index()].nodes.len())
+                    .sum();
+                if nodes == 0 {
+                    format!("{} has no nodes at all", zones.join(", "))
+                } else {
+                    format!("none of the {nodes} nodes there is ready, schedulable and tolerated")
+                }
+            }
+            _ => "no ready, schedulable node matches it".to_string(),
+        };
+        let message = format!(
+            "cannot be scheduled anywhere: its volume {} is pinned to {}, and {usable_in_pin}. \
+             The pod stays Pending until a node there is available; restore the data into a \
+             zone with capacity (snapshot and restore) or add nodes to that zone.",
+            pv.pv.meta.name,
+            pv.pin.describe(),
+        );
+        return Some(ctx.on_pod(id, CHECK.id, Severity::Critical, message));
+    }
+    None
 }
