@@ -448,15 +448,20 @@ impl<'a> PodNames<'a> {
             by_key: HashMap::default(),
             by_name: HashMap::default(),
         };
-        for (i, p) in pods
-            .iter()
+        use rayon::prelude::*;
+        // The pods to index, found on every core.
+        let indexes: Vec<usize> = pods
+            .par_iter()
             .enumerate()
-            .filter(|(_, p)| p.cluster == cluster)
-        {
+            .with_min_len(8192)
+            .filter(|(_, p)| {
+                p.cluster == cluster && wanted.is_none_or(|w| w.contains(p.pod.meta.name.as_str()))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        for i in indexes {
+            let p = &pods[i];
             let (ns, name) = (p.pod.meta.namespace.as_str(), p.pod.meta.name.as_str());
-            if wanted.is_some_and(|w| !w.contains(name)) {
-                continue;
-            }
             names.by_key.insert((ns, name), PodId(i as u32));
             names.by_name.entry(name).or_default().push(PodId(i as u32));
         }
@@ -512,12 +517,17 @@ fn attach_leaders(
             continue;
         }
         let id = WorkloadId(i as u32);
-        let name = w.name();
-        let overridden = options
-            .group_modes
-            .get(&format!("{cluster_name}/{name}"))
-            .or_else(|| options.group_modes.get(&name))
-            .copied();
+        // Names are made only when some workload is overridden.
+        let overridden = (!options.group_modes.is_empty())
+            .then(|| {
+                let name = w.name();
+                options
+                    .group_modes
+                    .get(&format!("{cluster_name}/{name}"))
+                    .or_else(|| options.group_modes.get(&name))
+                    .copied()
+            })
+            .flatten();
         let leaders = leaders_of.remove(&id).unwrap_or_default();
         let mode = match overridden {
             Some(GroupMode::Quorum) => Some(Mode::Quorum),
