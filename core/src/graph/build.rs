@@ -2,7 +2,6 @@
 //! claims to volumes to classes, PDBs to pods, leader records to their holders and groups.
 
 use std::collections::BTreeMap;
-
 use std::sync::Arc;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -84,8 +83,8 @@ pub fn build(snapshot: Snapshot, options: &BuildOptions) -> Topology {
 
 /// `t` with the leader records of `snapshot` (each cluster's, by name) at its time, for a live
 /// change that touched only leader records: the leaders and the groups they make are rebuilt; the
-/// pods are shared and everything else is copied as it is. The same graph a full build of the
-/// objects with these records makes.
+/// nodes, pods, workloads, claims and volumes are shared and the small rest is copied. The same
+/// graph a full build of the objects with these records makes.
 pub fn with_leaders(t: &Topology, snapshot: Snapshot, options: &BuildOptions) -> Topology {
     let mut out = Topology {
         clusters: t.clusters.clone(),
