@@ -123,8 +123,19 @@ build() {
     log "$name: built in $((SECONDS - start))s ($(du -h "$BIN/$name" | cut -f1))"
 }
 
+# The Go build cache grows to about 4 GB for these binaries and is worth nothing once they
+# exist: unless QUORUM_CONTROLPLANE_GOCACHE names one to keep, build with a private cache
+# and delete it after a successful build (a failed build keeps it for the next try).
+PRIVATE_GOCACHE=""
+if [[ -n "${QUORUM_CONTROLPLANE_GOCACHE:-}" ]]; then
+    export GOCACHE="$QUORUM_CONTROLPLANE_GOCACHE"
+else
+    PRIVATE_GOCACHE="$DEST/go-build"
+    export GOCACHE="$PRIVATE_GOCACHE"
+fi
+
 total_start=$SECONDS
-log "go: $(go env GOVERSION); key $KEY; output $BIN"
+log "go: $(go env GOVERSION); key $KEY; output $BIN; build cache $GOCACHE"
 log "downloading modules (if not cached) ..."
 for m in kubernetes etcd kwok; do
     (cd "$HERE/$m" && go mod download) >"$DEST/download-$m.log" 2>&1 \
@@ -145,4 +156,8 @@ all_present || die "some binaries are missing in $BIN after the build"
     cat "$HERE/versions.env"
 } >"$DEST/BUILD_INFO"
 log "all binaries built in $((SECONDS - total_start))s"
+if [[ -n "$PRIVATE_GOCACHE" ]]; then
+    rm -rf "$PRIVATE_GOCACHE"
+    log "removed the build cache $PRIVATE_GOCACHE"
+fi
 echo "$BIN"

@@ -113,6 +113,14 @@ if [[ "$DIR" =~ [[:space:]\'\"\\\$\`] ]]; then
     log "DIR must not contain whitespace, quotes, \$, \` or backslashes: $DIR"
     exit 2
 fi
+# etcd preallocates 64 MB for each WAL file and panics with "no space left on device" without
+# them; say so before starting anything.
+NEED_MB=256
+FREE_MB="$(df -Pk "$DIR" 2>/dev/null | awk 'NR == 2 { print int($4 / 1024) }')"
+if [[ -n "$FREE_MB" && "$FREE_MB" -lt "$NEED_MB" ]]; then
+    log "only ${FREE_MB} MB free on the filesystem of $DIR; a control plane needs ${NEED_MB} MB (etcd preallocates 64 MB per WAL file): free some space or give a DIR elsewhere"
+    exit 1
+fi
 if [[ -d "$DIR/pids" ]] && compgen -G "$DIR/pids/*.pid" >/dev/null; then
     for f in "$DIR"/pids/*.pid; do
         if kill -0 "$(cat "$f")" 2>/dev/null; then

@@ -25,6 +25,26 @@ pub fn bin_dir() -> Option<PathBuf> {
     text.lines().last().map(|l| PathBuf::from(l.trim()))
 }
 
+/// Where a control plane's directory (etcd's data, certificates, logs) goes:
+/// `QUORUM_CONTROLPLANE_TMPDIR` when set, else `/dev/shm` when it has 1 GiB free (memory, so
+/// the tests write nothing to a disk that may be nearly full, and etcd's fsyncs cost nothing),
+/// else the system's temporary directory.
+fn work_parent() -> PathBuf {
+    if let Some(dir) = std::env::var_os("QUORUM_CONTROLPLANE_TMPDIR") {
+        return PathBuf::from(dir);
+    }
+    let shm = Path::new("/dev/shm");
+    let free = rustix::fs::statvfs(shm)
+        .map(|s| s.f_bavail.saturating_mul(s.f_frsize))
+        .unwrap_or(0);
+    let writable = rustix::fs::access(shm, rustix::fs::Access::WRITE_OK).is_ok();
+    if writable && free >= 1 << 30 {
+        shm.to_path_buf()
+    } else {
+        std::env::temp_dir()
+    }
+}
+
 /// How to start: `start.sh` options (`--short-timings`, `--node-monitor-grace-period 8s`, ...).
 #[derive(Clone, Debug, Default)]
 pub struct Start {
@@ -70,7 +90,7 @@ impl ControlPlane {
         let dir = loop {
             let dir = tempfile::Builder::new()
                 .prefix("quorum-cp-")
-                .tempdir()
+                .tempdir_in(work_parent())
                 .expect("a temporary directory");
             let out = Command::new(scripts().join("start.sh"))
                 .arg(dir.path())
