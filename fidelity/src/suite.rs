@@ -1,4 +1,5 @@
-//! The scenarios the suite runs: every drill of `samples/drills/` on its sample, and seeded
+//! The scenarios the suite runs: every drill of `samples/drills/` on its sample, the suite's own
+//! drills of `fidelity/fixtures/drills/` (rules the samples do not exercise), and seeded
 //! generated clusters.
 
 use std::path::{Path, PathBuf};
@@ -14,14 +15,19 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Every drill file of `samples/drills/`, sorted.
+/// Every drill file of `samples/drills/`, then of `fidelity/fixtures/drills/`, each sorted.
 pub fn drill_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join("samples/drills"))
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.retain(|f| f.extension().is_some_and(|e| e == "yaml"));
-    files.sort();
-    files
+    ["samples/drills", "fidelity/fixtures/drills"]
+        .iter()
+        .flat_map(|dir| {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join(dir))
+                .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            files.retain(|f| f.extension().is_some_and(|e| e == "yaml"));
+            files.sort();
+            files
+        })
+        .collect()
 }
 
 /// The inputs a drill names in its `# run: quorum drill INPUTS DRILL` comment: one cluster
@@ -76,7 +82,14 @@ pub fn drill_scenario(file: &Path) -> Result<Scenario, String> {
         clusters,
         events: drill.events(),
         flags,
-        origin: format!("samples/drills/{stem}.yaml"),
+        origin: file
+            .canonicalize()
+            .ok()
+            .and_then(|f| {
+                let root = repo().canonicalize().ok()?;
+                Some(f.strip_prefix(root).ok()?.display().to_string())
+            })
+            .unwrap_or_else(|| file.display().to_string()),
         drill: Some((file.to_path_buf(), drill)),
         start: Start::short(),
     })
@@ -105,7 +118,7 @@ mod tests {
     #[test]
     fn every_sample_drill_names_its_inputs() {
         let files = drill_files();
-        assert!(files.len() >= 4, "{files:?}");
+        assert!(files.len() >= 5, "{files:?}");
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();
             let inputs = drill_inputs(&text).unwrap();

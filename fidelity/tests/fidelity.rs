@@ -1,5 +1,5 @@
 //! The model against a real Kubernetes control plane (issue 8): every drill of samples/drills/
-//! and seeded generated clusters are loaded into kube-apiserver, kube-controller-manager,
+//! and fidelity/fixtures/drills/ and seeded generated clusters are loaded into kube-apiserver, kube-controller-manager,
 //! kube-scheduler and KWOK, exported (the initial state `quorum simulate` predicts from), failed
 //! for real, exported again and compared rule by rule; lease takeovers between real electors are
 //! timed. Results land in target/fidelity/results/ (`quorum-fidelity report` writes FIDELITY.md

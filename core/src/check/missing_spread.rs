@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::graph::{Mode, WorkloadOrigin};
+use crate::model::{PodAffinityTerm, SpreadConstraint};
 
 pub const CHECK: Check = Check {
     id: "missing-spread",
@@ -36,14 +37,56 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             continue;
         }
         let p = &w.workload.placement;
-        let hard = p
+        // A rule spreads the replicas only if it counts them: its selector must match their own
+        // labels (the template's; an inferred workload's first pod's). Unknown labels: trusted.
+        let own = if w.workload.template_labels.is_empty() {
+            w.pods
+                .first()
+                .map(|pod| &t.pods[pod.index()].pod.meta.labels)
+        } else {
+            Some(&w.workload.template_labels)
+        };
+        let zone_constraints: Vec<&SpreadConstraint> = p
             .spread
             .iter()
-            .any(|s| s.do_not_schedule && is_zone_key(&s.topology_key))
-            || p.required_anti_affinity
+            .filter(|s| s.do_not_schedule && is_zone_key(&s.topology_key))
+            .collect();
+        let zone_terms: Vec<&PodAffinityTerm> = p
+            .required_anti_affinity
+            .iter()
+            .filter(|a| is_zone_key(&a.topology_key))
+            .collect();
+        let hard = zone_constraints
+            .iter()
+            .any(|s| own.is_none_or(|l| s.counts(l, l)))
+            || zone_terms
                 .iter()
-                .any(|a| is_zone_key(&a.topology_key));
+                .any(|a| own.is_none_or(|l| a.selector.matches(l)));
         if hard {
+            continue;
+        }
+        if let Some(labels) = own
+            && (!zone_constraints.is_empty() || !zone_terms.is_empty())
+        {
+            let rule = if zone_constraints.is_empty() {
+                "required zone anti-affinity"
+            } else {
+                "zone topologySpreadConstraint"
+            };
+            let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let message = format!(
+                "its {rule} selects none of its own pods (labels {}): it counts none of its {} \
+                 replicas, so nothing keeps them in different zones and a zone outage may take the \
+                 quorum. Make its labelSelector match the pod template's labels.",
+                labels.join(","),
+                g.replicas
+            );
+            let severity = if manifests_only {
+                Severity::Info
+            } else {
+                Severity::Warning
+            };
+            out.push(ctx.on_workload(t.groups[g.id.index()].workload, CHECK.id, severity, message));
             continue;
         }
         let soft = p.spread.iter().any(|s| is_zone_key(&s.topology_key))

@@ -242,6 +242,60 @@ fn a_quorum_group_with_a_zone_spread_constraint_is_not_missing_spread() {
     assert!(fired(&with.analysis(), "missing-spread").is_empty());
 }
 
+#[test]
+fn a_zone_spread_that_selects_none_of_its_own_pods_is_missing_spread() {
+    // A copy-pasted constraint still selecting another app's label counts none of pg's replicas:
+    // the scheduler may stack them in one zone.
+    let wrong = SPREAD.replace("{app: pg}", "{app: postgres}");
+    let mut c = three_zones().statefulset("db", "pg", 3, &wrong);
+    for (i, n) in ["a1", "a2", "b1"].iter().enumerate() {
+        c = c.pod("db", &format!("pg-{i}"), "StatefulSet", "pg", "pg", n);
+    }
+    let a = c.analysis();
+    assert_eq!(fired(&a, "missing-spread"), vec!["db/pg"]);
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.check == "missing-spread")
+        .unwrap();
+    assert!(
+        f.message
+            .contains("selects none of its own pods (labels app=pg)"),
+        "{}",
+        f.message
+    );
+    // No labelSelector at all selects nothing either.
+    let none = SPREAD.replace(", labelSelector: {matchLabels: {app: pg}}", "");
+    let mut c = three_zones().statefulset("db", "pg", 3, &none);
+    for (i, n) in ["a1", "b1", "c1"].iter().enumerate() {
+        c = c.pod("db", &format!("pg-{i}"), "StatefulSet", "pg", "pg", n);
+    }
+    assert_eq!(fired(&c.analysis(), "missing-spread"), vec!["db/pg"]);
+    // The same with zone anti-affinity on the wrong label.
+    let anti = "      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n          - {topologyKey: topology.kubernetes.io/zone, labelSelector: {matchLabels: {app: other}}}\n";
+    let mut c = three_zones().statefulset("db", "pg", 3, anti);
+    for (i, n) in ["a1", "b1", "c1"].iter().enumerate() {
+        c = c.pod("db", &format!("pg-{i}"), "StatefulSet", "pg", "pg", n);
+    }
+    let a = c.analysis();
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.check == "missing-spread")
+        .unwrap();
+    assert!(
+        f.message.contains("required zone anti-affinity"),
+        "{}",
+        f.message
+    );
+    let right = anti.replace("app: other", "app: pg");
+    let mut c = three_zones().statefulset("db", "pg", 3, &right);
+    for (i, n) in ["a1", "b1", "c1"].iter().enumerate() {
+        c = c.pod("db", &format!("pg-{i}"), "StatefulSet", "pg", "pg", n);
+    }
+    assert!(fired(&c.analysis(), "missing-spread").is_empty());
+}
+
 /// Ten controllers with two replicas each (one in eu-a on a1, one in eu-b), every lease held on a1.
 fn piled_leaders() -> crate::testkit::ClusterYaml {
     let mut c = three_zones();

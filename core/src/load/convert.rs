@@ -333,11 +333,22 @@ fn placement(spec: &mut RawSpec) -> Placement {
             .collect(),
         spread: std::mem::take(&mut spec.topology_spread_constraints)
             .into_iter()
-            .map(|s| SpreadConstraint {
-                max_skew: s.max_skew.map_or(1, |i| i.0.max(1) as u32),
-                topology_key: s.topology_key.0,
-                do_not_schedule: s.when_unsatisfiable.is_none_or(|w| w.0 == "DoNotSchedule"),
-                selector: s.label_selector.map(label_selector).unwrap_or_default(),
+            .map(|s| {
+                let do_not_schedule = s.when_unsatisfiable.is_none_or(|w| w.0 == "DoNotSchedule");
+                SpreadConstraint {
+                    max_skew: s.max_skew.map_or(1, |i| i.0.max(1) as u32),
+                    topology_key: s.topology_key.0,
+                    do_not_schedule,
+                    selector: s.label_selector.map(label_selector),
+                    // The API server accepts minDomains only with DoNotSchedule, and only above 0.
+                    min_domains: s
+                        .min_domains
+                        .filter(|m| do_not_schedule && m.0 > 0)
+                        .map(|m| m.0.min(i64::from(u32::MAX)) as u32),
+                    honor_node_affinity: s.node_affinity_policy.is_none_or(|p| p.0 != "Ignore"),
+                    honor_node_taints: s.node_taints_policy.is_some_and(|p| p.0 == "Honor"),
+                    match_label_keys: s.match_label_keys.into_iter().map(|k| k.0).collect(),
+                }
             })
             .collect(),
         requests,

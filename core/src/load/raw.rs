@@ -454,6 +454,11 @@ pub struct RawSpread {
     pub topology_key: Text,
     pub when_unsatisfiable: Option<Text>,
     pub label_selector: Option<RawLabelSelector>,
+    pub min_domains: Option<Int>,
+    pub node_affinity_policy: Option<Text>,
+    pub node_taints_policy: Option<Text>,
+    #[serde(deserialize_with = "nullable")]
+    pub match_label_keys: Vec<Text>,
 }
 
 #[derive(Debug, Default, Deserialize)]

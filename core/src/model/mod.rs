@@ -257,12 +257,36 @@ pub struct PodAffinityTerm {
     pub namespaces: Vec<String>,
 }
 
+/// A `topologySpreadConstraint`, with the scheduler's defaults for what was left out.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SpreadConstraint {
     pub max_skew: u32,
     pub topology_key: String,
     pub do_not_schedule: bool,
-    pub selector: LabelSelector,
+    /// None: no `labelSelector`, which counts no pod (a nil selector selects nothing).
+    pub selector: Option<LabelSelector>,
+    /// `minDomains` (DoNotSchedule only): with fewer eligible domains the global minimum is 0.
+    pub min_domains: Option<u32>,
+    /// `nodeAffinityPolicy: Honor` (the default): only nodes the pod's node selector and
+    /// required node affinity admit are domains.
+    pub honor_node_affinity: bool,
+    /// `nodeTaintsPolicy: Honor` (default Ignore): nodes with a NoSchedule or NoExecute taint
+    /// the pod does not tolerate are not domains.
+    pub honor_node_taints: bool,
+    /// `matchLabelKeys`: only pods with the same values of these labels as the pod count.
+    pub match_label_keys: Vec<String>,
+}
+
+impl SpreadConstraint {
+    /// Whether `other`'s labels count for a pod labelled `own` under this constraint.
+    pub fn counts(&self, own: &BTreeMap<String, String>, other: &BTreeMap<String, String>) -> bool {
+        self.selector.as_ref().is_some_and(|s| s.matches(other))
+            && self.match_label_keys.iter().all(|k| match own.get(k) {
+                // A key the pod does not carry is ignored, as the scheduler does.
+                Some(v) => other.get(k) == Some(v),
+                None => true,
+            })
+    }
 }
 
 /// The scheduling-relevant part of a pod spec, shared by pods and workload templates.

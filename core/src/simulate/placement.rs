@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::graph::*;
-use crate::model::{Pod, Resources, TaintEffect};
+use crate::model::{Placement, Pod, Resources, SpreadConstraint, Taint, TaintEffect};
 
 /// What the scheduler sees of the cluster at a moment of the simulation.
 pub struct View<'a> {
@@ -144,8 +144,8 @@ pub fn check(
         let Some(domain) = label(t, node, &spread.key) else {
             return Err(Excluded::Spread(spread.key.clone()));
         };
-        let here = spread.counts.get(domain).copied().unwrap_or(0) + 1;
-        if here - spread.min.min(here) > spread.max_skew {
+        let here = spread.counts.get(domain).copied().unwrap_or(0) + u32::from(spread.self_match);
+        if here.saturating_sub(spread.min) > spread.max_skew {
             return Err(Excluded::Spread(spread.key.clone()));
         }
     }
@@ -164,6 +164,47 @@ struct Spread {
     counts: BTreeMap<String, u32>,
     min: u32,
     max_skew: u32,
+    /// Whether the pod counts itself (its own labels match the selector).
+    self_match: bool,
+}
+
+/// The node taints the node lifecycle controller and a cordon add (NoSchedule): a node the
+/// scenario took away (down, cut off from the control plane, cordoned, NotReady) carries one of
+/// them, so a pod must tolerate each to see it as a spread domain under nodeTaintsPolicy: Honor.
+const CONDITION_TAINTS: [&str; 3] = [
+    "node.kubernetes.io/unreachable",
+    "node.kubernetes.io/not-ready",
+    "node.kubernetes.io/unschedulable",
+];
+
+/// Whether the pod tolerates every NoSchedule and NoExecute taint of the node, as the scheduler
+/// asks for nodeTaintsPolicy: Honor.
+fn tolerated(view: &View<'_>, p: &Placement, node: NodeId) -> bool {
+    let untolerated = |taint: &Taint| {
+        taint.effect != TaintEffect::PreferNoSchedule
+            && !p.tolerations.iter().any(|tol| tol.tolerates(taint))
+    };
+    let n = &view.t.nodes[node.index()];
+    !n.node.taints.iter().any(untolerated)
+        && (view.usable[node.index()]
+            || CONDITION_TAINTS.iter().all(|key| {
+                !untolerated(&Taint {
+                    key: (*key).to_string(),
+                    value: String::new(),
+                    effect: TaintEffect::NoSchedule,
+                })
+            }))
+}
+
+/// Whether the pod's node selector and required node affinity admit the node.
+fn admits_by_affinity(p: &Placement, node: &NodeInfo) -> bool {
+    let labels = &node.node.meta.labels;
+    p.node_selector
+        .iter()
+        .all(|(k, v)| labels.get(k) == Some(v))
+        && p.required_node_affinity
+            .as_ref()
+            .is_none_or(|a| a.matches(node.name(), labels))
 }
 
 /// What the pod's anti-affinity and spread rules see, computed once per pod: the domains taken
@@ -205,49 +246,59 @@ pub fn prepare(view: &View<'_>, pod: PodId) -> Prepared {
             (term.topology_key.clone(), occupied)
         })
         .collect();
-    let spread = p
-        .spread
+    // The scheduler counts only nodes that carry every DoNotSchedule constraint's key.
+    let hard: Vec<&SpreadConstraint> = p.spread.iter().filter(|c| c.do_not_schedule).collect();
+    let spread = hard
         .iter()
-        .filter(|c| c.do_not_schedule)
         .map(|c| {
-            // The domains are those of every node the pod's node selector and affinity admit,
-            // taints ignored (nodeAffinityPolicy Honor, nodeTaintsPolicy Ignore: the defaults):
-            // a failed or cordoned zone stays a domain, with its terminating pods not counted.
+            // The domains are those of the nodes the constraint's inclusion policies admit: by
+            // default every node the pod's node selector and affinity admit, taints ignored, so a
+            // failed or cordoned zone stays a domain (with its terminating pods not counted);
+            // with nodeTaintsPolicy: Honor a node with a taint the pod does not tolerate is none.
             let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+            let mut included = vec![false; t.nodes.len()];
             for (i, other) in t.nodes.iter().enumerate() {
                 let labels = &other.node.meta.labels;
-                if other.cluster == info.cluster
-                    && p.node_selector
-                        .iter()
-                        .all(|(k, v)| labels.get(k) == Some(v))
-                    && p.required_node_affinity
-                        .as_ref()
-                        .is_none_or(|a| a.matches(other.name(), labels))
-                    && let Some(d) = label(t, NodeId(i as u32), &c.topology_key)
+                if other.cluster != info.cluster
+                    || !hard.iter().all(|h| labels.contains_key(&h.topology_key))
+                    || (c.honor_node_affinity && !admits_by_affinity(p, other))
+                    || (c.honor_node_taints && !tolerated(view, p, NodeId(i as u32)))
                 {
-                    counts.entry(d.to_string()).or_insert(0);
+                    continue;
                 }
+                counts.entry(labels[&c.topology_key].clone()).or_insert(0);
+                included[i] = true;
             }
             for (i, other) in t.pods.iter().enumerate() {
                 if i == pod.index()
                     || other.pod.meta.namespace != spec.meta.namespace
-                    || !c.selector.matches(&other.pod.meta.labels)
+                    || !c.counts(&spec.meta.labels, &other.pod.meta.labels)
                 {
                     continue;
                 }
                 if let Some(on) = view.placed[i]
+                    && included[on.index()]
                     && let Some(d) = label(t, on, &c.topology_key)
                     && let Some(count) = counts.get_mut(d)
                 {
                     *count += 1;
                 }
             }
-            let min = counts.values().copied().min().unwrap_or(0);
+            // Below minDomains eligible domains the global minimum is taken as 0.
+            let min = if c
+                .min_domains
+                .is_some_and(|m| (counts.len() as u64) < u64::from(m))
+            {
+                0
+            } else {
+                counts.values().copied().min().unwrap_or(0)
+            };
             Spread {
                 key: c.topology_key.clone(),
                 counts,
                 min,
                 max_skew: c.max_skew,
+                self_match: c.counts(&spec.meta.labels, &spec.meta.labels),
             }
         })
         .collect();

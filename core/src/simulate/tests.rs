@@ -731,6 +731,193 @@ fn a_failed_zone_stays_a_spread_domain_so_a_max_skew_one_replacement_stays_pendi
     assert_eq!(o.rescheduled[0].to, "b2");
 }
 
+/// `web-0` on a1, `web-1` on b1, `web-2` on c1, each with a zone spread constraint of maxSkew 1
+/// and the `extra` fields (`nodeTaintsPolicy: Honor`, say).
+fn zone_spread_web(extra: &str, tolerations: &str) -> ClusterYaml {
+    let spread = format!(
+        "{tolerations}  topologySpreadConstraints: [{{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{app: web}}}}{extra}}}]\n"
+    );
+    let mut c = three_zones().deployment("app", "web", 3);
+    for (i, n) in ["a1", "b1", "c1"].iter().enumerate() {
+        c = c.pod_with(
+            "app",
+            &format!("web-{i}"),
+            "ReplicaSet",
+            "web-1",
+            "web",
+            Some(n),
+            &spread,
+        );
+    }
+    c
+}
+
+#[test]
+fn with_node_taints_policy_honor_a_failed_zone_is_no_spread_domain_and_its_pod_moves() {
+    // The node lifecycle controller taints a lost node node.kubernetes.io/unreachable:NoSchedule;
+    // under nodeTaintsPolicy: Honor PodTopologySpread leaves nodes with an untolerated taint out of
+    // its domains, so the failed zone no longer holds the minimum at 0.
+    let c = zone_spread_web(", nodeTaintsPolicy: Honor", "");
+    let (_, o) = run(&c, &["fail zone:eu-b"]);
+    assert!(o.pending.is_empty(), "{:?}", o.pending);
+    assert_eq!(o.rescheduled.len(), 1, "{:?}", o.rescheduled);
+    assert!(
+        ["a2", "c2"].contains(&o.rescheduled[0].to.as_str()),
+        "{:?}",
+        o.rescheduled
+    );
+    // A pod that tolerates every taint still sees the failed zone as a domain: Pending, as with
+    // the default policy.
+    let c = zone_spread_web(
+        ", nodeTaintsPolicy: Honor",
+        "  tolerations: [{operator: Exists}]\n",
+    );
+    let (_, o) = run(&c, &["fail zone:eu-b"]);
+    assert!(o.rescheduled.is_empty(), "{:?}", o.rescheduled);
+    assert!(
+        o.pending[0]
+            .reason
+            .contains("didn't match pod topology spread constraints")
+    );
+    // A real taint the pod does not tolerate takes a zone out of the domains as well: with c1
+    // and c2 tainted (the pod on c1 keeps running), only eu-a and eu-b count.
+    let taint = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\n  labels: {{topology.kubernetes.io/zone: eu-c}}\nspec:\n  taints: [{{key: dedicated, value: batch, effect: NoSchedule}}]\nstatus:\n  allocatable: {{cpu: '8', memory: 32Gi, pods: '110'}}\n  conditions: [{{type: Ready, status: 'True'}}]\n"
+        )
+    };
+    let mut c = ClusterYaml::new()
+        .node("a1", "eu-a")
+        .node("a2", "eu-a")
+        .node("b1", "eu-b")
+        .node("b2", "eu-b")
+        .raw(&taint("c1"))
+        .raw(&taint("c2"))
+        .deployment("app", "web", 3);
+    let spread = "  tolerations: [{key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 300}]\n  topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}, nodeTaintsPolicy: Honor}]\n";
+    for (i, n) in ["a1", "b1", "b2"].iter().enumerate() {
+        c = c.pod_with(
+            "app",
+            &format!("web-{i}"),
+            "ReplicaSet",
+            "web-1",
+            "web",
+            Some(n),
+            spread,
+        );
+    }
+    // b2's pod is drained: eu-a has 1, eu-b 1 (b1's), eu-c is no domain: it fits in either.
+    let (_, o) = run(&c, &["drain node:b2"]);
+    assert_eq!(
+        o.rescheduled.len(),
+        1,
+        "{:?} {:?}",
+        o.rescheduled,
+        o.pending
+    );
+    // With the default policy eu-c counts 0 and nothing fits outside it, where the taint bars.
+    let ignore = c.yaml().replace(", nodeTaintsPolicy: Honor", "");
+    let (_, o) = run(&ClusterYaml::new().raw(&ignore), &["drain node:b2"]);
+    assert!(o.rescheduled.is_empty(), "{:?}", o.rescheduled);
+}
+
+#[test]
+fn below_min_domains_the_global_minimum_is_zero_so_a_third_replica_in_two_zones_stays_pending() {
+    // Two zones, three replicas (a1, b1, a2), maxSkew 1. Without minDomains the replacement of
+    // a2's pod fits: both zones hold one, the minimum is 1. With minDomains: 3 the two domains are
+    // fewer than three, the scheduler takes the minimum as 0, and one more pod anywhere is a skew
+    // of 2.
+    let make = |extra: &str| {
+        let spread = format!(
+            "  topologySpreadConstraints: [{{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{app: web}}}}{extra}}}]\n"
+        );
+        let mut c = ClusterYaml::new()
+            .node("a1", "eu-a")
+            .node("a2", "eu-a")
+            .node("a3", "eu-a")
+            .node("b1", "eu-b")
+            .node("b2", "eu-b")
+            .deployment("app", "web", 3);
+        for (i, n) in ["a1", "b1", "a2"].iter().enumerate() {
+            c = c.pod_with(
+                "app",
+                &format!("web-{i}"),
+                "ReplicaSet",
+                "web-1",
+                "web",
+                Some(n),
+                &spread,
+            );
+        }
+        c
+    };
+    let (_, o) = run(&make(""), &["fail node:a2"]);
+    assert_eq!(o.rescheduled.len(), 1, "{:?}", o.pending);
+    let (_, o) = run(&make(", minDomains: 3"), &["fail node:a2"]);
+    assert!(o.rescheduled.is_empty(), "{:?}", o.rescheduled);
+    assert!(
+        o.pending[0]
+            .reason
+            .contains("didn't match pod topology spread constraints"),
+        "{}",
+        o.pending[0].reason
+    );
+    // minDomains: 2 is met by the two zones: the replacement fits again.
+    let (_, o) = run(&make(", minDomains: 2"), &["fail node:a2"]);
+    assert_eq!(o.rescheduled.len(), 1, "{:?}", o.pending);
+}
+
+#[test]
+fn match_label_keys_count_only_the_pods_of_the_same_revision() {
+    // Pods of an older ReplicaSet (another pod-template-hash) still run in eu-b and eu-c. With
+    // matchLabelKeys: [pod-template-hash] the scheduler counts only the drained pod's revision
+    // (one per zone: it fits in eu-b or eu-c); without it they count too, and eu-a's one free
+    // node is taken.
+    let make = |extra: &str| {
+        let pod = |name: &str, hash: &str, node: &str| {
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: app\n  labels: {{app: web, pod-template-hash: {hash}}}\n  ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: web-{hash}, controller: true}}]\nspec:\n  nodeName: {node}\n  containers: [{{name: c}}]\n  topologySpreadConstraints: [{{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{app: web}}}}{extra}}}]\nstatus:\n  phase: Running\n  conditions: [{{type: Ready, status: 'True'}}]\n"
+            )
+        };
+        // a2 has room for one pod only, taken by web-new-3.
+        let full = "apiVersion: v1\nkind: Node\nmetadata:\n  name: a2\n  labels: {topology.kubernetes.io/zone: eu-a}\nstatus:\n  allocatable: {cpu: '8', memory: 32Gi, pods: '1'}\n  conditions: [{type: Ready, status: 'True'}]\n";
+        ClusterYaml::new()
+            .node("a1", "eu-a")
+            .raw(full)
+            .node("b1", "eu-b")
+            .node("c1", "eu-c")
+            .deployment("app", "web", 4)
+            .raw(&pod("web-new-0", "new", "a1"))
+            .raw(&pod("web-new-3", "new", "a2"))
+            .raw(&pod("web-new-1", "new", "b1"))
+            .raw(&pod("web-new-2", "new", "c1"))
+            .raw(&pod("web-old-0", "old", "b1"))
+            .raw(&pod("web-old-1", "old", "c1"))
+    };
+    let (_, o) = run(
+        &make(", matchLabelKeys: [pod-template-hash]"),
+        &["drain node:a1"],
+    );
+    assert_eq!(o.rescheduled.len(), 1, "{:?}", o.pending);
+    assert!(["b1", "c1"].contains(&o.rescheduled[0].to.as_str()));
+    let (_, o) = run(&make(""), &["drain node:a1"]);
+    assert!(o.rescheduled.is_empty(), "{:?}", o.rescheduled);
+}
+
+#[test]
+fn a_spread_constraint_without_a_label_selector_counts_no_pod() {
+    // A nil labelSelector selects nothing: the constraint never blocks (the same cluster with the
+    // selector keeps the replacement Pending, as in the test above it).
+    let c = zone_spread_web("", "");
+    let without = c
+        .yaml()
+        .replace(", labelSelector: {matchLabels: {app: web}}", "");
+    let (_, o) = run(&ClusterYaml::new().raw(&without), &["fail zone:eu-b"]);
+    assert_eq!(o.rescheduled.len(), 1, "{:?}", o.pending);
+    let (_, o) = run(&c, &["fail zone:eu-b"]);
+    assert!(o.rescheduled.is_empty());
+}
+
 #[test]
 fn a_node_failing_several_filters_is_counted_under_the_schedulers_first() {
     // kube-scheduler runs TaintToleration and NodeAffinity before NodeResourcesFit, and
