@@ -868,6 +868,43 @@ fn below_min_domains_the_global_minimum_is_zero_so_a_third_replica_in_two_zones_
 }
 
 #[test]
+fn with_node_affinity_policy_ignore_zones_the_pod_may_not_use_are_still_domains() {
+    // Three replicas kept to eu-a and eu-b by node affinity (a1, b1, a2), zone spread maxSkew 1;
+    // a2 is drained. By default eu-c is no domain for them: eu-a and eu-b hold one each, the
+    // minimum is 1 and the replacement fits. With nodeAffinityPolicy: Ignore eu-c is a domain with
+    // no pod, the minimum is 0, and neither eu-a nor eu-b may take a second.
+    let make = |extra: &str| {
+        let spec = format!(
+            "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms: [{{matchExpressions: [{{key: topology.kubernetes.io/zone, operator: In, values: [eu-a, eu-b]}}]}}]\n  topologySpreadConstraints: [{{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{app: web}}}}{extra}}}]\n"
+        );
+        let mut c = three_zones().deployment("app", "web", 3);
+        for (i, n) in ["a1", "b1", "a2"].iter().enumerate() {
+            c = c.pod_with(
+                "app",
+                &format!("web-{i}"),
+                "ReplicaSet",
+                "web-1",
+                "web",
+                Some(n),
+                &spec,
+            );
+        }
+        c
+    };
+    let (_, o) = run(&make(""), &["drain node:a2"]);
+    assert_eq!(o.rescheduled.len(), 1, "{:?}", o.pending);
+    let (_, o) = run(&make(", nodeAffinityPolicy: Ignore"), &["drain node:a2"]);
+    assert!(o.rescheduled.is_empty(), "{:?}", o.rescheduled);
+    assert!(
+        o.pending[0]
+            .reason
+            .contains("didn't match pod topology spread constraints"),
+        "{}",
+        o.pending[0].reason
+    );
+}
+
+#[test]
 fn match_label_keys_count_only_the_pods_of_the_same_revision() {
     // Pods of an older ReplicaSet (another pod-template-hash) still run in eu-b and eu-c. With
     // matchLabelKeys: [pod-template-hash] the scheduler counts only the drained pod's revision
