@@ -1,7 +1,7 @@
 //! Quorum groups with nothing that keeps their replicas in different zones.
 
 use super::*;
-use crate::graph::{Mode, WorkloadOrigin};
+use crate::graph::{Mode, WorkloadOrigin, ZONE_KEYS};
 use crate::model::{PodAffinityTerm, SpreadConstraint};
 
 pub const CHECK: Check = Check {
@@ -12,11 +12,6 @@ pub const CHECK: Check = Check {
            whenUnsatisfiable: DoNotSchedule.",
     run,
 };
-
-const ZONE_KEYS: [&str; 2] = [
-    "topology.kubernetes.io/zone",
-    "failure-domain.beta.kubernetes.io/zone",
-];
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let t = ctx.topology;
@@ -65,46 +60,42 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         if hard {
             continue;
         }
-        if let Some(labels) = own
-            && (!zone_constraints.is_empty() || !zone_terms.is_empty())
-        {
-            let rule = if zone_constraints.is_empty() {
-                "required zone anti-affinity"
-            } else {
-                "zone topologySpreadConstraint"
-            };
-            let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            let message = format!(
-                "its {rule} selects none of its own pods (labels {}): it counts none of its {} \
-                 replicas, so nothing keeps them in different zones and a zone outage may take the \
-                 quorum. Make its labelSelector match the pod template's labels.",
-                labels.join(","),
-                g.replicas
-            );
-            let severity = if manifests_only {
-                Severity::Info
-            } else {
-                Severity::Warning
-            };
-            out.push(ctx.on_workload(t.groups[g.id.index()].workload, CHECK.id, severity, message));
-            continue;
-        }
-        let soft = p.spread.iter().any(|s| is_zone_key(&s.topology_key))
-            || p.preferred_anti_affinity
-                .iter()
-                .any(|a| is_zone_key(&a.topology_key));
-        let message = format!(
-            "nothing keeps its {} replicas in different zones{}: the scheduler may put a majority in \
-             one zone, and a zone outage then takes the quorum. Add a topologySpreadConstraint with \
-             topologyKey: {}, maxSkew: 1 and whenUnsatisfiable: DoNotSchedule.",
-            g.replicas,
-            if soft {
-                " (only a soft preference, which the scheduler may ignore)"
-            } else {
-                ""
-            },
-            t.zone_label
-        );
+        let message = match own {
+            Some(labels) if !zone_constraints.is_empty() || !zone_terms.is_empty() => {
+                let rule = if zone_constraints.is_empty() {
+                    "required zone anti-affinity"
+                } else {
+                    "zone topologySpreadConstraint"
+                };
+                let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!(
+                    "its {rule} selects none of its own pods (labels {}): it counts none of its {} \
+                     replicas, so nothing keeps them in different zones and a zone outage may \
+                     take the quorum. Make its labelSelector match the pod template's labels.",
+                    labels.join(","),
+                    g.replicas
+                )
+            }
+            _ => {
+                let soft = p.spread.iter().any(|s| is_zone_key(&s.topology_key))
+                    || p.preferred_anti_affinity
+                        .iter()
+                        .any(|a| is_zone_key(&a.topology_key));
+                format!(
+                    "nothing keeps its {} replicas in different zones{}: the scheduler may put a \
+                     majority in one zone, and a zone outage then takes the quorum. Add a \
+                     topologySpreadConstraint with topologyKey: {}, maxSkew: 1 and \
+                     whenUnsatisfiable: DoNotSchedule.",
+                    g.replicas,
+                    if soft {
+                        " (only a soft preference, which the scheduler may ignore)"
+                    } else {
+                        ""
+                    },
+                    t.zone_label
+                )
+            }
+        };
         let severity = if manifests_only {
             Severity::Info
         } else {

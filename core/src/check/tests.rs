@@ -231,14 +231,20 @@ fn a_budget_that_allows_no_disruption_blocks_drains() {
     assert!(fired(&c.analysis(), "pdb-blocks-drain").is_empty());
 }
 
+/// StatefulSet db/pg on three zones with `spec` in its template, one pod on each of `nodes`.
+fn pg_with(spec: &str, nodes: &[&str]) -> ClusterYaml {
+    let mut c = three_zones().statefulset("db", "pg", nodes.len() as u32, spec);
+    for (i, n) in nodes.iter().enumerate() {
+        c = c.pod("db", &format!("pg-{i}"), "StatefulSet", "pg", "pg", n);
+    }
+    c
+}
+
 #[test]
 fn a_quorum_group_with_a_zone_spread_constraint_is_not_missing_spread() {
     let without = three_zones() + pg_on(&["a1", "b1", "c1"]);
     assert_eq!(fired(&without.analysis(), "missing-spread"), vec!["db/pg"]);
-    let mut with = three_zones().statefulset("db", "pg", 3, SPREAD);
-    for (i, n) in ["a1", "b1", "c1"].iter().enumerate() {
-        with = with.pod("db", &format!("pg-{i}"), "StatefulSet", "pg", "pg", n);
-    }
+    let with = pg_with(SPREAD, &["a1", "b1", "c1"]);
     assert!(fired(&with.analysis(), "missing-spread").is_empty());
 }
 
@@ -247,10 +253,7 @@ fn a_zone_spread_that_selects_none_of_its_own_pods_is_missing_spread() {
     // A copy-pasted constraint still selecting another app's label counts none of pg's replicas:
     // the scheduler may stack them in one zone.
     let wrong = SPREAD.replace("{app: pg}", "{app: postgres}");
-    let mut c = three_zones().statefulset("db", "pg", 3, &wrong);
-    for (i, n) in ["a1", "a2", "b1"].iter().enumerate() {
-        c = c.pod("db", &format!("pg-{i}"), "StatefulSet", "pg", "pg", n);
-    }
+    let c = pg_with(&wrong, &["a1", "a2", "b1"]);
     let a = c.analysis();
     assert_eq!(fired(&a, "missing-spread"), vec!["db/pg"]);
     let f = a
@@ -266,17 +269,11 @@ fn a_zone_spread_that_selects_none_of_its_own_pods_is_missing_spread() {
     );
     // No labelSelector at all selects nothing either.
     let none = SPREAD.replace(", labelSelector: {matchLabels: {app: pg}}", "");
-    let mut c = three_zones().statefulset("db", "pg", 3, &none);
-    for (i, n) in ["a1", "b1", "c1"].iter().enumerate() {
-        c = c.pod("db", &format!("pg-{i}"), "StatefulSet", "pg", "pg", n);
-    }
+    let c = pg_with(&none, &["a1", "b1", "c1"]);
     assert_eq!(fired(&c.analysis(), "missing-spread"), vec!["db/pg"]);
     // The same with zone anti-affinity on the wrong label.
     let anti = "      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n          - {topologyKey: topology.kubernetes.io/zone, labelSelector: {matchLabels: {app: other}}}\n";
-    let mut c = three_zones().statefulset("db", "pg", 3, anti);
-    for (i, n) in ["a1", "b1", "c1"].iter().enumerate() {
-        c = c.pod("db", &format!("pg-{i}"), "StatefulSet", "pg", "pg", n);
-    }
+    let c = pg_with(anti, &["a1", "b1", "c1"]);
     let a = c.analysis();
     let f = a
         .findings
@@ -289,10 +286,7 @@ fn a_zone_spread_that_selects_none_of_its_own_pods_is_missing_spread() {
         f.message
     );
     let right = anti.replace("app: other", "app: pg");
-    let mut c = three_zones().statefulset("db", "pg", 3, &right);
-    for (i, n) in ["a1", "b1", "c1"].iter().enumerate() {
-        c = c.pod("db", &format!("pg-{i}"), "StatefulSet", "pg", "pg", n);
-    }
+    let c = pg_with(&right, &["a1", "b1", "c1"]);
     assert!(fired(&c.analysis(), "missing-spread").is_empty());
 }
 

@@ -17,7 +17,7 @@ pub const LEGACY_REGION_LABEL: &str = "failure-domain.beta.kubernetes.io/region"
 pub const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
 
 /// Zone keys CSI drivers put in PV node affinity; their values are zone names.
-const ZONE_KEYS: [&str; 6] = [
+pub const ZONE_KEYS: [&str; 6] = [
     DEFAULT_ZONE_LABEL,
     LEGACY_ZONE_LABEL,
     "topology.ebs.csi.aws.com/zone",

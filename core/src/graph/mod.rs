@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::*;
-pub use build::{BuildOptions, GroupMode};
+pub use build::{BuildOptions, GroupMode, HOSTNAME_LABEL, ZONE_KEYS};
 pub use export::{Edge, Vertex, workload_kind};
 
 macro_rules! ids {

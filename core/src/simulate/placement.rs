@@ -101,12 +101,8 @@ pub fn check(
     // The scheduler's filter order (NodeUnschedulable, TaintToleration, NodeAffinity,
     // NodeResourcesFit, VolumeBinding, PodTopologySpread, InterPodAffinity): a node that fails
     // several is counted under the first, as `kubectl describe pod` shows.
-    for taint in &n.node.taints {
-        if taint.effect != TaintEffect::PreferNoSchedule
-            && !p.tolerations.iter().any(|tol| tol.tolerates(taint))
-        {
-            return Err(Excluded::Taint(format!("{}: {}", taint.key, taint.value)));
-        }
+    if let Some(taint) = n.node.taints.iter().find(|taint| untolerated(p, taint)) {
+        return Err(Excluded::Taint(format!("{}: {}", taint.key, taint.value)));
     }
     if !p
         .node_selector
@@ -177,22 +173,27 @@ const CONDITION_TAINTS: [&str; 3] = [
     "node.kubernetes.io/unschedulable",
 ];
 
+/// A NoSchedule or NoExecute taint none of the pod's tolerations tolerates.
+fn untolerated(p: &Placement, taint: &Taint) -> bool {
+    taint.effect != TaintEffect::PreferNoSchedule
+        && !p.tolerations.iter().any(|tol| tol.tolerates(taint))
+}
+
 /// Whether the pod tolerates every NoSchedule and NoExecute taint of the node, as the scheduler
 /// asks for nodeTaintsPolicy: Honor.
 fn tolerated(view: &View<'_>, p: &Placement, node: NodeId) -> bool {
-    let untolerated = |taint: &Taint| {
-        taint.effect != TaintEffect::PreferNoSchedule
-            && !p.tolerations.iter().any(|tol| tol.tolerates(taint))
-    };
     let n = &view.t.nodes[node.index()];
-    !n.node.taints.iter().any(untolerated)
+    !n.node.taints.iter().any(|taint| untolerated(p, taint))
         && (view.usable[node.index()]
             || CONDITION_TAINTS.iter().all(|key| {
-                !untolerated(&Taint {
-                    key: (*key).to_string(),
-                    value: String::new(),
-                    effect: TaintEffect::NoSchedule,
-                })
+                !untolerated(
+                    p,
+                    &Taint {
+                        key: (*key).to_string(),
+                        value: String::new(),
+                        effect: TaintEffect::NoSchedule,
+                    },
+                )
             }))
 }
 
@@ -309,8 +310,8 @@ pub fn prepare(view: &View<'_>, pod: PodId) -> Prepared {
 const NODES_TO_SCORE: u32 = 100;
 
 /// Picks a node for a pod: the feasible node with the fewest pods of its workload on it, then in
-/// its zone, then the least CPU requested (ties by name), or Pending with the reason for every
-/// candidate.
+/// its zone (for a pod without spread constraints of its own), then the least CPU requested (ties
+/// by name), or Pending with the reason for every candidate.
 pub fn schedule(view: &View<'_>, pod: PodId) -> Decision {
     let t = view.t;
     let spec = &t.pods[pod.index()].pod;
@@ -319,17 +320,40 @@ pub fn schedule(view: &View<'_>, pod: PodId) -> Decision {
     // The scheduler spreads a workload's pods by default (PodTopologySpread's system defaults
     // score fewer siblings on the node, then in the zone, above the resource scores), so among the
     // first feasible nodes in load order (it scores at least 100 feasible nodes) the one with the
-    // fewest siblings on it, then in its zone, then the least loaded, is the choice. Reasons are
-    // gathered only when nothing fits.
+    // fewest siblings on it, then in its zone, then the least loaded, is the choice. A pod with
+    // constraints of its own gets no system defaults: only its ScheduleAnyway constraints are
+    // scored (on the node or zone key they name), else the load decides. Reasons are gathered
+    // only when nothing fits.
+    let own = &spec.placement.spread;
+    let soft_on = |zone: bool| {
+        own.iter().filter(|c| !c.do_not_schedule).any(|c| {
+            if zone {
+                c.topology_key == t.zone_label || ZONE_KEYS.contains(&c.topology_key.as_str())
+            } else {
+                c.topology_key == HOSTNAME_LABEL
+            }
+        })
+    };
+    let (by_node, by_zone) = if own.is_empty() {
+        (true, true)
+    } else {
+        (soft_on(false), soft_on(true))
+    };
     let mut on_node: BTreeMap<NodeId, u32> = BTreeMap::new();
     let mut in_zone: BTreeMap<ZoneId, u32> = BTreeMap::new();
-    if let Some(w) = t.pods[pod.index()].workload {
+    if let Some(w) = t.pods[pod.index()].workload
+        && (by_node || by_zone)
+    {
         for sibling in &t.workloads[w.index()].pods {
             if *sibling != pod
                 && let Some(n) = view.placed[sibling.index()]
             {
-                *on_node.entry(n).or_insert(0) += 1;
-                *in_zone.entry(t.nodes[n.index()].zone).or_insert(0) += 1;
+                if by_node {
+                    *on_node.entry(n).or_insert(0) += 1;
+                }
+                if by_zone {
+                    *in_zone.entry(t.nodes[n.index()].zone).or_insert(0) += 1;
+                }
             }
         }
     }

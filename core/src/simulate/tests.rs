@@ -698,15 +698,9 @@ fn when_every_zone_is_fully_disrupted_nothing_is_evicted() {
     assert!(o.lost.iter().all(|l| l.reason.contains("fully disrupted")));
 }
 
-#[test]
-fn a_failed_zone_stays_a_spread_domain_so_a_max_skew_one_replacement_stays_pending() {
-    // Real (healthy sample, fail zone eu-central-1b): cert-manager's replacement stayed Pending,
-    // "4 node(s) didn't match pod topology spread constraints": PodTopologySpread keeps the zones
-    // of tainted nodes as domains (nodeTaintsPolicy: Ignore) and skips terminating pods, so the
-    // failed zone counts 0 and one more pod in any other zone breaks maxSkew 1.
-    let spread = "  topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}]\n";
-    let mut c = three_zones().deployment("app", "web", 3);
-    for (i, n) in ["a1", "b1", "c1"].iter().enumerate() {
+/// `c` with pods `web-0`, `web-1`, ... of ReplicaSet web-1 on `nodes`, each with `spec`.
+fn web_pods_on(mut c: ClusterYaml, nodes: &[&str], spec: &str) -> ClusterYaml {
+    for (i, n) in nodes.iter().enumerate() {
         c = c.pod_with(
             "app",
             &format!("web-{i}"),
@@ -714,10 +708,14 @@ fn a_failed_zone_stays_a_spread_domain_so_a_max_skew_one_replacement_stays_pendi
             "web-1",
             "web",
             Some(n),
-            spread,
+            spec,
         );
     }
-    let (_, o) = run(&c, &["fail zone:eu-b"]);
+    c
+}
+
+/// Nothing was rescheduled: the replacement stays Pending on its spread constraint.
+fn assert_spread_pending(o: &Outcome) {
     assert!(o.rescheduled.is_empty(), "{:?}", o.rescheduled);
     assert!(
         o.pending[0]
@@ -726,6 +724,19 @@ fn a_failed_zone_stays_a_spread_domain_so_a_max_skew_one_replacement_stays_pendi
         "{}",
         o.pending[0].reason
     );
+}
+
+#[test]
+fn a_failed_zone_stays_a_spread_domain_so_a_max_skew_one_replacement_stays_pending() {
+    // Real (healthy sample, fail zone eu-central-1b): cert-manager's replacement stayed Pending,
+    // "4 node(s) didn't match pod topology spread constraints": PodTopologySpread keeps the zones
+    // of tainted nodes as domains (nodeTaintsPolicy: Ignore) and skips terminating pods, so the
+    // failed zone counts 0 and one more pod in any other zone breaks maxSkew 1.
+    let spread = "  topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}]\n";
+    let mut c = three_zones().deployment("app", "web", 3);
+    c = web_pods_on(c, &["a1", "b1", "c1"], spread);
+    let (_, o) = run(&c, &["fail zone:eu-b"]);
+    assert_spread_pending(&o);
     // A drain leaves the zone a domain too: b1's pod goes to b2, the zone's other node.
     let (_, o) = run(&c, &["drain node:b1"]);
     assert_eq!(o.rescheduled[0].to, "b2");
@@ -738,17 +749,7 @@ fn zone_spread_web(extra: &str, tolerations: &str) -> ClusterYaml {
         "{tolerations}  topologySpreadConstraints: [{{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{app: web}}}}{extra}}}]\n"
     );
     let mut c = three_zones().deployment("app", "web", 3);
-    for (i, n) in ["a1", "b1", "c1"].iter().enumerate() {
-        c = c.pod_with(
-            "app",
-            &format!("web-{i}"),
-            "ReplicaSet",
-            "web-1",
-            "web",
-            Some(n),
-            &spread,
-        );
-    }
+    c = web_pods_on(c, &["a1", "b1", "c1"], &spread);
     c
 }
 
@@ -762,7 +763,7 @@ fn with_node_taints_policy_honor_a_failed_zone_is_no_spread_domain_and_its_pod_m
     assert!(o.pending.is_empty(), "{:?}", o.pending);
     assert_eq!(o.rescheduled.len(), 1, "{:?}", o.rescheduled);
     assert!(
-        ["a2", "c2"].contains(&o.rescheduled[0].to.as_str()),
+        ["a1", "a2", "c1", "c2"].contains(&o.rescheduled[0].to.as_str()),
         "{:?}",
         o.rescheduled
     );
@@ -795,17 +796,7 @@ fn with_node_taints_policy_honor_a_failed_zone_is_no_spread_domain_and_its_pod_m
         .raw(&taint("c2"))
         .deployment("app", "web", 3);
     let spread = "  tolerations: [{key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 300}]\n  topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}, nodeTaintsPolicy: Honor}]\n";
-    for (i, n) in ["a1", "b1", "b2"].iter().enumerate() {
-        c = c.pod_with(
-            "app",
-            &format!("web-{i}"),
-            "ReplicaSet",
-            "web-1",
-            "web",
-            Some(n),
-            spread,
-        );
-    }
+    c = web_pods_on(c, &["a1", "b1", "b2"], spread);
     // b2's pod is drained: eu-a has 1, eu-b 1 (b1's), eu-c is no domain: it fits in either.
     let (_, o) = run(&c, &["drain node:b2"]);
     assert_eq!(
@@ -838,30 +829,13 @@ fn below_min_domains_the_global_minimum_is_zero_so_a_third_replica_in_two_zones_
             .node("b1", "eu-b")
             .node("b2", "eu-b")
             .deployment("app", "web", 3);
-        for (i, n) in ["a1", "b1", "a2"].iter().enumerate() {
-            c = c.pod_with(
-                "app",
-                &format!("web-{i}"),
-                "ReplicaSet",
-                "web-1",
-                "web",
-                Some(n),
-                &spread,
-            );
-        }
+        c = web_pods_on(c, &["a1", "b1", "a2"], &spread);
         c
     };
     let (_, o) = run(&make(""), &["fail node:a2"]);
     assert_eq!(o.rescheduled.len(), 1, "{:?}", o.pending);
     let (_, o) = run(&make(", minDomains: 3"), &["fail node:a2"]);
-    assert!(o.rescheduled.is_empty(), "{:?}", o.rescheduled);
-    assert!(
-        o.pending[0]
-            .reason
-            .contains("didn't match pod topology spread constraints"),
-        "{}",
-        o.pending[0].reason
-    );
+    assert_spread_pending(&o);
     // minDomains: 2 is met by the two zones: the replacement fits again.
     let (_, o) = run(&make(", minDomains: 2"), &["fail node:a2"]);
     assert_eq!(o.rescheduled.len(), 1, "{:?}", o.pending);
@@ -878,30 +852,13 @@ fn with_node_affinity_policy_ignore_zones_the_pod_may_not_use_are_still_domains(
             "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms: [{{matchExpressions: [{{key: topology.kubernetes.io/zone, operator: In, values: [eu-a, eu-b]}}]}}]\n  topologySpreadConstraints: [{{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{app: web}}}}{extra}}}]\n"
         );
         let mut c = three_zones().deployment("app", "web", 3);
-        for (i, n) in ["a1", "b1", "a2"].iter().enumerate() {
-            c = c.pod_with(
-                "app",
-                &format!("web-{i}"),
-                "ReplicaSet",
-                "web-1",
-                "web",
-                Some(n),
-                &spec,
-            );
-        }
+        c = web_pods_on(c, &["a1", "b1", "a2"], &spec);
         c
     };
     let (_, o) = run(&make(""), &["drain node:a2"]);
     assert_eq!(o.rescheduled.len(), 1, "{:?}", o.pending);
     let (_, o) = run(&make(", nodeAffinityPolicy: Ignore"), &["drain node:a2"]);
-    assert!(o.rescheduled.is_empty(), "{:?}", o.rescheduled);
-    assert!(
-        o.pending[0]
-            .reason
-            .contains("didn't match pod topology spread constraints"),
-        "{}",
-        o.pending[0].reason
-    );
+    assert_spread_pending(&o);
 }
 
 #[test]
@@ -953,6 +910,37 @@ fn a_spread_constraint_without_a_label_selector_counts_no_pod() {
     assert_eq!(o.rescheduled.len(), 1, "{:?}", o.pending);
     let (_, o) = run(&c, &["fail zone:eu-b"]);
     assert!(o.rescheduled.is_empty());
+}
+
+#[test]
+fn a_pod_with_spread_constraints_of_its_own_gets_no_default_spreading() {
+    // Real (drill spread-policies-lose-b): with its own zone constraint a replacement landed on the
+    // node beside its sibling as often as not. kube-scheduler applies PodTopologySpread's system
+    // defaults (fewer siblings on the node, then in the zone) only to pods that define no
+    // constraint; otherwise it scores the pod's ScheduleAnyway constraints alone.
+    // Nodes a1, b1, b2, c1, c2; a pod on a1, b1 and c1; a1 is drained.
+    let cluster = |spec: &str| {
+        let c = ClusterYaml::new()
+            .node("a1", "eu-a")
+            .node("b1", "eu-b")
+            .node("b2", "eu-b")
+            .node("c1", "eu-c")
+            .node("c2", "eu-c")
+            .deployment("app", "web", 3);
+        web_pods_on(c, &["a1", "b1", "c1"], spec)
+    };
+    // Without constraints: b2, the first node without a sibling (default spreading).
+    let (_, o) = run(&cluster(""), &["drain node:a1"]);
+    assert_eq!(o.rescheduled[0].to, "b2");
+    // With a hard zone constraint any zone may take it (maxSkew 2) and nothing ranks siblings:
+    // the least loaded node, ties by name, is b1, beside its sibling.
+    let hard = "  topologySpreadConstraints: [{maxSkew: 2, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}]\n";
+    let (_, o) = run(&cluster(hard), &["drain node:a1"]);
+    assert_eq!(o.rescheduled[0].to, "b1");
+    // A soft constraint on the hostname brings node spreading back: b2.
+    let soft = "  topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]\n";
+    let (_, o) = run(&cluster(soft), &["drain node:a1"]);
+    assert_eq!(o.rescheduled[0].to, "b2");
 }
 
 #[test]
