@@ -915,7 +915,7 @@ fn a_spread_constraint_without_a_label_selector_counts_no_pod() {
 #[test]
 fn a_pod_with_spread_constraints_of_its_own_gets_no_default_spreading() {
     // Real (drill spread-policies-lose-b): with its own zone constraint a replacement landed on the
-    // node beside its sibling as often as not. kube-scheduler applies PodTopologySpread's system
+    // node beside its sibling in four of five cases (equal loads: the scheduler's coin). kube-scheduler applies PodTopologySpread's system
     // defaults (fewer siblings on the node, then in the zone) only to pods that define no
     // constraint; otherwise it scores the pod's ScheduleAnyway constraints alone.
     // Nodes a1, b1, b2, c1, c2; a pod on a1, b1 and c1; a1 is drained.
