@@ -1,6 +1,7 @@
 //! Each check on a cluster small enough to check by hand: it fires where the rule says, and stays
 //! quiet on the same cluster fixed.
 
+use super::Finding;
 use crate::analysis::Analysis;
 use crate::testkit::*;
 
@@ -12,17 +13,21 @@ fn fired(a: &Analysis, check: &str) -> Vec<String> {
         .collect()
 }
 
+/// The first finding of `check`.
+fn finding<'a>(a: &'a Analysis, check: &str) -> &'a Finding {
+    a.findings
+        .iter()
+        .find(|f| f.check == check)
+        .unwrap_or_else(|| panic!("no {check} finding"))
+}
+
 const SPREAD: &str = "      topologySpreadConstraints:\n      - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: pg}}}\n";
 
 #[test]
 fn a_statefulset_with_two_of_three_replicas_in_one_zone_loses_quorum_with_that_zone() {
     let a = (three_zones() + pg_on(&["a1", "a2", "b1"])).analysis();
     assert_eq!(fired(&a, "quorum-zone-loss"), vec!["db/pg"]);
-    let f = a
-        .findings
-        .iter()
-        .find(|f| f.check == "quorum-zone-loss")
-        .unwrap();
+    let f = finding(&a, "quorum-zone-loss");
     assert!(f.message.contains("eu-a"), "{}", f.message);
     assert_eq!(f.severity, super::Severity::Critical);
     let g = &a.groups[0];
@@ -48,11 +53,7 @@ fn a_2_plus_2_statefulset_over_two_zones_loses_quorum_when_either_zone_fails() {
         + pg_on(&["a1", "a2", "b1", "b2"]);
     let a = c.analysis();
     assert_eq!(fired(&a, "quorum-zone-loss"), vec!["db/pg"]);
-    let f = a
-        .findings
-        .iter()
-        .find(|f| f.check == "quorum-zone-loss")
-        .unwrap();
+    let f = finding(&a, "quorum-zone-loss");
     assert!(f.message.contains("no layout survives"), "{}", f.message);
 }
 
@@ -164,11 +165,7 @@ fn a_pending_pod_whose_volume_is_in_a_zone_without_nodes_is_a_pv_zone_conflict()
         .volume("search", "data-elastic-0", "pv-e0", "gp2", "zone:eu-z");
     let a = c.analysis();
     assert_eq!(fired(&a, "pv-zone-conflict"), vec!["search/elastic-0"]);
-    let f = a
-        .findings
-        .iter()
-        .find(|f| f.check == "pv-zone-conflict")
-        .unwrap();
+    let f = finding(&a, "pv-zone-conflict");
     assert!(f.message.contains("eu-z has no nodes"), "{}", f.message);
 }
 
@@ -256,11 +253,7 @@ fn a_zone_spread_that_selects_none_of_its_own_pods_is_missing_spread() {
     let c = pg_with(&wrong, &["a1", "a2", "b1"]);
     let a = c.analysis();
     assert_eq!(fired(&a, "missing-spread"), vec!["db/pg"]);
-    let f = a
-        .findings
-        .iter()
-        .find(|f| f.check == "missing-spread")
-        .unwrap();
+    let f = finding(&a, "missing-spread");
     assert!(
         f.message
             .contains("selects none of its own pods (labels app=pg)"),
@@ -275,11 +268,7 @@ fn a_zone_spread_that_selects_none_of_its_own_pods_is_missing_spread() {
     let anti = "      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n          - {topologyKey: topology.kubernetes.io/zone, labelSelector: {matchLabels: {app: other}}}\n";
     let c = pg_with(anti, &["a1", "b1", "c1"]);
     let a = c.analysis();
-    let f = a
-        .findings
-        .iter()
-        .find(|f| f.check == "missing-spread")
-        .unwrap();
+    let f = finding(&a, "missing-spread");
     assert!(
         f.message.contains("required zone anti-affinity"),
         "{}",
@@ -461,11 +450,7 @@ fn every_check_id_of_the_contract_exists() {
 #[test]
 fn findings_point_at_the_line_of_their_subject() {
     let a = (three_zones() + pg_on(&["a1", "a2", "b1"])).analysis();
-    let f = a
-        .findings
-        .iter()
-        .find(|f| f.check == "quorum-zone-loss")
-        .unwrap();
+    let f = finding(&a, "quorum-zone-loss");
     let src = f.source.as_ref().unwrap();
     assert_eq!(src.file, "test.yaml");
     let text = (three_zones() + pg_on(&["a1", "a2", "b1"])).yaml();
