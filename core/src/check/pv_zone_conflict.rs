@@ -14,11 +14,12 @@ pub const CHECK: Check = Check {
 
 /// Whether a node could take a pod as far as taints go (NoSchedule and NoExecute).
 pub(crate) fn tolerated(t: &Topology, pod: PodId, node: NodeId) -> bool {
-    let tolerations = &t.pods[pod.index()].pod.placement.tolerations;
-    t.nodes[node.index()].node.taints.iter().all(|taint| {
-        taint.effect == crate::model::TaintEffect::PreferNoSchedule
-            || tolerations.iter().any(|tol| tol.tolerates(taint))
-    })
+    let placement = &t.pods[pod.index()].pod.placement;
+    t.nodes[node.index()]
+        .node
+        .taints
+        .iter()
+        .all(|taint| placement.tolerates(taint))
 }
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {

@@ -301,6 +301,15 @@ pub struct Placement {
     pub requests: Resources,
 }
 
+impl Placement {
+    /// Whether a taint leaves the pod free to be scheduled there: a PreferNoSchedule taint, or
+    /// one of the pod's tolerations tolerates it.
+    pub fn tolerates(&self, taint: &Taint) -> bool {
+        taint.effect == TaintEffect::PreferNoSchedule
+            || self.tolerations.iter().any(|tol| tol.tolerates(taint))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum PodPhase {
     Pending,

@@ -101,7 +101,7 @@ pub fn check(
     // The scheduler's filter order (NodeUnschedulable, TaintToleration, NodeAffinity,
     // NodeResourcesFit, VolumeBinding, PodTopologySpread, InterPodAffinity): a node that fails
     // several is counted under the first, as `kubectl describe pod` shows.
-    if let Some(taint) = n.node.taints.iter().find(|taint| untolerated(p, taint)) {
+    if let Some(taint) = n.node.taints.iter().find(|taint| !p.tolerates(taint)) {
         return Err(Excluded::Taint(format!("{}: {}", taint.key, taint.value)));
     }
     if !p
@@ -173,27 +173,18 @@ const CONDITION_TAINTS: [&str; 3] = [
     "node.kubernetes.io/unschedulable",
 ];
 
-/// A NoSchedule or NoExecute taint none of the pod's tolerations tolerates.
-fn untolerated(p: &Placement, taint: &Taint) -> bool {
-    taint.effect != TaintEffect::PreferNoSchedule
-        && !p.tolerations.iter().any(|tol| tol.tolerates(taint))
-}
-
 /// Whether the pod tolerates every NoSchedule and NoExecute taint of the node, as the scheduler
 /// asks for nodeTaintsPolicy: Honor.
 fn tolerated(view: &View<'_>, p: &Placement, node: NodeId) -> bool {
     let n = &view.t.nodes[node.index()];
-    !n.node.taints.iter().any(|taint| untolerated(p, taint))
+    n.node.taints.iter().all(|taint| p.tolerates(taint))
         && (view.usable[node.index()]
             || CONDITION_TAINTS.iter().all(|key| {
-                !untolerated(
-                    p,
-                    &Taint {
-                        key: (*key).to_string(),
-                        value: String::new(),
-                        effect: TaintEffect::NoSchedule,
-                    },
-                )
+                p.tolerates(&Taint {
+                    key: (*key).to_string(),
+                    value: String::new(),
+                    effect: TaintEffect::NoSchedule,
+                })
             }))
 }
 
