@@ -83,6 +83,34 @@ fn a_small_window_asks_for_room_and_a_resize_brings_the_view_back() {
     tmux.wait_for("quorum-exited-0");
 }
 
+/// The race behind a CI failure, brought out on purpose: the window is resized before the input
+/// thread reads its first event (held back here; a loaded machine starts it late). The resize
+/// must not be lost.
+#[test]
+fn a_resize_before_the_input_thread_reads_is_not_lost() {
+    if !Tmux::available() {
+        eprintln!("note: tmux is not installed; skipping the terminal end-to-end test");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_quorum");
+    let tmux = Tmux::start(
+        "resize-early",
+        50,
+        12,
+        &format!(
+            "QUORUM_TEST_INPUT_DELAY_MS=3000 '{bin}' demo; echo quorum-exited-$?; sleep 30"
+        ),
+    );
+    tmux.wait_for("make the window larger");
+    // Not a wait for a result: it lets the demo's data arrive first, so that nothing but the
+    // resize event itself could bring the view back (a later frame would follow the new size).
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    tmux.tmux(&["resize-window", "-t", "t", "-x", "80", "-y", "24"]);
+    tmux.wait_for("eu-west-1a");
+    tmux.keys("q");
+    tmux.wait_for("quorum-exited-0");
+}
+
 #[test]
 fn without_a_terminal_quorum_prints_a_hint_and_exits_2() {
     AssertCommand::cargo_bin("quorum")

@@ -66,6 +66,10 @@ pub fn run(launch: Launch, config: &Config) -> Result<u8> {
     }));
     let mut terminal = ratatui::try_init()?;
     execute!(stdout(), EnableMouseCapture)?;
+    // crossterm installs its SIGWINCH handler when its event reader is first used. Until then
+    // a resize is lost (SIGWINCH is ignored by default), so it is made here, before the size is
+    // read, and not on the input thread, which a loaded machine may start late.
+    crossterm::event::poll(std::time::Duration::ZERO)?;
     let size = terminal.size()?;
     state.size = (size.width, size.height);
 
@@ -89,6 +93,14 @@ pub fn run(launch: Launch, config: &Config) -> Result<u8> {
 /// Terminal events on their own thread (crossterm's read blocks).
 fn spawn_input(tx: UnboundedSender<Msg>) {
     std::thread::spawn(move || {
+        // Tests hold the input thread back to prove no resize is lost before it reads.
+        if cfg!(debug_assertions)
+            && let Some(ms) = std::env::var("QUORUM_TEST_INPUT_DELAY_MS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+        {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
         while let Ok(event) = crossterm::event::read() {
             let msg = match event {
                 Event::Key(k) if k.kind != KeyEventKind::Release => Msg::Key(k),
@@ -119,7 +131,7 @@ async fn event_loop(
     // A live source restarts on another context with `:context NAME`.
     let mut live = matches!(launch, Launch::Live { .. }).then(|| launch.clone());
     let mut stop = source::start(launch, tx.clone(), &tokio::runtime::Handle::current());
-    terminal.draw(|f| view::view(state, f))?;
+    draw(terminal, state)?;
     while let Some(first) = rx.recv().await {
         let mut cmds = Vec::new();
         cmds.extend(update::update(state, first));
@@ -154,7 +166,25 @@ async fn event_loop(
         if state.quit {
             return Ok(());
         }
-        terminal.draw(|f| view::view(state, f))?;
+        draw(terminal, state)?;
     }
+    Ok(())
+}
+
+/// Draws one frame at the terminal's real size. The size a frame is drawn at is read from the
+/// terminal; a resize event can come later than a frame (or, before the fix above, never), and
+/// the layout must never be computed for another size than the one drawn.
+pub fn draw<B: ratatui::backend::Backend>(
+    terminal: &mut ratatui::Terminal<B>,
+    state: &mut State,
+) -> Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let size = terminal.size()?;
+    if state.size != (size.width, size.height) {
+        update::update(state, Msg::Resize(size.width, size.height));
+    }
+    terminal.draw(|f| view::view(state, f))?;
     Ok(())
 }

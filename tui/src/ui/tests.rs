@@ -394,6 +394,23 @@ fn a_tiny_terminal_asks_for_more_room_and_a_resize_brings_the_view_back() {
     assert!(render(&s).contains("eu-west-1a"));
 }
 
+/// Guards the race CI met: a frame drawn after the terminal grew but before its resize event
+/// (or with the event lost) drew the too-small screen at the new size.
+#[test]
+fn a_frame_is_laid_out_for_the_size_it_is_drawn_at_even_before_the_resize_event() {
+    let mut s = sample("three-zones", 50, 12);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    super::draw(&mut terminal, &mut s).unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(!screen.contains("make the window larger"), "{screen}");
+    assert!(screen.contains("eu-west-1a"), "{screen}");
+    assert_eq!(s.size, (80, 24));
+    // And the other way: a terminal that shrank is too small at once.
+    let mut terminal = Terminal::new(TestBackend::new(40, 10)).unwrap();
+    super::draw(&mut terminal, &mut s).unwrap();
+    assert!(terminal.backend().to_string().contains("make the window larger"));
+}
+
 #[test]
 fn every_view_renders_at_the_smallest_size_and_at_large_ones() {
     for sample_name in ["three-zones", "two-dcs", "broken-storage", "healthy"] {
