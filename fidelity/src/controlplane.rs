@@ -74,10 +74,10 @@ pub struct ControlPlane {
 
 impl ControlPlane {
     /// Starts one, or `None` (with the reason on stderr) when the binaries were never built and
-    /// `QUORUM_REQUIRE_CONTROLPLANE` is not set. A start that fails three times panics with
+    /// `QUORUM_REQUIRE_TOOLS` is not set. A start that fails three times panics with
     /// start.sh's output.
     pub fn start(start: &Start) -> Option<ControlPlane> {
-        let required = std::env::var_os("QUORUM_REQUIRE_CONTROLPLANE").is_some_and(|v| v == "1");
+        let required = std::env::var_os("QUORUM_REQUIRE_TOOLS").is_some_and(|v| v == "1");
         let Some(bin) = bin_dir() else {
             let why = "the real control plane is not built: run controlplane/build.sh (about 10 minutes the first time)";
             assert!(!required, "{why}");

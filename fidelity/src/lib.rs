@@ -4,7 +4,7 @@
 //! kube-controller-manager, kube-scheduler, etcd and KWOK playing the kubelets) in a temporary
 //! directory on 127.0.0.1 and stops it when dropped. Tests that need it call
 //! [`ControlPlane::start`]; where the binaries were never built it says so and the test skips,
-//! unless `QUORUM_REQUIRE_CONTROLPLANE=1` (CI) makes that a failure.
+//! unless `QUORUM_REQUIRE_TOOLS=1` (CI) makes that a failure.
 //!
 //! - [`elector`]: client-go-style Lease leader election (the `quorum-elector` binary);
 //!   [`electors`] runs one per replica pod and kills them with their node.

@@ -4,7 +4,7 @@
 //! for real, exported again and compared rule by rule; lease takeovers between real electors are
 //! timed. Results land in target/fidelity/results/ (`quorum-fidelity report` writes FIDELITY.md
 //! from them). Each test skips, saying why, when the control plane was never built
-//! (controlplane/build.sh), unless QUORUM_REQUIRE_CONTROLPLANE=1.
+//! (controlplane/build.sh), unless QUORUM_REQUIRE_TOOLS=1.
 //!
 //! QUORUM_FIDELITY_SEEDS (`1-8`, or `3,5`; default [`DEFAULT_SEEDS`]) picks the generated clusters; QUORUM_FIDELITY_PARALLEL
 //! (default 3) how many control planes run at once.
@@ -26,7 +26,7 @@ fn prerequisites() -> bool {
         Ok(_) => true,
         Err(e) => {
             let required =
-                std::env::var_os("QUORUM_REQUIRE_CONTROLPLANE").is_some_and(|v| v == "1");
+                std::env::var_os("QUORUM_REQUIRE_TOOLS").is_some_and(|v| v == "1");
             assert!(!required, "{e}");
             eprintln!("skipped: {e}");
             false

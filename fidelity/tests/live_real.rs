@@ -7,7 +7,7 @@
 //!
 //! Each test starts its own control plane (about 8 s) with fidelity/fixtures/live/ applied, and
 //! returns early (skips) when controlplane/build.sh never ran, unless
-//! QUORUM_REQUIRE_CONTROLPLANE=1 makes that a failure. Every wait has a deadline.
+//! QUORUM_REQUIRE_TOOLS=1 makes that a failure. Every wait has a deadline.
 
 use std::io::{Read as _, Write as _};
 use std::net::{Shutdown, TcpListener, TcpStream};

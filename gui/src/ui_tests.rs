@@ -1,6 +1,7 @@
 //! The window in a test harness (egui_kittest): widgets found by their accessible labels, and
 //! snapshot images of the main screens rendered in software with wgpu (lavapipe, from
-//! `mesa-vulkan-drivers`). Without a Vulkan adapter the image checks are skipped and say why.
+//! `mesa-vulkan-drivers`). Without a Vulkan adapter the image checks are skipped and say why (a
+//! failure under `QUORUM_REQUIRE_TOOLS=1`, as in CI).
 
 use eframe::egui::{self, vec2};
 use egui_kittest::kittest::Queryable;
@@ -65,10 +66,15 @@ fn software_renderer() -> Option<WgpuTestRenderer> {
                 .cloned()
                 .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
-            eprintln!(
-                "skipping the snapshot images: no wgpu adapter to render in software ({why}); \
-                 install mesa-vulkan-drivers"
+            let why = format!(
+                "no wgpu adapter to render in software ({why}); install mesa-vulkan-drivers"
             );
+            // CI (.ci/run) requires every tool: images that could not be checked are a failure.
+            assert!(
+                std::env::var_os("QUORUM_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
+                "{why} (QUORUM_REQUIRE_TOOLS=1)"
+            );
+            eprintln!("skipping the snapshot images: {why}");
             None
         }
     }

@@ -307,7 +307,6 @@ fn a_budget_tightened_after_the_plan_stops_apply_at_the_eviction_dry_run() {
 #[test]
 fn the_tui_follows_a_live_cluster_applies_a_plan_and_switches_context() {
     if !Tmux::available() {
-        eprintln!("note: tmux is not installed; skipping the live terminal end-to-end test");
         return;
     }
     let one = Server::builder()

@@ -10,7 +10,6 @@ use common::Tmux;
 #[test]
 fn demo_in_a_terminal_navigates_fails_a_zone_shows_the_outcome_and_restores_the_terminal() {
     if !Tmux::available() {
-        eprintln!("note: tmux is not installed; skipping the terminal end-to-end test");
         return;
     }
     let bin = env!("CARGO_BIN_EXE_quorum");
@@ -66,7 +65,6 @@ fn demo_in_a_terminal_navigates_fails_a_zone_shows_the_outcome_and_restores_the_
 #[test]
 fn a_small_window_asks_for_room_and_a_resize_brings_the_view_back() {
     if !Tmux::available() {
-        eprintln!("note: tmux is not installed; skipping the terminal end-to-end test");
         return;
     }
     let bin = env!("CARGO_BIN_EXE_quorum");
@@ -89,7 +87,6 @@ fn a_small_window_asks_for_room_and_a_resize_brings_the_view_back() {
 #[test]
 fn a_resize_before_the_input_thread_reads_is_not_lost() {
     if !Tmux::available() {
-        eprintln!("note: tmux is not installed; skipping the terminal end-to-end test");
         return;
     }
     let bin = env!("CARGO_BIN_EXE_quorum");

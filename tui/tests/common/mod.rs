@@ -10,12 +10,25 @@ pub struct Tmux {
     socket: String,
 }
 
+/// Whether a test whose tool is missing may run: never; it skips saying why, or fails where
+/// `QUORUM_REQUIRE_TOOLS=1` (CI) says every tool must be there.
+pub fn tool_present(present: bool, why: &str) -> bool {
+    let required = std::env::var_os("QUORUM_REQUIRE_TOOLS").is_some_and(|v| v == "1");
+    assert!(present || !required, "{why} (QUORUM_REQUIRE_TOOLS=1)");
+    if !present {
+        eprintln!("skipped: {why}");
+    }
+    present
+}
+
 impl Tmux {
+    /// tmux is installed, or the test skips (fails under CI).
     pub fn available() -> bool {
-        Command::new("tmux")
+        let present = Command::new("tmux")
             .arg("-V")
             .output()
-            .is_ok_and(|o| o.status.success())
+            .is_ok_and(|o| o.status.success());
+        tool_present(present, "tmux is not installed (apt-get install tmux)")
     }
 
     pub fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
