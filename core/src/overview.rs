@@ -83,7 +83,7 @@ impl Overview {
         }
         let mut placed_leaders = 0;
         for (i, l) in t.leaders.iter().enumerate() {
-            if t.now.is_some_and(|now| l.record.is_expired(now)) {
+            if l.expired() {
                 continue;
             }
             if let Some(n) = t.holder_node(LeaderId(i as u32)) {

@@ -227,9 +227,8 @@ fn load_inputs(args: &InputArgs) -> Result<Loaded> {
         let live = live_cmd::read(&args.contexts, &args.live)?;
         timing("live read", started);
         snapshot.clusters.extend(live.clusters);
+        // Each live cluster carries its read's clock; files are judged at their own times.
         snapshot.inputs.extend(live.inputs);
-        // The clock of live mode, unless files gave a newer renewTime.
-        snapshot.now = snapshot.now.max(live.now);
     }
     if let Some(now) = &args.now {
         let parsed = chrono_parse(now)?;
@@ -296,15 +295,7 @@ fn style_for(choice: ColorChoice) -> Style {
 fn print_input_errors(inputs: &[InputReport]) {
     for input in inputs {
         for e in &input.errors {
-            if e.line == 0 && e.document == 0 {
-                // A live object: there is no file position.
-                eprintln!("error: {}: {}", input.source, e.message);
-            } else {
-                eprintln!(
-                    "error: {}:{}: document {}: {}",
-                    input.source, e.line, e.document, e.message
-                );
-            }
+            eprintln!("error: {}: {}", e.position(&input.source), e.message);
         }
     }
 }
@@ -339,7 +330,11 @@ fn emit_analysis(loaded: &Loaded, output: &OutputArgs) -> Result<u8> {
     };
     write_stdout(&text)?;
     timing("report", started);
-    if output.format == ReportFormat::Table && report.input_errors() > 0 {
+    // The table lists them itself: on a terminal they would be said twice.
+    if output.format == ReportFormat::Table
+        && report.input_errors() > 0
+        && !std::io::stdout().is_terminal()
+    {
         print_input_errors(&loaded.inputs);
     }
     if report.input_errors() > 0 {

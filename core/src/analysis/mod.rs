@@ -50,6 +50,10 @@ pub struct GroupStats {
     pub survives: Survives,
     pub leases: Vec<String>,
     pub pdbs: Vec<String>,
+    /// Its pods are not in the input: `available` is what its status reports, and where its
+    /// replicas run is unknown (nothing survived or lost is judged).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pods_absent: bool,
     /// The largest number of replicas in one zone / on one node (for messages).
     #[serde(skip)]
     pub worst_zone: Option<(String, u32)>,
@@ -91,6 +95,10 @@ pub fn group_stats(
             *per_region.entry(region.clone()).or_insert(0) += 1;
         }
     }
+    let pods_absent = t.pods_absent(group);
+    if pods_absent {
+        available = t.available_now(group);
+    }
     let worst = |m: &BTreeMap<String, u32>| {
         m.iter()
             .max_by_key(|(name, n)| (**n, std::cmp::Reverse((*name).clone())))
@@ -100,7 +108,7 @@ pub fn group_stats(
     let worst_node = worst(&per_node);
     // Survives a domain kind when losing the fullest domain of that kind still leaves enough.
     let survives_losing = |most: Option<u32>| available.saturating_sub(most.unwrap_or(0)) >= needed;
-    let redundant = replicas > 1 && available > 0;
+    let redundant = replicas > 1 && available > 0 && !pods_absent;
     let zones_known = t.known_zone_count(g.cluster) > 0;
     let regions: std::collections::BTreeSet<&str> = t
         .cluster_zones(g.cluster)
@@ -121,15 +129,7 @@ pub fn group_stats(
                 peers.iter().filter(|p| **p != group).any(|p| {
                     let other = &t.groups[p.index()];
                     let ow = &t.workloads[other.workload.index()];
-                    let ready = t
-                        .running_replicas(*p)
-                        .filter(|pod| {
-                            t.pods[pod.index()]
-                                .node
-                                .is_some_and(|n| t.nodes[n.index()].node.is_ready())
-                        })
-                        .count() as u32;
-                    ready >= quorum_size(other.mode, ow.desired())
+                    t.available_now(*p) >= quorum_size(other.mode, ow.desired())
                 })
             }),
     };
@@ -154,6 +154,7 @@ pub fn group_stats(
                 t.display(pdb.cluster, &pdb.pdb.meta.namespace, &pdb.pdb.meta.name)
             })
             .collect(),
+        pods_absent,
         worst_zone,
         worst_node,
     }
@@ -180,6 +181,9 @@ pub struct LeaderRow {
     pub zone: Option<String>,
     pub group: Option<String>,
     pub expired: bool,
+    /// The time it was judged at (given, or its file's newest renewal), RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judged_at: Option<String>,
     #[serde(skip)]
     pub id: LeaderId,
 }
@@ -229,7 +233,7 @@ pub fn leader_counts(t: &Topology) -> (BTreeMap<String, u32>, BTreeMap<String, u
     let mut per_zone = BTreeMap::new();
     let mut per_node = BTreeMap::new();
     for (i, l) in t.leaders.iter().enumerate() {
-        let expired = t.now.is_some_and(|now| l.record.is_expired(now));
+        let expired = l.expired();
         if let Some(n) = t.holder_node(LeaderId(i as u32))
             && !expired
         {
@@ -272,7 +276,10 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
                     node: node.map(|n| t.node_display(n)),
                     zone: node.map(|n| t.zone_display(t.nodes[n.index()].zone)),
                     group: l.group.map(|g| t.group_display(g)),
-                    expired: t.now.is_some_and(|now| l.record.is_expired(now)),
+                    expired: l.expired(),
+                    judged_at: l
+                        .judged_at
+                        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                     id,
                 }
             })

@@ -12,19 +12,27 @@ pub const CHECK: Check = Check {
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let t = ctx.topology;
-    let Some(now) = t.now else { return vec![] };
     t.leaders
         .iter()
-        .filter(|l| l.record.is_expired(now))
+        .filter(|l| l.expired())
         .map(|l| {
             let renewed = l.record.renew_time.or(l.record.acquire_time).expect("expired has a time");
+            let now = l.judged_at.expect("expired has a time it is judged at");
             let age = (now - renewed).num_seconds();
+            let when = if l.judged_at_file_time {
+                format!(
+                    "its file's newest renewal, at {} (allowing {} s for clock skew)",
+                    now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    crate::graph::LEASE_SKEW_SECONDS
+                )
+            } else {
+                format!("the snapshot at {}", now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            };
             let message = format!(
-                "last renewed at {} ({age} s before the snapshot at {}), with a duration of {} s: \
-                 nobody leads it now, or its holder {} stopped renewing. Check the holder is running \
-                 and can reach the API server.",
+                "last renewed at {} ({age} s before {when}), with a duration of {} s: nobody leads \
+                 it now, or its holder {} stopped renewing. Check the holder is running and can \
+                 reach the API server.",
                 renewed.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 l.record.duration(),
                 l.record.holder.as_deref().unwrap_or("(none)")
             );

@@ -11,6 +11,7 @@ mod lease_expired;
 mod lease_holder_missing;
 mod missing_pdb;
 mod missing_spread;
+mod nodes_missing;
 mod pdb_blocks_drain;
 mod placement;
 mod pv_node_pinned;
@@ -217,6 +218,7 @@ pub const CHECKS: &[Check] = &[
     lease_holder_missing::CHECK,
     dual_active::CHECK,
     zone_labels_missing::CHECK,
+    nodes_missing::CHECK,
 ];
 
 pub fn find(id: &str) -> Option<&'static Check> {

@@ -67,12 +67,21 @@ fn judged<'a>(ctx: &'a Context<'_>) -> impl Iterator<Item = &'a GroupStats> {
 fn quorum_lost(ctx: &Context<'_>) -> Vec<Finding> {
     ctx.groups
         .iter()
-        // A workload none of whose pods is in the input (manifests, a partial export) is not
-        // judged: there is no evidence its replicas are down.
+        // A workload none of whose pods is in the input is judged by its status; without one
+        // (manifests) there is no evidence its replicas are down.
         .filter(|g| g.replicas > 0 && !g.has_quorum())
-        .filter(|g| !ctx.topology.workloads[workload(ctx, g).index()].pods.is_empty())
+        .filter(|g| !g.pods_absent || ctx.topology.status_ready(g.id).is_some())
         .map(|g| {
             let message = match g.mode {
+                _ if g.pods_absent => format!(
+                    "its status reports {} of {} replicas ready, and it needs {}{} (its pods are not \
+                     in the input, so this is the controller's word). Find out why the others are \
+                     not ready before anything else fails.",
+                    g.available,
+                    g.replicas,
+                    g.needed,
+                    if g.mode == Mode::Quorum { " for a quorum" } else { "" }
+                ),
                 Mode::Quorum => format!(
                     "only {} of {} replicas run on a ready node; a quorum needs {}: the group cannot \
                      elect a leader or accept writes now. Find out why the others are not running \

@@ -481,3 +481,85 @@ fn pods_an_operator_owns_directly_are_grouped_by_their_owner() {
     let a = crate::analysis::analyze(&t, &config);
     assert_eq!(fired(&a, "quorum-zone-loss"), vec!["db/pg"]);
 }
+
+// ---- what an export may lack ----
+
+#[test]
+fn running_pods_on_nodes_the_export_lacks_are_running_and_the_gap_is_said_once() {
+    // A namespace-scoped user's export: pods, their StatefulSet, no Node objects.
+    let a = pg_on(&["ip-10-0-1-5", "ip-10-0-1-5", "ip-10-0-2-7"]).analysis();
+    assert!(fired(&a, "quorum-lost").is_empty(), "{:?}", a.findings);
+    assert_eq!(fired(&a, "nodes-missing"), vec!["default"]);
+    assert!(finding(&a, "nodes-missing").message.contains("no Node objects"));
+    assert!(fired(&a, "zone-labels-missing").is_empty());
+    let pg = a.groups.iter().find(|g| g.name == "db/pg").unwrap();
+    assert_eq!(pg.available, 3);
+    // Which pods share a node is known: two on one node lose the quorum with it.
+    assert_eq!(fired(&a, "quorum-node-loss"), vec!["db/pg"]);
+    // Where the nodes are is not: no zone is judged.
+    assert_eq!(pg.survives.zone, None);
+    assert!(fired(&a, "quorum-zone-loss").is_empty());
+}
+
+#[test]
+fn a_workload_whose_pods_are_absent_is_judged_by_its_status() {
+    let sts = |ready: &str| {
+        ClusterYaml::new().raw(&format!(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: kafka\n  namespace: queue\nspec:\n  replicas: 4\n  selector:\n    matchLabels: {{app: kafka}}\n  template:\n    metadata:\n      labels: {{app: kafka}}\n    spec:\n      containers: [{{name: c}}]\nstatus:\n  observedGeneration: 3\n  replicas: 4\n{ready}"
+        ))
+    };
+    let healthy = sts("  readyReplicas: 4\n").analysis();
+    let kafka = healthy.groups.iter().find(|g| g.name == "queue/kafka").unwrap();
+    assert_eq!((kafka.available, kafka.replicas), (4, 4));
+    assert!(kafka.pods_absent);
+    assert!(fired(&healthy, "quorum-lost").is_empty());
+    // Go leaves `readyReplicas: 0` out of a status: none ready is a lost quorum, by its status.
+    let down = sts("").analysis();
+    assert_eq!(fired(&down, "quorum-lost"), vec!["queue/kafka"]);
+    assert!(finding(&down, "quorum-lost").message.contains("its status reports 0 of 4"));
+}
+
+#[test]
+fn each_file_of_an_export_collected_piece_by_piece_is_judged_at_its_own_time() {
+    let lease = |ns: &str, name: &str, renew: &str| {
+        format!(
+            "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  holderIdentity: {name}-0\n  leaseDurationSeconds: 15\n  renewTime: '{renew}'\n"
+        )
+    };
+    // Collected 40 s apart: each file's leases are fresh at their own file's time.
+    let ops = [
+        lease("ops", "a", "2026-11-20T10:00:00Z"),
+        lease("ops", "b", "2026-11-20T09:59:57Z"),
+    ]
+    .join("---\n");
+    let db = [
+        lease("db", "c", "2026-11-20T10:00:40Z"),
+        // 30 s older than its file's newest renewal: expired whatever the skew allowance.
+        lease("db", "d", "2026-11-20T10:00:10Z"),
+    ]
+    .join("---\n");
+    let snapshot = crate::load::load_texts(&[
+        ("default", "leases/ops.yaml", ops.as_bytes()),
+        ("default", "leases/db.yaml", db.as_bytes()),
+    ]);
+    let t = crate::graph::Topology::build(&snapshot, &Default::default());
+    let a = crate::analysis::analyze(&t, &crate::config::Config::default());
+    assert_eq!(fired(&a, "lease-expired"), vec!["db/d"]);
+    let judged: Vec<(&str, Option<&str>)> = a
+        .leaders
+        .records
+        .iter()
+        .map(|r| (r.lease.as_str(), r.judged_at.as_deref()))
+        .collect();
+    assert!(judged.contains(&("ops/b", Some("2026-11-20T10:00:00Z"))), "{judged:?}");
+    assert!(judged.contains(&("db/d", Some("2026-11-20T10:00:40Z"))), "{judged:?}");
+    // Two clusters captured years apart: each at its own time.
+    let old = lease("ops", "a", "2019-03-01T08:00:00Z");
+    let snapshot = crate::load::load_texts(&[
+        ("dc-a", "dc-a.yaml", old.as_bytes()),
+        ("dc-b", "dc-b.yaml", db.as_bytes()),
+    ]);
+    let t = crate::graph::Topology::build(&snapshot, &Default::default());
+    let a = crate::analysis::analyze(&t, &crate::config::Config::default());
+    assert_eq!(fired(&a, "lease-expired"), vec!["db/d"]);
+}

@@ -15,28 +15,36 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, c) in t.clusters.iter().enumerate() {
         let id = ClusterId(i as u32);
-        let unknown: Vec<&ZoneInfo> = c
+        // Nodes the export does not hold have no labels to judge: `nodes-missing` says so.
+        let exported = |n: &NodeId| !t.nodes[n.index()].node.inferred;
+        let unlabelled: Vec<NodeId> = c
             .zones
             .iter()
             .map(|z| &t.zones[z.index()])
             .filter(|z| z.name == UNKNOWN_ZONE)
+            .flat_map(|z| z.nodes.iter().copied().filter(exported))
             .collect();
-        let Some(zone) = unknown.first() else {
+        let Some(first) = unlabelled.first() else {
             continue;
         };
-        let total: usize = c.zones.iter().map(|z| t.zones[z.index()].nodes.len()).sum();
+        let total = c
+            .zones
+            .iter()
+            .flat_map(|z| &t.zones[z.index()].nodes)
+            .filter(|n| exported(n))
+            .count();
         let message = format!(
             "{} of {total} nodes have no {} label: they sit in the zone \"unknown\", and zone \
              failures of their pods cannot be judged. Label them, or name your failure-domain label \
              with --zone-label.",
-            zone.nodes.len(),
+            unlabelled.len(),
             t.zone_label
         );
         let meta = crate::model::Meta {
             name: c.name.clone(),
             ..Default::default()
         };
-        let source = zone.nodes.first().map(|n| &t.nodes[n.index()].source);
+        let source = Some(&t.nodes[first.index()].source);
         out.push(ctx.finding(
             CHECK.id,
             Severity::Info,

@@ -74,10 +74,13 @@ pub fn build(snapshot: Snapshot, options: &BuildOptions) -> Topology {
         now: snapshot.now,
         ..Topology::default()
     };
+    let given = snapshot.now;
     for objects in snapshot.clusters {
-        build_cluster(&mut t, objects, options);
+        build_cluster(&mut t, objects, given, options);
     }
     index_groups(&mut t);
+    // The time shown: the one given, else the newest any record was judged at.
+    t.now = given.or_else(|| t.leaders.iter().filter_map(|l| l.judged_at).max());
     t
 }
 
@@ -104,15 +107,17 @@ pub fn with_leaders(t: &Topology, snapshot: Snapshot, options: &BuildOptions) ->
         node_by_name: t.node_by_name.clone(),
         group_by_workload: vec![],
     };
-    let mut records: BTreeMap<String, Vec<(LeaderRecord, Source)>> = snapshot
-        .clusters
-        .into_iter()
-        .map(|c| (c.name, c.leaders))
-        .collect();
+    let given = snapshot.now;
+    let mut records: BTreeMap<String, (Option<DateTime<Utc>>, Vec<(LeaderRecord, Source)>)> =
+        snapshot
+            .clusters
+            .into_iter()
+            .map(|c| (c.name, (c.clock, c.leaders)))
+            .collect();
     let pods = out.pods.clone();
     for c in 0..out.clusters.len() {
         let cluster = ClusterId(c as u32);
-        let leaders = records.remove(&out.clusters[c].name).unwrap_or_default();
+        let (clock, leaders) = records.remove(&out.clusters[c].name).unwrap_or_default();
         // Only the pods some record names: a lookup per pod, not an index of them all.
         let names = {
             let wanted: HashSet<&str> = leaders
@@ -121,7 +126,7 @@ pub fn with_leaders(t: &Topology, snapshot: Snapshot, options: &BuildOptions) ->
                 .collect();
             PodNames::of(&pods, cluster, Some(&wanted))
         };
-        attach_leaders(&mut out, cluster, leaders, &names, options);
+        attach_leaders(&mut out, cluster, leaders, given.or(clock), &names, options);
     }
     drop(pods);
     index_groups(&mut out);
@@ -135,7 +140,12 @@ fn index_groups(t: &mut Topology) {
     }
 }
 
-fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptions) {
+fn build_cluster(
+    t: &mut Topology,
+    objects: ClusterObjects,
+    given: Option<DateTime<Utc>>,
+    options: &BuildOptions,
+) {
     let cluster = ClusterId(t.clusters.len() as u32);
     t.clusters.push(ClusterInfo {
         name: objects.name.clone(),
@@ -144,9 +154,29 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
         control_plane_nodes: vec![],
     });
 
+    // Nodes the running pods name that are not in the export: known only by name (an unknown
+    // node is not a NotReady node).
+    let mut node_objects = objects.nodes;
+    let exported: HashSet<&str> = node_objects.iter().map(|(n, _)| n.meta.name.as_str()).collect();
+    let mut inferred: BTreeMap<&str, &Source> = BTreeMap::new();
+    for (pod, source) in &objects.pods {
+        if let Some(name) = pod.node_name.as_deref()
+            && pod.is_active()
+            && !exported.contains(name)
+        {
+            inferred.entry(name).or_insert(source);
+        }
+    }
+    let inferred: Vec<(Node, Source)> = inferred
+        .into_iter()
+        .map(|(name, source)| (Node::inferred(name), source.clone()))
+        .collect();
+    drop(exported);
+    node_objects.extend(inferred);
+
     // Zones, sorted by name, "unknown" last; nodes sorted by name within their zone.
     let mut by_zone: BTreeMap<(bool, String), Vec<(Node, Source)>> = BTreeMap::new();
-    for entry in objects.nodes {
+    for entry in node_objects {
         let zone = options.zone_of(&entry.0.meta.labels);
         let key = match zone {
             Some(z) if !z.is_empty() => (false, z),
@@ -431,7 +461,14 @@ fn build_cluster(t: &mut Topology, objects: ClusterObjects, options: &BuildOptio
     }
     t.pdbs.extend(pdb_infos);
 
-    attach_leaders(t, cluster, objects.leaders, &names, options);
+    attach_leaders(
+        t,
+        cluster,
+        objects.leaders,
+        given.or(objects.clock),
+        &names,
+        options,
+    );
 }
 
 /// Pods of one cluster by `(namespace, name)` and by name alone, borrowing their names.
@@ -473,9 +510,25 @@ fn attach_leaders(
     t: &mut Topology,
     cluster: ClusterId,
     leaders: Vec<(LeaderRecord, Source)>,
+    clock: Option<DateTime<Utc>>,
     names: &PodNames<'_>,
     options: &BuildOptions,
 ) {
+    // Without a clock, each file's records are judged at its newest renewal (heartbeats too:
+    // the kubelets renew every ten seconds, the best witness of when a file was collected).
+    let mut file_time: HashMap<&str, DateTime<Utc>> = HashMap::default();
+    if clock.is_none() {
+        for (record, source) in &leaders {
+            if let Some(at) = record.renew_time.or(record.acquire_time) {
+                let entry = file_time.entry(&*source.file).or_insert(at);
+                *entry = (*entry).max(at);
+            }
+        }
+    }
+    let file_time: HashMap<String, DateTime<Utc>> = file_time
+        .into_iter()
+        .map(|(f, at)| (f.to_string(), at))
+        .collect();
     // Leader records (never the kubelets' heartbeats or the API servers' identities).
     let first_leader = t.leaders.len();
     for (record, source) in leaders {
@@ -488,12 +541,15 @@ fn attach_leaders(
             continue;
         }
         let holder = resolve_holder(t, cluster, names, &record);
+        let judged_at = clock.or_else(|| file_time.get(&*source.file).copied());
         t.leaders.push(LeaderInfo {
             cluster,
             record,
             source,
             holder,
             group: None,
+            judged_at,
+            judged_at_file_time: clock.is_none(),
         });
     }
 

@@ -10,6 +10,7 @@ mod export;
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::model::*;
@@ -210,9 +211,33 @@ pub struct LeaderInfo {
     pub source: Source,
     pub holder: Holder,
     pub group: Option<GroupId>,
+    /// The time this record is judged at: the time given (`--now`, a live read's clock), else
+    /// its own file's collection time, the newest renewal in that file (an export collected
+    /// piece by piece is judged piece by piece). None: no time is known.
+    pub judged_at: Option<DateTime<Utc>>,
+    /// Whether `judged_at` is a file's newest renewal, so electors' clock skew is allowed for.
+    pub judged_at_file_time: bool,
 }
 
+/// The clock skew between electors allowed when a lease is judged at its file's newest
+/// renewal: a record renewed this much less recently than its neighbours is not yet expired.
+pub const LEASE_SKEW_SECONDS: i64 = 5;
+
 impl LeaderInfo {
+    /// Not renewed within its duration at the time it is judged at.
+    pub fn expired(&self) -> bool {
+        let Some(at) = self.judged_at else {
+            return false;
+        };
+        let skew = if self.judged_at_file_time {
+            LEASE_SKEW_SECONDS
+        } else {
+            0
+        };
+        self.record
+            .is_expired(at - chrono::Duration::seconds(skew))
+    }
+
     pub fn name(&self) -> String {
         qualified(&self.record.meta.namespace, &self.record.meta.name)
     }
@@ -371,6 +396,37 @@ impl Topology {
             .iter()
             .filter(|z| self.zones[z.index()].name != UNKNOWN_ZONE)
             .count()
+    }
+
+    /// A group whose workload is in the input but none of its pods (a bundle of workloads
+    /// without pods, manifests): where its replicas run is unknown, so no failure can be judged
+    /// for it; how many are ready is what its status says ([`Topology::status_ready`]).
+    pub fn pods_absent(&self, group: GroupId) -> bool {
+        let w = &self.workloads[self.groups[group.index()].workload.index()];
+        w.pods.is_empty() && w.origin == WorkloadOrigin::Object
+    }
+
+    /// The ready replicas a group's workload status reports; None without a status (manifests).
+    pub fn status_ready(&self, group: GroupId) -> Option<u32> {
+        self.workloads[self.groups[group.index()].workload.index()]
+            .workload
+            .ready_replicas
+    }
+
+    /// The replicas of a group that run now: its running pods on ready nodes, or, with its pods
+    /// absent from the input, what its status reports (0 without a status). One count for the
+    /// analysis, the sweep and the simulator.
+    pub fn available_now(&self, group: GroupId) -> u32 {
+        if self.pods_absent(group) {
+            return self.status_ready(group).unwrap_or(0);
+        }
+        self.running_replicas(group)
+            .filter(|p| {
+                self.pods[p.index()]
+                    .node
+                    .is_some_and(|n| self.nodes[n.index()].node.is_ready())
+            })
+            .count() as u32
     }
 
     /// The pods of a group that currently run: placed on a node, active.

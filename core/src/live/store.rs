@@ -330,6 +330,7 @@ impl Shared {
         };
         for (c, kinds) in self.clusters.iter().zip(objects) {
             let mut cluster = ClusterObjects::new(c.name.clone());
+            cluster.clock = Some(now);
             let mut report = InputReport {
                 source: c.source.to_string(),
                 cluster: c.name.clone(),

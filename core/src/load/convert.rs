@@ -44,7 +44,8 @@ pub fn recognise(kind: &str, api_version: Option<&str>) -> Option<Kind> {
     Kind::parse(kind).filter(|k| group_fits(*k, api_version))
 }
 
-pub fn convert(raw: RawObject, kind: Kind) -> Result<Converted, String> {
+pub fn convert(mut raw: RawObject, kind: Kind) -> Result<Converted, String> {
+    let uid = raw.metadata.uid.take().map(|t| t.0).filter(|u| !u.is_empty());
     let meta = meta(raw.metadata);
     if meta.name.is_empty() {
         return Err(format!("{kind} has no metadata.name"));
@@ -52,7 +53,10 @@ pub fn convert(raw: RawObject, kind: Kind) -> Result<Converted, String> {
     let spec = raw.spec;
     let status = raw.status;
     Ok(Converted::Object(Box::new(match kind {
-        Kind::Node => Object::Node(node(meta, spec, status)),
+        Kind::Node => Object::Node(Node {
+            uid,
+            ..node(meta, spec, status)
+        }),
         Kind::Pod => Object::Pod(pod(meta, spec, status)),
         Kind::PersistentVolumeClaim => Object::Pvc(Pvc {
             storage_class: spec
@@ -252,6 +256,8 @@ fn node(meta: Meta, spec: RawSpec, status: RawStatus) -> Node {
         allocatable = resources(&status.capacity);
     }
     Node {
+        uid: None,
+        inferred: false,
         ready: condition(&status.conditions, "Ready"),
         unschedulable: spec.unschedulable.unwrap_or(false),
         taints: spec
@@ -455,7 +461,14 @@ fn workload(meta: Meta, kind: Kind, spec: RawSpec, status: RawStatus) -> Workloa
                 }
             })
             .collect(),
-        ready_replicas: status.ready_replicas.map(|i| i.0.max(0) as u32),
+        // A status its controller wrote leaves out `readyReplicas` when it is 0.
+        ready_replicas: status
+            .ready_replicas
+            .or(status
+                .observed_generation
+                .or(status.replicas)
+                .map(|_| super::raw::Int(0)))
+            .map(|i| i.0.max(0) as u32),
         kind,
         meta,
     }

@@ -15,6 +15,8 @@ use super::{Outcome, Piece, Unit, classify, classify_failure, list_item_kind};
 use crate::model::Kind;
 
 const READ_CHUNK: usize = 1 << 20;
+/// The line `kubectl cluster-info dump` opens a container's logs with.
+const LOG_START: &[u8] = b"==== START logs for container ";
 const BATCH_BYTES: usize = 4 << 20;
 
 /// One item's bytes inside a batch.
@@ -48,6 +50,8 @@ enum Event {
     /// The `kind` of the list in this document (`NodeList`), seen after or before its items.
     ListKind(u32, String),
     Error(u32, u32, String),
+    /// A list with no items: a Kubernetes document all the same.
+    EmptyList(u32, u32),
 }
 
 pub fn parse_reader(reader: impl Read + Send, hint: Option<Kind>) -> Vec<Piece> {
@@ -83,6 +87,11 @@ pub fn parse_reader(reader: impl Read + Send, hint: Option<Kind>) -> Vec<Piece> 
                     line,
                     outcome: Outcome::Error(message),
                 }),
+                Event::EmptyList(document, line) => pieces.push(Piece {
+                    document,
+                    line,
+                    outcome: Outcome::Empty,
+                }),
             }
         }
     });
@@ -104,10 +113,15 @@ fn parse_item(bytes: &[u8], item: &ItemRef, hint: Option<Kind>) -> Vec<(Piece, O
     if is_secret(bytes) {
         return vec![(piece(Outcome::Skipped("Secret".into())), None)];
     }
+    // A string, number or array where an object would be (an array of messages): no object.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return vec![(piece(Outcome::Foreign), None)];
+    }
     match serde_json::from_slice::<RawObject>(bytes) {
         Ok(raw) if raw.kind.as_ref().is_some_and(|k| k.0.ends_with("List")) => {
             // A list nested as an element of an array: its items are objects of their own.
-            let list_kind = raw.kind.as_ref().and_then(|k| list_item_kind(&k.0));
+            let list_kind = raw.kind.as_ref().map(|k| k.0.clone());
+            let list_kind = list_kind.as_deref().and_then(list_item_kind);
             let items = raw.items.unwrap_or_default();
             let mut out: Vec<(Piece, Option<RawObject>)> = items
                 .into_iter()
@@ -308,6 +322,10 @@ impl<R: Read> Scanner<R> {
                     break;
                 }
             }
+            // `kubectl cluster-info dump` puts container logs between its lists: no documents.
+            if self.skip_log_block() {
+                continue;
+            }
             document += 1;
             let result = match self.peek() {
                 Some(b'{') => self.top_object(document),
@@ -320,10 +338,94 @@ impl<R: Read> Scanner<R> {
             };
             if let Err(e) = result {
                 self.error(document, e);
-                break;
+                // What follows the broken part is still read: the next line that opens a value.
+                if !self.resync() {
+                    break;
+                }
             }
         }
         self.flush();
+    }
+
+    /// Makes `n` bytes from `pos` available if the input has them; false when it ends before.
+    fn ensure(&mut self, n: usize) -> bool {
+        while self.buf.len() < (self.pos - self.base) as usize + n {
+            if !self.read_more() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Skips a `==== START logs for container ... ====` block, through its `==== END logs for
+    /// container ... ====` line (the logs may not end in a newline, so the marker may start
+    /// mid-line), or to the end of the input when the block is cut off. False when no block
+    /// starts at `pos`.
+    fn skip_log_block(&mut self) -> bool {
+        if !self.at_log_block() {
+            return false;
+        }
+        self.pos += LOG_START.len() as u64;
+        const END: &[u8] = b"==== END logs for container ";
+        let finder = memchr::memmem::Finder::new(END);
+        loop {
+            // Nothing of a log is kept: what is searched may be dropped on the next read.
+            self.keep = self.pos;
+            let at = (self.pos - self.base) as usize;
+            if let Some(i) = finder.find(&self.buf[at..]) {
+                self.pos += (i + END.len()) as u64;
+                break;
+            }
+            // Keep the tail that could hold the start of a marker cut by the chunk boundary.
+            let searched = self.buf.len().saturating_sub(END.len() - 1).max(at);
+            self.pos = self.base + searched as u64;
+            self.keep = self.pos;
+            if !self.read_more() {
+                self.pos = self.base + self.buf.len() as u64;
+                return true;
+            }
+        }
+        // The rest of the END line.
+        self.skip_line();
+        true
+    }
+
+    /// Moves `pos` past the next newline (or to the end of the input).
+    fn skip_line(&mut self) {
+        loop {
+            self.keep = self.pos;
+            let at = (self.pos - self.base) as usize;
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[at..]) {
+                self.pos += i as u64 + 1;
+                return;
+            }
+            self.pos = self.base + self.buf.len() as u64;
+            if !self.read_more() {
+                return;
+            }
+        }
+    }
+
+    fn at_log_block(&mut self) -> bool {
+        if !self.ensure(LOG_START.len()) {
+            return false;
+        }
+        let at = (self.pos - self.base) as usize;
+        &self.buf[at..at + LOG_START.len()] == LOG_START
+    }
+
+    /// After a broken value: moves to the next line that starts with `{`, `[` or a log block, so
+    /// the values after it are read. False at the end of the input.
+    fn resync(&mut self) -> bool {
+        loop {
+            self.skip_line();
+            match self.peek() {
+                None => return false,
+                Some(b'{' | b'[') => return true,
+                Some(b'=') if self.at_log_block() => return true,
+                Some(_) => {}
+            }
+        }
     }
 
     fn error(&mut self, document: u32, message: String) {
@@ -594,15 +696,16 @@ impl<R: Read> Scanner<R> {
         }
     }
 
-    /// The elements of an array whose `[` is at `pos`, each emitted as an item.
-    fn elements(&mut self, document: u32, in_list: bool) -> Scan<()> {
+    /// The elements of an array whose `[` is at `pos`, each emitted as an item; how many.
+    fn elements(&mut self, document: u32, in_list: bool) -> Scan<usize> {
         self.pos += 1;
+        let mut count = 0;
         loop {
             match self.skip_ws()? {
                 None => return Err(eof()),
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(());
+                    return Ok(count);
                 }
                 Some(b',') => {
                     self.pos += 1;
@@ -618,13 +721,14 @@ impl<R: Read> Scanner<R> {
                     }
                     self.emit(start, document, line, in_list, fast);
                     self.keep = self.pos;
+                    count += 1;
                 }
             }
         }
     }
 
     fn top_array(&mut self, document: u32) -> Scan<()> {
-        self.elements(document, false)
+        self.elements(document, false).map(|_| ())
     }
 
     /// A top-level object: a `*List` (its `items` are emitted one by one) or a single object
@@ -649,7 +753,10 @@ impl<R: Read> Scanner<R> {
                     let next = self.skip_ws()?;
                     if key == "items" && next == Some(b'[') {
                         listed = true;
-                        self.elements(document, true)?;
+                        if self.elements(document, true)? == 0 {
+                            self.flush();
+                            let _ = self.tx.send(Event::EmptyList(document, line));
+                        }
                     } else if key == "kind" && next == Some(b'"') {
                         let kind = self.read_string()?;
                         let _ = self.tx.send(Event::ListKind(document, kind));

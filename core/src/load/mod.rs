@@ -66,6 +66,9 @@ impl Input {
 pub enum Outcome {
     Object(Box<Object>),
     Skipped(String),
+    /// Not a Kubernetes object at all (a version or metadata file, an array of messages):
+    /// skipped with a note, never an error.
+    Foreign,
     Error(String),
     /// A `*List` parsed whole: its items follow as further outcomes.
     Empty,
@@ -84,8 +87,9 @@ pub(crate) struct Unit<'a> {
     pub text: &'a [u8],
     pub document: u32,
     pub line: u32,
-    /// The kind items of a typed `*List` take when they name none.
-    pub list_kind: Option<Kind>,
+    /// The kind items of a typed `*List` take when they name none (`Node` for a `NodeList`),
+    /// whether Quorum reads that kind or not.
+    pub list_kind: Option<&'a str>,
     /// An element of a YAML block sequence (`- ...`), parsed as a one-element sequence.
     pub item: bool,
 }
@@ -97,10 +101,12 @@ pub fn load(inputs: &[Input]) -> Result<Snapshot> {
 }
 
 pub fn load_with_progress(inputs: &[Input], progress: &(dyn Fn(u64) + Sync)) -> Result<Snapshot> {
-    let mut files: Vec<(String, PathBuf, bool)> = Vec::new();
-    for input in inputs {
+    // Each file with the input it was found under.
+    let mut files: Vec<(usize, PathBuf)> = Vec::new();
+    let mut others: Vec<Vec<PathBuf>> = vec![vec![]; inputs.len()];
+    for (i, input) in inputs.iter().enumerate() {
         if input.is_stdin() {
-            files.push((input.cluster.clone(), input.path.clone(), true));
+            files.push((i, input.path.clone()));
             continue;
         }
         let meta = std::fs::metadata(&input.path).map_err(|_| Error::NotFound {
@@ -108,32 +114,122 @@ pub fn load_with_progress(inputs: &[Input], progress: &(dyn Fn(u64) + Sync)) -> 
         })?;
         if meta.is_dir() {
             let mut found = Vec::new();
-            walk(&input.path, &mut found).map_err(|e| Error::Io {
+            walk(&input.path, &mut found, &mut others[i]).map_err(|e| Error::Io {
                 path: input.path.display().to_string(),
                 message: e.to_string(),
             })?;
             found.sort();
-            files.extend(found.into_iter().map(|p| (input.cluster.clone(), p, true)));
+            files.extend(found.into_iter().map(|p| (i, p)));
         } else {
-            files.push((input.cluster.clone(), input.path.clone(), false));
+            files.push((i, input.path.clone()));
         }
     }
     let read = std::sync::atomic::AtomicU64::new(0);
-    let results: Vec<FileResult> = files
+    let mut results: Vec<(usize, FileResult)> = files
         .par_iter()
-        .map(|(cluster, path, _)| {
+        .map(|(i, path)| {
+            let cluster = &inputs[*i].cluster;
             let (report, objects) = load_file(cluster, path);
             let total = read.fetch_add(
                 std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
                 std::sync::atomic::Ordering::Relaxed,
             );
             progress(total);
-            (cluster.clone(), report, objects)
+            (*i, (cluster.clone(), report, objects))
         })
         .collect();
-
+    // What each input path gave as a whole: skipped files, or nothing of Kubernetes at all.
+    for (i, input) in inputs.iter().enumerate() {
+        let is_dir = !input.is_stdin() && input.path.is_dir();
+        let mut own = results.iter_mut().filter(|(j, _)| *j == i).map(|(_, r)| &mut r.1);
+        let (mut files, mut kubernetes, mut errors) = (0, 0, false);
+        for report in own.by_ref() {
+            files += 1;
+            kubernetes += report.kubernetes_documents;
+            errors |= !report.errors.is_empty();
+        }
+        let nothing = (kubernetes == 0 && !errors).then(|| {
+            let message = nothing_kubernetes(input, is_dir, files, others[i].len());
+            InputError {
+                document: 0,
+                line: 0,
+                message,
+            }
+        });
+        // A single file's (or stdin's) problem is that file's.
+        if let Some(error) = &nothing
+            && !is_dir
+            && let Some((_, (_, report, _))) = results.iter_mut().find(|(j, _)| *j == i)
+        {
+            report.errors.push(error.clone());
+            continue;
+        }
+        if nothing.is_some() || !others[i].is_empty() {
+            let report = InputReport {
+                source: input.path.display().to_string(),
+                cluster: input.cluster.clone(),
+                errors: nothing.into_iter().collect(),
+                notes: (!others[i].is_empty())
+                    .then(|| other_files_note(&others[i]))
+                    .into_iter()
+                    .collect(),
+                ..InputReport::default()
+            };
+            results.push((i, (input.cluster.clone(), report, vec![])));
+        }
+    }
+    let results = results.into_iter().map(|(_, r)| r).collect();
     let clusters: Vec<&str> = inputs.iter().map(|i| i.cluster.as_str()).collect();
     Ok(assemble(&clusters, results))
+}
+
+/// One note for every file under a directory that is not YAML or JSON (container logs above all).
+fn other_files_note(others: &[PathBuf]) -> String {
+    let logs = others.iter().filter(|p| is_log_file(p)).count();
+    let rest = others.len() - logs;
+    let files = |n: usize| if n == 1 { "file" } else { "files" };
+    let are = |n: usize| if n == 1 { "is" } else { "are" };
+    match (logs, rest) {
+        (0, n) => format!("{n} {} that {} not YAML or JSON: skipped", files(n), are(n)),
+        (n, 0) => format!("{n} container log {}: skipped", files(n)),
+        (l, n) => format!(
+            "{l} container log {} and {n} other {} that {} not YAML or JSON: skipped",
+            files(l),
+            files(n),
+            are(n)
+        ),
+    }
+}
+
+/// `logs.txt` of `kubectl cluster-info dump --output-directory`, `*.log`, sonobuoy's pod logs.
+fn is_log_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    name == "logs.txt"
+        || name.ends_with(".log")
+        || path
+            .components()
+            .any(|c| matches!(c.as_os_str().to_str(), Some("logs" | "podlogs" | "pod-logs")))
+}
+
+/// The error for an input path under which nothing is a Kubernetes document.
+fn nothing_kubernetes(input: &Input, is_dir: bool, files: usize, others: usize) -> String {
+    if input.is_stdin() {
+        "standard input holds no Kubernetes object or list".into()
+    } else if is_dir {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        format!(
+            "no Kubernetes object or list under this directory ({files} YAML or JSON file{}, \
+             {others} other file{}): is it the export you meant?",
+            plural(files),
+            plural(others)
+        )
+    } else {
+        "no Kubernetes object or list in this file: is it the export you meant?".into()
+    }
 }
 
 /// Reads texts already in memory (the embedded samples): (cluster, source name, text).
@@ -157,12 +253,33 @@ pub fn load_texts(texts: &[(&str, &str, &[u8])]) -> Snapshot {
 fn assemble(clusters: &[&str], results: Vec<FileResult>) -> Snapshot {
     let mut snapshot = Snapshot::default();
     let mut seen: HashSet<(String, ObjectKey)> = HashSet::default();
+    // Each node's id and where it was read, to tell a node read twice from two nodes of one name.
+    let mut node_ids: rustc_hash::FxHashMap<(String, String), (String, Source)> =
+        Default::default();
     for cluster in clusters {
         snapshot.cluster_mut(cluster);
     }
     for (cluster, mut report, objects) in results {
         let target = snapshot.cluster_mut(&cluster);
         for (object, source) in objects {
+            if let Object::Node(node) = &object
+                && let Some(uid) = &node.uid
+            {
+                let key = (cluster.clone(), node.meta.name.clone());
+                match node_ids.get(&key) {
+                    None => {
+                        node_ids.insert(key, (uid.clone(), source.clone()));
+                    }
+                    Some((first, at)) if first != uid => report.notes.push(format!(
+                        "warning: node {} at line {} has another uid ({uid}) than the node of the \
+                         same name in {} line {} ({first}): two clusters' exports are mixed up in \
+                         cluster {cluster:?}; the first one is used (give each cluster its own \
+                         `--cluster NAME=PATH`)",
+                        node.meta.name, source.line, at.file, at.line
+                    )),
+                    Some(_) => {}
+                }
+            }
             if seen.insert((cluster.clone(), object.key())) {
                 target.push(object, source);
             } else {
@@ -172,21 +289,27 @@ fn assemble(clusters: &[&str], results: Vec<FileResult>) -> Snapshot {
         }
         snapshot.inputs.push(report);
     }
-    snapshot.now = snapshot.newest_renew_time();
+    // No snapshot time is given: each lease is judged at its own file's newest renewal.
     snapshot
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// The YAML and JSON files below `dir` (Secrets' files left out), and the other files.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, others: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
         let kind = entry.file_type()?;
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
         if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
-            if !entry.file_name().to_string_lossy().starts_with('.') {
-                walk(&path, out)?;
+            if !hidden {
+                walk(&path, out, others)?;
             }
-        } else if has_manifest_extension(&path) && !is_secret_file(&path) {
-            out.push(path);
+        } else if has_manifest_extension(&path) {
+            if !is_secret_file(&path) {
+                out.push(path);
+            }
+        } else if !hidden {
+            others.push(path);
         }
     }
     Ok(())
@@ -247,9 +370,13 @@ fn collect(
     };
     let mut objects = Vec::new();
     let mut documents = HashSet::default();
+    let mut kubernetes = HashSet::default();
     for piece in pieces {
         if piece.document > 0 {
             documents.insert(piece.document);
+        }
+        if !matches!(piece.outcome, Outcome::Foreign) {
+            kubernetes.insert(piece.document);
         }
         match piece.outcome {
             Outcome::Object(object) => {
@@ -264,6 +391,7 @@ fn collect(
                 ));
             }
             Outcome::Skipped(kind) => *report.skipped.entry(kind).or_default() += 1,
+            Outcome::Foreign => report.not_kubernetes += 1,
             Outcome::Error(message) => report.errors.push(InputError {
                 document: piece.document,
                 line: piece.line,
@@ -273,6 +401,12 @@ fn collect(
         }
     }
     report.documents = documents.len() as u32;
+    report.kubernetes_documents = kubernetes.len() as u32;
+    if report.not_kubernetes > 0 && report.kubernetes_documents == 0 {
+        report
+            .notes
+            .push("not a Kubernetes document (no `apiVersion`, `kind` or name): skipped".into());
+    }
     (report, objects)
 }
 
@@ -365,15 +499,18 @@ pub fn kind_from_path(path: &Path) -> Option<Kind> {
     })
 }
 
-/// The kind a `*List` gives its items (`NodeList` → Node).
-pub fn list_item_kind(list_kind: &str) -> Option<Kind> {
-    list_kind.strip_suffix("List").and_then(Kind::parse)
+/// The kind a typed `*List` gives its items (`NodeList` → `Node`, `EventList` → `Event`); none
+/// for an untyped `List`.
+pub fn list_item_kind(list_kind: &str) -> Option<&str> {
+    list_kind.strip_suffix("List").filter(|k| !k.is_empty())
 }
 
-/// Turns one parsed raw object into an outcome, working out its kind.
+/// Turns one parsed raw object into an outcome, working out its kind: its own `kind`, else its
+/// typed list's, else its file's. Items of a typed list of a kind Quorum does not model
+/// (`EventList`, `ServiceList`) are skipped as that kind.
 pub(crate) fn classify(
     raw: raw::RawObject,
-    list_kind: Option<Kind>,
+    list_kind: Option<&str>,
     hint: Option<Kind>,
 ) -> Outcome {
     let api_version = raw.api_version.as_ref().map(|t| t.0.clone());
@@ -389,12 +526,18 @@ pub(crate) fn classify(
             None if name.ends_with("List") && raw.items.is_none() => return Outcome::Empty,
             None => return Outcome::Skipped(name.to_string()),
         },
-        None => match list_kind.or(hint) {
-            Some(kind) => kind,
-            None => {
+        None => match (list_kind, hint) {
+            (Some(item), _) => match recognise(item, api_version.as_deref()) {
+                Some(kind) => kind,
+                None => return Outcome::Skipped(item.to_string()),
+            },
+            // Nothing that makes it an object: a version file, tool metadata.
+            _ if raw.is_foreign() => return Outcome::Foreign,
+            (None, Some(kind)) => kind,
+            (None, None) => {
                 return Outcome::Error(
-                    "the document has no `kind`, and neither its list nor its file name says \
-                     which kind it is"
+                    "the object has no `kind`, and neither a typed list (`NodeList`) nor its \
+                     file name (`nodes.json`) says which kind it is: add `kind`"
                         .into(),
                 );
             }

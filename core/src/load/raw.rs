@@ -211,6 +211,17 @@ pub struct RawObject {
     pub items: Option<List<RawObject>>,
 }
 
+impl RawObject {
+    /// Nothing in it says it is a Kubernetes object: no `apiVersion`, `kind`, name or list.
+    pub fn is_foreign(&self) -> bool {
+        self.api_version.is_none()
+            && self.kind.is_none()
+            && self.metadata.name.is_none()
+            && self.metadata.generate_name.is_none()
+            && self.items.is_none()
+    }
+}
+
 /// Only what is needed to say what a document is, when the full parse failed.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -232,6 +243,7 @@ pub struct RawHeadMeta {
 #[serde(default, rename_all = "camelCase")]
 pub struct RawMeta {
     pub name: Option<Text>,
+    pub uid: Option<Text>,
     pub generate_name: Option<Text>,
     pub namespace: Option<Text>,
     #[serde(deserialize_with = "nullable")]
@@ -507,6 +519,9 @@ pub struct RawStatus {
     #[serde(deserialize_with = "nullable")]
     pub capacity: BTreeMap<String, Text>,
     pub ready_replicas: Option<Int>,
+    /// A workload's status was written by its controller (Go leaves out `readyReplicas: 0`).
+    pub observed_generation: Option<Int>,
+    pub replicas: Option<Int>,
     pub disruptions_allowed: Option<Int>,
 }
 

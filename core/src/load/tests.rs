@@ -202,8 +202,11 @@ fn duplicates_across_files_are_kept_once_and_counted() {
     std::fs::write(dir.path().join("secrets.yaml"), "kind: Secret\n").unwrap();
     let snapshot = load(&[Input::new("default", dir.path())]).unwrap();
     assert_eq!(snapshot.clusters[0].pods.len(), 1);
-    assert_eq!(snapshot.inputs.len(), 2);
+    // The two files, and the directory with its note on the file it skipped.
+    assert_eq!(snapshot.inputs.len(), 3);
     assert_eq!(snapshot.inputs.iter().map(|i| i.duplicates).sum::<u32>(), 1);
+    let notes: Vec<&String> = snapshot.inputs.iter().flat_map(|i| &i.notes).collect();
+    assert_eq!(notes, ["1 file that is not YAML or JSON: skipped"]);
 }
 
 #[test]
@@ -339,4 +342,231 @@ mod properties {
             prop_assert_eq!(errs[0].0 as usize, broken + 1);
         }
     }
+}
+
+// ---- what kubectl and support tools write ----
+
+/// Pretty-printed lists as `kubectl cluster-info dump` writes them to standard output, with a
+/// container's logs between them (the logs may not end in a newline, and may hold JSON).
+const DUMP: &str = r#"{
+    "kind": "NodeList",
+    "apiVersion": "v1",
+    "metadata": {"resourceVersion": "120"},
+    "items": [
+        {
+            "metadata": {"name": "n1", "uid": "6a1b", "labels": {"topology.kubernetes.io/zone": "z1"}},
+            "status": {"conditions": [{"type": "Ready", "status": "True"}]}
+        }
+    ]
+}
+{
+    "kind": "EventList",
+    "apiVersion": "v1",
+    "metadata": {"resourceVersion": "121"},
+    "items": [
+        {
+            "metadata": {"name": "web-0.17f", "namespace": "shop"},
+            "reason": "Scheduled"
+        }
+    ]
+}
+==== START logs for container web of pod shop/web-0 ====
+{"level":"info","msg":"listening"}
+[ "not", "a", "list" ]
+the last line has no newline==== END logs for container web of pod shop/web-0 ====
+{
+    "kind": "PodList",
+    "apiVersion": "v1",
+    "metadata": {"resourceVersion": "122"},
+    "items": [
+        {
+            "metadata": {"name": "web-0", "namespace": "shop"},
+            "spec": {"nodeName": "n1"},
+            "status": {"phase": "Running"}
+        }
+    ]
+}
+==== START logs for container web of pod shop/web-1 ====
+Request log error: the server could not find the requested resource ( pods/log web-1)
+==== END logs for container web of pod shop/web-1 ====
+"#;
+
+fn skipped(pieces: &[Piece]) -> Vec<String> {
+    pieces
+        .iter()
+        .filter_map(|p| match &p.outcome {
+            Outcome::Skipped(kind) => Some(kind.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_cluster_info_dump_stream_is_read_past_its_container_logs() {
+    let pieces = parse_str(DUMP);
+    assert_eq!(errors(&pieces), vec![]);
+    assert_eq!(
+        objects(&pieces),
+        vec![("n1".to_string(), 1, 6), ("shop/web-0".to_string(), 3, 32)]
+    );
+    // The events' list names their kind: skipped as that kind, never an error.
+    assert_eq!(skipped(&pieces), ["Event"]);
+}
+
+#[test]
+fn a_log_block_cut_off_at_the_end_of_the_stream_ends_the_reading_quietly() {
+    let text = format!(
+        "{}==== START logs for container web of pod shop/web-2 ====\n{{\"msg\": \"cut",
+        DUMP
+    );
+    let pieces = parse_str(&text);
+    assert_eq!(errors(&pieces), vec![]);
+    assert_eq!(objects(&pieces).len(), 2);
+}
+
+#[test]
+fn text_between_the_lists_of_a_stream_does_not_hide_the_lists_after_it() {
+    // `kubectl cluster-info dump > dump.json 2>&1`: its complaints land between the lists.
+    let mixed = DUMP.replacen(
+        "}\n{\n    \"kind\": \"EventList\"",
+        "}\nError from server (Forbidden): events is forbidden\n{\n    \"kind\": \"EventList\"",
+        1,
+    );
+    assert_ne!(mixed, DUMP);
+    let pieces = parse_str(&mixed);
+    let errs = errors(&pieces);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!((errs[0].0, errs[0].1), (2, 12), "{errs:?}");
+    assert!(errs[0].2.contains("not JSON"), "{errs:?}");
+    // The node before it and the pod after it are both read, the events skipped.
+    assert_eq!(objects(&pieces).len(), 2, "{pieces:?}");
+    assert_eq!(skipped(&pieces), ["Event"]);
+}
+
+#[test]
+fn items_of_a_typed_list_of_an_unread_kind_are_skipped_as_that_kind() {
+    // As `kubectl cluster-info dump --output-directory` writes services.json: no item kind.
+    for text in [
+        r#"{"kind": "ServiceList", "apiVersion": "v1", "items": [{"metadata": {"name": "web"}}]}"#,
+        "kind: ReplicationControllerList\napiVersion: v1\nitems:\n- metadata:\n    name: web\n",
+    ] {
+        let pieces = parse_str(text);
+        assert_eq!(errors(&pieces), vec![], "{text}");
+        assert_eq!(skipped(&pieces).len(), 1, "{text}");
+    }
+}
+
+#[test]
+fn a_version_file_is_not_a_kubernetes_document_and_no_error() {
+    for text in [
+        r#"{"major": "1", "minor": "31", "gitVersion": "v1.31.2+k3s1", "platform": "linux/amd64"}"#,
+        r#"["failed to list networkpolicies: forbidden"]"#,
+        "just some words\n",
+        "- one\n- two\n",
+    ] {
+        let pieces = parse_str(text);
+        assert_eq!(errors(&pieces), vec![], "{text}");
+        assert!(
+            pieces.iter().all(|p| matches!(p.outcome, Outcome::Foreign)),
+            "{text}: {pieces:?}"
+        );
+    }
+    // An object that is one, without a kind and with nothing to tell it, is still an error.
+    let pieces = parse_str(r#"{"metadata": {"name": "web"}, "spec": {}}"#);
+    assert_eq!(errors(&pieces).len(), 1);
+}
+
+#[test]
+fn a_bare_yaml_sequence_of_objects_is_read_like_a_bare_json_array() {
+    let text = "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n    namespace: x\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: b\n    namespace: x\n";
+    let pieces = parse_str(text);
+    assert_eq!(objects(&pieces).len(), 2, "{pieces:?}");
+}
+
+#[test]
+fn a_bundle_skips_its_logs_and_version_files_with_one_note_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("cluster-resources/pods")).unwrap();
+    std::fs::create_dir_all(root.join("shop/web-0")).unwrap();
+    std::fs::create_dir_all(root.join("shop/web-1")).unwrap();
+    std::fs::write(
+        root.join("cluster-resources/pods/shop.json"),
+        r#"{"kind": "PodList", "items": [{"metadata": {"name": "web-0", "namespace": "shop"}}]}"#,
+    )
+    .unwrap();
+    std::fs::write(root.join("cluster_version.json"), r#"{"info": {"major": "1"}}"#).unwrap();
+    std::fs::write(root.join("shop/web-0/logs.txt"), "started\n").unwrap();
+    std::fs::write(root.join("shop/web-1/logs.txt"), "started\n").unwrap();
+    let snapshot = load(&[Input::new("default", root)]).unwrap();
+    assert_eq!(snapshot.error_count(), 0, "{:?}", snapshot.inputs);
+    assert_eq!(snapshot.clusters[0].pods.len(), 1);
+    let notes: Vec<(&str, &str)> = snapshot
+        .inputs
+        .iter()
+        .flat_map(|i| {
+            let name = Path::new(&i.source).file_name().unwrap().to_str().unwrap();
+            i.notes.iter().map(move |n| (name, n.as_str()))
+        })
+        .collect();
+    let dir_name = root.file_name().unwrap().to_str().unwrap();
+    assert_eq!(
+        notes,
+        [
+            (
+                "cluster_version.json",
+                "not a Kubernetes document (no `apiVersion`, `kind` or name): skipped"
+            ),
+            (dir_name, "2 container log files: skipped")
+        ]
+    );
+}
+
+#[test]
+fn a_path_with_nothing_of_kubernetes_under_it_is_an_input_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::write(logs.join("app.log"), "started\n").unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let version = dir.path().join("version.json");
+    std::fs::write(&version, r#"{"gitVersion": "v1.31.2"}"#).unwrap();
+    for path in [&logs, &empty, &version] {
+        let snapshot = load(&[Input::new("default", path)]).unwrap();
+        assert_eq!(snapshot.error_count(), 1, "{path:?}: {:?}", snapshot.inputs);
+        let error = snapshot.inputs.iter().flat_map(|i| &i.errors).next().unwrap();
+        assert!(
+            error.message.starts_with("no Kubernetes object or list"),
+            "{error:?}"
+        );
+    }
+    // An export of empty lists is an export: no error.
+    let lists = dir.path().join("lists.json");
+    std::fs::write(&lists, r#"{"kind": "PodList", "apiVersion": "v1", "items": []}"#).unwrap();
+    assert_eq!(load(&[Input::new("default", &lists)]).unwrap().error_count(), 0);
+}
+
+#[test]
+fn two_nodes_of_one_name_with_different_uids_are_said_to_be_two_clusters_mixed_up() {
+    let node = |uid: &str| {
+        format!(
+            "apiVersion: v1\nkind: Node\nmetadata:\n  name: worker-1\n  uid: {uid}\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.yaml"), node("3f2a")).unwrap();
+    std::fs::write(dir.path().join("b.yaml"), node("91c7")).unwrap();
+    std::fs::write(dir.path().join("c.yaml"), node("3f2a")).unwrap();
+    let snapshot = load(&[Input::new("default", dir.path())]).unwrap();
+    assert_eq!(snapshot.clusters[0].nodes.len(), 1);
+    let notes: Vec<&String> = snapshot.inputs.iter().flat_map(|i| &i.notes).collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].contains("worker-1") && notes[0].contains("91c7") && notes[0].contains("mixed up"),
+        "{}",
+        notes[0]
+    );
+    // The same node read twice (same uid) is a plain duplicate.
+    assert_eq!(snapshot.inputs.iter().map(|i| i.duplicates).sum::<u32>(), 2);
 }

@@ -280,7 +280,8 @@ pub(crate) fn parse_unit(unit: &Unit<'_>, hint: Option<Kind>) -> Vec<Piece> {
     match deserialize::<RawObject>(&text) {
         Ok(mut raw) => match raw.items.take() {
             Some(items) => {
-                let list_kind = raw.kind.as_ref().and_then(|k| list_item_kind(&k.0));
+                let list_kind = raw.kind.as_ref().map(|k| k.0.clone());
+                let list_kind = list_kind.as_deref().and_then(list_item_kind);
                 let mut out: Vec<Piece> = items
                     .into_iter()
                     .map(|item| piece(unit.line, classify(item, list_kind, hint)))
@@ -292,6 +293,21 @@ pub(crate) fn parse_unit(unit: &Unit<'_>, hint: Option<Kind>) -> Vec<Piece> {
             }
             None => vec![piece(unit.line, classify(raw, unit.list_kind, hint))],
         },
+        // A bare sequence of objects, as JSON has bare arrays.
+        Err(_) if text.trim_start().starts_with('-') && is_sequence_of_mappings(&text) => {
+            match deserialize::<Vec<RawObject>>(&text) {
+                Ok(items) => items
+                    .into_iter()
+                    .map(|raw| piece(unit.line, classify(raw, None, hint)))
+                    .collect(),
+                Err(e) => {
+                    let message = path_message::<Vec<RawObject>>(&text, &e);
+                    vec![piece(line_of(&e), Outcome::Error(message))]
+                }
+            }
+        }
+        // Prose, a list of strings: well-formed YAML that is no object.
+        Err(_) if is_not_a_mapping(&text) => vec![piece(unit.line, Outcome::Foreign)],
         Err(e) => {
             let head = serde_yaml_ng::from_str::<RawHead>(&text).ok();
             let message = path_message::<RawObject>(&text, &e);
@@ -299,6 +315,19 @@ pub(crate) fn parse_unit(unit: &Unit<'_>, hint: Option<Kind>) -> Vec<Piece> {
             vec![piece(line, outcome)]
         }
     }
+}
+
+/// Well-formed YAML whose value is a sequence of mappings.
+fn is_sequence_of_mappings(text: &str) -> bool {
+    serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text).is_ok_and(|v| {
+        v.as_sequence()
+            .is_some_and(|s| !s.is_empty() && s.iter().all(|i| i.is_mapping()))
+    })
+}
+
+/// Well-formed YAML whose value is a scalar or a sequence, not a mapping.
+fn is_not_a_mapping(text: &str) -> bool {
+    serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text).is_ok_and(|v| !v.is_mapping())
 }
 
 /// Deserializes a document, resolving YAML merge keys (`<<: *anchor`) when it uses them.

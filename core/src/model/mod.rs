@@ -235,6 +235,14 @@ impl Toleration {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Node {
     pub meta: Meta,
+    /// The API server's id of this node: two nodes of one name with different ids are two
+    /// clusters' nodes, mixed up in one export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Not in the export: named by the pods that run on it (a namespace-scoped export, a bundle
+    /// without nodes). Its readiness, labels and capacity are unknown; it is assumed Ready.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub inferred: bool,
     /// None when the export has no Ready condition.
     pub ready: Option<bool>,
     pub unschedulable: bool,
@@ -246,6 +254,23 @@ pub struct Node {
 impl Node {
     pub fn is_ready(&self) -> bool {
         self.ready.unwrap_or(true)
+    }
+
+    /// A node the export does not hold, named by a pod that runs on it.
+    pub fn inferred(name: &str) -> Node {
+        Node {
+            meta: Meta {
+                name: name.to_string(),
+                ..Meta::default()
+            },
+            uid: None,
+            inferred: true,
+            ready: None,
+            unschedulable: false,
+            taints: vec![],
+            allocatable: Resources::default(),
+            control_plane: false,
+        }
     }
 }
 
@@ -451,6 +476,7 @@ pub struct Workload {
     pub template_labels: BTreeMap<String, String>,
     pub placement: Placement,
     pub claim_templates: Vec<VolumeClaimTemplate>,
+    /// `status.readyReplicas` as its controller reported it; None without a status (manifests).
     pub ready_replicas: Option<u32>,
 }
 
@@ -576,6 +602,9 @@ impl Object {
 #[derive(Clone, Debug, Default)]
 pub struct ClusterObjects {
     pub name: String,
+    /// The time this cluster was read at, when it is known (a live read's clock); files are
+    /// judged at each file's newest renewal instead.
+    pub clock: Option<DateTime<Utc>>,
     pub nodes: Vec<(Node, Source)>,
     pub pods: Vec<(Pod, Source)>,
     pub pvcs: Vec<(Pvc, Source)>,
@@ -634,6 +663,18 @@ pub struct InputError {
     pub message: String,
 }
 
+impl InputError {
+    /// Where it is, for people: `file:line (document N)`, or the file alone for a problem with
+    /// the file (or directory) as a whole, or a live object.
+    pub fn position(&self, source: &str) -> String {
+        if self.document == 0 && self.line == 0 {
+            source.to_string()
+        } else {
+            format!("{source}:{} (document {})", self.line, self.document)
+        }
+    }
+}
+
 /// What one input file gave.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct InputReport {
@@ -645,6 +686,13 @@ pub struct InputReport {
     pub skipped: BTreeMap<String, u32>,
     pub duplicates: u32,
     pub errors: Vec<InputError>,
+    /// Documents or items that are no Kubernetes object at all (version and metadata files,
+    /// arrays of messages): skipped with a note.
+    pub not_kubernetes: u32,
+    /// Documents that are Kubernetes objects or lists (read, skipped, empty or broken).
+    pub kubernetes_documents: u32,
+    /// Things said about this input that are no error (logs skipped, two clusters mixed up).
+    pub notes: Vec<String>,
 }
 
 /// The objects of one or more clusters, as loaded, plus what each input gave.
@@ -670,7 +718,7 @@ impl Snapshot {
         }
     }
 
-    /// The newest renewTime of any leader record: the default snapshot time of file inputs.
+    /// The newest renewTime of any leader record.
     pub fn newest_renew_time(&self) -> Option<DateTime<Utc>> {
         self.clusters
             .iter()

@@ -282,12 +282,11 @@ fn preferred_holder_warning(t: &Topology, steps: &[Step]) -> Option<String> {
 /// The leaders goal: the exact lexicographic optimum and the handovers that reach it.
 fn leaders(t: &Topology, options: &Options) -> (Vec<Step>, BoundLeaders, Vec<String>) {
     let mut notes = Vec::new();
-    let now = t.now;
     let mut fixed_host = vec![0u32; t.nodes.len()];
     let mut movable: Vec<(LeaderId, mcf::Lease)> = Vec::new();
     for (i, l) in t.leaders.iter().enumerate() {
         let id = LeaderId(i as u32);
-        if now.is_some_and(|n| l.record.is_expired(n)) {
+        if l.expired() {
             continue;
         }
         let current = t.holder_node(id);

@@ -39,11 +39,7 @@ pub fn markdown(report: &Report<'_>) -> String {
         let _ = writeln!(out, "## Input errors ({errors})\n");
         for input in report.inputs {
             for e in &input.errors {
-                let _ = writeln!(
-                    out,
-                    "- `{}:{}` (document {}): {}",
-                    input.source, e.line, e.document, e.message
-                );
+                let _ = writeln!(out, "- `{}`: {}", e.position(&input.source), e.message);
             }
         }
         out.push('\n');

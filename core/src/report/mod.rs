@@ -39,6 +39,14 @@ struct InputJson<'a> {
     duplicates: u32,
     skipped: &'a std::collections::BTreeMap<String, u32>,
     errors: &'a [crate::model::InputError],
+    #[serde(skip_serializing_if = "is_zero")]
+    not_kubernetes: u32,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -98,6 +106,8 @@ impl Report<'_> {
                     duplicates: i.duplicates,
                     skipped: &i.skipped,
                     errors: &i.errors,
+                    not_kubernetes: i.not_kubernetes,
+                    notes: &i.notes,
                 })
                 .collect(),
             clusters: &self.analysis.clusters,

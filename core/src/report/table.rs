@@ -109,12 +109,18 @@ pub fn table(report: &Report<'_>, style: &Style) -> String {
         );
         for input in report.inputs.iter().filter(|i| !i.errors.is_empty()) {
             for e in &input.errors {
-                let _ = writeln!(
-                    out,
-                    "  {}:{} (document {})",
-                    input.source, e.line, e.document
-                );
+                let _ = writeln!(out, "  {}", e.position(&input.source));
                 out.push_str(&wrap(&e.message, style.width, 6));
+            }
+        }
+    }
+    // What was skipped or assumed about the inputs (no error).
+    let noted: Vec<_> = report.inputs.iter().filter(|i| !i.notes.is_empty()).collect();
+    if !noted.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bold("INPUT NOTES"));
+        for input in noted {
+            for note in &input.notes {
+                out.push_str(&wrap(&format!("{}: {note}", input.source), style.width, 2));
             }
         }
     }

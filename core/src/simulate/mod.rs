@@ -78,6 +78,10 @@ pub struct GroupOutcome {
     pub available: u32,
     pub needed: u32,
     pub has_quorum: bool,
+    /// Its pods are not in the input: `available` is what its status reports, and no event
+    /// can be judged for it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pods_absent: bool,
     /// Under a partition: replicas per side and whether that side holds a majority.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sides: Vec<SideCount>,
@@ -940,6 +944,22 @@ impl<'t> World<'t> {
             let w = &t.workloads[info.workload.index()];
             let replicas = w.desired();
             let needed = quorum_size(info.mode, replicas);
+            if t.pods_absent(id) {
+                // Where its replicas run is unknown: what its status says, whatever happened.
+                let available = t.available_now(id);
+                self.out.groups.push(GroupOutcome {
+                    name: t.group_display(id),
+                    mode: info.mode,
+                    replicas,
+                    available,
+                    needed,
+                    has_quorum: available >= needed && available > 0,
+                    pods_absent: true,
+                    sides: vec![],
+                    id,
+                });
+                continue;
+            }
             let available = self.running(id, None).len() as u32;
             let sides: Vec<SideCount> = if partitioned {
                 (0..self.sides.len())
@@ -967,6 +987,7 @@ impl<'t> World<'t> {
                 available,
                 needed,
                 has_quorum,
+                pods_absent: false,
                 sides,
                 id,
             });

@@ -59,6 +59,11 @@ fn counts(t: &Topology) -> Counts {
         let id = GroupId(g as u32);
         let w = &t.workloads[info.workload.index()];
         c.needed[g] = quorum_size(info.mode, w.desired());
+        if t.pods_absent(id) {
+            // Where its replicas run is unknown: no failure domain holds any of them.
+            c.available[g] = t.available_now(id);
+            continue;
+        }
         let mut per_node: BTreeMap<NodeId, u32> = BTreeMap::new();
         for p in t.running_replicas(id) {
             let n = t.pods[p.index()].node.expect("running replicas are placed");
@@ -196,7 +201,7 @@ pub fn sweep(t: &Topology) -> Sweep {
             .groups
             .iter()
             .enumerate()
-            .filter(|(_, g)| g.cluster == zone.cluster)
+            .filter(|(g, info)| info.cluster == zone.cluster && !t.pods_absent(GroupId(*g as u32)))
         {
             let gid = GroupId(g as u32);
             let inside = c.by_zone[z]

@@ -113,7 +113,7 @@ fn inputs(state: &State, data: &super::state::Data, frame: &mut Frame, area: Rec
                 break 'outer;
             }
             lines.push(Line::styled(
-                format!("{}:{} (document {})", input.source, e.line, e.document),
+                e.position(&input.source),
                 th.warning,
             ));
             lines.push(Line::raw(format!("  {}", e.message)));
