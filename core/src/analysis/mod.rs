@@ -271,7 +271,10 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
                     holder: match l.holder {
                         Holder::Pod(p) => Some(t.pod_display(p)),
                         Holder::Node(n) => Some(t.node_display(n)),
-                        Holder::Unresolved | Holder::Vacant => l.record.holder.clone(),
+                        Holder::Unresolved | Holder::Ambiguous | Holder::External => {
+                            l.record.holder.clone()
+                        }
+                        Holder::Vacant => None,
                     },
                     node: node.map(|n| t.node_display(n)),
                     zone: node.map(|n| t.zone_display(t.nodes[n.index()].zone)),

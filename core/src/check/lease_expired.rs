@@ -16,7 +16,11 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         .iter()
         .filter(|l| l.expired())
         .map(|l| {
-            let renewed = l.record.renew_time.or(l.record.acquire_time).expect("expired has a time");
+            let renewed = l
+                .record
+                .renew_time
+                .or(l.record.acquire_time)
+                .expect("expired has a time");
             let now = l.judged_at.expect("expired has a time it is judged at");
             let age = (now - renewed).num_seconds();
             let when = if l.judged_at_file_time {
@@ -26,7 +30,10 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                     crate::graph::LEASE_SKEW_SECONDS
                 )
             } else {
-                format!("the snapshot at {}", now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                format!(
+                    "the snapshot at {}",
+                    now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                )
             };
             let message = format!(
                 "last renewed at {} ({age} s before {when}), with a duration of {} s: nobody leads \
@@ -36,7 +43,15 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 l.record.duration(),
                 l.record.holder.as_deref().unwrap_or("(none)")
             );
-            ctx.finding(CHECK.id, Severity::Warning, l.cluster, l.record.kind.as_str(), &l.record.meta, Some(&l.source), message)
+            ctx.finding(
+                CHECK.id,
+                Severity::Warning,
+                l.cluster,
+                l.record.kind.as_str(),
+                &l.record.meta,
+                Some(&l.source),
+                message,
+            )
         })
         .collect()
 }

@@ -37,17 +37,23 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                     _ => None,
                 }
             });
-            let pinned =
-                pinned.or_else(|| pod.pod.host_path.then(|| "a hostPath volume".to_string()));
-            if let Some(what) = pinned {
-                let message = format!(
+            let message = match (pinned, &pod.pod.host_path) {
+                (Some(what), _) => format!(
                     "replica of {} keeps its data on {what}: if that node fails, the replica cannot \
-                     be recreated elsewhere (its data is gone with the node), and the group runs one \
-                     replica short until the node returns.",
+                     be recreated elsewhere (its volume is bound to the node), and the group runs \
+                     one replica short until the node returns.",
                     g.name
-                );
-                out.push(ctx.on_pod(*p, CHECK.id, Severity::Warning, message));
-            }
+                ),
+                // A hostPath binds nothing: the pod is recreated elsewhere, without the data.
+                (None, Some(path)) => format!(
+                    "replica of {} keeps data in the hostPath {path} on its node: if that node \
+                     fails, a replacement elsewhere starts without that data (it stays on the \
+                     node), so the group must be able to rebuild a replica from its peers.",
+                    g.name
+                ),
+                (None, None) => continue,
+            };
+            out.push(ctx.on_pod(*p, CHECK.id, Severity::Warning, message));
         }
     }
     out

@@ -490,7 +490,11 @@ fn running_pods_on_nodes_the_export_lacks_are_running_and_the_gap_is_said_once()
     let a = pg_on(&["ip-10-0-1-5", "ip-10-0-1-5", "ip-10-0-2-7"]).analysis();
     assert!(fired(&a, "quorum-lost").is_empty(), "{:?}", a.findings);
     assert_eq!(fired(&a, "nodes-missing"), vec!["default"]);
-    assert!(finding(&a, "nodes-missing").message.contains("no Node objects"));
+    assert!(
+        finding(&a, "nodes-missing")
+            .message
+            .contains("no Node objects")
+    );
     assert!(fired(&a, "zone-labels-missing").is_empty());
     let pg = a.groups.iter().find(|g| g.name == "db/pg").unwrap();
     assert_eq!(pg.available, 3);
@@ -509,14 +513,22 @@ fn a_workload_whose_pods_are_absent_is_judged_by_its_status() {
         ))
     };
     let healthy = sts("  readyReplicas: 4\n").analysis();
-    let kafka = healthy.groups.iter().find(|g| g.name == "queue/kafka").unwrap();
+    let kafka = healthy
+        .groups
+        .iter()
+        .find(|g| g.name == "queue/kafka")
+        .unwrap();
     assert_eq!((kafka.available, kafka.replicas), (4, 4));
     assert!(kafka.pods_absent);
     assert!(fired(&healthy, "quorum-lost").is_empty());
     // Go leaves `readyReplicas: 0` out of a status: none ready is a lost quorum, by its status.
     let down = sts("").analysis();
     assert_eq!(fired(&down, "quorum-lost"), vec!["queue/kafka"]);
-    assert!(finding(&down, "quorum-lost").message.contains("its status reports 0 of 4"));
+    assert!(
+        finding(&down, "quorum-lost")
+            .message
+            .contains("its status reports 0 of 4")
+    );
 }
 
 #[test]
@@ -551,8 +563,14 @@ fn each_file_of_an_export_collected_piece_by_piece_is_judged_at_its_own_time() {
         .iter()
         .map(|r| (r.lease.as_str(), r.judged_at.as_deref()))
         .collect();
-    assert!(judged.contains(&("ops/b", Some("2026-11-20T10:00:00Z"))), "{judged:?}");
-    assert!(judged.contains(&("db/d", Some("2026-11-20T10:00:40Z"))), "{judged:?}");
+    assert!(
+        judged.contains(&("ops/b", Some("2026-11-20T10:00:00Z"))),
+        "{judged:?}"
+    );
+    assert!(
+        judged.contains(&("db/d", Some("2026-11-20T10:00:40Z"))),
+        "{judged:?}"
+    );
     // Two clusters captured years apart: each at its own time.
     let old = lease("ops", "a", "2019-03-01T08:00:00Z");
     let snapshot = crate::load::load_texts(&[
@@ -562,4 +580,31 @@ fn each_file_of_an_export_collected_piece_by_piece_is_judged_at_its_own_time() {
     let t = crate::graph::Topology::build(&snapshot, &Default::default());
     let a = crate::analysis::analyze(&t, &crate::config::Config::default());
     assert_eq!(fired(&a, "lease-expired"), vec!["db/d"]);
+}
+
+#[test]
+fn a_hostpath_into_the_nodes_own_machinery_holds_no_data() {
+    // A CSI controller: its sidecars mount the kubelet's directories and the device tree.
+    let machinery = "      volumes:\n      - {name: plugins, hostPath: {path: /var/lib/kubelet/plugins/ebs.csi.aws.com/}}\n      - {name: registry, hostPath: {path: /var/lib/kubelet/plugins_registry}}\n      - {name: dev, hostPath: {path: /dev}}\n      - {name: sock, hostPath: {path: /run/containerd/containerd.sock, type: Socket}}\n";
+    let data = "      volumes:\n      - {name: data, hostPath: {path: /var/lib/etcd}}\n";
+    let with = |volumes: &str| {
+        let spec = volumes.replace("      ", "  ");
+        three_zones()
+            .statefulset("db", "pg", 3, "")
+            .pod_with("db", "pg-0", "StatefulSet", "pg", "pg", Some("a1"), &spec)
+            .pod("db", "pg-1", "StatefulSet", "pg", "pg", "b1")
+            .pod("db", "pg-2", "StatefulSet", "pg", "pg", "c1")
+            .analysis()
+    };
+    assert!(fired(&with(machinery), "pv-node-pinned").is_empty());
+    let a = with(data);
+    assert_eq!(fired(&a, "pv-node-pinned"), vec!["db/pg-0"]);
+    assert!(
+        finding(&a, "pv-node-pinned")
+            .message
+            .contains("/var/lib/etcd")
+    );
+    // A path is inside a machinery directory only below it: `/devices` is no `/dev`.
+    assert!(crate::load::convert::holds_data("/devices/data"));
+    assert!(!crate::load::convert::holds_data("/var/lib/kubelet/pods/"));
 }

@@ -8,6 +8,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::holder::{self, PodNames};
 use super::*;
 
 pub const DEFAULT_ZONE_LABEL: &str = "topology.kubernetes.io/zone";
@@ -122,7 +123,7 @@ pub fn with_leaders(t: &Topology, snapshot: Snapshot, options: &BuildOptions) ->
         let names = {
             let wanted: HashSet<&str> = leaders
                 .iter()
-                .flat_map(|(record, _)| holder_names(record))
+                .flat_map(|(record, _)| holder::pod_names(record))
                 .collect();
             PodNames::of(&pods, cluster, Some(&wanted))
         };
@@ -157,7 +158,10 @@ fn build_cluster(
     // Nodes the running pods name that are not in the export: known only by name (an unknown
     // node is not a NotReady node).
     let mut node_objects = objects.nodes;
-    let exported: HashSet<&str> = node_objects.iter().map(|(n, _)| n.meta.name.as_str()).collect();
+    let exported: HashSet<&str> = node_objects
+        .iter()
+        .map(|(n, _)| n.meta.name.as_str())
+        .collect();
     let mut inferred: BTreeMap<&str, &Source> = BTreeMap::new();
     for (pod, source) in &objects.pods {
         if let Some(name) = pod.node_name.as_deref()
@@ -471,40 +475,6 @@ fn build_cluster(
     );
 }
 
-/// Pods of one cluster by `(namespace, name)` and by name alone, borrowing their names.
-struct PodNames<'a> {
-    by_key: HashMap<(&'a str, &'a str), PodId>,
-    by_name: HashMap<&'a str, Vec<PodId>>,
-}
-
-impl<'a> PodNames<'a> {
-    /// Every pod of `cluster`, or only those named in `wanted`.
-    fn of(pods: &'a [PodInfo], cluster: ClusterId, wanted: Option<&HashSet<&str>>) -> PodNames<'a> {
-        let mut names = PodNames {
-            by_key: HashMap::default(),
-            by_name: HashMap::default(),
-        };
-        use rayon::prelude::*;
-        // The pods to index, found on every core.
-        let indexes: Vec<usize> = pods
-            .par_iter()
-            .enumerate()
-            .with_min_len(8192)
-            .filter(|(_, p)| {
-                p.cluster == cluster && wanted.is_none_or(|w| w.contains(p.pod.meta.name.as_str()))
-            })
-            .map(|(i, _)| i)
-            .collect();
-        for i in indexes {
-            let p = &pods[i];
-            let (ns, name) = (p.pod.meta.namespace.as_str(), p.pod.meta.name.as_str());
-            names.by_key.insert((ns, name), PodId(i as u32));
-            names.by_name.entry(name).or_default().push(PodId(i as u32));
-        }
-        names
-    }
-}
-
 /// The leader records of `cluster` (resolved to their holders) and the groups they make.
 fn attach_leaders(
     t: &mut Topology,
@@ -529,18 +499,14 @@ fn attach_leaders(
         .into_iter()
         .map(|(f, at)| (f.to_string(), at))
         .collect();
-    // Leader records (never the kubelets' heartbeats or the API servers' identities).
+    // Leader records (never the kubelets' heartbeats or the API servers' identities), each
+    // election once.
     let first_leader = t.leaders.len();
-    for (record, source) in leaders {
-        if record.is_node_heartbeat()
-            || record
-                .meta
-                .labels
-                .contains_key("apiserver.kubernetes.io/identity")
-        {
+    for (record, source) in one_record_per_election(leaders) {
+        if record.is_node_heartbeat() || holder::is_apiserver_identity(&record) {
             continue;
         }
-        let holder = resolve_holder(t, cluster, names, &record);
+        let (holder, candidates) = holder::resolve(t, cluster, names, &record);
         let judged_at = clock.or_else(|| file_time.get(&*source.file).copied());
         t.leaders.push(LeaderInfo {
             cluster,
@@ -550,6 +516,7 @@ fn attach_leaders(
             group: None,
             judged_at,
             judged_at_file_time: clock.is_none(),
+            candidates,
         });
     }
 
@@ -608,6 +575,36 @@ fn attach_leaders(
             t.leaders[l.index()].group = Some(GroupId(g as u32));
         }
     }
+}
+
+/// client-go's migration locks (`endpointsleases`, `configmapsleases`) keep one election in two
+/// objects of one name, an Endpoints or ConfigMap and a Lease; after a move to Leases alone the
+/// old object stays behind, frozen. One election, so one record: the newest renewal (the Lease
+/// when they tie). Patroni's records are no such pair.
+fn one_record_per_election(
+    leaders: Vec<(LeaderRecord, Source)>,
+) -> impl Iterator<Item = (LeaderRecord, Source)> {
+    let mut best: HashMap<(String, String), usize> = HashMap::default();
+    let key = |r: &LeaderRecord| (r.meta.namespace.clone(), r.meta.name.clone());
+    let rank = |r: &LeaderRecord| (r.renew_time.or(r.acquire_time), r.kind == Kind::Lease);
+    for (i, (record, _)) in leaders.iter().enumerate() {
+        if record.style == LeaderStyle::Patroni || record.is_node_heartbeat() {
+            continue;
+        }
+        match best.get(&key(record)) {
+            Some(&j) if rank(&leaders[j].0) >= rank(record) => {}
+            _ => {
+                best.insert(key(record), i);
+            }
+        }
+    }
+    leaders
+        .into_iter()
+        .enumerate()
+        .filter_map(move |(i, entry)| {
+            let paired = entry.0.style != LeaderStyle::Patroni && !entry.0.is_node_heartbeat();
+            (!paired || best.get(&key(&entry.0)) == Some(&i)).then_some(entry)
+        })
 }
 
 /// Follows a pod's controller up to its workload (ReplicaSet → Deployment), inferring workloads
@@ -737,90 +734,32 @@ fn pin_of(pv: &Pv) -> Pin {
     }
 }
 
-/// A holder identity: the pod of that name (or of the part before the last `_`, as client-go
-/// writes `hostname_uuid`), else the node (static control-plane pods).
-/// The names a record's holder may be: its identity, and the part before a `_` (client-go's
-/// `<hostname>_<uuid>`). None for a vacant record.
-fn holder_names(record: &LeaderRecord) -> Vec<&str> {
-    let Some(identity) = record
-        .holder
-        .as_deref()
-        .map(str::trim)
-        .filter(|h| !h.is_empty())
-    else {
-        return vec![];
-    };
-    let mut names = vec![identity];
-    if let Some((head, _)) = identity.rsplit_once('_') {
-        names.push(head);
-    }
-    names
-}
-
-fn resolve_holder(
-    t: &Topology,
-    cluster: ClusterId,
-    names: &PodNames<'_>,
-    record: &LeaderRecord,
-) -> Holder {
-    let candidates = holder_names(record);
-    if candidates.is_empty() {
-        return Holder::Vacant;
-    }
-    for name in &candidates {
-        if let Some(p) = names.by_key.get(&(record.meta.namespace.as_str(), *name)) {
-            return Holder::Pod(*p);
-        }
-        if let Some([p]) = names.by_name.get(*name).map(Vec::as_slice) {
-            return Holder::Pod(*p);
-        }
-    }
-    let nodes = &t.node_by_name[cluster.index()];
-    for name in &candidates {
-        if let Some(n) = nodes.get(*name) {
-            return Holder::Node(*n);
-        }
-        // A short hostname for a node whose name is its FQDN, or its hostname label.
-        let found = nodes.iter().find(|(node_name, id)| {
-            node_name.split('.').next() == Some(name)
-                || t.nodes[id.index()]
-                    .node
-                    .meta
-                    .labels
-                    .get(HOSTNAME_LABEL)
-                    .map(String::as_str)
-                    == Some(name)
-        });
-        if let Some((_, n)) = found {
-            return Holder::Node(*n);
-        }
-    }
-    Holder::Unresolved
-}
-
-/// The workload a leader record belongs to: its holder pod's, a static component on its holder
-/// node of the record's name, or a workload the record is named after.
+/// The workload a leader record belongs to: its holder pod's; a static component of the record's
+/// name on its holder node; the one workload every pod an ambiguous identity could be belongs
+/// to; or, for a holder gone from the export, a workload the record is named after. A record
+/// nobody holds, or that only locks for a second (a mutex, no election), is attached to nothing
+/// by its name alone.
 fn leader_workload(t: &Topology, cluster: ClusterId, leader: LeaderId) -> Option<WorkloadId> {
     let info = &t.leaders[leader.index()];
     match info.holder {
-        Holder::Pod(p) => {
-            if let Some(w) = t.pods[p.index()].workload {
-                return Some(w);
-            }
-        }
+        Holder::Pod(p) => return t.pods[p.index()].workload,
         Holder::Node(n) => {
-            let static_component = t.nodes[n.index()].pods.iter().find_map(|p| {
+            return t.nodes[n.index()].pods.iter().find_map(|p| {
                 let w = t.pods[p.index()].workload?;
                 let wi = &t.workloads[w.index()];
                 (wi.origin == WorkloadOrigin::Static
                     && wi.workload.meta.name == info.record.meta.name)
                     .then_some(w)
             });
-            if static_component.is_some() {
-                return static_component;
-            }
         }
-        Holder::Unresolved | Holder::Vacant => {}
+        Holder::Ambiguous => {
+            let mut workloads = info.candidates.iter().map(|p| t.pods[p.index()].workload);
+            let first = workloads.next().flatten()?;
+            return workloads.all(|w| w == Some(first)).then_some(first);
+        }
+        Holder::Vacant | Holder::External => return None,
+        Holder::Unresolved if info.record.duration() <= 1 => return None,
+        Holder::Unresolved => {}
     }
     let lease = &info.record.meta;
     t.workloads

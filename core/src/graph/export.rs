@@ -249,7 +249,7 @@ pub(super) fn graph(t: &Topology) -> petgraph::Graph<Vertex, Edge> {
             Holder::Node(n) => {
                 g.add_edge(node_v[n.index()], v, Edge::HoldsLease);
             }
-            Holder::Unresolved | Holder::Vacant => {}
+            Holder::Unresolved | Holder::Ambiguous | Holder::External | Holder::Vacant => {}
         }
     }
     g

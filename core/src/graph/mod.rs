@@ -7,6 +7,7 @@
 
 mod build;
 mod export;
+pub mod holder;
 
 use std::collections::BTreeMap;
 
@@ -200,6 +201,11 @@ pub enum Holder {
     Node(NodeId),
     /// A holder identity that names neither a pod nor a node of this cluster.
     Unresolved,
+    /// An identity that could be several pods (or nodes): not guessed
+    /// ([`LeaderInfo::candidates`] lists the pods).
+    Ambiguous,
+    /// A control-plane election held by machines outside the export (a managed control plane).
+    External,
     /// Nobody holds it (empty holderIdentity).
     Vacant,
 }
@@ -217,6 +223,8 @@ pub struct LeaderInfo {
     pub judged_at: Option<DateTime<Utc>>,
     /// Whether `judged_at` is a file's newest renewal, so electors' clock skew is allowed for.
     pub judged_at_file_time: bool,
+    /// The pods an ambiguous identity could be.
+    pub candidates: Vec<PodId>,
 }
 
 /// The clock skew between electors allowed when a lease is judged at its file's newest
@@ -234,8 +242,7 @@ impl LeaderInfo {
         } else {
             0
         };
-        self.record
-            .is_expired(at - chrono::Duration::seconds(skew))
+        self.record.is_expired(at - chrono::Duration::seconds(skew))
     }
 
     pub fn name(&self) -> String {
@@ -374,7 +381,7 @@ impl Topology {
         match self.leaders[leader.index()].holder {
             Holder::Pod(p) => self.pods[p.index()].node,
             Holder::Node(n) => Some(n),
-            Holder::Unresolved | Holder::Vacant => None,
+            Holder::Unresolved | Holder::Ambiguous | Holder::External | Holder::Vacant => None,
         }
     }
 

@@ -59,3 +59,279 @@ fn replacing_the_leader_records_gives_the_graph_a_full_build_of_them_gives() {
     }
     assert!(changed_any, "the changes changed some leader");
 }
+
+// ---- holder identities as real electors write them ----
+
+use crate::testkit::{ClusterYaml, three_zones};
+
+fn lease(ns: &str, name: &str, holder: &str) -> String {
+    format!(
+        "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  holderIdentity: \"{holder}\"\n  leaseDurationSeconds: 15\n  acquireTime: '2026-11-20T09:00:00.000000Z'\n  renewTime: '2026-11-20T10:00:00.000000Z'\n  leaseTransitions: 3\n"
+    )
+}
+
+fn holder_of(t: &Topology, name: &str) -> (Holder, Option<String>, Option<String>) {
+    let (i, l) = t
+        .leaders
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.name() == name)
+        .unwrap_or_else(|| panic!("no record {name}"));
+    let pod = match l.holder {
+        Holder::Pod(p) => Some(t.pod_display(p)),
+        _ => None,
+    };
+    let node = t.holder_node(LeaderId(i as u32)).map(|n| t.node_display(n));
+    (l.holder, pod, node)
+}
+
+#[test]
+fn cert_managers_holder_is_its_pod_in_another_namespace() {
+    let t = three_zones()
+        .deployment("cert-manager", "cert-manager", 1)
+        .pod(
+            "cert-manager",
+            "cert-manager-7d9f8b6c5d-2xkqz",
+            "ReplicaSet",
+            "cert-manager-7d9f8b6c5d",
+            "cert-manager",
+            "b1",
+        )
+        .raw(&lease(
+            "kube-system",
+            "cert-manager-controller",
+            "cert-manager-7d9f8b6c5d-2xkqz-external-cert-manager-controller",
+        ))
+        .topology();
+    let (_, pod, node) = holder_of(&t, "kube-system/cert-manager-controller");
+    assert_eq!(
+        pod.as_deref(),
+        Some("cert-manager/cert-manager-7d9f8b6c5d-2xkqz")
+    );
+    assert_eq!(node.as_deref(), Some("b1"));
+    // So its workload is a leader group, whose re-election a node failure triggers.
+    assert!(
+        t.groups
+            .iter()
+            .any(|g| t.workloads[g.workload.index()].name() == "cert-manager/cert-manager")
+    );
+}
+
+#[test]
+fn a_null_or_empty_holder_holds_nothing_and_invents_no_group() {
+    for holder in ["null", "", "<none>"] {
+        let t = three_zones()
+            .deployment("longhorn-system", "longhorn-manager", 2)
+            .pod(
+                "longhorn-system",
+                "longhorn-manager-abc12",
+                "ReplicaSet",
+                "longhorn-manager-6f7d9",
+                "longhorn-manager",
+                "a1",
+            )
+            .raw(&lease(
+                "longhorn-system",
+                "longhorn-manager-upgrade-lock",
+                holder,
+            ))
+            .topology();
+        let (h, _, _) = holder_of(&t, "longhorn-system/longhorn-manager-upgrade-lock");
+        assert_eq!(h, Holder::Vacant, "{holder:?}");
+        assert!(t.leaders[0].record.holder.is_none(), "{holder:?}");
+        assert!(t.groups.is_empty(), "{holder:?}: a group invented by name");
+    }
+}
+
+#[test]
+fn a_one_second_lock_is_attached_to_no_workload_by_its_name() {
+    let lock = lease(
+        "longhorn-system",
+        "longhorn-manager-upgrade-lock",
+        "gone-node",
+    )
+    .replace("leaseDurationSeconds: 15", "leaseDurationSeconds: 1");
+    let t = three_zones()
+        .deployment("longhorn-system", "longhorn-manager", 2)
+        .pod(
+            "longhorn-system",
+            "longhorn-manager-abc12",
+            "ReplicaSet",
+            "longhorn-manager-6f7d9",
+            "longhorn-manager",
+            "a1",
+        )
+        .raw(&lock)
+        .topology();
+    assert!(t.groups.is_empty());
+}
+
+#[test]
+fn an_election_kept_in_a_configmap_and_a_lease_is_one_election() {
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: my-operator-lock\n  namespace: ops\n  annotations:\n    control-plane.alpha.kubernetes.io/leader: '{\"holderIdentity\":\"op-5d8-x2_1f3c\",\"leaseDurationSeconds\":15,\"acquireTime\":\"2026-11-20T09:00:00Z\",\"renewTime\":\"2026-11-20T09:59:58Z\",\"leaderTransitions\":2}'\n";
+    let t = three_zones()
+        .deployment("ops", "op", 2)
+        .pod("ops", "op-5d8-x2", "ReplicaSet", "op-5d8", "op", "a1")
+        .pod("ops", "op-5d8-y7", "ReplicaSet", "op-5d8", "op", "b1")
+        .raw(cm)
+        .raw(&lease("ops", "my-operator-lock", "op-5d8-x2_1f3c"))
+        .topology();
+    assert_eq!(t.leaders.len(), 1);
+    assert_eq!(t.leaders[0].record.kind, Kind::Lease);
+    let a = crate::analysis::analyze(&t, &Config::default());
+    assert_eq!(a.leaders.total, 1);
+}
+
+#[test]
+fn an_identity_two_pods_could_be_is_ambiguous_never_guessed() {
+    // Both namespaces run a StatefulSet pod named web-0; the lock is in neither.
+    let t = three_zones()
+        .statefulset("blue", "web", 1, "")
+        .pod("blue", "web-0", "StatefulSet", "web", "web", "a1")
+        .statefulset("green", "web", 1, "")
+        .pod("green", "web-0", "StatefulSet", "web", "web", "b1")
+        .raw(&lease("ops", "web-lock", "web-0"))
+        .topology();
+    let (h, _, node) = holder_of(&t, "ops/web-lock");
+    assert_eq!(h, Holder::Ambiguous);
+    assert_eq!(node, None);
+    let l = t
+        .leaders
+        .iter()
+        .find(|l| l.name() == "ops/web-lock")
+        .unwrap();
+    assert_eq!(l.candidates.len(), 2);
+    let a = crate::analysis::analyze(&t, &Config::default());
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.check == "lease-holder-missing")
+        .unwrap();
+    assert!(
+        f.message.contains("blue/web-0") && f.message.contains("green/web-0"),
+        "{}",
+        f.message
+    );
+    // In the record's own namespace the name is the pod's: no ambiguity.
+    let t = three_zones()
+        .statefulset("blue", "web", 1, "")
+        .pod("blue", "web-0", "StatefulSet", "web", "web", "a1")
+        .statefulset("green", "web", 1, "")
+        .pod("green", "web-0", "StatefulSet", "web", "web", "b1")
+        .raw(&lease("green", "web-lock", "web-0_7c1e"))
+        .topology();
+    assert_eq!(
+        holder_of(&t, "green/web-lock").1.as_deref(),
+        Some("green/web-0")
+    );
+}
+
+#[test]
+fn a_managed_control_planes_elections_are_said_once_as_information() {
+    let node = |name: &str, zone: &str| {
+        format!(
+            "apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\n  labels: {{topology.kubernetes.io/zone: {zone}}}\nspec:\n  providerID: aws:///{zone}/i-0abc\nstatus:\n  conditions: [{{type: Ready, status: 'True'}}]\n"
+        )
+    };
+    let c = ClusterYaml::new()
+        .raw(&node(
+            "ip-192-168-12-7.eu-west-1.compute.internal",
+            "eu-west-1a",
+        ))
+        .raw(&node(
+            "ip-192-168-40-9.eu-west-1.compute.internal",
+            "eu-west-1b",
+        ))
+        .raw(&lease(
+            "kube-system",
+            "kube-controller-manager",
+            "ip-172-16-33-7.eu-west-1.compute.internal_5c1f9a2e-8a0e-4a5e-9d7c-2b1f0e9c3d11",
+        ))
+        .raw(&lease(
+            "kube-system",
+            "kube-scheduler",
+            "ip-172-16-33-7.eu-west-1.compute.internal_0e9c3d11-2b1f-4a5e-9d7c-5c1f9a2e8a0e",
+        ))
+        .raw(&lease(
+            "kube-system",
+            "cloud-controller-manager",
+            "ip-172-16-40-2.eu-west-1.compute.internal_9d7c2b1f-0e9c-4a5e-8a0e-5c1f9a2e3d11",
+        ));
+    let a = c.analysis();
+    let missing: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.check == "lease-holder-missing")
+        .collect();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(missing[0].severity, crate::check::Severity::Info);
+    assert!(missing[0].message.contains("EKS"), "{}", missing[0].message);
+    // Another lock held the same way is an unknown holder, not the provider's.
+    let a = (c + ClusterYaml::new().raw(&lease(
+        "kube-system",
+        "my-controller",
+        "ip-172-16-33-7.eu-west-1.compute.internal_5c1f",
+    )))
+    .analysis();
+    assert_eq!(
+        a.findings
+            .iter()
+            .filter(|f| f.check == "lease-holder-missing"
+                && f.severity == crate::check::Severity::Warning)
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn host_network_electors_are_found_by_the_hostname_their_nodes_carry() {
+    let node = |name: &str, host: &str| {
+        format!(
+            "apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\n  labels: {{kubernetes.io/hostname: {host}, topology.kubernetes.io/zone: z1}}\nstatus:\n  conditions: [{{type: Ready, status: 'True'}}]\n"
+        )
+    };
+    let t = ClusterYaml::new()
+        .raw(&node(
+            "ip-10-0-1-2.ec2.internal",
+            "ip-10-0-1-2.ec2.internal",
+        ))
+        .raw(&node("cp-node-1", "cp-node-1"))
+        // A CSI controller on the host network: the sidecar writes its hostname sanitized.
+        .raw(&lease(
+            "kube-system",
+            "external-attacher-leader-ebs-csi-aws-com",
+            "ip-10-0-1-2-ec2-internal",
+        ))
+        // kube-vip writes the node's name as the OS spells it.
+        .raw(&lease("kube-system", "plndr-cp-lock", "CP-Node-1"))
+        .topology();
+    assert_eq!(
+        holder_of(&t, "kube-system/external-attacher-leader-ebs-csi-aws-com")
+            .2
+            .as_deref(),
+        Some("ip-10-0-1-2.ec2.internal")
+    );
+    assert_eq!(
+        holder_of(&t, "kube-system/plndr-cp-lock").2.as_deref(),
+        Some("cp-node-1")
+    );
+}
+
+#[test]
+fn patronis_failover_and_sync_objects_are_no_leader_records() {
+    let ep = |name: &str, annotations: &str| {
+        format!(
+            "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: {name}\n  namespace: db\n  annotations:\n{annotations}"
+        )
+    };
+    let t = three_zones()
+        .statefulset("db", "acid", 2, "")
+        .pod("db", "acid-0", "StatefulSet", "acid", "acid", "a1")
+        .pod("db", "acid-1", "StatefulSet", "acid", "acid", "b1")
+        .raw(&ep("acid", "    leader: acid-1\n    ttl: '30'\n    renewTime: '2026-11-20T10:00:00.000000+00:00'\n"))
+        .raw(&ep("acid-failover", "    leader: acid-0\n"))
+        .raw(&ep("acid-sync", "    leader: acid-1\n    sync_standby: acid-0\n"))
+        .topology();
+    assert_eq!(t.leaders.len(), 1);
+    assert_eq!(holder_of(&t, "db/acid").1.as_deref(), Some("db/acid-1"));
+}

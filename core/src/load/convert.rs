@@ -45,7 +45,12 @@ pub fn recognise(kind: &str, api_version: Option<&str>) -> Option<Kind> {
 }
 
 pub fn convert(mut raw: RawObject, kind: Kind) -> Result<Converted, String> {
-    let uid = raw.metadata.uid.take().map(|t| t.0).filter(|u| !u.is_empty());
+    let uid = raw
+        .metadata
+        .uid
+        .take()
+        .map(|t| t.0)
+        .filter(|u| !u.is_empty());
     let meta = meta(raw.metadata);
     if meta.name.is_empty() {
         return Err(format!("{kind} has no metadata.name"));
@@ -110,7 +115,7 @@ pub fn convert(mut raw: RawObject, kind: Kind) -> Result<Converted, String> {
             meta,
             kind,
             style: LeaderStyle::Lease,
-            holder: nonempty(spec.holder_identity),
+            holder: holder_identity(spec.holder_identity.map(|t| t.0)),
             duration_seconds: spec.lease_duration_seconds.map(|i| i.0.max(0) as u32),
             renew_time: spec.renew_time.as_ref().and_then(time),
             acquire_time: spec.acquire_time.as_ref().and_then(time),
@@ -258,6 +263,12 @@ fn node(meta: Meta, spec: RawSpec, status: RawStatus) -> Node {
     Node {
         uid: None,
         inferred: false,
+        provider: spec
+            .provider_id
+            .as_ref()
+            .and_then(|p| p.0.split_once("://"))
+            .map(|(scheme, _)| scheme.to_string())
+            .filter(|s| !s.is_empty()),
         ready: condition(&status.conditions, "Ready"),
         unschedulable: spec.unschedulable.unwrap_or(false),
         taints: spec
@@ -375,14 +386,54 @@ fn pod(meta: Meta, mut spec: RawSpec, status: RawStatus) -> Pod {
         .map_or(PodPhase::Unknown, |p| PodPhase::parse(&p.0));
     Pod {
         node_name: nonempty(spec.node_name),
+        hostname: nonempty(spec.hostname),
         ready: condition(&status.conditions, "Ready").unwrap_or(phase == PodPhase::Running),
         phase,
         placement,
         claims,
-        host_path: spec.volumes.iter().any(|v| v.host_path.is_some()),
+        host_path: spec
+            .volumes
+            .iter()
+            .filter_map(|v| v.host_path.as_ref())
+            .map(|h| h.path.as_ref().map_or("", |p| p.0.as_str()))
+            .find(|path| holds_data(path))
+            .map(str::to_string),
         deleting: false,
         meta,
     }
+}
+
+/// Where a node keeps its own machinery, not an application's data: a hostPath into one of these
+/// (the kubelet's plugin, registration and pod directories for CSI drivers, devices, kernel
+/// interfaces, configuration, logs, the container runtime's sockets and logs) pins no data.
+pub const NODE_MACHINERY: &[&str] = &[
+    "/var/lib/kubelet",
+    "/dev",
+    "/sys",
+    "/proc",
+    "/run",
+    "/var/run",
+    "/etc",
+    "/lib/modules",
+    "/usr/lib/modules",
+    "/usr/src",
+    "/boot",
+    "/var/log",
+    "/var/lib/docker/containers",
+    "/opt/cni",
+    "/var/lib/cni",
+];
+
+/// A hostPath that can hold an application's data: anything outside [`NODE_MACHINERY`] (a path
+/// is inside an entry when it is the entry or below it, component by component).
+pub fn holds_data(path: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    !NODE_MACHINERY.iter().any(|m| {
+        path == *m
+            || path
+                .strip_prefix(m)
+                .is_some_and(|rest| rest.starts_with('/'))
+    }) && !path.is_empty()
 }
 
 fn pv(meta: Meta, spec: RawSpec, status: RawStatus) -> Pv {
@@ -486,13 +537,20 @@ struct AnnotationLock {
     leader_transitions: Option<Int>,
 }
 
+/// A holder identity, or None when it names nobody (empty, `null`, `<none>`).
+fn holder_identity(identity: Option<String>) -> Option<String> {
+    identity
+        .filter(|h| !crate::graph::holder::is_vacant(Some(h)))
+        .map(|h| h.trim().to_string())
+}
+
 fn annotation_leader(meta: Meta, kind: Kind) -> Option<LeaderRecord> {
     if let Some(lock) = meta.annotations.get(LEADER_ANNOTATION) {
         let lock: AnnotationLock = serde_json::from_str(lock).unwrap_or_default();
         return Some(LeaderRecord {
             kind,
             style: LeaderStyle::Annotation,
-            holder: nonempty(lock.holder_identity),
+            holder: holder_identity(lock.holder_identity.map(|t| t.0)),
             duration_seconds: lock.lease_duration_seconds.map(|i| i.0.max(0) as u32),
             renew_time: lock.renew_time.as_ref().and_then(time),
             acquire_time: lock.acquire_time.as_ref().and_then(time),
@@ -504,10 +562,14 @@ fn annotation_leader(meta: Meta, kind: Kind) -> Option<LeaderRecord> {
     }
     let holder = meta.annotations.get(PATRONI_LEADER_ANNOTATION)?.clone();
     let get = |k: &str| meta.annotations.get(k).map(|v| Text(v.clone()));
+    // Patroni's failover and sync objects carry a `leader` too, but no lease of their own.
+    if get("ttl").is_none() && get("renewTime").is_none() {
+        return None;
+    }
     Some(LeaderRecord {
         kind,
         style: LeaderStyle::Patroni,
-        holder: Some(holder).filter(|h| !h.is_empty()),
+        holder: holder_identity(Some(holder)),
         duration_seconds: get("ttl").and_then(|t| t.0.trim().parse().ok()),
         renew_time: get("renewTime").as_ref().and_then(time),
         acquire_time: get("acquireTime").as_ref().and_then(time),

@@ -141,7 +141,10 @@ pub fn load_with_progress(inputs: &[Input], progress: &(dyn Fn(u64) + Sync)) -> 
     // What each input path gave as a whole: skipped files, or nothing of Kubernetes at all.
     for (i, input) in inputs.iter().enumerate() {
         let is_dir = !input.is_stdin() && input.path.is_dir();
-        let mut own = results.iter_mut().filter(|(j, _)| *j == i).map(|(_, r)| &mut r.1);
+        let mut own = results
+            .iter_mut()
+            .filter(|(j, _)| *j == i)
+            .map(|(_, r)| &mut r.1);
         let (mut files, mut kubernetes, mut errors) = (0, 0, false);
         for report in own.by_ref() {
             files += 1;
@@ -210,9 +213,12 @@ fn is_log_file(path: &Path) -> bool {
         .to_ascii_lowercase();
     name == "logs.txt"
         || name.ends_with(".log")
-        || path
-            .components()
-            .any(|c| matches!(c.as_os_str().to_str(), Some("logs" | "podlogs" | "pod-logs")))
+        || path.components().any(|c| {
+            matches!(
+                c.as_os_str().to_str(),
+                Some("logs" | "podlogs" | "pod-logs")
+            )
+        })
 }
 
 /// The error for an input path under which nothing is a Kubernetes document.

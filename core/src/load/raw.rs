@@ -272,6 +272,7 @@ pub struct RawOwner {
 pub struct RawSpec {
     // Pod
     pub node_name: Option<Text>,
+    pub hostname: Option<Text>,
     #[serde(deserialize_with = "nullable")]
     pub node_selector: BTreeMap<String, Text>,
     #[serde(deserialize_with = "nullable")]
@@ -287,6 +288,8 @@ pub struct RawSpec {
     #[serde(deserialize_with = "nullable")]
     pub volumes: List<RawVolume>,
     // Node
+    #[serde(rename = "providerID")]
+    pub provider_id: Option<Text>,
     pub unschedulable: Option<bool>,
     #[serde(deserialize_with = "nullable")]
     pub taints: List<RawTaint>,
@@ -491,7 +494,13 @@ pub struct RawResources {
 #[serde(default, rename_all = "camelCase")]
 pub struct RawVolume {
     pub persistent_volume_claim: Option<RawClaimSource>,
-    pub host_path: Option<IgnoredAny>,
+    pub host_path: Option<RawHostPath>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RawHostPath {
+    pub path: Option<Text>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -495,7 +495,11 @@ fn a_bundle_skips_its_logs_and_version_files_with_one_note_each() {
         r#"{"kind": "PodList", "items": [{"metadata": {"name": "web-0", "namespace": "shop"}}]}"#,
     )
     .unwrap();
-    std::fs::write(root.join("cluster_version.json"), r#"{"info": {"major": "1"}}"#).unwrap();
+    std::fs::write(
+        root.join("cluster_version.json"),
+        r#"{"info": {"major": "1"}}"#,
+    )
+    .unwrap();
     std::fs::write(root.join("shop/web-0/logs.txt"), "started\n").unwrap();
     std::fs::write(root.join("shop/web-1/logs.txt"), "started\n").unwrap();
     let snapshot = load(&[Input::new("default", root)]).unwrap();
@@ -535,7 +539,12 @@ fn a_path_with_nothing_of_kubernetes_under_it_is_an_input_problem() {
     for path in [&logs, &empty, &version] {
         let snapshot = load(&[Input::new("default", path)]).unwrap();
         assert_eq!(snapshot.error_count(), 1, "{path:?}: {:?}", snapshot.inputs);
-        let error = snapshot.inputs.iter().flat_map(|i| &i.errors).next().unwrap();
+        let error = snapshot
+            .inputs
+            .iter()
+            .flat_map(|i| &i.errors)
+            .next()
+            .unwrap();
         assert!(
             error.message.starts_with("no Kubernetes object or list"),
             "{error:?}"
@@ -543,16 +552,23 @@ fn a_path_with_nothing_of_kubernetes_under_it_is_an_input_problem() {
     }
     // An export of empty lists is an export: no error.
     let lists = dir.path().join("lists.json");
-    std::fs::write(&lists, r#"{"kind": "PodList", "apiVersion": "v1", "items": []}"#).unwrap();
-    assert_eq!(load(&[Input::new("default", &lists)]).unwrap().error_count(), 0);
+    std::fs::write(
+        &lists,
+        r#"{"kind": "PodList", "apiVersion": "v1", "items": []}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        load(&[Input::new("default", &lists)])
+            .unwrap()
+            .error_count(),
+        0
+    );
 }
 
 #[test]
 fn two_nodes_of_one_name_with_different_uids_are_said_to_be_two_clusters_mixed_up() {
     let node = |uid: &str| {
-        format!(
-            "apiVersion: v1\nkind: Node\nmetadata:\n  name: worker-1\n  uid: {uid}\n"
-        )
+        format!("apiVersion: v1\nkind: Node\nmetadata:\n  name: worker-1\n  uid: {uid}\n")
     };
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.yaml"), node("3f2a")).unwrap();

@@ -243,6 +243,9 @@ pub struct Node {
     /// without nodes). Its readiness, labels and capacity are unknown; it is assumed Ready.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub inferred: bool,
+    /// The scheme of `spec.providerID` (`aws`, `gce`, `azure`, ...): whose machine it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
     /// None when the export has no Ready condition.
     pub ready: Option<bool>,
     pub unschedulable: bool,
@@ -265,6 +268,7 @@ impl Node {
             },
             uid: None,
             inferred: true,
+            provider: None,
             ready: None,
             unschedulable: false,
             taints: vec![],
@@ -365,7 +369,12 @@ pub struct Pod {
     pub placement: Placement,
     /// Names of the PVCs the pod mounts (same namespace).
     pub claims: Vec<String>,
-    pub host_path: bool,
+    /// The first hostPath volume that can hold data (not the node's own machinery: the
+    /// kubelet's directories, `/dev`, `/sys`, `/run`, `/etc`, logs, runtime sockets).
+    pub host_path: Option<String>,
+    /// `spec.hostname`, when set: the hostname its containers see instead of its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
     pub deleting: bool,
 }
 

@@ -115,7 +115,11 @@ pub fn table(report: &Report<'_>, style: &Style) -> String {
         }
     }
     // What was skipped or assumed about the inputs (no error).
-    let noted: Vec<_> = report.inputs.iter().filter(|i| !i.notes.is_empty()).collect();
+    let noted: Vec<_> = report
+        .inputs
+        .iter()
+        .filter(|i| !i.notes.is_empty())
+        .collect();
     if !noted.is_empty() {
         let _ = writeln!(out, "\n{}", style.bold("INPUT NOTES"));
         for input in noted {

@@ -209,7 +209,7 @@ impl Outcome {
             Some(r) => Some(r.to.is_some()),
             None => Some(!matches!(
                 t.leaders[id.index()].holder,
-                Holder::Vacant | Holder::Unresolved
+                Holder::Vacant | Holder::Unresolved | Holder::Ambiguous
             )),
         }
     }

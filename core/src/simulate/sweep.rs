@@ -197,11 +197,10 @@ pub fn sweep(t: &Topology) -> Sweep {
         let mut without = Vec::new();
         let mut leaderless = Vec::new();
         let mut split = Vec::new();
-        for (g, info) in t
-            .groups
-            .iter()
-            .enumerate()
-            .filter(|(g, info)| info.cluster == zone.cluster && !t.pods_absent(GroupId(*g as u32)))
+        for (g, info) in
+            t.groups.iter().enumerate().filter(|(g, info)| {
+                info.cluster == zone.cluster && !t.pods_absent(GroupId(*g as u32))
+            })
         {
             let gid = GroupId(g as u32);
             let inside = c.by_zone[z]
