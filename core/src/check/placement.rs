@@ -145,20 +145,61 @@ fn quorum_zone_loss(ctx: &Context<'_>) -> Vec<Finding> {
         .collect()
 }
 
+/// Nodes that can take a replica: schedulable and ready (or not in the export, assumed so).
+fn schedulable_nodes(ctx: &Context<'_>, g: &GroupStats) -> usize {
+    let t = ctx.topology;
+    let cluster = t.groups[g.id.index()].cluster;
+    t.nodes
+        .iter()
+        .filter(|n| n.cluster == cluster && n.node.is_ready() && !n.node.unschedulable)
+        .count()
+}
+
+/// How to keep replicas on different nodes, where the cluster has enough of them; else that it
+/// has not (required anti-affinity would leave the extra replicas Pending).
+fn node_advice(ctx: &Context<'_>, g: &GroupStats, required: bool) -> (String, bool) {
+    let nodes = schedulable_nodes(ctx, g);
+    if (g.replicas as usize) > nodes {
+        (
+            format!(
+                "The cluster has {} for {} replicas, so anti-affinity on kubernetes.io/hostname \
+                 would leave replicas Pending: add nodes if the group must survive losing one.",
+                crate::report::count(nodes, "schedulable node", "schedulable nodes"),
+                g.replicas
+            ),
+            false,
+        )
+    } else if required {
+        (
+            "Add required pod anti-affinity on kubernetes.io/hostname so no two replicas share a \
+             node."
+                .to_string(),
+            true,
+        )
+    } else {
+        (
+            "Add pod anti-affinity on kubernetes.io/hostname.".to_string(),
+            true,
+        )
+    }
+}
+
 fn quorum_node_loss(ctx: &Context<'_>) -> Vec<Finding> {
     judged(ctx)
         .filter(|g| g.mode == Mode::Quorum && g.survives.node == Some(false))
         .map(|g| {
             let (node, on_node) = g.worst_node.clone().unwrap_or_default();
+            let (advice, fixable) = node_advice(ctx, g, true);
             let message = format!(
                 "{on_node} of {} running replicas are on node {node}; losing that node leaves {}, and \
-                 a quorum needs {}. Add required pod anti-affinity on kubernetes.io/hostname so no \
-                 two replicas share a node.",
+                 a quorum needs {}. {advice}",
                 g.available,
                 g.available - on_node,
                 g.needed
             );
-            ctx.on_workload(workload(ctx, g), QUORUM_NODE_LOSS.id, Severity::Critical, message)
+            // Like a single zone: true, but nothing to fix inside this cluster.
+            let severity = if fixable { Severity::Critical } else { Severity::Warning };
+            ctx.on_workload(workload(ctx, g), QUORUM_NODE_LOSS.id, severity, message)
         })
         .collect()
 }
@@ -186,9 +227,10 @@ fn replicas_node_loss(ctx: &Context<'_>) -> Vec<Finding> {
         .filter(|g| g.mode == Mode::Leader && g.survives.node == Some(false))
         .map(|g| {
             let (node, _) = g.worst_node.clone().unwrap_or_default();
+            let (advice, _) = node_advice(ctx, g, false);
             let message = format!(
                 "all {} running replicas are on node {node}: if it fails, nobody can take over {}. \
-                 Add pod anti-affinity on kubernetes.io/hostname.",
+                 {advice}",
                 g.available,
                 if g.leases.is_empty() {
                     "its lease".to_string()

@@ -608,3 +608,28 @@ fn a_hostpath_into_the_nodes_own_machinery_holds_no_data() {
     assert!(crate::load::convert::holds_data("/devices/data"));
     assert!(!crate::load::convert::holds_data("/var/lib/kubelet/pods/"));
 }
+
+#[test]
+fn on_a_single_node_cluster_no_anti_affinity_is_advised_that_would_leave_pods_pending() {
+    let single = ClusterYaml::new().node("k3s-server", "z1");
+    let a = (single + pg_on(&["k3s-server", "k3s-server", "k3s-server"])).analysis();
+    let f = finding(&a, "quorum-node-loss");
+    assert!(
+        !f.message.contains("Add required pod anti-affinity"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.message.contains("1 schedulable node for 3 replicas"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.severity, super::Severity::Warning);
+    // With nodes enough, the advice stands.
+    let a = (three_zones() + pg_on(&["a1", "a1", "b1"])).analysis();
+    assert!(
+        finding(&a, "quorum-node-loss")
+            .message
+            .contains("anti-affinity")
+    );
+}

@@ -151,6 +151,20 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// Who rewrites this object from elsewhere, when someone does: its owner (an operator's
+    /// resource, another controller) or the manager its `app.kubernetes.io/managed-by` label
+    /// names (Helm, an operator). A change made to the object itself would be undone there.
+    pub fn manager(&self) -> Option<String> {
+        if let Some(owner) = self.controller() {
+            return Some(format!("its owner, {} {}", owner.kind, owner.name));
+        }
+        let by = self.labels.get("app.kubernetes.io/managed-by")?;
+        Some(match by.as_str() {
+            "Helm" => "its Helm chart (app.kubernetes.io/managed-by: Helm)".to_string(),
+            other => format!("{other}, which manages it (app.kubernetes.io/managed-by)"),
+        })
+    }
+
     pub fn controller(&self) -> Option<&OwnerRef> {
         self.owners
             .iter()
@@ -307,6 +321,27 @@ pub struct SpreadConstraint {
 }
 
 impl SpreadConstraint {
+    /// The constraint as the API writes it, every field the scheduler reads spelled out.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut out = serde_json::json!({
+            "maxSkew": self.max_skew,
+            "topologyKey": self.topology_key,
+            "whenUnsatisfiable": if self.do_not_schedule { "DoNotSchedule" } else { "ScheduleAnyway" },
+            "nodeAffinityPolicy": if self.honor_node_affinity { "Honor" } else { "Ignore" },
+            "nodeTaintsPolicy": if self.honor_node_taints { "Honor" } else { "Ignore" },
+        });
+        if let Some(selector) = &self.selector {
+            out["labelSelector"] = selector.to_json();
+        }
+        if let Some(min) = self.min_domains {
+            out["minDomains"] = min.into();
+        }
+        if !self.match_label_keys.is_empty() {
+            out["matchLabelKeys"] = serde_json::json!(self.match_label_keys);
+        }
+        out
+    }
+
     /// Whether `other`'s labels count for a pod labelled `own` under this constraint.
     pub fn counts(&self, own: &BTreeMap<String, String>, other: &BTreeMap<String, String>) -> bool {
         self.selector.as_ref().is_some_and(|s| s.matches(other))
@@ -496,6 +531,14 @@ pub enum IntOrPercent {
 }
 
 impl IntOrPercent {
+    /// As the API writes it: a number, or a string ending in `%`.
+    pub fn to_json(self) -> serde_json::Value {
+        match self {
+            Self::Int(n) => n.into(),
+            Self::Percent(p) => format!("{p}%").into(),
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
         if let Some(p) = s.strip_suffix('%') {

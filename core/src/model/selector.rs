@@ -79,6 +79,30 @@ pub struct LabelSelector {
 }
 
 impl LabelSelector {
+    /// The selector as the API writes it (`matchLabels`, `matchExpressions`).
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut out = serde_json::Map::new();
+        if !self.match_labels.is_empty() {
+            out.insert("matchLabels".into(), serde_json::json!(self.match_labels));
+        }
+        if !self.expressions.is_empty() {
+            let expressions: Vec<serde_json::Value> = self
+                .expressions
+                .iter()
+                .map(|r| {
+                    let mut e =
+                        serde_json::json!({"key": r.key, "operator": format!("{:?}", r.operator)});
+                    if !r.values.is_empty() {
+                        e["values"] = serde_json::json!(r.values);
+                    }
+                    e
+                })
+                .collect();
+            out.insert("matchExpressions".into(), expressions.into());
+        }
+        out.into()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.match_labels.is_empty() && self.expressions.is_empty()
     }

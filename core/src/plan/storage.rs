@@ -56,6 +56,23 @@ fn step(
     }
 }
 
+/// A change Quorum leaves to the user: the object is made elsewhere (an operator, a chart), so
+/// `apply` stops before it, and the step says where to make it.
+fn by_hand(action: &str, object: String, reason: String, advice: String) -> Step {
+    let mut s = step(
+        action,
+        vec![object],
+        reason,
+        advice.clone(),
+        None,
+        String::new(),
+    );
+    s.dry_run = advice;
+    s.rollback = "none: nothing is changed by this plan".into();
+    s.effect = "none until the change is made where the object is made".into();
+    s
+}
+
 pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
     let mut steps = Vec::new();
     for f in &before.findings {
@@ -147,27 +164,48 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
             "pdb-blocks-drain" => {
                 let ns = &f.subject.namespace;
                 let name = &f.subject.name;
+                let Some(pdb) = t
+                    .pdbs
+                    .iter()
+                    .find(|p| p.pdb.meta.name == *name && p.pdb.meta.namespace == *ns)
+                else {
+                    continue;
+                };
+                let reason =
+                    "the budget allows no disruption at all: every drain of its nodes hangs";
+                // Rewritten by its operator or chart: the change belongs there.
+                if let Some(manager) = pdb.pdb.meta.manager() {
+                    steps.push(by_hand(
+                        "loosen-pdb",
+                        format!("PodDisruptionBudget {ns}/{name}"),
+                        format!("{reason}; it is managed by {manager}, which would undo a patch"),
+                        format!(
+                            "# change the budget where it is made: {manager} (allow at least one disruption, e.g. maxUnavailable: 1)"
+                        ),
+                    ));
+                    continue;
+                }
+                // The exact values the patch replaces, to put back.
+                let previous = serde_json::json!({"spec": {
+                    "minAvailable": pdb.pdb.min_available.map(|v| v.to_json()),
+                    "maxUnavailable": pdb.pdb.max_unavailable.map(|v| v.to_json()),
+                }});
                 let mut s = step(
                     "loosen-pdb",
                     vec![format!("PodDisruptionBudget {ns}/{name}")],
-                    "the budget allows no disruption at all: every drain of its nodes hangs".into(),
+                    reason.into(),
                     format!(
                         "kubectl -n {ns} patch pdb {name} --type=json -p '[{{\"op\":\"remove\",\"path\":\"/spec/minAvailable\"}},{{\"op\":\"add\",\"path\":\"/spec/maxUnavailable\",\"value\":1}}]'"
                     ),
                     None,
-                    format!("kubectl -n {ns} apply -f the budget's previous manifest"),
+                    format!("kubectl -n {ns} patch pdb {name} --type=merge -p '{previous}'"),
                 );
-                let rv = t
-                    .pdbs
-                    .iter()
-                    .find(|p| p.pdb.meta.name == *name && p.pdb.meta.namespace == *ns)
-                    .and_then(|p| p.pdb.meta.resource_version.as_deref());
                 s.calls = vec![Call::patch(
                     "policy/v1",
                     "PodDisruptionBudget",
                     ns,
                     name,
-                    rv,
+                    pdb.pdb.meta.resource_version.as_deref(),
                     serde_json::json!({"spec": {"minAvailable": null, "maxUnavailable": 1}}),
                 )];
                 s.effect = "drains may evict one pod at a time".into();
@@ -194,18 +232,45 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                 if labels.is_empty() {
                     continue;
                 }
+                let reason = "nothing keeps its replicas in different zones";
+                if let Some(manager) = w.workload.meta.manager() {
+                    steps.push(by_hand(
+                        "add-spread",
+                        format!("{} {ns}/{name}", f.subject.kind),
+                        format!("{reason}; it is managed by {manager}, which would undo a patch"),
+                        format!(
+                            "# add a zone spread constraint (topologyKey {}, maxSkew 1, DoNotSchedule) where the pod template is made: {manager}",
+                            t.zone_label
+                        ),
+                    ));
+                    continue;
+                }
                 let patch = format!(
                     "{{\"spec\":{{\"template\":{{\"spec\":{{\"topologySpreadConstraints\":[{{\"maxSkew\":1,\"topologyKey\":\"{}\",\"whenUnsatisfiable\":\"DoNotSchedule\",\"labelSelector\":{{\"matchLabels\":{{{}}}}}}}]}}}}}}}}",
                     t.zone_label,
                     labels.join(",")
                 );
+                // The constraints the template had, exactly, to put back.
+                let previous: Vec<serde_json::Value> = w
+                    .workload
+                    .placement
+                    .spread
+                    .iter()
+                    .map(|c| c.to_json())
+                    .collect();
+                let path = "/spec/template/spec/topologySpreadConstraints";
+                let rollback = if previous.is_empty() {
+                    serde_json::json!([{"op": "remove", "path": path}])
+                } else {
+                    serde_json::json!([{"op": "replace", "path": path, "value": previous}])
+                };
                 let mut s = step(
                     "add-spread",
                     vec![format!("{} {ns}/{name}", f.subject.kind)],
-                    "nothing keeps its replicas in different zones".into(),
+                    reason.into(),
                     format!("kubectl -n {ns} patch {kind} {name} --type=strategic -p '{patch}'"),
                     None,
-                    format!("kubectl -n {ns} rollout undo {kind}/{name}"),
+                    format!("kubectl -n {ns} patch {kind} {name} --type=json -p '{rollback}'"),
                 );
                 if let Ok(body) = serde_json::from_str(&patch) {
                     s.calls = vec![Call::patch(

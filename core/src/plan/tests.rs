@@ -374,3 +374,75 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_budget_or_template_an_operator_or_chart_makes_is_changed_there_not_patched() {
+    let pdb = |owner: &str| {
+        format!(
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: kafka\n  namespace: queue\n{owner}spec:\n  maxUnavailable: 0\n  selector:\n    matchLabels: {{app: kafka}}\n"
+        )
+    };
+    let kafka = |owner: &str| {
+        three_zones()
+            .statefulset("queue", "kafka", 3, "")
+            .pod("queue", "kafka-0", "StatefulSet", "kafka", "kafka", "a1")
+            .pod("queue", "kafka-1", "StatefulSet", "kafka", "kafka", "b1")
+            .pod("queue", "kafka-2", "StatefulSet", "kafka", "kafka", "c1")
+            .raw(&pdb(owner))
+            .topology()
+    };
+    let storage = |t: &Topology| {
+        plan(
+            t,
+            &Default::default(),
+            &options(Goal::Storage, Handover::PreferredHolder),
+        )
+    };
+    // Made by hand: patched, and the rollback puts back exactly the value the patch replaces.
+    let p = storage(&kafka(""));
+    let step = p.steps.iter().find(|s| s.action == "loosen-pdb").unwrap();
+    assert_eq!(step.calls.len(), 1);
+    assert!(
+        step.rollback
+            .contains(r#"{"spec":{"maxUnavailable":0,"minAvailable":null}}"#),
+        "{}",
+        step.rollback
+    );
+    // Owned by the operator's resource: the step says where to change it and changes nothing.
+    let owned = "  ownerReferences:\n  - {apiVersion: kafka.strimzi.io/v1beta2, kind: Kafka, name: events, controller: true}\n";
+    let p = storage(&kafka(owned));
+    let step = p.steps.iter().find(|s| s.action == "loosen-pdb").unwrap();
+    assert!(step.calls.is_empty(), "{step:?}");
+    assert!(step.kubectl.contains("Kafka events"), "{}", step.kubectl);
+    let chart = "  labels: {app.kubernetes.io/managed-by: Helm}\n";
+    let step = storage(&kafka(chart))
+        .steps
+        .into_iter()
+        .find(|s| s.action == "loosen-pdb")
+        .unwrap();
+    assert!(step.calls.is_empty() && step.kubectl.contains("Helm chart"));
+}
+
+#[test]
+fn an_added_spread_constraint_is_rolled_back_to_the_constraints_the_template_had() {
+    let t = three_zones()
+        .statefulset("db", "pg", 3, "")
+        .pod("db", "pg-0", "StatefulSet", "pg", "pg", "a1")
+        .pod("db", "pg-1", "StatefulSet", "pg", "pg", "b1")
+        .pod("db", "pg-2", "StatefulSet", "pg", "pg", "c1")
+        .topology();
+    let p = plan(
+        &t,
+        &Default::default(),
+        &options(Goal::Storage, Handover::PreferredHolder),
+    );
+    let step = p.steps.iter().find(|s| s.action == "add-spread").unwrap();
+    assert!(
+        step.rollback.contains(
+            r#"[{"op":"remove","path":"/spec/template/spec/topologySpreadConstraints"}]"#
+        ),
+        "{}",
+        step.rollback
+    );
+    assert!(!step.rollback.contains("previous manifest"));
+}

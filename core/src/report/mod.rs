@@ -19,6 +19,15 @@ pub use sarif::sarif;
 pub use simulation::{drill_table, plan_table, simulation_table, sweep_table};
 pub use table::{Style, table};
 
+/// `1 lease`, `2 leases`: a number with its noun in the right number.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// The JSON contract's version (CONTRACT.md): bump on purpose when a fixed name changes.
 pub const JSON_VERSION: u32 = 1;
 

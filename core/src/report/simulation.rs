@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::count;
 use super::table::{Style, wrap};
 use crate::simulate::drill::DrillResult;
 use crate::simulate::sweep::Sweep;
@@ -100,13 +101,22 @@ pub fn simulation_table(o: &Outcome, style: &Style) -> String {
     if !o.reelections.is_empty() {
         let _ = writeln!(
             out,
-            "\n{} {} lease(s) lose their holder; at most {} re-elections at the same moment",
+            "\n{} {} lose their holder; at most {} at the same moment",
             style.bold("RE-ELECTIONS"),
-            o.reelections.len(),
-            o.max_simultaneous_reelections
+            count(o.reelections.len(), "lease", "leases"),
+            count(
+                o.max_simultaneous_reelections as usize,
+                "re-election",
+                "re-elections"
+            )
         );
         for r in &o.reelections {
+            // Whoever retries first wins: a tie is named as one.
             let to = match &r.to {
+                Some(to) if r.from.as_ref() == Some(to) => "renews it again, recreated".to_string(),
+                Some(_) if r.candidates.len() > 1 => {
+                    format!("-> one of {}", r.candidates.join(", "))
+                }
                 Some(to) => format!("-> {to}"),
                 None => style.bad("-> nobody"),
             };
@@ -136,11 +146,19 @@ pub fn simulation_table(o: &Outcome, style: &Style) -> String {
     if !o.rescheduled.is_empty() {
         let _ = writeln!(out, "\n{}", style.bold("RESCHEDULED"));
         for r in &o.rescheduled {
-            let _ = writeln!(
-                out,
-                "  t+{}s {}: {} -> {}",
-                r.after_seconds, r.pod, r.from, r.to
-            );
+            let _ = if r.replaced {
+                writeln!(
+                    out,
+                    "  t+{}s {} (on {}): replaced by a new pod on {}",
+                    r.after_seconds, r.pod, r.from, r.to
+                )
+            } else {
+                writeln!(
+                    out,
+                    "  t+{}s {}: recreated on {} (was on {})",
+                    r.after_seconds, r.pod, r.to, r.from
+                )
+            };
         }
     }
     if !o.pending.is_empty() {
@@ -199,9 +217,9 @@ pub fn sweep_table(s: &Sweep, survivors: &[String], style: &Style) -> String {
         out,
         "{}",
         style.bold(&format!(
-            "{} scenarios over {} groups",
-            s.scenarios.len(),
-            s.groups
+            "{} over {}",
+            count(s.scenarios.len(), "scenario", "scenarios"),
+            count(s.groups, "group", "groups")
         ))
     );
     let _ = writeln!(
@@ -272,16 +290,20 @@ pub fn sweep_table(s: &Sweep, survivors: &[String], style: &Style) -> String {
             out,
             "  {}",
             style.dim(&format!(
-                "{quiet} more scenario(s) where every group keeps its quorum and leader"
+                "{} where every group keeps its quorum and leader",
+                count(quiet, "more scenario", "more scenarios")
             ))
         );
     }
     let _ = writeln!(
         out,
-        "\n{} of {} groups survive every single failure above.",
+        "\n{} of {} survive every single failure above.",
         survivors.len(),
-        s.groups
+        count(s.groups, "group", "groups")
     );
+    for note in &s.notes {
+        out.push_str(&wrap(&format!("Note: {note}."), style.width, 0));
+    }
     out
 }
 

@@ -139,6 +139,9 @@ pub struct Rescheduled {
     pub from: String,
     pub to: String,
     pub after_seconds: u32,
+    /// The pod is replaced by a new pod of another name (a ReplicaSet's or DaemonSet's); a
+    /// StatefulSet's or an operator's pod is recreated under its own name.
+    pub replaced: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -448,15 +451,25 @@ impl<'t> World<'t> {
                 self.place(pod, node);
                 self.recreated_at[pod] = Some(at);
                 let name = self.t.pod_display(PodId(pod as u32));
+                let replaced = self.t.pods[pod].workload.is_none_or(|w| {
+                    let w = &self.t.workloads[w.index()];
+                    w.workload.kind != Kind::StatefulSet && w.origin != WorkloadOrigin::Operator
+                });
+                let to = self.t.node_display(node);
                 self.note(
                     at,
-                    format!("{name} recreated on {}", self.t.node_display(node)),
+                    if replaced {
+                        format!("{name} replaced by a new pod on {to}")
+                    } else {
+                        format!("{name} recreated on {to}")
+                    },
                 );
                 self.out.rescheduled.push(Rescheduled {
                     pod: name,
                     from: self.t.node_display(from),
-                    to: self.t.node_display(node),
+                    to,
                     after_seconds: at,
+                    replaced,
                 });
             }
             placement::Decision::Pending { reason, excluded } => {
@@ -1146,6 +1159,13 @@ impl<'t> World<'t> {
             self.note(
                 after,
                 match to {
+                    Some(p) if from.as_deref() == Some(t.pod_display(p).as_str()) => {
+                        format!("lease {lease} expires; its holder renews it again, recreated")
+                    }
+                    Some(_) if names.len() > 1 => format!(
+                        "lease {lease} expires; one of {} takes over",
+                        names.join(", ")
+                    ),
                     Some(p) => format!("lease {lease} expires; {} takes over", t.pod_display(p)),
                     None => format!("lease {lease} expires; nobody can take over ({reason})"),
                 },

@@ -24,6 +24,9 @@ pub struct Sweep {
     pub version: u32,
     pub groups: usize,
     pub scenarios: Vec<Scenario>,
+    /// What could not be judged (zone failures where nodes carry no zone label).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Sweep {
@@ -127,7 +130,21 @@ pub fn sweep(t: &Topology) -> Sweep {
             &lost,
         ));
     }
+    let mut notes = Vec::new();
     for (z, groups) in c.by_zone.iter().enumerate() {
+        // Nodes without a zone label are no zone: their failure together is no scenario.
+        if t.zones[z].name == UNKNOWN_ZONE {
+            let cluster = &t.clusters[t.zones[z].cluster.index()];
+            notes.push(format!(
+                "{} node{} of cluster {} carry no {} label: zone failures cannot be judged for \
+                 their pods (label them, or name the failure-domain label with --zone-label)",
+                t.zones[z].nodes.len(),
+                if t.zones[z].nodes.len() == 1 { "" } else { "s" },
+                cluster.name,
+                t.zone_label
+            ));
+            continue;
+        }
         let lost: BTreeMap<GroupId, u32> = groups.iter().copied().collect();
         scenarios.push(losing(
             t,
@@ -186,7 +203,7 @@ pub fn sweep(t: &Topology) -> Sweep {
     // Partitions cutting one zone off from the rest of its cluster.
     for (z, zone) in t.zones.iter().enumerate() {
         let cluster = &t.clusters[zone.cluster.index()];
-        if cluster.zones.len() < 2 {
+        if cluster.zones.len() < 2 || zone.name == UNKNOWN_ZONE {
             continue;
         }
         let id = ZoneId(z as u32);
@@ -260,5 +277,6 @@ pub fn sweep(t: &Topology) -> Sweep {
         version: crate::report::JSON_VERSION,
         groups: t.groups.len(),
         scenarios,
+        notes,
     }
 }
