@@ -54,6 +54,9 @@ pub struct GroupStats {
     /// replicas run is unknown (nothing survived or lost is judged).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub pods_absent: bool,
+    /// Its replica count is known (its spec, or pods listed with their peers). Otherwise only
+    /// the pods picked out into the export are seen, and what a failure costs is not judged.
+    pub replicas_known: bool,
     /// The largest number of replicas in one zone / on one node (for messages).
     #[serde(skip)]
     pub worst_zone: Option<(String, u32)>,
@@ -108,7 +111,7 @@ pub fn group_stats(
     let worst_node = worst(&per_node);
     // Survives a domain kind when losing the fullest domain of that kind still leaves enough.
     let survives_losing = |most: Option<u32>| available.saturating_sub(most.unwrap_or(0)) >= needed;
-    let redundant = replicas > 1 && available > 0 && !pods_absent;
+    let redundant = replicas > 1 && available > 0 && !pods_absent && w.replicas_known(&t.pods);
     let zones_known = t.known_zone_count(g.cluster) > 0;
     let regions: std::collections::BTreeSet<&str> = t
         .cluster_zones(g.cluster)
@@ -155,6 +158,7 @@ pub fn group_stats(
             })
             .collect(),
         pods_absent,
+        replicas_known: w.replicas_known(&t.pods),
         worst_zone,
         worst_node,
     }

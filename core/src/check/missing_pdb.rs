@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::graph::{Mode, WorkloadOrigin};
+use crate::model::Kind;
 
 pub const CHECK: Check = Check {
     id: "missing-pdb",
@@ -13,9 +14,12 @@ pub const CHECK: Check = Check {
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let t = ctx.topology;
-    ctx.groups
+    let mut out = not_exported(ctx);
+    let exported = |g: &GroupStats| judged(ctx, g);
+    let findings = ctx
+        .groups
         .iter()
-        .filter(|g| g.replicas > 1 && g.pdbs.is_empty())
+        .filter(|g| g.replicas > 1 && g.pdbs.is_empty() && exported(g))
         .filter(|g| {
             let w = &t.workloads[t.groups[g.id.index()].workload.index()];
             w.origin != WorkloadOrigin::Static
@@ -42,6 +46,68 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 Mode::Leader => Severity::Info,
             };
             ctx.on_workload(t.groups[g.id.index()].workload, CHECK.id, severity, message)
-        })
-        .collect()
+        });
+    out.extend(findings);
+    out
+}
+
+/// Whether the export says what budgets the group's namespace has.
+fn judged(ctx: &Context<'_>, g: &GroupStats) -> bool {
+    let t = ctx.topology;
+    let group = &t.groups[g.id.index()];
+    let ns = &t.workloads[group.workload.index()].workload.meta.namespace;
+    t.clusters[group.cluster.index()].exported(Kind::PodDisruptionBudget, ns)
+}
+
+/// Groups whose namespace's budgets the export does not hold (`kubectl cluster-info dump` writes
+/// none; a bundle may hold some namespaces only): not judged, and that is said once a cluster.
+fn not_exported(ctx: &Context<'_>) -> Vec<Finding> {
+    let t = ctx.topology;
+    let mut out = Vec::new();
+    for (c, cluster) in t.clusters.iter().enumerate() {
+        let id = ClusterId(c as u32);
+        let unjudged: Vec<&GroupStats> = ctx
+            .groups
+            .iter()
+            .filter(|g| g.replicas > 1 && t.groups[g.id.index()].cluster == id)
+            .filter(|g| !judged(ctx, g))
+            .collect();
+        if unjudged.is_empty() {
+            continue;
+        }
+        let namespaces: std::collections::BTreeSet<&str> = unjudged
+            .iter()
+            .map(|g| {
+                let w = &t.workloads[t.groups[g.id.index()].workload.index()];
+                w.workload.meta.namespace.as_str()
+            })
+            .collect();
+        let meta = crate::model::Meta {
+            name: cluster.name.clone(),
+            ..Default::default()
+        };
+        let message = format!(
+            "the export holds no PodDisruptionBudgets of {} {}, not even an empty list of them \
+             (`kubectl cluster-info dump` writes none): whether {} there {} a budget is not \
+             judged. Add `kubectl get pdb -A -o yaml` to the export.",
+            if namespaces.len() == 1 {
+                "namespace"
+            } else {
+                "namespaces"
+            },
+            namespaces.into_iter().collect::<Vec<_>>().join(", "),
+            crate::report::count(unjudged.len(), "group", "groups"),
+            if unjudged.len() == 1 { "has" } else { "have" },
+        );
+        out.push(ctx.finding(
+            CHECK.id,
+            Severity::Info,
+            id,
+            "Cluster",
+            &meta,
+            None,
+            message,
+        ));
+    }
+    out
 }

@@ -251,7 +251,7 @@ fn replicas_node_loss(ctx: &Context<'_>) -> Vec<Finding> {
 fn single_replica(ctx: &Context<'_>) -> Vec<Finding> {
     ctx.groups
         .iter()
-        .filter(|g| g.replicas == 1)
+        .filter(|g| g.replicas == 1 && g.replicas_known)
         .map(|g| {
             let message = format!(
                 "one replica ({} group): any failure of its node or zone takes it down, and there is \

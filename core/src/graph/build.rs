@@ -153,6 +153,9 @@ fn build_cluster(
         zones: vec![],
         control_plane_zones: vec![],
         control_plane_nodes: vec![],
+        listed: objects.listed.clone(),
+        listed_in: objects.listed_in.clone(),
+        by_kind: objects.by_kind,
     });
 
     // Nodes the running pods name that are not in the export: known only by name (an unknown

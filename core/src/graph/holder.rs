@@ -442,6 +442,7 @@ mod tests {
             claims: vec![],
             host_path: None,
             hostname: hostname.map(str::to_string),
+            alone: false,
             deleting: false,
         };
         assert_eq!(pod_hostname(&pod("web-0", None)), "web-0");

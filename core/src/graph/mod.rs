@@ -41,6 +41,23 @@ pub struct ClusterInfo {
     pub control_plane_zones: Vec<ZoneId>,
     /// Control-plane nodes per zone (etcd members are stacked on them: a side needs a majority).
     pub control_plane_nodes: Vec<(ZoneId, u32)>,
+    /// The kinds known to have been exported (listed, even empty), for the whole cluster.
+    pub listed: std::collections::BTreeSet<Kind>,
+    /// And for one namespace.
+    pub listed_in: std::collections::BTreeSet<(Kind, String)>,
+    /// Some input was exported kind by kind: a kind not listed was not exported.
+    pub by_kind: bool,
+}
+
+impl ClusterInfo {
+    /// Whether the export tells what there is of `kind` in `namespace`: it was listed for the
+    /// cluster or that namespace, or the input is no export made kind by kind (manifests, one
+    /// mixed `List`), where an absent kind has none.
+    pub fn exported(&self, kind: Kind, namespace: &str) -> bool {
+        !self.by_kind
+            || self.listed.contains(&kind)
+            || self.listed_in.contains(&(kind, namespace.to_string()))
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -122,6 +139,12 @@ impl WorkloadInfo {
     /// The replica count the workload is meant to have: spec, or the pods seen.
     pub fn desired(&self) -> u32 {
         self.workload.replicas.unwrap_or(self.pods.len() as u32)
+    }
+
+    /// Whether [`Self::desired`] is its replica count: its spec says so, or its pods were listed
+    /// with their peers (not picked out one by one, when others may exist unseen).
+    pub fn replicas_known(&self, pods: &[PodInfo]) -> bool {
+        self.workload.replicas.is_some() || self.pods.iter().all(|p| !pods[p.index()].pod.alone)
     }
 }
 

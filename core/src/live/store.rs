@@ -331,12 +331,17 @@ impl Shared {
         for (c, kinds) in self.clusters.iter().zip(objects) {
             let mut cluster = ClusterObjects::new(c.name.clone());
             cluster.clock = Some(now);
+            cluster.by_kind = true;
             let mut report = InputReport {
                 source: c.source.to_string(),
                 cluster: c.name.clone(),
                 ..InputReport::default()
             };
-            for (k, list) in c.kinds.iter().zip(kinds) {
+            for ((k, list), kind) in c.kinds.iter().zip(kinds).zip(Kind::ALL) {
+                // A kind listed whole, even empty: the export says what there is of it.
+                if k.synced {
+                    cluster.listed.insert(kind);
+                }
                 // A leaders-only snapshot leaves the other kinds out but reports them (counted
                 // in the store); a taken snapshot has emptied the store (counted in the list).
                 let count = list.len().max(k.objects.len());

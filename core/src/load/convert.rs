@@ -387,6 +387,7 @@ fn pod(meta: Meta, mut spec: RawSpec, status: RawStatus) -> Pod {
     Pod {
         node_name: nonempty(spec.node_name),
         hostname: nonempty(spec.hostname),
+        alone: false,
         ready: condition(&status.conditions, "Ready").unwrap_or(phase == PodPhase::Running),
         phase,
         placement,

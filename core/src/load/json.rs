@@ -80,6 +80,15 @@ pub fn parse_reader(reader: impl Read + Send, hint: Option<Kind>) -> Vec<Piece> 
                     }
                 }
                 Event::ListKind(document, kind) => {
+                    if kind.ends_with("List") {
+                        pieces.push(Piece {
+                            document,
+                            line: 0,
+                            outcome: Outcome::List {
+                                typed: super::is_typed_list(&kind),
+                            },
+                        });
+                    }
                     list_kinds.insert(document, kind);
                 }
                 Event::Error(document, line, message) => pieces.push(Piece {
@@ -90,7 +99,7 @@ pub fn parse_reader(reader: impl Read + Send, hint: Option<Kind>) -> Vec<Piece> 
                 Event::EmptyList(document, line) => pieces.push(Piece {
                     document,
                     line,
-                    outcome: Outcome::Empty,
+                    outcome: Outcome::Empty(None),
                 }),
             }
         }
@@ -98,6 +107,16 @@ pub fn parse_reader(reader: impl Read + Send, hint: Option<Kind>) -> Vec<Piece> 
     for (index, document, raw) in deferred {
         let list_kind = list_kinds.get(&document).and_then(|k| list_item_kind(k));
         pieces[index].outcome = classify(raw, list_kind, hint);
+    }
+    // An empty list's kind came with the list (or from the file's name).
+    for piece in &mut pieces {
+        if let Outcome::Empty(kind @ None) = &mut piece.outcome {
+            *kind = list_kinds
+                .get(&piece.document)
+                .and_then(|k| list_item_kind(k))
+                .and_then(|k| super::recognise(k, None))
+                .or(hint);
+        }
     }
     pieces
 }
@@ -120,22 +139,29 @@ fn parse_item(bytes: &[u8], item: &ItemRef, hint: Option<Kind>) -> Vec<(Piece, O
     match serde_json::from_slice::<RawObject>(bytes) {
         Ok(raw) if raw.kind.as_ref().is_some_and(|k| k.0.ends_with("List")) => {
             // A list nested as an element of an array: its items are objects of their own.
-            let list_kind = raw.kind.as_ref().map(|k| k.0.clone());
-            let list_kind = list_kind.as_deref().and_then(list_item_kind);
+            let list_name = raw.kind.as_ref().map(|k| k.0.clone()).unwrap_or_default();
+            let list_kind = list_item_kind(&list_name);
             let items = raw.items.unwrap_or_default();
             let mut out: Vec<(Piece, Option<RawObject>)> = items
                 .into_iter()
                 .map(|i| (piece(classify(i, list_kind, hint)), None))
                 .collect();
             if out.is_empty() {
-                out.push((piece(Outcome::Empty), None));
+                let kind = list_kind.and_then(|k| super::recognise(k, None)).or(hint);
+                out.push((piece(Outcome::Empty(kind)), None));
             }
+            out.push((
+                piece(Outcome::List {
+                    typed: super::is_typed_list(&list_name),
+                }),
+                None,
+            ));
             out
         }
         Ok(raw) => {
             let named = raw.kind.as_ref().is_some_and(|k| !k.0.is_empty());
             if !named && item.in_list {
-                vec![(piece(Outcome::Empty), Some(raw))]
+                vec![(piece(Outcome::Empty(None)), Some(raw))]
             } else {
                 vec![(piece(classify(raw, None, hint)), None)]
             }

@@ -70,8 +70,14 @@ pub enum Outcome {
     /// skipped with a note, never an error.
     Foreign,
     Error(String),
-    /// A `*List` parsed whole: its items follow as further outcomes.
-    Empty,
+    /// A list with no items (or a placeholder for items that follow as further outcomes): the
+    /// kind its items would have had, when known, is evidence that kind was exported.
+    Empty(Option<Kind>),
+    /// The document is a list; a typed one (`PodList`, not `List`) says the export was made
+    /// kind by kind.
+    List {
+        typed: bool,
+    },
 }
 
 /// One parsed item with its position.
@@ -267,6 +273,11 @@ fn assemble(clusters: &[&str], results: Vec<FileResult>) -> Snapshot {
     }
     for (cluster, mut report, objects) in results {
         let target = snapshot.cluster_mut(&cluster);
+        target.listed.extend(report.kinds.iter().copied());
+        target
+            .listed_in
+            .extend(report.namespaced_kinds.iter().cloned());
+        target.by_kind |= report.by_kind;
         for (object, source) in objects {
             if let Object::Node(node) = &object
                 && let Some(uid) = &node.uid
@@ -377,6 +388,14 @@ fn collect(
     let mut objects = Vec::new();
     let mut documents = HashSet::default();
     let mut kubernetes = HashSet::default();
+    // The file's stem and folders: a namespace among them makes it that namespace's file.
+    let path = Path::new(&*name);
+    let path_parts: HashSet<&str> = path
+        .file_stem()
+        .into_iter()
+        .chain(path.parent().into_iter().flat_map(|p| p.iter()))
+        .filter_map(|c| c.to_str())
+        .collect();
     for piece in pieces {
         if piece.document > 0 {
             documents.insert(piece.document);
@@ -387,6 +406,18 @@ fn collect(
         match piece.outcome {
             Outcome::Object(object) => {
                 report.objects += 1;
+                // Read from a file of its namespace: evidence for that namespace alone.
+                let ns = &object.meta().namespace;
+                if !ns.is_empty() && path_parts.contains(ns.as_str()) {
+                    if !report
+                        .namespaced_kinds
+                        .contains(&(object.kind(), ns.clone()))
+                    {
+                        report.namespaced_kinds.insert((object.kind(), ns.clone()));
+                    }
+                } else {
+                    report.kinds.insert(object.kind());
+                }
                 objects.push((
                     *object,
                     Source {
@@ -403,11 +434,29 @@ fn collect(
                 line: piece.line,
                 message,
             }),
-            Outcome::Empty => {}
+            Outcome::Empty(kind) => {
+                if let Some(kind) = kind {
+                    match list_namespace(&name) {
+                        Some(ns) => report.namespaced_kinds.insert((kind, ns)),
+                        None => report.kinds.insert(kind),
+                    };
+                }
+            }
+            Outcome::List { typed } => {
+                report.by_kind |= typed;
+                report.listing = true;
+            }
         }
     }
     report.documents = documents.len() as u32;
     report.kubernetes_documents = kubernetes.len() as u32;
+    // One object alone in its file, no list: picked out, not listed with its peers.
+    if objects.len() == 1 && report.documents == 1 && !report.listing {
+        if let (Object::Pod(pod), _) = &mut objects[0] {
+            pod.alone = true;
+        }
+    }
+    report.by_kind |= kind_from_path(Path::new(&*name)).is_some();
     if report.not_kubernetes > 0 && report.kubernetes_documents == 0 {
         report
             .notes
@@ -505,6 +554,28 @@ pub fn kind_from_path(path: &Path) -> Option<Kind> {
     })
 }
 
+/// The namespace an empty list's file is for, by the layouts of per-namespace exports:
+/// `namespaces/<ns>/...` (must-gather), `ns/<ns>/...` (sonobuoy), `<kind folder>/<ns>.json`
+/// (support bundles). None: the list is cluster-wide.
+fn list_namespace(path: &str) -> Option<String> {
+    let path = Path::new(path);
+    let parts: Vec<&str> = path.iter().filter_map(|c| c.to_str()).collect();
+    if let Some(i) = parts.iter().position(|c| *c == "namespaces" || *c == "ns")
+        && i + 2 < parts.len()
+    {
+        return Some(parts[i + 1].to_string());
+    }
+    let stem = path.file_stem()?.to_str()?;
+    let parent = path.parent()?;
+    (kind_from_path(parent).is_some() && kind_from_path(Path::new(stem)).is_none())
+        .then(|| stem.to_string())
+}
+
+/// A typed list's kind (`PodList`, `EventList`), not the untyped `List`.
+pub(crate) fn is_typed_list(kind: &str) -> bool {
+    kind.len() > 4 && kind.ends_with("List")
+}
+
 /// The kind a typed `*List` gives its items (`NodeList` → `Node`, `EventList` → `Event`); none
 /// for an untyped `List`.
 pub fn list_item_kind(list_kind: &str) -> Option<&str> {
@@ -529,7 +600,10 @@ pub(crate) fn classify(
         Some(name) => match recognise(name, api_version.as_deref()) {
             Some(kind) => kind,
             // An empty `items: null` list: nothing in it.
-            None if name.ends_with("List") && raw.items.is_none() => return Outcome::Empty,
+            None if name.ends_with("List") && raw.items.is_none() => {
+                let items = list_item_kind(name).and_then(|k| recognise(k, None));
+                return Outcome::Empty(items);
+            }
             None => return Outcome::Skipped(name.to_string()),
         },
         None => match (list_kind, hint) {

@@ -214,14 +214,24 @@ pub fn parse(bytes: &[u8], hint: Option<Kind>) -> Vec<Piece> {
         }
         let list_kind = top_level_value(doc.text, b"kind");
         let is_list = list_kind.is_some_and(|k| k.ends_with("List"));
+        if is_list {
+            pieces.push(Piece {
+                document: doc.number,
+                line: doc.line,
+                outcome: Outcome::List {
+                    typed: list_kind.is_some_and(super::is_typed_list),
+                },
+            });
+        }
         match list_items(&doc).filter(|_| is_list) {
             Some(items) => {
                 let item_kind = list_kind.and_then(list_item_kind);
                 if items.is_empty() {
+                    let kind = item_kind.and_then(|k| super::recognise(k, None)).or(hint);
                     pieces.push(Piece {
                         document: doc.number,
                         line: doc.first_line(),
-                        outcome: Outcome::Empty,
+                        outcome: Outcome::Empty(kind),
                     });
                 }
                 units.extend(items.into_iter().map(|(from, to, line)| Unit {
@@ -287,7 +297,8 @@ pub(crate) fn parse_unit(unit: &Unit<'_>, hint: Option<Kind>) -> Vec<Piece> {
                     .map(|item| piece(unit.line, classify(item, list_kind, hint)))
                     .collect();
                 if out.is_empty() {
-                    out.push(piece(unit.line, Outcome::Empty));
+                    let kind = list_kind.and_then(|k| super::recognise(k, None)).or(hint);
+                    out.push(piece(unit.line, Outcome::Empty(kind)));
                 }
                 out
             }

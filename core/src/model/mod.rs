@@ -407,6 +407,11 @@ pub struct Pod {
     /// The first hostPath volume that can hold data (not the node's own machinery: the
     /// kubelet's directories, `/dev`, `/sys`, `/run`, `/etc`, logs, runtime sockets).
     pub host_path: Option<String>,
+    /// Read from a file that holds it alone (Insights' `config/pod/<ns>/<pod>.json`, a
+    /// must-gather's `pods/<pod>/<pod>.yaml`): a selection of pods, not a listing of them, so
+    /// the pods seen of a workload need not be all its replicas.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub alone: bool,
     /// `spec.hostname`, when set: the hostname its containers see instead of its name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
@@ -657,6 +662,15 @@ pub struct ClusterObjects {
     /// The time this cluster was read at, when it is known (a live read's clock); files are
     /// judged at each file's newest renewal instead.
     pub clock: Option<DateTime<Utc>>,
+    /// The kinds known to have been exported for this cluster (listed, even when empty): a
+    /// kind that is absent from an export was not looked at, which says nothing of the cluster.
+    pub listed: std::collections::BTreeSet<Kind>,
+    /// Kinds known to have been exported for one namespace.
+    pub listed_in: std::collections::BTreeSet<(Kind, String)>,
+    /// Some of its input was exported kind by kind: a kind not listed (for the cluster, or for
+    /// a namespace) was not exported. Otherwise (manifests, one mixed `List`) an absent kind
+    /// has none.
+    pub by_kind: bool,
     pub nodes: Vec<(Node, Source)>,
     pub pods: Vec<(Pod, Source)>,
     pub pvcs: Vec<(Pvc, Source)>,
@@ -745,6 +759,22 @@ pub struct InputReport {
     pub kubernetes_documents: u32,
     /// Things said about this input that are no error (logs skipped, two clusters mixed up).
     pub notes: Vec<String>,
+    /// The kinds this input shows were exported: its objects' kinds, and the kinds of its empty
+    /// lists (an empty `PodDisruptionBudgetList` says there are none, no list says nothing).
+    #[serde(skip)]
+    pub kinds: std::collections::BTreeSet<Kind>,
+    /// Kinds this input shows were exported for one namespace only (a bundle's
+    /// `pod-disruption-budgets/<ns>.json`, a must-gather's `namespaces/<ns>/...`).
+    #[serde(skip)]
+    pub namespaced_kinds: std::collections::BTreeSet<(Kind, String)>,
+    /// The export is made kind by kind (typed lists, or files and folders named by kind, as
+    /// `kubectl cluster-info dump`, support bundles, must-gathers and sonobuoy write): a kind
+    /// without its list or folder was not exported there.
+    #[serde(skip)]
+    pub by_kind: bool,
+    /// It holds a list (its objects were listed, not picked out one by one).
+    #[serde(skip)]
+    pub listing: bool,
 }
 
 /// The objects of one or more clusters, as loaded, plus what each input gave.

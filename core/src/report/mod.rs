@@ -84,6 +84,8 @@ struct SummaryJson {
     warning: usize,
     info: usize,
     input_errors: usize,
+    nodes: usize,
+    pods: usize,
 }
 
 impl Report<'_> {
@@ -126,6 +128,8 @@ impl Report<'_> {
                 warning: self.analysis.count(Severity::Warning),
                 info: self.analysis.count(Severity::Info),
                 input_errors: self.input_errors(),
+                nodes: self.topology.nodes.len(),
+                pods: self.topology.pods.len(),
             },
             leaders: &self.analysis.leaders,
             groups: &self.analysis.groups,
