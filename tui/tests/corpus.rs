@@ -268,7 +268,7 @@ fn every_subcommand_runs_on_every_capture() {
 }
 
 #[test]
-fn every_corpus_file_belongs_to_a_capture_and_every_capture_reads_without_input_errors() {
+fn every_corpus_file_belongs_to_a_capture() {
     let inputs: Vec<(String, Vec<PathBuf>, usize)> = expectations()
         .into_iter()
         .map(|(n, e)| {
@@ -276,15 +276,10 @@ fn every_corpus_file_belongs_to_a_capture_and_every_capture_reads_without_input_
             (n, paths, e.input_errors)
         })
         .collect();
-    for (name, paths, errors) in &inputs {
+    for (name, paths, _) in &inputs {
         for p in paths {
             assert!(p.exists(), "{name}: {} does not exist", p.display());
         }
-        // A document kubectl itself accepts is never an input error.
-        assert_eq!(
-            *errors, 0,
-            "{name}: the corpus holds only what kubectl writes"
-        );
     }
     let mut files = Vec::new();
     walk(&corpus(), &mut files);

@@ -355,7 +355,8 @@ fn the_tui_follows_a_live_cluster_applies_a_plan_and_switches_context() {
     tmux.keys("A");
     tmux.wait_for("y applies");
     tmux.keys("y");
-    let screen = tmux.wait_longer_for("plan applied", std::time::Duration::from_secs(60));
+    tmux.wait_longer_for("plan applied", std::time::Duration::from_secs(60));
+    let screen = tmux.settled_screen();
     assert!(!screen.contains('✗'), "{screen}");
     assert!(
         one.object("PodDisruptionBudget", "kafka", "zookeeper")

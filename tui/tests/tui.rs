@@ -20,12 +20,7 @@ fn demo_in_a_terminal_navigates_fails_a_zone_shows_the_outcome_and_restores_the_
         40,
         &format!("'{bin}' demo; echo quorum-exited-$?; sleep 30"),
     );
-    tmux.wait_for("eu-west-1a");
-    let screen = tmux.screen();
-    assert!(
-        screen.contains("Topology") && screen.contains("read-only"),
-        "{screen}"
-    );
+    tmux.wait_for_all(&["eu-west-1a", "Topology", "read-only"]);
     assert_eq!(
         tmux.tmux(&["display", "-p", "-t", "t", "#{alternate_on}"])
             .trim(),
@@ -41,13 +36,9 @@ fn demo_in_a_terminal_navigates_fails_a_zone_shows_the_outcome_and_restores_the_
 
     // Fail the first zone: its three nodes go down and db/pg loses its quorum, in place.
     tmux.keys("X");
-    let screen = tmux.wait_for("nodes 0/3");
-    assert!(screen.contains("✗ ip-10-0-1-10"), "{screen}");
-    assert!(screen.contains("Lost quorum (1)"), "{screen}");
-    assert!(screen.contains("db/pg"), "{screen}");
+    tmux.wait_for_all(&["nodes 0/3", "✗ ip-10-0-1-10", "Lost quorum (1)", "db/pg"]);
     tmux.keys("5");
-    let screen = tmux.wait_for("Timeline");
-    assert!(screen.contains("LOST db/pg"), "{screen}");
+    tmux.wait_for_all(&["Timeline", "LOST db/pg"]);
 
     tmux.keys("q");
     tmux.wait_for("quorum-exited-0");
@@ -94,9 +85,7 @@ fn a_resize_before_the_input_thread_reads_is_not_lost() {
         "resize-early",
         50,
         12,
-        &format!(
-            "QUORUM_TEST_INPUT_DELAY_MS=3000 '{bin}' demo; echo quorum-exited-$?; sleep 30"
-        ),
+        &format!("QUORUM_TEST_INPUT_DELAY_MS=3000 '{bin}' demo; echo quorum-exited-$?; sleep 30"),
     );
     tmux.wait_for("make the window larger");
     // Not a wait for a result: it lets the demo's data arrive first, so that nothing but the

@@ -70,21 +70,51 @@ impl Tmux {
         self.tmux(&["capture-pane", "-p", "-t", "t"])
     }
 
-    /// Waits until the screen shows `text` (10 s at most).
+    /// The screen once two captures 200 ms apart agree (no frame half written): for checking
+    /// what must NOT be on it.
+    pub fn settled_screen(&self) -> String {
+        let started = Instant::now();
+        let mut last = self.screen();
+        loop {
+            std::thread::sleep(Duration::from_millis(200));
+            let now = self.screen();
+            if now == last || started.elapsed() > Duration::from_secs(20) {
+                return now;
+            }
+            last = now;
+        }
+    }
+
+    /// Waits until the screen shows `text` (20 s at most).
     pub fn wait_for(&self, text: &str) -> String {
-        self.wait_longer_for(text, Duration::from_secs(10))
+        self.wait_for_all(&[text])
+    }
+
+    /// Waits until one screen shows every one of `texts` (20 s at most). A capture can catch a
+    /// frame half written, so what a state shows is waited for together, never checked after
+    /// waiting for one part of it.
+    pub fn wait_for_all(&self, texts: &[&str]) -> String {
+        self.wait_longer_for_all(texts, Duration::from_secs(20))
     }
 
     /// Waits until the screen shows `text`, `limit` at most.
     pub fn wait_longer_for(&self, text: &str, limit: Duration) -> String {
+        self.wait_longer_for_all(&[text], limit)
+    }
+
+    fn wait_longer_for_all(&self, texts: &[&str], limit: Duration) -> String {
         let started = Instant::now();
         loop {
             let screen = self.screen();
-            if screen.contains(text) {
+            if texts.iter().all(|t| screen.contains(t)) {
                 return screen;
             }
             if started.elapsed() > limit {
-                panic!("the screen never showed {text:?}:\n{screen}");
+                let missing: Vec<&&str> = texts.iter().filter(|t| !screen.contains(**t)).collect();
+                panic!(
+                    "after {:.1} s the screen still did not show {missing:?}:\n{screen}",
+                    limit.as_secs_f64()
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
