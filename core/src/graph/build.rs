@@ -618,7 +618,17 @@ fn owner_workload(
     index: &mut HashMap<(Kind, String, String), WorkloadId>,
     pod: &Pod,
 ) -> Option<WorkloadId> {
-    let owner = pod.meta.controller()?;
+    // A static pod's mirror: owned by its Node since 1.17, by nobody before; marked either way.
+    let mirror = OwnerRef {
+        kind: "Node".into(),
+        name: pod.node_name.clone().unwrap_or_default(),
+        controller: true,
+    };
+    let owner = match pod.meta.controller() {
+        Some(owner) => owner,
+        None if pod.meta.annotations.contains_key("kubernetes.io/config.mirror") => &mirror,
+        None => return None,
+    };
     let ns = pod.meta.namespace.clone();
     let (kind, name, origin) = match owner.kind.as_str() {
         "Node" => {

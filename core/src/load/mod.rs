@@ -490,8 +490,10 @@ pub fn parse_bytes(bytes: &[u8], hint: Option<Kind>) -> Vec<Piece> {
     }
 }
 
-/// Parses from a reader: JSON streams (the text is never held whole), YAML is read whole.
-fn parse_reader(mut reader: impl Read + Send, hint: Option<Kind>) -> Vec<Piece> {
+/// Parses from a reader: JSON streams (the text is never held whole), YAML is read whole. Public
+/// for the fuzz targets, which feed it a few bytes at a time.
+#[doc(hidden)]
+pub fn parse_reader(mut reader: impl Read + Send, hint: Option<Kind>) -> Vec<Piece> {
     let mut head = vec![0u8; 4096];
     let mut filled = 0;
     while filled < head.len() {

@@ -156,6 +156,7 @@ pub fn is_read_annotation(key: &str) -> bool {
             | "volume.beta.kubernetes.io/storage-class"
             | "volume.alpha.kubernetes.io/storage-class"
             | "volume.kubernetes.io/selected-node"
+            | "kubernetes.io/config.mirror"
     ) || key.starts_with("quorum.dev/")
 }
 
