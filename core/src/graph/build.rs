@@ -626,7 +626,13 @@ fn owner_workload(
     };
     let owner = match pod.meta.controller() {
         Some(owner) => owner,
-        None if pod.meta.annotations.contains_key("kubernetes.io/config.mirror") => &mirror,
+        None if pod
+            .meta
+            .annotations
+            .contains_key("kubernetes.io/config.mirror") =>
+        {
+            &mirror
+        }
         None => return None,
     };
     let ns = pod.meta.namespace.clone();

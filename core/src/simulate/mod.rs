@@ -303,7 +303,21 @@ struct World<'t> {
     /// Nodes some event of the scenario fails: every event happens at t=0, so the node lifecycle
     /// controller judges each zone with all of them NotReady.
     failing: Vec<bool>,
+    /// Pods placed by the scenario on another node than their own (the topology indexes the rest).
+    moved_to: rustc_hash::FxHashMap<NodeId, Vec<usize>>,
+    /// What happens later than t=0, in time order once every event has applied: a decision made
+    /// at t+350 s sees every node that is down by then.
+    later: Vec<(u32, Later)>,
     out: Outcome,
+}
+
+/// A consequence due after t=0.
+#[derive(Clone, Copy, Debug)]
+enum Later {
+    /// Recreate a stopped pod (its controller's replacement).
+    Reschedule { pod: usize, from: NodeId },
+    /// A replacement for a pod whose original keeps running unseen (a partition).
+    Copy { pod: usize, from: NodeId },
 }
 
 fn is_recreated_elsewhere(w: &WorkloadInfo) -> bool {
@@ -344,6 +358,8 @@ impl<'t> World<'t> {
             by_load: Default::default(),
             tainted: BTreeMap::new(),
             failing: vec![false; t.nodes.len()],
+            moved_to: Default::default(),
+            later: vec![],
             out: Outcome {
                 version: crate::report::JSON_VERSION,
                 events: events.iter().map(|e| e.to_string()).collect(),
@@ -391,7 +407,23 @@ impl<'t> World<'t> {
         }
     }
 
+    /// The pods that run on a node now: its own, and those the scenario moved there.
+    fn pods_on(&self, node: NodeId) -> Vec<usize> {
+        let own = self.t.nodes[node.index()].pods.iter().map(|p| p.index());
+        let moved = self.moved_to.get(&node).into_iter().flatten().copied();
+        let mut pods: Vec<usize> = own
+            .chain(moved)
+            .filter(|p| self.placed[*p] == Some(node))
+            .collect();
+        pods.sort_unstable();
+        pods.dedup();
+        pods
+    }
+
     fn place(&mut self, pod: usize, node: NodeId) {
+        if self.t.pods[pod].node != Some(node) {
+            self.moved_to.entry(node).or_default().push(pod);
+        }
         self.by_load.remove(&(
             placement::load(&self.used[node.index()], &self.t.nodes[node.index()]),
             node.0,
@@ -437,8 +469,36 @@ impl<'t> World<'t> {
         }
     }
 
-    /// Reschedules a pod at time `at`; records where it went or why it is Pending.
+    /// Reschedules a pod at time `at`: now when `at` is 0, else once every event has applied
+    /// (the state at `at`). Records where it went or why it is Pending.
     fn reschedule(&mut self, pod: usize, from: NodeId, at: u32) {
+        if at > 0 {
+            self.later.push((at, Later::Reschedule { pod, from }));
+            return;
+        }
+        self.reschedule_now(pod, from, at);
+    }
+
+    /// The consequences due after t=0, in time order (in the order they arose at equal times).
+    fn run_later(&mut self) {
+        let mut later = std::mem::take(&mut self.later);
+        later.sort_by_key(|(at, _)| *at);
+        self.refresh_usable();
+        for (at, what) in later {
+            match what {
+                Later::Reschedule { pod, from } => {
+                    // Back already (its node recovered), or placed again by an earlier step.
+                    if self.placed[pod].is_some() || self.stopped[pod].is_none() {
+                        continue;
+                    }
+                    self.reschedule_now(pod, from, at);
+                }
+                Later::Copy { pod, from } => self.copy_now(pod, from, at),
+            }
+        }
+    }
+
+    fn reschedule_now(&mut self, pod: usize, from: NodeId, at: u32) {
         let view = placement::View {
             t: self.t,
             usable: &self.usable,
@@ -594,10 +654,9 @@ impl<'t> World<'t> {
         let mut stopped = Vec::new();
         for n in &fresh {
             self.node_down[n.index()] = true;
-            for p in &self.t.nodes[n.index()].pods {
-                if self.placed[p.index()] == Some(*n) {
-                    stopped.push((p.index(), *n));
-                }
+            // Whatever runs there now, its own pods and those moved there at t=0.
+            for p in self.pods_on(*n) {
+                stopped.push((p, *n));
             }
         }
         self.refresh_usable();
@@ -710,11 +769,10 @@ impl<'t> World<'t> {
             self.cordoned[i] = true;
             self.refresh_usable();
             self.note(0, format!("node {} cordoned", self.t.node_display(*node)));
-            let mut pods: Vec<PodId> = self.t.nodes[i]
-                .pods
-                .iter()
-                .copied()
-                .filter(|p| self.placed[p.index()] == Some(*node))
+            let mut pods: Vec<PodId> = self
+                .pods_on(*node)
+                .into_iter()
+                .map(|p| PodId(p as u32))
                 .collect();
             pods.sort_by_key(|p| self.t.pod_display(*p));
             for p in pods {
@@ -800,13 +858,18 @@ impl<'t> World<'t> {
             }
             self.node_down[i] = false;
             self.refresh_usable();
-            // Pods that were not recreated elsewhere come back with their node.
-            let back: Vec<usize> = self.t.nodes[i]
+            // Pods that were not recreated elsewhere come back with their node (its own, and
+            // those the scenario had moved there).
+            let moved = self.moved_to.get(node).cloned().unwrap_or_default();
+            let mut back: Vec<usize> = self.t.nodes[i]
                 .pods
                 .iter()
                 .map(|p| p.index())
+                .chain(moved)
                 .filter(|p| self.placed[*p].is_none() && self.stopped[*p].is_some())
                 .collect();
+            back.sort_unstable();
+            back.dedup();
             for p in back {
                 self.place(p, *node);
                 self.stopped[p] = None;
@@ -890,11 +953,8 @@ impl<'t> World<'t> {
         }
         let tainted = self.taint_times(&cut);
         for node in cut {
-            let pods: Vec<PodId> = self.t.nodes[node.index()].pods.clone();
-            for p in pods {
-                if self.placed[p.index()] != Some(node) {
-                    continue;
-                }
+            for p in self.pods_on(node) {
+                let p = PodId(p as u32);
                 let Some(w) = self.t.pods[p.index()]
                     .workload
                     .map(|w| &self.t.workloads[w.index()])
@@ -907,28 +967,41 @@ impl<'t> World<'t> {
                     };
                     let at = tainted_at + self.toleration(p.index());
                     // The original keeps running on its side: the replacement is a second copy.
-                    let keep = self.placed[p.index()];
-                    self.reschedule_copy(p.index(), node, at, keep);
+                    self.later.push((
+                        at,
+                        Later::Copy {
+                            pod: p.index(),
+                            from: node,
+                        },
+                    ));
                 }
             }
         }
         Ok(())
     }
 
-    /// A replacement for a pod whose original keeps running unseen (a partition).
-    fn reschedule_copy(&mut self, pod: usize, from: NodeId, at: u32, keep: Option<NodeId>) {
+    /// A replacement for a pod whose original keeps running unseen (a partition), at `at`.
+    fn copy_now(&mut self, pod: usize, from: NodeId, at: u32) {
+        // The original stopped since (its node failed, it was evicted): nothing to copy.
+        let Some(keep) = self.placed[pod] else {
+            return;
+        };
+        if self.node_down[keep.index()] {
+            return;
+        }
         self.unplace(pod);
         // The replacement only exists from `at` on: it is not a candidate for earlier elections.
-        self.stopped[pod] = Some((0, false));
-        self.reschedule(pod, from, at);
+        let stopped = self.stopped[pod].replace((0, false));
+        self.reschedule_now(pod, from, at);
         let name = self.t.pod_display(PodId(pod as u32));
         if self.placed[pod].is_some() {
             self.note(
                 at,
                 format!("{name}: the original keeps running on the cut-off side (two copies)"),
             );
-        } else if let Some(k) = keep {
-            self.place(pod, k);
+        } else {
+            self.place(pod, keep);
+            self.stopped[pod] = stopped;
         }
     }
 
@@ -1276,6 +1349,7 @@ pub fn simulate(t: &Topology, events: &[Event], params: &Params) -> Result<Outco
             }
         }
     }
+    world.run_later();
     Ok(world.finish())
 }
 

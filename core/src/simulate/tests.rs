@@ -995,3 +995,64 @@ fn a_replica_recreated_before_the_lease_expires_is_a_candidate_too() {
     assert_eq!(r.candidates.len(), 2, "{:?}", r.candidates);
     assert!(r.candidates.contains(&"app/web-1-a".to_string()));
 }
+
+// ---- stacked events: a decision made later sees every node down by then ----
+
+/// Deployment pods on a1 and a2 only, with room for them on every node.
+fn crowded_a() -> ClusterYaml {
+    three_zones()
+        .deployment("app", "web", 4)
+        .pod("app", "web-1-w", "ReplicaSet", "web-1", "web", "a1")
+        .pod("app", "web-1-x", "ReplicaSet", "web-1", "web", "a1")
+        .pod("app", "web-1-y", "ReplicaSet", "web-1", "web", "a2")
+        .pod("app", "web-1-z", "ReplicaSet", "web-1", "web", "a2")
+}
+
+#[test]
+fn a_replacement_is_never_placed_on_a_node_a_later_event_failed() {
+    // a1's pods are replaced at t+350 s; the only node that could take them, a2, has been down
+    // since t=0 by then (b1 is cordoned): they stay Pending.
+    let two = ClusterYaml::new()
+        .node("a1", "eu-a")
+        .node("a2", "eu-a")
+        .raw("apiVersion: v1\nkind: Node\nmetadata:\n  name: b1\n  labels: {topology.kubernetes.io/zone: eu-b}\nspec:\n  unschedulable: true\nstatus:\n  conditions: [{type: Ready, status: 'True'}]\n")
+        .deployment("app", "web", 2)
+        .pod("app", "web-1-x", "ReplicaSet", "web-1", "web", "a1")
+        .pod("app", "web-1-y", "ReplicaSet", "web-1", "web", "a1");
+    let (_, o) = run(&two, &["fail node:a1", "fail node:a2"]);
+    assert!(o.rescheduled.is_empty(), "{:?}", o.rescheduled);
+    assert_eq!(o.pending.len(), 2, "{:?}", o.pending);
+    // With more room: nowhere in a failed node or zone.
+    let (_, o) = run(&crowded_a(), &["fail node:a1", "fail node:a2"]);
+    assert_eq!(o.rescheduled.len(), 4, "{:?}", o.rescheduled);
+    for r in &o.rescheduled {
+        assert!(r.to != "a1" && r.to != "a2", "{r:?}");
+    }
+    // The same when the second event takes the node's whole zone.
+    let (_, o) = run(&crowded_a(), &["fail node:a1", "fail zone:eu-a"]);
+    for r in &o.rescheduled {
+        assert!(!r.to.starts_with('a'), "{r:?}");
+    }
+    // And the order of the events does not matter for where they end.
+    let (_, o) = run(&crowded_a(), &["fail node:a2", "fail node:a1"]);
+    assert!(o.rescheduled.iter().all(|r| r.to != "a1" && r.to != "a2"));
+}
+
+#[test]
+fn a_pod_evicted_onto_a_node_that_fails_next_stops_with_it() {
+    // Drain a1: its pods move at once (no budget), some of them onto b1; then b1 fails.
+    let (t, o) = run(&crowded_a(), &["drain node:a1", "fail node:b1"]);
+    let b1 = t.node_named(ClusterId(0), "b1").unwrap();
+    assert!(
+        o.placed.iter().all(|n| *n != Some(b1)),
+        "a pod still runs on the failed b1: {:?}",
+        o.rescheduled
+    );
+}
+
+#[test]
+fn a_node_that_recovers_at_once_gets_its_pods_back_and_none_is_replaced() {
+    let (_, o) = run(&crowded_a(), &["fail node:a1", "recover node:a1"]);
+    assert!(o.rescheduled.is_empty(), "{:?}", o.rescheduled);
+    assert!(o.lost.is_empty(), "{:?}", o.lost);
+}
