@@ -30,10 +30,20 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 Mode::Leader => g.replicas - 1,
             }
             .max(1);
+            let advice = if g.mode == Mode::Quorum && g.replicas <= g.needed {
+                // No budget can protect a quorum of all replicas without blocking every drain.
+                format!(
+                    "With {} replicas a quorum needs every one of them, so even one eviction \
+                     takes it, and a budget that forbids that blocks every drain: run at least 3 \
+                     replicas, then add a PodDisruptionBudget with maxUnavailable: 1.",
+                    g.replicas
+                )
+            } else {
+                format!("Add a PodDisruptionBudget with maxUnavailable: {allowed}.")
+            };
             let message = format!(
                 "no PodDisruptionBudget selects its pods: a node drain or cluster upgrade may evict \
-                 several of its {} replicas at once{}. Add a PodDisruptionBudget with \
-                 maxUnavailable: {allowed}.",
+                 several of its {} replicas at once{}. {advice}",
                 g.replicas,
                 match g.mode {
                     Mode::Quorum => format!(" and take the quorum ({} needed) with them", g.needed),

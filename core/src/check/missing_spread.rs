@@ -101,6 +101,16 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         } else {
             Severity::Warning
         };
+        // A quorum of all its replicas survives no loss at all, however they are spread.
+        let message = if g.replicas <= g.needed {
+            format!(
+                "{message} With {} replicas a quorum needs every one of them, so no placement \
+                 survives losing a zone (or a node): run at least 3 replicas over 3 zones first.",
+                g.replicas
+            )
+        } else {
+            message
+        };
         out.push(ctx.on_workload(t.groups[g.id.index()].workload, CHECK.id, severity, message));
     }
     out

@@ -37,9 +37,10 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             )
         } else {
             format!(
-                "{} of the {} nodes the running pods name are not in the export ({}{more}).",
-                missing.len(),
-                nodes.len(),
+                "{} that running pods name {} not among the export's {} ({}{more}).",
+                crate::report::count(missing.len(), "node", "nodes"),
+                if missing.len() == 1 { "is" } else { "are" },
+                crate::report::count(nodes.len() - missing.len(), "node", "nodes"),
                 names.join(", ")
             )
         };

@@ -13,13 +13,23 @@ pub const CHECK: Check = Check {
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let t = ctx.topology;
     let mut out = Vec::new();
-    for pdb in &t.pdbs {
-        // Expected pods: the replicas of the workloads it covers, or the pods it selects.
+    // The workloads each budget covers, found once.
+    let mut covered: Vec<Vec<WorkloadId>> = vec![vec![]; t.pdbs.len()];
+    for (w, info) in t.workloads.iter().enumerate() {
+        for p in &info.pdbs {
+            covered[p.index()].push(WorkloadId(w as u32));
+        }
+    }
+    for (i, pdb) in t.pdbs.iter().enumerate() {
+        // Expected pods: the replicas of the workloads it covers (those whose pods it selects,
+        // and those without pods in the export whose template it selects), or the pods it
+        // selects.
         let expected = {
             let mut workloads: Vec<WorkloadId> = pdb
                 .pods
                 .iter()
                 .filter_map(|p| t.pods[p.index()].workload)
+                .chain(covered[i].iter().copied())
                 .collect();
             workloads.sort();
             workloads.dedup();

@@ -145,13 +145,34 @@ fn quorum_zone_loss(ctx: &Context<'_>) -> Vec<Finding> {
         .collect()
 }
 
-/// Nodes that can take a replica: schedulable and ready (or not in the export, assumed so).
+/// Nodes that can take one of the group's replicas: ready (or not in the export, assumed so),
+/// schedulable, with no taint its pods do not tolerate, and admitted by their node selector and
+/// required node affinity.
 fn schedulable_nodes(ctx: &Context<'_>, g: &GroupStats) -> usize {
     let t = ctx.topology;
-    let cluster = t.groups[g.id.index()].cluster;
+    let group = &t.groups[g.id.index()];
+    let w = &t.workloads[group.workload.index()];
+    // The pods' own spec when there are pods, else the workload's template.
+    let placement = w
+        .pods
+        .first()
+        .map_or(&w.workload.placement, |p| &t.pods[p.index()].pod.placement);
     t.nodes
         .iter()
-        .filter(|n| n.cluster == cluster && n.node.is_ready() && !n.node.unschedulable)
+        .filter(|n| n.cluster == group.cluster && n.node.is_ready() && !n.node.unschedulable)
+        .filter(|n| n.node.taints.iter().all(|taint| placement.tolerates(taint)))
+        .filter(|n| {
+            placement
+                .node_selector
+                .iter()
+                .all(|(k, v)| n.node.meta.labels.get(k) == Some(v))
+        })
+        .filter(|n| {
+            placement
+                .required_node_affinity
+                .as_ref()
+                .is_none_or(|a| a.matches(n.name(), &n.node.meta.labels))
+        })
         .count()
 }
 

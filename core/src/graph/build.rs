@@ -195,11 +195,16 @@ fn build_cluster(
     for ((_, zone_name), mut nodes) in by_zone {
         nodes.sort_by(|a, b| a.0.meta.name.cmp(&b.0.meta.name));
         let zone = ZoneId(t.zones.len() as u32);
-        let region = nodes
+        // The region every node of the zone names (none when they disagree or some name none:
+        // the "unknown" zone can gather nodes of several).
+        let regions: std::collections::BTreeSet<String> = nodes
             .iter()
             .map(|(n, _)| region_of(&n.meta.labels))
-            .find(|r| !r.is_empty())
-            .unwrap_or_default();
+            .collect();
+        let region = match regions.len() {
+            1 => regions.into_iter().next().unwrap_or_default(),
+            _ => String::new(),
+        };
         let mut ids = Vec::new();
         for (node, source) in nodes {
             let id = NodeId(t.nodes.len() as u32);

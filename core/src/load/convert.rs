@@ -260,6 +260,27 @@ fn node(meta: Meta, spec: RawSpec, status: RawStatus) -> Node {
     if allocatable == Resources::default() {
         allocatable = resources(&status.capacity);
     }
+    let taints: Vec<Taint> = spec
+        .taints
+        .into_iter()
+        .filter_map(|t| {
+            Some(Taint {
+                effect: TaintEffect::parse(&t.effect.0)?,
+                key: t.key.0,
+                value: t.value.map(|v| v.0).unwrap_or_default(),
+            })
+        })
+        .collect();
+    // Without its conditions, the node controller's taints still say a node is not Ready: it
+    // adds them only while Ready is False or Unknown.
+    let ready = condition(&status.conditions, "Ready").or_else(|| {
+        taints
+            .iter()
+            .any(|t| {
+                t.key == "node.kubernetes.io/unreachable" || t.key == "node.kubernetes.io/not-ready"
+            })
+            .then_some(false)
+    });
     Node {
         uid: None,
         inferred: false,
@@ -269,19 +290,9 @@ fn node(meta: Meta, spec: RawSpec, status: RawStatus) -> Node {
             .and_then(|p| p.0.split_once("://"))
             .map(|(scheme, _)| scheme.to_string())
             .filter(|s| !s.is_empty()),
-        ready: condition(&status.conditions, "Ready"),
+        ready,
         unschedulable: spec.unschedulable.unwrap_or(false),
-        taints: spec
-            .taints
-            .into_iter()
-            .filter_map(|t| {
-                Some(Taint {
-                    effect: TaintEffect::parse(&t.effect.0)?,
-                    key: t.key.0,
-                    value: t.value.map(|v| v.0).unwrap_or_default(),
-                })
-            })
-            .collect(),
+        taints,
         allocatable,
         control_plane,
         meta,

@@ -531,7 +531,13 @@ pub fn kind_from_path(path: &Path) -> Option<Kind> {
     );
     names.iter().find_map(|name| {
         // `core_v1_pods`, `coordination.k8s.io_v1_leases`: the resource is the last part.
-        let resource = name.rsplit('_').next().unwrap_or(name);
+        kind_of_resource(name.rsplit('_').next().unwrap_or(name))
+    })
+}
+
+/// The kind a resource's name (`pods`, `pvcs`, `pod-disruption-budgets`) stands for.
+fn kind_of_resource(resource: &str) -> Option<Kind> {
+    {
         Some(match resource {
             "nodes" | "node" => Kind::Node,
             "pods" | "pod" => Kind::Pod,
@@ -553,7 +559,28 @@ pub fn kind_from_path(path: &Path) -> Option<Kind> {
             "configmaps" => Kind::ConfigMap,
             _ => return None,
         })
-    })
+    }
+}
+
+/// The resource an object's `metadata.selfLink` names (`/apis/config.openshift.io/v1/
+/// clusterversions/version` is a `clusterversions`), as exports that leave out `kind` still
+/// carry it (Insights archives, releases before 1.20).
+fn resource_of_self_link(link: &str) -> Option<&str> {
+    let parts: Vec<&str> = link.trim_matches('/').split('/').collect();
+    // api/VERSION/[namespaces/NS/]RESOURCE/NAME, apis/GROUP/VERSION/[namespaces/NS/]RESOURCE/NAME
+    let rest = match parts.first()? {
+        &"api" => parts.get(2..)?,
+        &"apis" => parts.get(3..)?,
+        _ => return None,
+    };
+    let rest = match rest {
+        ["namespaces", _, more @ ..] if more.len() >= 2 => more,
+        _ => rest,
+    };
+    match rest {
+        [resource, _name, ..] => Some(resource),
+        _ => None,
+    }
 }
 
 /// The namespace an empty list's file is for, by the layouts of per-namespace exports:
@@ -615,11 +642,27 @@ pub(crate) fn classify(
             },
             // Nothing that makes it an object: a version file, tool metadata.
             _ if raw.is_foreign() => return Outcome::Foreign,
+            // Its self link names its resource.
+            (None, _) if raw.metadata.self_link.is_some() => {
+                let link = raw.metadata.self_link.as_ref().map_or("", |t| t.0.as_str());
+                match resource_of_self_link(link) {
+                    Some(resource) => match kind_of_resource(resource) {
+                        Some(kind) => kind,
+                        None => return Outcome::Skipped(resource.to_string()),
+                    },
+                    None => {
+                        return Outcome::Error(format!(
+                            "the object has no `kind`, and neither a typed list, its file name nor \
+                             its selfLink {link:?} says which kind it is: add `kind`"
+                        ));
+                    }
+                }
+            }
             (None, Some(kind)) => kind,
             (None, None) => {
                 return Outcome::Error(
-                    "the object has no `kind`, and neither a typed list (`NodeList`) nor its \
-                     file name (`nodes.json`) says which kind it is: add `kind`"
+                    "the object has no `kind`, and neither a typed list, its file name nor a \
+                     selfLink says which kind it is: add `kind`"
                         .into(),
                 );
             }

@@ -245,6 +245,7 @@ pub struct RawHeadMeta {
 pub struct RawMeta {
     pub name: Option<Text>,
     pub uid: Option<Text>,
+    pub self_link: Option<Text>,
     pub generate_name: Option<Text>,
     pub namespace: Option<Text>,
     #[serde(deserialize_with = "nullable")]

@@ -401,6 +401,7 @@ fn restart_candidates(t: &Topology, lease: LeaderId) -> Vec<PodId> {
 fn handover_step(t: &Topology, lease: LeaderId, from: PodId, to: PodId, method: Handover) -> Step {
     let info = &t.leaders[lease.index()];
     let ns = &info.record.meta.namespace;
+    let kn = kubectl_in(ns);
     let name = &info.record.meta.name;
     let to_pod = &t.pods[to.index()].pod.meta.name;
     let from_pod = &t.pods[from.index()].pod.meta.name;
@@ -416,7 +417,7 @@ fn handover_step(t: &Topology, lease: LeaderId, from: PodId, to: PodId, method: 
     let kind = info.record.kind;
     let wait_holder = |holder: &str| {
         format!(
-            "timeout 120 sh -c 'until kubectl -n {ns} get lease {name} -o jsonpath={{.spec.holderIdentity}} | grep -q \"^{holder}\"; do sleep 2; done'"
+            "timeout 120 sh -c 'until {kn} get lease {name} -o jsonpath={{.spec.holderIdentity}} | grep -q \"^{holder}\"; do sleep 2; done'"
         )
     };
     let rv = info.record.meta.resource_version.as_deref();
@@ -455,7 +456,7 @@ fn handover_step(t: &Topology, lease: LeaderId, from: PodId, to: PodId, method: 
     let (action, targeted, kubectl, dry_run, candidates, rollback, wait) = match method {
         Handover::PreferredHolder => {
             let patch = format!(
-                "kubectl -n {ns} patch lease {name} --type=merge -p '{{\"spec\":{{\"preferredHolder\":\"{to_pod}\"}}}}'"
+                "{kn} patch lease {name} --type=merge -p '{{\"spec\":{{\"preferredHolder\":\"{to_pod}\"}}}}'"
             );
             (
                 "handover",
@@ -464,7 +465,7 @@ fn handover_step(t: &Topology, lease: LeaderId, from: PodId, to: PodId, method: 
                 format!("{patch} --dry-run=server"),
                 vec![],
                 format!(
-                    "kubectl -n {ns} patch lease {name} --type=merge -p '{{\"spec\":{{\"preferredHolder\":\"{from_pod}\"}}}}'"
+                    "{kn} patch lease {name} --type=merge -p '{{\"spec\":{{\"preferredHolder\":\"{from_pod}\"}}}}'"
                 ),
                 wait_holder(to_pod),
             )
@@ -482,7 +483,7 @@ fn handover_step(t: &Topology, lease: LeaderId, from: PodId, to: PodId, method: 
                 restart_candidates(t, lease).into_iter().map(|p| t.pod_display(p)).collect(),
                 "none needed: the election settles by itself; restart the new leader to move it again".to_string(),
                 format!(
-                    "timeout 120 sh -c 'until kubectl -n {ns} get lease {name} -o jsonpath={{.spec.holderIdentity}} | grep -qv \"^{from_pod}\"; do sleep 2; done'"
+                    "timeout 120 sh -c 'until {kn} get lease {name} -o jsonpath={{.spec.holderIdentity}} | grep -qv \"^{from_pod}\"; do sleep 2; done'"
                 ),
             )
         }
@@ -612,6 +613,7 @@ fn spread(t: &Topology, before: &Analysis) -> (Vec<Step>, Vec<String>) {
 fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node: NodeId) -> Step {
     let info = &t.pods[pod.index()];
     let ns = &info.pod.meta.namespace;
+    let kn = kubectl_in(ns);
     let name = &info.pod.meta.name;
     let zonal: Vec<(PvcId, PvId)> = info
         .pvcs
@@ -621,7 +623,7 @@ fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node: NodeId) -
         .collect();
     let to_name = &t.zones[to.index()].name;
     if zonal.is_empty() {
-        let cmd = format!("kubectl -n {ns} delete pod {name} --wait=false");
+        let cmd = format!("{kn} delete pod {name} --wait=false");
         return Step {
             wave: 0,
             action: "evict".into(),
@@ -650,7 +652,7 @@ fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node: NodeId) -
                 "{cmd}  # after adding a zone spread constraint so it lands in {to_name}"
             ),
             dry_run: format!("{cmd} --dry-run=server"),
-            wait: format!("kubectl -n {ns} wait pod/{name} --for=condition=Ready --timeout=600s"),
+            wait: format!("{kn} wait pod/{name} --for=condition=Ready --timeout=600s"),
             rollback: "none: the pod is recreated by its controller".into(),
             calls: vec![Call::evict(
                 ns,
@@ -677,7 +679,7 @@ fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node: NodeId) -
         .collect();
     let snapshots: Vec<String> = claims
         .iter()
-        .map(|c| format!("apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshot\nmetadata:\n  name: {c}-move\n  namespace: {ns}\nspec:\n  source:\n    persistentVolumeClaimName: {c}\n"))
+        .map(|c| format!("apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshot\nmetadata:\n  name: {c}-move\n{}spec:\n  source:\n    persistentVolumeClaimName: {c}\n", namespace_line(ns)))
         .collect();
     Step {
         wave: 0,
@@ -711,7 +713,7 @@ fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node: NodeId) -
         kubectl: "kubectl apply -f snapshot.yaml".to_string(),
         dry_run: "kubectl apply -f snapshot.yaml --dry-run=server".to_string(),
         wait: format!(
-            "kubectl -n {ns} wait volumesnapshot/{}-move --for=jsonpath='{{.status.readyToUse}}'=true --timeout=1h  # then: delete claim(s) {} and pod {name}, recreate the claim from the snapshot with a StorageClass allowed only in {to_name}, and wait for the pod to be Ready",
+            "{kn} wait volumesnapshot/{}-move --for=jsonpath='{{.status.readyToUse}}'=true --timeout=1h  # then: delete claim(s) {} and pod {name}, recreate the claim from the snapshot with a StorageClass allowed only in {to_name}, and wait for the pod to be Ready",
             claims[0],
             claims.join(" ")
         ),
@@ -727,6 +729,25 @@ fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node: NodeId) -
         bytes: Some(bytes),
         handover: None,
         zone: Some(to),
+    }
+}
+
+/// `kubectl -n NS`, or plain `kubectl` for an object without a namespace (a manifest, applied to
+/// the current context's namespace).
+pub(crate) fn kubectl_in(ns: &str) -> String {
+    if ns.is_empty() {
+        "kubectl".into()
+    } else {
+        format!("kubectl -n {ns}")
+    }
+}
+
+/// A manifest's `  namespace: NS` line, or none for an object without a namespace.
+pub(crate) fn namespace_line(ns: &str) -> String {
+    if ns.is_empty() {
+        String::new()
+    } else {
+        format!("  namespace: {ns}\n")
     }
 }
 

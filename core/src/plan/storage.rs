@@ -2,9 +2,10 @@
 //! migration note), PodDisruptionBudgets to add or loosen, spread constraints to add, each as a
 //! manifest or a patch.
 
-use super::{Call, Expect, Step};
+use super::{Call, Expect, Step, kubectl_in, namespace_line};
 use crate::analysis::{Analysis, quorum_size};
 use crate::graph::*;
+use crate::model::qualified;
 
 fn step(
     action: &str,
@@ -126,7 +127,11 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                     continue;
                 };
                 let w = &t.workloads[t.groups[g.id.index()].workload.index()];
-                let allowed = (g.replicas - quorum_size(g.mode, g.replicas)).max(1);
+                // A quorum of every replica: any budget blocks all drains, none protects it.
+                if g.replicas <= quorum_size(g.mode, g.replicas) {
+                    continue;
+                }
+                let allowed = g.replicas - quorum_size(g.mode, g.replicas);
                 let labels: Vec<String> = w
                     .workload
                     .selector
@@ -138,14 +143,16 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                     continue;
                 }
                 let ns = &w.workload.meta.namespace;
+                let kn = kubectl_in(ns);
                 let name = &w.workload.meta.name;
                 let manifest = format!(
-                    "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  maxUnavailable: {allowed}\n  selector:\n    matchLabels: {{{}}}\n",
+                    "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: {name}\n{}spec:\n  maxUnavailable: {allowed}\n  selector:\n    matchLabels: {{{}}}\n",
+                    namespace_line(ns),
                     labels.join(", ")
                 );
                 let mut s = step(
                     "create-pdb",
-                    vec![format!("PodDisruptionBudget {ns}/{name}")],
+                    vec![format!("PodDisruptionBudget {}", qualified(ns, name))],
                     format!(
                         "{} has no budget: a drain could take {} replicas at once",
                         g.name,
@@ -153,7 +160,7 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                     ),
                     format!("kubectl apply -f pdb-{ns}-{name}.yaml"),
                     Some(manifest),
-                    format!("kubectl -n {ns} delete pdb {name}"),
+                    format!("{kn} delete pdb {name}"),
                 );
                 s.effect = format!(
                     "drains evict at most {allowed} replica(s) of {} at a time",
@@ -163,6 +170,7 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
             }
             "pdb-blocks-drain" => {
                 let ns = &f.subject.namespace;
+                let kn = kubectl_in(ns);
                 let name = &f.subject.name;
                 let Some(pdb) = t
                     .pdbs
@@ -177,7 +185,7 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                 if let Some(manager) = pdb.pdb.meta.manager() {
                     steps.push(by_hand(
                         "loosen-pdb",
-                        format!("PodDisruptionBudget {ns}/{name}"),
+                        format!("PodDisruptionBudget {}", qualified(ns, name)),
                         format!("{reason}; it is managed by {manager}, which would undo a patch"),
                         format!(
                             "# change the budget where it is made: {manager} (allow at least one disruption, e.g. maxUnavailable: 1)"
@@ -192,13 +200,13 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                 }});
                 let mut s = step(
                     "loosen-pdb",
-                    vec![format!("PodDisruptionBudget {ns}/{name}")],
+                    vec![format!("PodDisruptionBudget {}", qualified(ns, name))],
                     reason.into(),
                     format!(
-                        "kubectl -n {ns} patch pdb {name} --type=json -p '[{{\"op\":\"remove\",\"path\":\"/spec/minAvailable\"}},{{\"op\":\"add\",\"path\":\"/spec/maxUnavailable\",\"value\":1}}]'"
+                        "{kn} patch pdb {name} --type=json -p '[{{\"op\":\"remove\",\"path\":\"/spec/minAvailable\"}},{{\"op\":\"add\",\"path\":\"/spec/maxUnavailable\",\"value\":1}}]'"
                     ),
                     None,
-                    format!("kubectl -n {ns} patch pdb {name} --type=merge -p '{previous}'"),
+                    format!("{kn} patch pdb {name} --type=merge -p '{previous}'"),
                 );
                 s.calls = vec![Call::patch(
                     "policy/v1",
@@ -213,6 +221,7 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
             }
             "missing-spread" => {
                 let ns = &f.subject.namespace;
+                let kn = kubectl_in(ns);
                 let name = &f.subject.name;
                 let kind = f.subject.kind.to_lowercase();
                 let Some(w) = t
@@ -236,7 +245,7 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                 if let Some(manager) = w.workload.meta.manager() {
                     steps.push(by_hand(
                         "add-spread",
-                        format!("{} {ns}/{name}", f.subject.kind),
+                        format!("{} {}", f.subject.kind, qualified(ns, name)),
                         format!("{reason}; it is managed by {manager}, which would undo a patch"),
                         format!(
                             "# add a zone spread constraint (topologyKey {}, maxSkew 1, DoNotSchedule) where the pod template is made: {manager}",
@@ -266,11 +275,11 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                 };
                 let mut s = step(
                     "add-spread",
-                    vec![format!("{} {ns}/{name}", f.subject.kind)],
+                    vec![format!("{} {}", f.subject.kind, qualified(ns, name))],
                     reason.into(),
-                    format!("kubectl -n {ns} patch {kind} {name} --type=strategic -p '{patch}'"),
+                    format!("{kn} patch {kind} {name} --type=strategic -p '{patch}'"),
                     None,
-                    format!("kubectl -n {ns} patch {kind} {name} --type=json -p '{rollback}'"),
+                    format!("{kn} patch {kind} {name} --type=json -p '{rollback}'"),
                 );
                 if let Ok(body) = serde_json::from_str(&patch) {
                     s.calls = vec![Call::patch(

@@ -295,12 +295,20 @@ pub fn sweep_table(s: &Sweep, survivors: &[String], style: &Style) -> String {
             ))
         );
     }
-    let _ = writeln!(
-        out,
-        "\n{} of {} survive every single failure above.",
-        survivors.len(),
-        count(s.groups, "group", "groups")
-    );
+    if s.scenarios.is_empty() {
+        // Nothing was tested: no group is said to survive anything.
+        let _ = writeln!(
+            out,
+            "\nNo single failure to judge: the input places nothing on a node (manifests?)."
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "\n{} of {} survive every single failure above.",
+            survivors.len(),
+            count(s.groups, "group", "groups")
+        );
+    }
     for note in &s.notes {
         out.push_str(&wrap(&format!("Note: {note}."), style.width, 0));
     }

@@ -408,7 +408,12 @@ fn a_frame_is_laid_out_for_the_size_it_is_drawn_at_even_before_the_resize_event(
     // And the other way: a terminal that shrank is too small at once.
     let mut terminal = Terminal::new(TestBackend::new(40, 10)).unwrap();
     super::draw(&mut terminal, &mut s).unwrap();
-    assert!(terminal.backend().to_string().contains("make the window larger"));
+    assert!(
+        terminal
+            .backend()
+            .to_string()
+            .contains("make the window larger")
+    );
 }
 
 #[test]

@@ -112,10 +112,7 @@ fn inputs(state: &State, data: &super::state::Data, frame: &mut Frame, area: Rec
                 lines.push(Line::styled("…", th.muted));
                 break 'outer;
             }
-            lines.push(Line::styled(
-                e.position(&input.source),
-                th.warning,
-            ));
+            lines.push(Line::styled(e.position(&input.source), th.warning));
             lines.push(Line::raw(format!("  {}", e.message)));
         }
     }
