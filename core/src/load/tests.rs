@@ -589,3 +589,24 @@ fn two_nodes_of_one_name_with_different_uids_are_said_to_be_two_clusters_mixed_u
     // The same node read twice (same uid) is a plain duplicate.
     assert_eq!(snapshot.inputs.iter().map(|i| i.duplicates).sum::<u32>(), 2);
 }
+
+#[test]
+fn a_kindless_object_takes_its_kind_from_its_self_link() {
+    // As Insights archives write config.openshift.io objects, and pods before 1.20.
+    let version = r#"{"metadata": {"name": "version", "selfLink": "/apis/config.openshift.io/v1/clusterversions/version"}, "spec": {}}"#;
+    let pieces = parse_str(version);
+    assert_eq!(errors(&pieces), vec![]);
+    assert_eq!(skipped(&pieces), ["clusterversions"]);
+    let pod = r#"{"metadata": {"name": "web-0", "namespace": "shop", "selfLink": "/api/v1/namespaces/shop/pods/web-0"}, "spec": {"nodeName": "n1"}}"#;
+    assert_eq!(objects(&parse_str(pod)), vec![("shop/web-0".to_string(), 1, 1)]);
+}
+
+#[test]
+fn a_node_without_conditions_but_with_the_unreachable_taint_is_not_ready() {
+    let node = "apiVersion: v1\nkind: Node\nmetadata:\n  name: aks-1\nspec:\n  taints:\n  - {key: node.kubernetes.io/unreachable, effect: NoSchedule}\nstatus:\n  conditions: null\n";
+    let Outcome::Object(o) = &parse_str(node)[0].outcome else {
+        panic!()
+    };
+    let Object::Node(n) = o.as_ref() else { panic!() };
+    assert_eq!(n.ready, Some(false));
+}
