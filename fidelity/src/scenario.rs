@@ -125,6 +125,7 @@ pub fn event_args(e: &Event) -> Vec<String> {
         Event::Drain(t) => vec!["--drain".into(), t.to_string()],
         Event::Recover(t) => vec!["--recover".into(), t.to_string()],
         Event::Evict(p) => vec!["--evict".into(), format!("pod:{p}")],
+        Event::Delete(p) => vec!["--delete".into(), format!("pod:{p}")],
         Event::Partition(sides) => vec![
             "--partition".into(),
             sides
@@ -334,6 +335,18 @@ impl Live {
     }
 }
 
+impl Live {
+    /// Deletes a pod (no budget asked), as `kubectl delete pod` does.
+    fn delete(&self, pod: &str) {
+        let (ns, name) = pod.split_once('/').unwrap_or(("default", pod));
+        let _ = self
+            .cp
+            .kubectl()
+            .args(["-n", ns, "delete", "pod", name, "--wait=false"])
+            .output();
+    }
+}
+
 fn export(live: &Live, dir: &Path) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(dir);
     quorum::export(&live.cp.kubeconfig(), dir)
@@ -463,6 +476,14 @@ pub fn run(s: &Scenario, elector_bin: &Path) -> Result<Option<Observation>, Stri
                 for (i, l) in clusters.iter().enumerate() {
                     if only.is_none_or(|o| o == i) {
                         l.evict(pod);
+                    }
+                }
+            }
+            Event::Delete(pod) => {
+                let (only, pod) = scoped(&clusters, pod);
+                for (i, l) in clusters.iter().enumerate() {
+                    if only.is_none_or(|o| o == i) {
+                        l.delete(pod);
                     }
                 }
             }

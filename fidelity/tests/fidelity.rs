@@ -25,8 +25,7 @@ fn prerequisites() -> bool {
     match quorum::binary() {
         Ok(_) => true,
         Err(e) => {
-            let required =
-                std::env::var_os("QUORUM_REQUIRE_TOOLS").is_some_and(|v| v == "1");
+            let required = std::env::var_os("QUORUM_REQUIRE_TOOLS").is_some_and(|v| v == "1");
             assert!(!required, "{e}");
             eprintln!("skipped: {e}");
             false

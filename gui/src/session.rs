@@ -124,7 +124,7 @@ impl Session {
             match topology.leaders[record.id.index()].holder {
                 Holder::Pod(p) => held_by_pod.entry(p).or_default().push(i),
                 Holder::Node(n) => held_by_node.entry(n).or_default().push(i),
-                Holder::Unresolved | Holder::Vacant => {}
+                Holder::Unresolved | Holder::Ambiguous | Holder::External | Holder::Vacant => {}
             }
         }
         Session {

@@ -288,6 +288,9 @@ pub struct SimulateArgs {
     /// Evict one pod through the eviction API (pod:NAMESPACE/NAME), as a restart does.
     #[arg(long, value_name = "POD")]
     pub evict: Vec<String>,
+    /// Delete one pod (pod:NAMESPACE/NAME) without asking its budgets, as kubectl delete does.
+    #[arg(long, value_name = "POD")]
+    pub delete: Vec<String>,
     #[command(flatten)]
     pub model: ModelArgs,
     /// Also analyse the cluster after the scenario (every check, on the predicted graph).

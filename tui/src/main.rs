@@ -500,7 +500,7 @@ fn params_of(model: &ModelArgs) -> Params {
 /// The events of the command line in the order they were given, whatever their flag.
 fn ordered_events(matches: &clap::ArgMatches) -> Result<Vec<Event>> {
     let mut events: Vec<(usize, Event)> = Vec::new();
-    for id in ["fail", "drain", "partition", "recover", "evict"] {
+    for id in ["fail", "drain", "partition", "recover", "evict", "delete"] {
         let (Some(values), Some(indices)) =
             (matches.get_many::<String>(id), matches.indices_of(id))
         else {
@@ -513,6 +513,8 @@ fn ordered_events(matches: &clap::ArgMatches) -> Result<Vec<Event>> {
                 "recover" => Target::parse(value).map(Event::Recover),
                 "evict" if value.starts_with("pod:") => Event::parse_evict(value),
                 "evict" => Event::parse_evict(&format!("pod:{value}")),
+                "delete" if value.starts_with("pod:") => Event::parse_delete(value),
+                "delete" => Event::parse_delete(&format!("pod:{value}")),
                 _ => Event::parse_partition(value),
             }
             .map_err(|e| anyhow!("--{id} {e}"))?;
@@ -527,7 +529,7 @@ fn simulate_cmd(args: SimulateArgs, matches: &clap::ArgMatches) -> Result<u8> {
     let events = ordered_events(matches)?;
     if events.is_empty() {
         bail!(
-            "no event: give --fail, --drain, --partition or --recover (see quorum simulate --help)"
+            "no event: give --fail, --drain, --partition, --recover, --evict or --delete (see quorum simulate --help)"
         );
     }
     let loaded = load_inputs(&args.input)?;

@@ -15,7 +15,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::model::*;
-pub use build::{BuildOptions, GroupMode, HOSTNAME_LABEL, ZONE_KEYS};
+pub use build::{
+    BuildOptions, DEFAULT_ZONE_LABEL, GroupMode, HOSTNAME_LABEL, LEGACY_ZONE_LABEL, ZONE_KEYS,
+};
 pub use export::{Edge, Vertex, workload_kind};
 
 macro_rules! ids {

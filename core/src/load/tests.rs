@@ -598,7 +598,10 @@ fn a_kindless_object_takes_its_kind_from_its_self_link() {
     assert_eq!(errors(&pieces), vec![]);
     assert_eq!(skipped(&pieces), ["clusterversions"]);
     let pod = r#"{"metadata": {"name": "web-0", "namespace": "shop", "selfLink": "/api/v1/namespaces/shop/pods/web-0"}, "spec": {"nodeName": "n1"}}"#;
-    assert_eq!(objects(&parse_str(pod)), vec![("shop/web-0".to_string(), 1, 1)]);
+    assert_eq!(
+        objects(&parse_str(pod)),
+        vec![("shop/web-0".to_string(), 1, 1)]
+    );
 }
 
 #[test]
@@ -607,6 +610,8 @@ fn a_node_without_conditions_but_with_the_unreachable_taint_is_not_ready() {
     let Outcome::Object(o) = &parse_str(node)[0].outcome else {
         panic!()
     };
-    let Object::Node(n) = o.as_ref() else { panic!() };
+    let Object::Node(n) = o.as_ref() else {
+        panic!()
+    };
     assert_eq!(n.ready, Some(false));
 }

@@ -9,6 +9,7 @@
 
 mod call;
 pub mod mcf;
+mod predict;
 mod script;
 mod storage;
 
@@ -22,6 +23,7 @@ use crate::config::Config;
 use crate::graph::*;
 use crate::model::Kind;
 pub use call::{Call, Expect, Verb};
+pub use predict::{Change, predict};
 pub use script::script;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -131,6 +133,9 @@ pub struct Step {
     pub bytes: Option<u64>,
     #[serde(skip)]
     pub handover: Option<(LeaderId, PodId)>,
+    /// What the step changes in the graph (None: done by hand, or elsewhere).
+    #[serde(skip)]
+    pub change: Option<Change>,
     /// The zone where the step's re-election or new replica lands (one per zone per wave).
     #[serde(skip)]
     pub zone: Option<ZoneId>,
@@ -200,9 +205,9 @@ pub fn apply_handovers(t: &Topology, steps: &[Step]) -> Topology {
 }
 
 impl Plan {
-    /// The predicted graph after the first `steps` steps (for the front ends).
+    /// The predicted graph after the first `steps` steps (in the order they run).
     pub fn state_after(&self, t: &Topology, steps: usize) -> Topology {
-        apply_handovers(t, &self.steps[..steps.min(self.steps.len())])
+        predict(t, &self.steps[..steps.min(self.steps.len())])
     }
 }
 
@@ -235,8 +240,8 @@ pub fn plan(t: &Topology, config: &Config, options: &Options) -> Plan {
     }
     let safety = waves(t, &mut steps, options);
     let warnings = preferred_holder_warning(t, &steps).into_iter().collect();
-    let after_t = apply_handovers(t, &steps);
-    let after = analyze(&after_t, config);
+    // The analysis of the graph every step of every goal leads to.
+    let after = analyze(&predict(t, &steps), config);
     Plan {
         version: crate::report::JSON_VERSION,
         goal: options.goal,
@@ -521,6 +526,7 @@ fn handover_step(t: &Topology, lease: LeaderId, from: PodId, to: PodId, method: 
         manifest: None,
         bytes: None,
         handover: Some((lease, to)),
+        change: Some(Change::Handover { lease, to }),
         zone: t.pod_zone(to),
     }
 }
@@ -666,6 +672,7 @@ fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node: NodeId) -
             manifest: None,
             bytes: None,
             handover: None,
+            change: Some(Change::Evict { pod }),
             zone: Some(to),
         };
     }
@@ -728,6 +735,7 @@ fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node: NodeId) -
         manifest: Some(snapshots.join("---\n")),
         bytes: Some(bytes),
         handover: None,
+        change: Some(Change::Migrate { pod, zone: to }),
         zone: Some(to),
     }
 }
@@ -763,10 +771,23 @@ fn waves(t: &Topology, steps: &mut [Step], options: &Options) -> Vec<String> {
             .max(1) as u32
     });
     let mut safety = Vec::new();
+    // Changes to objects disrupt nothing and make the moves safe (budgets, spread constraints in
+    // place first): one first wave. The moves follow, numbered on from there, whatever goal
+    // they serve.
+    let changes_objects = |s: &Step| {
+        !matches!(
+            s.action.as_str(),
+            "handover" | "restart" | "evict" | "migrate"
+        )
+    };
+    let first = u32::from(steps.iter().any(changes_objects));
+    for step in steps.iter_mut().filter(|s| changes_objects(s)) {
+        step.wave = 1;
+    }
     // Earliest wave with room, where neither the step's group nor its zone is busy yet.
     let mut used: std::collections::HashMap<String, BTreeSet<u32>> = Default::default();
     let mut count: Vec<u32> = Vec::new();
-    for step in steps.iter_mut() {
+    for step in steps.iter_mut().filter(|s| !changes_objects(s)) {
         let group = match step.handover {
             Some((lease, _)) => t.leaders[lease.index()].group.map(|g| t.group_display(g)),
             None => None,
@@ -802,9 +823,11 @@ fn waves(t: &Topology, steps: &mut [Step], options: &Options) -> Vec<String> {
         count[w as usize] += 1;
         used.entry(group).or_default().insert(w);
         used.entry(zone).or_default().insert(w);
-        step.wave = w + 1;
+        step.wave = first + w + 1;
     }
-    let wave_count = count.len();
+    // Listed in the order they run.
+    steps.sort_by_key(|s| s.wave);
+    let wave_count = steps.iter().map(|s| s.wave).max().unwrap_or(0);
     // Prove each wave with the simulator: its disruptions (restarts, evictions, migrations) as
     // evictions through the eviction API, on the cluster as it is; every group that had quorum
     // must keep it, and no budget may refuse.
@@ -842,7 +865,10 @@ fn waves(t: &Topology, steps: &mut [Step], options: &Options) -> Vec<String> {
             .cloned()
             .map(crate::simulate::Event::Evict)
             .collect();
-        match crate::simulate::simulate(t, &events, &crate::simulate::Params::default()) {
+        // The cluster as the waves before this one leave it.
+        let before: Vec<Step> = steps.iter().filter(|s| s.wave < *wave).cloned().collect();
+        let then = predict(t, &before);
+        match crate::simulate::simulate(&then, &events, &crate::simulate::Params::default()) {
             Ok(outcome) => {
                 for e in outcome.evictions.iter().filter(|e| e.status == "blocked") {
                     safety.push(format!(

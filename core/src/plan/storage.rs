@@ -2,10 +2,14 @@
 //! migration note), PodDisruptionBudgets to add or loosen, spread constraints to add, each as a
 //! manifest or a patch.
 
-use super::{Call, Expect, Step, kubectl_in, namespace_line};
+use super::{Call, Change, Expect, Step, kubectl_in, namespace_line};
 use crate::analysis::{Analysis, quorum_size};
 use crate::graph::*;
 use crate::model::qualified;
+use crate::model::{
+    IntOrPercent, LabelSelector, Meta, NodeSelector, NodeSelectorTerm, Operator, Pdb, Requirement,
+    SpreadConstraint, StorageClass,
+};
 
 fn step(
     action: &str,
@@ -53,6 +57,7 @@ fn step(
         manifest,
         bytes: None,
         handover: None,
+        change: None,
         zone: None,
     }
 }
@@ -116,6 +121,29 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                     format!("kubectl delete storageclass {name}"),
                 );
                 s.effect = format!("new volumes of {name} are created in their pod's zone");
+                s.change = Some(Change::CreateStorageClass {
+                    cluster: class.cluster,
+                    class: StorageClass {
+                        meta: Meta {
+                            name: name.clone(),
+                            ..Meta::default()
+                        },
+                        provisioner: class.class.provisioner.clone(),
+                        wait_for_first_consumer: true,
+                        allowed_topologies: (!zones.is_empty()).then(|| NodeSelector {
+                            terms: vec![NodeSelectorTerm {
+                                expressions: vec![Requirement {
+                                    key: t.zone_label.clone(),
+                                    operator: Operator::In,
+                                    values: zones.iter().map(|z| z.to_string()).collect(),
+                                }],
+                                fields: vec![],
+                            }],
+                        }),
+                        is_default: false,
+                        regional: class.class.regional,
+                    },
+                });
                 steps.push(s);
             }
             "missing-pdb" => {
@@ -166,6 +194,23 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                     "drains evict at most {allowed} replica(s) of {} at a time",
                     g.name
                 );
+                s.change = Some(Change::CreatePdb {
+                    cluster: w.cluster,
+                    pdb: Pdb {
+                        meta: Meta {
+                            name: name.clone(),
+                            namespace: ns.clone(),
+                            ..Meta::default()
+                        },
+                        selector: LabelSelector {
+                            match_labels: w.workload.selector.match_labels.clone(),
+                            expressions: vec![],
+                        },
+                        min_available: None,
+                        max_unavailable: Some(IntOrPercent::Int(i64::from(allowed))),
+                        disruptions_allowed: None,
+                    },
+                });
                 steps.push(s);
             }
             "pdb-blocks-drain" => {
@@ -217,6 +262,13 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                     serde_json::json!({"spec": {"minAvailable": null, "maxUnavailable": 1}}),
                 )];
                 s.effect = "drains may evict one pod at a time".into();
+                s.change = t.pdbs.iter().position(|p| std::ptr::eq(p, pdb)).map(|i| {
+                    Change::SetPdbLimits {
+                        pdb: PdbId(i as u32),
+                        min_available: None,
+                        max_unavailable: Some(IntOrPercent::Int(1)),
+                    }
+                });
                 steps.push(s);
             }
             "missing-spread" => {
@@ -292,6 +344,26 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                     )];
                 }
                 s.effect = "new and rescheduled replicas spread over zones (existing pods move only when recreated: see --goal spread)".into();
+                s.change = t
+                    .workloads
+                    .iter()
+                    .position(|x| std::ptr::eq(x, w))
+                    .map(|i| Change::AddSpread {
+                        workload: WorkloadId(i as u32),
+                        constraint: SpreadConstraint {
+                            max_skew: 1,
+                            topology_key: t.zone_label.clone(),
+                            do_not_schedule: true,
+                            selector: Some(LabelSelector {
+                                match_labels: w.workload.selector.match_labels.clone(),
+                                expressions: vec![],
+                            }),
+                            min_domains: None,
+                            honor_node_affinity: true,
+                            honor_node_taints: false,
+                            match_label_keys: vec![],
+                        },
+                    });
                 steps.push(s);
             }
             _ => {}

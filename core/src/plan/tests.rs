@@ -446,3 +446,72 @@ fn an_added_spread_constraint_is_rolled_back_to_the_constraints_the_template_had
     );
     assert!(!step.rollback.contains("previous manifest"));
 }
+
+#[test]
+fn a_plans_after_is_the_analysis_of_the_graph_its_steps_lead_to() {
+    let s = crate::samples::find("three-zones").unwrap();
+    let t = Topology::build(&s.load(), &Default::default());
+    let config = Config::default();
+    for goal in [Goal::Leaders, Goal::Spread, Goal::Storage, Goal::All] {
+        let p = plan(&t, &config, &options(goal, Handover::PreferredHolder));
+        let predicted = crate::analysis::analyze(&p.state_after(&t, p.steps.len()), &config);
+        assert_eq!(
+            format!("{:?}", p.after),
+            format!("{:?}", metrics(&predicted)),
+            "{goal:?}"
+        );
+    }
+    // The spread goal moves pg's skewed replica: after it, pg survives a zone.
+    let p = plan(
+        &t,
+        &config,
+        &options(Goal::Spread, Handover::PreferredHolder),
+    );
+    assert!(
+        p.after.groups_surviving["zone"] > p.before.groups_surviving["zone"],
+        "{:?} -> {:?}",
+        p.before.groups_surviving,
+        p.after.groups_surviving
+    );
+    assert!(p.after.findings["critical"] < p.before.findings["critical"]);
+    // The storage goal's budgets and constraints are in its after.
+    let p = plan(
+        &t,
+        &config,
+        &options(Goal::Storage, Handover::PreferredHolder),
+    );
+    assert!(p.after.findings["warning"] < p.before.findings["warning"]);
+}
+
+#[test]
+fn waves_are_numbered_once_across_goals_in_the_order_they_run() {
+    let s = crate::samples::find("three-zones").unwrap();
+    let t = Topology::build(&s.load(), &Default::default());
+    let p = plan(
+        &t,
+        &Config::default(),
+        &options(Goal::All, Handover::PreferredHolder),
+    );
+    let waves: Vec<u32> = p.steps.iter().map(|s| s.wave).collect();
+    assert!(waves.windows(2).all(|w| w[0] <= w[1]), "{waves:?}");
+    // Changes to objects (budgets, constraints) first, in one wave; the moves after them.
+    let moves = ["handover", "restart", "evict", "migrate"];
+    for s in &p.steps {
+        if moves.contains(&s.action.as_str()) {
+            assert!(s.wave > 1, "{} in wave {}", s.action, s.wave);
+        } else {
+            assert_eq!(s.wave, 1, "{}", s.action);
+        }
+    }
+    let moving: BTreeSet<u32> = p
+        .steps
+        .iter()
+        .filter(|s| moves.contains(&s.action.as_str()))
+        .map(|s| s.wave)
+        .collect();
+    assert_eq!(
+        moving.iter().copied().collect::<Vec<_>>(),
+        (2..2 + moving.len() as u32).collect::<Vec<_>>(),
+        "the waves of the moves follow on without a gap or a restart"
+    );
+}

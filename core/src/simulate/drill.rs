@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::{Event, Outcome, Params, Target, simulate};
 use crate::graph::Topology;
 
-/// One event: exactly one of `fail`, `drain`, `partition`, `recover`.
+/// One event: exactly one of `fail`, `drain`, `partition`, `recover`, `evict`, `delete`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DrillEvent {
@@ -27,6 +27,7 @@ pub struct DrillEvent {
     pub partition: Option<String>,
     pub recover: Option<String>,
     pub evict: Option<String>,
+    pub delete: Option<String>,
 }
 
 /// One expectation; exactly one subject (group, lease) or count per entry.
@@ -180,13 +181,30 @@ impl Drill {
 
 impl DrillEvent {
     pub fn event(&self) -> Result<Event, String> {
-        match (&self.fail, &self.drain, &self.partition, &self.recover, &self.evict) {
-            (Some(t), None, None, None, None) => Target::parse(t).map(Event::Fail),
-            (None, Some(t), None, None, None) => Target::parse(t).map(Event::Drain),
-            (None, None, None, Some(t), None) => Target::parse(t).map(Event::Recover),
-            (None, None, Some(p), None, None) => Event::parse_partition(p),
-            (None, None, None, None, Some(p)) => Event::parse_evict(p),
-            _ => Err("an event is exactly one of `fail:`, `drain:`, `partition:`, `recover:` or `evict:`".into()),
+        let given = [
+            &self.fail,
+            &self.drain,
+            &self.partition,
+            &self.recover,
+            &self.evict,
+            &self.delete,
+        ];
+        if given.iter().filter(|g| g.is_some()).count() != 1 {
+            return Err("an event is exactly one of `fail:`, `drain:`, `partition:`, `recover:`, `evict:` or `delete:`".into());
+        }
+        match (
+            &self.fail,
+            &self.drain,
+            &self.partition,
+            &self.recover,
+            &self.evict,
+        ) {
+            (Some(t), ..) => Target::parse(t).map(Event::Fail),
+            (_, Some(t), ..) => Target::parse(t).map(Event::Drain),
+            (_, _, _, Some(t), _) => Target::parse(t).map(Event::Recover),
+            (_, _, Some(p), ..) => Event::parse_partition(p),
+            (.., Some(p)) => Event::parse_evict(p),
+            _ => Event::parse_delete(self.delete.as_deref().unwrap_or_default()),
         }
     }
 }

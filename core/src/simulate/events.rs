@@ -61,15 +61,20 @@ pub enum Event {
     Recover(Target),
     /// Evict one pod (`namespace/name`) through the eviction API, as a restart does.
     Evict(String),
+    /// Delete one pod (`namespace/name`): no budget is asked, as `kubectl delete pod` and a data
+    /// migration do; its controller recreates it.
+    Delete(String),
 }
 
 impl Event {
     /// `pod:NAMESPACE/NAME` (or `pod:CLUSTER/NAMESPACE/NAME`).
     pub fn parse_evict(text: &str) -> Result<Event, String> {
-        match text.split_once(':') {
-            Some(("pod", pod)) if pod.contains('/') => Ok(Event::Evict(pod.trim().to_string())),
-            _ => Err(format!("{text:?}: expected pod:NAMESPACE/NAME")),
-        }
+        parse_pod(text).map(Event::Evict)
+    }
+
+    /// `pod:NAMESPACE/NAME` (or `pod:CLUSTER/NAMESPACE/NAME`).
+    pub fn parse_delete(text: &str) -> Result<Event, String> {
+        parse_pod(text).map(Event::Delete)
     }
 
     pub fn parse_partition(text: &str) -> Result<Event, String> {
@@ -99,6 +104,7 @@ impl std::fmt::Display for Event {
             Event::Drain(t) => write!(f, "drain {t}"),
             Event::Recover(t) => write!(f, "recover {t}"),
             Event::Evict(pod) => write!(f, "evict pod:{pod}"),
+            Event::Delete(pod) => write!(f, "delete pod:{pod}"),
             Event::Partition(sides) => write!(
                 f,
                 "partition {}",
@@ -109,6 +115,13 @@ impl std::fmt::Display for Event {
                     .join("|")
             ),
         }
+    }
+}
+
+fn parse_pod(text: &str) -> Result<String, String> {
+    match text.split_once(':') {
+        Some(("pod", pod)) if pod.contains('/') => Ok(pod.trim().to_string()),
+        _ => Err(format!("{text:?}: expected pod:NAMESPACE/NAME")),
     }
 }
 

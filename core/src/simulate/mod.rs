@@ -792,6 +792,12 @@ impl<'t> World<'t> {
     /// Evicts one pod through the eviction API: refused when a PodDisruptionBudget has no room,
     /// else the pod stops and its controller recreates it.
     fn evict(&mut self, p: PodId, node: NodeId) {
+        self.remove(p, node, true);
+    }
+
+    /// Stops a pod, asking its budgets first (an eviction) or not (a deletion); its controller
+    /// recreates it.
+    fn remove(&mut self, p: PodId, node: NodeId, ask_budgets: bool) {
         let node = &node;
         let workload = self.t.pods[p.index()]
             .workload
@@ -805,7 +811,7 @@ impl<'t> World<'t> {
             .map(|(j, _)| PdbId(j as u32))
             .find(|pdb| {
                 let (healthy, required) = self.budget(*pdb);
-                healthy <= required
+                ask_budgets && healthy <= required
             });
         let name = self.t.pod_display(p);
         if let Some(pdb) = blocking {
@@ -827,13 +833,18 @@ impl<'t> World<'t> {
         }
         self.unplace(p.index());
         self.stopped[p.index()] = Some((0, true));
+        let (status, reason, verb) = if ask_budgets {
+            ("evicted", "no PodDisruptionBudget refused it", "evicted")
+        } else {
+            ("deleted", "deleted: no budget is asked", "deleted")
+        };
         self.out.evictions.push(Eviction {
             pod: name.clone(),
             node: self.t.node_display(*node),
-            status: "evicted",
-            reason: "no PodDisruptionBudget refused it".into(),
+            status,
+            reason: reason.into(),
         });
-        self.note(0, format!("{name} evicted"));
+        self.note(0, format!("{name} {verb}"));
         match workload {
             Some(w) if is_recreated_elsewhere(w) || w.workload.kind == Kind::StatefulSet => {
                 self.reschedule(p.index(), *node, 0);
@@ -1328,10 +1339,13 @@ pub fn simulate(t: &Topology, events: &[Event], params: &Params) -> Result<Outco
                 let nodes = events::nodes_of(t, target).map_err(ScenarioError)?;
                 world.recover(&nodes, &label);
             }
-            Event::Evict(name) => {
+            Event::Evict(name) | Event::Delete(name) => {
                 let pod = events::resolve_pod(t, name).map_err(ScenarioError)?;
+                let ask_budgets = matches!(event, Event::Evict(_));
                 match world.placed[pod.index()] {
-                    Some(node) if !world.node_down[node.index()] => world.evict(pod, node),
+                    Some(node) if !world.node_down[node.index()] => {
+                        world.remove(pod, node, ask_budgets)
+                    }
                     _ => world
                         .out
                         .warnings
