@@ -360,43 +360,6 @@ fn random_bytes_truncated_json_and_empty_files_never_panic() {
 }
 
 #[test]
-fn the_third_party_corpus_loads_without_a_panic_or_an_input_error() {
-    let corpus = repo().join("../shared/corpus");
-    if !corpus.exists() {
-        eprintln!("skipped: {} is not there", corpus.display());
-        return;
-    }
-    let out = quorum()
-        .arg("analyze")
-        .arg(&corpus)
-        .args(["-o", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let inputs = v["inputs"].as_array().unwrap();
-    assert!(inputs.len() > 100);
-    for input in inputs {
-        assert!(input["errors"].as_array().unwrap().is_empty(), "{input}");
-    }
-    // Leader records of three kinds were read: Lease, Endpoints and ConfigMap locks.
-    let kinds: std::collections::BTreeSet<&str> = v["leaders"]["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        kinds.into_iter().collect::<Vec<_>>(),
-        vec!["ConfigMap", "Endpoints", "Lease"]
-    );
-}
-
-#[test]
 fn graph_prints_dot_and_json() {
     let file = sample("healthy/cluster.yaml");
     quorum()

@@ -27,6 +27,7 @@ struct Expectation {
     nodes: usize,
     pods: usize,
     groups: usize,
+    /// Leader records held on a node of the cluster (the per-zone counts add up to it).
     leaders: u64,
     /// Every finding, as `check severity Kind namespace/name` (the cluster first with several).
     #[serde(default)]

@@ -355,14 +355,24 @@ fn plan_writes_yaml_a_script_and_a_diff() {
         .assert()
         .code(2);
     let dir = tempfile::tempdir().unwrap();
+    // An export of an empty cluster: nothing to plan.
     let empty = dir.path().join("empty.yaml");
-    std::fs::write(&empty, "").unwrap();
+    std::fs::write(&empty, "apiVersion: v1\nkind: List\nitems: []\n").unwrap();
     quorum()
         .arg("plan")
         .arg(&empty)
         .assert()
         .success()
         .stdout(predicate::str::contains("0 step(s)"));
+    // A file with nothing of Kubernetes in it is the wrong file: exit 2, saying so.
+    let nothing = dir.path().join("nothing.yaml");
+    std::fs::write(&nothing, "").unwrap();
+    quorum()
+        .arg("plan")
+        .arg(&nothing)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no Kubernetes object or list"));
 }
 
 #[test]

@@ -195,7 +195,12 @@ pub struct LeaderRow {
 /// Where the leaders are, and the best spread the eligible replicas allow.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct LeaderStats {
+    /// Leader records held on some node of the cluster, unexpired: the per-zone and per-node
+    /// counts add up to it.
     pub total: u32,
+    /// The other records: nobody holds them, their holder is outside the export or not running,
+    /// or they expired.
+    pub elsewhere: u32,
     pub per_zone: BTreeMap<String, u32>,
     pub per_node: BTreeMap<String, u32>,
     pub records: Vec<LeaderRow>,
@@ -292,7 +297,9 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
             })
             .collect()
     };
-    stats.total = t.leaders.len() as u32;
+    // Leaders where they run; the records whose holder runs nowhere known are counted apart.
+    stats.total = stats.per_zone.values().sum();
+    stats.elsewhere = t.leaders.len() as u32 - stats.total;
     for (i, l) in t.leaders.iter().enumerate() {
         let id = LeaderId(i as u32);
         let node = t.holder_node(id);

@@ -239,6 +239,20 @@ pub fn sweep_table(s: &Sweep, survivors: &[String], style: &Style) -> String {
             for (i, item) in items.iter().enumerate() {
                 let more = format!(" +{}", items.len() - i);
                 if shown.len() + item.len() + 2 + more.len() > w {
+                    if shown.is_empty() {
+                        // Not even the first fits: cut it in the middle, keep the count.
+                        let more = format!(" +{}", items.len() - 1);
+                        let room = w.saturating_sub(more.len() + 1).max(4);
+                        let chars: Vec<char> = item.chars().collect();
+                        let head: String = chars[..room / 2].iter().collect();
+                        let tail: String =
+                            chars[chars.len() - (room - room / 2)..].iter().collect();
+                        return if items.len() > 1 {
+                            format!("{head}…{tail}{more}")
+                        } else {
+                            format!("{head}…{tail}")
+                        };
+                    }
                     return format!("{shown}{more}");
                 }
                 if !shown.is_empty() {
@@ -249,12 +263,31 @@ pub fn sweep_table(s: &Sweep, survivors: &[String], style: &Style) -> String {
             shown
         }
     };
+    // What is wrong already is said once, and each row says what its failure adds.
+    if !s.before.groups_without_quorum.is_empty() || !s.before.leaderless.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {:event_w$}  {}{}  {}",
+            "before any failure",
+            style.bad(&cell(&s.before.groups_without_quorum, half)),
+            " ".repeat(
+                half.saturating_sub(cell(&s.before.groups_without_quorum, half).chars().count())
+            ),
+            cell(&s.before.leaderless, rest - half)
+        );
+    }
+    let added = |items: &[String], already: &[String]| -> Vec<String> {
+        items
+            .iter()
+            .filter(|i| !already.contains(i))
+            .cloned()
+            .collect()
+    };
     let mut quiet = 0;
     for sc in &s.scenarios {
-        if sc.groups_without_quorum.is_empty()
-            && sc.leaderless.is_empty()
-            && sc.split_brain.is_empty()
-        {
+        let without = added(&sc.groups_without_quorum, &s.before.groups_without_quorum);
+        let leaderless = added(&sc.leaderless, &s.before.leaderless);
+        if without.is_empty() && leaderless.is_empty() && sc.split_brain.is_empty() {
             quiet += 1;
             continue;
         }
@@ -263,9 +296,9 @@ pub fn sweep_table(s: &Sweep, survivors: &[String], style: &Style) -> String {
         } else {
             sc.event.clone()
         };
-        let lost = cell(&sc.groups_without_quorum, half);
+        let lost = cell(&without, half);
         let visible = lost.chars().count();
-        let lost = if sc.groups_without_quorum.is_empty() {
+        let lost = if without.is_empty() {
             lost
         } else {
             style.bad(&lost)
@@ -274,14 +307,14 @@ pub fn sweep_table(s: &Sweep, survivors: &[String], style: &Style) -> String {
             out,
             "  {event:event_w$}  {lost}{}  {}",
             " ".repeat(half.saturating_sub(visible)),
-            cell(&sc.leaderless, rest - half)
+            cell(&leaderless, rest - half)
         );
         if !sc.split_brain.is_empty() {
             let _ = writeln!(
                 out,
                 "  {:event_w$}  split brain: {}",
                 "",
-                cell(&sc.split_brain, rest)
+                cell(&sc.split_brain, rest.saturating_sub("split brain: ".len()))
             );
         }
     }
@@ -290,8 +323,13 @@ pub fn sweep_table(s: &Sweep, survivors: &[String], style: &Style) -> String {
             out,
             "  {}",
             style.dim(&format!(
-                "{} where every group keeps its quorum and leader",
-                count(quiet, "more scenario", "more scenarios")
+                "{} where every group keeps its quorum and leader{}",
+                count(quiet, "more scenario", "more scenarios"),
+                if s.before.groups_without_quorum.is_empty() {
+                    ""
+                } else {
+                    " (as before)"
+                }
             ))
         );
     }

@@ -90,14 +90,22 @@ pub fn table(report: &Report<'_>, style: &Style) -> String {
     let zones: usize = t.clusters.iter().map(|c| c.zones.len()).sum();
     let _ = writeln!(
         out,
-        "{} {} cluster{}, {zones} zone{}, {} nodes, {pods} pods, {} groups, {} leaders",
+        "{} {}, {}, {}, {}, {}, {}{}",
         style.bold("Quorum analysis:"),
-        t.clusters.len(),
-        if t.clusters.len() == 1 { "" } else { "s" },
-        if zones == 1 { "" } else { "s" },
-        t.nodes.len(),
-        a.groups.len(),
-        a.leaders.total
+        super::count(t.clusters.len(), "cluster", "clusters"),
+        super::count(zones, "zone", "zones"),
+        super::count(t.nodes.len(), "node", "nodes"),
+        super::count(pods, "pod", "pods"),
+        super::count(a.groups.len(), "group", "groups"),
+        super::count(a.leaders.total as usize, "leader", "leaders"),
+        if a.leaders.elsewhere > 0 {
+            format!(
+                " (and {} held nowhere known)",
+                super::count(a.leaders.elsewhere as usize, "record", "records")
+            )
+        } else {
+            String::new()
+        }
     );
     // Inputs with problems.
     let errors = report.input_errors();

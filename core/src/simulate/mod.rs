@@ -10,6 +10,7 @@ pub mod drill;
 pub mod events;
 pub mod fates;
 pub mod lifecycle;
+pub mod moment;
 pub mod placement;
 pub mod sweep;
 
@@ -17,7 +18,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::analysis::quorum_size;
 use crate::graph::*;
 use crate::model::{Kind, Resources, TaintEffect};
 pub use events::{Event, Target};
@@ -181,6 +181,9 @@ pub struct Outcome {
     pub split_brain: Vec<SplitBrain>,
     pub timeline: Vec<TimelineEntry>,
     pub warnings: Vec<String>,
+    /// The first moment: every event applied, before anything is recreated or re-elected
+    /// (groups without quorum, leases nobody can take, split-brain risks). The sweep's row.
+    pub first_moment: moment::Moment,
     /// Where each pod runs after the scenario (for [`Outcome::after`]).
     #[serde(skip)]
     pub placed: Vec<Option<NodeId>>,
@@ -375,6 +378,7 @@ impl<'t> World<'t> {
                 split_brain: vec![],
                 timeline: vec![],
                 warnings: vec![],
+                first_moment: Default::default(),
                 placed: vec![],
                 node_down: vec![],
                 cordoned: vec![],
@@ -1016,78 +1020,12 @@ impl<'t> World<'t> {
         }
     }
 
-    /// Replicas of a group running now, optionally on one side.
-    fn running(&self, group: GroupId, side: Option<usize>) -> Vec<PodId> {
-        let w = &self.t.workloads[self.t.groups[group.index()].workload.index()];
-        w.pods
-            .iter()
-            .copied()
-            .filter(|p| {
-                self.placed[p.index()].is_some_and(|n| {
-                    !self.node_down[n.index()]
-                        && self.t.nodes[n.index()].node.is_ready()
-                        && side.is_none_or(|s| self.side_of_node[n.index()] == Some(s))
-                })
-            })
-            .collect()
-    }
-
     fn finish(mut self) -> Outcome {
         let t = self.t;
-        let partitioned = !self.sides.is_empty();
         // Groups.
-        for (g, info) in t.groups.iter().enumerate() {
-            let id = GroupId(g as u32);
-            let w = &t.workloads[info.workload.index()];
-            let replicas = w.desired();
-            let needed = quorum_size(info.mode, replicas);
-            if t.pods_absent(id) {
-                // Where its replicas run is unknown: what its status says, whatever happened.
-                let available = t.available_now(id);
-                self.out.groups.push(GroupOutcome {
-                    name: t.group_display(id),
-                    mode: info.mode,
-                    replicas,
-                    available,
-                    needed,
-                    has_quorum: available >= needed && available > 0,
-                    pods_absent: true,
-                    sides: vec![],
-                    id,
-                });
-                continue;
-            }
-            let available = self.running(id, None).len() as u32;
-            let sides: Vec<SideCount> = if partitioned {
-                (0..self.sides.len())
-                    .map(|s| {
-                        let n = self.running(id, Some(s)).len() as u32;
-                        SideCount {
-                            side: self.sides[s].clone(),
-                            available: n,
-                            has_quorum: n >= needed && n > 0,
-                        }
-                    })
-                    .collect()
-            } else {
-                vec![]
-            };
-            let has_quorum = if partitioned {
-                sides.iter().any(|s| s.has_quorum)
-            } else {
-                available >= needed && available > 0
-            };
-            self.out.groups.push(GroupOutcome {
-                name: t.group_display(id),
-                mode: info.mode,
-                replicas,
-                available,
-                needed,
-                has_quorum,
-                pods_absent: false,
-                sides,
-                id,
-            });
+        for g in 0..t.groups.len() {
+            let outcome = moment::group(&self, GroupId(g as u32));
+            self.out.groups.push(outcome);
         }
         self.reelect();
         // Stranded volumes: data nobody can reach.
@@ -1138,102 +1076,19 @@ impl<'t> World<'t> {
     fn reelect(&mut self) {
         let t = self.t;
         let mut at_moment: BTreeMap<u32, u32> = BTreeMap::new();
-        for (l, info) in t.leaders.iter().enumerate() {
+        for l in 0..t.leaders.len() {
             let id = LeaderId(l as u32);
-            let duration = info
-                .record
-                .duration_seconds
-                .unwrap_or(self.p.default_lease_seconds);
-            let holder_pod = match info.holder {
-                Holder::Pod(p) => Some(p),
-                _ => None,
-            };
-            let holder_node = t.holder_node(id);
-            let stopped = match info.holder {
-                // A holder that stopped (even if recreated since) has lost its lease.
-                Holder::Pod(p) => {
-                    self.placed[p.index()].is_none()
-                        || self.placed[p.index()].is_some_and(|n| self.node_down[n.index()])
-                        || self.stopped[p.index()].is_some()
-                }
-                Holder::Node(n) => self.node_down[n.index()],
-                _ => false,
-            };
-            let moved = holder_pod.is_some_and(|p| {
-                self.placed[p.index()].is_some() && self.placed[p.index()] != t.pods[p.index()].node
-            });
-            let cut_off = holder_node.is_some_and(|n| {
-                !self.node_down[n.index()]
-                    && self.side_of_node[n.index()].is_some()
-                    && !self.reaches_control_plane(n)
-            });
-            if !(stopped || moved || cut_off) {
+            let Some(decision) = moment::lease(&*self, self.p, id) else {
                 continue;
-            }
-            let graceful = holder_pod
-                .and_then(|p| self.stopped[p.index()])
-                .is_some_and(|(_, g)| g);
-            let after = if graceful && self.p.release_on_cancel {
-                0
-            } else {
-                duration
             };
-            // Candidates: ready replicas of the group that can renew (reach the control plane).
-            let (candidates, reason) = match info.group {
-                None => (vec![], "no group: nobody known to take over".to_string()),
-                Some(g) => {
-                    let group = &t.groups[g.index()];
-                    let w = &t.workloads[group.workload.index()];
-                    let needed = quorum_size(group.mode, w.desired());
-                    let running: Vec<PodId> = self
-                        .running(g, None)
-                        .into_iter()
-                        .filter(|p| {
-                            let n = self.placed[p.index()].expect("running");
-                            self.reaches_control_plane(n) && t.pods[p.index()].pod.ready
-                        })
-                        .collect();
-                    // Replicas running when the lease expires can take over: those that never
-                    // stopped and those recreated by then (an evicted pod is back at once);
-                    // pods recreated later (minutes after) only when nobody else is left.
-                    let (in_time, later): (Vec<PodId>, Vec<PodId>) =
-                        running.into_iter().partition(|p| {
-                            self.stopped[p.index()].is_none()
-                                || self.recreated_at[p.index()].is_some_and(|back| back <= after)
-                        });
-                    let renewing = if in_time.is_empty() { later } else { in_time };
-                    if group.mode == Mode::Quorum && (renewing.len() as u32) < needed {
-                        (
-                            vec![],
-                            format!(
-                                "{} has no quorum where the lease can renew ({} of {} needed)",
-                                t.group_display(g),
-                                renewing.len(),
-                                needed
-                            ),
-                        )
-                    } else if renewing.is_empty() {
-                        (
-                            vec![],
-                            format!(
-                                "no replica of {} survives where the lease can renew",
-                                t.group_display(g)
-                            ),
-                        )
-                    } else {
-                        (renewing, "a surviving replica takes over".to_string())
-                    }
-                }
-            };
-            let names: Vec<String> = candidates.iter().map(|p| t.pod_display(*p)).collect();
-            let to = candidates.first().copied();
-            let after = match to {
-                Some(p) if self.stopped[p.index()].is_some() => {
-                    let back = self.recreated_at[p.index()].unwrap_or(0);
-                    after.max(back)
-                }
-                _ => after,
-            };
+            let info = &t.leaders[l];
+            let names: Vec<String> = decision
+                .candidates
+                .iter()
+                .map(|p| t.pod_display(*p))
+                .collect();
+            let to = decision.winner();
+            let after = decision.after;
             let lease = t.leader_display(id);
             let from = match info.holder {
                 Holder::Pod(p) => Some(t.pod_display(p)),
@@ -1251,7 +1106,10 @@ impl<'t> World<'t> {
                         names.join(", ")
                     ),
                     Some(p) => format!("lease {lease} expires; {} takes over", t.pod_display(p)),
-                    None => format!("lease {lease} expires; nobody can take over ({reason})"),
+                    None => format!(
+                        "lease {lease} expires; nobody can take over ({})",
+                        decision.reason
+                    ),
                 },
             );
             if to.is_some() {
@@ -1259,9 +1117,10 @@ impl<'t> World<'t> {
                     .entry(after + self.p.retry_period_seconds)
                     .or_insert(0) += 1;
             }
-            if let (true, Some(winner)) = (cut_off, to) {
+            if let (Some(group), Some(winner)) = (moment::split_brain_subject(t, id, &decision), to)
+            {
                 self.out.split_brain.push(SplitBrain {
-                    group: info.group.map(|g| t.group_display(g)).unwrap_or_else(|| lease.clone()),
+                    group,
                     reason: format!(
                         "{} still runs on a side cut off from the control plane and may act as leader \
                          until it notices it cannot renew {lease}, while {} is elected on the other side",
@@ -1277,28 +1136,47 @@ impl<'t> World<'t> {
                 to: to.map(|p| t.pod_display(p)),
                 after_seconds: after,
                 candidates: names,
-                reason,
+                reason: decision.reason,
                 id,
             });
         }
         self.out.max_simultaneous_reelections = at_moment.values().copied().max().unwrap_or(0);
         // Across clusters, a workload in several clusters elects on every side, always.
         if self.sides.len() > 1 {
-            for (name, groups) in crate::analysis::groups_by_workload_name(t) {
-                let clusters: std::collections::BTreeSet<ClusterId> =
-                    groups.iter().map(|g| t.groups[g.index()].cluster).collect();
-                if clusters.len() > 1
-                    && groups
-                        .iter()
-                        .any(|g| !t.groups[g.index()].leaders.is_empty())
-                {
-                    self.out.split_brain.push(SplitBrain {
-                        group: name,
-                        reason: "runs in several clusters, each with its own API server and lease: every side keeps a leader and writes".into(),
-                    });
-                }
+            for name in moment::dual_active(t) {
+                self.out.split_brain.push(SplitBrain {
+                    group: name,
+                    reason: "runs in several clusters, each with its own API server and lease: every side keeps a leader and writes".into(),
+                });
             }
         }
+    }
+}
+
+impl moment::View for World<'_> {
+    fn topology(&self) -> &Topology {
+        self.t
+    }
+    fn placed(&self, pod: PodId) -> Option<NodeId> {
+        self.placed[pod.index()]
+    }
+    fn down(&self, node: NodeId) -> bool {
+        self.node_down[node.index()]
+    }
+    fn stopped(&self, pod: PodId) -> Option<(u32, bool)> {
+        self.stopped[pod.index()]
+    }
+    fn back_at(&self, pod: PodId) -> Option<u32> {
+        self.recreated_at[pod.index()]
+    }
+    fn side(&self, node: NodeId) -> Option<usize> {
+        self.side_of_node[node.index()]
+    }
+    fn reaches(&self, node: NodeId) -> bool {
+        self.reaches_control_plane(node)
+    }
+    fn sides(&self) -> usize {
+        self.sides.len()
     }
 }
 
@@ -1363,9 +1241,13 @@ pub fn simulate(t: &Topology, events: &[Event], params: &Params) -> Result<Outco
             }
         }
     }
+    // The first moment: every event applied, nothing recreated yet (what the sweep judges).
+    world.out.first_moment = moment::Parts::judge(&world, params).moment(t, world.sides.len() > 1);
     world.run_later();
     Ok(world.finish())
 }
 
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod tests;

@@ -1,13 +1,17 @@
 //! The survivability sweep: every single node, zone, region and cluster failure, and every
-//! partition that cuts one zone or one cluster off from the rest. Each failure domain is evaluated
-//! from per-group counts (no graph copy per scenario), so thousands of scenarios take
-//! milliseconds.
+//! partition that cuts one zone or one cluster off from the rest, each judged at its first moment
+//! by the same rules `simulate` uses ([`super::moment`]): a row is `simulate` of its event's
+//! `first_moment`, by construction. A failure changes only the groups with a replica where it
+//! strikes and the leases held there; everything else keeps its judgement of the cluster as it
+//! is, so thousands of scenarios take milliseconds.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 
-use crate::analysis::quorum_size;
+use super::moment::{self, Decision, Moment, Parts, View};
+use super::{Event, Params, Target};
 use crate::graph::*;
 
 #[derive(Clone, Debug, Serialize)]
@@ -17,6 +21,20 @@ pub struct Scenario {
     pub leaderless: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub split_brain: Vec<String>,
+    /// The event `simulate` takes for this row.
+    #[serde(skip)]
+    pub scenario: Event,
+}
+
+impl Scenario {
+    /// The moment it judges.
+    pub fn moment(&self) -> Moment {
+        Moment {
+            groups_without_quorum: self.groups_without_quorum.clone(),
+            leaderless: self.leaderless.clone(),
+            split_brain: self.split_brain.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -24,15 +42,17 @@ pub struct Sweep {
     pub version: u32,
     pub groups: usize,
     pub scenarios: Vec<Scenario>,
+    /// What is wrong before anything fails: in every row too.
+    pub before: Moment,
     /// What could not be judged (zone failures where nodes carry no zone label).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 
 impl Sweep {
-    /// Groups that survive every scenario of the sweep.
+    /// Groups that keep their quorum in every scenario of the sweep.
     pub fn survivors(&self, t: &Topology) -> Vec<String> {
-        let mut lost: std::collections::BTreeSet<&str> = Default::default();
+        let mut lost: BTreeSet<&str> = Default::default();
         for s in &self.scenarios {
             lost.extend(s.groups_without_quorum.iter().map(String::as_str));
         }
@@ -43,240 +63,348 @@ impl Sweep {
     }
 }
 
-struct Counts {
-    available: Vec<u32>,
-    needed: Vec<u32>,
-    /// (group, replicas) per node / zone.
-    by_node: Vec<Vec<(GroupId, u32)>>,
-    by_zone: Vec<Vec<(GroupId, u32)>>,
+/// The cluster as it is: every active pod where it runs, nothing down, no partition.
+struct Base<'t> {
+    t: &'t Topology,
 }
 
-fn counts(t: &Topology) -> Counts {
-    let mut c = Counts {
-        available: vec![0; t.groups.len()],
-        needed: vec![0; t.groups.len()],
-        by_node: vec![vec![]; t.nodes.len()],
-        by_zone: vec![vec![]; t.zones.len()],
-    };
-    for (g, info) in t.groups.iter().enumerate() {
+impl View for Base<'_> {
+    fn topology(&self) -> &Topology {
+        self.t
+    }
+    fn placed(&self, pod: PodId) -> Option<NodeId> {
+        let p = &self.t.pods[pod.index()];
+        p.node.filter(|_| p.pod.is_active())
+    }
+    fn down(&self, _: NodeId) -> bool {
+        false
+    }
+    fn stopped(&self, _: PodId) -> Option<(u32, bool)> {
+        None
+    }
+    fn back_at(&self, _: PodId) -> Option<u32> {
+        None
+    }
+    fn side(&self, _: NodeId) -> Option<usize> {
+        None
+    }
+    fn reaches(&self, _: NodeId) -> bool {
+        true
+    }
+    fn sides(&self) -> usize {
+        0
+    }
+}
+
+/// The first moment after some nodes fail: their pods stopped, nothing recreated yet.
+struct Failed<'t> {
+    base: Base<'t>,
+    down: &'t HashSet<NodeId>,
+}
+
+impl View for Failed<'_> {
+    fn topology(&self) -> &Topology {
+        self.base.t
+    }
+    fn placed(&self, pod: PodId) -> Option<NodeId> {
+        self.base.placed(pod).filter(|n| !self.down.contains(n))
+    }
+    fn down(&self, node: NodeId) -> bool {
+        self.down.contains(&node)
+    }
+    fn stopped(&self, pod: PodId) -> Option<(u32, bool)> {
+        self.base
+            .placed(pod)
+            .is_some_and(|n| self.down.contains(&n))
+            .then_some((0, false))
+    }
+    fn back_at(&self, _: PodId) -> Option<u32> {
+        None
+    }
+    fn side(&self, _: NodeId) -> Option<usize> {
+        None
+    }
+    fn reaches(&self, _: NodeId) -> bool {
+        true
+    }
+    fn sides(&self) -> usize {
+        0
+    }
+}
+
+/// The first moment of a partition: every pod where it runs; each node on its side, reaching
+/// its control plane when its cluster's leases renew on that side.
+struct Cut<'t> {
+    base: Base<'t>,
+    side_of_node: Vec<Option<usize>>,
+    renewing: Vec<Vec<usize>>,
+    sides: usize,
+}
+
+impl View for Cut<'_> {
+    fn topology(&self) -> &Topology {
+        self.base.t
+    }
+    fn placed(&self, pod: PodId) -> Option<NodeId> {
+        self.base.placed(pod)
+    }
+    fn down(&self, _: NodeId) -> bool {
+        false
+    }
+    fn stopped(&self, _: PodId) -> Option<(u32, bool)> {
+        None
+    }
+    fn back_at(&self, _: PodId) -> Option<u32> {
+        None
+    }
+    fn side(&self, node: NodeId) -> Option<usize> {
+        self.side_of_node[node.index()]
+    }
+    fn reaches(&self, node: NodeId) -> bool {
+        let cluster = self.base.t.nodes[node.index()].cluster;
+        self.side_of_node[node.index()].is_some_and(|s| self.renewing[cluster.index()].contains(&s))
+    }
+    fn sides(&self) -> usize {
+        self.sides
+    }
+}
+
+/// The sweep with the default model (as `simulate` without flags).
+pub fn sweep(t: &Topology) -> Sweep {
+    sweep_with(t, &Params::default())
+}
+
+pub fn sweep_with(t: &Topology, p: &Params) -> Sweep {
+    let base = Parts::judge(&Base { t }, p);
+    let before = base.moment(t, false);
+    // Where a failure strikes: the groups with a replica on a node, the leases held there.
+    let mut groups_on: HashMap<NodeId, Vec<GroupId>> = HashMap::default();
+    for g in 0..t.groups.len() {
         let id = GroupId(g as u32);
-        let w = &t.workloads[info.workload.index()];
-        c.needed[g] = quorum_size(info.mode, w.desired());
         if t.pods_absent(id) {
-            // Where its replicas run is unknown: no failure domain holds any of them.
-            c.available[g] = t.available_now(id);
             continue;
         }
-        let mut per_node: BTreeMap<NodeId, u32> = BTreeMap::new();
-        for p in t.running_replicas(id) {
-            let n = t.pods[p.index()].node.expect("running replicas are placed");
-            if t.nodes[n.index()].node.is_ready() {
-                *per_node.entry(n).or_insert(0) += 1;
-                c.available[g] += 1;
+        let base_view = Base { t };
+        let w = &t.workloads[t.groups[g].workload.index()];
+        let mut nodes: Vec<NodeId> = w.pods.iter().filter_map(|p| base_view.placed(*p)).collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        for n in nodes {
+            groups_on.entry(n).or_default().push(id);
+        }
+    }
+    let mut leases_on: HashMap<NodeId, Vec<LeaderId>> = HashMap::default();
+    for l in 0..t.leaders.len() {
+        if let Some(n) = t.holder_node(LeaderId(l as u32)) {
+            leases_on.entry(n).or_default().push(LeaderId(l as u32));
+        }
+    }
+    let fail = |event: Event, nodes: &[NodeId]| -> Scenario {
+        let down: HashSet<NodeId> = nodes.iter().copied().collect();
+        let view = Failed {
+            base: Base { t },
+            down: &down,
+        };
+        let mut quorum = base.quorum.clone();
+        let mut changed: HashMap<LeaderId, Option<Decision>> = HashMap::default();
+        for n in nodes {
+            for g in groups_on.get(n).into_iter().flatten() {
+                quorum[g.index()] = moment::group(&view, *g).has_quorum;
+                // Its leases' candidates changed too.
+                for l in &t.groups[g.index()].leaders {
+                    changed
+                        .entry(*l)
+                        .or_insert_with(|| moment::lease(&view, p, *l));
+                }
+            }
+            for l in leases_on.get(n).into_iter().flatten() {
+                changed
+                    .entry(*l)
+                    .or_insert_with(|| moment::lease(&view, p, *l));
             }
         }
-        let mut per_zone: BTreeMap<ZoneId, u32> = BTreeMap::new();
-        for (n, k) in per_node {
-            c.by_node[n.index()].push((id, k));
-            *per_zone.entry(t.nodes[n.index()].zone).or_insert(0) += k;
-        }
-        for (z, k) in per_zone {
-            c.by_zone[z.index()].push((id, k));
-        }
-    }
-    c
-}
-
-fn leases(t: &Topology, groups: &[GroupId]) -> Vec<String> {
-    groups
-        .iter()
-        .flat_map(|g| {
-            t.groups[g.index()]
-                .leaders
-                .iter()
-                .map(|l| t.leader_display(*l))
-        })
-        .collect()
-}
-
-/// The outcome of losing `lost` replicas per group.
-fn losing(t: &Topology, c: &Counts, event: String, lost: &BTreeMap<GroupId, u32>) -> Scenario {
-    let mut without = Vec::new();
-    let mut leaderless = Vec::new();
-    for (g, k) in lost {
-        let left = c.available[g.index()].saturating_sub(*k);
-        if left < c.needed[g.index()] || left == 0 {
-            without.push(*g);
-            leaderless.push(*g);
-        }
-    }
-    Scenario {
-        event,
-        groups_without_quorum: without.iter().map(|g| t.group_display(*g)).collect(),
-        leaderless: leases(t, &leaderless),
-        split_brain: vec![],
-    }
-}
-
-pub fn sweep(t: &Topology) -> Sweep {
-    let c = counts(t);
+        row(t, event, &quorum, &base, &changed, false)
+    };
     let mut scenarios = Vec::new();
-    for (n, groups) in c.by_node.iter().enumerate() {
-        let lost: BTreeMap<GroupId, u32> = groups.iter().copied().collect();
-        scenarios.push(losing(
-            t,
-            &c,
-            format!("fail node:{}", t.node_display(NodeId(n as u32))),
-            &lost,
-        ));
+    for n in 0..t.nodes.len() {
+        let id = NodeId(n as u32);
+        scenarios.push(fail(Event::Fail(Target::Node(t.node_display(id))), &[id]));
     }
     let mut notes = Vec::new();
-    for (z, groups) in c.by_zone.iter().enumerate() {
+    for (z, zone) in t.zones.iter().enumerate() {
         // Nodes without a zone label are no zone: their failure together is no scenario.
-        if t.zones[z].name == UNKNOWN_ZONE {
-            let cluster = &t.clusters[t.zones[z].cluster.index()];
+        if zone.name == UNKNOWN_ZONE {
             notes.push(format!(
                 "{} node{} of cluster {} carry no {} label: zone failures cannot be judged for \
                  their pods (label them, or name the failure-domain label with --zone-label)",
-                t.zones[z].nodes.len(),
-                if t.zones[z].nodes.len() == 1 { "" } else { "s" },
-                cluster.name,
+                zone.nodes.len(),
+                if zone.nodes.len() == 1 { "" } else { "s" },
+                t.clusters[zone.cluster.index()].name,
                 t.zone_label
             ));
             continue;
         }
-        let lost: BTreeMap<GroupId, u32> = groups.iter().copied().collect();
-        scenarios.push(losing(
-            t,
-            &c,
-            format!("fail zone:{}", t.zone_display(ZoneId(z as u32))),
-            &lost,
-        ));
+        let name = t.zone_display(ZoneId(z as u32));
+        scenarios.push(fail(Event::Fail(Target::Zone(name)), &zone.nodes));
     }
-    // Regions (only where more than one region exists in a cluster).
-    let mut regions: BTreeMap<(ClusterId, String), Vec<ZoneId>> = BTreeMap::new();
-    for (z, zone) in t.zones.iter().enumerate() {
-        if !zone.region.is_empty() {
-            regions
-                .entry((zone.cluster, zone.region.clone()))
-                .or_default()
-                .push(ZoneId(z as u32));
-        }
-    }
-    let mut per_cluster: BTreeMap<ClusterId, usize> = BTreeMap::new();
-    for (cluster, _) in regions.keys() {
-        *per_cluster.entry(*cluster).or_insert(0) += 1;
-    }
-    // A cluster in one region has nothing to survive a region loss with: not a scenario.
-    regions.retain(|(cluster, _), _| per_cluster[cluster] > 1);
-    for ((cluster, region), zones) in &regions {
-        let mut lost: BTreeMap<GroupId, u32> = BTreeMap::new();
-        for z in zones {
-            for (g, k) in &c.by_zone[z.index()] {
-                *lost.entry(*g).or_insert(0) += k;
+    // Regions, only where a cluster has more than one.
+    for (c, cluster) in t.clusters.iter().enumerate() {
+        let mut regions: std::collections::BTreeMap<&str, Vec<NodeId>> = Default::default();
+        for z in &cluster.zones {
+            let zone = &t.zones[z.index()];
+            if !zone.region.is_empty() {
+                regions
+                    .entry(zone.region.as_str())
+                    .or_default()
+                    .extend(zone.nodes.iter().copied());
             }
         }
-        let name = if t.multi_cluster() {
-            format!("{}/{region}", t.clusters[cluster.index()].name)
-        } else {
-            region.clone()
-        };
-        scenarios.push(losing(t, &c, format!("fail region:{name}"), &lost));
+        if regions.len() < 2 {
+            continue;
+        }
+        for (region, nodes) in regions {
+            let name = if t.multi_cluster() {
+                format!("{}/{region}", t.clusters[c].name)
+            } else {
+                region.to_string()
+            };
+            scenarios.push(fail(Event::Fail(Target::Region(name)), &nodes));
+        }
     }
     if t.multi_cluster() {
-        for (ci, cluster) in t.clusters.iter().enumerate() {
-            let lost: BTreeMap<GroupId, u32> = t
-                .groups
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| g.cluster == ClusterId(ci as u32))
-                .map(|(g, _)| (GroupId(g as u32), c.available[g]))
+        for (c, cluster) in t.clusters.iter().enumerate() {
+            let nodes: Vec<NodeId> = (0..t.nodes.len())
+                .map(|n| NodeId(n as u32))
+                .filter(|n| t.nodes[n.index()].cluster == ClusterId(c as u32))
                 .collect();
-            scenarios.push(losing(
-                t,
-                &c,
-                format!("fail cluster:{}", cluster.name),
-                &lost,
+            scenarios.push(fail(
+                Event::Fail(Target::Cluster(cluster.name.clone())),
+                &nodes,
             ));
         }
     }
-    // Partitions cutting one zone off from the rest of its cluster.
+    // Partitions cutting one zone off from the rest of its cluster (the zones of other
+    // clusters form a side of their own, as simulate takes them).
     for (z, zone) in t.zones.iter().enumerate() {
         let cluster = &t.clusters[zone.cluster.index()];
-        if cluster.zones.len() < 2 || zone.name == UNKNOWN_ZONE {
+        let known: Vec<ZoneId> = cluster
+            .zones
+            .iter()
+            .copied()
+            .filter(|z| t.zones[z.index()].name != UNKNOWN_ZONE)
+            .collect();
+        if known.len() < 2 || zone.name == UNKNOWN_ZONE {
             continue;
         }
         let id = ZoneId(z as u32);
-        // Side 0 is the zone, side 1 the rest; the side with the control plane's majority renews.
-        let lookup = |x: ZoneId| Some(usize::from(x != id));
-        let renewing = t.renewing_sides(zone.cluster, &lookup, 2, &[]);
-        let (inside_renews, outside_renews) = (renewing.contains(&0), renewing.contains(&1));
-        let mut without = Vec::new();
-        let mut leaderless = Vec::new();
-        let mut split = Vec::new();
-        for (g, info) in
-            t.groups.iter().enumerate().filter(|(g, info)| {
-                info.cluster == zone.cluster && !t.pods_absent(GroupId(*g as u32))
-            })
-        {
-            let gid = GroupId(g as u32);
-            let inside = c.by_zone[z]
-                .iter()
-                .find(|(x, _)| *x == gid)
-                .map_or(0, |(_, k)| *k);
-            let outside = c.available[g] - inside;
-            let needed = c.needed[g];
-            let ok = |k: u32| k >= needed && k > 0;
-            if !ok(inside) && !ok(outside) {
-                without.push(gid);
-            }
-            let elects_inside = inside_renews && ok(inside);
-            let elects_outside = outside_renews && ok(outside);
-            if !info.leaders.is_empty() && !elects_inside && !elects_outside {
-                leaderless.push(gid);
-            }
-            if !info.leaders.is_empty() && elects_inside && elects_outside {
-                split.push(t.group_display(gid));
-            }
-        }
-        scenarios.push(Scenario {
-            event: format!("partition {}|rest", t.zone_display(id)),
-            groups_without_quorum: without.iter().map(|g| t.group_display(*g)).collect(),
-            leaderless: leases(t, &leaderless),
-            split_brain: split,
-        });
+        let rest: Vec<ZoneId> = cluster.zones.iter().copied().filter(|x| *x != id).collect();
+        let sides = vec![vec![id], rest];
+        let names: Vec<Vec<String>> = sides
+            .iter()
+            .map(|s| s.iter().map(|z| t.zone_display(*z)).collect())
+            .collect();
+        scenarios.push(partition(t, p, Event::Partition(names), &sides));
     }
     // Partitions cutting one cluster off: each side keeps its own API server and leases.
     if t.multi_cluster() {
-        let by_name = crate::analysis::groups_by_workload_name(t);
-        for (ci, cluster) in t.clusters.iter().enumerate() {
-            let split: Vec<String> = by_name
-                .iter()
-                .filter(|(_, groups)| {
-                    groups
-                        .iter()
-                        .any(|g| t.groups[g.index()].cluster == ClusterId(ci as u32))
-                        && groups
-                            .iter()
-                            .any(|g| t.groups[g.index()].cluster != ClusterId(ci as u32))
-                        && groups
-                            .iter()
-                            .any(|g| !t.groups[g.index()].leaders.is_empty())
-                })
-                .map(|(name, _)| name.clone())
+        for (c, cluster) in t.clusters.iter().enumerate() {
+            let inside: Vec<ZoneId> = cluster.zones.clone();
+            let outside: Vec<ZoneId> = (0..t.zones.len())
+                .map(|z| ZoneId(z as u32))
+                .filter(|z| t.zones[z.index()].cluster != ClusterId(c as u32))
                 .collect();
-            scenarios.push(Scenario {
-                event: format!("partition {}|rest", cluster.name),
-                groups_without_quorum: vec![],
-                leaderless: vec![],
-                split_brain: split,
-            });
+            let others: Vec<String> = t
+                .clusters
+                .iter()
+                .enumerate()
+                .filter(|(o, _)| *o != c)
+                .map(|(_, o)| o.name.clone())
+                .collect();
+            let event = Event::Partition(vec![vec![cluster.name.clone()], others]);
+            scenarios.push(partition(t, p, event, &[inside, outside]));
         }
     }
     Sweep {
         version: crate::report::JSON_VERSION,
         groups: t.groups.len(),
         scenarios,
+        before,
         notes,
+    }
+}
+
+/// A partition's first moment: every group and lease judged (a cut touches most of them).
+fn partition(t: &Topology, p: &Params, event: Event, sides: &[Vec<ZoneId>]) -> Scenario {
+    let mut side_of_zone = vec![None; t.zones.len()];
+    for (s, zones) in sides.iter().enumerate() {
+        for z in zones {
+            side_of_zone[z.index()] = Some(s);
+        }
+    }
+    // Zones no side names (other clusters') form a side of their own.
+    let mut count = sides.len();
+    if side_of_zone.iter().any(Option::is_none) {
+        for s in side_of_zone.iter_mut().filter(|s| s.is_none()) {
+            *s = Some(count);
+        }
+        count += 1;
+    }
+    let side_of_node: Vec<Option<usize>> = t
+        .nodes
+        .iter()
+        .map(|n| side_of_zone[n.zone.index()])
+        .collect();
+    let renewing: Vec<Vec<usize>> = (0..t.clusters.len())
+        .map(|c| {
+            let lookup = |z: ZoneId| side_of_zone[z.index()];
+            t.renewing_sides(ClusterId(c as u32), &lookup, count, &p.control_plane_zones)
+        })
+        .collect();
+    let view = Cut {
+        base: Base { t },
+        side_of_node,
+        renewing,
+        sides: count,
+    };
+    let parts = Parts::judge(&view, p);
+    let m = parts.moment(t, true);
+    Scenario {
+        event: event.to_string(),
+        groups_without_quorum: m.groups_without_quorum,
+        leaderless: m.leaderless,
+        split_brain: m.split_brain,
+        scenario: event,
+    }
+}
+
+/// A failure's row: the groups and leases it touched judged again, the rest as they were.
+fn row(
+    t: &Topology,
+    event: Event,
+    quorum: &[bool],
+    base: &Parts,
+    changed: &HashMap<LeaderId, Option<Decision>>,
+    partitioned: bool,
+) -> Scenario {
+    let leases: Vec<Option<Decision>> = (0..t.leaders.len())
+        .map(|l| {
+            let id = LeaderId(l as u32);
+            match changed.get(&id) {
+                Some(d) => d.clone(),
+                None => base.leases[l].clone(),
+            }
+        })
+        .collect();
+    let parts = Parts {
+        quorum: quorum.to_vec(),
+        leases,
+    };
+    let m = parts.moment(t, partitioned);
+    Scenario {
+        event: event.to_string(),
+        groups_without_quorum: m.groups_without_quorum,
+        leaderless: m.leaderless,
+        split_brain: m.split_brain,
+        scenario: event,
     }
 }

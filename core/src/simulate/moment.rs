@@ -1,0 +1,303 @@
+//! One moment of a scenario, judged the same way wherever it is asked: each group's quorum and
+//! each lease's fate, from where the pods run, which nodes are down and which reach their control
+//! plane. The simulator asks it for its first moment and at its end; the sweep asks it for the
+//! first moment of every single failure. One set of rules, so a sweep row is `simulate` of its
+//! event at its first moment, by construction.
+
+use serde::Serialize;
+
+use super::Params;
+use crate::analysis::quorum_size;
+use crate::graph::*;
+
+/// What a moment looks like to the rules: the state of the cluster, whoever holds it.
+pub(crate) trait View {
+    fn topology(&self) -> &Topology;
+    /// Where a pod runs at this moment; None once it stopped (until it is back), or never placed.
+    fn placed(&self, pod: PodId) -> Option<NodeId>;
+    fn down(&self, node: NodeId) -> bool;
+    /// When a pod stopped (its node failed, it was evicted) and whether gracefully; a holder that
+    /// stopped lost its lease, even if it is back since.
+    fn stopped(&self, pod: PodId) -> Option<(u32, bool)>;
+    /// When a stopped pod runs again (recreated), if it does.
+    fn back_at(&self, pod: PodId) -> Option<u32>;
+    /// The node's side of a partition, when one applies.
+    fn side(&self, node: NodeId) -> Option<usize>;
+    /// The node reaches its cluster's control plane (its leases can renew).
+    fn reaches(&self, node: NodeId) -> bool;
+    /// How many sides the network is cut into (0 or 1: not partitioned).
+    fn sides(&self) -> usize;
+}
+
+/// A group's replicas that run at this moment on a node that is up and Ready (on one side).
+pub(crate) fn running(v: &dyn View, group: GroupId, side: Option<usize>) -> Vec<PodId> {
+    let t = v.topology();
+    let w = &t.workloads[t.groups[group.index()].workload.index()];
+    w.pods
+        .iter()
+        .copied()
+        .filter(|p| {
+            v.placed(*p).is_some_and(|n| {
+                !v.down(n)
+                    && t.nodes[n.index()].node.is_ready()
+                    && side.is_none_or(|s| v.side(n) == Some(s))
+            })
+        })
+        .collect()
+}
+
+/// A group's quorum at this moment: its replicas (per side under a partition) and whether some
+/// side can still act. A group whose pods are not in the input keeps what its status says.
+pub(crate) fn group(v: &dyn View, g: GroupId) -> super::GroupOutcome {
+    let t = v.topology();
+    let info = &t.groups[g.index()];
+    let w = &t.workloads[info.workload.index()];
+    let replicas = w.desired();
+    let needed = quorum_size(info.mode, replicas);
+    if t.pods_absent(g) {
+        let available = t.available_now(g);
+        return super::GroupOutcome {
+            name: t.group_display(g),
+            mode: info.mode,
+            replicas,
+            available,
+            needed,
+            has_quorum: available >= needed && available > 0,
+            pods_absent: true,
+            sides: vec![],
+            id: g,
+        };
+    }
+    let available = running(v, g, None).len() as u32;
+    let partitioned = v.sides() > 1;
+    let sides: Vec<(usize, u32)> = if partitioned {
+        (0..v.sides())
+            .map(|s| (s, running(v, g, Some(s)).len() as u32))
+            .collect()
+    } else {
+        vec![]
+    };
+    let has_quorum = if partitioned {
+        sides.iter().any(|(_, n)| *n >= needed && *n > 0)
+    } else {
+        available >= needed && available > 0
+    };
+    super::GroupOutcome {
+        name: t.group_display(g),
+        mode: info.mode,
+        replicas,
+        available,
+        needed,
+        has_quorum,
+        pods_absent: false,
+        sides: sides
+            .into_iter()
+            .map(|(s, n)| super::SideCount {
+                side: s.to_string(),
+                available: n,
+                has_quorum: n >= needed && n > 0,
+            })
+            .collect(),
+        id: g,
+    }
+}
+
+/// What happens to a lease whose holder stopped, moved or was cut off.
+#[derive(Clone, Debug)]
+pub(crate) struct Decision {
+    /// Seconds after t=0 when the new holder takes over, or the lease expires with no taker.
+    pub after: u32,
+    /// Who may take it (whoever retries first wins); empty: nobody.
+    pub candidates: Vec<PodId>,
+    pub reason: String,
+    /// The holder still runs on a side cut off from the control plane.
+    pub cut_off: bool,
+}
+
+impl Decision {
+    pub fn winner(&self) -> Option<PodId> {
+        self.candidates.first().copied()
+    }
+}
+
+/// The fate of one lease at this moment; None when its holder is unaffected.
+pub(crate) fn lease(v: &dyn View, p: &Params, id: LeaderId) -> Option<Decision> {
+    let t = v.topology();
+    let info = &t.leaders[id.index()];
+    let duration = info
+        .record
+        .duration_seconds
+        .unwrap_or(p.default_lease_seconds);
+    let holder_pod = match info.holder {
+        Holder::Pod(p) => Some(p),
+        _ => None,
+    };
+    let holder_node = t.holder_node(id);
+    let stopped = match info.holder {
+        // A holder that stopped (even if recreated since) has lost its lease.
+        Holder::Pod(pod) => v.placed(pod).is_none_or(|n| v.down(n)) || v.stopped(pod).is_some(),
+        Holder::Node(n) => v.down(n),
+        _ => false,
+    };
+    let moved = holder_pod
+        .is_some_and(|pod| v.placed(pod).is_some() && v.placed(pod) != t.pods[pod.index()].node);
+    let cut_off = holder_node.is_some_and(|n| !v.down(n) && v.side(n).is_some() && !v.reaches(n));
+    if !(stopped || moved || cut_off) {
+        return None;
+    }
+    let graceful = holder_pod
+        .and_then(|pod| v.stopped(pod))
+        .is_some_and(|(_, g)| g);
+    let after = if graceful && p.release_on_cancel {
+        0
+    } else {
+        duration
+    };
+    // Candidates: ready replicas of the group that can renew (reach the control plane).
+    let (candidates, reason) = match info.group {
+        None => (vec![], "no group: nobody known to take over".to_string()),
+        Some(g) => {
+            let group = &t.groups[g.index()];
+            let w = &t.workloads[group.workload.index()];
+            let needed = quorum_size(group.mode, w.desired());
+            let ready: Vec<PodId> = running(v, g, None)
+                .into_iter()
+                .filter(|pod| {
+                    let n = v.placed(*pod).expect("running");
+                    v.reaches(n) && t.pods[pod.index()].pod.ready
+                })
+                .collect();
+            // Replicas running when the lease expires can take over: those that never stopped
+            // and those recreated by then (an evicted pod is back at once); pods recreated
+            // later (minutes after) only when nobody else is left.
+            let (in_time, later): (Vec<PodId>, Vec<PodId>) = ready.into_iter().partition(|pod| {
+                v.stopped(*pod).is_none() || v.back_at(*pod).is_some_and(|back| back <= after)
+            });
+            let renewing = if in_time.is_empty() { later } else { in_time };
+            if group.mode == Mode::Quorum && (renewing.len() as u32) < needed {
+                (
+                    vec![],
+                    format!(
+                        "{} has no quorum where the lease can renew ({} of {} needed)",
+                        t.group_display(g),
+                        renewing.len(),
+                        needed
+                    ),
+                )
+            } else if renewing.is_empty() {
+                (
+                    vec![],
+                    format!(
+                        "no replica of {} survives where the lease can renew",
+                        t.group_display(g)
+                    ),
+                )
+            } else {
+                (renewing, "a surviving replica takes over".to_string())
+            }
+        }
+    };
+    let after = match candidates.first() {
+        Some(pod) if v.stopped(*pod).is_some() => after.max(v.back_at(*pod).unwrap_or(0)),
+        _ => after,
+    };
+    Some(Decision {
+        after,
+        candidates,
+        reason,
+        cut_off,
+    })
+}
+
+/// The split-brain risk a decision makes: a holder on a cut-off side keeps acting while another
+/// side elects. The group's name (or the lease's, without a group).
+pub(crate) fn split_brain_subject(t: &Topology, id: LeaderId, d: &Decision) -> Option<String> {
+    (d.cut_off && d.winner().is_some()).then(|| {
+        t.leaders[id.index()]
+            .group
+            .map(|g| t.group_display(g))
+            .unwrap_or_else(|| t.leader_display(id))
+    })
+}
+
+/// Under any partition, a workload running in several clusters elects in each: every side keeps a
+/// leader and writes. Its name, once.
+pub(crate) fn dual_active(t: &Topology) -> Vec<String> {
+    crate::analysis::groups_by_workload_name(t)
+        .into_iter()
+        .filter(|(_, groups)| {
+            let clusters: std::collections::BTreeSet<ClusterId> =
+                groups.iter().map(|g| t.groups[g.index()].cluster).collect();
+            clusters.len() > 1
+                && groups
+                    .iter()
+                    .any(|g| !t.groups[g.index()].leaders.is_empty())
+        })
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// What one moment costs: the groups without quorum, the leases nobody can take over, and the
+/// split-brain risks. A sweep row, and `simulate`'s `first_moment`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Moment {
+    pub groups_without_quorum: Vec<String>,
+    pub leaderless: Vec<String>,
+    pub split_brain: Vec<String>,
+}
+
+/// Per group (has quorum) and per lease (its decision), in index order: the parts of a moment.
+pub(crate) struct Parts {
+    pub quorum: Vec<bool>,
+    pub leases: Vec<Option<Decision>>,
+}
+
+impl Parts {
+    /// Every group and lease judged on `v`.
+    pub fn judge(v: &dyn View, p: &Params) -> Parts {
+        let t = v.topology();
+        Parts {
+            quorum: (0..t.groups.len())
+                .map(|g| group(v, GroupId(g as u32)).has_quorum)
+                .collect(),
+            leases: (0..t.leaders.len())
+                .map(|l| lease(v, p, LeaderId(l as u32)))
+                .collect(),
+        }
+    }
+
+    pub fn moment(&self, t: &Topology, partitioned: bool) -> Moment {
+        let mut split_brain: Vec<String> = Vec::new();
+        for (l, d) in self.leases.iter().enumerate() {
+            if let Some(name) = d
+                .as_ref()
+                .and_then(|d| split_brain_subject(t, LeaderId(l as u32), d))
+            {
+                split_brain.push(name);
+            }
+        }
+        if partitioned {
+            split_brain.extend(dual_active(t));
+        }
+        // A group's risk once, however many of its leases make it.
+        let mut seen = std::collections::HashSet::new();
+        split_brain.retain(|name| seen.insert(name.clone()));
+        Moment {
+            groups_without_quorum: self
+                .quorum
+                .iter()
+                .enumerate()
+                .filter(|(_, q)| !**q)
+                .map(|(g, _)| t.group_display(GroupId(g as u32)))
+                .collect(),
+            leaderless: self
+                .leases
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.as_ref().is_some_and(|d| d.winner().is_none()))
+                .map(|(l, _)| t.leader_display(LeaderId(l as u32)))
+                .collect(),
+            split_brain,
+        }
+    }
+}
