@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::count;
-use super::table::{Style, wrap};
+use super::table::{Style, wrap, wrap_hanging};
 use crate::simulate::drill::DrillResult;
 use crate::simulate::sweep::Sweep;
 use crate::simulate::{Outcome, Params};
@@ -146,19 +146,24 @@ pub fn simulation_table(o: &Outcome, style: &Style) -> String {
     if !o.rescheduled.is_empty() {
         let _ = writeln!(out, "\n{}", style.bold("RESCHEDULED"));
         for r in &o.rescheduled {
-            let _ = if r.replaced {
-                writeln!(
-                    out,
-                    "  t+{}s {} (on {}): replaced by a new pod on {}",
-                    r.after_seconds, r.pod, r.from, r.to
+            // A tie the real scheduler breaks at random is said as one.
+            let to = if r.candidates.is_empty() {
+                r.to.clone()
+            } else {
+                format!("one of {}", r.candidates.join(", "))
+            };
+            let line = if r.replaced {
+                format!(
+                    "t+{}s {} (on {}): replaced by a new pod on {to}",
+                    r.after_seconds, r.pod, r.from
                 )
             } else {
-                writeln!(
-                    out,
-                    "  t+{}s {}: recreated on {} (was on {})",
-                    r.after_seconds, r.pod, r.to, r.from
+                format!(
+                    "t+{}s {}: recreated on {to} (was on {})",
+                    r.after_seconds, r.pod, r.from
                 )
             };
+            out.push_str(&wrap_hanging(&line, style.width, 2, 6));
         }
     }
     if !o.pending.is_empty() {

@@ -50,13 +50,21 @@ impl Style {
 
 /// Wraps `text` to `width` columns, each line indented by `indent` spaces.
 pub fn wrap(text: &str, width: usize, indent: usize) -> String {
-    let width = width.max(indent + 20);
+    wrap_hanging(text, width, indent, indent)
+}
+
+/// Wraps `text` to `width` columns: the first line indented by `first` spaces, the others by
+/// `rest` (a hanging indent, so a wrapped item reads as one).
+pub fn wrap_hanging(text: &str, width: usize, first: usize, rest: usize) -> String {
+    let mut indent = first;
+    let width = width.max(first.max(rest) + 20);
     let mut out = String::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
         if !line.is_empty() && indent + line.len() + 1 + word.len() > width {
             let _ = writeln!(out, "{}{line}", " ".repeat(indent));
             line.clear();
+            indent = rest;
         }
         if !line.is_empty() {
             line.push(' ');

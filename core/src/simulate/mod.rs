@@ -142,6 +142,10 @@ pub struct Rescheduled {
     /// The pod is replaced by a new pod of another name (a ReplicaSet's or DaemonSet's); a
     /// StatefulSet's or an operator's pod is recreated under its own name.
     pub replaced: bool,
+    /// Every node the real scheduler could pick as well (`to` among them): equally ranked, it
+    /// picks at random. Empty when `to` is the only choice.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -511,7 +515,7 @@ impl<'t> World<'t> {
             by_load: &self.by_load,
         };
         match placement::schedule(&view, PodId(pod as u32)) {
-            placement::Decision::Bind(node) => {
+            placement::Decision::Bind(node, ties) => {
                 self.place(pod, node);
                 self.recreated_at[pod] = Some(at);
                 let name = self.t.pod_display(PodId(pod as u32));
@@ -520,12 +524,18 @@ impl<'t> World<'t> {
                     w.workload.kind != Kind::StatefulSet && w.origin != WorkloadOrigin::Operator
                 });
                 let to = self.t.node_display(node);
+                let on = if ties.is_empty() {
+                    to.clone()
+                } else {
+                    let names: Vec<String> = ties.iter().map(|n| self.t.node_display(*n)).collect();
+                    format!("one of {}", names.join(", "))
+                };
                 self.note(
                     at,
                     if replaced {
-                        format!("{name} replaced by a new pod on {to}")
+                        format!("{name} replaced by a new pod on {on}")
                     } else {
-                        format!("{name} recreated on {to}")
+                        format!("{name} recreated on {on}")
                     },
                 );
                 self.out.rescheduled.push(Rescheduled {
@@ -534,6 +544,7 @@ impl<'t> World<'t> {
                     to,
                     after_seconds: at,
                     replaced,
+                    candidates: ties.iter().map(|n| self.t.node_display(*n)).collect(),
                 });
             }
             placement::Decision::Pending { reason, excluded } => {

@@ -67,7 +67,10 @@ impl Excluded {
 /// The outcome of scheduling one pod.
 #[derive(Clone, Debug)]
 pub enum Decision {
-    Bind(NodeId),
+    /// The node the model picks, and every node the real scheduler could pick as well: equally
+    /// ranked (the same siblings on it and in its zone, the same load), it picks among them at
+    /// random. Empty when the choice is the only one.
+    Bind(NodeId, Vec<NodeId>),
     Pending {
         /// `0/5 nodes are available: 3 node(s) had volume node affinity conflict, ...`
         reason: String,
@@ -372,6 +375,28 @@ pub fn schedule(view: &View<'_>, pod: PodId) -> Decision {
             break;
         }
     }
+    // The nodes ranked as high as the choice: the same siblings and the same load.
+    let ties: Vec<NodeId> = match best {
+        Some((key, chosen)) => {
+            let load_of = |n: NodeId| load(&view.used[n.index()], &t.nodes[n.index()]);
+            let level = load_of(chosen);
+            let mut tied: Vec<NodeId> = view
+                .by_load
+                .range((level, 0)..=(level, u32::MAX))
+                .map(|(_, i)| NodeId(*i))
+                .filter(|n| {
+                    t.nodes[n.index()].cluster == cluster
+                        && view.usable[n.index()]
+                        && siblings(*n) == key
+                })
+                .take(NODES_TO_SCORE as usize)
+                .filter(|n| check(view, &prepared, pod, spec, *n).is_ok())
+                .collect();
+            tied.sort();
+            if tied.len() > 1 { tied } else { vec![] }
+        }
+        None => vec![],
+    };
     let best = best.map(|(_, n)| n);
     let mut excluded = BTreeMap::new();
     let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
@@ -391,7 +416,7 @@ pub fn schedule(view: &View<'_>, pod: PodId) -> Decision {
         }
     }
     match best {
-        Some(node) => Decision::Bind(node),
+        Some(node) => Decision::Bind(node, ties),
         None => {
             let mut parts: Vec<String> = reasons
                 .into_iter()

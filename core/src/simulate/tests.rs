@@ -1056,3 +1056,35 @@ fn a_node_that_recovers_at_once_gets_its_pods_back_and_none_is_replaced() {
     assert!(o.rescheduled.is_empty(), "{:?}", o.rescheduled);
     assert!(o.lost.is_empty(), "{:?}", o.lost);
 }
+
+#[test]
+fn a_replacement_among_equally_ranked_nodes_names_the_tie() {
+    // b1, b2, c1, c2 are empty and alike: the real scheduler picks among them at random.
+    let c = three_zones().deployment("app", "web", 1).pod(
+        "app",
+        "web-1-a",
+        "ReplicaSet",
+        "web-1",
+        "web",
+        "a1",
+    );
+    let (_, o) = run(&c, &["fail node:a1"]);
+    let r = &o.rescheduled[0];
+    assert_eq!(r.candidates, ["a2", "b1", "b2", "c1", "c2"], "{r:?}");
+    assert!(r.candidates.contains(&r.to));
+    // One node left that fits: no tie.
+    let (_, o) = run(
+        &c,
+        &[
+            "fail node:a1",
+            "fail node:a2",
+            "fail zone:eu-b",
+            "fail node:c2",
+        ],
+    );
+    assert!(
+        o.rescheduled.iter().all(|r| r.candidates.is_empty()),
+        "{:?}",
+        o.rescheduled
+    );
+}
