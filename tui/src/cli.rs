@@ -296,6 +296,14 @@ pub struct SimulateArgs {
     /// Also analyse the cluster after the scenario (every check, on the predicted graph).
     #[arg(long)]
     pub findings: bool,
+    /// Write the predicted cluster as a kubectl-style export (`quorum analyze FILE` reads it);
+    /// with several clusters, one FILE.CLUSTER.json each.
+    #[arg(long, value_name = "FILE")]
+    pub after_state: Option<PathBuf>,
+    /// The moment the after-state shows, in seconds after the events (default: once everything
+    /// has happened).
+    #[arg(long, value_name = "SECONDS", requires = "after_state")]
+    pub at: Option<u32>,
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
     pub format: SimFormat,
     #[arg(long, value_enum, default_value = "auto")]
@@ -363,6 +371,10 @@ pub struct PlanArgs {
     /// Leaders per zone and node, before and after, side by side.
     #[arg(long)]
     pub diff: bool,
+    /// Write the cluster once every step has run as a kubectl-style export (`quorum analyze
+    /// FILE` gives the plan's `after`); with several clusters, one FILE.CLUSTER.json each.
+    #[arg(long, value_name = "FILE")]
+    pub after_state: Option<PathBuf>,
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
     pub format: PlanFormat,
     #[arg(long, value_enum, default_value = "auto")]

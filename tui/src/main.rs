@@ -538,6 +538,10 @@ fn simulate_cmd(args: SimulateArgs, matches: &clap::ArgMatches) -> Result<u8> {
     let outcome =
         simulate(&loaded.topology, &events, &params_of(&args.model)).map_err(|e| anyhow!("{e}"))?;
     timing("simulate", started);
+    if let Some(file) = &args.after_state {
+        let at = args.at.unwrap_or(u32::MAX);
+        write_after_state(file, &outcome.after_at(&loaded.topology, at))?;
+    }
     // Analysis runs unchanged on the graph after the scenario.
     let after = args.findings.then(|| {
         let graph = outcome.after(&loaded.topology);
@@ -602,6 +606,47 @@ fn sweep_cmd(args: SweepArgs) -> Result<u8> {
     } else {
         0
     })
+}
+
+/// Writes a predicted cluster as an export: FILE, or FILE.CLUSTER.json per cluster when there
+/// are several (read back with `--cluster CLUSTER=FILE.CLUSTER.json`). Readable by its owner only:
+/// it holds the cluster's names and layout.
+fn write_after_state(file: &std::path::Path, t: &quorum_core::graph::Topology) -> Result<()> {
+    let files: Vec<(PathBuf, String)> = if t.clusters.len() == 1 {
+        vec![(
+            file.to_path_buf(),
+            report::after_state(t, quorum_core::graph::ClusterId(0)),
+        )]
+    } else {
+        t.clusters
+            .iter()
+            .enumerate()
+            .map(|(c, cluster)| {
+                let mut name = file.as_os_str().to_owned();
+                name.push(format!(".{}.json", cluster.name));
+                (
+                    PathBuf::from(name),
+                    report::after_state(t, quorum_core::graph::ClusterId(c as u32)),
+                )
+            })
+            .collect()
+    };
+    for (path, text) in files {
+        write_private(&path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote the predicted cluster to {}", path.display());
+    }
+    Ok(())
+}
+
+/// Creates (or replaces) a file readable and writable by its owner only.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(path)?;
+    f.write_all(bytes)
 }
 
 /// Whether a file is a drill (top-level `events:` and `expect:`, no `kind:`).
@@ -693,6 +738,12 @@ fn plan_cmd(args: PlanArgs) -> Result<u8> {
     let started = std::time::Instant::now();
     let result = plan(&loaded.topology, &loaded.config, &options);
     timing("plan", started);
+    if let Some(file) = &args.after_state {
+        write_after_state(
+            file,
+            &result.state_after(&loaded.topology, result.steps.len()),
+        )?;
+    }
     let text = match args.format {
         PlanFormat::Table => report::plan_table(&result, &style_for(args.color), args.diff),
         PlanFormat::Json => json_text(&result),

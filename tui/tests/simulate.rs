@@ -391,3 +391,84 @@ fn simulate_can_analyse_the_cluster_after_the_scenario() {
         "{after:?}"
     );
 }
+
+/// What `analyze -o json` says of a cluster, as the plan's metrics count it.
+fn metrics_of(analysis: &serde_json::Value) -> serde_json::Value {
+    let s = &analysis["summary"];
+    let groups = analysis["groups"].as_array().unwrap();
+    let surviving = |kind: &str| {
+        groups
+            .iter()
+            .filter(|g| g["survives"][kind] == true)
+            .count()
+    };
+    serde_json::json!({
+        "findings": {"critical": s["critical"], "warning": s["warning"], "info": s["info"]},
+        "groups_surviving": {"node": surviving("node"), "zone": surviving("zone")},
+        "leaders": analysis["leaders"]["per_zone"],
+    })
+}
+
+#[test]
+fn analyze_on_a_plans_after_state_prints_the_plans_after_for_every_goal() {
+    let dir = tempfile::tempdir().unwrap();
+    for goal in ["leaders", "spread", "storage", "all"] {
+        let file = dir.path().join(format!("after-{goal}.json"));
+        let plan = json(
+            quorum()
+                .arg("plan")
+                .arg(sample("three-zones"))
+                .args(["--goal", goal, "-o", "json", "--after-state"])
+                .arg(&file),
+        );
+        let after = &plan["after"];
+        let analysis =
+            json(
+                quorum()
+                    .arg("analyze")
+                    .arg(&file)
+                    .args(["-o", "json", "--fail-on", "never"]),
+            );
+        let expected = serde_json::json!({
+            "findings": after["findings"],
+            "groups_surviving": after["groups_surviving"],
+            "leaders": after["leaders"]["per_zone"],
+        });
+        assert_eq!(metrics_of(&analysis), expected, "goal {goal}");
+        // It holds cluster details: readable by its owner only.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{mode:o}");
+        }
+    }
+}
+
+#[test]
+fn simulate_writes_the_cluster_at_a_moment_of_the_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let early = dir.path().join("early.json");
+    let late = dir.path().join("late.json");
+    for (file, at) in [(&early, "10"), (&late, "3600")] {
+        quorum()
+            .arg("simulate")
+            .arg(sample("three-zones"))
+            .args(["--fail", "zone:eu-west-1a", "--after-state"])
+            .arg(file)
+            .args(["--at", at])
+            .assert()
+            .success();
+    }
+    // At t+10 s nothing is recreated yet: the failed zone's Deployment pods are still there
+    // (NotReady); an hour later they run in the other zones.
+    let early_text = std::fs::read_to_string(&early).unwrap();
+    let late_text = std::fs::read_to_string(&late).unwrap();
+    let on_failed = |text: &str| text.matches("\"nodeName\": \"ip-10-0-1-").count();
+    assert!(
+        on_failed(&early_text) > on_failed(&late_text),
+        "{} {}",
+        on_failed(&early_text),
+        on_failed(&late_text)
+    );
+}

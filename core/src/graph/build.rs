@@ -515,7 +515,16 @@ fn attach_leaders(
             continue;
         }
         let (holder, candidates) = holder::resolve(t, cluster, names, &record);
-        let judged_at = clock.or_else(|| file_time.get(&*source.file).copied());
+        // A time the record carries (an after-state written by Quorum) stands for its file's.
+        let carried = record
+            .meta
+            .annotations
+            .get(crate::report::JUDGED_AT_ANNOTATION)
+            .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+            .map(|at| at.with_timezone(&Utc));
+        let judged_at = clock
+            .or(carried)
+            .or_else(|| file_time.get(&*source.file).copied());
         t.leaders.push(LeaderInfo {
             cluster,
             record,
@@ -523,7 +532,7 @@ fn attach_leaders(
             holder,
             group: None,
             judged_at,
-            judged_at_file_time: clock.is_none(),
+            judged_at_file_time: clock.is_none() && carried.is_none(),
             candidates,
         });
     }

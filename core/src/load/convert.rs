@@ -51,6 +51,12 @@ pub fn convert(mut raw: RawObject, kind: Kind) -> Result<Converted, String> {
         .take()
         .map(|t| t.0)
         .filter(|u| !u.is_empty());
+    // A pod being deleted is terminating: no live replica.
+    let deleting = raw
+        .metadata
+        .deletion_timestamp
+        .as_ref()
+        .is_some_and(|t| !t.0.is_empty());
     let meta = meta(raw.metadata);
     if meta.name.is_empty() {
         return Err(format!("{kind} has no metadata.name"));
@@ -60,9 +66,16 @@ pub fn convert(mut raw: RawObject, kind: Kind) -> Result<Converted, String> {
     Ok(Converted::Object(Box::new(match kind {
         Kind::Node => Object::Node(Node {
             uid,
+            // Written back by an after-state: a node only its pods named.
+            inferred: meta
+                .annotations
+                .contains_key(crate::report::INFERRED_ANNOTATION),
             ..node(meta, spec, status)
         }),
-        Kind::Pod => Object::Pod(pod(meta, spec, status)),
+        Kind::Pod => Object::Pod(Pod {
+            deleting,
+            ..pod(meta, spec, status)
+        }),
         Kind::PersistentVolumeClaim => Object::Pvc(Pvc {
             storage_class: spec
                 .storage_class_name
@@ -398,7 +411,9 @@ fn pod(meta: Meta, mut spec: RawSpec, status: RawStatus) -> Pod {
     Pod {
         node_name: nonempty(spec.node_name),
         hostname: nonempty(spec.hostname),
-        alone: false,
+        alone: meta
+            .annotations
+            .contains_key(crate::report::ALONE_ANNOTATION),
         ready: condition(&status.conditions, "Ready").unwrap_or(phase == PodPhase::Running),
         phase,
         placement,

@@ -1,6 +1,7 @@
 //! Renderers over one [`Report`]: a table for people, JSON for scripts, Markdown for pull
 //! requests, SARIF for code scanning, and the graph as DOT or JSON.
 
+mod after_state;
 mod graph;
 mod markdown;
 mod sarif;
@@ -13,6 +14,7 @@ use crate::analysis::Analysis;
 use crate::graph::Topology;
 use crate::model::InputReport;
 
+pub use after_state::{ALONE_ANNOTATION, INFERRED_ANNOTATION, JUDGED_AT_ANNOTATION, after_state};
 pub use graph::{graph_dot, graph_json};
 pub use markdown::{markdown, plan_markdown, sweep_markdown};
 pub use sarif::sarif;

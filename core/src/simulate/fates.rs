@@ -79,6 +79,77 @@ impl Fates {
 }
 
 impl Outcome {
+    /// The topology `seconds` after t=0: failed nodes NotReady, cordons, each pod where it runs
+    /// then (a pod stopped with its node stays there, NotReady; one evicted and not back yet is
+    /// Pending), each lease with its holder then. At the end, the same as [`Outcome::after`].
+    pub fn after_at(&self, t: &Topology, seconds: u32) -> Topology {
+        if seconds >= self.end_seconds() {
+            return self.after(t);
+        }
+        let fates = self.fates_at(t, seconds);
+        let mut after = t.clone();
+        for (i, node) in std::sync::Arc::make_mut(&mut after.nodes)
+            .iter_mut()
+            .enumerate()
+        {
+            match fates.nodes[i] {
+                NodeFate::Down => node.node.ready = Some(false),
+                NodeFate::Cordoned => node.node.unschedulable = true,
+                NodeFate::Up => {}
+            }
+            node.pods.clear();
+        }
+        for (i, pod) in std::sync::Arc::make_mut(&mut after.pods)
+            .iter_mut()
+            .enumerate()
+        {
+            match fates.pods[i] {
+                PodFate::Moved(n) => {
+                    pod.node = Some(n);
+                    pod.pod.node_name = Some(t.nodes[n.index()].name().to_string());
+                }
+                PodFate::Pending => {
+                    pod.pod.phase = crate::model::PodPhase::Pending;
+                    pod.pod.ready = false;
+                    pod.node = None;
+                    pod.pod.node_name = None;
+                }
+                // Stopped with a failed node: the pod still names it, and the node is NotReady.
+                PodFate::Stopped if pod.node.is_some_and(|n| self.node_down[n.index()]) => {}
+                // Evicted, not back yet.
+                PodFate::Stopped => {
+                    pod.pod.phase = crate::model::PodPhase::Pending;
+                    pod.pod.ready = false;
+                    pod.node = None;
+                    pod.pod.node_name = None;
+                }
+                PodFate::Running | PodFate::Unscheduled => {}
+            }
+        }
+        for i in 0..after.pods.len() {
+            if let Some(n) = after.pods[i].node {
+                std::sync::Arc::make_mut(&mut after.nodes)[n.index()]
+                    .pods
+                    .push(PodId(i as u32));
+            }
+        }
+        for (l, fate) in fates.leases.iter().enumerate() {
+            let lease = &mut after.leaders[l];
+            match fate {
+                LeaseFate::Moved(p) => {
+                    lease.holder = Holder::Pod(*p);
+                    lease.record.holder = Some(t.pods[p.index()].pod.meta.name.clone());
+                }
+                LeaseFate::Leaderless => {
+                    lease.holder = Holder::Vacant;
+                    lease.record.holder = None;
+                }
+                LeaseFate::Kept | LeaseFate::Expiring => {}
+            }
+        }
+        after
+    }
+
     /// The last moment anything happens: the end of the timeline slider.
     pub fn end_seconds(&self) -> u32 {
         let timeline = self.timeline.iter().map(|e| e.t);
