@@ -1189,6 +1189,9 @@ impl moment::View for World<'_> {
     fn sides(&self) -> usize {
         self.sides.len()
     }
+    fn side_name(&self, side: usize) -> String {
+        self.sides.get(side).cloned().unwrap_or_default()
+    }
 }
 
 /// Runs a scenario.

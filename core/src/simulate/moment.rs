@@ -27,6 +27,8 @@ pub(crate) trait View {
     fn reaches(&self, node: NodeId) -> bool;
     /// How many sides the network is cut into (0 or 1: not partitioned).
     fn sides(&self) -> usize;
+    /// A side's name: its zones (or clusters), comma-separated.
+    fn side_name(&self, side: usize) -> String;
 }
 
 /// A group's replicas that run at this moment on a node that is up and Ready (on one side).
@@ -93,7 +95,7 @@ pub(crate) fn group(v: &dyn View, g: GroupId) -> super::GroupOutcome {
         sides: sides
             .into_iter()
             .map(|(s, n)| super::SideCount {
-                side: s.to_string(),
+                side: v.side_name(s),
                 available: n,
                 has_quorum: n >= needed && n > 0,
             })

@@ -94,6 +94,9 @@ impl View for Base<'_> {
     fn sides(&self) -> usize {
         0
     }
+    fn side_name(&self, _: usize) -> String {
+        String::new()
+    }
 }
 
 /// The first moment after some nodes fail: their pods stopped, nothing recreated yet.
@@ -130,6 +133,9 @@ impl View for Failed<'_> {
     fn sides(&self) -> usize {
         0
     }
+    fn side_name(&self, _: usize) -> String {
+        String::new()
+    }
 }
 
 /// The first moment of a partition: every pod where it runs; each node on its side, reaching
@@ -139,6 +145,7 @@ struct Cut<'t> {
     side_of_node: Vec<Option<usize>>,
     renewing: Vec<Vec<usize>>,
     sides: usize,
+    names: Vec<String>,
 }
 
 impl View for Cut<'_> {
@@ -166,6 +173,9 @@ impl View for Cut<'_> {
     }
     fn sides(&self) -> usize {
         self.sides
+    }
+    fn side_name(&self, side: usize) -> String {
+        self.names.get(side).cloned().unwrap_or_default()
     }
 }
 
@@ -360,11 +370,31 @@ fn partition(t: &Topology, p: &Params, event: Event, sides: &[Vec<ZoneId>]) -> S
             t.renewing_sides(ClusterId(c as u32), &lookup, count, &p.control_plane_zones)
         })
         .collect();
+    let mut names: Vec<String> = sides
+        .iter()
+        .map(|zones| {
+            zones
+                .iter()
+                .map(|z| t.zone_display(*z))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    if count > sides.len() {
+        names.push(
+            (0..t.zones.len())
+                .filter(|z| side_of_zone[*z] == Some(sides.len()))
+                .map(|z| t.zone_display(ZoneId(z as u32)))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+    }
     let view = Cut {
         base: Base { t },
         side_of_node,
         renewing,
         sides: count,
+        names,
     };
     let parts = Parts::judge(&view, p);
     let m = parts.moment(t, true);
