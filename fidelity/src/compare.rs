@@ -188,8 +188,18 @@ pub fn compare(obs: &Observation) -> Result<Vec<Verdict>, String> {
     };
     // Where each pod that stopped or was evicted went, in the model.
     let mut predicted_fate: BTreeMap<String, String> = BTreeMap::new();
+    // Where the model sees a tie, every node kube-scheduler may pick among (the chosen one
+    // included); a real pod on any of them agrees.
+    let mut tied: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for r in pred(p, "rescheduled") {
         predicted_fate.insert(s(&r["pod"]), format!("runs on {}", s(&r["to"])));
+        let candidates: Vec<String> = r["candidates"]
+            .as_array()
+            .map(|c| c.iter().map(s).collect())
+            .unwrap_or_default();
+        if candidates.len() > 1 {
+            tied.insert(s(&r["pod"]), candidates);
+        }
     }
     for r in pred(p, "pending") {
         predicted_fate.insert(s(&r["pod"]), format!("Pending: {}", s(&r["reason"])));
@@ -498,31 +508,64 @@ pub fn compare(obs: &Observation) -> Result<Vec<Verdict>, String> {
                 ),
                 agree,
             );
-            // Which node: pair each predicted destination with a real one on the same node.
+            // Which node: pair each predicted destination with a real one on the same node, then
+            // with one among the nodes the model found tied, then say where the rest went.
+            let local = |n: &str| n.strip_prefix(&c.prefix).unwrap_or(n).to_string();
+            let zone = |n: &str| {
+                c.after
+                    .nodes
+                    .get(n)
+                    .map(|n| n.zone.clone())
+                    .unwrap_or_default()
+            };
+            let mut open: Vec<(String, String)> = Vec::new();
             for (pod, fate) in fates.iter().filter(|(_, f)| f.starts_with("runs on ")) {
                 let want = fate.trim_start_matches("runs on ").to_string();
-                let want_local = want.strip_prefix(&c.prefix).unwrap_or(&want).to_string();
-                let zone = |n: &str| {
-                    c.after
-                        .nodes
-                        .get(n)
-                        .map(|n| n.zone.clone())
-                        .unwrap_or_default()
+                match real_nodes.iter().position(|n| *n == local(&want)) {
+                    Some(i) => {
+                        let seen = real_nodes.remove(i);
+                        verdict(Rule::PlacementNode, pod.clone(), want, seen, true);
+                    }
+                    None => open.push((pod.clone(), want)),
+                }
+            }
+            let mut unpaired = Vec::new();
+            for (pod, want) in open {
+                let among: Vec<String> = tied
+                    .get(&pod)
+                    .map(|c| c.iter().map(|n| local(n)).collect())
+                    .unwrap_or_default();
+                match real_nodes.iter().position(|n| among.contains(n)) {
+                    Some(i) => {
+                        let seen = real_nodes.remove(i);
+                        let tie = tied[&pod].join(", ");
+                        verdict(
+                            Rule::PlacementNode,
+                            pod,
+                            format!("one of {tie}"),
+                            seen,
+                            true,
+                        );
+                    }
+                    None => unpaired.push((pod, want)),
+                }
+            }
+            for (pod, want) in unpaired {
+                let want_local = local(&want);
+                let predicted = match tied.get(&pod) {
+                    Some(tie) => format!("one of {}", tie.join(", ")),
+                    None => want,
                 };
-                let (agree, seen) = if let Some(i) =
-                    real_nodes.iter().position(|n| *n == want_local)
-                {
-                    (true, real_nodes.remove(i))
-                } else if let Some(i) = real_nodes.iter().position(|n| zone(n) == zone(&want_local))
-                {
-                    (false, format!("{} (same zone)", real_nodes.remove(i)))
-                } else if !real_nodes.is_empty() {
-                    let n = real_nodes.remove(0);
-                    (false, format!("{n} (zone {})", zone(&n)))
-                } else {
-                    (false, "does not run".into())
-                };
-                verdict(Rule::PlacementNode, pod.clone(), want, seen, agree);
+                let seen =
+                    if let Some(i) = real_nodes.iter().position(|n| zone(n) == zone(&want_local)) {
+                        format!("{} (same zone)", real_nodes.remove(i))
+                    } else if !real_nodes.is_empty() {
+                        let n = real_nodes.remove(0);
+                        format!("{n} (zone {})", zone(&n))
+                    } else {
+                        "does not run".into()
+                    };
+                verdict(Rule::PlacementNode, pod, predicted, seen, false);
             }
         }
         // --- Storage.
@@ -559,13 +602,14 @@ pub fn compare(obs: &Observation) -> Result<Vec<Verdict>, String> {
             continue;
         };
         let needed = g["needed"].as_u64().unwrap_or(1) as usize;
-        // Under a partition, the side that reaches the control plane is the one that is seen.
+        // Under a partition, the side that reaches the control plane is the one that is seen:
+        // the side without a cut-off node (a node failed on it besides is still on it).
         let want = match g["sides"].as_array() {
             Some(sides) if !sides.is_empty() => sides
                 .iter()
                 .filter(|side| {
                     s(&side["side"]).split(',').all(|z| {
-                        !c.failed
+                        !c.cut
                             .iter()
                             .any(|n| c.after.nodes.get(n).is_some_and(|n| n.zone == z))
                     })

@@ -44,10 +44,10 @@ pub fn explain(obs: &Observation, verdicts: &mut [Verdict]) {
                 })
             }
             Rule::PlacementNode if v.observed != "does not run" => Some(format!(
-                "kube-scheduler scores the feasible nodes (default topology spread by hostname and zone, \
-                 least allocated, balanced allocation) and picks at random among the best; the model ranks \
-                 them by its workload's pods on the node and in the zone, then CPU requested \
-                 ({SCHEDULER_SCORING})"
+                "the model scores the feasible nodes as kube-scheduler's default plugins do, but not \
+                 what an export does not show (images on nodes, Services selecting the pod, preferred \
+                 affinities) nor the order in which the scheduler's queue takes pods scored on the same \
+                 nodes ({SCHEDULER_SCORING})"
             )),
             _ => None,
         };

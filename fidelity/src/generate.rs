@@ -288,6 +288,123 @@ pub fn generate(seed: u64) -> Generated {
     }
 }
 
+/// A cluster for the plans, from a seed: three zones of two nodes, whose leaders stand on one
+/// node (the leaders goal moves them), a StatefulSet or two on zonal volumes with two replicas in
+/// one zone (the spread goal migrates one), and groups without a budget or a spread constraint
+/// (the storage goal adds them). No event: the plan's steps are the change.
+pub fn for_plans(seed: u64) -> Generated {
+    let mut rng = Rng::new(seed.wrapping_mul(7919));
+    let zones = ["z-a", "z-b", "z-c"];
+    let mut objects =
+        vec![json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}})];
+    let mut nodes = Vec::new();
+    for z in zones {
+        for i in 1..=2 {
+            let name = format!("{z}-n{i}");
+            objects.push(node(&name, z, false));
+            nodes.push(name);
+        }
+    }
+    objects.push(json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+        "metadata": {"name": "zonal"}, "provisioner": "ebs.csi.aws.com", "volumeBindingMode": "WaitForFirstConsumer"}));
+    let piled = nodes[0].clone();
+    let mut summary = vec![format!("3 zones of 2 nodes; every leader on {piled}")];
+    for w in 0..rng.range(3, 5) {
+        let app = format!("web-{w}");
+        let cpu = *rng.pick(&[100u64, 250, 500]);
+        let rs = format!("{app}-source");
+        objects.push(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": app, "namespace": NS},
+            "spec": {"replicas": 3, "selector": {"matchLabels": {"app": app}},
+                     "template": template(&app, cpu, false, false)}}));
+        objects.push(json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": rs, "namespace": NS,
+                         "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": app, "controller": true}]},
+            "spec": {"replicas": 3, "selector": {"matchLabels": {"app": app}}, "template": template(&app, cpu, false, false)}}));
+        // The source's replicas, one per zone (the loader only reads where the holder stood;
+        // the rest make `quorum-fidelity objects plan SEED` plannable offline).
+        for (i, z) in zones.iter().enumerate() {
+            let on = if i == 0 {
+                piled.clone()
+            } else {
+                format!("{z}-n1")
+            };
+            objects.push(source_pod(
+                &format!("{rs}-{i}"),
+                "ReplicaSet",
+                &rs,
+                &app,
+                &on,
+            ));
+        }
+        let holder = format!("{rs}-0");
+        objects.push(lease(&format!("{app}-leader"), &holder));
+        let mut what = format!("Deployment {app} x3, leader lease");
+        if rng.chance(50) {
+            objects.push(pdb(&app, ("maxUnavailable", 1)));
+            what += ", PDB maxUnavailable 1";
+        }
+        summary.push(what);
+    }
+    for s in 0..rng.range(1, 2) {
+        let app = format!("db-{s}");
+        let spec = json!({"replicas": 3, "serviceName": app, "podManagementPolicy": "Parallel",
+            "selector": {"matchLabels": {"app": app}}, "template": template(&app, 250, false, false),
+            "volumeClaimTemplates": [{"metadata": {"name": "data"},
+                "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "zonal",
+                         "resources": {"requests": {"storage": "1Gi"}}}}]});
+        // Two replicas' data in the first zone, one in the second: the third zone has none.
+        for (i, zone) in [zones[0], zones[0], zones[1]].iter().enumerate() {
+            let pv = format!("pv-{app}-{i}");
+            let claim = format!("data-{app}-{i}");
+            objects.push(json!({"apiVersion": "v1", "kind": "PersistentVolume",
+                "metadata": {"name": pv},
+                "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+                         "storageClassName": "zonal", "persistentVolumeReclaimPolicy": "Retain",
+                         "claimRef": {"namespace": NS, "name": claim},
+                         "csi": {"driver": "ebs.csi.aws.com", "volumeHandle": format!("vol-plan-{seed}-{app}-{i}")},
+                         "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                             {"key": "topology.kubernetes.io/zone", "operator": "In", "values": [zone]}]}]}}}}));
+            objects.push(json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                "metadata": {"name": claim, "namespace": NS},
+                "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "zonal",
+                         "volumeName": pv, "resources": {"requests": {"storage": "1Gi"}}}}));
+        }
+        objects.push(json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+            "metadata": {"name": app, "namespace": NS}, "spec": spec}));
+        for (i, on) in [
+            piled.clone(),
+            format!("{}-n2", zones[0]),
+            format!("{}-n1", zones[1]),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let mut pod = source_pod(&format!("{app}-{i}"), "StatefulSet", &app, &app, on);
+            pod["spec"]["volumes"] = json!([{"name": "data",
+                "persistentVolumeClaim": {"claimName": format!("data-{app}-{i}")}}]);
+            objects.push(pod);
+        }
+        let holder = format!("{app}-0");
+        objects.push(lease(&format!("{app}-leader"), &holder));
+        let mut what = format!(
+            "StatefulSet {app} x3 on zonal PVs (2 in {}), leader lease",
+            zones[0]
+        );
+        if rng.chance(50) {
+            objects.push(pdb(&app, ("maxUnavailable", 1)));
+            what += ", PDB maxUnavailable 1";
+        }
+        summary.push(what);
+    }
+    Generated {
+        objects,
+        events: vec![],
+        control_plane: vec![],
+        summary: summary.join("; "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

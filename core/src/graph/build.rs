@@ -109,12 +109,13 @@ pub fn with_leaders(t: &Topology, snapshot: Snapshot, options: &BuildOptions) ->
         group_by_workload: vec![],
     };
     let given = snapshot.now;
-    let mut records: BTreeMap<String, (Option<DateTime<Utc>>, Vec<(LeaderRecord, Source)>)> =
-        snapshot
-            .clusters
-            .into_iter()
-            .map(|c| (c.name, (c.clock, c.leaders)))
-            .collect();
+    // Per cluster: its clock (a live read's) and its leader records.
+    type Records = (Option<DateTime<Utc>>, Vec<(LeaderRecord, Source)>);
+    let mut records: BTreeMap<String, Records> = snapshot
+        .clusters
+        .into_iter()
+        .map(|c| (c.name, (c.clock, c.leaders)))
+        .collect();
     let pods = out.pods.clone();
     for c in 0..out.clusters.len() {
         let cluster = ClusterId(c as u32);

@@ -348,6 +348,43 @@ fn placement(spec: &mut RawSpec) -> Placement {
         memory_bytes: app.memory_bytes.max(init.memory_bytes),
         pods: 1,
     };
+    // kube-scheduler's scores count a request a container leaves out as 100m CPU and 200 MiB.
+    let non_zero = |c: &RawContainer| {
+        let r = resources(&c.resources.requests);
+        let set = |key: &str| c.resources.requests.contains_key(key);
+        Resources {
+            cpu_millis: if set("cpu") { r.cpu_millis } else { 100 },
+            memory_bytes: if set("memory") {
+                r.memory_bytes
+            } else {
+                200 << 20
+            },
+            pods: 0,
+        }
+    };
+    let app_scored = spec
+        .containers
+        .iter()
+        .map(non_zero)
+        .fold(Resources::default(), |a, r| Resources {
+            cpu_millis: a.cpu_millis + r.cpu_millis,
+            memory_bytes: a.memory_bytes + r.memory_bytes,
+            pods: 0,
+        });
+    let init_scored =
+        spec.init_containers
+            .iter()
+            .map(non_zero)
+            .fold(Resources::default(), |a, r| Resources {
+                cpu_millis: a.cpu_millis.max(r.cpu_millis),
+                memory_bytes: a.memory_bytes.max(r.memory_bytes),
+                pods: 0,
+            });
+    let scored = Resources {
+        cpu_millis: app_scored.cpu_millis.max(init_scored.cpu_millis),
+        memory_bytes: app_scored.memory_bytes.max(init_scored.memory_bytes),
+        pods: 1,
+    };
     let affinity = std::mem::take(&mut spec.affinity);
     let anti = affinity.pod_anti_affinity.unwrap_or_default();
     Placement {
@@ -393,6 +430,7 @@ fn placement(spec: &mut RawSpec) -> Placement {
             })
             .collect(),
         requests,
+        scored,
     }
 }
 

@@ -451,10 +451,12 @@ fn collect(
     report.documents = documents.len() as u32;
     report.kubernetes_documents = kubernetes.len() as u32;
     // One object alone in its file, no list: picked out, not listed with its peers.
-    if objects.len() == 1 && report.documents == 1 && !report.listing {
-        if let (Object::Pod(pod), _) = &mut objects[0] {
-            pod.alone = true;
-        }
+    if objects.len() == 1
+        && report.documents == 1
+        && !report.listing
+        && let (Object::Pod(pod), _) = &mut objects[0]
+    {
+        pod.alone = true;
     }
     report.by_kind |= kind_from_path(Path::new(&*name)).is_some();
     if report.not_kubernetes > 0 && report.kubernetes_documents == 0 {
@@ -568,9 +570,9 @@ fn kind_of_resource(resource: &str) -> Option<Kind> {
 fn resource_of_self_link(link: &str) -> Option<&str> {
     let parts: Vec<&str> = link.trim_matches('/').split('/').collect();
     // api/VERSION/[namespaces/NS/]RESOURCE/NAME, apis/GROUP/VERSION/[namespaces/NS/]RESOURCE/NAME
-    let rest = match parts.first()? {
-        &"api" => parts.get(2..)?,
-        &"apis" => parts.get(3..)?,
+    let rest = match *parts.first()? {
+        "api" => parts.get(2..)?,
+        "apis" => parts.get(3..)?,
         _ => return None,
     };
     let rest = match rest {

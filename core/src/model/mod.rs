@@ -363,6 +363,9 @@ pub struct Placement {
     pub tolerations: Vec<Toleration>,
     pub spread: Vec<SpreadConstraint>,
     pub requests: Resources,
+    /// The requests kube-scheduler's resource scores count: a container that sets no CPU or
+    /// memory request counts 100m CPU and 200 MiB (its "non-zero" requests).
+    pub scored: Resources,
 }
 
 impl Placement {

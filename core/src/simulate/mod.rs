@@ -297,6 +297,8 @@ struct World<'t> {
     control_sides: Vec<Option<Vec<usize>>>,
     placed: Vec<Option<NodeId>>,
     used: Vec<Resources>,
+    /// The requests kube-scheduler's resource scores count on each node (non-zero requests).
+    scored: Vec<Resources>,
     /// When each pod stopped, and whether gracefully.
     stopped: Vec<Option<(u32, bool)>>,
     /// Nodes the scheduler may bind to now.
@@ -340,13 +342,12 @@ impl<'t> World<'t> {
             .map(|pod| pod.node.filter(|_| pod.pod.is_active()))
             .collect();
         let mut used = vec![Resources::default(); t.nodes.len()];
+        let mut scored = vec![Resources::default(); t.nodes.len()];
         for (i, n) in placed.iter().enumerate() {
             if let Some(n) = n {
-                let r = t.pods[i].pod.placement.requests;
-                let u = &mut used[n.index()];
-                u.cpu_millis += r.cpu_millis;
-                u.memory_bytes += r.memory_bytes;
-                u.pods += 1;
+                let p = &t.pods[i].pod.placement;
+                add(&mut used[n.index()], &p.requests);
+                add(&mut scored[n.index()], &p.scored);
             }
         }
         World {
@@ -359,6 +360,7 @@ impl<'t> World<'t> {
             control_sides: vec![None; t.clusters.len()],
             placed,
             used,
+            scored,
             stopped: vec![None; t.pods.len()],
             usable: vec![],
             recreated_at: vec![None; t.pods.len()],
@@ -403,11 +405,9 @@ impl<'t> World<'t> {
                 placement::load(&self.used[n.index()], &self.t.nodes[n.index()]),
                 n.0,
             ));
-            let r = self.t.pods[pod].pod.placement.requests;
-            let u = &mut self.used[n.index()];
-            u.cpu_millis = u.cpu_millis.saturating_sub(r.cpu_millis);
-            u.memory_bytes = u.memory_bytes.saturating_sub(r.memory_bytes);
-            u.pods = u.pods.saturating_sub(1);
+            let p = &self.t.pods[pod].pod.placement;
+            sub(&mut self.used[n.index()], &p.requests);
+            sub(&mut self.scored[n.index()], &p.scored);
             self.by_load.insert((
                 placement::load(&self.used[n.index()], &self.t.nodes[n.index()]),
                 n.0,
@@ -436,11 +436,9 @@ impl<'t> World<'t> {
             placement::load(&self.used[node.index()], &self.t.nodes[node.index()]),
             node.0,
         ));
-        let r = self.t.pods[pod].pod.placement.requests;
-        let u = &mut self.used[node.index()];
-        u.cpu_millis += r.cpu_millis;
-        u.memory_bytes += r.memory_bytes;
-        u.pods += 1;
+        let p = &self.t.pods[pod].pod.placement;
+        add(&mut self.used[node.index()], &p.requests);
+        add(&mut self.scored[node.index()], &p.scored);
         self.placed[pod] = Some(node);
         self.by_load.insert((
             placement::load(&self.used[node.index()], &self.t.nodes[node.index()]),
@@ -512,6 +510,7 @@ impl<'t> World<'t> {
             usable: &self.usable,
             placed: &self.placed,
             used: &self.used,
+            scored: &self.scored,
             by_load: &self.by_load,
         };
         match placement::schedule(&view, PodId(pod as u32)) {
@@ -519,10 +518,7 @@ impl<'t> World<'t> {
                 self.place(pod, node);
                 self.recreated_at[pod] = Some(at);
                 let name = self.t.pod_display(PodId(pod as u32));
-                let replaced = self.t.pods[pod].workload.is_none_or(|w| {
-                    let w = &self.t.workloads[w.index()];
-                    w.workload.kind != Kind::StatefulSet && w.origin != WorkloadOrigin::Operator
-                });
+                let replaced = moment::replaced(self.t, PodId(pod as u32));
                 let to = self.t.node_display(node);
                 let on = if ties.is_empty() {
                     to.clone()
@@ -1110,7 +1106,17 @@ impl<'t> World<'t> {
                 after,
                 match to {
                     Some(p) if from.as_deref() == Some(t.pod_display(p).as_str()) => {
-                        format!("lease {lease} expires; its holder renews it again, recreated")
+                        if moment::replaced(t, p) {
+                            format!(
+                                "lease {lease} expires; the new pod replacing its holder takes over"
+                            )
+                        } else if decision.after < duration_of(t, id, self.p) {
+                            format!(
+                                "lease {lease}: its holder, recreated under the same identity, renews it"
+                            )
+                        } else {
+                            format!("lease {lease} expires; its holder, recreated, takes it over again")
+                        }
                     }
                     Some(_) if names.len() > 1 => format!(
                         "lease {lease} expires; one of {} takes over",
@@ -1192,6 +1198,28 @@ impl moment::View for World<'_> {
     fn side_name(&self, side: usize) -> String {
         self.sides.get(side).cloned().unwrap_or_default()
     }
+}
+
+/// A pod's requests added to a node's (and one pod more).
+fn add(used: &mut Resources, r: &Resources) {
+    used.cpu_millis += r.cpu_millis;
+    used.memory_bytes += r.memory_bytes;
+    used.pods += 1;
+}
+
+/// A pod's requests taken off a node's.
+fn sub(used: &mut Resources, r: &Resources) {
+    used.cpu_millis = used.cpu_millis.saturating_sub(r.cpu_millis);
+    used.memory_bytes = used.memory_bytes.saturating_sub(r.memory_bytes);
+    used.pods = used.pods.saturating_sub(1);
+}
+
+/// A lease's duration, or the default for a record without one.
+fn duration_of(t: &Topology, id: LeaderId, p: &Params) -> u32 {
+    t.leaders[id.index()]
+        .record
+        .duration_seconds
+        .unwrap_or(p.default_lease_seconds)
 }
 
 /// Runs a scenario.

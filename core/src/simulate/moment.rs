@@ -156,8 +156,12 @@ pub(crate) fn lease(v: &dyn View, p: &Params, id: LeaderId) -> Option<Decision> 
         duration
     };
     // Candidates: ready replicas of the group that can renew (reach the control plane).
-    let (candidates, reason) = match info.group {
-        None => (vec![], "no group: nobody known to take over".to_string()),
+    let (candidates, reason, after) = match info.group {
+        None => (
+            vec![],
+            "no group: nobody known to take over".to_string(),
+            after,
+        ),
         Some(g) => {
             let group = &t.groups[g.index()];
             let w = &t.workloads[group.workload.index()];
@@ -169,45 +173,102 @@ pub(crate) fn lease(v: &dyn View, p: &Params, id: LeaderId) -> Option<Decision> 
                     v.reaches(n) && t.pods[pod.index()].pod.ready
                 })
                 .collect();
-            // Replicas running when the lease expires can take over: those that never stopped
-            // and those recreated by then (an evicted pod is back at once); pods recreated
-            // later (minutes after) only when nobody else is left.
-            let (in_time, later): (Vec<PodId>, Vec<PodId>) = ready.into_iter().partition(|pod| {
-                v.stopped(*pod).is_none() || v.back_at(*pod).is_some_and(|back| back <= after)
-            });
-            let renewing = if in_time.is_empty() { later } else { in_time };
-            if group.mode == Mode::Quorum && (renewing.len() as u32) < needed {
-                (
+            // Who takes over first: a replica that never stopped measures expiry from the
+            // holder's last renewal; one that runs again later (evicted and back at once,
+            // recreated after its node's taint) sees the record only then and waits a whole
+            // lease duration from there (client-go trusts its own clock, not renewTime), unless
+            // the lease was released, or it is the holder itself back under the same identity,
+            // which renews at once. A quorum group elects only once a majority runs: the first
+            // moment one does, every replica whose wait is over by then may win.
+            let at = |pod: PodId| takes_over(v, id, pod, holder_pod, after, duration);
+            let up_by = |moment: u32| {
+                ready
+                    .iter()
+                    .filter(|p| v.stopped(**p).is_none() || v.back_at(**p).unwrap_or(0) <= moment)
+                    .count() as u32
+            };
+            let mut moments: Vec<u32> = ready.iter().map(|p| at(*p)).collect();
+            moments.sort_unstable();
+            let quorum = group.mode == Mode::Quorum;
+            let when = moments
+                .iter()
+                .copied()
+                .find(|m| !quorum || up_by(*m) >= needed);
+            match when {
+                Some(m) => (
+                    ready.iter().copied().filter(|p| at(*p) <= m).collect(),
+                    "a surviving replica takes over".to_string(),
+                    m,
+                ),
+                None if quorum => (
                     vec![],
                     format!(
                         "{} has no quorum where the lease can renew ({} of {} needed)",
                         t.group_display(g),
-                        renewing.len(),
+                        ready.len(),
                         needed
                     ),
-                )
-            } else if renewing.is_empty() {
-                (
+                    after,
+                ),
+                None => (
                     vec![],
                     format!(
                         "no replica of {} survives where the lease can renew",
                         t.group_display(g)
                     ),
-                )
-            } else {
-                (renewing, "a surviving replica takes over".to_string())
+                    after,
+                ),
             }
         }
-    };
-    let after = match candidates.first() {
-        Some(pod) if v.stopped(*pod).is_some() => after.max(v.back_at(*pod).unwrap_or(0)),
-        _ => after,
     };
     Some(Decision {
         after,
         candidates,
         reason,
         cut_off,
+    })
+}
+
+/// When a replica can take a lease over whose holder stopped, in seconds after t=0: at `expiry`
+/// (the holder's last renewal plus the duration, or 0 once released) for one that never stopped;
+/// one that runs again at `back` first reads the record then and waits a whole duration from
+/// there, unless the lease was released or it is the holder back under the same identity.
+fn takes_over(
+    v: &dyn View,
+    id: LeaderId,
+    pod: PodId,
+    holder: Option<PodId>,
+    expiry: u32,
+    duration: u32,
+) -> u32 {
+    match (v.stopped(pod), v.back_at(pod)) {
+        (None, _) => expiry,
+        (Some(_), back) => {
+            let back = back.unwrap_or(0);
+            let released = expiry == 0;
+            if released || (holder == Some(pod) && same_identity(v.topology(), id, pod)) {
+                back
+            } else {
+                back + duration
+            }
+        }
+    }
+}
+
+/// A holder that runs again elects under the identity it held the lease with: its pod keeps its
+/// name and the identity is that name (not `name_<uuid>`, new with every process).
+fn same_identity(t: &Topology, id: LeaderId, pod: PodId) -> bool {
+    !replaced(t, pod)
+        && t.leaders[id.index()].record.holder.as_deref()
+            == Some(t.pods[pod.index()].pod.meta.name.as_str())
+}
+
+/// A pod recreated elsewhere comes back as a new pod of another name (a ReplicaSet's, a
+/// DaemonSet's, a bare pod's), not under its own (a StatefulSet's, an operator's).
+pub(crate) fn replaced(t: &Topology, pod: PodId) -> bool {
+    t.pods[pod.index()].workload.is_none_or(|w| {
+        let w = &t.workloads[w.index()];
+        w.workload.kind != crate::model::Kind::StatefulSet && w.origin != WorkloadOrigin::Operator
     })
 }
 

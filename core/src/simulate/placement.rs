@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::graph::*;
-use crate::model::{Placement, Pod, Resources, SpreadConstraint, Taint, TaintEffect};
+use crate::model::{Kind, Placement, Pod, Resources, SpreadConstraint, Taint, TaintEffect};
 
 /// What the scheduler sees of the cluster at a moment of the simulation.
 pub struct View<'a> {
@@ -17,6 +17,8 @@ pub struct View<'a> {
     pub placed: &'a [Option<NodeId>],
     /// Requests already placed on each node.
     pub used: &'a [Resources],
+    /// The same as the scheduler's resource scores count them (non-zero requests).
+    pub scored: &'a [Resources],
     /// Nodes by (CPU requested per mille of allocatable, id): the scheduler's preference order.
     pub by_load: &'a std::collections::BTreeSet<(u64, u32)>,
 }
@@ -300,65 +302,20 @@ pub fn prepare(view: &View<'_>, pod: PodId) -> Prepared {
     Prepared { anti, spread }
 }
 
-/// The feasible nodes the scheduler scores at least (`minFeasibleNodesToFind`).
+/// The feasible nodes the scheduler scores at least (`minFeasibleNodesToFind`); all of them
+/// on a cluster of up to this many nodes.
 const NODES_TO_SCORE: u32 = 100;
 
-/// Picks a node for a pod: the feasible node with the fewest pods of its workload on it, then in
-/// its zone (for a pod without spread constraints of its own), then the least CPU requested (ties
-/// by name), or Pending with the reason for every candidate.
+/// Picks a node for a pod as kube-scheduler does: among the feasible nodes (the first
+/// [`NODES_TO_SCORE`] in load order on a large cluster), the highest score of its default
+/// plugins ([`scores`]); equally scored nodes are a tie it breaks at random. Pending, with the
+/// reason for every node, when nothing fits.
 pub fn schedule(view: &View<'_>, pod: PodId) -> Decision {
     let t = view.t;
     let spec = &t.pods[pod.index()].pod;
     let cluster = t.pods[pod.index()].cluster;
     let prepared = prepare(view, pod);
-    // The scheduler spreads a workload's pods by default (PodTopologySpread's system defaults
-    // score fewer siblings on the node, then in the zone, above the resource scores), so among the
-    // first feasible nodes in load order (it scores at least 100 feasible nodes) the one with the
-    // fewest siblings on it, then in its zone, then the least loaded, is the choice. A pod with
-    // constraints of its own gets no system defaults: only its ScheduleAnyway constraints are
-    // scored (on the node or zone key they name), else the load decides. Reasons are gathered
-    // only when nothing fits.
-    let own = &spec.placement.spread;
-    let soft_on = |zone: bool| {
-        own.iter().filter(|c| !c.do_not_schedule).any(|c| {
-            if zone {
-                c.topology_key == t.zone_label || ZONE_KEYS.contains(&c.topology_key.as_str())
-            } else {
-                c.topology_key == HOSTNAME_LABEL
-            }
-        })
-    };
-    let (by_node, by_zone) = if own.is_empty() {
-        (true, true)
-    } else {
-        (soft_on(false), soft_on(true))
-    };
-    let mut on_node: BTreeMap<NodeId, u32> = BTreeMap::new();
-    let mut in_zone: BTreeMap<ZoneId, u32> = BTreeMap::new();
-    if let Some(w) = t.pods[pod.index()].workload
-        && (by_node || by_zone)
-    {
-        for sibling in &t.workloads[w.index()].pods {
-            if *sibling != pod
-                && let Some(n) = view.placed[sibling.index()]
-            {
-                if by_node {
-                    *on_node.entry(n).or_insert(0) += 1;
-                }
-                if by_zone {
-                    *in_zone.entry(t.nodes[n.index()].zone).or_insert(0) += 1;
-                }
-            }
-        }
-    }
-    let siblings = |n: NodeId| {
-        (
-            on_node.get(&n).copied().unwrap_or(0),
-            in_zone.get(&t.nodes[n.index()].zone).copied().unwrap_or(0),
-        )
-    };
-    let mut best: Option<((u32, u32), NodeId)> = None;
-    let mut scored = 0;
+    let mut feasible = Vec::new();
     for node in view.by_load.iter().map(|(_, i)| NodeId(*i)) {
         if t.nodes[node.index()].cluster != cluster
             || !view.usable[node.index()]
@@ -366,38 +323,28 @@ pub fn schedule(view: &View<'_>, pod: PodId) -> Decision {
         {
             continue;
         }
-        let key = siblings(node);
-        if best.is_none_or(|(b, _)| key < b) {
-            best = Some((key, node));
-        }
-        scored += 1;
-        if key == (0, 0) || scored >= NODES_TO_SCORE {
+        feasible.push(node);
+        if feasible.len() >= NODES_TO_SCORE as usize {
             break;
         }
     }
-    // The nodes ranked as high as the choice: the same siblings and the same load.
-    let ties: Vec<NodeId> = match best {
-        Some((key, chosen)) => {
-            let load_of = |n: NodeId| load(&view.used[n.index()], &t.nodes[n.index()]);
-            let level = load_of(chosen);
-            let mut tied: Vec<NodeId> = view
-                .by_load
-                .range((level, 0)..=(level, u32::MAX))
-                .map(|(_, i)| NodeId(*i))
-                .filter(|n| {
-                    t.nodes[n.index()].cluster == cluster
-                        && view.usable[n.index()]
-                        && siblings(*n) == key
-                })
-                .take(NODES_TO_SCORE as usize)
-                .filter(|n| check(view, &prepared, pod, spec, *n).is_ok())
-                .collect();
-            tied.sort();
-            if tied.len() > 1 { tied } else { vec![] }
-        }
-        None => vec![],
+    let scores = scores(view, pod, &feasible);
+    let top = scores.iter().copied().max();
+    let best = feasible
+        .iter()
+        .zip(&scores)
+        .find(|(_, s)| Some(**s) == top)
+        .map(|(n, _)| *n);
+    let ties: Vec<NodeId> = {
+        let mut tied: Vec<NodeId> = feasible
+            .iter()
+            .zip(&scores)
+            .filter(|(_, s)| Some(**s) == top)
+            .map(|(n, _)| *n)
+            .collect();
+        tied.sort();
+        if tied.len() > 1 { tied } else { vec![] }
     };
-    let best = best.map(|(_, n)| n);
     let mut excluded = BTreeMap::new();
     let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
     let mut candidates = 0;
@@ -429,4 +376,255 @@ pub fn schedule(view: &View<'_>, pod: PodId) -> Decision {
             }
         }
     }
+}
+
+/// kube-scheduler's score of each feasible node, by the default plugins that tell nodes apart
+/// from what an export holds (v1.33 weights): NodeResourcesFit, least allocated (1);
+/// NodeResourcesBalancedAllocation (1); PodTopologySpread (2), the pod's ScheduleAnyway
+/// constraints or, without constraints of its own, the system defaults (its controller's pods,
+/// maxSkew 3 per node and 5 per zone); TaintToleration (3), PreferNoSchedule taints. Preferred
+/// node and pod affinity and image locality are not scored.
+pub fn scores(view: &View<'_>, pod: PodId, feasible: &[NodeId]) -> Vec<i64> {
+    let t = view.t;
+    let p = &t.pods[pod.index()].pod.placement;
+    let spread = spread_scores(view, pod, feasible);
+    let untolerated: Vec<i64> = feasible
+        .iter()
+        .map(|n| {
+            t.nodes[n.index()]
+                .node
+                .taints
+                .iter()
+                .filter(|taint| {
+                    taint.effect == TaintEffect::PreferNoSchedule
+                        && !p.tolerations.iter().any(|tol| tol.tolerates(taint))
+                })
+                .count() as i64
+        })
+        .collect();
+    let most = untolerated.iter().copied().max().unwrap_or(0);
+    feasible
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let node = &t.nodes[n.index()].node;
+            let taints = if most == 0 {
+                MAX_SCORE
+            } else {
+                MAX_SCORE - untolerated[i] * MAX_SCORE / most
+            };
+            least_allocated(&view.scored[n.index()], &p.scored, &node.allocatable)
+                + balanced(&view.used[n.index()], &p.requests, &node.allocatable)
+                + 2 * spread[i]
+                + 3 * taints
+        })
+        .collect()
+}
+
+const MAX_SCORE: i64 = 100;
+
+/// NodeResourcesFit's least-allocated score: the share of CPU and memory left free once the
+/// pod is placed, averaged (requests as the scheduler counts them, defaults for the unset).
+fn least_allocated(used: &Resources, pod: &Resources, alloc: &Resources) -> i64 {
+    let part = |used: u64, pod: u64, alloc: u64| {
+        let requested = used + pod;
+        if requested > alloc {
+            0
+        } else {
+            ((alloc - requested) as i64 * MAX_SCORE) / alloc as i64
+        }
+    };
+    let mut sum = 0;
+    let mut count = 0;
+    if alloc.cpu_millis > 0 {
+        sum += part(used.cpu_millis, pod.cpu_millis, alloc.cpu_millis);
+        count += 1;
+    }
+    if alloc.memory_bytes > 0 {
+        sum += part(used.memory_bytes, pod.memory_bytes, alloc.memory_bytes);
+        count += 1;
+    }
+    if count == 0 { 0 } else { sum / count }
+}
+
+/// NodeResourcesBalancedAllocation: how close the CPU and memory shares requested are once the
+/// pod is placed (actual requests); a pod that requests nothing is not scored.
+fn balanced(used: &Resources, pod: &Resources, alloc: &Resources) -> i64 {
+    if pod.cpu_millis == 0 && pod.memory_bytes == 0 {
+        return 0;
+    }
+    let fraction = |used: u64, pod: u64, alloc: u64| ((used + pod) as f64 / alloc as f64).min(1.0);
+    let mut fractions = Vec::with_capacity(2);
+    if alloc.cpu_millis > 0 {
+        fractions.push(fraction(used.cpu_millis, pod.cpu_millis, alloc.cpu_millis));
+    }
+    if alloc.memory_bytes > 0 {
+        fractions.push(fraction(
+            used.memory_bytes,
+            pod.memory_bytes,
+            alloc.memory_bytes,
+        ));
+    }
+    let std = if fractions.len() == 2 {
+        ((fractions[0] - fractions[1]) / 2.0).abs()
+    } else {
+        0.0
+    };
+    ((1.0 - std) * MAX_SCORE as f64) as i64
+}
+
+/// One spread constraint as PodTopologySpread scores it.
+struct Soft {
+    key: String,
+    max_skew: u32,
+    /// The matching pods (running, in the pod's namespace) per node.
+    per_node: BTreeMap<NodeId, u32>,
+    /// The constraint's node inclusion: which nodes' pods count toward a domain.
+    honor_affinity: bool,
+    honor_taints: bool,
+}
+
+/// PodTopologySpread's normalized score per feasible node (0 to 100: fewer matching pods in the
+/// node's domains score higher).
+fn spread_scores(view: &View<'_>, pod: PodId, feasible: &[NodeId]) -> Vec<i64> {
+    let t = view.t;
+    let info = &t.pods[pod.index()];
+    let spec = &info.pod;
+    let p = &spec.placement;
+    let placed_on = |other: usize| view.placed[other];
+    let mut soft: Vec<Soft> = Vec::new();
+    let own = !p.spread.is_empty();
+    if own {
+        for c in p.spread.iter().filter(|c| !c.do_not_schedule) {
+            let mut per_node = BTreeMap::new();
+            for (i, other) in t.pods.iter().enumerate() {
+                if other.cluster != info.cluster
+                    || other.pod.meta.namespace != spec.meta.namespace
+                    || !c.counts(&spec.meta.labels, &other.pod.meta.labels)
+                {
+                    continue;
+                }
+                if let Some(n) = placed_on(i) {
+                    *per_node.entry(n).or_insert(0) += 1;
+                }
+            }
+            soft.push(Soft {
+                key: c.topology_key.clone(),
+                max_skew: c.max_skew,
+                per_node,
+                honor_affinity: c.honor_node_affinity,
+                honor_taints: c.honor_node_taints,
+            });
+        }
+    } else if let Some(w) = info.workload
+        && defaults_apply(t, w)
+    {
+        // The system defaults: the pods of its controller (ReplicaSet, StatefulSet).
+        let mut per_node = BTreeMap::new();
+        for sibling in &t.workloads[w.index()].pods {
+            if *sibling != pod
+                && let Some(n) = placed_on(sibling.index())
+            {
+                *per_node.entry(n).or_insert(0) += 1;
+            }
+        }
+        for (key, max_skew) in [(HOSTNAME_LABEL, 3), (DEFAULT_ZONE_LABEL, 5)] {
+            soft.push(Soft {
+                key: key.to_string(),
+                max_skew,
+                per_node: per_node.clone(),
+                honor_affinity: true,
+                honor_taints: false,
+            });
+        }
+    }
+    if soft.is_empty() || feasible.is_empty() {
+        return vec![0; feasible.len()];
+    }
+    // With constraints of its own, a node without every key is not scored (0).
+    let ignored: Vec<bool> = feasible
+        .iter()
+        .map(|n| own && soft.iter().any(|c| label(t, *n, &c.key).is_none()))
+        .collect();
+    let scored_nodes = ignored.iter().filter(|i| !**i).count();
+    let raw: Vec<Option<i64>> = {
+        // Per constraint: the domains of the scored nodes, each with its matching pods on
+        // every node of the cluster the constraint includes.
+        let mut weights = Vec::new();
+        let mut domain_counts: Vec<BTreeMap<&str, u32>> = Vec::new();
+        for c in &soft {
+            let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+            for (i, n) in feasible.iter().enumerate() {
+                if !ignored[i]
+                    && let Some(v) = label(t, *n, &c.key)
+                {
+                    counts.insert(v, 0);
+                }
+            }
+            let size = if c.key == HOSTNAME_LABEL {
+                scored_nodes
+            } else {
+                counts.len()
+            };
+            weights.push(((size + 2) as f64).ln());
+            if c.key != HOSTNAME_LABEL {
+                for (n, count) in &c.per_node {
+                    let node = &t.nodes[n.index()];
+                    if (own && soft.iter().any(|c| label(t, *n, &c.key).is_none()))
+                        || (c.honor_affinity && !admits_by_affinity(p, node))
+                        || (c.honor_taints && !tolerated(view, p, *n))
+                    {
+                        continue;
+                    }
+                    if let Some(v) = label(t, *n, &c.key)
+                        && let Some(total) = counts.get_mut(v)
+                    {
+                        *total += count;
+                    }
+                }
+            }
+            domain_counts.push(counts);
+        }
+        feasible
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                if ignored[i] {
+                    return None;
+                }
+                let mut score = 0.0;
+                for (j, c) in soft.iter().enumerate() {
+                    let Some(v) = label(t, *n, &c.key) else {
+                        continue;
+                    };
+                    let count = if c.key == HOSTNAME_LABEL {
+                        c.per_node.get(n).copied().unwrap_or(0)
+                    } else {
+                        domain_counts[j].get(v).copied().unwrap_or(0)
+                    };
+                    score += f64::from(count) * weights[j] + f64::from(c.max_skew) - 1.0;
+                }
+                Some(score.round() as i64)
+            })
+            .collect()
+    };
+    let min = raw.iter().flatten().copied().min().unwrap_or(0);
+    let max = raw.iter().flatten().copied().max().unwrap_or(0);
+    raw.iter()
+        .map(|s| match s {
+            None => 0,
+            Some(_) if max == 0 => MAX_SCORE,
+            Some(s) => MAX_SCORE * (max + min - s) / max,
+        })
+        .collect()
+}
+
+/// The system default spread applies to a pod a ReplicaSet or a StatefulSet owns (or a
+/// ReplicationController, or a Service selects: not in the model).
+fn defaults_apply(t: &Topology, w: WorkloadId) -> bool {
+    let w = &t.workloads[w.index()];
+    matches!(
+        w.workload.kind,
+        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet
+    ) && w.origin != WorkloadOrigin::Operator
 }

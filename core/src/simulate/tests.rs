@@ -915,10 +915,17 @@ fn a_spread_constraint_without_a_label_selector_counts_no_pod() {
 #[test]
 fn a_pod_with_spread_constraints_of_its_own_gets_no_default_spreading() {
     // Real (drill spread-policies-lose-b): with its own zone constraint a replacement landed on the
-    // node beside its sibling in four of five cases (equal loads: the scheduler's coin). kube-scheduler applies PodTopologySpread's system
-    // defaults (fewer siblings on the node, then in the zone) only to pods that define no
-    // constraint; otherwise it scores the pod's ScheduleAnyway constraints alone.
-    // Nodes a1, b1, b2, c1, c2; a pod on a1, b1 and c1; a1 is drained.
+    // node beside its sibling in four of five cases (equal scores: the scheduler's coin).
+    // kube-scheduler applies PodTopologySpread's system defaults (its controller's pods per node
+    // and per zone) only to pods that define no constraint; otherwise it scores the pod's
+    // ScheduleAnyway constraints alone, and the resource scores decide the rest.
+    // Nodes a1, b1, b2, c1, c2; a pod on a1, b1 and c1, a busy neighbour on b2 and c2; a1 is
+    // drained.
+    let busy = |node: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: other-{node}\n  namespace: app\n  labels: {{app: other}}\nspec:\n  nodeName: {node}\n  containers: [{{name: c, resources: {{requests: {{cpu: '1'}}}}}}]\nstatus:\n  phase: Running\n  conditions: [{{type: Ready, status: 'True'}}]\n"
+        )
+    };
     let cluster = |spec: &str| {
         let c = ClusterYaml::new()
             .node("a1", "eu-a")
@@ -926,21 +933,24 @@ fn a_pod_with_spread_constraints_of_its_own_gets_no_default_spreading() {
             .node("b2", "eu-b")
             .node("c1", "eu-c")
             .node("c2", "eu-c")
-            .deployment("app", "web", 3);
+            .deployment("app", "web", 3)
+            .raw(&busy("b2"))
+            .raw(&busy("c2"));
         web_pods_on(c, &["a1", "b1", "c1"], spec)
     };
-    // Without constraints: b2, the first node without a sibling (default spreading).
+    let tie = |o: &Outcome| o.rescheduled[0].candidates.clone();
+    // Without constraints: a node without a sibling, however busy (default spreading).
     let (_, o) = run(&cluster(""), &["drain node:a1"]);
-    assert_eq!(o.rescheduled[0].to, "b2");
-    // With a hard zone constraint any zone may take it (maxSkew 2) and nothing ranks siblings:
-    // the least loaded node, ties by name, is b1, beside its sibling.
+    assert_eq!(tie(&o), ["b2", "c2"]);
+    // With a hard zone constraint any zone may take it (maxSkew 2) and nothing counts siblings:
+    // the least requested nodes, beside a sibling.
     let hard = "  topologySpreadConstraints: [{maxSkew: 2, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}]\n";
     let (_, o) = run(&cluster(hard), &["drain node:a1"]);
-    assert_eq!(o.rescheduled[0].to, "b1");
-    // A soft constraint on the hostname brings node spreading back: b2.
+    assert_eq!(tie(&o), ["b1", "c1"]);
+    // A soft constraint on the hostname brings node spreading back.
     let soft = "  topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]\n";
     let (_, o) = run(&cluster(soft), &["drain node:a1"]);
-    assert_eq!(o.rescheduled[0].to, "b2");
+    assert_eq!(tie(&o), ["b2", "c2"]);
 }
 
 #[test]
@@ -994,6 +1004,63 @@ fn a_replica_recreated_before_the_lease_expires_is_a_candidate_too() {
     assert_eq!(r.after_seconds, 15);
     assert_eq!(r.candidates.len(), 2, "{:?}", r.candidates);
     assert!(r.candidates.contains(&"app/web-1-a".to_string()));
+}
+
+#[test]
+fn a_replacement_reads_the_lease_when_it_starts_and_waits_a_whole_duration_from_there() {
+    // Real (stacked-node-then-zone drill): both replicas of a Deployment stopped with their
+    // nodes; the first replacement ran at +18 s and took the lease at +34.6 s, a lease duration
+    // after it first read the record, not when the record expired (+15 s).
+    let c = three_zones()
+        .deployment("app", "web", 2)
+        .pod("app", "web-1-a", "ReplicaSet", "web-1", "web", "a1")
+        .pod("app", "web-1-b", "ReplicaSet", "web-1", "web", "a2")
+        .lease("app", "web", "web-1-a", "2026-11-20T10:00:00Z");
+    let (_, o) = run(&c, &["fail zone:eu-a"]);
+    let back = o.rescheduled.iter().map(|r| r.after_seconds).min().unwrap();
+    assert!(back > 15, "{back}");
+    let r = &o.reelections[0];
+    assert_eq!(r.after_seconds, back + 15);
+    assert!(
+        o.timeline.iter().any(|e| e.what
+            == "lease app/web expires; the new pod replacing its holder takes over"
+            || e.what.starts_with("lease app/web expires; one of")),
+        "{:?}",
+        o.timeline
+    );
+}
+
+#[test]
+fn a_statefulset_holder_back_under_the_same_identity_renews_at_once() {
+    // pg-0 holds the lease as "pg-0": evicted and recreated under its own name, its elector is
+    // the holder the record names and renews; with a per-process identity it is a newcomer.
+    let c = three_zones() + pg_on(&["a1", "b1", "c1"]);
+    let (_, o) = run(
+        &c.clone()
+            .lease("db", "pg-leader", "pg-0", "2026-11-20T10:00:00Z"),
+        &["drain node:a1"],
+    );
+    let r = &o.reelections[0];
+    assert_eq!(
+        (r.to.as_deref(), r.after_seconds),
+        (Some("db/pg-0"), 0),
+        "{r:?} {:?}",
+        o.timeline
+    );
+    assert!(
+        o.timeline.iter().any(|e| e
+            .what
+            .contains("recreated under the same identity, renews it")),
+        "{:?}",
+        o.timeline
+    );
+    let (_, o) = run(
+        &c.lease("db", "pg-leader", "pg-0_5d1e", "2026-11-20T10:00:00Z"),
+        &["drain node:a1"],
+    );
+    let r = &o.reelections[0];
+    assert_eq!(r.after_seconds, 15);
+    assert_eq!(r.candidates.len(), 3, "{:?}", r.candidates);
 }
 
 // ---- stacked events: a decision made later sees every node down by then ----

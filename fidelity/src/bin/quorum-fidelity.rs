@@ -82,6 +82,24 @@ fn main() -> ExitCode {
             }
             return ExitCode::SUCCESS;
         }
+        ["objects", which @ ("failure" | "plan"), seed] => {
+            // A generated cluster as one kubectl List, to plan or simulate offline.
+            let Ok(seed) = seed.parse() else {
+                eprintln!("{seed}: not a seed");
+                return ExitCode::from(2);
+            };
+            let g = if *which == "plan" {
+                quorum_fidelity::generate::for_plans(seed)
+            } else {
+                quorum_fidelity::generate::generate(seed)
+            };
+            let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": g.objects});
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&list).unwrap_or_default()
+            );
+            return ExitCode::SUCCESS;
+        }
         ["drill", file] => suite::drill_scenario(&PathBuf::from(file)),
         ["generated", seed] => match seed.parse() {
             Ok(seed) => Ok(suite::generated_scenario(seed)),
@@ -89,7 +107,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: quorum-fidelity drill FILE | generated SEED | describe SEED... | timings RUNS | compare OBSERVATION | report"
+                "usage: quorum-fidelity drill FILE | generated SEED | describe SEED... | objects failure|plan SEED | timings RUNS | compare OBSERVATION | report"
             );
             return ExitCode::from(2);
         }
