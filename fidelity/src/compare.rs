@@ -44,10 +44,20 @@ pub enum Rule {
     ReelectionTiming,
     /// A drill's expectations.
     Drill,
+    /// A plan's step was carried out (by `quorum apply`, or by hand as the step says).
+    PlanApply,
+    /// After a plan, each workload's replicas per zone are those of its after-state.
+    PlanZones,
+    /// ... each lease is held by the pod the after-state names.
+    PlanHolder,
+    /// ... budgets and spread constraints are those of the after-state.
+    PlanObjects,
+    /// ... `quorum analyze` of the real cluster gives the plan's `after`.
+    PlanAnalysis,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 19] = [
         Rule::Stop,
         Rule::Taint,
         Rule::Recreate,
@@ -62,6 +72,11 @@ impl Rule {
         Rule::Reelection,
         Rule::ReelectionTiming,
         Rule::Drill,
+        Rule::PlanApply,
+        Rule::PlanZones,
+        Rule::PlanHolder,
+        Rule::PlanObjects,
+        Rule::PlanAnalysis,
     ];
 
     pub fn id(self) -> &'static str {
@@ -80,6 +95,11 @@ impl Rule {
             Rule::Reelection => "reelection",
             Rule::ReelectionTiming => "reelection-timing",
             Rule::Drill => "drill",
+            Rule::PlanApply => "plan-apply",
+            Rule::PlanZones => "plan-zones",
+            Rule::PlanHolder => "plan-holder",
+            Rule::PlanObjects => "plan-objects",
+            Rule::PlanAnalysis => "plan-analysis",
         }
     }
 
@@ -112,6 +132,13 @@ impl Rule {
                 "Re-election: after leaseDurationSeconds (at once on a released lease)"
             }
             Rule::Drill => "Drill expectations",
+            Rule::PlanApply => {
+                "Plans: each step is carried out as it says (`quorum apply`, or by hand)"
+            }
+            Rule::PlanZones => "Plans: each workload's replicas per zone are the after-state's",
+            Rule::PlanHolder => "Plans: each lease is held by the pod the after-state names",
+            Rule::PlanObjects => "Plans: budgets and spread constraints are the after-state's",
+            Rule::PlanAnalysis => "Plans: `quorum analyze` of the cluster gives the plan's `after`",
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod generate;
 pub mod load;
 pub mod manifest;
 pub mod objects;
+pub mod plans;
 pub mod quorum;
 pub mod real;
 pub mod report;

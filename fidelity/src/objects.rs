@@ -33,7 +33,12 @@ fn read_path(path: &Path, out: &mut Vec<Value>) -> Result<(), String> {
     }
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let docs: Vec<Value> = if ext == "json" {
-        vec![serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?]
+        // One document, or several one after another (`quorum ... --after-state` writes one
+        // typed list per kind).
+        serde_json::Deserializer::from_str(&text)
+            .into_iter::<Value>()
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("{}: {e}", path.display()))?
     } else {
         let mut docs = Vec::new();
         for doc in serde_yaml_ng::Deserializer::from_str(&text) {

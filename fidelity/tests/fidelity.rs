@@ -6,6 +6,9 @@
 //! from them). Each test skips, saying why, when the control plane was never built
 //! (controlplane/build.sh), unless QUORUM_REQUIRE_TOOLS=1.
 //!
+//! Plans are carried out for real too: each goal on the generated clusters of
+//! QUORUM_FIDELITY_PLAN_SEEDS (default 1), its export compared with the plan's after-state.
+//!
 //! QUORUM_FIDELITY_SEEDS (`1-8`, or `3,5`; default [`DEFAULT_SEEDS`]) picks the generated clusters; QUORUM_FIDELITY_PARALLEL
 //! (default 3) how many control planes run at once.
 
@@ -14,7 +17,7 @@ use std::path::PathBuf;
 use quorum_fidelity::compare::Rule;
 use quorum_fidelity::report::{Results, ScenarioResult};
 use quorum_fidelity::scenario::{self, Scenario};
-use quorum_fidelity::{compare, quorum, suite, timings};
+use quorum_fidelity::{compare, plans, quorum, suite, timings};
 
 fn elector() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_quorum-elector"))
@@ -161,6 +164,76 @@ fn generated_clusters_agree_with_a_real_control_plane() {
         return;
     };
     results.save("generated");
+    assert_explained(&results);
+}
+
+/// The plans' generated clusters (`QUORUM_FIDELITY_PLAN_SEEDS`, same syntax; default 1).
+fn plan_seeds() -> Vec<u64> {
+    let spec = std::env::var("QUORUM_FIDELITY_PLAN_SEEDS").unwrap_or_else(|_| "1".into());
+    spec.split(',')
+        .flat_map(|part| match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b): (u64, u64) = (a.trim().parse().unwrap(), b.trim().parse().unwrap());
+                (a..=b).collect::<Vec<_>>()
+            }
+            None => vec![part.trim().parse().unwrap()],
+        })
+        .collect()
+}
+
+#[test]
+fn plans_carried_out_on_a_real_control_plane_reach_their_after_state() {
+    if !prerequisites() {
+        return;
+    }
+    let started = std::time::Instant::now();
+    let scenarios: Vec<plans::PlanScenario> = plan_seeds()
+        .into_iter()
+        .flat_map(plans::scenarios)
+        .collect();
+    let outcomes: Vec<Result<Option<ScenarioResult>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = scenarios
+            .iter()
+            .map(|s| {
+                scope.spawn(move || {
+                    let Some(obs) =
+                        plans::run(s, &elector()).map_err(|e| format!("{}: {e}", s.name))?
+                    else {
+                        return Ok(None);
+                    };
+                    let verdicts = plans::compare(&obs).map_err(|e| format!("{}: {e}", s.name))?;
+                    Ok(Some(plans::result(&obs, verdicts)))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err("a plan panicked".into())))
+            .collect()
+    });
+    let mut results = Results::default();
+    let mut failures = Vec::new();
+    for o in outcomes {
+        match o {
+            Ok(Some(r)) => results.scenarios.push(r),
+            Ok(None) => return,
+            Err(e) => failures.push(e),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    results.seconds = started.elapsed().as_secs_f64();
+    results.save("plans");
+    for s in &results.scenarios {
+        // Every goal had something to do on these clusters, and every step was carried out.
+        assert!(
+            s.verdicts.iter().any(|v| v.rule == Rule::PlanApply),
+            "{}: the plan has no step",
+            s.name
+        );
+        for v in s.verdicts.iter().filter(|v| v.rule == Rule::PlanApply) {
+            assert!(v.agree, "{}: {}: {}", s.name, v.subject, v.observed);
+        }
+    }
     assert_explained(&results);
 }
 

@@ -544,6 +544,17 @@ async fn precondition(
             let Some(current) = current else {
                 return Ok(Check::Changed("it is gone".into()));
             };
+            // A workload's status moves its version all the time: its generation says whether
+            // its spec changed.
+            if let (Some(planned), Some(now)) = (call.generation, current.metadata.generation) {
+                return if planned == now {
+                    Ok(Check::Go(current.metadata.resource_version, None))
+                } else {
+                    Ok(Check::Changed(format!(
+                        "generation {planned} in the plan, {now} now: its spec changed"
+                    )))
+                };
+            }
             match (&call.resource_version, &current.metadata.resource_version) {
                 (Some(planned), Some(now)) if planned != now => Ok(Check::Changed(format!(
                     "resourceVersion {planned} in the plan, {now} now"
@@ -748,6 +759,28 @@ async fn observed(
                     || (evicted_uid.is_some() && p.metadata.uid.as_deref() != evicted_uid)
             }))
         }
+        Expect::RolledOut {
+            api_version,
+            kind,
+            namespace,
+            name,
+        } => {
+            let call = Call {
+                verb: Verb::Create,
+                api_version: api_version.clone(),
+                kind: kind.clone(),
+                namespace: namespace.clone(),
+                name: name.clone(),
+                resource_version: None,
+                generation: None,
+                body: None,
+            };
+            let found = dynamic_api(client, &call)
+                .get_opt(name)
+                .await
+                .map_err(|e| chain(&e))?;
+            Ok(found.is_some_and(|o| rolled_out(&o.data, o.metadata.generation)))
+        }
         Expect::Exists {
             api_version,
             kind,
@@ -761,6 +794,7 @@ async fn observed(
                 namespace: namespace.clone(),
                 name: name.clone(),
                 resource_version: None,
+                generation: None,
                 body: None,
             };
             let found = dynamic_api(client, &call)
@@ -772,9 +806,48 @@ async fn observed(
     }
 }
 
+/// Whether a Deployment's or StatefulSet's controller has seen its latest spec and every
+/// replica runs it, Ready, with none of the old ones left (`kubectl rollout status`).
+fn rolled_out(data: &Value, generation: Option<i64>) -> bool {
+    let status = &data["status"];
+    let want = data["spec"]["replicas"].as_i64().unwrap_or(1);
+    let count = |key: &str| status[key].as_i64().unwrap_or(0);
+    let observed = status["observedGeneration"].as_i64().unwrap_or(0) >= generation.unwrap_or(0);
+    let revision_done = match (
+        status["currentRevision"].as_str(),
+        status["updateRevision"].as_str(),
+    ) {
+        (Some(current), Some(update)) => current == update,
+        _ => true,
+    };
+    observed
+        && count("updatedReplicas") >= want
+        && count("readyReplicas") >= want
+        && count("replicas") == want
+        && revision_done
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rollout_is_done_once_every_replica_is_updated_and_ready_and_no_old_one_is_left() {
+        let done = json!({"spec": {"replicas": 3}, "status": {"observedGeneration": 2,
+            "updatedReplicas": 3, "readyReplicas": 3, "replicas": 3}});
+        assert!(rolled_out(&done, Some(2)));
+        // The controller has not seen the patch yet.
+        assert!(!rolled_out(&done, Some(3)));
+        // A surge pod of the old ReplicaSet is still there.
+        let surge = json!({"spec": {"replicas": 3}, "status": {"observedGeneration": 2,
+            "updatedReplicas": 3, "readyReplicas": 3, "replicas": 4}});
+        assert!(!rolled_out(&surge, Some(2)));
+        // A StatefulSet still on its old revision.
+        let sts = json!({"spec": {"replicas": 3}, "status": {"observedGeneration": 2,
+            "updatedReplicas": 3, "readyReplicas": 3, "replicas": 3,
+            "currentRevision": "db-1", "updateRevision": "db-2"}});
+        assert!(!rolled_out(&sts, Some(2)));
+    }
 
     // Regression: a default v1.33 API server answers 200 to a Lease `spec.preferredHolder` patch
     // (dry run or not) and drops the field (CoordinatedLeaderElection is off), so apply used to
@@ -796,6 +869,7 @@ mod tests {
             namespace: "db".into(),
             name: "pg-leader".into(),
             resource_version: None,
+            generation: None,
             body: Some(patch),
         };
         assert!(

@@ -200,6 +200,7 @@ fn meta(raw: RawMeta) -> Meta {
             .collect(),
         created: raw.creation_timestamp.as_ref().and_then(time),
         resource_version: nonempty(raw.resource_version),
+        generation: raw.generation.map(|g| g.0),
     }
 }
 

@@ -257,6 +257,7 @@ pub struct RawMeta {
     pub creation_timestamp: Option<Text>,
     pub deletion_timestamp: Option<Text>,
     pub resource_version: Option<Text>,
+    pub generation: Option<Int>,
 }
 
 #[derive(Debug, Default, Deserialize)]

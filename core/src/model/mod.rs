@@ -148,6 +148,11 @@ pub struct Meta {
     /// since the plan is refused (409) instead of overwriting someone else's change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<String>,
+    /// `metadata.generation`: it moves with the spec only, where the version moves with every
+    /// status update too. A workload's patch is refused when its spec changed since the plan,
+    /// not when its controller updated its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generation: Option<i64>,
 }
 
 impl Meta {

@@ -29,6 +29,10 @@ pub struct Call {
     /// change between its read and its write is a 409.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<String>,
+    /// The object's `metadata.generation` when the plan was made: for an object a controller
+    /// keeps updating the status of (a workload), apply compares this instead of the version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<i64>,
     /// The patch or the object to create.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
@@ -50,8 +54,15 @@ impl Call {
             namespace: namespace.into(),
             name: name.into(),
             resource_version: resource_version.map(str::to_string),
+            generation: None,
             body: Some(body),
         }
+    }
+
+    /// The same call, judged by the object's generation (its spec) rather than its version.
+    pub fn at_generation(mut self, generation: Option<i64>) -> Call {
+        self.generation = generation;
+        self
     }
 
     pub fn evict(namespace: &str, name: &str, resource_version: Option<&str>) -> Call {
@@ -62,6 +73,7 @@ impl Call {
             namespace: namespace.into(),
             name: name.into(),
             resource_version: resource_version.map(str::to_string),
+            generation: None,
             body: None,
         }
     }
@@ -78,6 +90,7 @@ impl Call {
             namespace: text(&body["metadata"]["namespace"]),
             name: text(&body["metadata"]["name"]),
             resource_version: None,
+            generation: None,
             body: Some(body),
         })
     }
@@ -110,6 +123,13 @@ pub enum Expect {
     },
     /// The evicted pod is gone (or replaced: another uid under the same name).
     PodGone { namespace: String, name: String },
+    /// A workload's rollout is complete: every replica updated and ready, none of the old left.
+    RolledOut {
+        api_version: String,
+        kind: String,
+        namespace: String,
+        name: String,
+    },
     /// The created object exists.
     Exists {
         api_version: String,

@@ -238,6 +238,7 @@ pub fn plan(t: &Topology, config: &Config, options: &Options) -> Plan {
     if matches!(options.goal, Goal::Storage | Goal::All) {
         steps.extend(storage::storage(t, &before));
     }
+    let mut steps = rollouts(t, steps, &mut notes);
     let safety = waves(t, &mut steps, options);
     let warnings = preferred_holder_warning(t, &steps).into_iter().collect();
     // The analysis of the graph every step of every goal leads to.
@@ -759,6 +760,96 @@ pub(crate) fn namespace_line(ns: &str) -> String {
     }
 }
 
+/// The workload a step rolls out (a constraint added to its template), if any.
+fn rolled_out(step: &Step) -> Option<WorkloadId> {
+    match step.change {
+        Some(Change::AddSpread { workload, .. }) => Some(workload),
+        _ => None,
+    }
+}
+
+/// The workload whose pod a step moves (an eviction or a data migration), if any.
+fn moved_workload(t: &Topology, step: &Step) -> Option<WorkloadId> {
+    match step.change {
+        Some(Change::Evict { pod } | Change::Migrate { pod, .. }) => t.pods[pod.index()].workload,
+        _ => None,
+    }
+}
+
+/// A constraint added to a pod template rolls every pod of the workload out. Keeps such a step
+/// only when every pod running now runs again under the constraint once the plan's moves of that
+/// workload are done (a pod a zonal volume holds where the constraint allows no more replicas
+/// would stay Pending), and leaves out handovers to or from pods a rollout replaces under new
+/// names (a ReplicaSet's), saying why in `notes`.
+fn rollouts(t: &Topology, steps: Vec<Step>, notes: &mut Vec<String>) -> Vec<Step> {
+    let mut dropped = vec![false; steps.len()];
+    for (i, step) in steps.iter().enumerate() {
+        let Some(w) = rolled_out(step) else { continue };
+        let mut first: Vec<Step> = steps
+            .iter()
+            .filter(|s| moved_workload(t, s) == Some(w))
+            .cloned()
+            .collect();
+        first.push(step.clone());
+        let then = predict(t, &first);
+        let stuck: Vec<String> = t.workloads[w.index()]
+            .pods
+            .iter()
+            .filter(|p| t.pods[p.index()].node.is_some() && then.pods[p.index()].node.is_none())
+            .map(|p| t.pod_display(*p))
+            .collect();
+        if !stuck.is_empty() {
+            dropped[i] = true;
+            notes.push(format!(
+                "storage: no zone spread constraint for {} yet: rolling its pods out under it would leave {} Pending (a volume holds it in a zone that already has more replicas than the constraint allows); move its replicas first (--goal spread), or plan --goal all",
+                t.workload_display(w),
+                stuck.join(", ")
+            ));
+        }
+    }
+    let renamed: BTreeSet<WorkloadId> = steps
+        .iter()
+        .zip(&dropped)
+        .filter(|(_, d)| !**d)
+        .filter_map(|(s, _)| rolled_out(s))
+        .filter(|w| crate::simulate::replaced_on_rollout(t, *w))
+        .collect();
+    let mut left_out: BTreeMap<WorkloadId, u32> = BTreeMap::new();
+    for (i, step) in steps.iter().enumerate() {
+        if let Some((lease, to)) = step.handover {
+            let from = match t.leaders[lease.index()].holder {
+                Holder::Pod(p) => t.pods[p.index()].workload,
+                _ => None,
+            };
+            let hit = [from, t.pods[to.index()].workload]
+                .into_iter()
+                .flatten()
+                .find(|w| renamed.contains(w));
+            if let Some(w) = hit {
+                dropped[i] = true;
+                *left_out.entry(w).or_insert(0) += 1;
+            }
+        }
+    }
+    for (w, n) in left_out {
+        notes.push(format!(
+            "leaders: {n} handover(s) left out: the plan rolls {} out (a zone spread constraint) and its new pods get new names; plan --goal leaders again once it has rolled out",
+            t.workload_display(w)
+        ));
+    }
+    steps
+        .into_iter()
+        .zip(dropped)
+        .filter(|(_, d)| !d)
+        .map(|(s, _)| s)
+        .collect()
+}
+
+/// Whether a step rolls out one of `workloads`.
+fn s_workload_in(step: &Step, workloads: &BTreeSet<WorkloadId>) -> bool {
+    rolled_out(step).is_some_and(|w| workloads.contains(&w))
+}
+
 /// Orders steps into waves: at most `max_concurrent` disruptions per wave (one per zone by
 /// default), never two replicas of one group at once, and each disruption checked with the
 /// simulator's rules: the group keeps quorum while the replica is down, and PDBs allow it.
@@ -774,15 +865,28 @@ fn waves(t: &Topology, steps: &mut [Step], options: &Options) -> Vec<String> {
     // Changes to objects disrupt nothing and make the moves safe (budgets, spread constraints in
     // place first): one first wave. The moves follow, numbered on from there, whatever goal
     // they serve.
+    // A rollout (a constraint added to a template) replaces pods: it follows the moves of its
+    // workload, or, without any, runs in the wave after the object changes, before the moves
+    // and handovers.
+    let rollout = |s: &Step| s.action == "add-spread";
     let changes_objects = |s: &Step| {
-        !matches!(
-            s.action.as_str(),
-            "handover" | "restart" | "evict" | "migrate"
-        )
+        !rollout(s)
+            && !matches!(
+                s.action.as_str(),
+                "handover" | "restart" | "evict" | "migrate"
+            )
     };
-    let first = u32::from(steps.iter().any(changes_objects));
+    let moving: BTreeSet<WorkloadId> = steps.iter().filter_map(|s| moved_workload(t, s)).collect();
+    let early = |s: &Step| rollout(s) && !s_workload_in(s, &moving);
+    let mut first = u32::from(steps.iter().any(changes_objects));
     for step in steps.iter_mut().filter(|s| changes_objects(s)) {
         step.wave = 1;
+    }
+    if steps.iter().any(early) {
+        first += 1;
+        for step in steps.iter_mut().filter(|s| early(s)) {
+            step.wave = first;
+        }
     }
     // Earliest wave with room, where neither the step's group nor its zone is busy yet.
     let mut used: std::collections::HashMap<String, BTreeSet<u32>> = Default::default();
@@ -824,6 +928,21 @@ fn waves(t: &Topology, steps: &mut [Step], options: &Options) -> Vec<String> {
         used.entry(group).or_default().insert(w);
         used.entry(zone).or_default().insert(w);
         step.wave = first + w + 1;
+    }
+    // The other rollouts: after the last move of their workload.
+    let last_move: BTreeMap<WorkloadId, u32> = steps.iter().fold(BTreeMap::new(), |mut acc, s| {
+        if let Some(w) = moved_workload(t, s) {
+            let e = acc.entry(w).or_insert(0);
+            *e = (*e).max(s.wave);
+        }
+        acc
+    });
+    for step in steps.iter_mut().filter(|s| rollout(s)) {
+        if let Some(w) = rolled_out(step).and_then(|w| last_move.get(&w)) {
+            step.wave = w + 1;
+        } else if step.wave == 0 {
+            step.wave = first.max(1);
+        }
     }
     // Listed in the order they run.
     steps.sort_by_key(|s| s.wave);

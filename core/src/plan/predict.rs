@@ -30,7 +30,8 @@ pub enum Change {
         min_available: Option<IntOrPercent>,
         max_unavailable: Option<IntOrPercent>,
     },
-    /// A constraint added to a workload's pod template (its pods keep running where they are).
+    /// A constraint added to a workload's pod template: its controller rolls every pod out under
+    /// it, one at a time.
     AddSpread {
         workload: WorkloadId,
         constraint: SpreadConstraint,
@@ -158,6 +159,19 @@ fn apply(mut t: Topology, change: &Change) -> Topology {
                 .placement
                 .spread
                 .push(constraint.clone());
+            // The pod template changed: its controller rolls every pod out, each recreated
+            // under the new template (a StatefulSet from its highest ordinal down).
+            let order = rollout_order(&t, *workload);
+            for pod in &order {
+                Arc::make_mut(&mut t.pods)[pod.index()]
+                    .pod
+                    .placement
+                    .spread
+                    .push(constraint.clone());
+            }
+            for pod in order {
+                t = moved(&t, pod, Event::Delete);
+            }
             t
         }
         Change::CreateStorageClass { cluster, class } => {
@@ -170,6 +184,31 @@ fn apply(mut t: Topology, change: &Change) -> Topology {
             t
         }
     }
+}
+
+/// The pods a rollout replaces, in the order its controller does: a StatefulSet's from the
+/// highest ordinal down, one at a time; a ReplicaSet's by name. Pods that do not run are
+/// recreated from the new template anyway and are not moved.
+pub fn rollout_order(t: &Topology, workload: WorkloadId) -> Vec<PodId> {
+    let w = &t.workloads[workload.index()];
+    let mut pods: Vec<PodId> = w
+        .pods
+        .iter()
+        .copied()
+        .filter(|p| t.pods[p.index()].node.is_some() && t.pods[p.index()].pod.is_active())
+        .collect();
+    let ordinal = |p: &PodId| {
+        let name = &t.pods[p.index()].pod.meta.name;
+        name.rsplit_once('-')
+            .and_then(|(_, n)| n.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    if w.workload.kind == crate::model::Kind::StatefulSet {
+        pods.sort_by_key(|p| std::cmp::Reverse(ordinal(p)));
+    } else {
+        pods.sort_by_key(|p| t.pods[p.index()].pod.meta.name.clone());
+    }
+    pods
 }
 
 /// The graph after the simulator's outcome of one pod's event.

@@ -253,14 +253,19 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                     None,
                     format!("{kn} patch pdb {name} --type=merge -p '{previous}'"),
                 );
-                s.calls = vec![Call::patch(
-                    "policy/v1",
-                    "PodDisruptionBudget",
-                    ns,
-                    name,
-                    pdb.pdb.meta.resource_version.as_deref(),
-                    serde_json::json!({"spec": {"minAvailable": null, "maxUnavailable": 1}}),
-                )];
+                // The disruption controller updates a budget's status all the time: judged by
+                // its generation.
+                s.calls = vec![
+                    Call::patch(
+                        "policy/v1",
+                        "PodDisruptionBudget",
+                        ns,
+                        name,
+                        pdb.pdb.meta.resource_version.as_deref(),
+                        serde_json::json!({"spec": {"minAvailable": null, "maxUnavailable": 1}}),
+                    )
+                    .at_generation(pdb.pdb.meta.generation),
+                ];
                 s.effect = "drains may evict one pod at a time".into();
                 s.change = t.pdbs.iter().position(|p| std::ptr::eq(p, pdb)).map(|i| {
                     Change::SetPdbLimits {
@@ -334,16 +339,50 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                     format!("{kn} patch {kind} {name} --type=json -p '{rollback}'"),
                 );
                 if let Ok(body) = serde_json::from_str(&patch) {
-                    s.calls = vec![Call::patch(
-                        "apps/v1",
-                        &f.subject.kind,
-                        ns,
-                        name,
-                        w.workload.meta.resource_version.as_deref(),
-                        body,
-                    )];
+                    s.calls = vec![
+                        Call::patch(
+                            "apps/v1",
+                            &f.subject.kind,
+                            ns,
+                            name,
+                            w.workload.meta.resource_version.as_deref(),
+                            body,
+                        )
+                        .at_generation(w.workload.meta.generation),
+                    ];
+                    // apply waits for the rollout the patch starts.
+                    s.expect = Some(Expect::RolledOut {
+                        api_version: "apps/v1".into(),
+                        kind: f.subject.kind.clone(),
+                        namespace: ns.clone(),
+                        name: name.clone(),
+                    });
                 }
-                s.effect = "new and rescheduled replicas spread over zones (existing pods move only when recreated: see --goal spread)".into();
+                s.wait = format!("{kn} rollout status {kind}/{name} --timeout=10m");
+                let running = w
+                    .pods
+                    .iter()
+                    .filter(|p| t.pods[p.index()].node.is_some())
+                    .count();
+                s.effect = format!(
+                    "the pod template changes, so {} replaces its {} running pod(s) one at a time{}, each where the scheduler puts it under the new constraint; a lease one of them holds is elected again",
+                    if w.workload.kind == crate::model::Kind::StatefulSet {
+                        "the StatefulSet controller"
+                    } else {
+                        "a rollout"
+                    },
+                    running,
+                    if w.workload.kind == crate::model::Kind::StatefulSet {
+                        " from the highest ordinal down"
+                    } else {
+                        ""
+                    }
+                );
+                s.preconditions = vec![format!(
+                    "restarting every pod of {} {} now is acceptable",
+                    f.subject.kind,
+                    qualified(ns, name)
+                )];
                 s.change = t
                     .workloads
                     .iter()

@@ -494,24 +494,130 @@ fn waves_are_numbered_once_across_goals_in_the_order_they_run() {
     );
     let waves: Vec<u32> = p.steps.iter().map(|s| s.wave).collect();
     assert!(waves.windows(2).all(|w| w[0] <= w[1]), "{waves:?}");
-    // Changes to objects (budgets, constraints) first, in one wave; the moves after them.
+    // Changes to objects (budgets) first, in one wave; the moves after them; a constraint added
+    // to a template (a rollout) after the last move of its workload.
     let moves = ["handover", "restart", "evict", "migrate"];
+    let workload_of = |s: &crate::plan::Step| match s.change {
+        Some(Change::Evict { pod } | Change::Migrate { pod, .. }) => t.pods[pod.index()].workload,
+        Some(Change::AddSpread { workload, .. }) => Some(workload),
+        _ => None,
+    };
+    let mut rollouts = 0;
     for s in &p.steps {
         if moves.contains(&s.action.as_str()) {
             assert!(s.wave > 1, "{} in wave {}", s.action, s.wave);
+        } else if s.action == "add-spread" {
+            rollouts += 1;
+            let w = workload_of(s);
+            for m in p
+                .steps
+                .iter()
+                .filter(|m| m.action != "add-spread" && workload_of(m) == w)
+            {
+                assert!(
+                    m.wave < s.wave,
+                    "{} after the rollout of {:?}",
+                    m.action,
+                    s.objects
+                );
+            }
         } else {
             assert_eq!(s.wave, 1, "{}", s.action);
         }
     }
+    assert!(rollouts > 0, "the sample's plan adds a spread constraint");
     let moving: BTreeSet<u32> = p
         .steps
         .iter()
         .filter(|s| moves.contains(&s.action.as_str()))
         .map(|s| s.wave)
         .collect();
+    let first = *moving.iter().next().unwrap();
     assert_eq!(
         moving.iter().copied().collect::<Vec<_>>(),
-        (2..2 + moving.len() as u32).collect::<Vec<_>>(),
+        (first..first + moving.len() as u32).collect::<Vec<_>>(),
         "the waves of the moves follow on without a gap or a restart"
+    );
+}
+
+#[test]
+fn a_spread_constraint_is_added_only_where_every_running_pod_still_fits_after_the_moves() {
+    // db/pg: three replicas on zonal volumes, two in eu-a. Under a zone constraint of maxSkew 1
+    // the rollout would leave the second eu-a replica Pending: the storage goal alone leaves the
+    // constraint out and says why; with the migration of --goal all it follows the move.
+    let c = three_zones()
+        + ClusterYaml::new()
+            .statefulset("db", "pg", 3, "")
+            .pod_with(
+                "db",
+                "pg-0",
+                "StatefulSet",
+                "pg",
+                "pg",
+                Some("a1"),
+                "  volumes: [{name: d, persistentVolumeClaim: {claimName: data-pg-0}}]\n",
+            )
+            .pod_with(
+                "db",
+                "pg-1",
+                "StatefulSet",
+                "pg",
+                "pg",
+                Some("a2"),
+                "  volumes: [{name: d, persistentVolumeClaim: {claimName: data-pg-1}}]\n",
+            )
+            .pod_with(
+                "db",
+                "pg-2",
+                "StatefulSet",
+                "pg",
+                "pg",
+                Some("b1"),
+                "  volumes: [{name: d, persistentVolumeClaim: {claimName: data-pg-2}}]\n",
+            )
+            .volume("db", "data-pg-0", "pv-0", "gp3", "zone:eu-a")
+            .volume("db", "data-pg-1", "pv-1", "gp3", "zone:eu-a")
+            .volume("db", "data-pg-2", "pv-2", "gp3", "zone:eu-b");
+    let t = c.topology();
+    let storage = plan(
+        &t,
+        &Config::default(),
+        &options(Goal::Storage, Handover::PreferredHolder),
+    );
+    assert!(
+        !storage.steps.iter().any(|s| s.action == "add-spread"),
+        "{:?}",
+        storage.steps.iter().map(|s| &s.action).collect::<Vec<_>>()
+    );
+    assert!(
+        storage
+            .notes
+            .iter()
+            .any(|n| n.contains("db/pg") && n.contains("db/pg-1 Pending")),
+        "{:?}",
+        storage.notes
+    );
+    let all = plan(
+        &t,
+        &Config::default(),
+        &options(Goal::All, Handover::PreferredHolder),
+    );
+    let migrate = all
+        .steps
+        .iter()
+        .find(|s| s.action == "migrate")
+        .expect("a migration");
+    let rollout = all
+        .steps
+        .iter()
+        .find(|s| s.action == "add-spread")
+        .expect("a rollout");
+    assert!(migrate.wave < rollout.wave);
+    // Nothing the plan does leaves a replica Pending.
+    assert_eq!(all.after.groups_surviving["zone"], 1);
+    assert_eq!(
+        all.after.findings["critical"], 0,
+        "{:?}",
+        all.after.findings
     );
 }

@@ -1200,6 +1200,15 @@ impl moment::View for World<'_> {
     }
 }
 
+/// Whether a workload's pods come back under new names when its controller recreates them (a
+/// ReplicaSet's), so a rollout leaves none of today's names.
+pub fn replaced_on_rollout(t: &Topology, w: WorkloadId) -> bool {
+    t.workloads[w.index()]
+        .pods
+        .first()
+        .is_some_and(|p| moment::replaced(t, *p))
+}
+
 /// A pod's requests added to a node's (and one pod more).
 fn add(used: &mut Resources, r: &Resources) {
     used.cpu_millis += r.cpu_millis;

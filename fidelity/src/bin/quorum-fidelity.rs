@@ -100,6 +100,38 @@ fn main() -> ExitCode {
             );
             return ExitCode::SUCCESS;
         }
+        ["plan", which, seed] => {
+            // One plan carried out for real: GOAL is leaders, leaders-restart, spread, storage
+            // or all.
+            let Ok(seed) = seed.parse() else {
+                eprintln!("{seed}: not a seed");
+                return ExitCode::from(2);
+            };
+            let Some(s) = quorum_fidelity::plans::scenarios(seed)
+                .into_iter()
+                .find(|s| s.name == format!("plan-{which}-{seed}"))
+            else {
+                eprintln!("{which}: leaders, leaders-restart, spread, storage or all");
+                return ExitCode::from(2);
+            };
+            return match quorum_fidelity::plans::run(&s, &elector_bin()) {
+                Ok(Some(obs)) => match quorum_fidelity::plans::compare(&obs) {
+                    Ok(v) => {
+                        print(&v);
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("{e}");
+                        ExitCode::FAILURE
+                    }
+                },
+                Ok(None) => ExitCode::from(3),
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         ["drill", file] => suite::drill_scenario(&PathBuf::from(file)),
         ["generated", seed] => match seed.parse() {
             Ok(seed) => Ok(suite::generated_scenario(seed)),
@@ -107,7 +139,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: quorum-fidelity drill FILE | generated SEED | describe SEED... | objects failure|plan SEED | timings RUNS | compare OBSERVATION | report"
+                "usage: quorum-fidelity drill FILE | generated SEED | describe SEED... | objects failure|plan SEED | plan GOAL SEED | timings RUNS | compare OBSERVATION | report"
             );
             return ExitCode::from(2);
         }
