@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::Severity;
+use crate::finding::Severity;
 use crate::graph::{BuildOptions, GroupMode};
 
 #[derive(Debug, thiserror::Error)]

@@ -15,6 +15,8 @@
 pub mod analysis;
 pub mod check;
 pub mod config;
+pub mod contract;
+pub mod finding;
 pub mod generate;
 pub mod graph;
 #[cfg(feature = "live")]
@@ -26,5 +28,6 @@ pub mod plan;
 pub mod report;
 pub mod samples;
 pub mod simulate;
+pub mod stats;
 #[cfg(test)]
 pub(crate) mod testkit;

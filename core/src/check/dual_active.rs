@@ -1,7 +1,7 @@
 //! The same workload in several clusters: each cluster elects its own leader, so both write.
 
 use super::*;
-use crate::analysis::groups_by_workload_name;
+use crate::stats::groups_by_workload_name;
 
 pub const CHECK: Check = Check {
     id: "dual-active",

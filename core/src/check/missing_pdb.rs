@@ -106,7 +106,7 @@ fn not_exported(ctx: &Context<'_>) -> Vec<Finding> {
                 "namespaces"
             },
             namespaces.into_iter().collect::<Vec<_>>().join(", "),
-            crate::report::count(unjudged.len(), "group", "groups"),
+            crate::contract::count(unjudged.len(), "group", "groups"),
             if unjudged.len() == 1 { "has" } else { "have" },
         );
         out.push(ctx.finding(

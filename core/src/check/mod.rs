@@ -19,96 +19,11 @@ mod pv_zone_conflict;
 mod storageclass_immediate_binding;
 mod zone_labels_missing;
 
-use serde::{Deserialize, Serialize};
-
-use crate::analysis::{GroupStats, LeaderStats};
 use crate::config::Config;
+pub use crate::finding::{Finding, Severity, SourceRef, Subject};
 use crate::graph::*;
 use crate::model::{Meta, Source};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Critical,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Critical => "critical",
-        }
-    }
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Severity {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "info" => Ok(Severity::Info),
-            "warning" => Ok(Severity::Warning),
-            "critical" => Ok(Severity::Critical),
-            _ => Err(format!("unknown severity {s:?} (info, warning, critical)")),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Subject {
-    pub cluster: String,
-    pub kind: String,
-    pub namespace: String,
-    pub name: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SourceRef {
-    pub file: String,
-    pub document: u32,
-    pub line: u32,
-}
-
-impl std::fmt::Display for SourceRef {
-    /// `file:line`; a live object (line 0) has only its context and server.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}", self.file)
-        } else {
-            write!(f, "{}:{}", self.file, self.line)
-        }
-    }
-}
-
-impl From<&Source> for SourceRef {
-    fn from(s: &Source) -> Self {
-        SourceRef {
-            file: s.file.to_string(),
-            document: s.document,
-            line: s.line,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub check: &'static str,
-    pub severity: Severity,
-    pub subject: Subject,
-    pub message: String,
-    pub source: Option<SourceRef>,
-    /// Check ids the subject's `quorum.dev/ignore` annotation names.
-    #[serde(skip)]
-    pub(crate) ignored: Vec<String>,
-}
+use crate::stats::{GroupStats, LeaderStats};
 
 /// A check: its id, default severity, a one-line summary and the fix (for SARIF rules and help).
 pub struct Check {

@@ -38,9 +38,9 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         } else {
             format!(
                 "{} that running pods name {} not among the export's {} ({}{more}).",
-                crate::report::count(missing.len(), "node", "nodes"),
+                crate::contract::count(missing.len(), "node", "nodes"),
                 if missing.len() == 1 { "is" } else { "are" },
-                crate::report::count(nodes.len() - missing.len(), "node", "nodes"),
+                crate::contract::count(nodes.len() - missing.len(), "node", "nodes"),
                 names.join(", ")
             )
         };

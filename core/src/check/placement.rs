@@ -185,7 +185,7 @@ fn node_advice(ctx: &Context<'_>, g: &GroupStats, required: bool) -> (String, bo
             format!(
                 "The cluster has {} for {} replicas, so anti-affinity on kubernetes.io/hostname \
                  would leave replicas Pending: add nodes if the group must survive losing one.",
-                crate::report::count(nodes, "schedulable node", "schedulable nodes"),
+                crate::contract::count(nodes, "schedulable node", "schedulable nodes"),
                 g.replicas
             ),
             false,

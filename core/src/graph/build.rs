@@ -520,7 +520,7 @@ fn attach_leaders(
         let carried = record
             .meta
             .annotations
-            .get(crate::report::JUDGED_AT_ANNOTATION)
+            .get(crate::contract::JUDGED_AT_ANNOTATION)
             .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
             .map(|at| at.with_timezone(&Utc));
         let judged_at = clock

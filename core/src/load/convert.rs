@@ -69,7 +69,7 @@ pub fn convert(mut raw: RawObject, kind: Kind) -> Result<Converted, String> {
             // Written back by an after-state: a node only its pods named.
             inferred: meta
                 .annotations
-                .contains_key(crate::report::INFERRED_ANNOTATION),
+                .contains_key(crate::contract::INFERRED_ANNOTATION),
             ..node(meta, spec, status)
         }),
         Kind::Pod => Object::Pod(Pod {
@@ -452,7 +452,7 @@ fn pod(meta: Meta, mut spec: RawSpec, status: RawStatus) -> Pod {
         hostname: nonempty(spec.hostname),
         alone: meta
             .annotations
-            .contains_key(crate::report::ALONE_ANNOTATION),
+            .contains_key(crate::contract::ALONE_ANNOTATION),
         ready: condition(&status.conditions, "Ready").unwrap_or(phase == PodPhase::Running),
         phase,
         placement,

@@ -244,7 +244,7 @@ pub fn plan(t: &Topology, config: &Config, options: &Options) -> Plan {
     // The analysis of the graph every step of every goal leads to.
     let after = analyze(&predict(t, &steps), config);
     Plan {
-        version: crate::report::JSON_VERSION,
+        version: crate::contract::JSON_VERSION,
         goal: options.goal,
         handover: options.handover,
         clusters: t.clusters.iter().map(|c| c.name.clone()).collect(),

@@ -13,12 +13,7 @@ use crate::model::{
     TaintEffect,
 };
 
-/// The annotation a written leader record keeps its judging time in.
-pub const JUDGED_AT_ANNOTATION: &str = "quorum.dev/judged-at";
-/// Marks a node the input did not hold (named by its pods): read back as such.
-pub const INFERRED_ANNOTATION: &str = "quorum.dev/inferred";
-/// Marks a pod picked out alone into its input (not listed with its peers).
-pub const ALONE_ANNOTATION: &str = "quorum.dev/alone";
+use crate::contract::{ALONE_ANNOTATION, INFERRED_ANNOTATION, JUDGED_AT_ANNOTATION};
 
 /// The objects of one cluster of the graph, as concatenated typed lists (JSON).
 pub fn after_state(t: &Topology, cluster: ClusterId) -> String {

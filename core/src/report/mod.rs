@@ -14,24 +14,15 @@ use crate::analysis::Analysis;
 use crate::graph::Topology;
 use crate::model::InputReport;
 
-pub use after_state::{ALONE_ANNOTATION, INFERRED_ANNOTATION, JUDGED_AT_ANNOTATION, after_state};
+pub use crate::contract::{ALONE_ANNOTATION, INFERRED_ANNOTATION, JUDGED_AT_ANNOTATION};
+pub use after_state::after_state;
 pub use graph::{graph_dot, graph_json};
 pub use markdown::{markdown, plan_markdown, sweep_markdown};
 pub use sarif::sarif;
 pub use simulation::{drill_table, plan_table, simulation_table, sweep_table};
 pub use table::{Style, table};
 
-/// `1 lease`, `2 leases`: a number with its noun in the right number.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
-/// The JSON contract's version (CONTRACT.md): bump on purpose when a fixed name changes.
-pub const JSON_VERSION: u32 = 1;
+pub use crate::contract::{JSON_VERSION, count};
 
 /// What `analyze` reports: the inputs as read, and the analysis of their topology.
 pub struct Report<'a> {

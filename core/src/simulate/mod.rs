@@ -370,7 +370,7 @@ impl<'t> World<'t> {
             moved_to: Default::default(),
             later: vec![],
             out: Outcome {
-                version: crate::report::JSON_VERSION,
+                version: crate::contract::JSON_VERSION,
                 events: events.iter().map(|e| e.to_string()).collect(),
                 params: p.clone(),
                 groups: vec![],

@@ -335,7 +335,7 @@ pub fn sweep_with(t: &Topology, p: &Params) -> Sweep {
         }
     }
     Sweep {
-        version: crate::report::JSON_VERSION,
+        version: crate::contract::JSON_VERSION,
         groups: t.groups.len(),
         scenarios,
         before,

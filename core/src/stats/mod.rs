@@ -1,0 +1,384 @@
+//! The statistics of a topology: each group's replicas per failure domain and whether it
+//! survives the loss of any one of them, where leaders live and how well they could be spread.
+//! Pure functions of the graph, below the checks (which read them) and the analysis (which runs
+//! both).
+
+pub mod flow;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::graph::*;
+
+/// The replicas a group needs: a majority for a quorum group, one for a leader group.
+pub fn quorum_size(mode: Mode, replicas: u32) -> u32 {
+    match mode {
+        Mode::Quorum => replicas / 2 + 1,
+        Mode::Leader => 1,
+    }
+}
+
+/// Whether a group survives the loss of any single domain of a kind; None where the kind does
+/// not apply (one replica, no zone labels, a single region, a single cluster).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Survives {
+    pub node: Option<bool>,
+    pub zone: Option<bool>,
+    pub region: Option<bool>,
+    pub cluster: Option<bool>,
+}
+
+/// One group, counted.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupStats {
+    #[serde(skip)]
+    pub id: GroupId,
+    pub name: String,
+    pub kind: String,
+    pub mode: Mode,
+    /// Desired replicas.
+    pub replicas: u32,
+    /// Replicas running on a ready node.
+    pub available: u32,
+    /// Replicas needed: a majority, or one.
+    pub needed: u32,
+    pub per_zone: BTreeMap<String, u32>,
+    pub per_node: BTreeMap<String, u32>,
+    pub per_region: BTreeMap<String, u32>,
+    pub survives: Survives,
+    pub leases: Vec<String>,
+    pub pdbs: Vec<String>,
+    /// Its pods are not in the input: `available` is what its status reports, and where its
+    /// replicas run is unknown (nothing survived or lost is judged).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pods_absent: bool,
+    /// Its replica count is known (its spec, or pods listed with their peers). Otherwise only
+    /// the pods picked out into the export are seen, and what a failure costs is not judged.
+    pub replicas_known: bool,
+    /// The largest number of replicas in one zone / on one node (for messages).
+    #[serde(skip)]
+    pub worst_zone: Option<(String, u32)>,
+    #[serde(skip)]
+    pub worst_node: Option<(String, u32)>,
+}
+
+impl GroupStats {
+    pub fn has_quorum(&self) -> bool {
+        self.available >= self.needed
+    }
+}
+
+/// Counts a group's replicas per zone, node and region, and decides what it survives.
+pub fn group_stats(
+    t: &Topology,
+    group: GroupId,
+    cross_cluster: &BTreeMap<String, Vec<GroupId>>,
+) -> GroupStats {
+    let g = &t.groups[group.index()];
+    let w = &t.workloads[g.workload.index()];
+    let replicas = w.desired();
+    let needed = quorum_size(g.mode, replicas);
+    let mut per_zone = BTreeMap::new();
+    let mut per_node = BTreeMap::new();
+    let mut per_region = BTreeMap::new();
+    let mut available: u32 = 0;
+    for p in t.running_replicas(group) {
+        let node = t.pods[p.index()].node.expect("running replicas are placed");
+        let n = &t.nodes[node.index()];
+        if !n.node.is_ready() {
+            continue;
+        }
+        available += 1;
+        *per_node.entry(t.node_display(node)).or_insert(0) += 1;
+        *per_zone.entry(t.zone_display(n.zone)).or_insert(0) += 1;
+        let region = &t.zones[n.zone.index()].region;
+        if !region.is_empty() {
+            *per_region.entry(region.clone()).or_insert(0) += 1;
+        }
+    }
+    let pods_absent = t.pods_absent(group);
+    if pods_absent {
+        available = t.available_now(group);
+    }
+    let worst = |m: &BTreeMap<String, u32>| {
+        m.iter()
+            .max_by_key(|(name, n)| (**n, std::cmp::Reverse((*name).clone())))
+            .map(|(k, v)| (k.clone(), *v))
+    };
+    let worst_zone = worst(&per_zone);
+    let worst_node = worst(&per_node);
+    // Survives a domain kind when losing the fullest domain of that kind still leaves enough.
+    let survives_losing = |most: Option<u32>| available.saturating_sub(most.unwrap_or(0)) >= needed;
+    let redundant = replicas > 1 && available > 0 && !pods_absent && w.replicas_known(&t.pods);
+    let zones_known = t.known_zone_count(g.cluster) > 0;
+    let regions: std::collections::BTreeSet<&str> = t
+        .cluster_zones(g.cluster)
+        .iter()
+        .map(|z| t.zones[z.index()].region.as_str())
+        .filter(|r| !r.is_empty())
+        .collect();
+    let survives = Survives {
+        node: redundant.then(|| survives_losing(worst_node.as_ref().map(|w| w.1))),
+        zone: (redundant && zones_known).then(|| survives_losing(worst_zone.as_ref().map(|w| w.1))),
+        region: (redundant && regions.len() > 1)
+            .then(|| survives_losing(per_region.values().max().copied())),
+        cluster: cross_cluster
+            .get(&w.name())
+            .filter(|peers| peers.len() > 1)
+            .map(|peers| {
+                // Losing this cluster leaves the others: survives when another copy can serve.
+                peers.iter().filter(|p| **p != group).any(|p| {
+                    let other = &t.groups[p.index()];
+                    let ow = &t.workloads[other.workload.index()];
+                    t.available_now(*p) >= quorum_size(other.mode, ow.desired())
+                })
+            }),
+    };
+    GroupStats {
+        id: group,
+        name: t.group_display(group),
+        kind: workload_kind(w).to_string(),
+        mode: g.mode,
+        replicas,
+        available,
+        needed,
+        per_zone,
+        per_node,
+        per_region,
+        survives,
+        leases: g.leaders.iter().map(|l| t.leader_display(*l)).collect(),
+        pdbs: w
+            .pdbs
+            .iter()
+            .map(|p| {
+                let pdb = &t.pdbs[p.index()];
+                t.display(pdb.cluster, &pdb.pdb.meta.namespace, &pdb.pdb.meta.name)
+            })
+            .collect(),
+        pods_absent,
+        replicas_known: w.replicas_known(&t.pods),
+        worst_zone,
+        worst_node,
+    }
+}
+
+/// Groups of the same `namespace/name` workload, by that name, across clusters.
+pub fn groups_by_workload_name(t: &Topology) -> BTreeMap<String, Vec<GroupId>> {
+    let mut out: BTreeMap<String, Vec<GroupId>> = BTreeMap::new();
+    for (i, g) in t.groups.iter().enumerate() {
+        out.entry(t.workloads[g.workload.index()].name())
+            .or_default()
+            .push(GroupId(i as u32));
+    }
+    out
+}
+
+/// One leader record as reported.
+#[derive(Clone, Debug, Serialize)]
+pub struct LeaderRow {
+    pub lease: String,
+    pub kind: String,
+    pub holder: Option<String>,
+    pub node: Option<String>,
+    pub zone: Option<String>,
+    pub group: Option<String>,
+    pub expired: bool,
+    /// The time it was judged at (given, or its file's newest renewal), RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judged_at: Option<String>,
+    #[serde(skip)]
+    pub id: LeaderId,
+}
+
+/// Where the leaders are, and the best spread the eligible replicas allow.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LeaderStats {
+    /// Leader records held on some node of the cluster, unexpired: the per-zone and per-node
+    /// counts add up to it.
+    pub total: u32,
+    /// The other records: nobody holds them, their holder is outside the export or not running,
+    /// or they expired.
+    pub elsewhere: u32,
+    pub per_zone: BTreeMap<String, u32>,
+    pub per_node: BTreeMap<String, u32>,
+    pub records: Vec<LeaderRow>,
+    /// The smallest maximum per zone / per node any placement among eligible replicas gives.
+    pub best_max_per_zone: Option<u32>,
+    pub best_max_per_node: Option<u32>,
+}
+
+impl LeaderStats {
+    pub fn max_per_zone(&self) -> u32 {
+        self.per_zone.values().copied().max().unwrap_or(0)
+    }
+
+    pub fn max_per_node(&self) -> u32 {
+        self.per_node.values().copied().max().unwrap_or(0)
+    }
+}
+
+/// The nodes a leader record may move to: nodes running a ready replica of its group.
+pub fn eligible_nodes(t: &Topology, leader: LeaderId) -> Vec<NodeId> {
+    let Some(group) = t.leaders[leader.index()].group else {
+        return vec![];
+    };
+    let mut nodes: Vec<NodeId> = t
+        .running_replicas(group)
+        .filter(|p| t.pods[p.index()].pod.ready)
+        .filter_map(|p| t.pods[p.index()].node)
+        .filter(|n| t.nodes[n.index()].node.is_ready())
+        .collect();
+    nodes.sort();
+    nodes.dedup();
+    nodes
+}
+
+/// Leaders per zone and per node: the unexpired records whose holder runs on a node, by the
+/// holder's zone and node. The counts of [`leader_stats`] without its best-spread bounds, cheap
+/// enough to recount after every scenario.
+pub fn leader_counts(t: &Topology) -> (BTreeMap<String, u32>, BTreeMap<String, u32>) {
+    let mut per_zone = BTreeMap::new();
+    let mut per_node = BTreeMap::new();
+    for (i, l) in t.leaders.iter().enumerate() {
+        let expired = l.expired();
+        if let Some(n) = t.holder_node(LeaderId(i as u32))
+            && !expired
+        {
+            *per_node.entry(t.node_display(n)).or_insert(0) += 1;
+            *per_zone
+                .entry(t.zone_display(t.nodes[n.index()].zone))
+                .or_insert(0) += 1;
+        }
+    }
+    (per_zone, per_node)
+}
+
+pub fn leader_stats(t: &Topology) -> LeaderStats {
+    let mut stats = LeaderStats::default();
+    (stats.per_zone, stats.per_node) = leader_counts(t);
+    let mut zone_fixed = vec![0u32; t.zones.len()];
+    let mut node_fixed = vec![0u32; t.nodes.len()];
+    let mut zone_movable = Vec::new();
+    let mut node_movable = Vec::new();
+    // The eligible nodes are those of the leader's group: once per group, not per leader.
+    let mut eligible_of: rustc_hash::FxHashMap<GroupId, Vec<NodeId>> = Default::default();
+    // The rows are strings for every record: on every core.
+    stats.records = {
+        use rayon::prelude::*;
+        t.leaders
+            .par_iter()
+            .enumerate()
+            .with_min_len(1024)
+            .map(|(i, l)| {
+                let id = LeaderId(i as u32);
+                let node = t.holder_node(id);
+                LeaderRow {
+                    lease: t.leader_display(id),
+                    kind: l.record.kind.to_string(),
+                    holder: match l.holder {
+                        Holder::Pod(p) => Some(t.pod_display(p)),
+                        Holder::Node(n) => Some(t.node_display(n)),
+                        Holder::Unresolved | Holder::Ambiguous | Holder::External => {
+                            l.record.holder.clone()
+                        }
+                        Holder::Vacant => None,
+                    },
+                    node: node.map(|n| t.node_display(n)),
+                    zone: node.map(|n| t.zone_display(t.nodes[n.index()].zone)),
+                    group: l.group.map(|g| t.group_display(g)),
+                    expired: l.expired(),
+                    judged_at: l
+                        .judged_at
+                        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                    id,
+                }
+            })
+            .collect()
+    };
+    // Leaders where they run; the records whose holder runs nowhere known are counted apart.
+    stats.total = stats.per_zone.values().sum();
+    stats.elsewhere = t.leaders.len() as u32 - stats.total;
+    for (i, l) in t.leaders.iter().enumerate() {
+        let id = LeaderId(i as u32);
+        let node = t.holder_node(id);
+        if stats.records[i].expired {
+            continue;
+        }
+        let eligible = match l.group {
+            Some(g) => eligible_of
+                .entry(g)
+                .or_insert_with(|| eligible_nodes(t, id))
+                .as_slice(),
+            None => &[],
+        };
+        if eligible.len() > 1 {
+            let mut zones: Vec<usize> = eligible
+                .iter()
+                .map(|n| t.nodes[n.index()].zone.index())
+                .collect();
+            zones.sort();
+            zones.dedup();
+            zone_movable.push(flow::Movable { bins: zones });
+            node_movable.push(flow::Movable {
+                bins: eligible.iter().map(|n| n.index()).collect(),
+            });
+        } else if let Some(n) = node {
+            node_fixed[n.index()] += 1;
+            zone_fixed[t.nodes[n.index()].zone.index()] += 1;
+        }
+    }
+    // Today's placement is feasible: its maximum bounds the search from above.
+    let today_zone = stats.per_zone.values().copied().max();
+    let today_node = stats.per_node.values().copied().max();
+    (stats.best_max_per_zone, stats.best_max_per_node) = rayon::join(
+        || flow::min_max_load(t.zones.len(), &zone_fixed, &zone_movable, today_zone),
+        || flow::min_max_load(t.nodes.len(), &node_fixed, &node_movable, today_node),
+    );
+    stats
+}
+
+pub fn all_group_stats(t: &Topology) -> Vec<GroupStats> {
+    use rayon::prelude::*;
+    let by_name = groups_by_workload_name(t);
+    (0..t.groups.len())
+        .into_par_iter()
+        .with_min_len(256)
+        .map(|i| group_stats(t, GroupId(i as u32), &by_name))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::*;
+
+    #[test]
+    fn leaders_are_counted_by_their_holders_zone_and_node_and_follow_a_failover() {
+        let c = three_zones()
+            + pg_on(&["a1", "b1", "c1"])
+            + ClusterYaml::new()
+                .lease("db", "pg-a", "pg-0", "2026-11-20T10:00:00Z")
+                .lease("db", "pg-b", "pg-0", "2026-11-20T10:00:00Z")
+                .lease("db", "pg-c", "pg-1", "2026-11-20T10:00:00Z");
+        let t = c.topology();
+        let (per_zone, per_node) = leader_counts(&t);
+        assert_eq!(
+            per_zone,
+            BTreeMap::from([("eu-a".into(), 2), ("eu-b".into(), 1)])
+        );
+        assert_eq!(
+            per_node,
+            BTreeMap::from([("a1".into(), 2), ("b1".into(), 1)])
+        );
+        let stats = leader_stats(&t);
+        assert_eq!((stats.per_zone, stats.per_node), (per_zone, per_node));
+
+        use crate::simulate::{Event, Params, Target, simulate};
+        let fail = [Event::Fail(Target::Zone("eu-a".into()))];
+        let after = simulate(&t, &fail, &Params::default()).unwrap().after(&t);
+        let (per_zone, _) = leader_counts(&after);
+        assert_eq!(per_zone.get("eu-a"), None, "{per_zone:?}");
+        assert_eq!(per_zone.values().sum::<u32>(), 3);
+    }
+}
