@@ -36,11 +36,10 @@ pub mod selector;
 pub mod status;
 pub mod store;
 
-mod eviction;
+mod params;
 mod routes;
 mod state;
 mod tls;
-mod watch;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -53,9 +52,9 @@ use tokio::sync::{broadcast, watch as tokio_watch};
 
 pub use kubeconfig::KubeconfigEntry;
 pub use load::{LoadError, LoadStats};
+pub use routes::watch::GARBAGE_LINE;
 pub use state::RequestRecord;
 pub use tls::install_crypto_provider;
-pub use watch::GARBAGE_LINE;
 
 use state::{Control, Shared};
 use store::{Candidate, Reject, Store};

@@ -217,6 +217,25 @@ impl FieldSelector {
     }
 }
 
+/// Whether an object passes the selectors; the object body is read only
+/// for field selectors beyond name and namespace.
+pub fn selected(
+    labels: &LabelSelector,
+    fields: &FieldSelector,
+    ns: &str,
+    name: &str,
+    entry_labels: &[(Box<str>, Box<str>)],
+    bytes: &[u8],
+) -> bool {
+    if !labels.matches(entry_labels) || !fields.matches_index(ns, name) {
+        return false;
+    }
+    if fields.index_only() {
+        return true;
+    }
+    serde_json::from_slice::<Value>(bytes).is_ok_and(|v| fields.matches_object(&v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::{broadcast, watch};
 
+use crate::params::parse_query;
 use crate::store::Store;
 
 /// One request as the server saw it: for tests that count LISTs against
@@ -27,7 +28,7 @@ pub struct RequestRecord {
 impl RequestRecord {
     /// The decoded value of a query parameter.
     pub fn param(&self, name: &str) -> Option<String> {
-        crate::routes::parse_query(&self.query)
+        parse_query(&self.query)
             .into_iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v)

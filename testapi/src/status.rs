@@ -38,6 +38,36 @@ impl ApiError {
         Self::new(401, "Unauthorized", "Unauthorized")
     }
 
+    /// The 403 the apiserver's RBAC authorizer writes, word for word.
+    pub fn forbidden(
+        user: &str,
+        verb: &str,
+        resource: &str,
+        group: &str,
+        ns: Option<&str>,
+        name: Option<&str>,
+    ) -> Self {
+        let subject = match name {
+            Some(n) => format!("{resource} \"{n}\""),
+            None => resource.to_string(),
+        };
+        let scope = match ns {
+            Some(ns) if !ns.is_empty() => format!("in the namespace \"{ns}\""),
+            _ => "at the cluster scope".to_string(),
+        };
+        let kind = resource.split('/').next().unwrap_or(resource);
+        let mut details = json!({"group": group, "kind": kind});
+        if let Some(n) = name {
+            details["name"] = json!(n);
+        }
+        Self::new(
+            403,
+            "Forbidden",
+            format!("{subject} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{group}\" {scope}"),
+        )
+        .with_details(details)
+    }
+
     /// `pods "x" not found`
     pub fn not_found(kind: &KindInfo, name: &str) -> Self {
         Self::new(
@@ -79,6 +109,26 @@ impl ApiError {
         .with_details(details(kind, name))
     }
 
+    /// 409 when a DeleteOptions precondition (`UID`, `ResourceVersion`)
+    /// does not hold.
+    pub fn precondition_failed(
+        kind: &KindInfo,
+        name: &str,
+        label: &str,
+        want: &str,
+        have: &str,
+    ) -> Self {
+        Self::new(
+            409,
+            "Conflict",
+            format!(
+                "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: {label} in precondition: {want}, {label} in object meta: {have}",
+                kind.qualified()
+            ),
+        )
+        .with_details(details(kind, name))
+    }
+
     pub fn already_exists(kind: &KindInfo, name: &str) -> Self {
         Self::new(
             409,
@@ -107,6 +157,16 @@ impl ApiError {
     pub fn unprocessable(kind: &KindInfo, name: &str, message: impl Into<String>) -> Self {
         let message = format!("{} \"{name}\" is invalid: {}", kind.kind, message.into());
         Self::new(422, "Invalid", message).with_details(details(kind, name))
+    }
+
+    /// 503: the server is up but cannot serve (see
+    /// [`crate::Server::set_unavailable`]).
+    pub fn unavailable() -> Self {
+        Self::new(
+            503,
+            "ServiceUnavailable",
+            "the server is currently unable to handle the request".to_string(),
+        )
     }
 
     pub fn internal(message: impl Into<String>) -> Self {

@@ -170,6 +170,76 @@ impl Candidate {
         Self::new(Fields::from_value(v).map_err(Reject::Invalid)?)
     }
 
+    /// Sets `metadata.generation` as the apiserver does for an object with a
+    /// spec: 1 when it is created, one more each time its spec changes, the
+    /// same when only its metadata or status does. Controllers and `apply`
+    /// judge a workload's or budget's change by it.
+    fn carry_generation(&mut self, old: Option<&Entry>) {
+        let Some(spec) = self.fields.get("spec") else {
+            return;
+        };
+        let parse = |raw: &str| serde_json::from_str::<Value>(raw).ok();
+        let old = old.and_then(|e| serde_json::from_slice::<Value>(&e.bytes).ok());
+        let before = old
+            .as_ref()
+            .and_then(|o| o["metadata"]["generation"].as_u64());
+        let generation = match &old {
+            None => 1,
+            Some(o) => {
+                let before = o["metadata"]["generation"].as_u64().unwrap_or(1);
+                if o.get("spec") == parse(spec.get()).as_ref() {
+                    before
+                } else {
+                    before + 1
+                }
+            }
+        };
+        self.metadata
+            .insert("generation".into(), Value::from(generation));
+        if before.is_some_and(|b| b != generation)
+            && matches!(KINDS[self.kind].kind, "Deployment" | "StatefulSet")
+        {
+            self.settle_rollout(generation);
+        }
+    }
+
+    /// The server runs no controllers and moves no pod, so a workload whose
+    /// spec changed is reported rolled out at once, as `kubectl rollout
+    /// status` would read it when its controller is done: the new
+    /// generation observed and every replica updated and ready. Tests of
+    /// what a rollout does to pods run on the real control plane.
+    fn settle_rollout(&mut self, generation: u64) {
+        let spec: Value = self
+            .fields
+            .get("spec")
+            .and_then(|r| serde_json::from_str(r.get()).ok())
+            .unwrap_or_default();
+        let replicas = spec["replicas"].as_u64().unwrap_or(1);
+        let mut status: Value = self
+            .fields
+            .get("status")
+            .and_then(|r| serde_json::from_str(r.get()).ok())
+            .filter(Value::is_object)
+            .unwrap_or_else(|| Value::Object(Map::new()));
+        status["observedGeneration"] = Value::from(generation);
+        for key in [
+            "replicas",
+            "updatedReplicas",
+            "readyReplicas",
+            "availableReplicas",
+        ] {
+            status[key] = Value::from(replicas);
+        }
+        if let Some(update) = status["updateRevision"].as_str().map(String::from) {
+            status["currentRevision"] = Value::String(update);
+        }
+        let raw = serde_json::value::to_raw_value(&status).expect("a JSON value");
+        match self.fields.0.iter_mut().find(|(k, _)| k == "status") {
+            Some((_, v)) => *v = raw,
+            None => self.fields.0.push(("status".into(), raw)),
+        }
+    }
+
     /// Serializes the object with its final resourceVersion (and a fresh
     /// uid if it had none): `apiVersion` and `kind` first, the other fields
     /// in their original order, whitespace removed.
@@ -352,10 +422,11 @@ impl Store {
     }
 
     /// Creates or replaces an object, recording and broadcasting the event.
-    pub fn put(&mut self, cand: Candidate) -> (EventType, Entry) {
+    pub fn put(&mut self, mut cand: Candidate) -> (EventType, Entry) {
         self.rv += 1;
         let key = (cand.namespace.clone(), cand.name.clone());
         let kind = cand.kind;
+        cand.carry_generation(self.kinds[kind].get(&key));
         let entry = cand.finish(self.rv);
         let etype = match self.kinds[kind].insert(key.clone(), entry.clone()) {
             Some(_) => EventType::Modified,
@@ -459,6 +530,31 @@ mod tests {
                 "managedFields": [{"manager": "kubectl"}]},
             "spec": {"nodeName": "n1"}}))
         .unwrap()
+    }
+
+    #[test]
+    fn generation_moves_with_the_spec_only() {
+        let mut s = Store::new(100);
+        let generation = |s: &Store| {
+            let e = s.get(kinds::POD, "db", "a").unwrap();
+            serde_json::from_slice::<Value>(&e.bytes).unwrap()["metadata"]["generation"].clone()
+        };
+        s.put(pod("db", "a"));
+        assert_eq!(generation(&s), 1);
+        let mut status = pod("db", "a");
+        status.fields.0.push((
+            "status".into(),
+            serde_json::value::to_raw_value(&json!({"phase": "Running"})).unwrap(),
+        ));
+        s.put(status);
+        assert_eq!(generation(&s), 1, "a status change keeps the generation");
+        s.put(
+            Candidate::from_value(json!({"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "a", "namespace": "db"},
+                "spec": {"nodeName": "n2"}}))
+            .unwrap(),
+        );
+        assert_eq!(generation(&s), 2, "a spec change moves it");
     }
 
     #[test]

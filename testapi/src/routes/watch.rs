@@ -19,8 +19,8 @@ use serde_json::json;
 use tokio::sync::{broadcast, mpsc};
 
 use crate::kinds::{KINDS, KindId};
-use crate::routes::{Params, selected};
-use crate::selector::{FieldSelector, LabelSelector};
+use crate::params::Params;
+use crate::selector::{FieldSelector, LabelSelector, selected};
 use crate::state::{Control, Shared, WatchGuard};
 use crate::status::{ApiError, status_object};
 use crate::store::{WatchEvent, event_line};
