@@ -231,6 +231,45 @@ fn the_sweep_table_fits_80_columns_and_its_json_follows_the_contract() {
         .filter(|s| s["event"].as_str().unwrap().starts_with("fail node:"))
         .count();
     assert_eq!(nodes, 9);
+    // Every row carries split_brain, each risk with the replicas on each side that may act:
+    // cutting eu-west-1a off leaves kafka's leader kafka-0 there while 1b and 1c elect.
+    assert!(zone["split_brain"].as_array().unwrap().is_empty());
+    let cut = v["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["event"] == "partition eu-west-1a|eu-west-1b,eu-west-1c")
+        .unwrap();
+    let kafka = cut["split_brain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["group"] == "kafka/kafka")
+        .unwrap();
+    assert_eq!(
+        kafka["sides"],
+        serde_json::json!([["kafka/kafka-0"], ["kafka/kafka-1", "kafka/kafka-2"]])
+    );
+    // simulate of the same partition names the same risk with the same sides.
+    let sim = json(
+        quorum()
+            .arg("simulate")
+            .arg(sample("three-zones/cluster.yaml"))
+            .args([
+                "--partition",
+                "eu-west-1a|eu-west-1b,eu-west-1c",
+                "-o",
+                "json",
+            ]),
+    );
+    let same = sim["split_brain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["group"] == "kafka/kafka")
+        .unwrap();
+    assert_eq!(same["sides"], kafka["sides"]);
+    assert_eq!(sim["first_moment"]["split_brain"], cut["split_brain"]);
 }
 
 #[test]

@@ -167,7 +167,7 @@ pub fn sweep_markdown(sweep: &crate::simulate::sweep::Sweep) -> String {
             cell(&s.event),
             list(&s.groups_without_quorum),
             list(&s.leaderless),
-            list(&s.split_brain)
+            list(&s.split_brain_groups())
         );
     }
     out.push('\n');

@@ -319,7 +319,10 @@ pub fn sweep_table(s: &Sweep, survivors: &[String], style: &Style) -> String {
                 out,
                 "  {:event_w$}  split brain: {}",
                 "",
-                cell(&sc.split_brain, rest.saturating_sub("split brain: ".len()))
+                cell(
+                    &sc.split_brain_groups(),
+                    rest.saturating_sub("split brain: ".len())
+                )
             );
         }
     }

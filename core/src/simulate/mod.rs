@@ -158,6 +158,8 @@ pub struct Stranded {
 #[derive(Clone, Debug, Serialize)]
 pub struct SplitBrain {
     pub group: String,
+    /// Per side that may act: the replicas running there (the cut-off holder's side first).
+    pub sides: Vec<Vec<String>>,
     pub reason: String,
 }
 
@@ -1079,6 +1081,17 @@ impl<'t> World<'t> {
         self.out
     }
 
+    /// A risk's replicas per side as the cut found them (the first moment), before any was
+    /// recreated on the other side.
+    fn sides_at_the_cut(&self, risk: &moment::SplitRisk) -> Vec<Vec<String>> {
+        self.out
+            .first_moment
+            .split_brain
+            .iter()
+            .find(|r| r.group == risk.group)
+            .map_or_else(|| risk.sides.clone(), |r| r.sides.clone())
+    }
+
     /// Leases whose holder stopped or was cut off: when they expire and who may take over.
     fn reelect(&mut self) {
         let t = self.t;
@@ -1134,10 +1147,10 @@ impl<'t> World<'t> {
                     .entry(after + self.p.retry_period_seconds)
                     .or_insert(0) += 1;
             }
-            if let (Some(group), Some(winner)) = (moment::split_brain_subject(t, id, &decision), to)
-            {
+            if let (Some(risk), Some(winner)) = (moment::split_brain(&*self, id, &decision), to) {
                 self.out.split_brain.push(SplitBrain {
-                    group,
+                    sides: self.sides_at_the_cut(&risk),
+                    group: risk.group,
                     reason: format!(
                         "{} still runs on a side cut off from the control plane and may act as leader \
                          until it notices it cannot renew {lease}, while {} is elected on the other side",
@@ -1160,9 +1173,10 @@ impl<'t> World<'t> {
         self.out.max_simultaneous_reelections = at_moment.values().copied().max().unwrap_or(0);
         // Across clusters, a workload in several clusters elects on every side, always.
         if self.sides.len() > 1 {
-            for name in moment::dual_active(t) {
+            for risk in moment::dual_active(&*self) {
                 self.out.split_brain.push(SplitBrain {
-                    group: name,
+                    sides: self.sides_at_the_cut(&risk),
+                    group: risk.group,
                     reason: "runs in several clusters, each with its own API server and lease: every side keeps a leader and writes".into(),
                 });
             }
@@ -1293,7 +1307,8 @@ pub fn simulate(t: &Topology, events: &[Event], params: &Params) -> Result<Outco
         }
     }
     // The first moment: every event applied, nothing recreated yet (what the sweep judges).
-    world.out.first_moment = moment::Parts::judge(&world, params).moment(t, world.sides.len() > 1);
+    world.out.first_moment =
+        moment::Parts::judge(&world, params).moment(&world, world.sides.len() > 1);
     world.run_later();
     Ok(world.finish())
 }

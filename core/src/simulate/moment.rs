@@ -272,20 +272,57 @@ pub(crate) fn replaced(t: &Topology, pod: PodId) -> bool {
     })
 }
 
+/// A split-brain risk: a group (or a lease without one) that may have a leader acting on more
+/// than one side at once, with its running replicas on each of those sides.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SplitRisk {
+    pub group: String,
+    /// Per side that may act: the replicas running there (the cut-off holder's side first).
+    pub sides: Vec<Vec<String>>,
+}
+
 /// The split-brain risk a decision makes: a holder on a cut-off side keeps acting while another
-/// side elects. The group's name (or the lease's, without a group).
-pub(crate) fn split_brain_subject(t: &Topology, id: LeaderId, d: &Decision) -> Option<String> {
-    (d.cut_off && d.winner().is_some()).then(|| {
-        t.leaders[id.index()]
-            .group
-            .map(|g| t.group_display(g))
-            .unwrap_or_else(|| t.leader_display(id))
+/// side elects. Named by its group (or the lease, without a group).
+pub(crate) fn split_brain(v: &dyn View, id: LeaderId, d: &Decision) -> Option<SplitRisk> {
+    let winner = d.winner().filter(|_| d.cut_off)?;
+    let t = v.topology();
+    let info = &t.leaders[id.index()];
+    let names = |pods: Vec<PodId>| pods.into_iter().map(|p| t.pod_display(p)).collect();
+    let Some(g) = info.group else {
+        let holder = match info.holder {
+            Holder::Pod(p) => t.pod_display(p),
+            Holder::Node(n) => t.node_display(n),
+            _ => info.record.holder.clone().unwrap_or_default(),
+        };
+        return Some(SplitRisk {
+            group: t.leader_display(id),
+            sides: vec![vec![holder], vec![t.pod_display(winner)]],
+        });
+    };
+    let holder_side = match info.holder {
+        Holder::Pod(p) => v.placed(p),
+        Holder::Node(n) => Some(n),
+        _ => None,
+    }
+    .and_then(|n| v.side(n));
+    let mut order: Vec<usize> = (0..v.sides()).collect();
+    order.sort_by_key(|s| Some(*s) != holder_side);
+    let sides = order
+        .into_iter()
+        .map(|s| running(v, g, Some(s)))
+        .filter(|pods| !pods.is_empty())
+        .map(names)
+        .collect();
+    Some(SplitRisk {
+        group: t.group_display(g),
+        sides,
     })
 }
 
 /// Under any partition, a workload running in several clusters elects in each: every side keeps a
-/// leader and writes. Its name, once.
-pub(crate) fn dual_active(t: &Topology) -> Vec<String> {
+/// leader and writes. Once per workload, with its replicas per cluster.
+pub(crate) fn dual_active(v: &dyn View) -> Vec<SplitRisk> {
+    let t = v.topology();
     crate::analysis::groups_by_workload_name(t)
         .into_iter()
         .filter(|(_, groups)| {
@@ -296,7 +333,18 @@ pub(crate) fn dual_active(t: &Topology) -> Vec<String> {
                     .iter()
                     .any(|g| !t.groups[g.index()].leaders.is_empty())
         })
-        .map(|(name, _)| name)
+        .map(|(name, groups)| SplitRisk {
+            group: name,
+            sides: groups
+                .iter()
+                .map(|g| {
+                    running(v, *g, None)
+                        .into_iter()
+                        .map(|p| t.pod_display(p))
+                        .collect()
+                })
+                .collect(),
+        })
         .collect()
 }
 
@@ -306,7 +354,7 @@ pub(crate) fn dual_active(t: &Topology) -> Vec<String> {
 pub struct Moment {
     pub groups_without_quorum: Vec<String>,
     pub leaderless: Vec<String>,
-    pub split_brain: Vec<String>,
+    pub split_brain: Vec<SplitRisk>,
 }
 
 /// Per group (has quorum) and per lease (its decision), in index order: the parts of a moment.
@@ -329,22 +377,23 @@ impl Parts {
         }
     }
 
-    pub fn moment(&self, t: &Topology, partitioned: bool) -> Moment {
-        let mut split_brain: Vec<String> = Vec::new();
+    pub fn moment(&self, v: &dyn View, partitioned: bool) -> Moment {
+        let t = v.topology();
+        let mut risks: Vec<SplitRisk> = Vec::new();
         for (l, d) in self.leases.iter().enumerate() {
-            if let Some(name) = d
+            if let Some(risk) = d
                 .as_ref()
-                .and_then(|d| split_brain_subject(t, LeaderId(l as u32), d))
+                .and_then(|d| split_brain(v, LeaderId(l as u32), d))
             {
-                split_brain.push(name);
+                risks.push(risk);
             }
         }
         if partitioned {
-            split_brain.extend(dual_active(t));
+            risks.extend(dual_active(v));
         }
         // A group's risk once, however many of its leases make it.
         let mut seen = std::collections::HashSet::new();
-        split_brain.retain(|name| seen.insert(name.clone()));
+        risks.retain(|risk| seen.insert(risk.group.clone()));
         Moment {
             groups_without_quorum: self
                 .quorum
@@ -360,7 +409,7 @@ impl Parts {
                 .filter(|(_, d)| d.as_ref().is_some_and(|d| d.winner().is_none()))
                 .map(|(l, _)| t.leader_display(LeaderId(l as u32)))
                 .collect(),
-            split_brain,
+            split_brain: risks,
         }
     }
 }

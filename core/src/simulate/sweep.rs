@@ -19,14 +19,18 @@ pub struct Scenario {
     pub event: String,
     pub groups_without_quorum: Vec<String>,
     pub leaderless: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub split_brain: Vec<String>,
+    pub split_brain: Vec<moment::SplitRisk>,
     /// The event `simulate` takes for this row.
     #[serde(skip)]
     pub scenario: Event,
 }
 
 impl Scenario {
+    /// The groups (or leases) at risk of split brain, by name.
+    pub fn split_brain_groups(&self) -> Vec<String> {
+        self.split_brain.iter().map(|r| r.group.clone()).collect()
+    }
+
     /// The moment it judges.
     pub fn moment(&self) -> Moment {
         Moment {
@@ -186,7 +190,7 @@ pub fn sweep(t: &Topology) -> Sweep {
 
 pub fn sweep_with(t: &Topology, p: &Params) -> Sweep {
     let base = Parts::judge(&Base { t }, p);
-    let before = base.moment(t, false);
+    let before = base.moment(&Base { t }, false);
     // Where a failure strikes: the groups with a replica on a node, the leases held there.
     let mut groups_on: HashMap<NodeId, Vec<GroupId>> = HashMap::default();
     for g in 0..t.groups.len() {
@@ -233,7 +237,7 @@ pub fn sweep_with(t: &Topology, p: &Params) -> Sweep {
                     .or_insert_with(|| moment::lease(&view, p, *l));
             }
         }
-        row(t, event, &quorum, &base, &changed, false)
+        row(&view, event, &quorum, &base, &changed)
     };
     let mut scenarios = Vec::new();
     for n in 0..t.nodes.len() {
@@ -397,7 +401,7 @@ fn partition(t: &Topology, p: &Params, event: Event, sides: &[Vec<ZoneId>]) -> S
         names,
     };
     let parts = Parts::judge(&view, p);
-    let m = parts.moment(t, true);
+    let m = parts.moment(&view, true);
     Scenario {
         event: event.to_string(),
         groups_without_quorum: m.groups_without_quorum,
@@ -409,13 +413,13 @@ fn partition(t: &Topology, p: &Params, event: Event, sides: &[Vec<ZoneId>]) -> S
 
 /// A failure's row: the groups and leases it touched judged again, the rest as they were.
 fn row(
-    t: &Topology,
+    view: &Failed,
     event: Event,
     quorum: &[bool],
     base: &Parts,
     changed: &HashMap<LeaderId, Option<Decision>>,
-    partitioned: bool,
 ) -> Scenario {
+    let t = view.base.t;
     let leases: Vec<Option<Decision>> = (0..t.leaders.len())
         .map(|l| {
             let id = LeaderId(l as u32);
@@ -429,7 +433,7 @@ fn row(
         quorum: quorum.to_vec(),
         leases,
     };
-    let m = parts.moment(t, partitioned);
+    let m = parts.moment(view, false);
     Scenario {
         event: event.to_string(),
         groups_without_quorum: m.groups_without_quorum,

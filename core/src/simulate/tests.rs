@@ -387,10 +387,15 @@ fn in_a_partition_the_side_with_the_control_planes_majority_renews_and_the_cut_o
     );
     let r = o.reelections.iter().find(|r| r.lease == "app/web").unwrap();
     assert_eq!(r.to.as_deref(), Some("app/web-1-a"));
-    assert!(
-        o.split_brain.iter().any(|s| s.group == "app/web"),
-        "{:?}",
-        o.split_brain
+    let risk = o.split_brain.iter().find(|s| s.group == "app/web");
+    assert!(risk.is_some(), "{:?}", o.split_brain);
+    // Its replicas on each side that may act: the cut-off holder's side first.
+    assert_eq!(
+        risk.unwrap().sides,
+        vec![
+            vec!["app/web-1-c".to_string()],
+            vec!["app/web-1-a".to_string()]
+        ]
     );
     // The web pod on the cut-off side is recreated on the control plane's side after 350 s.
     assert!(
@@ -443,10 +448,14 @@ fn a_partition_between_clusters_leaves_a_leader_on_each_side() {
         &Params::default(),
     )
     .unwrap();
-    assert!(
-        o.split_brain.iter().any(|s| s.group == "payments/ledger"),
-        "{:?}",
-        o.split_brain
+    let risk = o.split_brain.iter().find(|s| s.group == "payments/ledger");
+    assert!(risk.is_some(), "{:?}", o.split_brain);
+    assert_eq!(
+        risk.unwrap().sides,
+        vec![
+            vec!["dc-a/payments/ledger-1-a".to_string()],
+            vec!["dc-b/payments/ledger-1-a".to_string()]
+        ]
     );
     assert!(o.groups.iter().all(|g| g.has_quorum));
 }
