@@ -274,10 +274,27 @@ fn failure<T: DeserializeOwned>(
 
 /// serde's messages end in " at line L column C", relative to the item: we give lines ourselves.
 pub(crate) fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message.to_string(),
+    // Every "at line N column M" a parser writes counts within the piece it was given, not the
+    // file: the error carries the file's line instead.
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(" at line ") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + " at line ".len()..];
+        let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let n = digits(tail);
+        let after = &tail[n..];
+        rest = match after.strip_prefix(" column ") {
+            Some(col) if n > 0 => &col[digits(col)..],
+            _ if n > 0 => after,
+            _ => {
+                out.push_str(" at line ");
+                tail
+            }
+        };
     }
+    out.push_str(rest);
+    out
 }
 
 /// A unit already cut out (used by tests and small inputs).

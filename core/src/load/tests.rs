@@ -103,6 +103,26 @@ fn truncated_json_keeps_the_items_before_the_cut() {
 }
 
 #[test]
+fn an_error_in_a_later_document_names_its_own_line() {
+    // Line 6 is the bad one: the `---`, the comment and the blank line before the document's
+    // first line do not shift it.
+    let text = "a: 1\n---\n# the pod\n\nkind: Pod\n   bad: indent\nmetadata:\n  name: x\n";
+    let errs = errors(&parse_str(text));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!((errs[0].0, errs[0].1), (2, 6), "{errs:?}");
+    let text = "kind: Pod\nmetadata:\n  name: x\n   bad: indent\n";
+    assert_eq!(errors(&parse_str(text))[0].1, 4);
+    // No line within the piece leaks into the message: only the file's line is given.
+    let text = "a: 1\n---\nkind: Pod\nmetadata: {name: x\nspec: 1\n";
+    let errs = errors(&parse_str(text));
+    assert!(!errs[0].2.contains("line"), "{errs:?}");
+    assert!(
+        errs[0].2.contains("while parsing a flow mapping"),
+        "{errs:?}"
+    );
+}
+
+#[test]
 fn a_type_error_names_the_field_and_its_line() {
     let text = "{\"kind\":\"List\",\"items\":[\n{\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\n\"spec\":{\"nodeSelector\":\n[1]}}]}";
     let errs = errors(&parse_str(text));

@@ -182,7 +182,7 @@ fn list_items(doc: &Document<'_>) -> Option<Vec<(usize, usize, u32)>> {
     Some(items)
 }
 
-impl Document<'_> {
+impl<'a> Document<'a> {
     /// The absolute line of the document's line `index` (0-based).
     fn line_of(&self, index: usize) -> u32 {
         self.line + index as u32
@@ -190,12 +190,22 @@ impl Document<'_> {
 
     /// The line of the document's first meaningful line (past blanks, comments and `---`).
     fn first_line(&self) -> u32 {
-        let skipped = lines(self.text)
-            .take_while(|(_, l)| {
-                is_blank_or_comment(l) || is_marker(l, b"---") && l.trim_ascii().len() == 3
-            })
-            .count();
-        self.line_of(skipped)
+        self.body().1
+    }
+
+    /// The document from its first meaningful line on, and that line's number: what is parsed,
+    /// so a parser's line within it counts from the line reported for the document.
+    fn body(&self) -> (&'a [u8], u32) {
+        let mut skipped = 0;
+        let mut from = self.text.len();
+        for (offset, l) in lines(self.text) {
+            if !(is_blank_or_comment(l) || is_marker(l, b"---") && l.trim_ascii().len() == 3) {
+                from = offset;
+                break;
+            }
+            skipped += 1;
+        }
+        (&self.text[from..], self.line_of(skipped))
     }
 }
 
@@ -243,7 +253,7 @@ pub fn parse(bytes: &[u8], hint: Option<Kind>) -> Vec<Piece> {
                 }));
             }
             None => units.push(Unit {
-                text: doc.text,
+                text: doc.body().0,
                 document: doc.number,
                 line: doc.first_line(),
                 list_kind: None,
