@@ -1,8 +1,8 @@
 //! Why a verdict disagrees, when the run's own evidence shows a Kubernetes behaviour the model
 //! leaves out (docs/model.md names each). A disagreement nothing here explains fails the suite.
 
-use crate::compare::{Rule, Verdict};
 use crate::scenario::Observation;
+use crate::verdict::{Rule, Verdict};
 
 /// The docs/model.md sections the explanations point at.
 pub const DRAINED_LIMITER: &str =

@@ -29,5 +29,6 @@ pub mod report;
 pub mod scenario;
 pub mod suite;
 pub mod timings;
+pub mod verdict;
 
 pub use controlplane::{ControlPlane, Start};

@@ -13,13 +13,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::api::Kube;
-use crate::compare::{Rule, Verdict};
 use crate::electors::Electors;
 use crate::load::{self, wait_for};
 use crate::objects::{self, condition_true, kind, name, namespace, of_kind, owner};
 use crate::quorum;
 use crate::report::ScenarioResult;
 use crate::scenario::{Slot, work_root};
+use crate::verdict::{Rule, Verdict};
 use crate::{ControlPlane, Start};
 
 /// The context `quorum export`, `plan` and `apply` are pointed at.

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{Rule, Verdict};
 use crate::scenario::{Observation, work_root};
 use crate::timings::{MODES, Timings};
+use crate::verdict::{Rule, Verdict};
 
 /// One scenario's outcome.
 #[derive(Clone, Debug, Serialize, Deserialize)]
