@@ -8,9 +8,11 @@
 //! - `storage`: StorageClasses to replace, PDBs to add or loosen, spread constraints to add.
 
 mod call;
+mod leaders;
 pub mod mcf;
 mod predict;
 mod script;
+mod spread;
 mod storage;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,13 +38,72 @@ pub enum Goal {
 }
 
 impl Goal {
+    pub const ALL: [Goal; 4] = [Goal::Leaders, Goal::Spread, Goal::Storage, Goal::All];
+
     pub fn parse(s: &str) -> Option<Goal> {
-        Some(match s {
-            "leaders" => Goal::Leaders,
-            "spread" => Goal::Spread,
-            "storage" => Goal::Storage,
-            "all" => Goal::All,
-            _ => return None,
+        Goal::ALL.into_iter().find(|g| g.name() == s)
+    }
+
+    /// The name `--goal` takes and the JSON writes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Goal::Leaders => "leaders",
+            Goal::Spread => "spread",
+            Goal::Storage => "storage",
+            Goal::All => "all",
+        }
+    }
+
+    /// What the goal pursues, in a few words (menus and help).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Goal::Leaders => "spread election leaders over zones and nodes",
+            Goal::Spread => "move replicas so every quorum group survives a zone",
+            Goal::Storage => "late binding, budgets, spread constraints",
+            Goal::All => "all of the above",
+        }
+    }
+}
+
+/// The files a plan is written to (`quorum plan -o`, the desktop app's Export).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Yaml,
+    Script,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 3] =
+        [ExportFormat::Json, ExportFormat::Yaml, ExportFormat::Script];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "json",
+            ExportFormat::Yaml => "yaml",
+            ExportFormat::Script => "script",
+        }
+    }
+
+    /// The file name's extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "json",
+            ExportFormat::Yaml => "yaml",
+            ExportFormat::Script => "sh",
+        }
+    }
+
+    /// The plan as this format writes it.
+    pub fn render(self, plan: &Plan) -> Result<String, String> {
+        Ok(match self {
+            ExportFormat::Json => {
+                let mut s = serde_json::to_string_pretty(plan).map_err(|e| e.to_string())?;
+                s.push('\n');
+                s
+            }
+            ExportFormat::Yaml => crate::load::yaml_to_string(plan).map_err(|e| e.to_string())?,
+            ExportFormat::Script => script(plan),
         })
     }
 }
@@ -216,7 +277,7 @@ pub fn plan(t: &Topology, config: &Config, options: &Options) -> Plan {
     let wants_leaders = matches!(options.goal, Goal::Leaders | Goal::All);
     let (before, solved) = rayon::join(
         || analyze(t, config),
-        || wants_leaders.then(|| leaders(t, options)),
+        || wants_leaders.then(|| leaders::leaders(t, options)),
     );
     let mut steps = Vec::new();
     let mut notes = Vec::new();
@@ -231,7 +292,7 @@ pub fn plan(t: &Topology, config: &Config, options: &Options) -> Plan {
         notes.extend(n);
     }
     if matches!(options.goal, Goal::Spread | Goal::All) {
-        let (s, n) = spread(t, &before);
+        let (s, n) = spread::spread(t, &before);
         steps.extend(s);
         notes.extend(n);
     }
@@ -283,481 +344,6 @@ fn preferred_holder_warning(t: &Topology, steps: &[Step]) -> Option<String> {
             if without.len() > 3 { ", ..." } else { "" }
         )
     })
-}
-
-/// The leaders goal: the exact lexicographic optimum and the handovers that reach it.
-fn leaders(t: &Topology, options: &Options) -> (Vec<Step>, BoundLeaders, Vec<String>) {
-    let mut notes = Vec::new();
-    let mut fixed_host = vec![0u32; t.nodes.len()];
-    let mut movable: Vec<(LeaderId, mcf::Lease)> = Vec::new();
-    for (i, l) in t.leaders.iter().enumerate() {
-        let id = LeaderId(i as u32);
-        if l.expired() {
-            continue;
-        }
-        let current = t.holder_node(id);
-        let eligible = eligible_nodes(t, id);
-        let movable_here = matches!(l.holder, Holder::Pod(_)) && eligible.len() > 1;
-        if movable_here {
-            movable.push((
-                id,
-                mcf::Lease {
-                    hosts: eligible.iter().map(|n| n.index()).collect(),
-                    current: current.map(|n| n.index()),
-                },
-            ));
-        } else if let Some(n) = current {
-            fixed_host[n.index()] += 1;
-        }
-    }
-    let problem = mcf::Problem {
-        zone_of_host: t.nodes.iter().map(|n| n.zone.index()).collect(),
-        zones: t.zones.len(),
-        fixed_host,
-        leases: movable.iter().map(|(_, l)| l.clone()).collect(),
-    };
-    let Some(solution) = mcf::solve(&problem) else {
-        notes.push("leaders: no placement exists for the movable leases".into());
-        return (
-            vec![],
-            BoundLeaders {
-                max_per_zone: 0,
-                max_per_node: 0,
-                handovers: 0,
-            },
-            notes,
-        );
-    };
-    let mut steps = Vec::new();
-    for ((lease, l), host) in movable.iter().zip(&solution.hosts) {
-        if l.current == Some(*host) {
-            continue;
-        }
-        let info = &t.leaders[lease.index()];
-        let Holder::Pod(from) = info.holder else {
-            continue;
-        };
-        let group = info.group.expect("movable leases have a group");
-        // The replica on the chosen node.
-        let Some(to) = t.running_replicas(group).find(|p| {
-            t.pods[p.index()].node.map(|n| n.index()) == Some(*host) && t.pods[p.index()].pod.ready
-        }) else {
-            continue;
-        };
-        steps.push(handover_step(t, *lease, from, to, options.handover));
-    }
-    if options.handover == Handover::Restart {
-        // Untargeted: keep a restart only where every possible winner keeps the plan at its bound.
-        let mut node_load = problem.fixed_host.clone();
-        for host in &solution.hosts {
-            node_load[*host] += 1;
-        }
-        let mut zone_load = vec![0u32; t.zones.len()];
-        for (h, n) in node_load.iter().enumerate() {
-            zone_load[problem.zone_of_host[h]] += n;
-        }
-        let mut kept = Vec::new();
-        for step in steps {
-            let (lease, planned) = step.handover.expect("handover steps carry their lease");
-            let planned = t.pods[planned.index()].node.expect("placed").index();
-            let winners = restart_candidates(t, lease);
-            let acceptable = winners.iter().all(|p| {
-                let n = t.pods[p.index()].node.expect("placed").index();
-                let moved = u32::from(n != planned);
-                let zone = problem.zone_of_host[n];
-                let zone_moved = u32::from(zone != problem.zone_of_host[planned]);
-                node_load[n] + moved <= solution.max_per_node
-                    && zone_load[zone] + zone_moved <= solution.max_per_zone
-            });
-            if acceptable {
-                kept.push(step);
-            } else {
-                notes.push(format!(
-                    "{}: a restart could hand it to a replica that breaks the bound (possible winners: {}); use --handover preferred-holder",
-                    step.lease.clone().unwrap_or_default(),
-                    winners.iter().map(|p| t.pod_display(*p)).collect::<Vec<_>>().join(", ")
-                ));
-            }
-        }
-        steps = kept;
-    }
-    let bound = BoundLeaders {
-        max_per_zone: solution.max_per_zone,
-        max_per_node: solution.max_per_node,
-        handovers: solution.handovers,
-    };
-    (steps, bound, notes)
-}
-
-/// Replicas that could win an untargeted election after the holder restarts.
-fn restart_candidates(t: &Topology, lease: LeaderId) -> Vec<PodId> {
-    let info = &t.leaders[lease.index()];
-    let Some(group) = info.group else {
-        return vec![];
-    };
-    let holder = match info.holder {
-        Holder::Pod(p) => Some(p),
-        _ => None,
-    };
-    t.running_replicas(group)
-        .filter(|p| Some(*p) != holder && t.pods[p.index()].pod.ready)
-        .collect()
-}
-
-fn handover_step(t: &Topology, lease: LeaderId, from: PodId, to: PodId, method: Handover) -> Step {
-    let info = &t.leaders[lease.index()];
-    let ns = &info.record.meta.namespace;
-    let kn = kubectl_in(ns);
-    let name = &info.record.meta.name;
-    let to_pod = &t.pods[to.index()].pod.meta.name;
-    let from_pod = &t.pods[from.index()].pod.meta.name;
-    let from_node = t.pods[from.index()]
-        .node
-        .map(|n| t.node_display(n))
-        .unwrap_or_default();
-    let to_node = t.pods[to.index()]
-        .node
-        .map(|n| t.node_display(n))
-        .unwrap_or_default();
-    let lease_name = t.leader_display(lease);
-    let kind = info.record.kind;
-    let wait_holder = |holder: &str| {
-        format!(
-            "timeout 120 sh -c 'until {kn} get lease {name} -o jsonpath={{.spec.holderIdentity}} | grep -q \"^{holder}\"; do sleep 2; done'"
-        )
-    };
-    let rv = info.record.meta.resource_version.as_deref();
-    let from_meta = &t.pods[from.index()].pod.meta;
-    let (calls, expect) = match method {
-        Handover::PreferredHolder if kind == Kind::Lease => (
-            vec![Call::patch(
-                "coordination.k8s.io/v1",
-                "Lease",
-                ns,
-                name,
-                rv,
-                call::preferred_holder_patch(to_pod),
-            )],
-            Some(Expect::LeaseHeldBy {
-                namespace: ns.clone(),
-                name: name.clone(),
-                holder: to_pod.clone(),
-            }),
-        ),
-        // Only Leases have a preferred holder: annotation records move by hand.
-        Handover::PreferredHolder => (vec![], None),
-        Handover::Restart => (
-            vec![Call::evict(
-                &from_meta.namespace,
-                &from_meta.name,
-                from_meta.resource_version.as_deref(),
-            )],
-            Some(Expect::LeaseNotHeldBy {
-                namespace: ns.clone(),
-                name: name.clone(),
-                holder: from_pod.clone(),
-            }),
-        ),
-    };
-    let (action, targeted, kubectl, dry_run, candidates, rollback, wait) = match method {
-        Handover::PreferredHolder => {
-            let patch = format!(
-                "{kn} patch lease {name} --type=merge -p '{{\"spec\":{{\"preferredHolder\":\"{to_pod}\"}}}}'"
-            );
-            (
-                "handover",
-                true,
-                patch.clone(),
-                format!("{patch} --dry-run=server"),
-                vec![],
-                format!(
-                    "{kn} patch lease {name} --type=merge -p '{{\"spec\":{{\"preferredHolder\":\"{from_pod}\"}}}}'"
-                ),
-                wait_holder(to_pod),
-            )
-        }
-        Handover::Restart => {
-            let delete = format!(
-                "kubectl -n {} delete pod {from_pod} --wait=false",
-                t.pods[from.index()].pod.meta.namespace
-            );
-            (
-                "restart",
-                false,
-                delete.clone(),
-                format!("{delete} --dry-run=server"),
-                restart_candidates(t, lease).into_iter().map(|p| t.pod_display(p)).collect(),
-                "none needed: the election settles by itself; restart the new leader to move it again".to_string(),
-                format!(
-                    "timeout 120 sh -c 'until {kn} get lease {name} -o jsonpath={{.spec.holderIdentity}} | grep -qv \"^{from_pod}\"; do sleep 2; done'"
-                ),
-            )
-        }
-    };
-    Step {
-        wave: 0,
-        action: action.into(),
-        lease: Some(lease_name.clone()),
-        from: Some(t.pod_display(from)),
-        to: Some(t.pod_display(to)),
-        targeted: Some(targeted),
-        candidates,
-        objects: vec![
-            format!("{kind} {lease_name}"),
-            format!("Pod {}", t.pod_display(from)),
-            format!("Pod {}", t.pod_display(to)),
-        ],
-        reason: format!(
-            "moves a leader off {from_node} to {to_node} to reach the best spread of leaders"
-        ),
-        preconditions: vec![
-            format!("{lease_name} is held by {}", t.pod_display(from)),
-            format!("{} is Ready on {to_node}", t.pod_display(to)),
-        ],
-        effect: format!(
-            "{} leads {lease_name} (from {from_node} to {to_node})",
-            t.pod_display(to)
-        ),
-        kubectl,
-        dry_run,
-        wait,
-        rollback,
-        calls,
-        expect,
-        manifest: None,
-        bytes: None,
-        handover: Some((lease, to)),
-        change: Some(Change::Handover { lease, to }),
-        zone: t.pod_zone(to),
-    }
-}
-
-/// The spread goal: for each quorum group that does not survive a zone loss, the moves that make
-/// it survive, when the zones allow it.
-fn spread(t: &Topology, before: &Analysis) -> (Vec<Step>, Vec<String>) {
-    let mut steps = Vec::new();
-    let mut notes = Vec::new();
-    for g in before
-        .groups
-        .iter()
-        .filter(|g| g.mode == Mode::Quorum && g.survives.zone == Some(false))
-    {
-        let group = &t.groups[g.id.index()];
-        let cluster = group.cluster;
-        let zones: Vec<ZoneId> = t
-            .cluster_zones(cluster)
-            .iter()
-            .copied()
-            .filter(|z| t.zones[z.index()].name != UNKNOWN_ZONE)
-            .collect();
-        let cap = g.replicas - quorum_size(Mode::Quorum, g.replicas);
-        if cap == 0 || (zones.len() as u32) * cap < g.replicas {
-            notes.push(format!(
-                "spread: {} cannot survive a zone loss: {} replicas need at least {} zones with at most {} each, and the cluster has {}",
-                g.name,
-                g.replicas,
-                if cap == 0 { g.replicas } else { g.replicas.div_ceil(cap) },
-                cap.max(1),
-                zones.len()
-            ));
-            continue;
-        }
-        let mut per_zone: BTreeMap<ZoneId, Vec<PodId>> =
-            zones.iter().map(|z| (*z, vec![])).collect();
-        for p in t.running_replicas(g.id) {
-            if let Some(z) = t.pod_zone(p) {
-                per_zone.entry(z).or_default().push(p);
-            }
-        }
-        let mut moved: BTreeSet<PodId> = BTreeSet::new();
-        while let Some((&from_zone, pods)) = per_zone
-            .iter()
-            .filter(|(_, p)| p.len() as u32 > cap)
-            .max_by_key(|(_, p)| p.len())
-        {
-            let pod = *pods
-                .iter()
-                .rev()
-                .find(|p| !moved.contains(p))
-                .expect("a zone over its cap has replicas");
-            let Some((&to_zone, _)) = per_zone
-                .iter()
-                .filter(|(z, p)| **z != from_zone && (p.len() as u32) < cap)
-                .min_by_key(|(_, p)| p.len())
-            else {
-                notes.push(format!(
-                    "spread: {}: no zone has room for another replica",
-                    g.name
-                ));
-                break;
-            };
-            // A node in the target zone that is Ready and schedulable.
-            let Some(node) = t.zones[to_zone.index()]
-                .nodes
-                .iter()
-                .copied()
-                .find(|n| t.nodes[n.index()].accepts_pods())
-            else {
-                notes.push(format!(
-                    "spread: {}: zone {} has no schedulable node",
-                    g.name,
-                    t.zone_display(to_zone)
-                ));
-                break;
-            };
-            per_zone
-                .get_mut(&from_zone)
-                .expect("known")
-                .retain(|p| *p != pod);
-            per_zone.get_mut(&to_zone).expect("known").push(pod);
-            moved.insert(pod);
-            steps.push(move_step(t, pod, from_zone, to_zone, node));
-        }
-    }
-    (steps, notes)
-}
-
-fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node: NodeId) -> Step {
-    let info = &t.pods[pod.index()];
-    let ns = &info.pod.meta.namespace;
-    let kn = kubectl_in(ns);
-    let name = &info.pod.meta.name;
-    let zonal: Vec<(PvcId, PvId)> = info
-        .pvcs
-        .iter()
-        .filter_map(|c| t.pvcs[c.index()].pv.map(|pv| (*c, pv)))
-        .filter(|(_, pv)| matches!(t.pvs[pv.index()].pin, Pin::Zones(_) | Pin::Nodes(_)))
-        .collect();
-    let to_name = &t.zones[to.index()].name;
-    if zonal.is_empty() {
-        let cmd = format!("{kn} delete pod {name} --wait=false");
-        return Step {
-            wave: 0,
-            action: "evict".into(),
-            lease: None,
-            from: Some(t.zone_display(from)),
-            to: Some(t.zone_display(to)),
-            targeted: None,
-            candidates: vec![],
-            objects: vec![format!("Pod {}", t.pod_display(pod))],
-            reason: format!(
-                "too many replicas of its group in {}; a replica in {} survives its loss",
-                t.zone_display(from),
-                t.zone_display(to)
-            ),
-            preconditions: vec![format!(
-                "the group keeps quorum with {} down",
-                t.pod_display(pod)
-            )],
-            effect: format!(
-                "{} runs in {} (e.g. on {})",
-                t.pod_display(pod),
-                t.zone_display(to),
-                t.node_display(node)
-            ),
-            kubectl: format!(
-                "{cmd}  # after adding a zone spread constraint so it lands in {to_name}"
-            ),
-            dry_run: format!("{cmd} --dry-run=server"),
-            wait: format!("{kn} wait pod/{name} --for=condition=Ready --timeout=600s"),
-            rollback: "none: the pod is recreated by its controller".into(),
-            calls: vec![Call::evict(
-                ns,
-                name,
-                info.pod.meta.resource_version.as_deref(),
-            )],
-            expect: Some(Expect::PodGone {
-                namespace: ns.clone(),
-                name: name.clone(),
-            }),
-            manifest: None,
-            bytes: None,
-            handover: None,
-            change: Some(Change::Evict { pod }),
-            zone: Some(to),
-        };
-    }
-    let bytes: u64 = zonal
-        .iter()
-        .map(|(_, pv)| t.pvs[pv.index()].pv.capacity_bytes)
-        .sum();
-    let claims: Vec<String> = zonal
-        .iter()
-        .map(|(c, _)| t.pvcs[c.index()].pvc.meta.name.clone())
-        .collect();
-    let snapshots: Vec<String> = claims
-        .iter()
-        .map(|c| format!("apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshot\nmetadata:\n  name: {c}-move\n{}spec:\n  source:\n    persistentVolumeClaimName: {c}\n", namespace_line(ns)))
-        .collect();
-    Step {
-        wave: 0,
-        action: "migrate".into(),
-        lease: None,
-        from: Some(t.zone_display(from)),
-        to: Some(t.zone_display(to)),
-        targeted: None,
-        candidates: vec![],
-        objects: std::iter::once(format!("Pod {}", t.pod_display(pod)))
-            .chain(
-                claims
-                    .iter()
-                    .map(|c| format!("PersistentVolumeClaim {ns}/{c}")),
-            )
-            .collect(),
-        reason: format!(
-            "too many replicas of its group in {}; its volume is zonal, so it moves by data migration to {}, never by eviction",
-            t.zone_display(from),
-            t.zone_display(to)
-        ),
-        preconditions: vec![
-            format!("the group keeps quorum with {} down", t.pod_display(pod)),
-            "a CSI snapshot class exists for the volume's driver".into(),
-        ],
-        effect: format!(
-            "{} runs in {} on a restored copy of its data ({bytes} bytes)",
-            t.pod_display(pod),
-            t.zone_display(to)
-        ),
-        kubectl: "kubectl apply -f snapshot.yaml".to_string(),
-        dry_run: "kubectl apply -f snapshot.yaml --dry-run=server".to_string(),
-        wait: format!(
-            "{kn} wait volumesnapshot/{}-move --for=jsonpath='{{.status.readyToUse}}'=true --timeout=1h  # then: delete claim(s) {} and pod {name}, recreate the claim from the snapshot with a StorageClass allowed only in {to_name}, and wait for the pod to be Ready",
-            claims[0],
-            claims.join(" ")
-        ),
-        rollback: format!(
-            "restore {} from the snapshot into {}",
-            claims.join(", "),
-            t.zone_display(from)
-        ),
-        // A data migration is done by hand: apply stops before it.
-        calls: vec![],
-        expect: None,
-        manifest: Some(snapshots.join("---\n")),
-        bytes: Some(bytes),
-        handover: None,
-        change: Some(Change::Migrate { pod, zone: to }),
-        zone: Some(to),
-    }
-}
-
-/// `kubectl -n NS`, or plain `kubectl` for an object without a namespace (a manifest, applied to
-/// the current context's namespace).
-pub(crate) fn kubectl_in(ns: &str) -> String {
-    if ns.is_empty() {
-        "kubectl".into()
-    } else {
-        format!("kubectl -n {ns}")
-    }
-}
-
-/// A manifest's `  namespace: NS` line, or none for an object without a namespace.
-pub(crate) fn namespace_line(ns: &str) -> String {
-    if ns.is_empty() {
-        String::new()
-    } else {
-        format!("  namespace: {ns}\n")
-    }
 }
 
 /// The workload a step rolls out (a constraint added to its template), if any.
@@ -1018,6 +604,25 @@ fn waves(t: &Topology, steps: &mut [Step], options: &Options) -> Vec<String> {
         ));
     }
     safety
+}
+
+/// `kubectl -n NS`, or plain `kubectl` for an object without a namespace (a manifest, applied to
+/// the current context's namespace).
+pub(crate) fn kubectl_in(ns: &str) -> String {
+    if ns.is_empty() {
+        "kubectl".into()
+    } else {
+        format!("kubectl -n {ns}")
+    }
+}
+
+/// A manifest's `  namespace: NS` line, or none for an object without a namespace.
+pub(crate) fn namespace_line(ns: &str) -> String {
+    if ns.is_empty() {
+        String::new()
+    } else {
+        format!("  namespace: {ns}\n")
+    }
 }
 
 #[cfg(test)]
