@@ -89,6 +89,22 @@ impl Config {
         })
     }
 
+    /// The configuration a run uses: the file named (`--config`), else `.quorum.yaml` in the
+    /// working directory when there is one, else the defaults. Every front end finds it so.
+    pub fn discover(explicit: Option<&Path>) -> Result<Config, Error> {
+        match explicit {
+            Some(path) => Config::load(path),
+            None => {
+                let default = Path::new(FILE_NAME);
+                if default.exists() {
+                    Config::load(default)
+                } else {
+                    Ok(Config::default())
+                }
+            }
+        }
+    }
+
     pub fn parse(text: &str) -> Result<Config, crate::load::YamlError> {
         if text.trim().is_empty() {
             return Ok(Config::default());

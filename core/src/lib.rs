@@ -29,5 +29,6 @@ pub mod report;
 pub mod samples;
 pub mod simulate;
 pub mod stats;
+pub mod workbench;
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -14,6 +14,8 @@ use crate::simulate::Outcome;
 pub struct NodeSummary {
     /// Pods placed here and active.
     pub pods: u32,
+    /// Those pods: what a front end lists under the node (as many as `pods` counts).
+    pub listed: Vec<PodId>,
     /// Unexpired leader records whose holder runs here.
     pub leaders: u32,
     /// Running replicas of quorum groups.
@@ -63,6 +65,7 @@ impl Overview {
                     continue;
                 }
                 summary.pods += 1;
+                summary.listed.push(*p);
                 let quorum = pod
                     .workload
                     .and_then(|w| t.group_of_workload(w))
@@ -113,6 +116,27 @@ impl Overview {
             zones,
             placed_leaders,
         }
+    }
+
+    /// Leaders per zone and per node by name, zones and nodes holding none left out: the same
+    /// counts as the analysis's `leaders.per_zone` and `per_node`.
+    pub fn leaders_by_name(
+        &self,
+        t: &Topology,
+    ) -> (
+        std::collections::BTreeMap<String, u32>,
+        std::collections::BTreeMap<String, u32>,
+    ) {
+        let mut per_zone = std::collections::BTreeMap::new();
+        let mut per_node = std::collections::BTreeMap::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            if n.leaders > 0 {
+                let id = NodeId(i as u32);
+                per_node.insert(t.node_display(id), n.leaders);
+                *per_zone.entry(t.zone_display(t.nodes[i].zone)).or_insert(0) += n.leaders;
+            }
+        }
+        (per_zone, per_node)
     }
 
     pub fn node(&self, node: NodeId) -> &NodeSummary {
@@ -335,6 +359,41 @@ mod tests {
 
     #[test]
     fn a_zone_is_the_sum_of_its_nodes() {
+        for sample in crate::samples::SAMPLES {
+            let snapshot = sample.load();
+            let t = Topology::from_snapshot(snapshot, &Default::default());
+            let o = Overview::of(&t);
+            for (z, info) in t.zones.iter().enumerate() {
+                let nodes: Vec<&NodeSummary> = info.nodes.iter().map(|n| o.node(*n)).collect();
+                let sum = |f: fn(&NodeSummary) -> u32| nodes.iter().map(|n| f(n)).sum::<u32>();
+                let zone = o.zone(ZoneId(z as u32));
+                assert_eq!(zone.nodes as usize, nodes.len(), "{}", sample.name);
+                assert_eq!(
+                    zone.ready_nodes,
+                    sum(|n| u32::from(n.ready)),
+                    "{}",
+                    sample.name
+                );
+                assert_eq!(zone.pods, sum(|n| n.pods), "{}", sample.name);
+                assert_eq!(zone.leaders, sum(|n| n.leaders), "{}", sample.name);
+                assert_eq!(
+                    zone.quorum_replicas,
+                    sum(|n| n.quorum_replicas),
+                    "{}",
+                    sample.name
+                );
+                assert_eq!(
+                    zone.pinned_volumes,
+                    sum(|n| n.pinned_volumes),
+                    "{}",
+                    sample.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_zone_counts_its_replicas_and_leaders() {
         let t = skewed_pg().topology();
         let o = Overview::of(&t);
         let a = o.zone(zone(&t, "eu-a"));

@@ -15,7 +15,7 @@ use crate::files::{FileDialog, PathPrompt, Purpose, Recent};
 use crate::measure::{Measure, Next};
 use crate::palette;
 use crate::panels::Panels;
-use crate::planner::{Planner, PlannerAction};
+use crate::planner::Planner;
 use crate::review::Review;
 use crate::session::Session;
 use crate::source::{Source, SourceMsg};
@@ -67,7 +67,7 @@ pub struct Automation {
 
 pub struct QuorumApp {
     source: Option<Source>,
-    session: Option<Session>,
+    pub session: Option<Session>,
     load_error: Option<String>,
     panels: Panels,
     canvas: Canvas,
@@ -195,16 +195,36 @@ impl QuorumApp {
         }
     }
 
-    /// Applies one command: the only place view state changes.
+    /// Applies one command: the only place the app's state changes.
     pub fn apply(&mut self, ctx: &egui::Context, command: UiCommand) {
-        let Some(session) = self.session.as_ref() else {
-            if let UiCommand::OpenPaths(paths) = command {
+        // What needs no cluster loaded: opening, dialogs, the tab.
+        let command = match command {
+            UiCommand::AskOpen => return self.dialog.ask(Purpose::Open, ""),
+            UiCommand::OpenWords(words) => {
+                let inputs = cli::inputs_from_words(&words);
+                self.status = Some(if inputs.is_empty() {
+                    ("no path given".into(), true)
+                } else {
+                    self.open(ctx, Origin::Inputs(inputs));
+                    (format!("opening {words}"), false)
+                });
+                return;
+            }
+            UiCommand::OpenPaths(paths) => {
                 let inputs = paths
                     .into_iter()
                     .map(|p| Input::new("default", p))
                     .collect();
-                self.open(ctx, Origin::Inputs(inputs));
+                return self.open(ctx, Origin::Inputs(inputs));
             }
+            UiCommand::Answer(purpose, answer) => return self.answer(ctx, purpose, answer),
+            UiCommand::SetTab(tab) => {
+                self.tab = tab;
+                return;
+            }
+            other => other,
+        };
+        let Some(session) = self.session.as_ref() else {
             return;
         };
         match command {
@@ -219,6 +239,7 @@ impl QuorumApp {
             UiCommand::AddEvent(e) => self.whatif.push(e, session, ctx),
             UiCommand::UndoEvent => self.whatif.undo(session, ctx),
             UiCommand::ResetScenario => self.whatif.reset(),
+            UiCommand::SetMoment(seconds) => self.whatif.seconds = seconds,
             UiCommand::CyclePartitionSide(z) => {
                 self.whatif.cycle_side(z, session.topology.zones.len())
             }
@@ -228,37 +249,40 @@ impl QuorumApp {
                     self.whatif.push(e, session, ctx);
                 }
             }
+            UiCommand::SetGoal(goal) => self.planner.goal = goal,
+            UiCommand::SetHandover(handover) => self.planner.handover = handover,
+            UiCommand::MakePlan => self.planner.start(session, ctx),
+            UiCommand::PlanStep(step) => {
+                let steps = self.planner.plan.as_ref().map_or(0, |p| p.steps.len());
+                self.planner.step = step.min(steps);
+            }
+            UiCommand::ComparePlan(on) => self.planner.compare = on,
+            UiCommand::ExportPlan(format) => self.dialog.ask(
+                Purpose::ExportPlan(format),
+                &format!("quorum-plan.{}", format.extension()),
+            ),
             UiCommand::Reload => {
                 if let Some(origin) = self.source.as_ref().map(|s| s.origin.clone()) {
                     self.open(ctx, origin);
                 }
             }
-            UiCommand::OpenPaths(paths) => {
-                let inputs = paths
-                    .into_iter()
-                    .map(|p| Input::new("default", p))
-                    .collect();
-                self.open(ctx, Origin::Inputs(inputs));
-            }
             UiCommand::Screenshot => self.dialog.ask(Purpose::Screenshot, "quorum.png"),
             UiCommand::ExportReport => self.dialog.ask(Purpose::Report, "quorum-review.md"),
+            UiCommand::AskOpen
+            | UiCommand::OpenWords(_)
+            | UiCommand::OpenPaths(_)
+            | UiCommand::Answer(..)
+            | UiCommand::SetTab(_) => unreachable!("applied above"),
         }
     }
 
     fn answer(&mut self, ctx: &egui::Context, purpose: Purpose, answer: String) {
         let result: anyhow::Result<String> = match purpose {
-            Purpose::Open => {
-                let inputs = cli::inputs_from_words(&answer);
-                if inputs.is_empty() {
-                    Err(anyhow::anyhow!("no path given"))
-                } else {
-                    self.open(ctx, Origin::Inputs(inputs));
-                    Ok(format!("opening {answer}"))
-                }
-            }
+            Purpose::Open => return self.apply(ctx, UiCommand::OpenWords(answer)),
             Purpose::ExportPlan(format) => match self.planner.plan.as_ref() {
                 Some(plan) => format
                     .render(plan)
+                    .map_err(|e| anyhow::anyhow!(e))
                     .and_then(|text| Ok(std::fs::write(&answer, text)?))
                     .map(|()| format!("saved the plan to {answer}")),
                 None => Err(anyhow::anyhow!("no plan to export")),
@@ -366,7 +390,7 @@ impl QuorumApp {
                         let fail = quorum_core::simulate::Event::Fail(
                             quorum_core::simulate::Target::Zone(zone),
                         );
-                        self.whatif.push(fail, session, ctx);
+                        self.apply(ctx, UiCommand::AddEvent(fail));
                     }
                     ctx.request_repaint();
                 }
@@ -404,7 +428,7 @@ impl QuorumApp {
             self.apply(&ctx, UiCommand::OpenPaths(dropped));
         }
         if let Some((purpose, answer)) = self.dialog.show(&ctx) {
-            self.answer(&ctx, purpose, answer);
+            self.apply(&ctx, UiCommand::Answer(purpose, answer));
         }
 
         let mut commands = Vec::new();
@@ -429,7 +453,9 @@ impl QuorumApp {
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     for tab in Tab::ALL {
-                        ui.selectable_value(&mut self.tab, tab, tab.label());
+                        if ui.selectable_label(self.tab == tab, tab.label()).clicked() {
+                            commands.push(UiCommand::SetTab(tab));
+                        }
                     }
                 });
                 ui.separator();
@@ -459,16 +485,7 @@ impl QuorumApp {
                         self.panels.leaders.ui(ui, session, after);
                     }
                     Tab::Sweep => commands.extend(self.panels.sweep.ui(ui, session)),
-                    Tab::Plan => {
-                        for action in self.planner.ui(ui, session) {
-                            match action {
-                                PlannerAction::Export(f) => self.dialog.ask(
-                                    Purpose::ExportPlan(f),
-                                    &format!("quorum-plan.{}", f.extension()),
-                                ),
-                            }
-                        }
-                    }
+                    Tab::Plan => commands.extend(self.planner.ui(ui)),
                 }
             });
         let today = self.today.as_ref().expect("set with the session");
@@ -592,7 +609,7 @@ impl QuorumApp {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 if ui.button("Open…").clicked() {
-                    self.dialog.ask(Purpose::Open, "");
+                    commands.push(UiCommand::AskOpen);
                 }
                 ui.menu_button("Open recent", |ui| {
                     if self.recent.entries.is_empty() {
@@ -600,8 +617,7 @@ impl QuorumApp {
                     }
                     for entry in self.recent.entries.clone() {
                         if ui.button(&entry).clicked() {
-                            let inputs = cli::inputs_from_words(&entry);
-                            self.open(ui.ctx(), Origin::Inputs(inputs));
+                            commands.push(UiCommand::OpenWords(entry));
                         }
                     }
                 });

@@ -24,7 +24,7 @@ pub struct Args {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Objects under PATH belong to cluster NAME (repeat for several clusters).
-    #[arg(long = "cluster", value_name = "NAME=PATH", value_parser = parse_cluster)]
+    #[arg(long = "cluster", value_name = "NAME=PATH", value_parser = Input::parse_cluster)]
     pub clusters: Vec<Input>,
     /// Open a sample built into the binary [default when no input is given: three-zones].
     #[arg(
@@ -128,15 +128,8 @@ impl Origin {
 /// separated by spaces.
 pub fn inputs_from_words(text: &str) -> Vec<Input> {
     text.split_whitespace()
-        .map(|w| parse_cluster(w).unwrap_or_else(|_| Input::new("default", w)))
+        .map(|w| Input::parse_cluster(w).unwrap_or_else(|_| Input::new("default", w)))
         .collect()
-}
-
-fn parse_cluster(spec: &str) -> Result<Input, String> {
-    spec.split_once('=')
-        .filter(|(name, path)| !name.is_empty() && !path.is_empty())
-        .map(|(name, path)| Input::new(name, path))
-        .ok_or_else(|| format!("expected NAME=PATH, got {spec:?}"))
 }
 
 #[cfg(test)]

@@ -1,8 +1,12 @@
-//! One command enum: what panels, the canvas, menus and shortcuts ask the app to do. Panels never
-//! change session data themselves; the app applies commands in one place.
+//! One command enum: what panels, the canvas, menus, dialogs, the planner and shortcuts ask the
+//! app to do. Nothing changes the app's state while drawing; the app applies commands in one
+//! place ([`crate::app::QuorumApp::apply`]), after the frame's widgets have spoken.
 
 use quorum_core::graph::{ClusterId, NodeId, PodId, ZoneId};
+use quorum_core::plan::{ExportFormat, Goal, Handover};
 use quorum_core::simulate::Event;
+
+use crate::files::Purpose;
 
 /// Something on the canvas a user can select.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,8 +66,27 @@ pub enum UiCommand {
     /// Move a zone to the next partition side.
     CyclePartitionSide(ZoneId),
     ApplyPartition,
+    /// The moment of the what-if's timeline the canvas shows, in seconds after the events.
+    SetMoment(u32),
+    /// The left panel's tab.
+    SetTab(crate::app::Tab),
+    /// The planner's goal and handover for the next plan.
+    SetGoal(Goal),
+    SetHandover(Handover),
+    MakePlan,
+    /// Show the predicted state after this many of the plan's steps.
+    PlanStep(usize),
+    /// Show before and after side by side.
+    ComparePlan(bool),
+    ExportPlan(ExportFormat),
     Reload,
+    /// Ask for paths to open.
+    AskOpen,
+    /// Open inputs as the Open prompt and the recent list write them (`PATH` or `NAME=PATH`).
+    OpenWords(String),
     OpenPaths(Vec<std::path::PathBuf>),
     Screenshot,
     ExportReport,
+    /// A dialog's answer.
+    Answer(Purpose, String),
 }

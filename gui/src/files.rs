@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 
 use eframe::egui::{self, RichText};
 
-use crate::planner::PlanFormat;
+use quorum_core::plan::ExportFormat;
 
 /// Why a path is asked for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Purpose {
     Open,
-    ExportPlan(PlanFormat),
+    ExportPlan(ExportFormat),
     Screenshot,
     Report,
 }

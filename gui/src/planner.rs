@@ -5,50 +5,13 @@ use std::sync::Arc;
 
 use eframe::egui::{self, RichText, ScrollArea};
 use quorum_core::graph::Topology;
-use quorum_core::plan::{Goal, Handover, Options, Plan, plan};
+use quorum_core::plan::{ExportFormat, Goal, Handover, Options, Plan, plan};
 
 use crate::canvas::Overlay;
+use crate::commands::UiCommand;
 use crate::jobs::{INLINE_BELOW_PODS, Job};
 use crate::palette;
 use crate::session::Session;
-
-/// The formats a plan exports to, as `quorum plan -o`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlanFormat {
-    Json,
-    Yaml,
-    Script,
-}
-
-impl PlanFormat {
-    pub const ALL: [PlanFormat; 3] = [PlanFormat::Json, PlanFormat::Yaml, PlanFormat::Script];
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            PlanFormat::Json => "json",
-            PlanFormat::Yaml => "yaml",
-            PlanFormat::Script => "sh",
-        }
-    }
-
-    pub fn render(self, plan: &Plan) -> anyhow::Result<String> {
-        Ok(match self {
-            PlanFormat::Json => {
-                let mut s = serde_json::to_string_pretty(plan)?;
-                s.push('\n');
-                s
-            }
-            PlanFormat::Yaml => {
-                quorum_core::load::yaml_to_string(plan).map_err(|e| anyhow::anyhow!("{e}"))?
-            }
-            PlanFormat::Script => quorum_core::plan::script(plan),
-        })
-    }
-}
-
-pub enum PlannerAction {
-    Export(PlanFormat),
-}
 
 pub struct Planner {
     pub goal: Goal,
@@ -73,15 +36,6 @@ impl Default for Planner {
             compare: false,
             state: None,
         }
-    }
-}
-
-fn goal_name(goal: Goal) -> &'static str {
-    match goal {
-        Goal::Leaders => "leaders",
-        Goal::Spread => "spread",
-        Goal::Storage => "storage",
-        Goal::All => "all",
     }
 }
 
@@ -124,8 +78,8 @@ impl Planner {
             return;
         };
         if self.state.as_ref().is_none_or(|(s, _)| *s != self.step) {
-            let after = plan.state_after(&session.topology, self.step);
-            self.state = Some((self.step, Overlay::holders(session, &after)));
+            let state = quorum_core::workbench::plan_state(&session.topology, plan, self.step);
+            self.state = Some((self.step, Overlay::holders(session, state)));
         }
     }
 
@@ -140,32 +94,55 @@ impl Planner {
             "after step {} of {} ({} plan)",
             self.step,
             plan.steps.len(),
-            goal_name(plan.goal)
+            plan.goal.name()
         ))
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session) -> Vec<PlannerAction> {
+    /// Draws the panel; what the user asks for comes back as commands (nothing changes here).
+    pub fn ui(&self, ui: &mut egui::Ui) -> Vec<UiCommand> {
         let mut actions = Vec::new();
         ui.heading("Plan");
         ui.horizontal(|ui| {
             egui::ComboBox::from_label("goal")
-                .selected_text(goal_name(self.goal))
+                .selected_text(self.goal.name())
                 .show_ui(ui, |ui| {
-                    for g in [Goal::Leaders, Goal::Spread, Goal::Storage, Goal::All] {
-                        ui.selectable_value(&mut self.goal, g, goal_name(g));
+                    for g in Goal::ALL {
+                        if ui
+                            .selectable_label(self.goal == g, g.name())
+                            .on_hover_text(g.describe())
+                            .clicked()
+                        {
+                            actions.push(UiCommand::SetGoal(g));
+                        }
                     }
                 });
-            ui.radio_value(&mut self.handover, Handover::PreferredHolder, "targeted")
-                .on_hover_text("handovers through Lease spec.preferredHolder");
-            ui.radio_value(&mut self.handover, Handover::Restart, "restarts")
-                .on_hover_text("only untargeted handovers: restart the leader");
+            for (handover, label, hint) in [
+                (
+                    Handover::PreferredHolder,
+                    "targeted",
+                    "handovers through Lease spec.preferredHolder",
+                ),
+                (
+                    Handover::Restart,
+                    "restarts",
+                    "only untargeted handovers: restart the leader",
+                ),
+            ] {
+                if ui
+                    .radio(self.handover == handover, label)
+                    .on_hover_text(hint)
+                    .clicked()
+                {
+                    actions.push(UiCommand::SetHandover(handover));
+                }
+            }
         });
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(self.job.is_none(), egui::Button::new("Make the plan"))
                 .clicked()
             {
-                self.start(session, ui.ctx());
+                actions.push(UiCommand::MakePlan);
             }
             if self.job.is_some() {
                 ui.spinner();
@@ -205,26 +182,38 @@ impl Planner {
                 .add_enabled(self.step > 0, egui::Button::new("◀ step"))
                 .clicked()
             {
-                self.step -= 1;
+                actions.push(UiCommand::PlanStep(self.step - 1));
             }
-            ui.add(egui::Slider::new(&mut self.step, 0..=steps).text(format!("of {steps} steps")));
+            let mut step = self.step;
+            if ui
+                .add(egui::Slider::new(&mut step, 0..=steps).text(format!("of {steps} steps")))
+                .changed()
+            {
+                actions.push(UiCommand::PlanStep(step));
+            }
             if ui
                 .add_enabled(self.step < steps, egui::Button::new("step ▶"))
                 .clicked()
             {
-                self.step += 1;
+                actions.push(UiCommand::PlanStep(self.step + 1));
             }
         });
-        ui.checkbox(&mut self.compare, "before and after side by side");
+        let mut compare = self.compare;
+        if ui
+            .checkbox(&mut compare, "before and after side by side")
+            .changed()
+        {
+            actions.push(UiCommand::ComparePlan(compare));
+        }
         ui.horizontal(|ui| {
             ui.label("export");
-            for f in PlanFormat::ALL {
+            for f in ExportFormat::ALL {
                 if ui
                     .button(f.extension())
                     .on_hover_text(format!("save the plan as {}", f.extension()))
                     .clicked()
                 {
-                    actions.push(PlannerAction::Export(f));
+                    actions.push(UiCommand::ExportPlan(f));
                 }
             }
         });
@@ -265,7 +254,7 @@ impl Planner {
                     let label = egui::Button::selectable(i + 1 == self.step, text)
                         .wrap_mode(egui::TextWrapMode::Extend);
                     if ui.add(label).on_hover_text(&s.reason).clicked() {
-                        self.step = i + 1;
+                        actions.push(UiCommand::PlanStep(i + 1));
                     }
                 }
             });
@@ -291,7 +280,7 @@ mod tests {
         assert!(!plan.steps.is_empty());
         planner.prepare(&session);
         assert!(planner.overlay().unwrap().leases_moved > 0);
-        for f in PlanFormat::ALL {
+        for f in ExportFormat::ALL {
             let text = f.render(&plan).unwrap();
             assert!(
                 text.contains("handover") || text.contains("preferredHolder"),

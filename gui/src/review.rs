@@ -46,7 +46,7 @@ impl Review<'_> {
                 &format!("![topology: zones, nodes, pods and leaders]({picture})\n\n"),
             );
         }
-        out.push_str(&report::sweep_markdown(&s.sweep));
+        out.push_str(&report::sweep_markdown(&s.sweep()));
         out.push('\n');
         if let Some(o) = self.whatif {
             let _ = writeln!(out, "## What if: {}\n", o.events.join(", "));
@@ -292,7 +292,7 @@ mod tests {
             quorum_core::samples::find("three-zones").unwrap(),
         ))
         .unwrap();
-        let l = Layout::build(&s.topology);
+        let l = Layout::build(&s);
         let o = Overlay::today(&s);
         let md = review_of(&s, &l, &o);
         assert!(md.starts_with("# Quorum analysis"));
@@ -307,7 +307,7 @@ mod tests {
             quorum_core::samples::find("three-zones").unwrap(),
         ))
         .unwrap();
-        let l = Layout::build(&s.topology);
+        let l = Layout::build(&s);
         let o = Overlay::today(&s);
         let r = Review {
             session: &s,

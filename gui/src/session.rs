@@ -1,61 +1,47 @@
 //! Session data: what was opened, the inputs as read, the topology, its analysis and its sweep.
 //! Built once per load (off the UI thread, see [`crate::source`]); the panels only read it.
 
-use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
-use quorum_core::analysis::{Analysis, analyze};
 use quorum_core::config::{self, Config};
-use quorum_core::graph::{Holder, NodeId, PodId, Topology};
-use quorum_core::model::{InputError, InputReport, Snapshot};
-use quorum_core::simulate::sweep::{Sweep, sweep};
+use quorum_core::model::{InputError, Snapshot};
+use quorum_core::workbench::{self, Workbench};
 
 use crate::canvas::Layout;
 use crate::cli::Origin;
 
+/// What was opened and core's state of it (read through `Deref`: `session.topology`,
+/// `session.analysis`, `session.leases_of_pod(..)`), with the canvas's layout of it.
 pub struct Session {
     /// What was opened, in a few words ("sample three-zones", the paths).
     pub title: String,
     pub description: Option<&'static str>,
-    /// The inputs as read: documents, objects, and the ones that could not be read.
-    pub inputs: Vec<InputReport>,
-    pub config: Config,
-    /// Shared with simulation and planning jobs on other threads.
-    pub topology: Arc<Topology>,
-    pub analysis: Analysis,
-    pub sweep: Sweep,
+    pub workbench: Workbench,
     /// Where everything sits on the canvas (built with the session, off the UI thread).
     pub layout: Arc<Layout>,
-    /// The leader records each pod or node holds, as indexes into `analysis.leaders.records`.
-    held_by_pod: HashMap<PodId, Vec<usize>>,
-    held_by_node: HashMap<NodeId, Vec<usize>>,
 }
 
-/// One problem in one input, as `file:line: message`.
-pub struct InputProblem {
-    pub location: String,
-    pub message: String,
+impl std::ops::Deref for Session {
+    type Target = Workbench;
+    fn deref(&self) -> &Workbench {
+        &self.workbench
+    }
 }
 
-/// The stages of opening, for the progress line.
+/// The stages of opening, for the progress line: core's, then the canvas's layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
-    Reading,
-    Building,
-    Analysing,
-    Sweeping,
+    Core(workbench::Stage),
     LayingOut,
 }
 
 impl Stage {
+    pub const FIRST: Stage = Stage::Core(workbench::Stage::Reading);
+
     pub fn describe(self) -> &'static str {
         match self {
-            Stage::Reading => "reading the files",
-            Stage::Building => "building the topology",
-            Stage::Analysing => "running the checks",
-            Stage::Sweeping => "sweeping every single failure",
+            Stage::Core(s) => s.describe(),
             Stage::LayingOut => "laying out the canvas",
         }
     }
@@ -68,7 +54,7 @@ impl Session {
 
     /// Opens, telling `stage` where it is.
     pub fn open_with(origin: &Origin, stage: &dyn Fn(Stage)) -> Result<Session> {
-        stage(Stage::Reading);
+        stage(Stage::FIRST);
         match origin {
             Origin::Sample(sample) => {
                 let mut session = Session::new(
@@ -105,87 +91,34 @@ impl Session {
 
     pub fn new(
         title: String,
-        mut snapshot: Snapshot,
+        snapshot: Snapshot,
         config: Config,
         stage: &dyn Fn(Stage),
     ) -> Session {
-        stage(Stage::Building);
-        let inputs = std::mem::take(&mut snapshot.inputs);
-        let topology = Topology::from_snapshot(snapshot, &config.build_options());
-        stage(Stage::Analysing);
-        let analysis = analyze(&topology, &config);
-        stage(Stage::Sweeping);
-        let sweep = sweep(&topology);
+        let workbench = Workbench::open_with(snapshot, config, &|s| stage(Stage::Core(s)));
+        // The sweep matrix is on a tab: computed while opening, not on the first frame.
+        stage(Stage::Core(workbench::Stage::Sweeping));
+        workbench.sweep();
         stage(Stage::LayingOut);
-        let layout = Arc::new(Layout::build(&topology));
-        let mut held_by_pod: HashMap<PodId, Vec<usize>> = HashMap::new();
-        let mut held_by_node: HashMap<NodeId, Vec<usize>> = HashMap::new();
-        for (i, record) in analysis.leaders.records.iter().enumerate() {
-            match topology.leaders[record.id.index()].holder {
-                Holder::Pod(p) => held_by_pod.entry(p).or_default().push(i),
-                Holder::Node(n) => held_by_node.entry(n).or_default().push(i),
-                Holder::Unresolved | Holder::Ambiguous | Holder::External | Holder::Vacant => {}
-            }
-        }
+        let layout = Arc::new(Layout::build(&workbench));
         Session {
             title,
             description: None,
-            inputs,
-            config,
-            topology: Arc::new(topology),
-            analysis,
-            sweep,
+            workbench,
             layout,
-            held_by_pod,
-            held_by_node,
         }
-    }
-
-    /// Indexes into `analysis.leaders.records` of the leases a pod holds.
-    pub fn leases_of_pod(&self, pod: PodId) -> &[usize] {
-        self.held_by_pod.get(&pod).map_or(&[], Vec::as_slice)
-    }
-
-    /// Indexes into `analysis.leaders.records` of the leases a node holds itself
-    /// (control-plane components that name their node).
-    pub fn leases_of_node(&self, node: NodeId) -> &[usize] {
-        self.held_by_node.get(&node).map_or(&[], Vec::as_slice)
-    }
-
-    pub fn zone_count(&self) -> usize {
-        self.topology.clusters.iter().map(|c| c.zones.len()).sum()
-    }
-
-    pub fn input_problems(&self) -> Vec<InputProblem> {
-        self.inputs
-            .iter()
-            .flat_map(|input| {
-                input.errors.iter().map(|e| InputProblem {
-                    // A live object has no line.
-                    location: if e.line == 0 {
-                        input.source.clone()
-                    } else {
-                        format!("{}:{}", input.source, e.line)
-                    },
-                    message: e.message.clone(),
-                })
-            })
-            .collect()
     }
 }
 
-/// `.quorum.yaml` in the working directory, as `quorum analyze` reads it.
+/// `.quorum.yaml` in the working directory, as `quorum analyze` finds it.
 fn working_directory_config() -> Result<Config> {
-    let path = Path::new(config::FILE_NAME);
-    if !path.exists() {
-        return Ok(Config::default());
-    }
-    Config::load(path).with_context(|| format!("reading {}", config::FILE_NAME))
+    Config::discover(None).with_context(|| format!("reading {}", config::FILE_NAME))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quorum_core::graph::{Holder, NodeId, PodId};
     use quorum_core::samples;
 
     fn sample(name: &str) -> Session {
@@ -199,7 +132,7 @@ mod tests {
         assert!(!s.analysis.groups.is_empty());
         assert!(s.analysis.leaders.total > 0);
         assert!(s.input_problems().is_empty());
-        assert!(s.sweep.scenarios.len() >= s.topology.nodes.len() + 3);
+        assert!(s.sweep().scenarios.len() >= s.topology.nodes.len() + 3);
     }
 
     #[test]

@@ -39,7 +39,7 @@ impl Source {
             origin,
             receiver,
             started: Instant::now(),
-            stage: Some(Stage::Reading),
+            stage: Some(Stage::FIRST),
         }
     }
 
@@ -73,7 +73,7 @@ impl Source {
 fn load(origin: &Origin, sender: &Sender<SourceMsg>, wake: &dyn Fn()) {
     // QUORUM_TIMINGS=1 prints each stage's time, as the CLI's `timing:` lines.
     let timings = std::env::var_os("QUORUM_TIMINGS").is_some();
-    let last = std::cell::Cell::new((Stage::Reading, Instant::now()));
+    let last = std::cell::Cell::new((Stage::FIRST, Instant::now()));
     let stage = |s: Stage| {
         let (previous, since) = last.replace((s, Instant::now()));
         if timings && previous != s {

@@ -20,7 +20,7 @@ fn sample(name: &str) -> Session {
 /// The zone whose failure costs a group its quorum in the sweep, and that group.
 fn costly_zone(session: &Session) -> (String, String) {
     session
-        .sweep
+        .sweep()
         .scenarios
         .iter()
         .find_map(|s| {
@@ -94,7 +94,7 @@ fn failing_a_zone_on_the_canvas_greys_it_and_the_panels_show_the_lost_quorum() {
         h.state().whatif.events,
         vec![Event::Fail(Target::Zone(zone.clone()))]
     );
-    h.get_by_label_contains("group(s) lose quorum");
+    h.get_by_label("1 group loses quorum");
     h.get_by_label(&format!("lost quorum: {group}"));
     h.get_by_label_contains("pods stopped");
     // The groups tab gains an "after" column.
@@ -106,6 +106,40 @@ fn failing_a_zone_on_the_canvas_greys_it_and_the_panels_show_the_lost_quorum() {
     h.run();
     assert!(h.state().whatif.events.is_empty());
     assert!(h.query_by_label(&format!("lost quorum: {group}")).is_none());
+}
+
+/// The counts the canvas draws during a what-if (zone headers, the inspector) are core's, for
+/// the moment shown: the terminal UI's test compares its own with core's the same way.
+#[test]
+fn a_what_if_shows_cores_counts_for_the_state_it_draws() {
+    let session = sample("three-zones");
+    let (zone, _) = costly_zone(&session);
+    let mut h = harness(QuorumApp::with_session(session), None);
+    h.run();
+    h.get_by_label("Fail").click();
+    h.run();
+    h.get_by_label(&format!("zone {zone}")).click_accesskit();
+    h.run();
+    let app = h.state();
+    let session = app.session.as_ref().unwrap();
+    let t = &session.topology;
+    let core = quorum_core::workbench::what_if(t, &app.whatif.events).unwrap();
+    let expected = core.overview_at(t, app.whatif.seconds);
+    let shown = app
+        .whatif
+        .overlay()
+        .expect("the what-if is drawn")
+        .overview(session);
+    assert_eq!(shown.zones, expected.zones);
+    assert_eq!(shown.nodes, expected.nodes);
+    let z = t.zones.iter().position(|z| z.name == zone).unwrap();
+    assert_ne!(
+        shown.zones[z], session.overview.zones[z],
+        "today's counts are not shown"
+    );
+    // The Leaders tab's "after" columns are the same computation.
+    let simulated = app.whatif.simulated().unwrap();
+    assert_eq!(simulated.leaders_per_zone, core.leaders_per_zone);
 }
 
 #[test]

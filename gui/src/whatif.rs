@@ -1,14 +1,12 @@
 //! The what-if scenario: the events the user added by clicking, core's simulation of them, and
 //! the moment of its timeline the canvas shows.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use eframe::egui::{self, RichText, ScrollArea};
-use quorum_core::analysis::leader_counts;
 use quorum_core::graph::{Topology, ZoneId};
+use quorum_core::simulate::Event;
 use quorum_core::simulate::fates::{Fates, PodFate};
-use quorum_core::simulate::{Event, Outcome, Params, simulate};
 
 use crate::canvas::Overlay;
 use crate::commands::UiCommand;
@@ -16,12 +14,8 @@ use crate::jobs::{INLINE_BELOW_PODS, Job};
 use crate::palette;
 use crate::session::Session;
 
-/// A scenario's outcome and the leaders per zone and per node after it.
-pub struct Simulated {
-    pub outcome: Outcome,
-    pub leaders_per_zone: BTreeMap<String, u32>,
-    pub leaders_per_node: BTreeMap<String, u32>,
-}
+/// A scenario's outcome and the cluster after it, counted by core as the terminal UI counts it.
+pub type Simulated = quorum_core::workbench::WhatIf;
 
 #[derive(Default)]
 pub struct WhatIf {
@@ -114,25 +108,15 @@ impl WhatIf {
         self.job = Some(Job::start(inline, ctx, move || {
             let timings = std::env::var_os("QUORUM_TIMINGS").is_some();
             let started = std::time::Instant::now();
-            let outcome =
-                simulate(&topology, &events, &Params::default()).map_err(|e| e.to_string())?;
-            let simulated = started.elapsed();
-            // Only the leader counts: the full analysis of the graph after a zone failure takes
-            // seconds at 150,000 pods, and the panels need no more.
-            let after = outcome.after(&topology);
-            let (leaders_per_zone, leaders_per_node) = leader_counts(&after);
+            let result =
+                quorum_core::workbench::what_if(&topology, &events).map_err(|e| e.to_string());
             if timings {
                 eprintln!(
-                    "timing: what-if simulate {:.2} s, graph after and its leaders {:.2} s",
-                    simulated.as_secs_f32(),
-                    (started.elapsed() - simulated).as_secs_f32()
+                    "timing: what-if simulate and the graph after it {:.2} s",
+                    started.elapsed().as_secs_f32()
                 );
             }
-            Ok(Simulated {
-                outcome,
-                leaders_per_zone,
-                leaders_per_node,
-            })
+            result
         }));
         self.poll();
     }
@@ -164,7 +148,8 @@ impl WhatIf {
         let seconds = self.seconds.min(s.outcome.end_seconds());
         if self.cache.as_ref().is_none_or(|(at, _, _)| *at != seconds) {
             let fates = s.outcome.fates_at(&session.topology, seconds);
-            let overlay = Overlay::fates(&session.topology, &fates);
+            let overview = s.overview_at(&session.topology, seconds);
+            let overlay = Overlay::fates(&session.topology, &fates, overview);
             self.cache = Some((seconds, fates, overlay));
         }
     }
@@ -222,24 +207,36 @@ impl WhatIf {
             Some(Err(e)) => {
                 ui.colored_label(palette::CRITICAL, e);
             }
-            Some(Ok(s)) => self.outcome_ui(ui, session, &s),
+            Some(Ok(s)) => self.outcome_ui(ui, session, &s, &mut commands),
             None => {}
         }
         commands
     }
 
-    fn outcome_ui(&mut self, ui: &mut egui::Ui, session: &Session, s: &Simulated) {
+    fn outcome_ui(
+        &self,
+        ui: &mut egui::Ui,
+        session: &Session,
+        s: &Simulated,
+        commands: &mut Vec<UiCommand>,
+    ) {
         let t = &session.topology;
         let o = &s.outcome;
         let end = o.end_seconds();
         ui.separator();
         ui.horizontal(|ui| {
             ui.label("timeline");
-            ui.add(
-                egui::Slider::new(&mut self.seconds, 0..=end.max(1))
-                    .suffix(" s")
-                    .text("after the events"),
-            );
+            let mut seconds = self.seconds;
+            if ui
+                .add(
+                    egui::Slider::new(&mut seconds, 0..=end.max(1))
+                        .suffix(" s")
+                        .text("after the events"),
+                )
+                .changed()
+            {
+                commands.push(UiCommand::SetMoment(seconds));
+            }
         });
         let seconds = self.seconds.min(end);
         let Some((_, fates, overlay)) = self.cache.as_ref() else {
@@ -279,7 +276,12 @@ impl WhatIf {
         } else {
             ui.colored_label(
                 palette::CRITICAL,
-                RichText::new(format!("{} group(s) lose quorum", without.len())).strong(),
+                RichText::new(if without.len() == 1 {
+                    "1 group loses quorum".to_string()
+                } else {
+                    format!("{} groups lose quorum", without.len())
+                })
+                .strong(),
             );
             for g in without.iter().take(50) {
                 ui.colored_label(palette::CRITICAL, format!("lost quorum: {g}"));
@@ -304,21 +306,24 @@ impl WhatIf {
         for w in &o.warnings {
             ui.colored_label(palette::WARNING, w);
         }
-        egui::CollapsingHeader::new(format!("timeline ({} entries)", o.timeline.len()))
-            .id_salt("timeline")
-            .default_open(true)
-            .show(ui, |ui| {
-                ScrollArea::vertical()
-                    .id_salt("timeline-scroll")
-                    .max_height(180.0)
-                    .show(ui, |ui| {
-                        for e in o.timeline.iter().take(500) {
-                            let text = RichText::new(format!("{:>5} s  {}", e.t, e.what))
-                                .monospace()
-                                .small();
-                            ui.label(if e.t <= seconds { text } else { text.weak() });
-                        }
-                    });
-            });
+        egui::CollapsingHeader::new(format!(
+            "timeline ({})",
+            quorum_core::contract::count(o.timeline.len(), "entry", "entries")
+        ))
+        .id_salt("timeline")
+        .default_open(true)
+        .show(ui, |ui| {
+            ScrollArea::vertical()
+                .id_salt("timeline-scroll")
+                .max_height(180.0)
+                .show(ui, |ui| {
+                    for e in o.timeline.iter().take(500) {
+                        let text = RichText::new(format!("{:>5} s  {}", e.t, e.what))
+                            .monospace()
+                            .small();
+                        ui.label(if e.t <= seconds { text } else { text.weak() });
+                    }
+                });
+        });
     }
 }

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use quorum_core::plan::Goal;
 
 pub const ABOUT: &str = "Where the replicas, volumes and election leaders of your stateful \
 workloads really live, and what a node, zone or cluster failure would cost them.";
@@ -118,7 +120,7 @@ pub struct InputArgs {
     /// then failure-domain.beta.kubernetes.io/zone].
     #[arg(long, value_name = "KEY")]
     pub zone_label: Option<String>,
-    /// The snapshot time, for lease expiry [default: the newest renewTime in the input].
+    /// The time leases are judged at [default: each file's own collection time, its newest renewal].
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
     /// Configuration file [default: ./.quorum.yaml when present].
@@ -333,12 +335,10 @@ pub struct DrillArgs {
     pub color: ColorChoice,
 }
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum PlanGoal {
-    Leaders,
-    Spread,
-    Storage,
-    All,
+/// `--goal`: the names core gives the goals.
+fn goal_parser() -> impl clap::builder::TypedValueParser<Value = Goal> {
+    clap::builder::PossibleValuesParser::new(Goal::ALL.map(Goal::name))
+        .map(|name| Goal::parse(&name).expect("a possible value is a goal"))
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -360,8 +360,8 @@ pub struct PlanArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// What the plan pursues.
-    #[arg(long, value_enum, default_value = "leaders")]
-    pub goal: PlanGoal,
+    #[arg(long, default_value = "leaders", value_parser = goal_parser())]
+    pub goal: Goal,
     /// How leases change hands: targeted (Lease spec.preferredHolder) or restarting the leader.
     #[arg(long, value_enum, default_value = "preferred-holder")]
     pub handover: HandoverArg,

@@ -20,16 +20,15 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use clap::CommandFactory;
 
 use cli::*;
-use quorum_core::analysis::analyze;
 use quorum_core::check::Severity;
 use quorum_core::config::Config;
-use quorum_core::graph::Topology;
 use quorum_core::load::{self, Input};
 use quorum_core::model::{InputReport, Snapshot};
 use quorum_core::report::{self, Report, Style};
 use quorum_core::simulate::drill::Drill;
 use quorum_core::simulate::sweep::sweep;
 use quorum_core::simulate::{Event, Params, Target, simulate};
+use quorum_core::workbench::Loaded;
 
 /// Exit codes of the contract.
 const EXIT_FINDINGS: u8 = 1;
@@ -144,43 +143,8 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
     }
 }
 
-/// A snapshot with its topology and configuration.
-struct Loaded {
-    inputs: Vec<InputReport>,
-    topology: Topology,
-    config: Config,
-}
-
-impl Loaded {
-    fn new(mut snapshot: Snapshot, config: Config) -> Loaded {
-        let started = std::time::Instant::now();
-        let inputs = std::mem::take(&mut snapshot.inputs);
-        let topology = Topology::from_snapshot(snapshot, &config.build_options());
-        timing("graph", started);
-        Loaded {
-            inputs,
-            topology,
-            config,
-        }
-    }
-
-    fn input_errors(&self) -> usize {
-        self.inputs.iter().map(|i| i.errors.len()).sum()
-    }
-}
-
 fn load_config(args: &InputArgs) -> Result<Config> {
-    let path = match &args.config {
-        Some(p) => Some(p.clone()),
-        None => {
-            let default = PathBuf::from(quorum_core::config::FILE_NAME);
-            default.exists().then_some(default)
-        }
-    };
-    let mut config = match path {
-        Some(p) => Config::load(&p)?,
-        None => Config::default(),
-    };
+    let mut config = Config::discover(args.config.as_deref())?;
     if let Some(label) = &args.zone_label {
         config.zone_label = Some(label.clone());
     }
@@ -194,11 +158,7 @@ fn inputs_of(args: &InputArgs) -> Result<Vec<Input>> {
         .map(|p| Input::new("default", p))
         .collect();
     for spec in &args.clusters {
-        let (name, path) = spec
-            .split_once('=')
-            .filter(|(n, p)| !n.is_empty() && !p.is_empty())
-            .ok_or_else(|| anyhow!("--cluster takes NAME=PATH, got {spec:?}"))?;
-        inputs.push(Input::new(name, path));
+        inputs.push(Input::parse_cluster(spec).map_err(|e| anyhow!(e))?);
     }
     if inputs.is_empty() && args.contexts.is_empty() {
         if std::io::stdin().is_terminal() {
@@ -234,7 +194,10 @@ fn load_inputs(args: &InputArgs) -> Result<Loaded> {
         let parsed = chrono_parse(now)?;
         snapshot.now = Some(parsed);
     }
-    Ok(Loaded::new(snapshot, config))
+    let started = std::time::Instant::now();
+    let loaded = Loaded::build(snapshot, config);
+    timing("graph", started);
+    Ok(loaded)
 }
 
 fn chrono_parse(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
@@ -309,7 +272,7 @@ fn timing(phase: &str, started: std::time::Instant) {
 
 fn emit_analysis(loaded: &Loaded, output: &OutputArgs) -> Result<u8> {
     let started = std::time::Instant::now();
-    let analysis = analyze(&loaded.topology, &loaded.config);
+    let analysis = loaded.analysis();
     timing("analysis", started);
     let started = std::time::Instant::now();
     let report = Report {
@@ -440,7 +403,7 @@ fn demo(args: DemoArgs) -> Result<u8> {
             sample.name, sample.description
         );
     }
-    let loaded = Loaded::new(snapshot, Config::default());
+    let loaded = Loaded::build(snapshot, Config::default());
     // The demo shows findings; it is not a CI gate.
     let mut output = args.output.clone();
     output.fail_on = FailOn::Never;
@@ -545,7 +508,7 @@ fn simulate_cmd(args: SimulateArgs, matches: &clap::ArgMatches) -> Result<u8> {
     // Analysis runs unchanged on the graph after the scenario.
     let after = args.findings.then(|| {
         let graph = outcome.after(&loaded.topology);
-        let analysis = analyze(&graph, &loaded.config);
+        let analysis = loaded.analysis_of(&graph);
         (graph, analysis)
     });
     let style = style_for(args.color);
@@ -716,19 +679,14 @@ fn drill_cmd(args: DrillArgs) -> Result<u8> {
 }
 
 fn plan_cmd(args: PlanArgs) -> Result<u8> {
-    use quorum_core::plan::{Goal, Handover, Options, plan, script};
+    use quorum_core::plan::{ExportFormat, Handover, Options, plan};
     if args.max_concurrent == Some(0) {
         bail!("--max-concurrent must be at least 1");
     }
     let loaded = load_inputs(&args.input)?;
     print_input_errors(&loaded.inputs);
     let options = Options {
-        goal: match args.goal {
-            PlanGoal::Leaders => Goal::Leaders,
-            PlanGoal::Spread => Goal::Spread,
-            PlanGoal::Storage => Goal::Storage,
-            PlanGoal::All => Goal::All,
-        },
+        goal: args.goal,
         handover: match args.handover {
             HandoverArg::PreferredHolder => Handover::PreferredHolder,
             HandoverArg::Restart => Handover::Restart,
@@ -746,11 +704,11 @@ fn plan_cmd(args: PlanArgs) -> Result<u8> {
     }
     let text = match args.format {
         PlanFormat::Table => report::plan_table(&result, &style_for(args.color), args.diff),
-        PlanFormat::Json => json_text(&result),
-        PlanFormat::Yaml => {
-            quorum_core::load::yaml_to_string(&result).map_err(|e| anyhow!("{e}"))?
-        }
-        PlanFormat::Script => script(&result),
+        PlanFormat::Json => ExportFormat::Json.render(&result).map_err(|e| anyhow!(e))?,
+        PlanFormat::Yaml => ExportFormat::Yaml.render(&result).map_err(|e| anyhow!(e))?,
+        PlanFormat::Script => ExportFormat::Script
+            .render(&result)
+            .map_err(|e| anyhow!(e))?,
     };
     write_stdout(&text)?;
     Ok(if loaded.input_errors() > 0 {

@@ -15,7 +15,7 @@ mod nodes_missing;
 mod pdb_blocks_drain;
 mod placement;
 mod pv_node_pinned;
-mod pv_zone_conflict;
+pub mod pv_zone_conflict;
 mod storageclass_immediate_binding;
 mod zone_labels_missing;
 

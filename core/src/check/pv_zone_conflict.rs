@@ -22,6 +22,21 @@ pub(crate) fn tolerated(t: &Topology, pod: PodId, node: NodeId) -> bool {
         .all(|taint| placement.tolerates(taint))
 }
 
+/// The first volume of an active, placed pod that its node cannot reach (the volume's node
+/// affinity excludes it): the pod runs where its data is not. The check's rule, and the fact the
+/// front ends mark on the pod.
+pub fn volume_out_of_reach(t: &Topology, pod: PodId) -> Option<PvId> {
+    let info = &t.pods[pod.index()];
+    let node = &t.nodes[info.node?.index()];
+    if !info.pod.is_active() {
+        return None;
+    }
+    info.pvcs
+        .iter()
+        .filter_map(|c| t.pvcs[c.index()].pv)
+        .find(|pv| !t.pvs[pv.index()].admits(node))
+}
+
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     use rayon::prelude::*;
     // One pod at a time, on every core (a Pending pod may look at every node of its cluster).
@@ -50,7 +65,7 @@ fn of_pod(ctx: &Context<'_>, id: PodId, pod: &PodInfo) -> Option<Finding> {
     let running_on = pod.node.filter(|n| t.nodes[n.index()].node.is_ready());
     if let Some(node) = pod.node {
         let n = &t.nodes[node.index()];
-        if let Some(pv) = pvs.iter().find(|pv| !t.pvs[pv.index()].admits(n)) {
+        if let Some(pv) = volume_out_of_reach(t, id) {
             let pv = &t.pvs[pv.index()];
             let message = format!(
                 "runs on node {} in zone {}, but its volume {} is pinned to {}: the pod is not \

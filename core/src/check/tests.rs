@@ -428,22 +428,38 @@ fn the_ignore_annotation_and_the_config_suppress_findings() {
 }
 
 #[test]
-fn every_check_id_of_the_contract_exists() {
-    for id in [
-        "quorum-zone-loss",
-        "quorum-node-loss",
-        "pv-zone-conflict",
-        "pv-node-pinned",
-        "storageclass-immediate-binding",
-        "missing-pdb",
-        "pdb-blocks-drain",
-        "missing-spread",
-        "leader-concentration",
-        "lease-expired",
-        "lease-holder-missing",
-        "dual-active",
-    ] {
-        assert!(super::find(id).is_some(), "{id}");
+fn every_check_of_the_registry_is_unique_and_documented() {
+    // The registry is the list: its ids are unique, and the README's table of checks and the
+    // JSON contract (docs/json.md) name each of them, and name no check the registry lacks.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let contract = std::fs::read_to_string(root.join("docs/json.md")).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for check in super::CHECKS {
+        assert!(seen.insert(check.id), "{} twice in the registry", check.id);
+        assert!(
+            readme.contains(&format!("| `{}` |", check.id)),
+            "README.md's table of checks lacks {}",
+            check.id
+        );
+        assert!(
+            contract.contains(&format!("`{}`", check.id)),
+            "docs/json.md lacks {}",
+            check.id
+        );
+    }
+    let documented: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("## Checks"))
+        .take_while(|l| !l.starts_with("### "))
+        .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+        .collect();
+    assert!(!documented.is_empty());
+    for id in documented {
+        assert!(
+            super::find(id).is_some(),
+            "README.md names {id}, unknown to the registry"
+        );
     }
 }
 

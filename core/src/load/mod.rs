@@ -56,6 +56,15 @@ impl Input {
         }
     }
 
+    /// `NAME=PATH` (`--cluster`, the desktop app's Open prompt): the objects under PATH belong
+    /// to cluster NAME.
+    pub fn parse_cluster(spec: &str) -> Result<Input, String> {
+        spec.split_once('=')
+            .filter(|(name, path)| !name.is_empty() && !path.is_empty())
+            .map(|(name, path)| Input::new(name, path))
+            .ok_or_else(|| format!("--cluster takes NAME=PATH, got {spec:?}"))
+    }
+
     pub fn is_stdin(&self) -> bool {
         self.path.as_os_str() == "-"
     }

@@ -396,9 +396,10 @@ impl<'t> World<'t> {
             .filter(|n| !self.node_down[n.index()])
             .collect();
         if fresh.len() < nodes.len() {
+            let n = nodes.len() - fresh.len();
             self.out.warnings.push(format!(
-                "{label}: {} node(s) had already failed",
-                nodes.len() - fresh.len()
+                "{label}: {} already failed",
+                crate::contract::count(n, "node had", "nodes had")
             ));
         }
         let grace = self.p.node_monitor_grace_seconds;

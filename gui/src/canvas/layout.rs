@@ -63,8 +63,6 @@ pub struct Layout {
     pub volumes: Vec<VolumeMark>,
     /// The volumes each pod uses (indexes into `volumes`).
     pub volumes_of_pod: HashMap<PodId, Vec<usize>>,
-    /// Pods on a node one of their volumes cannot reach (a broken affinity).
-    pub broken_pods: Vec<bool>,
 }
 
 /// A card's rows: its pods, plus one spare row for pods a what-if recreates there.
@@ -87,7 +85,8 @@ pub fn chip_at(card: Rect, index: usize) -> Pos2 {
 }
 
 impl Layout {
-    pub fn build(t: &Topology) -> Layout {
+    pub fn build(wb: &quorum_core::workbench::Workbench) -> Layout {
+        let t: &Topology = &wb.topology;
         let mut layout = Layout {
             bounds: Rect::NOTHING,
             clusters: Vec::new(),
@@ -103,7 +102,6 @@ impl Layout {
             bars: vec![Vec::new(); t.nodes.len()],
             volumes: Vec::new(),
             volumes_of_pod: HashMap::new(),
-            broken_pods: vec![false; t.pods.len()],
         };
         let mut x = 0.0;
         for (c, cluster) in t.clusters.iter().enumerate() {
@@ -111,7 +109,7 @@ impl Layout {
             let right = layout.cluster(t, id, &cluster.zones, x);
             x = right + CLUSTER_GAP;
         }
-        layout.volumes(t);
+        layout.volumes(wb);
         for n in 0..t.nodes.len() {
             let mut per_group: HashMap<Option<GroupId>, u32> = HashMap::new();
             for p in &t.nodes[n].pods {
@@ -274,7 +272,8 @@ impl Layout {
 
     /// Node-pinned volumes go on their node's card (top right); every volume learns its pods and
     /// whether one of them runs where the volume cannot be reached.
-    fn volumes(&mut self, t: &Topology) {
+    fn volumes(&mut self, wb: &quorum_core::workbench::Workbench) {
+        let t: &Topology = &wb.topology;
         let mut on_card: HashMap<NodeId, usize> = HashMap::new();
         for (i, pv) in t.pvs.iter().enumerate() {
             let Pin::Nodes(names) = &pv.pin else { continue };
@@ -301,11 +300,9 @@ impl Layout {
             mark.pods = t.pvcs[pvc.index()].pods.clone();
             for p in &mark.pods {
                 self.volumes_of_pod.entry(*p).or_default().push(v);
-                if let Some(node) = t.pods[p.index()].node
-                    && !pv.admits(&t.nodes[node.index()])
-                {
+                // Core's pv-zone-conflict rule decides; the mark only shows it.
+                if wb.pods[p.index()].volume_out_of_reach == Some(mark.pv) {
                     mark.broken = true;
-                    self.broken_pods[p.index()] = true;
                 }
             }
         }
@@ -352,7 +349,7 @@ mod tests {
     fn every_card_sits_in_its_zone_lane_and_every_chip_in_its_card() {
         let s = three_zones();
         let t = &s.topology;
-        let l = Layout::build(t);
+        let l = Layout::build(&s);
         for (n, node) in t.nodes.iter().enumerate() {
             let card = l.cards[n];
             assert!(l.zones[node.zone.index()].rect.contains_rect(card));
@@ -370,7 +367,7 @@ mod tests {
             quorum_core::samples::find("two-dcs").unwrap(),
         ))
         .unwrap();
-        let l = Layout::build(&s.topology);
+        let l = Layout::build(&s);
         assert_eq!(l.clusters.len(), 2);
         assert!(l.clusters[0].rect.right() < l.clusters[1].rect.left());
         for (i, a) in l.zones.iter().enumerate() {
@@ -384,7 +381,7 @@ mod tests {
     fn a_pod_is_found_under_its_chip_and_its_node_under_its_card() {
         let s = three_zones();
         let t = &s.topology;
-        let l = Layout::build(t);
+        let l = Layout::build(&s);
         let n = t.nodes.iter().position(|n| !n.pods.is_empty()).unwrap();
         let node = NodeId(n as u32);
         let pod = t.nodes[n].pods[0];

@@ -15,10 +15,10 @@ use quorum_core::simulate::fates::{NodeFate, PodFate};
 
 use crate::commands::{Subject, Tool, UiCommand};
 use crate::palette;
-use crate::session::Session;
 pub use layout::Layout;
 use layout::{CHIP, VolumeMark};
 pub use overlay::{Crown, Overlay};
+use quorum_core::workbench::Workbench;
 
 /// Screen points per world point below which only zones are drawn.
 pub const ZONES_ONLY_BELOW: f32 = 0.12;
@@ -27,7 +27,7 @@ pub const CARDS_BELOW: f32 = 0.35;
 
 /// What one canvas shows; several canvases (before and after) share a layout.
 pub struct CanvasInput<'a> {
-    pub session: &'a Session,
+    pub session: &'a Workbench,
     pub layout: &'a Layout,
     pub overlay: &'a Overlay,
     pub selection: Option<Subject>,
@@ -330,7 +330,7 @@ fn subject_at(input: &CanvasInput<'_>, zone: ZoneId, pos: Pos2, scale: f32) -> S
 }
 
 /// Where a subject is drawn, for the selection outline and for locating it.
-pub fn subject_rect(session: &Session, layout: &Layout, subject: Subject) -> Option<Rect> {
+pub fn subject_rect(session: &Workbench, layout: &Layout, subject: Subject) -> Option<Rect> {
     let t = &session.topology;
     match subject {
         Subject::Cluster(c) => layout.clusters.iter().find(|b| b.id == c).map(|b| b.rect),
@@ -395,18 +395,13 @@ fn zone_lane(
         ),
     };
     painter.rect_stroke(b.rect, 8.0, stroke, StrokeKind::Inside);
-    let leaders = input
-        .session
-        .analysis
-        .leaders
-        .per_zone
-        .get(&t.zone_display(zone))
-        .copied()
-        .unwrap_or(0);
+    // The state drawn's counts (today, the what-if's moment, the plan's step), from core.
+    let summary = input.overlay.overview(input.session).zone(zone);
     let mut counts = format!(
-        "{} nodes · {} pods\n{leaders} leaders",
+        "{} nodes · {} pods\n{} leaders",
         info.nodes.len(),
-        b.pods
+        summary.pods,
+        summary.leaders
     );
     if down > 0 {
         counts.push_str(&format!(" · {down} nodes down"));
@@ -658,7 +653,10 @@ fn chip(
             StrokeKind::Outside,
         );
     }
-    if input.layout.broken_pods[pod.index()] {
+    if input.session.pods[pod.index()]
+        .volume_out_of_reach
+        .is_some()
+    {
         painter.circle_filled(rect.right_bottom(), 2.5, palette::CRITICAL);
     }
     if let Some(c) = input.overlay.crowns.get(&pod) {
@@ -742,7 +740,7 @@ fn hover_ui(ui: &mut egui::Ui, input: &CanvasInput<'_>, subject: Subject) {
 /// A few lines about a subject: used for hovers and by the inspector.
 pub fn describe(
     ui: &mut egui::Ui,
-    session: &Session,
+    session: &Workbench,
     layout: &Layout,
     overlay: &Overlay,
     subject: Subject,
@@ -760,17 +758,12 @@ pub fn describe(
             if !info.region.is_empty() {
                 ui.label(format!("region {}", info.region));
             }
+            let summary = overlay.overview(session).zone(z);
             ui.label(format!(
                 "{} nodes, {} pods, {} leaders",
                 info.nodes.len(),
-                layout.zones[z.index()].pods,
-                session
-                    .analysis
-                    .leaders
-                    .per_zone
-                    .get(&t.zone_display(z))
-                    .copied()
-                    .unwrap_or(0)
+                summary.pods,
+                summary.leaders
             ));
         }
         Subject::Node(n) => {
@@ -847,7 +840,7 @@ pub fn describe(
                 }
                 _ => {}
             }
-            if layout.broken_pods[p.index()] {
+            if session.pods[p.index()].volume_out_of_reach.is_some() {
                 ui.colored_label(
                     palette::CRITICAL,
                     "runs where one of its volumes cannot be reached",

@@ -2,11 +2,13 @@
 //! at one moment, or a plan's predicted state. Built from core's answers, never decided here.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use quorum_core::graph::{Holder, NodeId, PodId, Topology};
+use quorum_core::overview::Overview;
 use quorum_core::simulate::fates::{Fates, LeaseFate, NodeFate, PodFate};
 
-use crate::session::Session;
+use quorum_core::workbench::Workbench;
 
 /// A leader's crown on a pod.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,11 +35,13 @@ pub struct Overlay {
     /// Leases that moved or were lost in this state.
     pub leases_moved: usize,
     pub leases_lost: usize,
+    /// The state's counts per node and zone, as core computes them (today's when none).
+    pub overview: Option<Arc<Overview>>,
 }
 
 impl Overlay {
     /// Today: the leaders as exported, and the groups that already lack quorum.
-    pub fn today(session: &Session) -> Overlay {
+    pub fn today(session: &Workbench) -> Overlay {
         let t = &session.topology;
         let mut crowns = HashMap::new();
         for l in &t.leaders {
@@ -56,8 +60,8 @@ impl Overlay {
         }
     }
 
-    /// A what-if at one moment.
-    pub fn fates(t: &Topology, fates: &Fates) -> Overlay {
+    /// A what-if at one moment, with the overview of the graph at that moment.
+    pub fn fates(t: &Topology, fates: &Fates, overview: Overview) -> Overlay {
         let mut crowns = HashMap::new();
         let (mut moved, mut lost) = (0, 0);
         for (l, fate) in fates.leases.iter().enumerate() {
@@ -105,13 +109,16 @@ impl Overlay {
             lost_quorum: fates.groups.iter().map(|g| !g.has_quorum).collect(),
             leases_moved: moved,
             leases_lost: lost,
+            overview: Some(Arc::new(overview)),
         }
     }
 
     /// A plan's predicted state: the same pods, leases with their new holders.
-    pub fn holders(session: &Session, after: &Topology) -> Overlay {
+    pub fn holders(session: &Workbench, state: quorum_core::workbench::PlanState) -> Overlay {
         let t = &session.topology;
+        let after = &state.after;
         let mut overlay = Overlay::today(session);
+        overlay.overview = Some(Arc::new(state.overview));
         overlay.crowns.clear();
         for (l, info) in after.leaders.iter().enumerate() {
             let before = t.leaders[l].holder;
@@ -130,6 +137,11 @@ impl Overlay {
             }
         }
         overlay
+    }
+
+    /// The counts of the state drawn: this overlay's, else today's.
+    pub fn overview<'a>(&'a self, today: &'a Workbench) -> &'a Overview {
+        self.overview.as_deref().unwrap_or(&today.overview)
     }
 
     pub fn node(&self, n: NodeId) -> NodeFate {

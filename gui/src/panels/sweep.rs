@@ -17,7 +17,7 @@ pub struct SweepPanel;
 impl SweepPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session) -> Vec<UiCommand> {
         let mut commands = Vec::new();
-        let sweep = &session.sweep;
+        let sweep = session.sweep();
         let costly: Vec<_> = sweep
             .scenarios
             .iter()

@@ -146,11 +146,12 @@ pub fn topology(state: &State, data: &Data, body: Rect) -> TopologyLayout {
 /// Lines each node takes in a column (itself, then its pods when expanded).
 pub fn node_lines(state: &State, data: &Data, nodes: &[NodeId]) -> Vec<usize> {
     let expanded = expanded(state);
+    let ov = super::rows::overview(state, data);
     nodes
         .iter()
         .map(|n| {
             1 + if expanded {
-                data.topology.nodes[n.index()].pods.len()
+                ov.node(*n).listed.len()
             } else {
                 0
             }

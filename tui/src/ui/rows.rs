@@ -8,11 +8,12 @@ use std::sync::Arc;
 
 use quorum_core::check::Severity;
 use quorum_core::graph::*;
+use quorum_core::overview::Overview;
 
 use super::state::{Data, State};
 
-/// A filter on one snapshot: the analysis' address and the filter text.
-type Key = (usize, String);
+/// A filter on one state: the state's generation, the what-if's (0 for none) and the filter.
+type Key = (u64, u64, String);
 
 /// Rows of a list and the key they were computed for.
 type Slot<K, V> = Option<(K, V)>;
@@ -29,7 +30,16 @@ pub struct Cache {
 pub type CacheCell = RefCell<Cache>;
 
 fn key(data: &Data, filter: &str) -> Key {
-    (Arc::as_ptr(&data.analysis) as usize, filter.to_string())
+    (data.generation, 0, filter.to_string())
+}
+
+/// The overview of the state the views draw: the graph after the what-if, else today's.
+pub fn overview<'a>(state: &'a State, data: &'a Data) -> &'a Overview {
+    state
+        .sim
+        .result
+        .as_deref()
+        .map_or(&*data.overview, |r| &r.overview)
 }
 
 fn cached<K: PartialEq, V: Clone>(slot: &mut Slot<K, V>, key: K, compute: impl FnOnce() -> V) -> V {
@@ -77,16 +87,20 @@ pub fn nodes(state: &State, data: &Data, zone: ZoneId) -> Arc<[NodeId]> {
     if filter.is_empty() {
         return t.zones[zone.index()].nodes.as_slice().into();
     }
+    let sim = state.sim.result.as_ref().map_or(0, |r| r.generation);
+    let ov = overview(state, data);
     let per_zone = cached(
         &mut state.rows.borrow_mut().nodes,
-        key(data, filter),
+        (data.generation, sim, filter.clone()),
         || {
             let mut per_zone = vec![Vec::new(); t.zones.len()];
+            // A node matches by its name or by a pod listed under it, as `namespace/name`.
             for (i, n) in t.nodes.iter().enumerate() {
                 if matches(filter, n.name())
-                    || n.pods
-                        .iter()
-                        .any(|p| matches(filter, &t.pods[p.index()].pod.meta.name))
+                    || ov.nodes[i].listed.iter().any(|p| {
+                        let meta = &t.pods[p.index()].pod.meta;
+                        matches(filter, &format!("{}/{}", meta.namespace, meta.name))
+                    })
                 {
                     per_zone[n.zone.index()].push(NodeId(i as u32));
                 }

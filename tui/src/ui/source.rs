@@ -7,16 +7,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use quorum_core::config::Config;
-use quorum_core::graph::Topology;
 use quorum_core::load::{self, Input};
-use quorum_core::overview::Overview;
 use quorum_core::plan::{Handover, Options, Plan};
 use quorum_core::samples::Sample;
-use quorum_core::simulate::{Params, simulate};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::msg::{Cmd, Msg};
-use super::state::{Data, SimResult, SourceKind, SourceStatus, StepStatus};
+use super::state::{Data, SourceKind, SourceStatus, StepStatus};
 
 #[derive(Clone)]
 pub enum Launch {
@@ -68,11 +65,9 @@ pub fn load(launch: Launch) -> Msg {
                 if now.is_some() {
                     snapshot.now = now;
                 }
-                let reports = std::mem::take(&mut snapshot.inputs);
-                let topology = Topology::from_snapshot(snapshot, &config.build_options());
                 status.last_update = Some(Utc::now());
                 Msg::Loaded {
-                    data: Box::new(Data::new(topology, reports, config)),
+                    data: Box::new(Data::open(snapshot, config)),
                     source: status,
                 }
             }
@@ -81,15 +76,10 @@ pub fn load(launch: Launch) -> Msg {
                 Msg::Status(status)
             }
         },
-        Launch::Sample { sample, config } => {
-            let mut snapshot = sample.load();
-            let reports = std::mem::take(&mut snapshot.inputs);
-            let topology = Topology::from_snapshot(snapshot, &config.build_options());
-            Msg::Loaded {
-                data: Box::new(Data::new(topology, reports, config)),
-                source: status,
-            }
-        }
+        Launch::Sample { sample, config } => Msg::Loaded {
+            data: Box::new(Data::open(sample.load(), config)),
+            source: status,
+        },
         Launch::Live { .. } => unreachable!("live sources are followed by `follow`"),
     }
 }
@@ -114,9 +104,8 @@ fn follow(
         ..status.clone()
     };
     let stopped = stop.clone();
-    // The graph and input reports of the last update: a change of leader records alone is
-    // applied to them (Topology::with_leaders) instead of rebuilding from a copy of everything.
-    let last: std::sync::Mutex<Option<Arc<Topology>>> = std::sync::Mutex::new(None);
+    // Builds each update's state; a change of leader records alone is applied to the last graph.
+    let follower = std::sync::Mutex::new(quorum_core::workbench::Follower::new(config));
     let on_update = move |update: quorum_core::live::Update| {
         if stopped.load(Ordering::Relaxed) {
             return; // another context was chosen since
@@ -136,36 +125,15 @@ fn follow(
                     .iter()
                     .find_map(|c| c.warnings.first().map(|w| format!("{}: {w}", c.cluster)))
             });
-        let mut last = last.lock().expect("the last graph");
-        let topology = match (update.snapshot, update.leaders, last.as_ref()) {
-            (Some(snapshot), _, _) => {
-                // The session keeps no copy: the snapshot is ours to move into the graph.
-                let mut snapshot = Arc::try_unwrap(snapshot).unwrap_or_else(|s| (*s).clone());
-                let reports = std::mem::take(&mut snapshot.inputs);
-                Some((
-                    Topology::from_snapshot(snapshot, &config.build_options()),
-                    reports,
-                ))
-            }
-            (None, Some(leaders), Some(previous)) => {
-                let mut leaders = Arc::try_unwrap(leaders).unwrap_or_else(|s| (*s).clone());
-                let reports = std::mem::take(&mut leaders.inputs);
-                Some((
-                    previous.with_leaders(leaders, &config.build_options()),
-                    reports,
-                ))
-            }
-            _ => None,
-        };
-        let msg = match topology {
-            Some((topology, reports)) => {
-                let topology = Arc::new(topology);
-                *last = Some(topology.clone());
-                Msg::Loaded {
-                    data: Box::new(Data::new(topology, reports, config.clone())),
-                    source: status,
-                }
-            }
+        let next = follower
+            .lock()
+            .expect("the follower")
+            .next(update.snapshot, update.leaders);
+        let msg = match next {
+            Some(data) => Msg::Loaded {
+                data: Box::new(data),
+                source: status,
+            },
             None => Msg::Status(status),
         };
         let _ = sender.send(msg);
@@ -353,11 +321,8 @@ pub fn perform(cmd: Cmd) -> Option<Msg> {
     match cmd {
         Cmd::Quit | Cmd::Apply(_) => None,
         Cmd::Simulate { topology, events } => {
-            let result = simulate(&topology, &events, &Params::default())
-                .map(|outcome| {
-                    let overview = Overview::of(&outcome.after(&topology));
-                    Arc::new(SimResult { outcome, overview })
-                })
+            let result = quorum_core::workbench::what_if(&topology, &events)
+                .map(Arc::new)
                 .map_err(|e| e.to_string());
             Some(Msg::Simulated { events, result })
         }
@@ -382,10 +347,10 @@ pub fn perform(cmd: Cmd) -> Option<Msg> {
             plan,
             step,
         } => {
-            let after = plan.state_after(&topology, step + 1);
+            let state = quorum_core::workbench::plan_state(&topology, &plan, step + 1);
             Some(Msg::PlanState {
                 step,
-                overview: Arc::new(Overview::of(&after)),
+                overview: Arc::new(state.overview),
             })
         }
         // The event loop restarts the source itself.

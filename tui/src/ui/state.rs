@@ -4,65 +4,18 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use quorum_core::analysis::{Analysis, analyze};
 use quorum_core::check::Severity;
-use quorum_core::config::Config;
 use quorum_core::graph::*;
-use quorum_core::model::InputReport;
 use quorum_core::overview::Overview;
 use quorum_core::plan::{Goal, Plan};
-use quorum_core::simulate::{Event, Outcome};
+use quorum_core::simulate::Event;
 
 use super::keys::KeyMap;
 use super::theme::Theme;
 
-/// One loaded cluster (or several) with everything the views read, computed once per snapshot.
-pub struct Data {
-    pub topology: Arc<Topology>,
-    pub analysis: Arc<Analysis>,
-    pub overview: Arc<Overview>,
-    pub config: Arc<Config>,
-    pub inputs: Vec<InputReport>,
-    /// Nodes, most leaders first (the per-node bar chart).
-    pub nodes_by_leaders: Vec<NodeId>,
-    /// Per pod: whether it holds a leader record.
-    pub holds_lease: Vec<bool>,
-}
-
-impl Data {
-    pub fn new(
-        topology: impl Into<Arc<Topology>>,
-        inputs: Vec<InputReport>,
-        config: Config,
-    ) -> Data {
-        let topology: Arc<Topology> = topology.into();
-        let analysis = analyze(&topology, &config);
-        let overview = Overview::of(&topology);
-        let mut nodes_by_leaders: Vec<NodeId> = (0..topology.nodes.len())
-            .map(|i| NodeId(i as u32))
-            .collect();
-        nodes_by_leaders.sort_by_key(|n| std::cmp::Reverse(overview.node(*n).leaders));
-        let mut holds_lease = vec![false; topology.pods.len()];
-        for l in &topology.leaders {
-            if let Holder::Pod(p) = l.holder {
-                holds_lease[p.index()] = true;
-            }
-        }
-        Data {
-            holds_lease,
-            topology,
-            analysis: Arc::new(analysis),
-            overview: Arc::new(overview),
-            config: Arc::new(config),
-            inputs,
-            nodes_by_leaders,
-        }
-    }
-
-    pub fn input_errors(&self) -> usize {
-        self.inputs.iter().map(|i| i.errors.len()).sum()
-    }
-}
+/// One loaded cluster (or several) with everything the views read: core's workbench state,
+/// computed once per snapshot. The views read it; they compute nothing of their own.
+pub type Data = quorum_core::workbench::Workbench;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SourceKind {
@@ -202,10 +155,8 @@ impl Default for FindingsState {
 }
 
 /// A scenario's result: the outcome and the overview of the graph after it.
-pub struct SimResult {
-    pub outcome: Outcome,
-    pub overview: Overview,
-}
+/// A what-if's answer, as core computes it for both front ends.
+pub type SimResult = quorum_core::workbench::WhatIf;
 
 #[derive(Default)]
 pub struct SimState {

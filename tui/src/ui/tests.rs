@@ -125,6 +125,132 @@ fn failing_a_zone_costs_the_skewed_statefulset_its_quorum_and_u_undoes_it() {
     assert!(s.sim.events.is_empty() && s.sim.result.is_none());
 }
 
+/// Per node row on screen: its pod count and the pod lines listed under it, column by column.
+fn rows_and_pods(screen: &str) -> Vec<(String, u32, usize)> {
+    let mut columns: Vec<Vec<String>> = Vec::new();
+    for line in screen.lines() {
+        // Only the lines inside the zone boxes (the footer's words are no pods).
+        if !line.contains('│') {
+            continue;
+        }
+        let cells: Vec<&str> = line.trim_matches('"').split('│').collect();
+        for (i, c) in cells.iter().enumerate() {
+            if columns.len() <= i {
+                columns.push(Vec::new());
+            }
+            columns[i].push(c.to_string());
+        }
+    }
+    let mut out: Vec<(String, u32, usize)> = Vec::new();
+    for column in columns {
+        // Lines above a column's first node (its zone header) belong to no node.
+        let first = out.len();
+        for cell in column {
+            let t = cell.trim_end();
+            let node_row = (t.starts_with('●') || t.starts_with('✗') || t.starts_with('⊘'))
+                && t.ends_with('p')
+                && t.contains(" L");
+            if node_row {
+                let count = t
+                    .rsplit(' ')
+                    .next()
+                    .and_then(|w| w.trim_end_matches('p').parse().ok())
+                    .unwrap();
+                let name = t[3..].split_whitespace().next().unwrap().to_string();
+                out.push((name, count, 0));
+            } else if (t.contains('/') && !t.contains('→')
+                || t.starts_with("→ ")
+                || t.starts_with("✗ "))
+                && out.len() > first
+            {
+                out.last_mut().unwrap().2 += 1;
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_node_row_lists_as_many_pods_as_it_counts_at_rest_and_in_a_what_if() {
+    for events in ["", "X", "jx", "jjd"] {
+        let mut s = sample("three-zones", 200, 90);
+        keys(&mut s, events);
+        let rows = rows_and_pods(&render(&s));
+        assert!(rows.len() >= 9, "{events:?}: {rows:?}");
+        for (node, count, listed) in &rows {
+            assert_eq!(*count as usize, *listed, "{events:?}: node {node}");
+        }
+    }
+}
+
+/// The colour of the first cell where `text` starts on screen.
+fn colour_of(state: &State, text: &str) -> Option<ratatui::style::Color> {
+    let mut terminal = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
+    terminal.draw(|f| view(state, f)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let width = buffer.area.width as usize;
+    let cells = buffer.content();
+    let line_of = |y: usize| -> String {
+        cells[y * width..(y + 1) * width]
+            .iter()
+            .map(|c| c.symbol())
+            .collect()
+    };
+    for y in 0..buffer.area.height as usize {
+        let line = line_of(y);
+        if let Some(byte) = line.find(text) {
+            let x = line[..byte].chars().count();
+            return cells[y * width + x].style().fg;
+        }
+    }
+    None
+}
+
+#[test]
+fn risk_shows_at_rest_in_the_colour_of_the_worst_finding() {
+    // pg's two replicas in eu-west-1a lose quorum with the zone (critical): their nodes, the pods
+    // and the group are red before anything is simulated.
+    let mut s = sample("three-zones", 200, 60);
+    let critical = s.theme.critical.fg;
+    assert!(critical.is_some());
+    assert_eq!(colour_of(&s, "ip-10-0-1-12"), critical);
+    assert_eq!(colour_of(&s, "db/pg-0"), critical);
+    // A node with no finding about it or its pods stays plain.
+    assert_ne!(colour_of(&s, "ip-10-0-3-10"), critical);
+    assert_ne!(colour_of(&s, "ip-10-0-3-10"), s.theme.warning.fg);
+    keys(&mut s, "3");
+    assert_eq!(colour_of(&s, "db/pg"), critical);
+    // The broken-storage sample's pod outside its volume's zone is marked and red.
+    let s = sample("broken-storage", 200, 60);
+    assert_eq!(colour_of(&s, "mq/rabbit-0"), critical);
+}
+
+/// The numbers a what-if shows are core's: the same what-if in the desktop app shows the same
+/// (its test, `a_what_if_shows_cores_counts_for_the_state_it_draws`, compares with core too).
+#[test]
+fn a_what_if_shows_cores_counts_of_the_cluster_after_it() {
+    let mut s = sample("three-zones", 160, 40);
+    keys(&mut s, "X");
+    let d = data(&s);
+    let w = quorum_core::workbench::what_if(&d.topology, &s.sim.events).unwrap();
+    let zones = &w.overview.zones;
+    let sum = |f: fn(&quorum_core::overview::ZoneSummary) -> u32| zones.iter().map(f).sum::<u32>();
+    let expected = format!(
+        "{}/{} nodes ready · {} pods · {} leaders",
+        sum(|z| z.ready_nodes),
+        sum(|z| z.nodes),
+        sum(|z| z.pods),
+        sum(|z| z.leaders)
+    );
+    // Not today's counts: the failed zone's pods and leaders moved or stopped.
+    assert_ne!(
+        sum(|z| z.ready_nodes),
+        d.overview.zones.iter().map(|z| z.ready_nodes).sum::<u32>()
+    );
+    let screen = render(&s);
+    assert!(screen.contains(&expected), "{expected}\n{screen}");
+}
+
 #[test]
 fn events_stack_a_node_failure_on_a_drain() {
     let mut s = sample("three-zones", 120, 40);

@@ -15,25 +15,6 @@ use super::msg::{Cmd, Msg};
 use super::rows;
 use super::state::*;
 
-pub const GOALS: [(Goal, &str, &str); 4] = [
-    (
-        Goal::Leaders,
-        "leaders",
-        "spread election leaders over zones and nodes",
-    ),
-    (
-        Goal::Spread,
-        "spread",
-        "move replicas so every quorum group survives a zone",
-    ),
-    (
-        Goal::Storage,
-        "storage",
-        "late binding, budgets, spread constraints",
-    ),
-    (Goal::All, "all", "all of the above"),
-];
-
 /// The `:` commands, for completion and the help.
 pub const COMMANDS: &[&str] = &[
     "zones", "topology", "leaders", "groups", "findings", "simulate", "plan", "context", "help",
@@ -368,7 +349,7 @@ fn goal_key(state: &mut State, i: usize, key: KeyEvent) -> Option<Cmd> {
     match (key.code, action) {
         (KeyCode::Enter, _) | (_, Some(Action::Open)) => {
             state.mode = Mode::Normal;
-            let goal = GOALS[i].0;
+            let goal = Goal::ALL[i];
             let data = state.data.as_ref()?;
             state.plan.goal = Some(goal);
             state.plan.plan = None;
@@ -382,7 +363,7 @@ fn goal_key(state: &mut State, i: usize, key: KeyEvent) -> Option<Cmd> {
             });
         }
         (_, Some(Action::Up)) => state.mode = Mode::GoalPicker(i.saturating_sub(1)),
-        (_, Some(Action::Down)) => state.mode = Mode::GoalPicker((i + 1).min(GOALS.len() - 1)),
+        (_, Some(Action::Down)) => state.mode = Mode::GoalPicker((i + 1).min(Goal::ALL.len() - 1)),
         (_, Some(Action::Back | Action::Quit)) => state.mode = Mode::Normal,
         _ => {}
     }

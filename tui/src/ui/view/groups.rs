@@ -2,6 +2,7 @@
 //! volumes and the chain from pod to zone.
 
 use quorum_core::analysis::GroupStats;
+use quorum_core::finding::Severity;
 use quorum_core::graph::*;
 use quorum_core::overview::members;
 use ratatui::Frame;
@@ -46,7 +47,7 @@ fn table(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
         col("GROUP", name_w),
         col("KIND", 12),
         col("MODE", 8),
-        col("UP/NEED", 10),
+        col("UP/ALL≥NEED", 10),
         col("PER ZONE", zones_w),
         col("NODE ZONE REG", 14)
     );
@@ -63,12 +64,11 @@ fn table(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
         } else {
             Style::new()
         };
-        let health = if !g.has_quorum() {
-            th.critical
-        } else if g.survives.zone == Some(false) || g.survives.node == Some(false) {
-            th.warning
-        } else {
-            Style::new()
+        // The worst finding about the group, as the Findings view lists it.
+        let health = match data.risk.groups[g.id.index()] {
+            Some(Severity::Critical) => th.critical,
+            Some(Severity::Warning) => th.warning,
+            _ => Style::new(),
         };
         let survives = format!(
             " {}    {}    {}",
@@ -85,7 +85,7 @@ fn table(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
             Span::styled(col(&g.kind, 12), base),
             Span::styled(col(mode, 8), base),
             Span::styled(
-                col(&format!("{}/{} {}", g.available, g.replicas, g.needed), 10),
+                col(&format!("{}/{}≥{}", g.available, g.replicas, g.needed), 10),
                 base.patch(health),
             ),
             Span::styled(col(&per_zone(g), zones_w), base),

@@ -7,6 +7,7 @@ mod plan;
 mod simulate;
 mod topology;
 
+use quorum_core::plan::Goal;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
@@ -17,7 +18,7 @@ use super::keys::Action;
 use super::layout;
 use super::state::{Mode, SourceKind, State, StepStatus, View};
 use super::theme::Theme;
-use super::update::{COMMANDS, GOALS, completions};
+use super::update::{COMMANDS, completions};
 
 pub fn view(state: &State, frame: &mut Frame) {
     let area = frame.area();
@@ -335,10 +336,11 @@ fn help(state: &State, frame: &mut Frame, body: Rect, scroll: usize) {
 
 fn goal_picker(state: &State, frame: &mut Frame, body: Rect, selected: usize) {
     let th = &state.theme;
-    let lines: Vec<Line> = GOALS
+    let lines: Vec<Line> = Goal::ALL
         .iter()
         .enumerate()
-        .map(|(i, (_, name, what))| {
+        .map(|(i, goal)| {
+            let (name, what) = (goal.name(), goal.describe());
             let style = if i == selected {
                 th.selected
             } else {
@@ -347,7 +349,7 @@ fn goal_picker(state: &State, frame: &mut Frame, body: Rect, selected: usize) {
             Line::styled(format!(" {name:<8} {what} "), style)
         })
         .collect();
-    let area = centred(body, 70, GOALS.len() as u16 + 2);
+    let area = centred(body, 70, Goal::ALL.len() as u16 + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(" Plan: pick a goal (enter) ")),
@@ -363,8 +365,8 @@ fn apply_dialog(state: &State, frame: &mut Frame, body: Rect) {
     let mut lines = vec![
         Line::styled(
             format!(
-                "Apply {} steps to {}: every mutating call, in order (server-side dry run first):",
-                plan.steps.len(),
+                "Apply {} to {}: every mutating call, in order (server-side dry run first):",
+                quorum_core::contract::count(plan.steps.len(), "step", "steps"),
                 state.source.contexts.join(", ")
             ),
             th.title,
@@ -416,7 +418,10 @@ fn apply_dialog(state: &State, frame: &mut Frame, body: Rect) {
             .filter(|s| matches!(s, StepStatus::Done | StepStatus::Skipped(_)))
             .count();
         Line::styled(
-            format!("{done} of {} steps done · esc closes", plan.steps.len()),
+            format!(
+                "{done} of {} done · esc closes",
+                quorum_core::contract::count(plan.steps.len(), "step", "steps")
+            ),
             th.muted,
         )
     });
@@ -458,6 +463,32 @@ pub fn fit(text: &str, width: usize) -> String {
     let mut s: String = text.chars().take(width - 1).collect();
     s.push('…');
     s
+}
+
+/// A name cut in the middle to `width` characters: the start says what it is, the end (a
+/// ReplicaSet's hash, a pod's suffix, an ordinal) which one, so both stay.
+pub fn fit_name(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        return text.to_string();
+    }
+    if width < 8 {
+        return fit(text, width);
+    }
+    let tail = (width - 1) / 3;
+    let head = width - 1 - tail;
+    let chars: Vec<char> = text.chars().collect();
+    let mut s: String = chars[..head].iter().collect();
+    s.push('…');
+    s.extend(&chars[n - tail..]);
+    s
+}
+
+/// A name padded or cut in the middle to exactly `width` characters.
+pub fn pad_name(text: &str, width: usize) -> String {
+    let s = fit_name(text, width);
+    let n = s.chars().count();
+    format!("{s}{}", " ".repeat(width - n))
 }
 
 /// Padded or cut to exactly `width` characters.

@@ -1,6 +1,7 @@
 //! Simulate: the events stack, what the scenario did (groups, new leaders, pending pods,
 //! evictions, stranded volumes) and the timeline.
 
+use quorum_core::contract::count;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -104,11 +105,15 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
         ));
     }
     push(Line::styled(
-        format!(
-            "New leaders: {} re-elections, at most {} at once",
-            o.reelections.len(),
-            o.max_simultaneous_reelections
-        ),
+        if o.reelections.is_empty() {
+            "New leaders: no re-election".to_string()
+        } else {
+            format!(
+                "New leaders: {}, at most {} at once",
+                count(o.reelections.len(), "re-election", "re-elections"),
+                o.max_simultaneous_reelections
+            )
+        },
         th.title,
     ));
     for re in o.reelections.iter().take(budget) {
@@ -200,8 +205,10 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
         })
         .collect();
     frame.render_widget(
-        Paragraph::new(timeline)
-            .block(Block::bordered().title(format!(" Timeline ({} entries) ", o.timeline.len()))),
+        Paragraph::new(timeline).block(Block::bordered().title(format!(
+            " Timeline ({}) ",
+            count(o.timeline.len(), "entry", "entries")
+        ))),
         lay.timeline,
     );
     let _ = data;

@@ -1,15 +1,18 @@
 //! Topology (home): clusters, zones as columns, nodes with their pods; a simulated outcome in
 //! place (failed nodes, counts after the scenario, an outcome panel when there is room).
 
+use quorum_core::contract::count;
+use quorum_core::finding::Severity;
 use quorum_core::graph::*;
 use quorum_core::overview::{NodeFate, Overview, node_fate};
+use quorum_core::simulate::fates::PodFate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{bar, fit, pad};
+use super::{bar, fit, fit_name, pad_name};
 use crate::ui::layout;
 use crate::ui::rows;
 use crate::ui::state::{Data, State};
@@ -51,7 +54,7 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
         let lost = r.outcome.groups.iter().filter(|g| !g.has_quorum).count();
         spans.push(Span::styled(
             format!(
-                " │ after {}: {lost} groups without quorum · {} re-elections · {} pending",
+                " │ after {}: {} without quorum · {} · {} pending",
                 state
                     .sim
                     .events
@@ -59,7 +62,8 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
                     .map(|e| e.to_string())
                     .collect::<Vec<_>>()
                     .join(", "),
-                r.outcome.reelections.len(),
+                count(lost, "group", "groups"),
+                count(r.outcome.reelections.len(), "re-election", "re-elections"),
                 r.outcome.pending.len()
             ),
             if lost > 0 { th.critical } else { th.warning },
@@ -189,10 +193,10 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
             }
             line += 1;
             if expanded {
-                let info = &t.nodes[node.index()];
-                for p in &info.pods {
+                // The pods the row counts, in the state drawn (after the what-if, if any).
+                for p in &ov.node(*node).listed {
                     if line >= first && out.len() < height {
-                        out.push(pod_line(state, data, *node, *p, inner_w));
+                        out.push(pod_line(state, data, *p, inner_w));
                     }
                     line += 1;
                     if out.len() >= height {
@@ -253,10 +257,13 @@ fn node_line(
         if word_fits(word) { word } else { "" }
     };
     let name_w = width.saturating_sub(stats.chars().count() + 3 + state_word.len());
-    let name = pad(name, name_w);
+    let name = pad_name(name, name_w);
     let base = if selected { th.selected } else { Style::new() };
+    // Down in the what-if; at rest, the worst finding about the node or what runs there.
     let name_style = if fate == NodeFate::Down {
         base.patch(th.critical)
+    } else if state.sim.result.is_none() {
+        base.patch(severity_style(th, data.risk.nodes[node.index()]))
     } else {
         base
     };
@@ -274,45 +281,49 @@ fn node_line(
     ])
 }
 
-fn pod_line(state: &State, data: &Data, node: NodeId, pod: PodId, width: usize) -> Line<'static> {
+fn pod_line(state: &State, data: &Data, pod: PodId, width: usize) -> Line<'static> {
     let th = &state.theme;
     let t = &data.topology;
     let info = &t.pods[pod.index()];
-    let leads = data.holds_lease[pod.index()];
-    let quorum = info
-        .workload
-        .and_then(|w| t.group_of_workload(w))
-        .is_some_and(|g| t.groups[g.index()].mode == Mode::Quorum);
+    let sim = state.sim.result.as_deref();
+    // Who holds a lease in the state drawn (a what-if moves leases).
+    let facts = sim.map_or(&data.pods[pod.index()], |r| &r.pods[pod.index()]);
     let pinned = info.pvcs.iter().any(|c| {
         t.pvcs[c.index()]
             .pv
             .is_some_and(|v| matches!(t.pvs[v.index()].pin, Pin::Zones(_) | Pin::Nodes(_)))
     });
+    let fate = sim.map(|r| r.fates.pods[pod.index()]);
+    // What the what-if did to it: stopped with its node, recreated here, or as it was.
+    let (fate_mark, style) = match fate {
+        Some(PodFate::Stopped) => ("✗", th.critical),
+        Some(PodFate::Moved(_)) => ("→", th.ok),
+        _ if facts.volume_out_of_reach.is_some() => ("!", th.critical),
+        _ if !info.pod.ready => (" ", th.muted),
+        None => (" ", severity_style(th, data.risk.pods[pod.index()])),
+        _ => (" ", Style::new()),
+    };
     let marks = format!(
         "{}{}{}",
-        if leads { "★" } else { " " },
-        if quorum { "Q" } else { " " },
+        if facts.holds_lease { "★" } else { " " },
+        if facts.quorum_replica { "Q" } else { " " },
         if pinned { "V" } else { " " }
     );
-    let lost = state.sim.result.as_ref().is_some_and(|r| {
-        r.outcome
-            .node_down
-            .get(node.index())
-            .copied()
-            .unwrap_or(false)
-    });
-    let style = if lost {
-        th.critical
-    } else if !info.pod.is_active() || !info.pod.ready {
-        th.muted
-    } else {
-        Style::new()
-    };
-    let name = format!("  {}/{}", info.pod.meta.namespace, info.pod.meta.name);
+    let name = format!("{}/{}", info.pod.meta.namespace, info.pod.meta.name);
     Line::from(vec![
-        Span::styled(pad(&name, width.saturating_sub(4)), style),
+        Span::styled(format!("{fate_mark} "), style),
+        Span::styled(pad_name(&name, width.saturating_sub(6)), style),
         Span::styled(format!(" {marks}"), th.accent),
     ])
+}
+
+/// The colour of a finding's severity (warnings and worse; info is no risk to colour).
+fn severity_style(th: &crate::ui::theme::Theme, severity: Option<Severity>) -> Style {
+    match severity {
+        Some(Severity::Critical) => th.critical,
+        Some(Severity::Warning) => th.warning,
+        _ => Style::new(),
+    }
 }
 
 fn outcome_panel(
@@ -335,7 +346,7 @@ fn outcome_panel(
     ));
     for g in lost.iter().take(h) {
         lines.push(Line::styled(
-            fit(
+            fit_name(
                 &format!(
                     "  {} {}/{} need {}",
                     g.name, g.available, g.replicas, g.needed
@@ -357,14 +368,17 @@ fn outcome_panel(
             ),
             None => (format!("  {} → nobody", re.lease), th.critical),
         };
-        lines.push(Line::styled(fit(&text, w), style));
+        lines.push(Line::styled(fit_name(&text, w), style));
     }
     lines.push(Line::styled(
         format!("Pending pods ({})", o.pending.len()),
         th.title,
     ));
     for p in o.pending.iter().take(h) {
-        lines.push(Line::styled(fit(&format!("  {}", p.pod), w), th.warning));
+        lines.push(Line::styled(
+            fit_name(&format!("  {}", p.pod), w),
+            th.warning,
+        ));
     }
     if !o.stranded_volumes.is_empty() {
         lines.push(Line::styled(
@@ -373,7 +387,14 @@ fn outcome_panel(
         ));
         for s in o.stranded_volumes.iter().take(h) {
             lines.push(Line::styled(
-                fit(&format!("  {} ({})", s.pv, s.pinned_to), w),
+                fit_name(
+                    &format!(
+                        "  {} ({})",
+                        if s.pvc.is_empty() { &s.pv } else { &s.pvc },
+                        s.pinned_to
+                    ),
+                    w,
+                ),
                 th.warning,
             ));
         }

@@ -1,0 +1,305 @@
+//! The workbench both front ends stand on: one cluster state (the graph, its analysis, its
+//! overview, its sweep, who holds which lease, what the checks decided about each pod), the
+//! what-ifs and plans run against it, and the names front ends show and parse.
+//!
+//! Core decides, front ends draw: the terminal UI and the desktop app keep view state only and
+//! read every number from here, so they cannot disagree with each other or with the CLI. Each
+//! piece is computed once per state and shared (`Arc`), so worker threads can take it.
+
+mod risk;
+mod whatif;
+
+use std::sync::{Arc, OnceLock};
+
+use crate::analysis::{Analysis, analyze};
+use crate::config::Config;
+use crate::graph::*;
+use crate::model::{InputReport, Snapshot};
+use crate::overview::Overview;
+use crate::simulate::sweep::{Sweep, sweep};
+
+pub use risk::Risk;
+pub use whatif::{Pick, PlanState, WhatIf, partition, plan_state, target, what_if};
+
+/// The stages of opening a state, for a progress line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Building,
+    Analysing,
+    Sweeping,
+}
+
+impl Stage {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stage::Reading => "reading the files",
+            Stage::Building => "building the topology",
+            Stage::Analysing => "running the checks",
+            Stage::Sweeping => "sweeping every single failure",
+        }
+    }
+}
+
+/// What the checks decided about one pod, for marking it wherever it is drawn.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PodFacts {
+    /// It holds at least one unexpired or expired leader record.
+    pub holds_lease: bool,
+    /// A replica of a quorum group.
+    pub quorum_replica: bool,
+    /// It runs where one of its volumes cannot be reached (`pv-zone-conflict`): that volume.
+    pub volume_out_of_reach: Option<PvId>,
+}
+
+/// A snapshot built into its graph, with its input reports and configuration: what a one-shot
+/// command (`analyze`, `simulate`, `sweep`, `plan`) needs, and where a [`Workbench`] starts.
+pub struct Loaded {
+    pub inputs: Vec<InputReport>,
+    pub topology: Arc<Topology>,
+    pub config: Config,
+}
+
+impl Loaded {
+    pub fn build(mut snapshot: Snapshot, config: Config) -> Loaded {
+        let inputs = std::mem::take(&mut snapshot.inputs);
+        let topology = Topology::from_snapshot(snapshot, &config.build_options());
+        Loaded {
+            inputs,
+            topology: Arc::new(topology),
+            config,
+        }
+    }
+
+    /// The checks, groups and leaders of the graph.
+    pub fn analysis(&self) -> Analysis {
+        analyze(&self.topology, &self.config)
+    }
+
+    /// The same analysis of another graph of this cluster (the graph after a scenario or plan).
+    pub fn analysis_of(&self, graph: &Topology) -> Analysis {
+        analyze(graph, &self.config)
+    }
+
+    pub fn input_errors(&self) -> usize {
+        self.inputs.iter().map(|i| i.errors.len()).sum()
+    }
+}
+
+impl From<Loaded> for Workbench {
+    fn from(loaded: Loaded) -> Workbench {
+        Workbench::new(loaded.topology, loaded.inputs, loaded.config)
+    }
+}
+
+/// One loaded cluster (or several) with everything the views read.
+pub struct Workbench {
+    /// Unique to this state in the process (each new state gets the next number): what caches
+    /// derived from a state are keyed by.
+    pub generation: u64,
+    pub topology: Arc<Topology>,
+    pub analysis: Arc<Analysis>,
+    pub overview: Arc<Overview>,
+    pub config: Arc<Config>,
+    /// The inputs as read: documents, objects, and what could not be read.
+    pub inputs: Vec<InputReport>,
+    /// Per pod, indexed by [`PodId`].
+    pub pods: Vec<PodFacts>,
+    /// The worst finding about each pod, node and group.
+    pub risk: Risk,
+    /// Nodes, most leaders first.
+    pub nodes_by_leaders: Vec<NodeId>,
+    /// The leader records each pod or node holds, as indexes into `analysis.leaders.records`.
+    held_by_pod: rustc_hash::FxHashMap<PodId, Vec<usize>>,
+    held_by_node: rustc_hash::FxHashMap<NodeId, Vec<usize>>,
+    sweep: OnceLock<Arc<Sweep>>,
+}
+
+/// One problem in one input, as `file:line` and its message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputProblem {
+    pub location: String,
+    pub message: String,
+}
+
+impl Workbench {
+    /// The state of a snapshot read from files, a sample or a live read.
+    pub fn open(snapshot: Snapshot, config: Config) -> Workbench {
+        Workbench::open_with(snapshot, config, &|_| {})
+    }
+
+    /// Same, telling `stage` where it is.
+    pub fn open_with(snapshot: Snapshot, config: Config, stage: &dyn Fn(Stage)) -> Workbench {
+        stage(Stage::Building);
+        let loaded = Loaded::build(snapshot, config);
+        Workbench::with_stages(loaded.topology, loaded.inputs, loaded.config, stage)
+    }
+
+    /// The state of a graph already built (a live update that changed only leases, an
+    /// after-state).
+    pub fn new(
+        topology: impl Into<Arc<Topology>>,
+        inputs: Vec<InputReport>,
+        config: Config,
+    ) -> Workbench {
+        Workbench::with_stages(topology, inputs, config, &|_| {})
+    }
+
+    fn with_stages(
+        topology: impl Into<Arc<Topology>>,
+        inputs: Vec<InputReport>,
+        config: Config,
+        stage: &dyn Fn(Stage),
+    ) -> Workbench {
+        let topology: Arc<Topology> = topology.into();
+        stage(Stage::Analysing);
+        let analysis = analyze(&topology, &config);
+        let overview = Overview::of(&topology);
+        let mut nodes_by_leaders: Vec<NodeId> = (0..topology.nodes.len())
+            .map(|i| NodeId(i as u32))
+            .collect();
+        nodes_by_leaders.sort_by_key(|n| std::cmp::Reverse(overview.node(*n).leaders));
+        let mut held_by_pod: rustc_hash::FxHashMap<PodId, Vec<usize>> = Default::default();
+        let mut held_by_node: rustc_hash::FxHashMap<NodeId, Vec<usize>> = Default::default();
+        for (i, record) in analysis.leaders.records.iter().enumerate() {
+            match topology.leaders[record.id.index()].holder {
+                Holder::Pod(p) => held_by_pod.entry(p).or_default().push(i),
+                Holder::Node(n) => held_by_node.entry(n).or_default().push(i),
+                Holder::Unresolved | Holder::Ambiguous | Holder::External | Holder::Vacant => {}
+            }
+        }
+        let pods = pod_facts(&topology);
+        let risk = Risk::of(&topology, &analysis.findings);
+        Workbench {
+            generation: next_generation(),
+            topology,
+            analysis: Arc::new(analysis),
+            overview: Arc::new(overview),
+            config: Arc::new(config),
+            inputs,
+            pods,
+            risk,
+            nodes_by_leaders,
+            held_by_pod,
+            held_by_node,
+            sweep: OnceLock::new(),
+        }
+    }
+
+    /// Every single failure and partition, judged (computed on first use, then kept).
+    pub fn sweep(&self) -> Arc<Sweep> {
+        self.sweep
+            .get_or_init(|| Arc::new(sweep(&self.topology)))
+            .clone()
+    }
+
+    /// The sweep when it was computed already.
+    pub fn sweep_if_done(&self) -> Option<&Arc<Sweep>> {
+        self.sweep.get()
+    }
+
+    /// Indexes into `analysis.leaders.records` of the leases a pod holds.
+    pub fn leases_of_pod(&self, pod: PodId) -> &[usize] {
+        self.held_by_pod.get(&pod).map_or(&[], Vec::as_slice)
+    }
+
+    /// Indexes into `analysis.leaders.records` of the leases a node holds itself
+    /// (control-plane components that name their node).
+    pub fn leases_of_node(&self, node: NodeId) -> &[usize] {
+        self.held_by_node.get(&node).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn zone_count(&self) -> usize {
+        self.topology.clusters.iter().map(|c| c.zones.len()).sum()
+    }
+
+    pub fn input_errors(&self) -> usize {
+        self.inputs.iter().map(|i| i.errors.len()).sum()
+    }
+
+    /// Every problem of every input, located (a live object has no line: its source alone).
+    pub fn input_problems(&self) -> Vec<InputProblem> {
+        self.inputs
+            .iter()
+            .flat_map(|input| {
+                input.errors.iter().map(|e| InputProblem {
+                    location: if e.line == 0 {
+                        input.source.clone()
+                    } else {
+                        format!("{}:{}", input.source, e.line)
+                    },
+                    message: e.message.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Follows a live session's updates into workbench states: a new snapshot is built into a new
+/// graph; an update of leader records alone is applied to the last graph
+/// ([`Topology::with_leaders`]) instead of rebuilding everything.
+pub struct Follower {
+    config: Config,
+    last: Option<Arc<Topology>>,
+}
+
+impl Follower {
+    pub fn new(config: Config) -> Follower {
+        Follower { config, last: None }
+    }
+
+    /// The state after an update (`snapshot`, or `leaders` alone), when it brings one.
+    pub fn next(
+        &mut self,
+        snapshot: Option<Arc<Snapshot>>,
+        leaders: Option<Arc<Snapshot>>,
+    ) -> Option<Workbench> {
+        let options = self.config.build_options();
+        let (topology, inputs) = match (snapshot, leaders, self.last.as_ref()) {
+            (Some(snapshot), _, _) => {
+                // The caller keeps no copy: the snapshot is ours to move into the graph.
+                let mut snapshot = Arc::try_unwrap(snapshot).unwrap_or_else(|s| (*s).clone());
+                let inputs = std::mem::take(&mut snapshot.inputs);
+                (Topology::from_snapshot(snapshot, &options), inputs)
+            }
+            (None, Some(leaders), Some(previous)) => {
+                let mut leaders = Arc::try_unwrap(leaders).unwrap_or_else(|s| (*s).clone());
+                let inputs = std::mem::take(&mut leaders.inputs);
+                (previous.with_leaders(leaders, &options), inputs)
+            }
+            _ => return None,
+        };
+        let topology = Arc::new(topology);
+        self.last = Some(topology.clone());
+        Some(Workbench::new(topology, inputs, self.config.clone()))
+    }
+}
+
+/// The next number of the process's one counter of states and what-ifs.
+fn next_generation() -> u64 {
+    static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Per pod: the lease it holds, its quorum group, a volume it cannot reach.
+fn pod_facts(t: &Topology) -> Vec<PodFacts> {
+    let mut facts = vec![PodFacts::default(); t.pods.len()];
+    for l in &t.leaders {
+        if let Holder::Pod(p) = l.holder {
+            facts[p.index()].holds_lease = true;
+        }
+    }
+    for (i, pod) in t.pods.iter().enumerate() {
+        let f = &mut facts[i];
+        f.quorum_replica = pod
+            .workload
+            .and_then(|w| t.group_of_workload(w))
+            .is_some_and(|g| t.groups[g.index()].mode == Mode::Quorum);
+        f.volume_out_of_reach =
+            crate::check::pv_zone_conflict::volume_out_of_reach(t, PodId(i as u32));
+    }
+    facts
+}
+
+#[cfg(test)]
+mod tests;

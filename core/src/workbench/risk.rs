@@ -1,0 +1,111 @@
+//! How risky each pod, node and group is: the worst finding that concerns it, so every front end
+//! colours the same things the same way the report does.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::finding::{Finding, Severity};
+use crate::graph::*;
+
+/// The worst severity of the findings about each pod, node and group (`None`: no finding).
+#[derive(Clone, Debug, Default)]
+pub struct Risk {
+    /// A pod's own findings and its group's.
+    pub pods: Vec<Option<Severity>>,
+    /// A node's own findings, its pods' own findings, and the critical findings of the groups
+    /// with a replica on it (warnings about a group would colour every node it touches).
+    pub nodes: Vec<Option<Severity>>,
+    /// A group's findings (about its workload, its pods, its budget or its lease).
+    pub groups: Vec<Option<Severity>>,
+}
+
+fn worse(slot: &mut Option<Severity>, s: Severity) {
+    if slot.is_none_or(|old| s > old) {
+        *slot = Some(s);
+    }
+}
+
+impl Risk {
+    pub fn of(t: &Topology, findings: &[Finding]) -> Risk {
+        let key = |c: ClusterId, ns: &str, name: &str| (c, ns.to_string(), name.to_string());
+        let mut pods: HashMap<_, PodId> = HashMap::default();
+        for (i, p) in t.pods.iter().enumerate() {
+            pods.insert(
+                key(p.cluster, &p.pod.meta.namespace, &p.pod.meta.name),
+                PodId(i as u32),
+            );
+        }
+        let mut workloads: HashMap<_, GroupId> = HashMap::default();
+        for (i, w) in t.workloads.iter().enumerate() {
+            if let Some(g) = t.group_of_workload(WorkloadId(i as u32)) {
+                let (ns, name) = (&w.workload.meta.namespace, &w.workload.meta.name);
+                workloads.insert((key(w.cluster, ns, name), workload_kind(w).to_string()), g);
+            }
+        }
+        let mut leases: HashMap<_, GroupId> = HashMap::default();
+        for l in &t.leaders {
+            if let Some(g) = l.group {
+                leases.insert(
+                    key(l.cluster, &l.record.meta.namespace, &l.record.meta.name),
+                    g,
+                );
+            }
+        }
+        let mut risk = Risk {
+            pods: vec![None; t.pods.len()],
+            nodes: vec![None; t.nodes.len()],
+            groups: vec![None; t.groups.len()],
+        };
+        let group_of_pod = |p: PodId| {
+            t.pods[p.index()]
+                .workload
+                .and_then(|w| t.group_of_workload(w))
+        };
+        for f in findings {
+            let Some(cluster) = t.cluster_named(&f.subject.cluster) else {
+                continue;
+            };
+            let k = key(cluster, &f.subject.namespace, &f.subject.name);
+            let s = f.severity;
+            match f.subject.kind.as_str() {
+                "Node" => {
+                    if let Some(n) = t.node_named(cluster, &f.subject.name) {
+                        worse(&mut risk.nodes[n.index()], s);
+                    }
+                }
+                "Pod" => {
+                    if let Some(p) = pods.get(&k) {
+                        worse(&mut risk.pods[p.index()], s);
+                        if let Some(n) = t.pods[p.index()].node {
+                            worse(&mut risk.nodes[n.index()], s);
+                        }
+                        if let Some(g) = group_of_pod(*p) {
+                            worse(&mut risk.groups[g.index()], s);
+                        }
+                    }
+                }
+                "Lease" | "Endpoints" | "ConfigMap" => {
+                    if let Some(g) = leases.get(&k) {
+                        worse(&mut risk.groups[g.index()], s);
+                    }
+                }
+                kind => {
+                    if let Some(g) = workloads.get(&(k, kind.to_string())) {
+                        worse(&mut risk.groups[g.index()], s);
+                    }
+                }
+            }
+        }
+        // A group's risk reaches its pods, and a critical one the nodes they run on.
+        for (i, pod) in t.pods.iter().enumerate() {
+            if let Some(s) = group_of_pod(PodId(i as u32)).and_then(|g| risk.groups[g.index()]) {
+                worse(&mut risk.pods[i], s);
+                if s == Severity::Critical
+                    && let Some(n) = pod.node
+                {
+                    worse(&mut risk.nodes[n.index()], s);
+                }
+            }
+        }
+        risk
+    }
+}
