@@ -97,6 +97,28 @@ fn a_resize_before_the_input_thread_reads_is_not_lost() {
     tmux.wait_for("quorum-exited-0");
 }
 
+/// Leaving while a large cluster still loads: `q` quits at once, not when the load ends (the
+/// load is held back for ten minutes here; before, quitting waited for it).
+#[test]
+fn q_quits_while_the_cluster_is_still_loading() {
+    if !Tmux::available() {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_quorum");
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../samples/three-zones");
+    let tmux = Tmux::start(
+        "quit-while-loading",
+        100,
+        30,
+        &format!(
+            "QUORUM_TEST_LOAD_DELAY_MS=600000 '{bin}' tui '{sample}'; echo quorum-exited-$?; sleep 30"
+        ),
+    );
+    tmux.wait_for("loading");
+    tmux.keys("q");
+    tmux.wait_for("quorum-exited-0");
+}
+
 #[test]
 fn without_a_terminal_quorum_prints_a_hint_and_exits_2() {
     AssertCommand::cargo_bin("quorum")

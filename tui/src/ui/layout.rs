@@ -180,8 +180,11 @@ pub struct LeadersLayout {
 }
 
 pub fn leaders(data: &Data, body: Rect) -> LeadersLayout {
-    let zones = data.topology.zones.len() as u16;
-    let chart = (zones + 2).clamp(4, (body.height / 3).max(4));
+    // Tall enough for every zone and every node holding a leader, up to half the body (a
+    // longer list ends with a line that counts the rest).
+    let zones = data.topology.zones.len();
+    let leading = data.overview.nodes.iter().filter(|n| n.leaders > 0).count();
+    let chart = (zones.max(leading) as u16 + 2).clamp(4, (body.height / 2).max(4));
     let (zones_chart, nodes_chart, table) = if body.width >= 100 {
         let [charts, table] =
             Layout::vertical([Constraint::Length(chart), Constraint::Min(3)]).areas(body);

@@ -87,6 +87,9 @@ pub fn run(launch: Launch, config: &Config) -> Result<u8> {
     let _ = execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
     let _ = execute!(stdout(), crossterm::cursor::Show);
+    // A load, a simulation or a plan may still run on the blocking pool: quitting does not wait
+    // for it (dropping the runtime would, for seconds on a large cluster).
+    rt.shutdown_background();
     result.map(|()| 0)
 }
 

@@ -181,6 +181,14 @@ pub fn start(
             follow(status, options, config.clone(), tx, flag);
         }
         launch => {
+            // Tests hold a load back to prove the UI can be left while it runs.
+            if cfg!(debug_assertions)
+                && let Some(ms) = std::env::var("QUORUM_TEST_LOAD_DELAY_MS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+            {
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+            }
             let _ = tx.send(load(launch));
         }
     });

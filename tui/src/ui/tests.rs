@@ -225,6 +225,66 @@ fn risk_shows_at_rest_in_the_colour_of_the_worst_finding() {
     assert_eq!(colour_of(&s, "mq/rabbit-0"), critical);
 }
 
+#[test]
+fn a_scenario_being_computed_is_marked_and_the_numbers_on_screen_say_whose_they_are() {
+    let mut s = sample("three-zones", 200, 40);
+    keys(&mut s, "X");
+    // The next event, with its result not back yet (the runtime has not performed it).
+    let pending = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)),
+    );
+    assert!(pending.is_none());
+    let cmd = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE)),
+    );
+    assert!(matches!(cmd, Some(Cmd::Simulate { .. })));
+    let screen = render(&s);
+    assert!(screen.contains("⏳ simulating"), "{screen}");
+    assert!(
+        screen.contains("(below: the previous scenario)"),
+        "{screen}"
+    );
+    assert!(screen.contains("computing…"), "{screen}");
+    run(&mut s, source::perform(cmd.unwrap()).unwrap());
+    let screen = render(&s);
+    assert!(!screen.contains("simulating"), "{screen}");
+}
+
+#[test]
+fn the_leaders_view_shows_every_node_that_holds_a_leader_or_counts_the_rest() {
+    // Per node, the bars add up to the leaders placed on nodes, at any height.
+    for height in [40, 24] {
+        let mut s = sample("three-zones", 120, height);
+        keys(&mut s, "2");
+        let d = data(&s);
+        let placed = d.overview.placed_leaders;
+        let screen = render(&s);
+        let nodes = d.overview.nodes.iter().filter(|n| n.leaders > 0).count();
+        let bars: u32 = d
+            .topology
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| d.overview.nodes[*i].leaders > 0 && screen.contains(n.name()))
+            .map(|(i, _)| d.overview.nodes[i].leaders)
+            .sum();
+        let rest: u32 = screen
+            .lines()
+            .find_map(|l| {
+                let after = l.split("more holding ").nth(1)?;
+                after.split_whitespace().next()?.parse().ok()
+            })
+            .unwrap_or(0);
+        assert_eq!(
+            bars + rest,
+            placed,
+            "{height} rows, {nodes} nodes:\n{screen}"
+        );
+    }
+}
+
 /// The numbers a what-if shows are core's: the same what-if in the desktop app shows the same
 /// (its test, `a_what_if_shows_cores_counts_for_the_state_it_draws`, compares with core too).
 #[test]
@@ -598,11 +658,24 @@ fn help_lists_the_bound_keys_and_any_close_key_closes_it() {
     assert_eq!(s.mode, Mode::Help(0));
     let screen = render(&s);
     assert!(screen.contains("fail the selected node"));
+    // Every mark on screen is explained (on a screen tall enough for all of the help).
+    run(&mut s, Msg::Resize(200, 90));
+    let whole = render(&s);
+    for (mark, _) in super::view::LEGEND {
+        assert!(
+            whole.contains(mark),
+            "{mark} is not in the legend:\n{whole}"
+        );
+    }
     // On a small terminal the help scrolls to its last line.
     run(&mut s, Msg::Resize(80, 24));
     assert!(!render(&s).contains("keys and theme"));
-    key(&mut s, KeyCode::PageDown);
-    key(&mut s, KeyCode::PageDown);
+    for _ in 0..6 {
+        if render(&s).contains("keys and theme") {
+            break;
+        }
+        key(&mut s, KeyCode::PageDown);
+    }
     assert!(render(&s).contains("keys and theme"));
     key(&mut s, KeyCode::Esc);
     assert_eq!(s.mode, Mode::Normal);

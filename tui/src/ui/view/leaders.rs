@@ -70,11 +70,20 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
     let inner_w = lay.nodes_chart.width.saturating_sub(2) as usize;
     let height = lay.nodes_chart.height.saturating_sub(2) as usize;
     let mut lines = Vec::new();
-    for node in data.nodes_by_leaders.iter().take(height) {
+    let leading: Vec<_> = data
+        .nodes_by_leaders
+        .iter()
+        .filter(|n| data.overview.node(**n).leaders > 0)
+        .collect();
+    // Every node that holds a leader, or as many as fit and a line for the rest: never cut.
+    let shown = if leading.len() > height {
+        height.saturating_sub(1)
+    } else {
+        leading.len()
+    };
+    for node in leading.iter().take(shown) {
+        let node = *node;
         let n = data.overview.node(*node).leaders;
-        if n == 0 {
-            break;
-        }
         let over = best_node.is_some_and(|b| n > b);
         let style = if over { th.warning } else { th.accent };
         let label = format!("{} ", pad(&t.node_display(*node), (inner_w / 3).max(8)));
@@ -85,6 +94,20 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
             Span::styled(bar(n, max_node, bar_w), style),
             Span::styled(count, style),
         ]));
+    }
+    if shown < leading.len() {
+        let rest: u32 = leading[shown..]
+            .iter()
+            .map(|n| data.overview.node(**n).leaders)
+            .sum();
+        lines.push(Line::styled(
+            format!(
+                "… {} more holding {} (the lease list below has them all)",
+                quorum_core::contract::count(leading.len() - shown, "node", "nodes"),
+                quorum_core::contract::count(rest as usize, "leader", "leaders")
+            ),
+            th.muted,
+        ));
     }
     let node_title = format!(
         " Leaders per node: max {}{} ",

@@ -287,6 +287,39 @@ fn centred(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
+/// What the marks and counts on screen mean (the `?` screen lists them).
+pub const LEGEND: &[(&str, &str)] = &[
+    (
+        "● ✗ ⊘",
+        "node ready · down or NotReady · cordoned or drained",
+    ),
+    (
+        "L Q V  Np",
+        "leaders held · quorum replicas · pinned volumes · pods, on a node",
+    ),
+    ("★", "the pod holds a leader lease"),
+    (
+        "Q V (pod)",
+        "a quorum group's replica · its volume pins it to a zone or node",
+    ),
+    (
+        "→ ✗ !",
+        "recreated here by the what-if · stopped with its node · its volume is out of reach",
+    ),
+    (
+        "red, yellow",
+        "the worst finding about a node, pod or group: critical, warning",
+    ),
+    (
+        "UP/ALL≥NEED",
+        "replicas up / all replicas ≥ the majority a quorum group needs",
+    ),
+    (
+        "✓ ✗ –",
+        "survives the loss of one node / zone / region · does not · does not apply",
+    ),
+];
+
 fn help(state: &State, frame: &mut Frame, body: Rect, scroll: usize) {
     let th = &state.theme;
     let mut lines: Vec<Line> = Vec::new();
@@ -302,6 +335,14 @@ fn help(state: &State, frame: &mut Frame, body: Rect, scroll: usize) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {keys:<14}"), th.accent),
             Span::raw(what),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Legend", th.title));
+    for (mark, what) in LEGEND {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {mark:<14}"), th.accent),
+            Span::raw(*what),
         ]));
     }
     lines.push(Line::raw(""));

@@ -50,7 +50,27 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
             c.zones.len()
         )));
     }
-    if let Some(r) = sim {
+    if state.sim.running {
+        // The new scenario is being computed: say so, and that what is drawn is the last one.
+        spans.push(Span::styled(
+            format!(
+                " │ ⏳ simulating {}…{}",
+                state
+                    .sim
+                    .events
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if sim.is_some() {
+                    " (below: the previous scenario)"
+                } else {
+                    ""
+                }
+            ),
+            th.accent,
+        ));
+    } else if let Some(r) = sim {
         let lost = r.outcome.groups.iter().filter(|g| !g.has_quorum).count();
         spans.push(Span::styled(
             format!(
