@@ -107,6 +107,10 @@ pub struct Workbench {
     pub pods: Vec<PodFacts>,
     /// The worst finding about each pod, node and group.
     pub risk: Risk,
+    /// Active pods on no node (Pending): counted by the analysis, drawn under no node.
+    pub unplaced: Vec<PodId>,
+    /// Zones that volumes are pinned to but no node of their cluster is in, with those volumes.
+    pub volume_only_zones: Vec<(ClusterId, String, Vec<PvId>)>,
     /// Nodes, most leaders first.
     pub nodes_by_leaders: Vec<NodeId>,
     /// The leader records each pod or node holds, as indexes into `analysis.leaders.records`.
@@ -170,6 +174,14 @@ impl Workbench {
         }
         let pods = pod_facts(&topology);
         let risk = Risk::of(&topology, &analysis.findings);
+        let unplaced = (0..topology.pods.len())
+            .map(|p| PodId(p as u32))
+            .filter(|p| {
+                let pod = &topology.pods[p.index()];
+                pod.node.is_none() && pod.pod.is_active()
+            })
+            .collect();
+        let volume_only_zones = volume_only_zones(&topology);
         Workbench {
             generation: next_generation(),
             topology,
@@ -179,6 +191,8 @@ impl Workbench {
             inputs,
             pods,
             risk,
+            unplaced,
+            volume_only_zones,
             nodes_by_leaders,
             held_by_pod,
             held_by_node,
@@ -279,6 +293,28 @@ impl Follower {
 fn next_generation() -> u64 {
     static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Zones named by volumes' node affinity where their cluster has no node, with the volumes.
+fn volume_only_zones(t: &Topology) -> Vec<(ClusterId, String, Vec<PvId>)> {
+    let mut out: std::collections::BTreeMap<(ClusterId, String), Vec<PvId>> = Default::default();
+    for (i, pv) in t.pvs.iter().enumerate() {
+        if let Pin::Zones(zones) = &pv.pin {
+            let known = |z: &String| {
+                t.cluster_zones(pv.cluster)
+                    .iter()
+                    .any(|id| &t.zones[id.index()].name == z)
+            };
+            if !zones.iter().any(known) {
+                for z in zones {
+                    out.entry((pv.cluster, z.clone()))
+                        .or_default()
+                        .push(PvId(i as u32));
+                }
+            }
+        }
+    }
+    out.into_iter().map(|((c, z), v)| (c, z, v)).collect()
 }
 
 /// Per pod: the lease it holds, its quorum group, a volume it cannot reach.

@@ -132,3 +132,17 @@ fn the_worst_finding_colours_its_pods_groups_and_nodes() {
             .all(|r| r.is_none_or(|s| s < crate::finding::Severity::Critical))
     );
 }
+
+#[test]
+fn pending_pods_and_zones_only_volumes_live_in_are_kept() {
+    let wb = open("broken-storage");
+    let t = &wb.topology;
+    // The analysis counts every pod; the overview the placed ones; the rest are unplaced.
+    let placed: u32 = wb.overview.nodes.iter().map(|n| n.pods).sum();
+    let active = t.pods.iter().filter(|p| p.pod.is_active()).count();
+    assert_eq!(placed as usize + wb.unplaced.len(), active);
+    assert!(!wb.unplaced.is_empty());
+    assert!(!wb.volume_only_zones.is_empty(), "its pending pod's volume is in a zone without nodes");
+    let three = open("three-zones");
+    assert!(three.volume_only_zones.is_empty());
+}

@@ -223,6 +223,13 @@ fn risk_shows_at_rest_in_the_colour_of_the_worst_finding() {
     // The broken-storage sample's pod outside its volume's zone is marked and red.
     let s = sample("broken-storage", 200, 60);
     assert_eq!(colour_of(&s, "mq/rabbit-0"), critical);
+    // What no node column shows: the pending pod, and the zone only its volume is in.
+    let screen = render(&s);
+    assert!(screen.contains("1 pending (on no node)"), "{screen}");
+    assert!(
+        screen.contains("us-east-1c: 1 volume but no node"),
+        "{screen}"
+    );
 }
 
 #[test]

@@ -49,6 +49,31 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
             ": {} zones · {ready}/{nodes} nodes ready · {pods} pods · {leaders} leaders",
             c.zones.len()
         )));
+        // At rest, what no node column shows: pods on no node, zones only volumes are in.
+        if sim.is_none() {
+            let pending = data
+                .unplaced
+                .iter()
+                .filter(|p| t.pods[p.index()].cluster.index() == i)
+                .count();
+            if pending > 0 {
+                spans.push(Span::styled(
+                    format!(" · {pending} pending (on no node)"),
+                    th.warning,
+                ));
+            }
+            for (cluster, zone, pvs) in &data.volume_only_zones {
+                if cluster.index() == i {
+                    spans.push(Span::styled(
+                        format!(
+                            " · {zone}: {} but no node",
+                            count(pvs.len(), "volume", "volumes")
+                        ),
+                        th.critical,
+                    ));
+                }
+            }
+        }
     }
     if state.sim.running {
         // The new scenario is being computed: say so, and that what is drawn is the last one.
