@@ -101,7 +101,10 @@ pub fn topology(state: &State, data: &Data, body: Rect) -> TopologyLayout {
     let zones = rows::zones(state, data);
     let [summary, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
     let (rest, outcome) = if state.sim.result.is_some() && rest.width >= 110 {
-        let [a, b] = Layout::horizontal([Constraint::Min(1), Constraint::Length(36)]).areas(rest);
+        // Wider on a wide terminal: the names in the outcome are the facts.
+        let width = (rest.width / 4).clamp(36, 70);
+        let [a, b] =
+            Layout::horizontal([Constraint::Min(1), Constraint::Length(width)]).areas(rest);
         (a, Some(b))
     } else {
         (rest, None)

@@ -292,6 +292,25 @@ fn the_leaders_view_shows_every_node_that_holds_a_leader_or_counts_the_rest() {
     }
 }
 
+#[test]
+fn a_partition_shows_what_each_side_keeps_and_who_may_write_on_both() {
+    let mut s = sample("three-zones", 200, 60);
+    // eu-west-1a on one side, the rest on the other.
+    keys(&mut s, "p");
+    key(&mut s, KeyCode::Enter);
+    let screen = render(&s);
+    assert!(screen.contains("Side eu-west-1a: quorum for"), "{screen}");
+    assert!(
+        screen.contains("Side eu-west-1b,eu-west-1c: quorum for"),
+        "{screen}"
+    );
+    assert!(screen.contains("Split brain ("), "{screen}");
+    assert!(
+        screen.contains("kafka/kafka: kafka-0 | kafka-1, kafka-2"),
+        "{screen}"
+    );
+}
+
 /// The numbers a what-if shows are core's: the same what-if in the desktop app shows the same
 /// (its test, `a_what_if_shows_cores_counts_for_the_state_it_draws`, compares with core too).
 #[test]

@@ -401,6 +401,57 @@ fn outcome_panel(
             th.critical,
         ));
     }
+    // A partition: what each side keeps (the groups with a quorum there can still write), and
+    // the leaders that may act on two sides at once.
+    let mut sides: Vec<&str> = Vec::new();
+    for g in &o.groups {
+        for side in &g.sides {
+            if !sides.contains(&side.side.as_str()) {
+                sides.push(&side.side);
+            }
+        }
+    }
+    for side in &sides {
+        let keep: Vec<&str> = o
+            .groups
+            .iter()
+            .filter(|g| g.sides.iter().any(|s| s.side == *side && s.has_quorum))
+            .map(|g| g.name.as_str())
+            .collect();
+        lines.push(Line::styled(
+            fit_name(&format!("Side {side}: quorum for {}", keep.len()), w),
+            th.title,
+        ));
+        for g in keep.iter().take(h) {
+            lines.push(Line::styled(fit_name(&format!("  {g}"), w), th.ok));
+        }
+    }
+    if !o.split_brain.is_empty() {
+        lines.push(Line::styled(
+            format!("Split brain ({})", o.split_brain.len()),
+            th.title,
+        ));
+        for b in o.split_brain.iter().take(h) {
+            // Pods named within the group's namespace, as the group is.
+            let prefix = b.group.rsplit_once('/').map(|(ns, _)| format!("{ns}/"));
+            let short = |p: &String| {
+                prefix
+                    .as_deref()
+                    .and_then(|x| p.strip_prefix(x))
+                    .unwrap_or(p)
+                    .to_string()
+            };
+            let sides: Vec<String> = b
+                .sides
+                .iter()
+                .map(|s| s.iter().map(short).collect::<Vec<_>>().join(", "))
+                .collect();
+            lines.push(Line::styled(
+                fit_name(&format!("  {}: {}", b.group, sides.join(" | ")), w),
+                th.critical,
+            ));
+        }
+    }
     lines.push(Line::styled(
         format!("New leaders ({})", o.reelections.len()),
         th.title,
