@@ -99,7 +99,12 @@ pub struct TopologyLayout {
 
 pub fn topology(state: &State, data: &Data, body: Rect) -> TopologyLayout {
     let zones = rows::zones(state, data);
-    let [summary, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+    // The clusters' line, and the scenario's under it while there is one (two lines each on a
+    // narrow terminal, where they wrap).
+    let scenario = state.sim.result.is_some() || state.sim.running;
+    let lines = (1 + u16::from(scenario)) * if body.width < 110 { 2 } else { 1 };
+    let [summary, rest] =
+        Layout::vertical([Constraint::Length(lines), Constraint::Min(1)]).areas(body);
     let (rest, outcome) = if state.sim.result.is_some() && rest.width >= 110 {
         // Wider on a wide terminal: the names in the outcome are the facts.
         let width = (rest.width / 4).clamp(36, 70);

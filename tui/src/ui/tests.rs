@@ -311,6 +311,24 @@ fn a_partition_shows_what_each_side_keeps_and_who_may_write_on_both() {
     );
 }
 
+#[test]
+fn at_80_by_24_the_outcome_of_a_what_if_stays_on_screen_whole() {
+    let mut s = sample("three-zones", 80, 24);
+    keys(&mut s, "X");
+    let screen = render(&s);
+    let text: String = screen
+        .lines()
+        .map(|l| l.trim_matches('"').trim_end())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("1 group without quorum")
+            && text.contains("12 re-elections")
+            && text.contains("0 pending"),
+        "{screen}"
+    );
+}
+
 /// The numbers a what-if shows are core's: the same what-if in the desktop app shows the same
 /// (its test, `a_what_if_shows_cores_counts_for_the_state_it_draws`, compares with core too).
 #[test]

@@ -10,7 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::{bar, fit, fit_name, pad_name};
 use crate::ui::layout;
@@ -75,6 +75,8 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
             }
         }
     }
+    // The scenario's line: under the clusters' (a narrow terminal keeps both whole).
+    let cluster_spans = std::mem::take(&mut spans);
     if state.sim.running {
         // The new scenario is being computed: say so, and that what is drawn is the last one.
         spans.push(Span::styled(
@@ -114,10 +116,28 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
             if lost > 0 { th.critical } else { th.warning },
         ));
     }
+    let mut cluster_spans = cluster_spans;
     if lay.hidden_right > 0 {
-        spans.push(Span::styled(format!(" {} ▶", lay.hidden_right), th.accent));
+        cluster_spans.push(Span::styled(format!(" {} ▶", lay.hidden_right), th.accent));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), lay.summary);
+    let scenario_spans: Vec<Span> = spans
+        .into_iter()
+        .map(|s| {
+            // The scenario's own line needs no separator from the clusters'.
+            match s.content.strip_prefix(" │ ") {
+                Some(rest) => Span::styled(rest.to_string(), s.style),
+                None => s,
+            }
+        })
+        .collect();
+    let mut summary = vec![Line::from(cluster_spans)];
+    if !scenario_spans.is_empty() {
+        summary.push(Line::from(scenario_spans));
+    }
+    frame.render_widget(
+        Paragraph::new(summary).wrap(Wrap { trim: false }),
+        lay.summary,
+    );
 
     let max_leaders = lay
         .columns
