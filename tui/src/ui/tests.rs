@@ -454,6 +454,38 @@ fn the_filter_narrows_the_list_and_esc_clears_it() {
 }
 
 #[test]
+fn node_and_group_commands_complete_names_and_jump_to_them() {
+    let mut s = sample("three-zones", 120, 40);
+    keys(&mut s, ":node ip-10-0-2-1");
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(
+        s.mode,
+        Mode::Command("node ip-10-0-2-1".into()),
+        "three nodes start so"
+    );
+    keys(&mut s, "1");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.view, View::Topology);
+    let d = data(&s);
+    let (_, node) = super::rows::selection(&s, d);
+    assert_eq!(
+        node.map(|n| d.topology.node_display(n)).as_deref(),
+        Some("ip-10-0-2-11")
+    );
+    keys(&mut s, ":group kafka/z");
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(s.mode, Mode::Command("group kafka/zookeeper".into()));
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.view, View::Groups);
+    let d = data(&s);
+    let open = s.groups.open.expect("the group is open");
+    assert_eq!(d.topology.group_display(open), "kafka/zookeeper");
+    keys(&mut s, ":node nope");
+    key(&mut s, KeyCode::Enter);
+    assert!(s.flash.as_deref().unwrap().contains("no node"));
+}
+
+#[test]
 fn command_mode_completes_and_switches_views() {
     let mut s = sample("two-dcs", 120, 40);
     keys(&mut s, ":lea");

@@ -17,8 +17,8 @@ use super::state::*;
 
 /// The `:` commands, for completion and the help.
 pub const COMMANDS: &[&str] = &[
-    "zones", "topology", "leaders", "groups", "findings", "simulate", "plan", "context", "help",
-    "quit",
+    "zones", "topology", "leaders", "groups", "findings", "simulate", "plan", "node", "group",
+    "context", "help", "quit",
 ];
 
 pub fn update(state: &mut State, msg: Msg) -> Option<Cmd> {
@@ -183,6 +183,18 @@ pub fn context_names(state: &State) -> Vec<String> {
 
 /// Completions of a command line so far.
 pub fn completions(state: &State, text: &str) -> Vec<String> {
+    for (word, names) in [
+        ("node ", node_names as fn(&State) -> Vec<String>),
+        ("group ", group_names),
+    ] {
+        if let Some(rest) = text.strip_prefix(word) {
+            return names(state)
+                .into_iter()
+                .filter(|n| n.starts_with(rest.trim_start()))
+                .map(|n| format!("{word}{n}"))
+                .collect();
+        }
+    }
     if let Some(rest) = text.strip_prefix("context ") {
         return context_names(state)
             .into_iter()
@@ -201,7 +213,7 @@ fn complete(state: &State, text: &str) -> String {
     let all = completions(state, text);
     match all.as_slice() {
         [] => text.to_string(),
-        [one] if one == "context" => "context ".into(),
+        [one] if one == "context" || one == "node" || one == "group" => format!("{one} "),
         [one] => one.clone(),
         many => {
             // The longest common prefix.
@@ -247,6 +259,8 @@ fn run_command(state: &mut State, text: &str) -> Option<Cmd> {
             return Some(Cmd::Quit);
         }
         "context" | "ctx" => return context(state, arg),
+        "node" => jump_to_node(state, arg),
+        "group" => jump_to_group(state, arg),
         other => {
             state.flash = Some(format!(
                 "unknown command :{other} (:{})",
@@ -255,6 +269,54 @@ fn run_command(state: &mut State, text: &str) -> Option<Cmd> {
         }
     }
     None
+}
+
+/// Node names (as shown) and group names `:node` and `:group` take.
+fn node_names(state: &State) -> Vec<String> {
+    state.data.as_ref().map_or_else(Vec::new, |d| {
+        let t = &d.topology;
+        (0..t.nodes.len())
+            .map(|n| t.node_display(NodeId(n as u32)))
+            .collect()
+    })
+}
+
+fn group_names(state: &State) -> Vec<String> {
+    state.data.as_ref().map_or_else(Vec::new, |d| {
+        d.analysis.groups.iter().map(|g| g.name.clone()).collect()
+    })
+}
+
+/// `:node NAME`: the Topology view with that node selected.
+fn jump_to_node(state: &mut State, name: &str) {
+    let Some(data) = state.data.as_ref() else {
+        return;
+    };
+    let t = &data.topology;
+    match (0..t.nodes.len())
+        .map(|n| NodeId(n as u32))
+        .find(|n| t.node_display(*n) == name)
+    {
+        Some(node) => select_node(state, node),
+        None => state.flash = Some(format!("no node {name:?} (Tab completes names)")),
+    }
+}
+
+/// `:group NAMESPACE/NAME`: the group opened in the Groups view.
+fn jump_to_group(state: &mut State, name: &str) {
+    let Some(data) = state.data.as_ref() else {
+        return;
+    };
+    match data.analysis.groups.iter().find(|g| g.name == name) {
+        Some(g) => {
+            let id = g.id;
+            state.groups.list.filter.clear();
+            switch_view(state, View::Groups);
+            state.groups.open = Some(id);
+            state.groups.member = 0;
+        }
+        None => state.flash = Some(format!("no group {name:?} (Tab completes names)")),
+    }
 }
 
 fn context(state: &mut State, name: &str) -> Option<Cmd> {
