@@ -18,7 +18,7 @@ use crate::model::{InputReport, Snapshot};
 use crate::overview::Overview;
 use crate::simulate::sweep::{Sweep, sweep};
 
-pub use risk::Risk;
+pub use risk::{About, Risk};
 pub use whatif::{Pick, PlanState, WhatIf, partition, plan_state, target, what_if};
 
 /// The stages of opening a state, for a progress line.

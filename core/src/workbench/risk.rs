@@ -6,9 +6,19 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::finding::{Finding, Severity};
 use crate::graph::*;
 
+/// What one finding is about, as ids (a pod's finding is also about its node and its group).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct About {
+    pub pod: Option<PodId>,
+    pub node: Option<NodeId>,
+    pub group: Option<GroupId>,
+}
+
 /// The worst severity of the findings about each pod, node and group (`None`: no finding).
 #[derive(Clone, Debug, Default)]
 pub struct Risk {
+    /// Per finding of the analysis, in its order: what it is about.
+    pub about: Vec<About>,
     /// A pod's own findings and its group's.
     pub pods: Vec<Option<Severity>>,
     /// A node's own findings, its pods' own findings, and the critical findings of the groups
@@ -51,6 +61,7 @@ impl Risk {
             }
         }
         let mut risk = Risk {
+            about: Vec::with_capacity(findings.len()),
             pods: vec![None; t.pods.len()],
             nodes: vec![None; t.nodes.len()],
             groups: vec![None; t.groups.len()],
@@ -61,39 +72,45 @@ impl Risk {
                 .and_then(|w| t.group_of_workload(w))
         };
         for f in findings {
-            let Some(cluster) = t.cluster_named(&f.subject.cluster) else {
-                continue;
+            let about = match t.cluster_named(&f.subject.cluster) {
+                None => About::default(),
+                Some(cluster) => {
+                    let k = key(cluster, &f.subject.namespace, &f.subject.name);
+                    match f.subject.kind.as_str() {
+                        "Node" => About {
+                            node: t.node_named(cluster, &f.subject.name),
+                            ..About::default()
+                        },
+                        "Pod" => match pods.get(&k) {
+                            Some(p) => About {
+                                pod: Some(*p),
+                                node: t.pods[p.index()].node,
+                                group: group_of_pod(*p),
+                            },
+                            None => About::default(),
+                        },
+                        "Lease" | "Endpoints" | "ConfigMap" => About {
+                            group: leases.get(&k).copied(),
+                            ..About::default()
+                        },
+                        kind => About {
+                            group: workloads.get(&(k, kind.to_string())).copied(),
+                            ..About::default()
+                        },
+                    }
+                }
             };
-            let k = key(cluster, &f.subject.namespace, &f.subject.name);
             let s = f.severity;
-            match f.subject.kind.as_str() {
-                "Node" => {
-                    if let Some(n) = t.node_named(cluster, &f.subject.name) {
-                        worse(&mut risk.nodes[n.index()], s);
-                    }
-                }
-                "Pod" => {
-                    if let Some(p) = pods.get(&k) {
-                        worse(&mut risk.pods[p.index()], s);
-                        if let Some(n) = t.pods[p.index()].node {
-                            worse(&mut risk.nodes[n.index()], s);
-                        }
-                        if let Some(g) = group_of_pod(*p) {
-                            worse(&mut risk.groups[g.index()], s);
-                        }
-                    }
-                }
-                "Lease" | "Endpoints" | "ConfigMap" => {
-                    if let Some(g) = leases.get(&k) {
-                        worse(&mut risk.groups[g.index()], s);
-                    }
-                }
-                kind => {
-                    if let Some(g) = workloads.get(&(k, kind.to_string())) {
-                        worse(&mut risk.groups[g.index()], s);
-                    }
-                }
+            if let Some(p) = about.pod {
+                worse(&mut risk.pods[p.index()], s);
             }
+            if let Some(n) = about.node {
+                worse(&mut risk.nodes[n.index()], s);
+            }
+            if let Some(g) = about.group {
+                worse(&mut risk.groups[g.index()], s);
+            }
+            risk.about.push(about);
         }
         // A group's risk reaches its pods, and a critical one the nodes they run on.
         for (i, pod) in t.pods.iter().enumerate() {
@@ -107,5 +124,19 @@ impl Risk {
             }
         }
         risk
+    }
+
+    /// Indexes of the findings about a node: its own and those of the pods on it.
+    pub fn findings_of_node(&self, node: NodeId) -> Vec<usize> {
+        (0..self.about.len())
+            .filter(|i| self.about[*i].node == Some(node))
+            .collect()
+    }
+
+    /// Indexes of the findings about a group: its workload's, its pods', its budget's, its lease's.
+    pub fn findings_of_group(&self, group: GroupId) -> Vec<usize> {
+        (0..self.about.len())
+            .filter(|i| self.about[*i].group == Some(group))
+            .collect()
     }
 }

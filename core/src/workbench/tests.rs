@@ -142,7 +142,10 @@ fn pending_pods_and_zones_only_volumes_live_in_are_kept() {
     let active = t.pods.iter().filter(|p| p.pod.is_active()).count();
     assert_eq!(placed as usize + wb.unplaced.len(), active);
     assert!(!wb.unplaced.is_empty());
-    assert!(!wb.volume_only_zones.is_empty(), "its pending pod's volume is in a zone without nodes");
+    assert!(
+        !wb.volume_only_zones.is_empty(),
+        "its pending pod's volume is in a zone without nodes"
+    );
     let three = open("three-zones");
     assert!(three.volume_only_zones.is_empty());
 }

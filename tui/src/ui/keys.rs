@@ -36,6 +36,7 @@ pub enum Action {
     PickGoal,
     Apply,
     Expand,
+    Describe,
     Inputs,
     Severity,
 }
@@ -72,6 +73,7 @@ impl Action {
         Action::PickGoal,
         Action::Apply,
         Action::Expand,
+        Action::Describe,
         Action::Inputs,
         Action::Severity,
     ];
@@ -109,6 +111,7 @@ impl Action {
             Action::PickGoal => "pick-goal",
             Action::Apply => "apply",
             Action::Expand => "expand",
+            Action::Describe => "describe",
             Action::Inputs => "inputs",
             Action::Severity => "severity",
         }
@@ -146,6 +149,9 @@ impl Action {
             Action::PickGoal => "plan: pick a goal",
             Action::Apply => "apply the plan (live clusters only)",
             Action::Expand => "show or hide the pods under each node",
+            Action::Describe => {
+                "describe the selected node or group: its findings with their file and line"
+            }
             Action::Inputs => "show or hide the input problems",
             Action::Severity => "findings: cycle the lowest severity shown",
         }
@@ -169,6 +175,7 @@ impl Action {
             | Action::Bottom
             | Action::Open
             | Action::Expand
+            | Action::Describe
             | Action::Severity => "Move",
             Action::NextView
             | Action::PrevView
@@ -330,6 +337,7 @@ impl KeyMap {
             (PickGoal, &["P"]),
             (Apply, &["A"]),
             (Expand, &["e"]),
+            (Describe, &["v"]),
             (Inputs, &["i"]),
             (Severity, &["s"]),
         ];
@@ -419,6 +427,19 @@ mod tests {
 
     fn key(c: char) -> KeyEvent {
         KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn no_default_key_does_two_things() {
+        let map = KeyMap::defaults();
+        for (i, (chord, action)) in map.bindings.iter().enumerate() {
+            for (other, second) in &map.bindings[i + 1..] {
+                assert!(
+                    chord != other,
+                    "{chord:?} is bound to both {action:?} and {second:?}"
+                );
+            }
+        }
     }
 
     #[test]

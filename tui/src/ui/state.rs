@@ -108,6 +108,15 @@ pub enum Mode {
     GoalPicker(usize),
     /// The apply dialog (live only).
     Apply,
+    /// A node's or a group's description, scrolled by this many lines.
+    Describe(Described, usize),
+}
+
+/// What a describe pane is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Described {
+    Node(NodeId),
+    Group(GroupId),
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -486,6 +486,32 @@ fn node_and_group_commands_complete_names_and_jump_to_them() {
 }
 
 #[test]
+fn v_describes_a_node_or_a_group_with_its_findings_and_their_source() {
+    let mut s = sample("three-zones", 160, 50);
+    keys(&mut s, ":node ip-10-0-1-11");
+    key(&mut s, KeyCode::Enter);
+    keys(&mut s, "v");
+    assert!(matches!(s.mode, Mode::Describe(..)));
+    let screen = render(&s);
+    assert!(screen.contains("node ip-10-0-1-11"), "{screen}");
+    assert!(screen.contains("zone eu-west-1a"), "{screen}");
+    // Its pods' findings are its findings: pg loses quorum with this zone.
+    assert!(screen.contains("Findings ("), "{screen}");
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.mode, Mode::Normal);
+    keys(&mut s, ":group db/pg");
+    key(&mut s, KeyCode::Enter);
+    keys(&mut s, "v");
+    let screen = render(&s);
+    assert!(screen.contains("group db/pg"), "{screen}");
+    assert!(screen.contains("critical quorum-zone-loss"), "{screen}");
+    assert!(
+        screen.contains("cluster.yaml:"),
+        "the finding's file and line:\n{screen}"
+    );
+}
+
+#[test]
 fn command_mode_completes_and_switches_views() {
     let mut s = sample("two-dcs", 120, 40);
     keys(&mut s, ":lea");

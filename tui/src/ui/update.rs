@@ -128,6 +128,19 @@ fn key_event(state: &mut State, key: KeyEvent) -> Option<Cmd> {
             };
             None
         }
+        Mode::Describe(what, scroll) => {
+            let page = page(state);
+            state.mode = match state.keys.action(&key) {
+                Some(Action::Back | Action::Quit | Action::Describe) => Mode::Normal,
+                Some(Action::Down) => Mode::Describe(what, scroll + 1),
+                Some(Action::Up) => Mode::Describe(what, scroll.saturating_sub(1)),
+                Some(Action::PageDown) => Mode::Describe(what, scroll + page),
+                Some(Action::PageUp) => Mode::Describe(what, scroll.saturating_sub(page)),
+                Some(Action::Top) => Mode::Describe(what, 0),
+                _ => Mode::Describe(what, scroll),
+            };
+            None
+        }
         Mode::GoalPicker(i) => goal_key(state, i, key),
         Mode::Apply => apply_key(state, key),
         Mode::Normal => match state.keys.action(&key) {
@@ -563,6 +576,29 @@ fn act(state: &mut State, action: Action) -> Option<Cmd> {
         Expand => {
             let now = layout::expanded(state);
             state.topology.expanded = Some(!now);
+        }
+        Describe => {
+            let data = state.data.as_ref()?;
+            let what = match state.view {
+                View::Topology => rows::selection(state, data).1.map(Described::Node),
+                View::Groups => state
+                    .groups
+                    .open
+                    .or_else(|| {
+                        let rows = rows::groups(state, data);
+                        rows.get(state.groups.list.selected)
+                            .map(|r| data.analysis.groups[*r].id)
+                    })
+                    .map(Described::Group),
+                _ => None,
+            };
+            match what {
+                Some(w) => state.mode = Mode::Describe(w, 0),
+                None => {
+                    state.flash =
+                        Some("select a node (Topology) or a group (Groups) to describe".into())
+                }
+            }
         }
         Inputs => state.show_inputs = !state.show_inputs,
         Severity => {

@@ -16,7 +16,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::keys::Action;
 use super::layout;
-use super::state::{Mode, SourceKind, State, StepStatus, View};
+use super::state::{Described, Mode, SourceKind, State, StepStatus, View};
 use super::theme::Theme;
 use super::update::{COMMANDS, completions};
 
@@ -60,6 +60,11 @@ pub fn view(state: &State, frame: &mut Frame) {
         Mode::Help(scroll) => help(state, frame, areas.body, scroll),
         Mode::GoalPicker(i) => goal_picker(state, frame, areas.body, i),
         Mode::Apply => apply_dialog(state, frame, areas.body),
+        Mode::Describe(what, scroll) => {
+            if let Some(data) = &state.data {
+                describe(state, data, what, frame, areas.body, scroll)
+            }
+        }
         Mode::Normal | Mode::Command(_) | Mode::Filter => {}
     }
 }
@@ -373,6 +378,128 @@ fn help(state: &State, frame: &mut Frame, body: Rect, scroll: usize) {
         let shown: Vec<Line> = lines.into_iter().skip(first).collect();
         frame.render_widget(Paragraph::new(shown), inner);
     }
+}
+
+/// A node's or a group's description (k9s' describe): where it is, what runs there, and every
+/// finding about it with the file and line of its subject.
+fn describe(
+    state: &State,
+    data: &super::state::Data,
+    what: Described,
+    frame: &mut Frame,
+    body: Rect,
+    scroll: usize,
+) {
+    let th = &state.theme;
+    let t = &data.topology;
+    let mut lines: Vec<Line> = Vec::new();
+    let (title, findings) = match what {
+        Described::Node(n) => {
+            let info = &t.nodes[n.index()];
+            let s = data.overview.node(n);
+            lines.push(Line::raw(format!(
+                "zone {} · {} · {}",
+                t.zone_display(info.zone),
+                if s.ready { "Ready" } else { "NotReady" },
+                if s.cordoned {
+                    "cordoned"
+                } else {
+                    "schedulable"
+                }
+            )));
+            lines.push(Line::raw(format!(
+                "{} · {} · {} · {}",
+                quorum_core::contract::count(s.pods as usize, "pod", "pods"),
+                quorum_core::contract::count(s.leaders as usize, "leader", "leaders"),
+                quorum_core::contract::count(
+                    s.quorum_replicas as usize,
+                    "quorum replica",
+                    "quorum replicas"
+                ),
+                quorum_core::contract::count(
+                    s.pinned_volumes as usize,
+                    "pinned volume",
+                    "pinned volumes"
+                ),
+            )));
+            if !info.source.file.is_empty() {
+                lines.push(Line::styled(
+                    format!("from {}:{}", info.source.file, info.source.line),
+                    th.muted,
+                ));
+            }
+            (
+                format!("node {}", t.node_display(n)),
+                data.risk.findings_of_node(n),
+            )
+        }
+        Described::Group(g) => {
+            if let Some(stats) = data.analysis.groups.iter().find(|s| s.id == g) {
+                lines.push(Line::raw(format!(
+                    "{} · {} · {}/{} up, {} needed",
+                    stats.kind,
+                    match stats.mode {
+                        quorum_core::graph::Mode::Quorum => "quorum",
+                        quorum_core::graph::Mode::Leader => "leader",
+                    },
+                    stats.available,
+                    stats.replicas,
+                    stats.needed
+                )));
+            }
+            (
+                format!("group {}", t.group_display(g)),
+                data.risk.findings_of_group(g),
+            )
+        }
+    };
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!("Findings ({})", findings.len()),
+        th.title,
+    ));
+    if findings.is_empty() {
+        lines.push(Line::styled("  none", th.muted));
+    }
+    for i in findings {
+        let f = &data.analysis.findings[i];
+        let style = match f.severity {
+            quorum_core::finding::Severity::Critical => th.critical,
+            quorum_core::finding::Severity::Warning => th.warning,
+            quorum_core::finding::Severity::Info => Style::new(),
+        };
+        lines.push(Line::styled(
+            format!(
+                "  {} {} · {}/{}",
+                f.severity.as_str(),
+                f.check,
+                f.subject.namespace,
+                f.subject.name
+            ),
+            style,
+        ));
+        lines.push(Line::raw(format!("    {}", f.message)));
+        if let Some(src) = &f.source {
+            lines.push(Line::styled(
+                format!("    {}:{}", src.file, src.line),
+                th.muted,
+            ));
+        }
+    }
+    let area = centred(body, 110, body.height);
+    frame.render_widget(Clear, area);
+    let block = Block::bordered().title(format!(
+        " {title} · {} closes · ↑↓ scrolls ",
+        state.keys.key(Action::Back)
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let first = scroll.min(lines.len().saturating_sub(1));
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(first).collect::<Vec<_>>())
+            .wrap(Wrap { trim: false }),
+        inner,
+    );
 }
 
 fn goal_picker(state: &State, frame: &mut Frame, body: Rect, selected: usize) {
