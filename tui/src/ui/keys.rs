@@ -37,6 +37,7 @@ pub enum Action {
     Apply,
     Expand,
     Describe,
+    Order,
     Inputs,
     Severity,
 }
@@ -74,6 +75,7 @@ impl Action {
         Action::Apply,
         Action::Expand,
         Action::Describe,
+        Action::Order,
         Action::Inputs,
         Action::Severity,
     ];
@@ -112,6 +114,7 @@ impl Action {
             Action::Apply => "apply",
             Action::Expand => "expand",
             Action::Describe => "describe",
+            Action::Order => "order",
             Action::Inputs => "inputs",
             Action::Severity => "severity",
         }
@@ -122,7 +125,9 @@ impl Action {
             Action::Quit => "quit (closes an open panel first)",
             Action::Back => "back: close the panel, the filter or the prompt",
             Action::Help => "this help",
-            Action::Command => "command mode (:zones :leaders :groups :findings :context NAME)",
+            Action::Command => {
+                "command mode (:zones :leaders :groups :node NAME :group NAME :context NAME)"
+            }
             Action::Filter => "filter the list",
             Action::Up => "up",
             Action::Down => "down",
@@ -152,6 +157,9 @@ impl Action {
             Action::Describe => {
                 "describe the selected node or group: its findings with their file and line"
             }
+            Action::Order => {
+                "order nodes and groups: name, worst finding, leaders, quorum replicas"
+            }
             Action::Inputs => "show or hide the input problems",
             Action::Severity => "findings: cycle the lowest severity shown",
         }
@@ -176,6 +184,7 @@ impl Action {
             | Action::Open
             | Action::Expand
             | Action::Describe
+            | Action::Order
             | Action::Severity => "Move",
             Action::NextView
             | Action::PrevView
@@ -338,6 +347,7 @@ impl KeyMap {
             (Apply, &["A"]),
             (Expand, &["e"]),
             (Describe, &["v"]),
+            (Order, &["o"]),
             (Inputs, &["i"]),
             (Severity, &["s"]),
         ];

@@ -10,7 +10,7 @@ use quorum_core::check::Severity;
 use quorum_core::graph::*;
 use quorum_core::overview::Overview;
 
-use super::state::{Data, State};
+use super::state::{Data, Order, State};
 
 /// A filter on one state: the state's generation, the what-if's (0 for none) and the filter.
 type Key = (u64, u64, String);
@@ -21,9 +21,9 @@ type Slot<K, V> = Option<(K, V)>;
 /// Filtered lists, each with the key it was computed for.
 #[derive(Default)]
 pub struct Cache {
-    nodes: Slot<Key, Arc<Vec<Vec<NodeId>>>>,
+    nodes: Slot<(Key, Order), Arc<Vec<Vec<NodeId>>>>,
     leaders: Slot<Key, Arc<[usize]>>,
-    groups: Slot<Key, Arc<[usize]>>,
+    groups: Slot<(Key, Order), Arc<[usize]>>,
     findings: Slot<(Key, Severity), Arc<[usize]>>,
 }
 
@@ -84,14 +84,15 @@ pub fn zones(state: &State, data: &Data) -> Vec<ZoneId> {
 pub fn nodes(state: &State, data: &Data, zone: ZoneId) -> Arc<[NodeId]> {
     let t = &data.topology;
     let filter = &state.topology.filter;
-    if filter.is_empty() {
+    if filter.is_empty() && state.topology.order == Order::Name {
         return t.zones[zone.index()].nodes.as_slice().into();
     }
     let sim = state.sim.result.as_ref().map_or(0, |r| r.generation);
     let ov = overview(state, data);
+    let order = state.topology.order;
     let per_zone = cached(
         &mut state.rows.borrow_mut().nodes,
-        (data.generation, sim, filter.clone()),
+        ((data.generation, sim, filter.clone()), order),
         || {
             let mut per_zone = vec![Vec::new(); t.zones.len()];
             // A node matches by its name or by a pod listed under it, as `namespace/name`.
@@ -104,6 +105,9 @@ pub fn nodes(state: &State, data: &Data, zone: ZoneId) -> Arc<[NodeId]> {
                 {
                     per_zone[n.zone.index()].push(NodeId(i as u32));
                 }
+            }
+            for nodes in &mut per_zone {
+                sort_nodes(nodes, data, ov, order);
             }
             Arc::new(per_zone)
         },
@@ -152,19 +156,48 @@ fn leaders_now(data: &Data, f: &str) -> Arc<[usize]> {
 /// Groups (indexes into the analysis' groups) that pass the filter.
 pub fn groups(state: &State, data: &Data) -> Arc<[usize]> {
     let f = &state.groups.list.filter;
-    cached(&mut state.rows.borrow_mut().groups, key(data, f), || {
-        groups_now(data, f)
-    })
+    let order = state.topology.order;
+    cached(
+        &mut state.rows.borrow_mut().groups,
+        (key(data, f), order),
+        || groups_now(data, f, order),
+    )
 }
 
-fn groups_now(data: &Data, f: &str) -> Arc<[usize]> {
-    data.analysis
-        .groups
+fn groups_now(data: &Data, f: &str, order: Order) -> Arc<[usize]> {
+    let groups = &data.analysis.groups;
+    let mut rows: Vec<usize> = groups
         .iter()
         .enumerate()
         .filter(|(_, g)| matches(f, &g.name) || matches(f, &g.kind))
         .map(|(i, _)| i)
-        .collect()
+        .collect();
+    // Stable: equal ones keep the analysis' order.
+    match order {
+        Order::Name => {}
+        Order::Risk => {
+            rows.sort_by_key(|i| std::cmp::Reverse(data.risk.groups[groups[*i].id.index()]))
+        }
+        Order::Leaders => rows.sort_by_key(|i| std::cmp::Reverse(groups[*i].leases.len())),
+        Order::Quorum => rows.sort_by_key(|i| {
+            std::cmp::Reverse(if groups[*i].mode == Mode::Quorum {
+                groups[*i].replicas
+            } else {
+                0
+            })
+        }),
+    }
+    rows.into()
+}
+
+/// A zone's nodes in the order chosen (stable: equal ones keep the input's order).
+fn sort_nodes(nodes: &mut [NodeId], data: &Data, ov: &Overview, order: Order) {
+    match order {
+        Order::Name => {}
+        Order::Risk => nodes.sort_by_key(|n| std::cmp::Reverse(data.risk.nodes[n.index()])),
+        Order::Leaders => nodes.sort_by_key(|n| std::cmp::Reverse(ov.node(*n).leaders)),
+        Order::Quorum => nodes.sort_by_key(|n| std::cmp::Reverse(ov.node(*n).quorum_replicas)),
+    }
 }
 
 /// Findings (indexes) at or above the lowest severity shown that pass the filter.

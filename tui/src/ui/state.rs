@@ -119,6 +119,40 @@ pub enum Described {
     Group(GroupId),
 }
 
+/// How node and group lists are ordered (`o` cycles).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    /// As the input has them (nodes by name within a zone, groups by name).
+    #[default]
+    Name,
+    /// The worst finding first.
+    Risk,
+    /// Most leaders first.
+    Leaders,
+    /// Most quorum replicas first.
+    Quorum,
+}
+
+impl Order {
+    pub fn next(self) -> Order {
+        match self {
+            Order::Name => Order::Risk,
+            Order::Risk => Order::Leaders,
+            Order::Leaders => Order::Quorum,
+            Order::Quorum => Order::Name,
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Order::Name => "by name",
+            Order::Risk => "worst finding first",
+            Order::Leaders => "most leaders first",
+            Order::Quorum => "most quorum replicas first",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TopologyState {
     /// Index into the zones shown (cluster order, then zone order).
@@ -132,6 +166,7 @@ pub struct TopologyState {
     pub filter: String,
     /// Zones on the first side of a partition being built.
     pub partition: Vec<ZoneId>,
+    pub order: Order,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -512,6 +512,35 @@ fn v_describes_a_node_or_a_group_with_its_findings_and_their_source() {
 }
 
 #[test]
+fn o_orders_nodes_and_groups_by_risk_leaders_and_quorum_replicas() {
+    let mut s = sample("three-zones", 160, 50);
+    let zone_a = |s: &State| {
+        let d = data(s);
+        let zones = super::rows::zones(s, d);
+        super::rows::nodes(s, d, zones[0])
+            .iter()
+            .map(|n| d.topology.node_display(*n))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(zone_a(&s), ["ip-10-0-1-10", "ip-10-0-1-11", "ip-10-0-1-12"]);
+    keys(&mut s, "o");
+    assert_eq!(s.topology.order, Order::Risk);
+    // The nodes holding pg's replicas (critical) come before the one holding none.
+    assert_eq!(zone_a(&s).last().map(String::as_str), Some("ip-10-0-1-10"));
+    keys(&mut s, "o");
+    assert_eq!(zone_a(&s)[0], "ip-10-0-1-11", "10 leaders");
+    keys(&mut s, "3");
+    let d = data(&s);
+    let first = super::rows::groups(&s, d)[0];
+    assert_eq!(
+        d.analysis.groups[first].mode,
+        quorum_core::graph::Mode::Quorum
+    );
+    keys(&mut s, "oo");
+    assert_eq!(s.topology.order, Order::Name);
+}
+
+#[test]
 fn command_mode_completes_and_switches_views() {
     let mut s = sample("two-dcs", 120, 40);
     keys(&mut s, ":lea");

@@ -600,6 +600,13 @@ fn act(state: &mut State, action: Action) -> Option<Cmd> {
                 }
             }
         }
+        Order => {
+            state.topology.order = state.topology.order.next();
+            state.flash = Some(format!(
+                "nodes and groups: {}",
+                state.topology.order.describe()
+            ));
+        }
         Inputs => state.show_inputs = !state.show_inputs,
         Severity => {
             state.findings.min_severity = match state.findings.min_severity {
