@@ -4,9 +4,9 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use quorum_core::analysis::analyze;
 use quorum_core::config::Config;
-use quorum_core::generate::{GenerateFormat, GenerateParams, generate};
 use quorum_core::graph::Topology;
 use quorum_core::load::load_texts;
+use quorum_generate::{GenerateFormat, GenerateParams, generate};
 
 fn cluster(format: GenerateFormat) -> Vec<u8> {
     let mut out = Vec::new();

@@ -10,14 +10,12 @@
 //! - [`config`]: the `.quorum.yaml` file.
 //! - [`overview`]: per-node and per-zone summaries, group members and finding subjects, for the
 //!   front ends.
-//! - [`generate`]: synthetic clusters at Kubernetes' published limits, for benchmarks.
 
 pub mod analysis;
 pub mod check;
 pub mod config;
 pub mod contract;
 pub mod finding;
-pub mod generate;
 pub mod graph;
 #[cfg(feature = "live")]
 pub mod live;

@@ -411,7 +411,7 @@ fn demo(args: DemoArgs) -> Result<u8> {
 }
 
 fn generate(args: GenerateArgs) -> Result<u8> {
-    use quorum_core::generate::{GenerateFormat as Format, GenerateParams, generate};
+    use quorum_generate::{GenerateFormat as Format, GenerateParams, generate};
     let mut params = GenerateParams::for_pods(args.pods);
     if let Some(nodes) = args.nodes {
         params.nodes = nodes;
