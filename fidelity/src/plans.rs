@@ -693,10 +693,39 @@ pub fn compare(obs: &PlanObservation) -> Result<Vec<Verdict>, String> {
                 .filter_map(Value::as_str)
                 .map(|c| c.rsplit('/').next().unwrap_or(c).to_string())
                 .collect();
-            (
-                format!("one of {}", candidates.join(", ")),
-                candidates.contains(&real_holder),
-            )
+            // The restarted pod may win the lease back (its replacement, new to the cluster,
+            // or itself under its own name), on the nodes the plan names for it.
+            let comeback: Vec<String> = step["comeback"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect();
+            let from = step["from"].as_str().unwrap_or("");
+            let from_name = from.rsplit('/').next().unwrap_or(from).to_string();
+            let from_workload = initial
+                .pods()
+                .find(|p| name(p) == from_name)
+                .and_then(|p| initial.workload_of(p));
+            let on = |pod: Option<&Value>| {
+                pod.and_then(|p| p["spec"]["nodeName"].as_str())
+                    .is_some_and(|n| comeback.iter().any(|c| c.rsplit('/').next() == Some(n)))
+            };
+            let came_back = !comeback.is_empty()
+                && on(real_pod)
+                && (real_holder == from_name
+                    || new_pod && real_workload.is_some() && real_workload == from_workload);
+            let text = if comeback.is_empty() {
+                format!("one of {}", candidates.join(", "))
+            } else {
+                format!(
+                    "one of {}, or the restarted pod on {}",
+                    candidates.join(", "),
+                    comeback.join(" or ")
+                )
+            };
+            (text, candidates.contains(&real_holder) || came_back)
         } else if let Some(w) = predicted
             .pods()
             .find(|p| name(p) == predicted_holder)

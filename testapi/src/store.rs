@@ -175,7 +175,13 @@ impl Candidate {
     /// same when only its metadata or status does. Controllers and `apply`
     /// judge a workload's or budget's change by it.
     fn carry_generation(&mut self, old: Option<&Entry>) {
-        let Some(spec) = self.fields.get("spec") else {
+        // Only kinds whose apiserver strategy tracks it (workloads, budgets); a Lease's renewal
+        // changes its spec and never its generation.
+        let tracked = matches!(
+            KINDS[self.kind].kind,
+            "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet" | "PodDisruptionBudget"
+        );
+        let Some(spec) = self.fields.get("spec").filter(|_| tracked) else {
             return;
         };
         let parse = |raw: &str| serde_json::from_str::<Value>(raw).ok();
@@ -533,28 +539,51 @@ mod tests {
     }
 
     #[test]
-    fn generation_moves_with_the_spec_only() {
+    fn generation_moves_with_a_workloads_spec_only() {
         let mut s = Store::new(100);
-        let generation = |s: &Store| {
-            let e = s.get(kinds::POD, "db", "a").unwrap();
+        let sts = |replicas: u32, status: Value| {
+            Candidate::from_value(json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+                "metadata": {"name": "pg", "namespace": "db"},
+                "spec": {"replicas": replicas}, "status": status}))
+            .unwrap()
+        };
+        let generation = |s: &Store, kind: &str, name: &str| {
+            let e = s.get(kinds::lookup(kind).unwrap(), "db", name).unwrap();
             serde_json::from_slice::<Value>(&e.bytes).unwrap()["metadata"]["generation"].clone()
         };
-        s.put(pod("db", "a"));
-        assert_eq!(generation(&s), 1);
-        let mut status = pod("db", "a");
-        status.fields.0.push((
-            "status".into(),
-            serde_json::value::to_raw_value(&json!({"phase": "Running"})).unwrap(),
-        ));
-        s.put(status);
-        assert_eq!(generation(&s), 1, "a status change keeps the generation");
-        s.put(
-            Candidate::from_value(json!({"apiVersion": "v1", "kind": "Pod",
-                "metadata": {"name": "a", "namespace": "db"},
-                "spec": {"nodeName": "n2"}}))
-            .unwrap(),
+        s.put(sts(3, json!({})));
+        assert_eq!(generation(&s, "StatefulSet", "pg"), 1);
+        s.put(sts(3, json!({"readyReplicas": 3})));
+        assert_eq!(
+            generation(&s, "StatefulSet", "pg"),
+            1,
+            "a status change keeps it"
         );
-        assert_eq!(generation(&s), 2, "a spec change moves it");
+        s.put(sts(5, json!({"readyReplicas": 3})));
+        assert_eq!(
+            generation(&s, "StatefulSet", "pg"),
+            2,
+            "a spec change moves it"
+        );
+        // The server runs no controller: the change is reported rolled out at once.
+        let e = s
+            .get(kinds::lookup("StatefulSet").unwrap(), "db", "pg")
+            .unwrap();
+        let v: Value = serde_json::from_slice(&e.bytes).unwrap();
+        assert_eq!(v["status"]["observedGeneration"], 2);
+        assert_eq!(v["status"]["updatedReplicas"], 5);
+        // A Lease's renewal changes its spec, never a generation (the apiserver keeps none).
+        let lease = |renew: &str| {
+            Candidate::from_value(
+                json!({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+                "metadata": {"name": "l", "namespace": "db"},
+                "spec": {"holderIdentity": "pg-0", "renewTime": renew}}),
+            )
+            .unwrap()
+        };
+        s.put(lease("2026-11-20T10:00:00.000000Z"));
+        s.put(lease("2026-11-20T10:00:02.000000Z"));
+        assert_eq!(generation(&s, "Lease", "l"), Value::Null);
     }
 
     #[test]

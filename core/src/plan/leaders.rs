@@ -79,21 +79,38 @@ pub(super) fn leaders(t: &Topology, options: &Options) -> (Vec<Step>, BoundLeade
             let (lease, planned) = step.handover.expect("handover steps carry their lease");
             let planned = t.pods[planned.index()].node.expect("placed").index();
             let winners = restart_candidates(t, lease);
-            let acceptable = winners.iter().all(|p| {
-                let n = t.pods[p.index()].node.expect("placed").index();
+            let fits = |n: usize| {
                 let moved = u32::from(n != planned);
                 let zone = problem.zone_of_host[n];
                 let zone_moved = u32::from(zone != problem.zone_of_host[planned]);
                 node_load[n] + moved <= solution.max_per_node
                     && zone_load[zone] + zone_moved <= solution.max_per_zone
-            });
+            };
+            // The restarted holder itself may win too: its replacement, if it starts before the
+            // survivors see the lease expire, or the holder back under its own name.
+            let comeback = comeback_nodes(t, lease);
+            let acceptable = winners
+                .iter()
+                .all(|p| fits(t.pods[p.index()].node.expect("placed").index()))
+                && comeback.iter().all(|n| fits(n.index()));
             if acceptable {
                 kept.push(step);
             } else {
+                let mut possible: Vec<String> = winners.iter().map(|p| t.pod_display(*p)).collect();
+                if !comeback.is_empty() {
+                    possible.push(format!(
+                        "the restarted pod itself, on {}",
+                        comeback
+                            .iter()
+                            .map(|n| t.node_display(*n))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ));
+                }
                 notes.push(format!(
                     "{}: a restart could hand it to a replica that breaks the bound (possible winners: {}); use --handover preferred-holder",
                     step.lease.clone().unwrap_or_default(),
-                    winners.iter().map(|p| t.pod_display(*p)).collect::<Vec<_>>().join(", ")
+                    possible.join(", ")
                 ));
             }
         }
@@ -105,6 +122,33 @@ pub(super) fn leaders(t: &Topology, options: &Options) -> (Vec<Step>, BoundLeade
         handovers: solution.handovers,
     };
     (steps, bound, notes)
+}
+
+/// Where the holder's own pod may run again after a restart, winning the lease back: the nodes
+/// the scheduler may put its replacement on (a ReplicaSet's pod starts at once elsewhere and may
+/// read the lease before the survivors see it expire), or its own node (a StatefulSet's pod back
+/// under its own name renews at once). Predicted by the simulator, as `simulate --evict` does.
+pub(super) fn comeback_nodes(t: &Topology, lease: LeaderId) -> Vec<NodeId> {
+    let Holder::Pod(holder) = t.leaders[lease.index()].holder else {
+        return vec![];
+    };
+    let name = t.pod_display(holder);
+    let events = [crate::simulate::Event::Evict(name.clone())];
+    let Ok(outcome) = crate::simulate::simulate(t, &events, &Default::default()) else {
+        return vec![];
+    };
+    let cluster = t.pods[holder.index()].cluster;
+    let node = |n: &str| t.node_named(cluster, n.rsplit('/').next().unwrap_or(n));
+    outcome
+        .rescheduled
+        .iter()
+        .filter(|r| r.pod == name)
+        .flat_map(|r| {
+            let mut nodes: Vec<NodeId> = r.candidates.iter().filter_map(|c| node(c)).collect();
+            nodes.extend(node(&r.to));
+            nodes
+        })
+        .collect()
 }
 
 /// Replicas that could win an untargeted election after the holder restarts.
@@ -226,6 +270,14 @@ pub(super) fn handover_step(
         to: Some(t.pod_display(to)),
         targeted: Some(targeted),
         candidates,
+        comeback: if method == Handover::Restart {
+            comeback_nodes(t, lease)
+                .into_iter()
+                .map(|n| t.node_display(n))
+                .collect()
+        } else {
+            vec![]
+        },
         objects: vec![
             format!("{kind} {lease_name}"),
             format!("Pod {}", t.pod_display(from)),

@@ -171,6 +171,10 @@ pub struct Step {
     /// For an untargeted handover: every replica that could win.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<String>,
+    /// For a restart: the nodes where the restarted pod itself may run again and win the lease
+    /// back (its replacement under a new name, or itself under its own).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub comeback: Vec<String>,
     pub objects: Vec<String>,
     pub reason: String,
     pub preconditions: Vec<String>,

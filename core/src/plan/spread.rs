@@ -110,6 +110,7 @@ pub(super) fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node
             to: Some(t.zone_display(to)),
             targeted: None,
             candidates: vec![],
+            comeback: vec![],
             objects: vec![format!("Pod {}", t.pod_display(pod))],
             reason: format!(
                 "too many replicas of its group in {}; a replica in {} survives its loss",
@@ -168,6 +169,7 @@ pub(super) fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node
         to: Some(t.zone_display(to)),
         targeted: None,
         candidates: vec![],
+        comeback: vec![],
         objects: std::iter::once(format!("Pod {}", t.pod_display(pod)))
             .chain(
                 claims

@@ -32,6 +32,7 @@ fn step(
         to: None,
         targeted: None,
         candidates: vec![],
+        comeback: vec![],
         objects,
         reason,
         preconditions: vec![],

@@ -145,7 +145,22 @@ fn a_restart_is_used_only_where_every_possible_winner_keeps_the_bound() {
     for step in &restart.steps {
         assert_eq!(step.targeted, Some(false));
         assert_eq!(step.candidates.len(), 2, "{:?}", step.candidates);
+        // The evicted holder's replacement starts at once elsewhere and may win too.
+        assert!(!step.comeback.is_empty(), "{step:?}");
     }
+    // A restart left out names the restarted pod among the possible winners when it could win.
+    assert!(
+        restart
+            .notes
+            .iter()
+            .all(|n| !n.contains("possible winners"))
+            || restart
+                .notes
+                .iter()
+                .any(|n| n.contains("the restarted pod itself")),
+        "{:?}",
+        restart.notes
+    );
     // Restarting one of three leaders on a1 could land it next to another moved one: only the
     // restarts whose every winner stays within the bound (1 per node) are kept.
     assert!(restart.steps.len() < targeted.steps.len() || restart.notes.is_empty());

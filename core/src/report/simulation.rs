@@ -503,8 +503,16 @@ pub fn plan_table(p: &crate::plan::Plan, style: &Style, diff: bool) -> String {
             };
             let _ = writeln!(out, "  {:>3}. wave {} {} {what}", i + 1, s.wave, s.action);
             if !s.candidates.is_empty() {
+                let comeback = if s.comeback.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", or the restarted pod itself on {}",
+                        s.comeback.join(" or ")
+                    )
+                };
                 out.push_str(&wrap(
-                    &format!("possible winners: {}", s.candidates.join(", ")),
+                    &format!("possible winners: {}{comeback}", s.candidates.join(", ")),
                     style.width,
                     9,
                 ));
