@@ -14,6 +14,8 @@ use super::raw::{RawHead, RawObject};
 use super::{Outcome, Piece, Unit, classify, classify_failure, list_item_kind};
 use crate::model::Kind;
 
+/// Bytes kept before the scanner's position when the buffer drops what it has read.
+const LOOKBEHIND: usize = 256;
 const READ_CHUNK: usize = 1 << 20;
 /// The line `kubectl cluster-info dump` opens a container's logs with.
 const LOG_START: &[u8] = b"==== START logs for container ";
@@ -524,7 +526,10 @@ impl<R: Read> Scanner<R> {
         if self.keep > self.line_pos {
             self.line_at(self.keep);
         }
-        let drop = (self.keep.min(self.pos) - self.base) as usize;
+        // A little of what comes before stays: the pretty-printed fast path looks back at the
+        // indentation of an item's line, and must see the same bytes however the input was read.
+        let drop =
+            (self.keep.min(self.pos) - self.base).saturating_sub(LOOKBEHIND as u64 + 1) as usize;
         if drop > 0 {
             self.buf.drain(..drop);
             self.base += drop as u64;
@@ -577,12 +582,15 @@ impl<R: Read> Scanner<R> {
         if self.buf[at] != b'{' || !(after.starts_with(b"\n") || after.starts_with(b"\r\n")) {
             return false;
         }
+        // Within LOOKBEHIND bytes, which the buffer always keeps: the same answer whether the
+        // input came whole or a few bytes at a time.
         let indent = self.buf[..at]
             .iter()
             .rev()
+            .take(LOOKBEHIND)
             .take_while(|b| **b == b' ')
             .count();
-        if at < indent + 1 || self.buf[at - indent - 1] != b'\n' {
+        if indent >= LOOKBEHIND || at < indent + 1 || self.buf[at - indent - 1] != b'\n' {
             return false;
         }
         if self.item_end.as_ref().is_none_or(|(i, _)| *i != indent) {

@@ -635,3 +635,41 @@ fn a_node_without_conditions_but_with_the_unreachable_taint_is_not_ready() {
     };
     assert_eq!(n.ready, Some(false));
 }
+
+/// Gives at most `chunk` bytes per read, as a slow pipe does.
+struct Trickle<'a> {
+    data: &'a [u8],
+    chunk: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.chunk.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn how_the_input_is_read_never_changes_what_is_read() {
+    // Found by the dump fuzz target: a list with two broken items, read 8 bytes at a time, ended
+    // in a false "the JSON ends early" that the same bytes read whole did not (the pretty-printed
+    // fast path looked back at an item's indentation the buffer had already dropped).
+    let input = include_bytes!("../../tests/fuzz-regressions/dump-read-boundary.bin");
+    let (&first, data) = input.split_first().unwrap();
+    let whole = parse_bytes(data, None);
+    for chunk in [usize::from(first % 61) + 1, 8, 64, 4096] {
+        let streamed = parse_reader(Trickle { data, chunk }, None);
+        assert_eq!(
+            format!("{streamed:?}"),
+            format!("{whole:?}"),
+            "{chunk} bytes a read"
+        );
+    }
+    assert!(
+        errors(&whole)
+            .iter()
+            .all(|(_, _, m)| !m.contains("ends early"))
+    );
+}
