@@ -765,20 +765,7 @@ async fn observed(
             namespace,
             name,
         } => {
-            let call = Call {
-                verb: Verb::Create,
-                api_version: api_version.clone(),
-                kind: kind.clone(),
-                namespace: namespace.clone(),
-                name: name.clone(),
-                resource_version: None,
-                generation: None,
-                body: None,
-            };
-            let found = dynamic_api(client, &call)
-                .get_opt(name)
-                .await
-                .map_err(|e| chain(&e))?;
+            let found = read_object(client, api_version, kind, namespace, name).await?;
             Ok(found.is_some_and(|o| rolled_out(&o.data, o.metadata.generation)))
         }
         Expect::Exists {
@@ -786,24 +773,34 @@ async fn observed(
             kind,
             namespace,
             name,
-        } => {
-            let call = Call {
-                verb: Verb::Create,
-                api_version: api_version.clone(),
-                kind: kind.clone(),
-                namespace: namespace.clone(),
-                name: name.clone(),
-                resource_version: None,
-                generation: None,
-                body: None,
-            };
-            let found = dynamic_api(client, &call)
-                .get_opt(name)
-                .await
-                .map_err(|e| chain(&e))?;
-            Ok(found.is_some())
-        }
+        } => Ok(read_object(client, api_version, kind, namespace, name)
+            .await?
+            .is_some()),
     }
+}
+
+/// One object as the server has it now, if it exists.
+async fn read_object(
+    client: &kube::Client,
+    api_version: &str,
+    kind: &str,
+    namespace: &str,
+    name: &str,
+) -> Result<Option<DynamicObject>, String> {
+    let call = Call {
+        verb: Verb::Create,
+        api_version: api_version.to_string(),
+        kind: kind.to_string(),
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+        resource_version: None,
+        generation: None,
+        body: None,
+    };
+    dynamic_api(client, &call)
+        .get_opt(name)
+        .await
+        .map_err(|e| chain(&e))
 }
 
 /// Whether a Deployment's or StatefulSet's controller has seen its latest spec and every

@@ -77,18 +77,19 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
     }
     // The scenario's line: under the clusters' (a narrow terminal keeps both whole).
     let cluster_spans = std::mem::take(&mut spans);
+    let events = state
+        .sim
+        .events
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     if state.sim.running {
         // The new scenario is being computed: say so, and that what is drawn is the last one.
         spans.push(Span::styled(
             format!(
                 " │ ⏳ simulating {}…{}",
-                state
-                    .sim
-                    .events
-                    .iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                events,
                 if sim.is_some() {
                     " (below: the previous scenario)"
                 } else {
@@ -102,13 +103,7 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
         spans.push(Span::styled(
             format!(
                 " │ after {}: {} without quorum · {} · {} pending",
-                state
-                    .sim
-                    .events
-                    .iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                events,
                 count(lost, "group", "groups"),
                 count(r.outcome.reelections.len(), "re-election", "re-elections"),
                 r.outcome.pending.len()
