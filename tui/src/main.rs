@@ -26,7 +26,6 @@ use quorum_core::load::{self, Input};
 use quorum_core::model::{InputReport, Snapshot};
 use quorum_core::report::{self, Report, Style};
 use quorum_core::simulate::drill::Drill;
-use quorum_core::simulate::sweep::sweep;
 use quorum_core::simulate::{Event, Params, Target, simulate};
 use quorum_core::workbench::Loaded;
 
@@ -553,7 +552,7 @@ fn sweep_cmd(args: SweepArgs) -> Result<u8> {
     let loaded = load_inputs(&args.input)?;
     print_input_errors(&loaded.inputs);
     let started = std::time::Instant::now();
-    let result = sweep(&loaded.topology);
+    let result = loaded.sweep();
     timing("sweep", started);
     let text = match args.format {
         SimFormat::Table => report::sweep_table(

@@ -84,6 +84,11 @@ impl Loaded {
     pub fn input_errors(&self) -> usize {
         self.inputs.iter().map(|i| i.errors.len()).sum()
     }
+
+    /// Every single failure and partition, judged (`quorum sweep`).
+    pub fn sweep(&self) -> Sweep {
+        sweep(&self.topology)
+    }
 }
 
 impl From<Loaded> for Workbench {

@@ -615,9 +615,7 @@ fn a_plan_outlives_a_live_update_marked_outdated_and_keeps_its_own_graph() {
     // A newer snapshot (of a cluster with one node less): the plan stays, in its own ids.
     let mut smaller = quorum_core::samples::find("three-zones").unwrap().load();
     smaller.clusters[0].nodes.pop();
-    let topology =
-        quorum_core::graph::Topology::from_snapshot(smaller, &Config::default().build_options());
-    let data = Data::new(topology, vec![], Config::default());
+    let data = Data::open(smaller, Config::default());
     let source = s.source.clone();
     run(
         &mut s,
