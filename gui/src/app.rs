@@ -10,7 +10,7 @@ use quorum_core::load::Input;
 
 use crate::canvas::{self, Canvas, CanvasInput, Overlay};
 use crate::cli::{self, Origin};
-use crate::commands::{Subject, Tool, UiCommand};
+use crate::commands::{Subject, Tab, Tool, UiCommand};
 use crate::files::{FileDialog, PathPrompt, Purpose, Recent};
 use crate::measure::{Measure, Next};
 use crate::palette;
@@ -20,37 +20,6 @@ use crate::review::Review;
 use crate::session::Session;
 use crate::source::{Source, SourceMsg};
 use crate::whatif::WhatIf;
-
-/// The left panel's tabs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Tab {
-    #[default]
-    Findings,
-    Groups,
-    Leaders,
-    Sweep,
-    Plan,
-}
-
-impl Tab {
-    const ALL: [Tab; 5] = [
-        Tab::Findings,
-        Tab::Groups,
-        Tab::Leaders,
-        Tab::Sweep,
-        Tab::Plan,
-    ];
-
-    fn label(self) -> &'static str {
-        match self {
-            Tab::Findings => "Findings",
-            Tab::Groups => "Groups",
-            Tab::Leaders => "Leaders",
-            Tab::Sweep => "Sweep",
-            Tab::Plan => "Plan",
-        }
-    }
-}
 
 /// A screenshot on its way to a file.
 type Screenshot = (PathBuf, std::sync::Arc<egui::ColorImage>);

@@ -52,6 +52,37 @@ impl Tool {
     }
 }
 
+/// The left panel's tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Findings,
+    Groups,
+    Leaders,
+    Sweep,
+    Plan,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [
+        Tab::Findings,
+        Tab::Groups,
+        Tab::Leaders,
+        Tab::Sweep,
+        Tab::Plan,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Findings => "Findings",
+            Tab::Groups => "Groups",
+            Tab::Leaders => "Leaders",
+            Tab::Sweep => "Sweep",
+            Tab::Plan => "Plan",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum UiCommand {
     Select(Option<Subject>),
@@ -69,7 +100,7 @@ pub enum UiCommand {
     /// The moment of the what-if's timeline the canvas shows, in seconds after the events.
     SetMoment(u32),
     /// The left panel's tab.
-    SetTab(crate::app::Tab),
+    SetTab(Tab),
     /// The planner's goal and handover for the next plan.
     SetGoal(Goal),
     SetHandover(Handover),

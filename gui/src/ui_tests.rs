@@ -9,8 +9,9 @@ use egui_kittest::wgpu::WgpuTestRenderer;
 use egui_kittest::{Harness, SnapshotOptions};
 use quorum_core::simulate::{Event, Target};
 
-use crate::app::{QuorumApp, Tab};
+use crate::app::QuorumApp;
 use crate::cli::Origin;
+use crate::commands::Tab;
 use crate::session::Session;
 
 fn sample(name: &str) -> Session {
