@@ -796,6 +796,18 @@ pub fn result(obs: &PlanObservation, verdicts: Vec<Verdict>) -> ScenarioResult {
         )],
         seconds: obs.seconds,
         verdicts,
-        notes: obs.notes.clone(),
+        // The loader's notes, then the plan's own (what it left out, and why).
+        notes: obs
+            .notes
+            .iter()
+            .cloned()
+            .chain(
+                obs.plan["notes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|n| n.as_str().map(|n| format!("plan: {n}"))),
+            )
+            .collect(),
     }
 }

@@ -224,9 +224,14 @@ fn plans_carried_out_on_a_real_control_plane_reach_their_after_state() {
     results.seconds = started.elapsed().as_secs_f64();
     results.save("plans");
     for s in &results.scenarios {
-        // Every goal had something to do on these clusters, and every step was carried out.
+        // Every goal had something to do on these clusters, and every step was carried out. A
+        // plan of restarts may rightly have none: where every leader's restarted pod could win
+        // the lease back somewhere that breaks the bound, the planner leaves it out and says so
+        // (the plan's notes, and the after-state equal to today's, are still compared).
+        let restarts_declined = s.name.contains("-restart-")
+            && s.notes.iter().any(|n| n.contains("the restarted pod itself"));
         assert!(
-            s.verdicts.iter().any(|v| v.rule == Rule::PlanApply),
+            restarts_declined || s.verdicts.iter().any(|v| v.rule == Rule::PlanApply),
             "{}: the plan has no step",
             s.name
         );
