@@ -229,7 +229,9 @@ fn plans_carried_out_on_a_real_control_plane_reach_their_after_state() {
         // the lease back somewhere that breaks the bound, the planner leaves it out and says so
         // (the plan's notes, and the after-state equal to today's, are still compared).
         let restarts_declined = s.name.contains("-restart-")
-            && s.notes.iter().any(|n| n.contains("the restarted pod itself"));
+            && s.notes
+                .iter()
+                .any(|n| n.contains("the restarted pod itself"));
         assert!(
             restarts_declined || s.verdicts.iter().any(|v| v.rule == Rule::PlanApply),
             "{}: the plan has no step",

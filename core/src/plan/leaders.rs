@@ -148,6 +148,8 @@ pub(super) fn comeback_nodes(t: &Topology, lease: LeaderId) -> Vec<NodeId> {
             nodes.extend(node(&r.to));
             nodes
         })
+        .collect::<std::collections::BTreeSet<NodeId>>()
+        .into_iter()
         .collect()
 }
 
