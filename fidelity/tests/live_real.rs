@@ -319,11 +319,7 @@ fn a_restart_handover_stops_at_the_eviction_dry_run_when_a_real_budget_refuses()
     let Some(real) = real(Start::short()) else {
         return;
     };
-    let (plan_path, plan) = real.plan(
-        CONTEXT,
-        &real.kubeconfig(),
-        &["--goal", "leaders", "--handover", "restart"],
-    );
+    let (plan_path, plan) = real.restart_plan(CONTEXT, &real.kubeconfig());
     let call = &plan.steps[0].calls[0];
     assert_eq!(
         serde_json::to_value(call.verb).unwrap(),
@@ -574,11 +570,7 @@ fn the_rbac_manifests_suffice_to_read_and_to_apply_and_a_revoked_token_is_a_401(
     assert!(exists(&real.cp, &["-n", "db", "pdb", "api"]));
     // An eviction (a restart handover) is allowed too: its dry run is authorised as the real call
     // would be, and the answer no stops before the real one.
-    let (_, restart) = real.plan(
-        "quorum-ro",
-        &kc,
-        &["--goal", "leaders", "--handover", "restart"],
-    );
+    let (_, restart) = real.restart_plan("quorum-ro", &kc);
     let options = ApplyOptions {
         live: live::Options {
             contexts: vec!["quorum-ro".into()],

@@ -168,8 +168,63 @@ impl Real {
         self.scratch.path().join(name)
     }
 
+    /// A plan of restart handovers with a step. A restarted leader's replacement may win the
+    /// lease back wherever the scheduler starts it, so the planner keeps a restart only where
+    /// that is acceptable too: the nodes are cordoned but one empty node at a time until the
+    /// replacement can only start where it keeps the bound (the cordons stay; the tests only
+    /// evict, dry run first).
+    pub fn restart_plan(&self, context: &str, kubeconfig: &Path) -> (PathBuf, SavedPlan) {
+        let args = ["--goal", "leaders", "--handover", "restart"];
+        let nodes: Vec<String> = kubectl(&self.cp, &["get", "nodes", "-o", "name"], None)
+            .lines()
+            .map(|l| l.trim_start_matches("node/").to_string())
+            .collect();
+        let busy = kubectl(
+            &self.cp,
+            &[
+                "get",
+                "pods",
+                "-A",
+                "-o",
+                "jsonpath={.items[*].spec.nodeName}",
+            ],
+            None,
+        );
+        let empty: Vec<&String> = nodes
+            .iter()
+            .filter(|n| !busy.split_whitespace().any(|b| b == n.as_str()))
+            .collect();
+        for open in std::iter::once(None).chain(empty.iter().map(|n| Some(n.as_str()))) {
+            for n in &nodes {
+                let verb = if open.is_none() || open == Some(n.as_str()) {
+                    "uncordon"
+                } else {
+                    "cordon"
+                };
+                kubectl(&self.cp, &[verb, n], None);
+            }
+            let (path, plan) = self.plan_any(context, kubeconfig, &args);
+            if !plan.steps.is_empty() {
+                return (path, plan);
+            }
+        }
+        panic!("no placement of the replacement let quorum plan keep a restart")
+    }
+
     /// `quorum plan --context` saved as JSON, and read back as apply reads it.
     pub fn plan(&self, context: &str, kubeconfig: &Path, args: &[&str]) -> (PathBuf, SavedPlan) {
+        let (path, plan) = self.plan_any(context, kubeconfig, args);
+        assert!(!plan.steps.is_empty(), "quorum plan {args:?} has steps");
+        (path, plan)
+    }
+
+    /// The same, with or without steps.
+    pub fn plan_any(
+        &self,
+        context: &str,
+        kubeconfig: &Path,
+        args: &[&str],
+    ) -> (PathBuf, SavedPlan) {
         let out = quorum()
             .args(["plan", "--context", context, "--kubeconfig"])
             .arg(kubeconfig)
@@ -185,7 +240,6 @@ impl Real {
         let path = self.path(&format!("plan-{}.json", args.join("-")));
         std::fs::write(&path, &out.stdout).unwrap();
         let plan = run::read_plan(&path).expect("a saved plan");
-        assert!(!plan.steps.is_empty(), "quorum plan {args:?} has steps");
         (path, plan)
     }
 

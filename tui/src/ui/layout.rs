@@ -281,6 +281,8 @@ pub fn findings(body: Rect) -> FindingsLayout {
 }
 
 pub struct PlanLayout {
+    /// The plan's warnings and notes, wrapped.
+    pub notes: Rect,
     pub summary: Rect,
     pub steps: Rect,
     pub rows: Rect,
@@ -288,10 +290,56 @@ pub struct PlanLayout {
     pub detail: Rect,
 }
 
-pub fn plan(body: Rect) -> PlanLayout {
-    let [summary, main, detail] = Layout::vertical([
+/// The plan's warnings (true) and notes (false), as the Plan view shows them under its steps.
+pub fn plan_notes(plan: &quorum_core::plan::Plan) -> Vec<(String, bool)> {
+    plan.warnings
+        .iter()
+        .map(|w| (format!("before applying: {w}"), true))
+        .chain(
+            plan.notes
+                .iter()
+                .map(|n| (format!("not planned: {n}"), false)),
+        )
+        .collect()
+}
+
+/// The lines a note takes, wrapped at words to `width` as the view wraps it.
+pub fn note_lines(note: &str, width: u16) -> usize {
+    let width = width.max(1) as usize;
+    let mut lines = 1;
+    let mut used = 0;
+    for word in note.split_whitespace() {
+        let n = word.chars().count();
+        let need = if used == 0 { n } else { used + 1 + n };
+        if need <= width {
+            used = need;
+        } else {
+            lines += 1 + (n.saturating_sub(1)) / width;
+            used = n % width;
+        }
+    }
+    lines
+}
+
+/// The Plan view's layout for the plan shown (its notes take room under the steps).
+pub fn plan_for(state: &State, body: Rect) -> PlanLayout {
+    let notes: usize = state.plan.plan.as_ref().map_or(0, |p| {
+        plan_notes(p)
+            .iter()
+            .map(|(n, _)| note_lines(n, body.width))
+            .sum()
+    });
+    plan(body, notes.min(u16::MAX as usize) as u16)
+}
+
+/// `notes`: the lines the plan's warnings and notes take once wrapped (they get up to a third of
+/// the body; what does not fit is counted in a last line).
+pub fn plan(body: Rect, notes: u16) -> PlanLayout {
+    let notes = notes.min(body.height / 3);
+    let [summary, main, notes, detail] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(4),
+        Constraint::Length(notes),
         Constraint::Length(4),
     ])
     .areas(body);
@@ -309,6 +357,7 @@ pub fn plan(body: Rect) -> PlanLayout {
         steps,
         rows: list_rows(steps),
         compare,
+        notes,
         detail,
     }
 }
@@ -425,7 +474,7 @@ pub fn hit(state: &State, x: u16, y: u16) -> Option<Hit> {
         }
         View::Plan => {
             let len = state.plan.plan.as_ref().map_or(0, |p| p.steps.len());
-            row_in(plan(a.body).rows, len, state.plan.step)
+            row_in(plan_for(state, a.body).rows, len, state.plan.step)
         }
         View::Simulate => None,
     }

@@ -319,3 +319,25 @@ fn o_orders_nodes_and_groups_by_risk_leaders_and_quorum_replicas() {
     keys(&mut s, "oo");
     assert_eq!(s.topology.order, Order::Name);
 }
+
+#[test]
+fn the_plans_warnings_show_whole_at_80_columns() {
+    let mut s = sample("three-zones", 80, 30);
+    keys(&mut s, "P");
+    key(&mut s, KeyCode::Enter);
+    let plan = s.plan.plan.clone().expect("a leaders plan");
+    assert!(
+        !plan.warnings.is_empty(),
+        "targeted handovers of leases without a strategy warn"
+    );
+    let text: String = render(&s)
+        .lines()
+        .map(|l| l.trim_matches('"').trim_end().trim_start_matches(' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let squeeze = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    for w in &plan.warnings {
+        // Every word of it, wrapped rather than cut.
+        assert!(squeeze(&text).contains(&squeeze(w)), "{w}\n{}", render(&s));
+    }
+}

@@ -11,7 +11,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{col, fit, mark};
+use super::{col, col_name, fit, mark};
 use crate::ui::layout;
 use crate::ui::rows;
 use crate::ui::state::{Data, State};
@@ -81,7 +81,7 @@ fn table(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
             Mode::Leader => "leader",
         };
         let mut spans = vec![
-            Span::styled(col(&g.name, name_w), base.patch(health)),
+            Span::styled(col_name(&g.name, name_w), base.patch(health)),
             Span::styled(col(&g.kind, 12), base),
             Span::styled(col(mode, 8), base),
             Span::styled(

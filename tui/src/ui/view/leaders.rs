@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{age, bar, col, pad};
+use super::{age, bar, col, col_name, pad};
 use crate::ui::layout;
 use crate::ui::rows;
 use crate::ui::state::{Data, State};
@@ -163,8 +163,11 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
             ("held", th.ok)
         };
         lines.push(Line::from(vec![
-            Span::styled(col(&rec.lease, lease_w), base),
-            Span::styled(col(rec.holder.as_deref().unwrap_or("–"), holder_w), base),
+            Span::styled(col_name(&rec.lease, lease_w), base),
+            Span::styled(
+                col_name(rec.holder.as_deref().unwrap_or("–"), holder_w),
+                base,
+            ),
             Span::styled(
                 col(rec.node.as_deref().unwrap_or("–"), node_w),
                 if concentrated {

@@ -674,6 +674,14 @@ pub fn col(text: &str, width: usize) -> String {
     format!("{} ", pad(text, width - 1))
 }
 
+/// A table cell holding a name: cut in the middle, so its end (a hash, an ordinal) stays.
+pub fn col_name(text: &str, width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
+    format!("{} ", pad_name(text, width - 1))
+}
+
 /// A mark for a survivability answer.
 pub fn mark(v: Option<bool>) -> &'static str {
     match v {

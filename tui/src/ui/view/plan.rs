@@ -39,7 +39,16 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
         );
         return;
     };
-    let lay = layout::plan(body);
+    // What the plan could not do and what to know before applying it: whole, wrapped.
+    let notes: Vec<(String, Style)> = layout::plan_notes(plan)
+        .into_iter()
+        .map(|(n, warning)| (n, if warning { th.warning } else { th.muted }))
+        .collect();
+    let notes_height: usize = notes
+        .iter()
+        .map(|(n, _)| layout::note_lines(n, body.width))
+        .sum();
+    let lay = layout::plan_for(state, body);
     let (b, a) = (&plan.before.leaders, &plan.after.leaders);
     let outdated = if state.plan.outdated {
         format!(
@@ -86,17 +95,12 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
                             .unwrap_or(0),
                         plan.before.findings.get("critical").copied().unwrap_or(0),
                         plan.after.findings.get("critical").copied().unwrap_or(0),
-                        if plan.notes.is_empty() && plan.warnings.is_empty() {
+                        if notes.is_empty() {
                             String::new()
                         } else {
                             format!(
-                                " · {}",
-                                plan.notes
-                                    .iter()
-                                    .chain(&plan.warnings)
-                                    .cloned()
-                                    .collect::<Vec<_>>()
-                                    .join("; ")
+                                " · {} below",
+                                quorum_core::contract::count(notes.len(), "note", "notes")
                             )
                         }
                     ),
@@ -212,6 +216,36 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
         Paragraph::new(lines).block(Block::bordered().title(" Before │ after this step ")),
         lay.compare,
     );
+
+    if !notes.is_empty() {
+        let shown = lay.notes.height as usize;
+        let mut lines: Vec<Line> = notes
+            .iter()
+            .map(|(n, style)| Line::styled(n.clone(), *style))
+            .collect();
+        if notes_height > shown && shown > 0 {
+            // Wrapped lines beyond the area: say how many notes are left out rather than cut one.
+            let mut used = 0;
+            let mut keep = 0;
+            for (n, _) in &notes {
+                let h = layout::note_lines(n, body.width);
+                if used + h >= shown {
+                    break;
+                }
+                used += h;
+                keep += 1;
+            }
+            lines.truncate(keep);
+            lines.push(Line::styled(
+                format!(
+                    "… {} more (quorum plan -o json lists them all)",
+                    quorum_core::contract::count(notes.len() - keep, "note", "notes")
+                ),
+                th.muted,
+            ));
+        }
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), lay.notes);
+    }
 
     let detail = match plan.steps.get(state.plan.step) {
         Some(step) => vec![
