@@ -205,7 +205,20 @@ impl QuorumApp {
                 }
             }
             UiCommand::SetTool(t) => self.tool = t,
-            UiCommand::AddEvent(e) => self.whatif.push(e, session, ctx),
+            UiCommand::AddEvent(e) => {
+                if self.whatif.events.contains(&e) {
+                    self.status = Some((format!("{e}: already in the scenario"), true));
+                } else {
+                    self.whatif.push(e, session, ctx);
+                }
+                // A tool acts once, then it is Select again (shift keeps it armed): a second
+                // click, or a double-click meant to fit, adds nothing.
+                if matches!(self.tool, Tool::Fail | Tool::Drain)
+                    && !ctx.input(|i| i.modifiers.shift)
+                {
+                    self.tool = Tool::Select;
+                }
+            }
             UiCommand::UndoEvent => self.whatif.undo(session, ctx),
             UiCommand::ResetScenario => self.whatif.reset(),
             UiCommand::SetMoment(seconds) => self.whatif.seconds = seconds,

@@ -11,7 +11,7 @@ use quorum_core::simulate::{Event, Target};
 
 use crate::app::QuorumApp;
 use crate::cli::Origin;
-use crate::commands::Tab;
+use crate::commands::{Tab, Tool};
 use crate::session::Session;
 
 fn sample(name: &str) -> Session {
@@ -141,6 +141,36 @@ fn a_what_if_shows_cores_counts_for_the_state_it_draws() {
     // The Leaders tab's "after" columns are the same computation.
     let simulated = app.whatif.simulated().unwrap();
     assert_eq!(simulated.leaders_per_zone, core.leaders_per_zone);
+}
+
+#[test]
+fn a_tool_acts_once_and_an_event_already_in_the_scenario_is_refused() {
+    let session = sample("three-zones");
+    let (zone, _) = costly_zone(&session);
+    let mut h = harness(QuorumApp::with_session(session), None);
+    h.run();
+    h.get_by_label("Drain").click();
+    h.run();
+    h.get_by_label(&format!("zone {zone}")).click_accesskit();
+    h.run();
+    // The tool went back to Select after one use: a second click only selects.
+    assert_eq!(
+        h.state().whatif.events.len(),
+        1,
+        "{:?}",
+        h.state().whatif.events
+    );
+    assert_eq!(h.state().tool, Tool::Select);
+    // The same event again is refused and said so.
+    h.get_by_label("Drain").click();
+    h.run();
+    h.get_all_by_label(&format!("zone {zone}"))
+        .next()
+        .expect("the zone on the canvas")
+        .click_accesskit();
+    h.run();
+    assert_eq!(h.state().whatif.events.len(), 1);
+    h.get_by_label_contains("already in the scenario");
 }
 
 #[test]

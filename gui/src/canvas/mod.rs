@@ -531,7 +531,8 @@ fn node_card(
     if down {
         label.push_str(" ✖");
     } else if cordoned {
-        label.push_str(" ⊘");
+        // A word: the fonts the app ships have no ⊘.
+        label.push_str(" · cordoned");
     }
     painter.with_clip_rect(card.shrink(2.0)).text(
         card.left_top() + vec2(layout::CARD_PAD, 4.0),
