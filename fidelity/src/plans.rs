@@ -788,10 +788,10 @@ pub fn result(obs: &PlanObservation, verdicts: Vec<Verdict>) -> ScenarioResult {
         name: obs.scenario.clone(),
         origin: obs.origin.clone(),
         events: vec![format!(
-            "quorum plan --goal {} --handover {}: {} step(s), {} by quorum apply, {by_hand} by hand",
+            "quorum plan --goal {} --handover {}: {}, {} by quorum apply, {by_hand} by hand",
             obs.goal,
             obs.handover,
-            obs.steps.len(),
+            quorum_core::contract::count(obs.steps.len(), "step", "steps"),
             obs.steps.len() - by_hand
         )],
         seconds: obs.seconds,

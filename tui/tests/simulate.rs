@@ -402,7 +402,7 @@ fn plan_writes_yaml_a_script_and_a_diff() {
         .arg(&empty)
         .assert()
         .success()
-        .stdout(predicate::str::contains("0 step(s)"));
+        .stdout(predicate::str::contains("0 steps"));
     // A file with nothing of Kubernetes in it is the wrong file: exit 2, saying so.
     let nothing = dir.path().join("nothing.yaml");
     std::fs::write(&nothing, "").unwrap();

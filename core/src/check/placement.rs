@@ -126,9 +126,9 @@ fn quorum_zone_loss(ctx: &Context<'_>) -> Vec<Finding> {
                 Severity::Warning
             } else if some_layout_survives(g.replicas, g.needed, zones) {
                 message.push_str(&format!(
-                    " Place at most {} replica(s) per zone: add a topologySpreadConstraint on {} with \
+                    " Place at most {} per zone: add a topologySpreadConstraint on {} with \
                      maxSkew: 1 and whenUnsatisfiable: DoNotSchedule, then move one replica out of {zone}.",
-                    g.replicas - g.needed,
+                    crate::contract::count((g.replicas - g.needed) as usize, "replica", "replicas"),
                     t.zone_label
                 ));
                 Severity::Critical

@@ -68,7 +68,11 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             continue;
         };
         let used = if zonal_pvs > 0 {
-            format!(" {zonal_pvs} volume(s) of this class are zonal.")
+            format!(
+                " {} of this class {} zonal.",
+                crate::contract::count(zonal_pvs, "volume", "volumes"),
+                if zonal_pvs == 1 { "is" } else { "are" }
+            )
         } else {
             String::new()
         };

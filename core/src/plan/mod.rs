@@ -341,9 +341,9 @@ fn preferred_holder_warning(t: &Topology, steps: &[Step]) -> Option<String> {
         .collect();
     (!without.is_empty()).then(|| {
         format!(
-            "needs coordinated leader election, else plan with --handover restart: {} of {} targeted handover(s) patch a Lease without spec.strategy ({}{}), and an API server keeps spec.preferredHolder only with the CoordinatedLeaderElection feature gate on and a strategy on the lease (otherwise it drops the field and quorum apply stops at the dry run)",
+            "needs coordinated leader election, else plan with --handover restart: {} of {} patch a Lease without spec.strategy ({}{}), and an API server keeps spec.preferredHolder only with the CoordinatedLeaderElection feature gate on and a strategy on the lease (otherwise it drops the field and quorum apply stops at the dry run)",
             without.len(),
-            targeted.len(),
+            crate::contract::count(targeted.len(), "targeted handover", "targeted handovers"),
             without.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
             if without.len() > 3 { ", ..." } else { "" }
         )
@@ -423,7 +423,8 @@ fn rollouts(t: &Topology, steps: Vec<Step>, notes: &mut Vec<String>) -> Vec<Step
     }
     for (w, n) in left_out {
         notes.push(format!(
-            "leaders: {n} handover(s) left out: the plan rolls {} out (a zone spread constraint) and its new pods get new names; plan --goal leaders again once it has rolled out",
+            "leaders: {} left out: the plan rolls {} out (a zone spread constraint) and its new pods get new names; plan --goal leaders again once it has rolled out",
+            crate::contract::count(n as usize, "handover", "handovers"),
             t.workload_display(w)
         ));
     }
@@ -601,10 +602,11 @@ fn waves(t: &Topology, steps: &mut [Step], options: &Options) -> Vec<String> {
     }
     if safety.is_empty() {
         safety.push(format!(
-            "checked: {} step(s) in {} wave(s), at most {per_wave} re-election(s) per wave, never two replicas of one group at once; the simulator ran the {} wave(s) that disrupt pods: no group drops below quorum and no budget refuses",
-            steps.len(),
-            wave_count,
-            by_wave.len()
+            "checked: {} in {}, at most {} per wave, never two replicas of one group at once; the simulator ran the {} that disrupt pods: no group drops below quorum and no budget refuses",
+            crate::contract::count(steps.len(), "step", "steps"),
+            crate::contract::count(wave_count as usize, "wave", "waves"),
+            crate::contract::count(per_wave as usize, "re-election", "re-elections"),
+            crate::contract::count(by_wave.len(), "wave", "waves")
         ));
     }
     safety

@@ -17,9 +17,14 @@ pub fn script(plan: &Plan) -> String {
     let _ = writeln!(out, "#!/usr/bin/env bash");
     let _ = writeln!(
         out,
-        "# Quorum plan: goal {:?}, {} step(s) for cluster(s) {}.",
+        "# Quorum plan: goal {:?}, {} for {} {}.",
         plan.goal,
-        plan.steps.len(),
+        crate::contract::count(plan.steps.len(), "step", "steps"),
+        if plan.clusters.len() == 1 {
+            "cluster"
+        } else {
+            "clusters"
+        },
         plan.clusters.join(", ")
     );
     let _ = writeln!(
@@ -67,6 +72,10 @@ pub fn script(plan: &Plan) -> String {
         }
         out.push('\n');
     }
-    let _ = writeln!(out, "echo 'plan applied: {} step(s)'", plan.steps.len());
+    let _ = writeln!(
+        out,
+        "echo 'plan applied: {}'",
+        crate::contract::count(plan.steps.len(), "step", "steps")
+    );
     out
 }

@@ -194,8 +194,9 @@ pub(super) fn move_step(t: &Topology, pod: PodId, from: ZoneId, to: ZoneId, node
         kubectl: "kubectl apply -f snapshot.yaml".to_string(),
         dry_run: "kubectl apply -f snapshot.yaml --dry-run=server".to_string(),
         wait: format!(
-            "{kn} wait volumesnapshot/{}-move --for=jsonpath='{{.status.readyToUse}}'=true --timeout=1h  # then: delete claim(s) {} and pod {name}, recreate the claim from the snapshot with a StorageClass allowed only in {to_name}, and wait for the pod to be Ready",
+            "{kn} wait volumesnapshot/{}-move --for=jsonpath='{{.status.readyToUse}}'=true --timeout=1h  # then: delete {} {} and pod {name}, recreate the claim from the snapshot with a StorageClass allowed only in {to_name}, and wait for the pod to be Ready",
             claims[0],
+            if claims.len() == 1 { "claim" } else { "claims" },
             claims.join(" ")
         ),
         rollback: format!(

@@ -192,7 +192,8 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                     format!("{kn} delete pdb {name}"),
                 );
                 s.effect = format!(
-                    "drains evict at most {allowed} replica(s) of {} at a time",
+                    "drains evict at most {} of {} at a time",
+                    crate::contract::count(allowed as usize, "replica", "replicas"),
                     g.name
                 );
                 s.change = Some(Change::CreatePdb {
@@ -366,13 +367,13 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                     .filter(|p| t.pods[p.index()].node.is_some())
                     .count();
                 s.effect = format!(
-                    "the pod template changes, so {} replaces its {} running pod(s) one at a time{}, each where the scheduler puts it under the new constraint; a lease one of them holds is elected again",
+                    "the pod template changes, so {} replaces its {} one at a time{}, each where the scheduler puts it under the new constraint; a lease one of them holds is elected again",
                     if w.workload.kind == crate::model::Kind::StatefulSet {
                         "the StatefulSet controller"
                     } else {
                         "a rollout"
                     },
-                    running,
+                    crate::contract::count(running, "running pod", "running pods"),
                     if w.workload.kind == crate::model::Kind::StatefulSet {
                         " from the highest ordinal down"
                     } else {

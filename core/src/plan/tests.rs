@@ -198,7 +198,7 @@ fn targeted_handovers_of_leases_without_a_strategy_are_planned_with_a_warning() 
     assert_eq!(plain.steps.len(), 2, "the steps are still planned");
     assert_eq!(plain.warnings.len(), 1);
     assert!(
-        plain.warnings[0].contains("2 of 2 targeted handover(s)"),
+        plain.warnings[0].contains("2 of 2 targeted handovers"),
         "{:?}",
         plain.warnings
     );

@@ -24,12 +24,12 @@ pub fn markdown(report: &Report<'_>) -> String {
     let _ = writeln!(out, "# Quorum analysis\n");
     let _ = writeln!(
         out,
-        "{} cluster(s), {} nodes, {} pods, {} groups, {} leaders. Findings: **{} critical**, {} warning, {} info.\n",
-        t.clusters.len(),
-        t.nodes.len(),
-        t.pods.len(),
-        a.groups.len(),
-        a.leaders.total,
+        "{}, {}, {}, {}, {}. Findings: **{} critical**, {} warning, {} info.\n",
+        crate::contract::count(t.clusters.len(), "cluster", "clusters"),
+        crate::contract::count(t.nodes.len(), "node", "nodes"),
+        crate::contract::count(t.pods.len(), "pod", "pods"),
+        crate::contract::count(a.groups.len(), "group", "groups"),
+        crate::contract::count(a.leaders.total as usize, "leader", "leaders"),
         a.count(Severity::Critical),
         a.count(Severity::Warning),
         a.count(Severity::Info)

@@ -401,10 +401,10 @@ pub fn plan_table(p: &crate::plan::Plan, style: &Style, diff: bool) -> String {
     let bound = &p.bound.leaders;
     let _ = writeln!(
         out,
-        "{} goal {:?}, {} step(s), handovers {}",
+        "{} goal {:?}, {}, handovers {}",
         style.bold("Plan:"),
         p.goal,
-        p.steps.len(),
+        crate::contract::count(p.steps.len(), "step", "steps"),
         match p.handover {
             crate::plan::Handover::PreferredHolder => "targeted (Lease spec.preferredHolder)",
             crate::plan::Handover::Restart => "untargeted (restart the leader pod)",

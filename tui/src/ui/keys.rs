@@ -125,9 +125,7 @@ impl Action {
             Action::Quit => "quit (closes an open panel first)",
             Action::Back => "back: close the panel, the filter or the prompt",
             Action::Help => "this help",
-            Action::Command => {
-                "command mode (:zones :leaders :groups :node NAME :group NAME :context NAME)"
-            }
+            Action::Command => "command mode: a command (listed below), tab completes",
             Action::Filter => "filter the list",
             Action::Up => "up",
             Action::Down => "down",

@@ -99,27 +99,31 @@ pub struct TopologyLayout {
 
 pub fn topology(state: &State, data: &Data, body: Rect) -> TopologyLayout {
     let zones = rows::zones(state, data);
-    // The clusters' line, and the scenario's under it while there is one (two lines each on a
-    // narrow terminal, where they wrap).
-    let scenario = state.sim.result.is_some() || state.sim.running;
-    let lines = (1 + u16::from(scenario)) * if body.width < 110 { 2 } else { 1 };
-    let [summary, rest] =
-        Layout::vertical([Constraint::Length(lines), Constraint::Min(1)]).areas(body);
-    let (rest, outcome) = if state.sim.result.is_some() && rest.width >= 110 {
-        // Wider on a wide terminal: the names in the outcome are the facts.
-        let width = (rest.width / 4).clamp(36, 70);
-        let [a, b] =
-            Layout::horizontal([Constraint::Min(1), Constraint::Length(width)]).areas(rest);
-        (a, Some(b))
-    } else {
-        (rest, None)
-    };
-    let fit = (rest.width / MIN_COLUMN).max(1) as usize;
+    // The outcome panel beside the columns on a wide terminal: the names in it are the facts.
+    let outcome_w =
+        (state.sim.result.is_some() && body.width >= 110).then(|| (body.width / 4).clamp(36, 70));
+    let columns_w = body.width.saturating_sub(outcome_w.unwrap_or(0));
+    let fit = (columns_w / MIN_COLUMN).max(1) as usize;
     let shown = fit.min(zones.len());
     let start = if zones.len() > shown {
         rows::offset(state.topology.zone, shown, zones.len())
     } else {
         0
+    };
+    let hidden_right = zones.len().saturating_sub(start + shown);
+    // The clusters' line, and the scenario's under it while there is one: as many rows as
+    // they wrap to, no more.
+    let lines = super::summary::topology(state, data, start, hidden_right);
+    let height = super::summary::height(&lines, body.width).min(body.height / 3);
+    let [summary, rest] =
+        Layout::vertical([Constraint::Length(height), Constraint::Min(1)]).areas(body);
+    let (rest, outcome) = match outcome_w {
+        Some(width) => {
+            let [a, b] =
+                Layout::horizontal([Constraint::Min(1), Constraint::Length(width)]).areas(rest);
+            (a, Some(b))
+        }
+        None => (rest, None),
     };
     let header_lines = if rest.height >= 16 { 3 } else { 1 };
     let mut columns = Vec::new();
@@ -146,7 +150,7 @@ pub fn topology(state: &State, data: &Data, body: Rect) -> TopologyLayout {
         columns,
         header_lines,
         hidden_left: start,
-        hidden_right: zones.len().saturating_sub(start + shown),
+        hidden_right,
         outcome,
     }
 }

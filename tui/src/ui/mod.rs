@@ -15,6 +15,7 @@ pub mod msg;
 pub mod rows;
 pub mod source;
 pub mod state;
+pub mod summary;
 pub mod theme;
 pub mod update;
 pub mod view;

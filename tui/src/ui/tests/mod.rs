@@ -739,4 +739,5 @@ fn frame_time_on_a_big_cluster() {
     measure("plan", &mut s, (200, 60));
 }
 
+mod scale;
 mod views;

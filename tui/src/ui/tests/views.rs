@@ -5,6 +5,15 @@ use super::*;
 
 /// Per node row on screen: its pod count and the pod lines listed under it, column by column.
 fn rows_and_pods(screen: &str) -> Vec<(String, u32, usize)> {
+    rows_and_pods_per_column(screen)
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The node rows of each column (zone) on screen, top to bottom: name, the pod count the row
+/// shows and the pod lines listed under it.
+pub(super) fn rows_and_pods_per_column(screen: &str) -> Vec<Vec<(String, u32, usize)>> {
     let mut columns: Vec<Vec<String>> = Vec::new();
     for line in screen.lines() {
         // Only the lines inside the zone boxes (the footer's words are no pods).
@@ -19,10 +28,10 @@ fn rows_and_pods(screen: &str) -> Vec<(String, u32, usize)> {
             columns[i].push(c.to_string());
         }
     }
-    let mut out: Vec<(String, u32, usize)> = Vec::new();
+    let mut out = Vec::new();
     for column in columns {
         // Lines above a column's first node (its zone header) belong to no node.
-        let first = out.len();
+        let mut rows: Vec<(String, u32, usize)> = Vec::new();
         for cell in column {
             let t = cell.trim_end();
             let node_row = (t.starts_with('●') || t.starts_with('✗') || t.starts_with('⊘'))
@@ -35,14 +44,17 @@ fn rows_and_pods(screen: &str) -> Vec<(String, u32, usize)> {
                     .and_then(|w| w.trim_end_matches('p').parse().ok())
                     .unwrap();
                 let name = t[3..].split_whitespace().next().unwrap().to_string();
-                out.push((name, count, 0));
+                rows.push((name, count, 0));
             } else if (t.contains('/') && !t.contains('→')
                 || t.starts_with("→ ")
                 || t.starts_with("✗ "))
-                && out.len() > first
+                && !rows.is_empty()
             {
-                out.last_mut().unwrap().2 += 1;
+                rows.last_mut().unwrap().2 += 1;
             }
+        }
+        if !rows.is_empty() {
+            out.push(rows);
         }
     }
     out
@@ -339,5 +351,60 @@ fn the_plans_warnings_show_whole_at_80_columns() {
     for w in &plan.warnings {
         // Every word of it, wrapped rather than cut.
         assert!(squeeze(&text).contains(&squeeze(w)), "{w}\n{}", render(&s));
+    }
+}
+
+/// README's terminal UI section and the `?` screen tell the same story: every key `?` lists,
+/// every command and every mark of its legend is in README, and README names no command the
+/// prompt does not take.
+#[test]
+fn readme_and_the_help_screen_agree() {
+    let readme = include_str!("../../../../README.md");
+    let start = readme
+        .find("## Terminal UI")
+        .expect("README has a terminal UI section");
+    let end = start
+        + readme[start..]
+            .find("\n## Desktop app")
+            .expect("the next section");
+    let section = &readme[start..end];
+    let unnamed: Vec<String> = KeyMap::defaults()
+        .help()
+        .into_iter()
+        .flat_map(|(_, keys, what)| {
+            keys.split(' ')
+                .filter(|key| !section.contains(&format!("`{key}`")))
+                .map(|key| format!("`{key}` ({what})"))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(unnamed.is_empty(), "README does not name {unnamed:#?}");
+    let named: std::collections::BTreeSet<&str> = section
+        .split('`')
+        .flat_map(|code| code.split_whitespace())
+        .filter_map(|w| w.strip_prefix(':'))
+        .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    let commands: std::collections::BTreeSet<&str> =
+        crate::ui::update::COMMANDS.iter().copied().collect();
+    assert_eq!(named, commands, "README's commands and the prompt's");
+    let unexplained: Vec<&str> = crate::ui::view::LEGEND
+        .iter()
+        .flat_map(|(marks, _)| marks.split_whitespace().filter(|m| !m.is_ascii()))
+        .filter(|mark| !section.contains(mark))
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "README does not explain {unexplained:?}"
+    );
+    // The screen lists every command too.
+    let mut s = sample("three-zones", 200, 90);
+    keys(&mut s, "?");
+    let screen = render(&s);
+    for c in &commands {
+        assert!(
+            screen.contains(&format!(":{c}")),
+            ":{c} is not on the help screen"
+        );
     }
 }

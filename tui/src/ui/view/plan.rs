@@ -124,12 +124,14 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
             Style::new()
         };
         let (mark, mark_style) = super::step_mark(state.plan.apply.get(i), th);
+        let what_w = w.saturating_sub(9);
         let what = match (&step.lease, &step.from, &step.to) {
-            (Some(lease), from, to) => format!(
-                "{} {lease}: {} → {}",
-                step.action,
+            (Some(lease), from, to) => handover_text(
+                &step.action,
+                lease,
                 from.as_deref().unwrap_or("–"),
-                to.as_deref().unwrap_or("any replica")
+                to.as_deref().unwrap_or("any replica"),
+                what_w,
             ),
             _ => format!("{} {}", step.action, step.objects.join(", ")),
         };
@@ -139,7 +141,7 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
                 format!("{:>3} w{:<2} ", i + 1, step.wave),
                 base.patch(th.muted),
             ),
-            Span::styled(pad(&what, w.saturating_sub(9)), base),
+            Span::styled(pad(&what, what_w), base),
         ]));
     }
     frame.render_widget(
@@ -279,4 +281,61 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
         )],
     };
     frame.render_widget(Paragraph::new(detail), lay.detail);
+}
+
+/// `handover LEASE: FROM → TO` in `width` characters. The pods are named without the lease's
+/// namespace (they share it); when it is still too long, names are cut in the middle, the
+/// lease's first, so the pods that lose and win the lease stay readable.
+fn handover_text(action: &str, lease: &str, from: &str, to: &str, width: usize) -> String {
+    let namespace = lease.split_once('/').map(|(ns, _)| ns);
+    let short = |pod: &str| -> String {
+        match (namespace, pod.split_once('/')) {
+            (Some(ns), Some((pod_ns, name))) if ns == pod_ns => name.to_string(),
+            _ => pod.to_string(),
+        }
+    };
+    let (from, to) = (short(from), short(to));
+    let (from, to) = (from.as_str(), to.as_str());
+    let text = format!("{action} {lease}: {from} → {to}");
+    let len = |s: &str| s.chars().count();
+    if len(&text) <= width {
+        return text;
+    }
+    // The pod that wins usually shares its workload's name with the one that loses: say only
+    // how it differs.
+    let shared = from
+        .char_indices()
+        .zip(to.chars())
+        .take_while(|((_, a), b)| a == b)
+        .filter(|((_, a), _)| *a == '-')
+        .map(|((i, _), _)| i)
+        .last();
+    let to = match shared {
+        Some(i) if i >= 8 => format!("…{}", &to[i..]),
+        _ => to.to_string(),
+    };
+    let text = format!("{action} {lease}: {from} → {to}");
+    if len(&text) <= width {
+        return text;
+    }
+    // "ACTION " ": " " → " around the three names.
+    let fixed = len(action) + 6;
+    let pods = len(from) + len(&to);
+    let room = width.saturating_sub(fixed);
+    if room >= pods + 12 {
+        return format!(
+            "{action} {}: {from} → {to}",
+            super::fit_name(lease, room - pods)
+        );
+    }
+    // The lease (what changes hands) first; the pods are in the detail below too.
+    let lease_w = len(lease).min(room / 2).max(1);
+    let to_w = len(&to).min((room - lease_w) / 2);
+    let from_w = room - lease_w - to_w;
+    format!(
+        "{action} {}: {} → {}",
+        super::fit_name(lease, lease_w),
+        super::fit_name(from, from_w),
+        super::fit_name(&to, to_w)
+    )
 }

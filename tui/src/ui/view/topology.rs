@@ -1,7 +1,6 @@
 //! Topology (home): clusters, zones as columns, nodes with their pods; a simulated outcome in
 //! place (failed nodes, counts after the scenario, an outcome panel when there is room).
 
-use quorum_core::contract::count;
 use quorum_core::finding::Severity;
 use quorum_core::graph::*;
 use quorum_core::overview::{NodeFate, Overview, node_fate};
@@ -24,111 +23,7 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
     let sim = state.sim.result.as_deref();
     let ov: &Overview = sim.map_or(&data.overview, |r| &r.overview);
 
-    // Summary line: one part per cluster shown, then the scenario.
-    let mut spans = Vec::new();
-    if lay.hidden_left > 0 {
-        spans.push(Span::styled(format!("◀ {} ", lay.hidden_left), th.accent));
-    }
-    for (i, c) in t.clusters.iter().enumerate() {
-        if state.topology.cluster.is_some_and(|x| x.index() != i) {
-            continue;
-        }
-        let (mut nodes, mut ready, mut pods, mut leaders) = (0, 0, 0, 0);
-        for z in &c.zones {
-            let s = ov.zone(*z);
-            nodes += s.nodes;
-            ready += s.ready_nodes;
-            pods += s.pods;
-            leaders += s.leaders;
-        }
-        if !spans.is_empty() {
-            spans.push(Span::raw(" │ "));
-        }
-        spans.push(Span::styled(c.name.clone(), th.title));
-        spans.push(Span::raw(format!(
-            ": {} zones · {ready}/{nodes} nodes ready · {pods} pods · {leaders} leaders",
-            c.zones.len()
-        )));
-        // At rest, what no node column shows: pods on no node, zones only volumes are in.
-        if sim.is_none() {
-            let pending = data
-                .unplaced
-                .iter()
-                .filter(|p| t.pods[p.index()].cluster.index() == i)
-                .count();
-            if pending > 0 {
-                spans.push(Span::styled(
-                    format!(" · {pending} pending (on no node)"),
-                    th.warning,
-                ));
-            }
-            for (cluster, zone, pvs) in &data.volume_only_zones {
-                if cluster.index() == i {
-                    spans.push(Span::styled(
-                        format!(
-                            " · {zone}: {} but no node",
-                            count(pvs.len(), "volume", "volumes")
-                        ),
-                        th.critical,
-                    ));
-                }
-            }
-        }
-    }
-    // The scenario's line: under the clusters' (a narrow terminal keeps both whole).
-    let cluster_spans = std::mem::take(&mut spans);
-    let events = state
-        .sim
-        .events
-        .iter()
-        .map(|e| e.to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
-    if state.sim.running {
-        // The new scenario is being computed: say so, and that what is drawn is the last one.
-        spans.push(Span::styled(
-            format!(
-                " │ ⏳ simulating {}…{}",
-                events,
-                if sim.is_some() {
-                    " (below: the previous scenario)"
-                } else {
-                    ""
-                }
-            ),
-            th.accent,
-        ));
-    } else if let Some(r) = sim {
-        let lost = r.outcome.groups.iter().filter(|g| !g.has_quorum).count();
-        spans.push(Span::styled(
-            format!(
-                " │ after {}: {} without quorum · {} · {} pending",
-                events,
-                count(lost, "group", "groups"),
-                count(r.outcome.reelections.len(), "re-election", "re-elections"),
-                r.outcome.pending.len()
-            ),
-            if lost > 0 { th.critical } else { th.warning },
-        ));
-    }
-    let mut cluster_spans = cluster_spans;
-    if lay.hidden_right > 0 {
-        cluster_spans.push(Span::styled(format!(" {} ▶", lay.hidden_right), th.accent));
-    }
-    let scenario_spans: Vec<Span> = spans
-        .into_iter()
-        .map(|s| {
-            // The scenario's own line needs no separator from the clusters'.
-            match s.content.strip_prefix(" │ ") {
-                Some(rest) => Span::styled(rest.to_string(), s.style),
-                None => s,
-            }
-        })
-        .collect();
-    let mut summary = vec![Line::from(cluster_spans)];
-    if !scenario_spans.is_empty() {
-        summary.push(Line::from(scenario_spans));
-    }
+    let summary = crate::ui::summary::topology(state, data, lay.hidden_left, lay.hidden_right);
     frame.render_widget(
         Paragraph::new(summary).wrap(Wrap { trim: false }),
         lay.summary,
@@ -172,25 +67,44 @@ pub fn draw(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
             let label = format!("leaders {:>3} ", s.leaders);
             let bar_w = inner_w.saturating_sub(label.len());
             vec![
-                Line::from(vec![
-                    Span::styled(format!("nodes {}/{}", s.ready_nodes, s.nodes), nodes_style),
-                    Span::raw(format!("  pods {}", s.pods)),
-                ]),
+                {
+                    // The longest wording that fits: a number is never cut.
+                    let (nodes, pods) = [
+                        (
+                            format!("nodes {}/{}", s.ready_nodes, s.nodes),
+                            format!("  pods {}", s.pods),
+                        ),
+                        (
+                            format!("{}/{} nodes", s.ready_nodes, s.nodes),
+                            format!(" {} pods", s.pods),
+                        ),
+                        (
+                            format!("{}/{}n", s.ready_nodes, s.nodes),
+                            format!(" {}p", s.pods),
+                        ),
+                    ]
+                    .into_iter()
+                    .find(|(a, b)| a.chars().count() + b.chars().count() <= inner_w)
+                    .unwrap_or_else(|| (format!("{}/{}n", s.ready_nodes, s.nodes), String::new()));
+                    Line::from(vec![Span::styled(nodes, nodes_style), Span::raw(pods)])
+                },
                 Line::from(vec![
                     Span::raw(label),
                     Span::styled(bar(s.leaders, max_leaders, bar_w), th.accent),
                 ]),
-                Line::raw(fit(
-                    &if inner_w >= 34 {
-                        format!(
-                            "quorum replicas {}  pinned vols {}",
-                            s.quorum_replicas, s.pinned_volumes
-                        )
-                    } else {
-                        format!("quorum {}  pinned {}", s.quorum_replicas, s.pinned_volumes)
-                    },
-                    inner_w,
-                )),
+                Line::raw({
+                    let (q, v) = (s.quorum_replicas, s.pinned_volumes);
+                    let wordings = [
+                        format!("quorum replicas {q}  pinned vols {v}"),
+                        format!("quorum {q}  pinned {v}"),
+                        format!("Q{q} V{v}"),
+                    ];
+                    let last = wordings[2].clone();
+                    wordings
+                        .into_iter()
+                        .find(|w| w.chars().count() <= inner_w)
+                        .unwrap_or_else(|| fit(&last, inner_w))
+                }),
             ]
         } else {
             let text = format!("{}/{}n {}p L{} ", s.ready_nodes, s.nodes, s.pods, s.leaders);
