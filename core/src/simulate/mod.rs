@@ -415,16 +415,22 @@ impl<'t> World<'t> {
         self.note(
             0,
             format!(
-                "{label}: {} node(s) down, {} pod(s) stop",
-                fresh.len(),
-                stopped.len()
+                "{label}: {} down, {} {}",
+                crate::contract::count(fresh.len(), "node", "nodes"),
+                crate::contract::count(stopped.len(), "pod", "pods"),
+                if stopped.len() == 1 { "stops" } else { "stop" }
             ),
         );
         if !fresh.is_empty() {
             self.note(
                 grace,
                 format!(
-                    "{label}: node(s) marked NotReady after the {grace} s node-monitor grace period"
+                    "{label}: {} NotReady after the {grace} s node-monitor grace period",
+                    if fresh.len() == 1 {
+                        "node marked"
+                    } else {
+                        "nodes marked"
+                    }
                 ),
             );
         }
@@ -709,8 +715,8 @@ impl<'t> World<'t> {
             self.note(
                 grace,
                 format!(
-                    "{} node(s) cut off from their control plane marked NotReady",
-                    cut.len()
+                    "{} cut off from their control plane marked NotReady",
+                    crate::contract::count(cut.len(), "node", "nodes")
                 ),
             );
         }

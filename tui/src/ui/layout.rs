@@ -114,7 +114,14 @@ pub fn topology(state: &State, data: &Data, body: Rect) -> TopologyLayout {
     // The clusters' line, and the scenario's under it while there is one: as many rows as
     // they wrap to, no more.
     let lines = super::summary::topology(state, data, start, hidden_right);
-    let height = super::summary::height(&lines, body.width).min(body.height / 3);
+    let height: usize = lines
+        .iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            note_lines(&text, body.width)
+        })
+        .sum();
+    let height = (height as u16).min(body.height / 3);
     let [summary, rest] =
         Layout::vertical([Constraint::Length(height), Constraint::Min(1)]).areas(body);
     let (rest, outcome) = match outcome_w {

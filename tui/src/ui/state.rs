@@ -209,7 +209,11 @@ pub struct SimState {
     pub result: Option<Arc<SimResult>>,
     pub error: Option<String>,
     pub running: bool,
+    /// The first line shown of the outcome, and of the timeline.
     pub scroll: usize,
+    pub timeline_scroll: usize,
+    /// ↑↓ scroll the timeline (→) rather than the outcome (←).
+    pub timeline_focus: bool,
 }
 
 /// The status of one step while a plan is applied.

@@ -125,33 +125,3 @@ pub fn topology(
     }
     summary
 }
-
-/// How many rows `lines` take when wrapped at words to `width` columns (as the view wraps them).
-pub fn height(lines: &[Line], width: u16) -> u16 {
-    let width = usize::from(width.max(1));
-    lines
-        .iter()
-        .map(|line| {
-            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-            let mut rows = 1;
-            let mut used = 0;
-            for word in text.split_inclusive(' ') {
-                let n = word.chars().count();
-                let fits = word.trim_end().chars().count();
-                if used > 0 && used + fits > width {
-                    rows += 1;
-                    used = 0;
-                }
-                if n > width {
-                    // A word longer than the line is broken across rows.
-                    rows += (used + n - 1) / width;
-                    used = (used + n) % width;
-                    continue;
-                }
-                used += n;
-            }
-            rows
-        })
-        .sum::<usize>()
-        .min(u16::MAX as usize) as u16
-}

@@ -191,7 +191,7 @@ fn a_partition_shows_what_each_side_keeps_and_who_may_write_on_both() {
     let screen = render(&s);
     assert!(screen.contains("Side eu-west-1a: quorum for"), "{screen}");
     assert!(
-        screen.contains("Side eu-west-1b,eu-west-1c: quorum for"),
+        screen.contains("Side eu-west-1b, eu-west-1c: quorum for"),
         "{screen}"
     );
     assert!(screen.contains("Split brain ("), "{screen}");
@@ -199,6 +199,21 @@ fn a_partition_shows_what_each_side_keeps_and_who_may_write_on_both() {
         screen.contains("kafka/kafka: kafka-0 | kafka-1, kafka-2"),
         "{screen}"
     );
+    // The Simulate view says the same at 80 columns, with each group's replicas per side and
+    // why both sides may write, wrapped rather than cut.
+    s.size = (80, 90);
+    keys(&mut s, "5");
+    let screen = render(&s);
+    let text = screen
+        .lines()
+        .map(|l| l.trim_matches('"').trim_matches('│').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("Side eu-west-1a: quorum for"), "{screen}");
+    assert!(text.contains(" | "), "replicas per side: {screen}");
+    let brain = &s.sim.result.as_ref().unwrap().outcome.split_brain[0];
+    let squeeze = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(squeeze(&text).contains(&squeeze(&brain.reason)), "{screen}");
 }
 
 #[test]
@@ -407,4 +422,46 @@ fn readme_and_the_help_screen_agree() {
             ":{c} is not on the help screen"
         );
     }
+}
+
+/// The Simulate view's timeline scrolls on its own (→ focuses it): its last entry is
+/// reachable, and every entry is whole.
+#[test]
+fn the_timeline_scrolls_to_its_last_entry() {
+    let mut s = sample("three-zones", 100, 30);
+    keys(&mut s, "X5");
+    let last = s
+        .sim
+        .result
+        .as_ref()
+        .unwrap()
+        .outcome
+        .timeline
+        .last()
+        .unwrap()
+        .what
+        .clone();
+    // A name longer than the line breaks across lines: compare without any space.
+    let squeeze = |t: &str| t.split_whitespace().collect::<String>();
+    // The timeline's box: the right of the two side by side.
+    let text = |s: &State| {
+        render(s)
+            .lines()
+            .filter_map(|l| l.split("││").nth(1))
+            .map(|l| l.trim_matches('"').trim_matches('│').trim().to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(!squeeze(&text(&s)).contains(&squeeze(&last)));
+    keys(&mut s, "lG");
+    assert!(s.sim.timeline_focus);
+    assert_eq!(s.sim.scroll, 0, "the outcome stays where it was");
+    assert!(
+        squeeze(&text(&s)).contains(&squeeze(&last)),
+        "{}",
+        render(&s)
+    );
+    // ← gives ↑↓ back to the outcome.
+    keys(&mut s, "hj");
+    assert_eq!(s.sim.scroll, 1);
 }

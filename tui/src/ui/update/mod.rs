@@ -442,13 +442,20 @@ fn navigate(state: &mut State, action: Action) {
             state.findings.list.selected = moved(state.findings.list.selected, len, action, page);
         }
         View::Simulate => {
-            state.sim.scroll = match action {
-                Action::Up => state.sim.scroll.saturating_sub(1),
-                Action::Down => state.sim.scroll + 1,
-                Action::PageUp => state.sim.scroll.saturating_sub(page),
-                Action::PageDown => state.sim.scroll + page,
+            let scroll = if state.sim.timeline_focus {
+                &mut state.sim.timeline_scroll
+            } else {
+                &mut state.sim.scroll
+            };
+            *scroll = match action {
+                Action::Up => scroll.saturating_sub(1),
+                Action::Down => *scroll + 1,
+                Action::PageUp => scroll.saturating_sub(page),
+                Action::PageDown => *scroll + page,
                 Action::Top => 0,
-                _ => state.sim.scroll,
+                // The view shows the last page of what there is.
+                Action::Bottom => usize::MAX / 2,
+                _ => *scroll,
             };
         }
         View::Plan => {
@@ -471,6 +478,8 @@ fn sideways(state: &mut State, action: Action) {
             (z + 1).min(n.saturating_sub(1))
         };
         clamp_selections(state);
+    } else if state.view == View::Simulate {
+        state.sim.timeline_focus = action == Action::Right;
     } else if state.view == View::Plan {
         let up = if action == Action::Left {
             Action::Up

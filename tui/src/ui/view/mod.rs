@@ -3,6 +3,7 @@
 mod findings;
 mod groups;
 mod leaders;
+mod outcome;
 mod plan;
 mod simulate;
 mod topology;
@@ -244,6 +245,8 @@ fn status(state: &State, frame: &mut Frame, area: Rect) {
     if state.sim.running || state.plan.running {
         left.push(Span::styled(" · computing…", th.accent));
     }
+    // What follows is context: a part that does not fit whole is left out, never cut.
+    let essential = left.len();
     if let Some(data) = &state.data {
         let t = &data.topology;
         left.push(Span::raw(format!(
@@ -275,6 +278,15 @@ fn status(state: &State, frame: &mut Frame, area: Rect) {
     // The marker keeps its place on the right, whatever the left part needs.
     let marker_w = (marker.content.chars().count() as u16).min(area.width);
     let left_area = Rect::new(area.x, area.y, area.width - marker_w, 1);
+    let width = |spans: &[Span]| {
+        spans
+            .iter()
+            .map(|s| s.content.chars().count())
+            .sum::<usize>()
+    };
+    while left.len() > essential && width(&left) > left_area.width as usize {
+        left.pop();
+    }
     let right_area = Rect::new(area.x + area.width - marker_w, area.y, marker_w, 1);
     frame.render_widget(Paragraph::new(Line::from(left)), left_area);
     frame.render_widget(Paragraph::new(Line::from(marker)), right_area);
@@ -631,6 +643,41 @@ pub fn fit(text: &str, width: usize) -> String {
     let mut s: String = text.chars().take(width - 1).collect();
     s.push('…');
     s
+}
+
+/// `text` wrapped at words to lines of `width` characters; lines after the first start with
+/// `indent` spaces. A word longer than a line is broken.
+pub fn wrap_words(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let width = width.max(indent + 8);
+    let lead: String = text.chars().take_while(|c| *c == ' ').collect();
+    let mut lines = Vec::new();
+    let mut line = lead;
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        let used = line.chars().count();
+        if !empty && used + 1 + word.len() > width {
+            lines.push(std::mem::replace(&mut line, " ".repeat(indent)));
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        loop {
+            let room = width - line.chars().count();
+            if word.len() <= room {
+                line.extend(word.iter());
+                break;
+            }
+            line.extend(word.drain(..room));
+            lines.push(std::mem::replace(&mut line, " ".repeat(indent)));
+        }
+        empty = false;
+    }
+    if !empty || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// A name cut in the middle to `width` characters: the start says what it is, the end (a

@@ -11,7 +11,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{bar, fit, fit_name, pad_name};
+use super::{bar, fit, pad_name};
 use crate::ui::layout;
 use crate::ui::rows;
 use crate::ui::state::{Data, State};
@@ -308,122 +308,9 @@ fn outcome_panel(
     area: Rect,
 ) {
     let th = &state.theme;
-    let o = &r.outcome;
     let w = area.width.saturating_sub(2) as usize;
-    // Each section lists at most what fits (a zone of 150,000 pods leaves thousands pending).
-    let h = area.height as usize;
-    let mut lines = Vec::new();
-    let lost: Vec<_> = o.groups.iter().filter(|g| !g.has_quorum).collect();
-    lines.push(Line::styled(
-        format!("Lost quorum ({})", lost.len()),
-        th.title,
-    ));
-    for g in lost.iter().take(h) {
-        lines.push(Line::styled(
-            fit_name(
-                &format!(
-                    "  {} {}/{} need {}",
-                    g.name, g.available, g.replicas, g.needed
-                ),
-                w,
-            ),
-            th.critical,
-        ));
-    }
-    // A partition: what each side keeps (the groups with a quorum there can still write), and
-    // the leaders that may act on two sides at once.
-    let mut sides: Vec<&str> = Vec::new();
-    for g in &o.groups {
-        for side in &g.sides {
-            if !sides.contains(&side.side.as_str()) {
-                sides.push(&side.side);
-            }
-        }
-    }
-    for side in &sides {
-        let keep: Vec<&str> = o
-            .groups
-            .iter()
-            .filter(|g| g.sides.iter().any(|s| s.side == *side && s.has_quorum))
-            .map(|g| g.name.as_str())
-            .collect();
-        lines.push(Line::styled(
-            fit_name(&format!("Side {side}: quorum for {}", keep.len()), w),
-            th.title,
-        ));
-        for g in keep.iter().take(h) {
-            lines.push(Line::styled(fit_name(&format!("  {g}"), w), th.ok));
-        }
-    }
-    if !o.split_brain.is_empty() {
-        lines.push(Line::styled(
-            format!("Split brain ({})", o.split_brain.len()),
-            th.title,
-        ));
-        for b in o.split_brain.iter().take(h) {
-            // Pods named within the group's namespace, as the group is.
-            let prefix = b.group.rsplit_once('/').map(|(ns, _)| format!("{ns}/"));
-            let short = |p: &String| {
-                prefix
-                    .as_deref()
-                    .and_then(|x| p.strip_prefix(x))
-                    .unwrap_or(p)
-                    .to_string()
-            };
-            let sides: Vec<String> = b
-                .sides
-                .iter()
-                .map(|s| s.iter().map(short).collect::<Vec<_>>().join(", "))
-                .collect();
-            lines.push(Line::styled(
-                fit_name(&format!("  {}: {}", b.group, sides.join(" | ")), w),
-                th.critical,
-            ));
-        }
-    }
-    lines.push(Line::styled(
-        format!("New leaders ({})", o.reelections.len()),
-        th.title,
-    ));
-    for re in o.reelections.iter().take(h) {
-        let (text, style) = match &re.to {
-            Some(to) => (
-                format!("  {} → {} +{}s", re.lease, to, re.after_seconds),
-                th.ok,
-            ),
-            None => (format!("  {} → nobody", re.lease), th.critical),
-        };
-        lines.push(Line::styled(fit_name(&text, w), style));
-    }
-    lines.push(Line::styled(
-        format!("Pending pods ({})", o.pending.len()),
-        th.title,
-    ));
-    for p in o.pending.iter().take(h) {
-        lines.push(Line::styled(
-            fit_name(&format!("  {}", p.pod), w),
-            th.warning,
-        ));
-    }
-    if !o.stranded_volumes.is_empty() {
-        lines.push(Line::styled(
-            format!("Stranded volumes ({})", o.stranded_volumes.len()),
-            th.title,
-        ));
-        for s in o.stranded_volumes.iter().take(h) {
-            lines.push(Line::styled(
-                fit_name(
-                    &format!(
-                        "  {} ({})",
-                        if s.pvc.is_empty() { &s.pv } else { &s.pvc },
-                        s.pinned_to
-                    ),
-                    w,
-                ),
-                th.warning,
-            ));
-        }
-    }
+    let h = area.height.saturating_sub(2) as usize;
+    let lines = super::outcome::lines(th, &r.outcome, w, h, super::outcome::Detail::Panel);
     let _ = data;
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(format!(
