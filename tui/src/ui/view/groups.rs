@@ -38,16 +38,34 @@ fn table(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
     let w = area.width as usize;
     let sim = state.sim.result.as_deref();
     let after_w = if sim.is_some() { 12 } else { 0 };
-    let fixed = 12 + 8 + 10 + 14 + after_w;
+    // On a narrow terminal kinds are named as kubectl abbreviates them, and the group's name
+    // gets the room it needs before the zones do.
+    let narrow = w < 120;
+    let kind_w = if narrow { 7 } else { 12 };
+    let fixed = kind_w + 7 + 12 + 14 + after_w;
     let rest = w.saturating_sub(fixed);
-    let name_w = rest * 45 / 100;
+    let longest = rows
+        .iter()
+        .map(|r| data.analysis.groups[*r].name.chars().count() + 1)
+        .max()
+        .unwrap_or(6);
+    let name_w = longest.max(6).min(rest * 60 / 100);
     let zones_w = rest.saturating_sub(name_w);
+    let kind = |k: &str| -> String {
+        match (narrow, k) {
+            (true, "StatefulSet") => "sts".into(),
+            (true, "Deployment") => "deploy".into(),
+            (true, "ReplicaSet") => "rs".into(),
+            (true, "DaemonSet") => "ds".into(),
+            _ => k.to_string(),
+        }
+    };
     let mut header = format!(
         "{}{}{}{}{}{}",
         col("GROUP", name_w),
-        col("KIND", 12),
-        col("MODE", 8),
-        col("UP/ALL≥NEED", 10),
+        col("KIND", kind_w),
+        col("MODE", 7),
+        col("UP/ALL≥NEED", 12),
         col("PER ZONE", zones_w),
         col("NODE ZONE REG", 14)
     );
@@ -82,10 +100,10 @@ fn table(state: &State, data: &Data, frame: &mut Frame, body: Rect) {
         };
         let mut spans = vec![
             Span::styled(col_name(&g.name, name_w), base.patch(health)),
-            Span::styled(col(&g.kind, 12), base),
-            Span::styled(col(mode, 8), base),
+            Span::styled(col(&kind(&g.kind), kind_w), base),
+            Span::styled(col(mode, 7), base),
             Span::styled(
-                col(&format!("{}/{}≥{}", g.available, g.replicas, g.needed), 10),
+                col(&format!("{}/{}≥{}", g.available, g.replicas, g.needed), 12),
                 base.patch(health),
             ),
             Span::styled(col(&per_zone(g), zones_w), base),
