@@ -446,7 +446,12 @@ impl QuorumApp {
                         commands.extend(self.panels.findings.ui(ui, session, &session.layout))
                     }
                     Tab::Groups => {
-                        self.panels.groups.ui(ui, session, self.whatif.fates());
+                        commands.extend(self.panels.groups.ui(
+                            ui,
+                            session,
+                            self.whatif.fates(),
+                            self.selection,
+                        ));
                     }
                     Tab::Leaders => {
                         let after = if let Some(s) = self.whatif.simulated() {
@@ -489,6 +494,8 @@ impl QuorumApp {
                         ));
                         ui.separator();
                         commands.extend(self.whatif.ui(ui, session));
+                        ui.separator();
+                        crate::canvas::legend(ui);
                     });
             });
         // The canvas: the what-if if there is one, else the plan's state, else today.
@@ -662,9 +669,11 @@ impl QuorumApp {
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(
-                    RichText::new("drag to pan · scroll or pinch to zoom · double-click to fit")
-                        .weak()
-                        .small(),
+                    RichText::new(
+                        "drag to pan · scroll, pinch or + − to zoom · F or double-click to fit",
+                    )
+                    .weak()
+                    .small(),
                 );
             });
         });
@@ -705,6 +714,21 @@ impl eframe::App for QuorumApp {
         let app = started.elapsed();
         let ctx = ui.ctx().clone();
         self.automate(&ctx, cpu, app);
+    }
+
+    /// A screenshot or a measurement shows the window as it opens: where the pointer happens
+    /// to be (the middle of a virtual screen) must not hover anything into the picture.
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        if self.automation.screenshot.is_some() || self.automation.measure.is_some() {
+            raw_input.events.retain(|e| {
+                !matches!(
+                    e,
+                    egui::Event::PointerMoved(_)
+                        | egui::Event::MouseMoved(_)
+                        | egui::Event::PointerButton { .. }
+                )
+            });
+        }
     }
 }
 

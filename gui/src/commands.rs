@@ -2,7 +2,7 @@
 //! app to do. Nothing changes the app's state while drawing; the app applies commands in one
 //! place ([`crate::app::QuorumApp::apply`]), after the frame's widgets have spoken.
 
-use quorum_core::graph::{ClusterId, NodeId, PodId, ZoneId};
+use quorum_core::graph::{ClusterId, GroupId, NodeId, PodId, ZoneId};
 use quorum_core::plan::{ExportFormat, Goal, Handover};
 use quorum_core::simulate::Event;
 
@@ -17,6 +17,8 @@ pub enum Subject {
     Pod(PodId),
     /// An index into the layout's volumes.
     Volume(usize),
+    /// A stateful group: all its replicas, wherever they run.
+    Group(GroupId),
 }
 
 /// What a click on the canvas does.

@@ -217,15 +217,24 @@ impl Planner {
                 }
             }
         });
-        for n in &plan.notes {
-            ui.label(RichText::new(n).weak().small());
-        }
+        // The safety warnings in a box of their own, at the size of the text around them.
         for w in &plan.warnings {
-            ui.label(
-                RichText::new(format!("Before applying: {w}"))
-                    .color(palette::WARNING)
-                    .small(),
-            );
+            egui::Frame::new()
+                .stroke(egui::Stroke::new(1.5, palette::WARNING))
+                .corner_radius(4)
+                .inner_margin(6)
+                .show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    ui.label(
+                        RichText::new("Before applying")
+                            .color(palette::WARNING)
+                            .strong(),
+                    );
+                    ui.label(RichText::new(w).color(palette::WARNING));
+                });
+        }
+        for n in &plan.notes {
+            ui.label(RichText::new(n).weak());
         }
         ui.separator();
         if plan.steps.is_empty() {

@@ -449,3 +449,75 @@ fn dragging_on_a_zone_pans_the_canvas_and_scrolling_zooms_it() {
     let zoomed = h.state().canvas_view();
     assert!(zoomed.width() < panned.width(), "{panned:?} → {zoomed:?}");
 }
+
+/// The first picture of a small cluster names every node at least 12 px high.
+#[test]
+fn the_first_picture_of_a_small_cluster_is_readable_and_f_fits_it_again() {
+    for name in ["three-zones", "two-dcs", "broken-storage"] {
+        let mut h = harness(QuorumApp::with_session(sample(name)), None);
+        h.run();
+        let view = h.state().canvas_view();
+        // The canvas fills what the panels leave of the 1500-point window: about 665 points.
+        let scale = 665.0 / view.width();
+        let px = crate::canvas::node_name_px(scale);
+        assert!(
+            px >= 12.0,
+            "{name}: names {px:.1} px at zoom {scale:.2} ({view:?})"
+        );
+        h.get_by_label("+").click();
+        h.run();
+        assert!(
+            h.state().canvas_view().width() < view.width() * 0.95,
+            "{name}"
+        );
+        h.key_press(egui::Key::F);
+        h.run();
+        assert_eq!(h.state().canvas_view(), view, "{name}: F fits again");
+    }
+}
+
+/// A group's finding frames every replica of the group; a click on a group in the Groups tab
+/// selects it (its replicas are ringed on the canvas).
+#[test]
+fn a_groups_finding_and_the_groups_tab_frame_all_its_replicas() {
+    use crate::commands::Subject;
+    let session = sample("three-zones");
+    let pg = session
+        .analysis
+        .groups
+        .iter()
+        .find(|g| g.name == "db/pg")
+        .expect("the sample's StatefulSet")
+        .id;
+    let mut h = harness(QuorumApp::with_session(session), None);
+    h.run();
+    h.get_by_label("locate quorum-zone-loss db/pg").click();
+    h.run();
+    assert_eq!(h.state().selection, Some(Subject::Group(pg)));
+    let view = h.state().canvas_view();
+    let s = h.state().session().unwrap();
+    for p in s.group_pods(pg) {
+        let at = s.layout.chips[p.index()].expect("drawn");
+        assert!(
+            view.contains(at),
+            "replica {} out of the frame",
+            s.topology.pod_display(p)
+        );
+    }
+    h.get_by_label("Groups").click();
+    h.run();
+    h.get_by_label("kafka/kafka").click();
+    h.run();
+    let kafka = s_id(&h, "kafka/kafka");
+    assert_eq!(h.state().selection, Some(Subject::Group(kafka)));
+}
+
+fn s_id(h: &Harness<'_, QuorumApp>, name: &str) -> quorum_core::graph::GroupId {
+    let s = h.state().session().unwrap();
+    s.analysis
+        .groups
+        .iter()
+        .find(|g| g.name == name)
+        .unwrap()
+        .id
+}

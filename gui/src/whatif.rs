@@ -14,6 +14,9 @@ use crate::jobs::{INLINE_BELOW_PODS, Job};
 use crate::palette;
 use crate::session::Session;
 
+/// Timeline entries listed (a zone of a large cluster has tens of thousands).
+const TIMELINE_SHOWN: usize = 500;
+
 /// A scenario's outcome and the cluster after it, counted by core as the terminal UI counts it.
 pub type Simulated = quorum_core::workbench::WhatIf;
 
@@ -283,9 +286,15 @@ impl WhatIf {
                 })
                 .strong(),
             );
-            for g in without.iter().take(50) {
-                ui.colored_label(palette::CRITICAL, format!("lost quorum: {g}"));
-            }
+            // A long list folds away, so the rest of the outcome stays in view.
+            egui::CollapsingHeader::new(format!("lost quorum ({})", without.len()))
+                .id_salt("lost-quorum")
+                .default_open(without.len() <= 8)
+                .show(ui, |ui| {
+                    for g in &without {
+                        ui.colored_label(palette::CRITICAL, format!("lost quorum: {g}"));
+                    }
+                });
         }
         ui.label(format!(
             "leases: {} moved, {} without a leader, {} re-elections in the worst second",
@@ -313,15 +322,32 @@ impl WhatIf {
         .id_salt("timeline")
         .default_open(true)
         .show(ui, |ui| {
+            // As tall as the panel allows: the panel scrolls, the timeline is not cut short.
             ScrollArea::vertical()
                 .id_salt("timeline-scroll")
-                .max_height(180.0)
+                .max_height(ui.ctx().content_rect().height() * 0.6)
                 .show(ui, |ui| {
-                    for e in o.timeline.iter().take(500) {
-                        let text = RichText::new(format!("{:>5} s  {}", e.t, e.what))
-                            .monospace()
-                            .small();
-                        ui.label(if e.t <= seconds { text } else { text.weak() });
+                    for e in o.timeline.iter().take(TIMELINE_SHOWN) {
+                        ui.horizontal_top(|ui| {
+                            let time = RichText::new(format!("{:>5} s", e.t)).monospace();
+                            let what = RichText::new(&e.what);
+                            let (time, what) = if e.t <= seconds {
+                                (time.strong(), what)
+                            } else {
+                                (time.weak(), what.weak())
+                            };
+                            ui.label(time);
+                            ui.add(egui::Label::new(what).wrap());
+                        });
+                    }
+                    if o.timeline.len() > TIMELINE_SHOWN {
+                        ui.label(
+                            RichText::new(format!(
+                                "… {} more entries: export the review report for all of them",
+                                o.timeline.len() - TIMELINE_SHOWN
+                            ))
+                            .weak(),
+                        );
                     }
                 });
         });

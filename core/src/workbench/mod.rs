@@ -228,6 +228,18 @@ impl Workbench {
         self.held_by_node.get(&node).map_or(&[], Vec::as_slice)
     }
 
+    /// A group's replicas: the active pods of its workload, wherever they run (or wait).
+    pub fn group_pods(&self, group: GroupId) -> Vec<PodId> {
+        let t = &self.topology;
+        let workload = t.groups[group.index()].workload;
+        t.workloads[workload.index()]
+            .pods
+            .iter()
+            .copied()
+            .filter(|p| t.pods[p.index()].pod.is_active())
+            .collect()
+    }
+
     pub fn zone_count(&self) -> usize {
         self.topology.clusters.iter().map(|c| c.zones.len()).sum()
     }

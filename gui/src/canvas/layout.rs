@@ -207,7 +207,6 @@ impl Layout {
             / ((CARD_W + CARD_GAP) * LANE_ASPECT))
             .sqrt()
             .round() as usize)
-            .max(2)
             .clamp(1, nodes.len().max(1));
         let width = columns as f32 * (CARD_W + CARD_GAP) - CARD_GAP + 2.0 * LANE_PAD;
         let header = Rect::from_min_size(origin, vec2(width, LANE_HEADER));

@@ -3,25 +3,31 @@
 //! zoomed out, zones with their counts; further in, node cards with a bar of their groups;
 //! close, every pod as a chip in its group's colour, crowns on leaders, volumes and their lines.
 
+mod labels;
 pub mod layout;
+mod legend;
+pub use legend::ui as legend;
 pub mod overlay;
 
 use eframe::egui::{
-    self, Align2, Color32, CornerRadius, FontId, Painter, Pos2, Rect, Sense, Shape, Stroke,
-    StrokeKind, Vec2, WidgetInfo, pos2, vec2,
+    self, Align2, Color32, CornerRadius, Painter, Pos2, Rect, Sense, Shape, Stroke, StrokeKind,
+    Vec2, WidgetInfo, pos2, vec2,
 };
+use quorum_core::check::Severity;
 use quorum_core::graph::{GroupId, Mode, NodeId, PodId, Topology, ZoneId};
 use quorum_core::simulate::fates::{NodeFate, PodFate};
 
 use crate::commands::{Subject, Tool, UiCommand};
 use crate::palette;
+use labels::Labels;
 pub use layout::Layout;
 use layout::{CHIP, VolumeMark};
 pub use overlay::{Crown, Overlay};
 use quorum_core::workbench::Workbench;
 
-/// Screen points per world point below which only zones are drawn.
-pub const ZONES_ONLY_BELOW: f32 = 0.12;
+/// Screen points per world point below which only zones are drawn, as tiles with their counts
+/// and heat: a node card would be under about 32 px wide, a mosaic nobody reads.
+pub const ZONES_ONLY_BELOW: f32 = 0.3;
 /// Below this, node cards are drawn as bars; above, with their pods.
 pub const CARDS_BELOW: f32 = 0.35;
 
@@ -62,6 +68,41 @@ impl Canvas {
         self.scene_rect = Rect::ZERO;
     }
 
+    /// Zoom by `factor` (above 1: closer) around the middle of the view.
+    pub fn zoom(&mut self, factor: f32) {
+        if self.scene_rect.is_positive() {
+            let c = self.scene_rect.center();
+            self.scene_rect = Rect::from_center_size(c, self.scene_rect.size() / factor);
+        }
+    }
+
+    /// Fit, zoom out and zoom in, over the canvas's top right corner (above the scene's layer).
+    fn zoom_buttons(&mut self, ctx: &egui::Context, canvas: Rect) {
+        if !canvas.is_finite() || !canvas.is_positive() {
+            return;
+        }
+        egui::Area::new(egui::Id::unique((self.id, "zoom")))
+            .order(egui::Order::Foreground)
+            .fixed_pos(canvas.right_top() + vec2(-118.0, 6.0))
+            .show(ctx, |ui| {
+                ui.horizontal(|ui| {
+                    if ui
+                        .small_button("Fit")
+                        .on_hover_text("fit the cluster (F)")
+                        .clicked()
+                    {
+                        self.fit();
+                    }
+                    if ui.small_button("−").on_hover_text("zoom out (-)").clicked() {
+                        self.zoom(1.0 / 1.1);
+                    }
+                    if ui.small_button("+").on_hover_text("zoom in (+)").clicked() {
+                        self.zoom(1.1);
+                    }
+                });
+            });
+    }
+
     /// The part of the world in view.
     pub fn scene_rect(&self) -> Rect {
         self.scene_rect
@@ -76,6 +117,23 @@ impl Canvas {
         if let Some(rect) = self.focus.take() {
             self.scene_rect = rect.expand(rect.width().max(rect.height()) * 0.6 + 40.0);
         }
+        // Keys (unless a text field has them): F fits, + and - zoom in steps of 10%.
+        if !ui.ctx().egui_wants_keyboard_input() {
+            let (fit, zoom_in, zoom_out) = ui.input(|i| {
+                (
+                    i.key_pressed(egui::Key::F),
+                    i.key_pressed(egui::Key::Plus) || i.key_pressed(egui::Key::Equals),
+                    i.key_pressed(egui::Key::Minus),
+                )
+            });
+            if fit {
+                self.fit();
+            } else if zoom_in {
+                self.zoom(1.1);
+            } else if zoom_out {
+                self.zoom(1.0 / 1.1);
+            }
+        }
         if !self.scene_rect.is_positive() {
             self.scene_rect = input.layout.bounds.expand(40.0);
         }
@@ -84,7 +142,7 @@ impl Canvas {
         }
         let frame = egui::Frame::canvas(ui.style()).inner_margin(0);
         // Each canvas its own scope: two scenes side by side need their own layers.
-        ui.push_id(self.id, |ui| {
+        let shown = ui.push_id(self.id, |ui| {
             frame.show(ui, |ui| {
                 let scene = egui::Scene::new()
                     .zoom_range(0.002..=8.0)
@@ -101,6 +159,7 @@ impl Canvas {
                 }
             })
         });
+        self.zoom_buttons(ui.ctx(), shown.inner.response.rect);
         commands
     }
 }
@@ -118,6 +177,7 @@ fn paint(ui: &mut egui::Ui, input: &CanvasInput<'_>, id: &str, commands: &mut Ve
     let t = &input.session.topology;
     let layout = input.layout;
     let painter = ui.painter().clone();
+    let labels = Labels::new(ui);
     let visuals = ui.visuals().clone();
     let text = visuals.text_color();
     let weak = visuals.weak_text_color();
@@ -133,11 +193,29 @@ fn paint(ui: &mut egui::Ui, input: &CanvasInput<'_>, id: &str, commands: &mut Ve
         }
         let name = &t.clusters[cluster.id.index()].name;
         let title = format!("cluster {name}");
-        painter.text(
+        // Zoomed out, the region band has no room for its own label: the title names them.
+        let regions_fit = 12.0 / scale <= 20.0;
+        let heading = if regions_fit {
+            title.clone()
+        } else {
+            let regions: Vec<&str> = cluster
+                .regions
+                .iter()
+                .map(|(r, _)| r.as_str())
+                .filter(|r| !r.is_empty())
+                .collect();
+            if regions.is_empty() {
+                title.clone()
+            } else {
+                format!("{title} · region {}", regions.join(", "))
+            }
+        };
+        labels.clipped(cluster.rect.expand(4.0)).fitted(
             cluster.header.left_center(),
             Align2::LEFT_CENTER,
-            &title,
-            FontId::proportional(readable(14.0, 22.0)),
+            &heading,
+            (22.0 * scale).max(14.0),
+            cluster.rect.width(),
             text,
         );
         let response = ui.interact(
@@ -150,7 +228,7 @@ fn paint(ui: &mut egui::Ui, input: &CanvasInput<'_>, id: &str, commands: &mut Ve
             commands.push(click_command(input, Subject::Cluster(cluster.id), t));
         }
         for (region, span) in &cluster.regions {
-            if region.is_empty() {
+            if region.is_empty() || !regions_fit {
                 continue;
             }
             let band = Rect::from_min_max(
@@ -161,11 +239,11 @@ fn paint(ui: &mut egui::Ui, input: &CanvasInput<'_>, id: &str, commands: &mut Ve
                 [band.left_bottom(), band.right_bottom()],
                 Stroke::new(1.0, weak),
             );
-            painter.text(
+            labels.text(
                 band.left_bottom() + vec2(0.0, -3.0),
                 Align2::LEFT_BOTTOM,
                 format!("region {region}"),
-                FontId::proportional(readable(11.0, 13.0)),
+                (13.0 * scale).max(12.0),
                 weak,
             );
         }
@@ -173,11 +251,11 @@ fn paint(ui: &mut egui::Ui, input: &CanvasInput<'_>, id: &str, commands: &mut Ve
             && rect.intersects(visible)
         {
             painter.rect_filled(*rect, 8.0, visuals.faint_bg_color);
-            painter.text(
+            labels.text(
                 rect.left_top() + vec2(layout::LANE_PAD, 8.0),
                 Align2::LEFT_TOP,
                 format!("unscheduled · {} pods", pods.len()),
-                FontId::proportional(readable(11.0, 15.0)),
+                (15.0 * scale).max(12.0),
                 weak,
             );
             if scale >= CARDS_BELOW {
@@ -196,7 +274,7 @@ fn paint(ui: &mut egui::Ui, input: &CanvasInput<'_>, id: &str, commands: &mut Ve
             continue;
         }
         let zid = ZoneId(z as u32);
-        zone_lane(&painter, input, zid, scale, &visuals);
+        zone_lane(&painter, &labels, input, zid, scale, &visuals);
         let name = t.zone_display(zid);
         let response = ui.interact(
             zone.rect,
@@ -223,6 +301,7 @@ fn paint(ui: &mut egui::Ui, input: &CanvasInput<'_>, id: &str, commands: &mut Ve
             if card.intersects(visible) {
                 node_card(
                     &painter,
+                    &labels,
                     &mut mesh,
                     input,
                     NodeId(n as u32),
@@ -256,7 +335,17 @@ fn paint(ui: &mut egui::Ui, input: &CanvasInput<'_>, id: &str, commands: &mut Ve
         }
     }
 
-    if let Some(selected) = input.selection
+    if let Some(Subject::Group(g)) = input.selection {
+        // A group: a ring around each of its replicas.
+        for rect in group_rects(input.session, layout, g) {
+            painter.rect_stroke(
+                rect.expand(2.0),
+                3.0,
+                Stroke::new(readable(2.0, 2.0), palette::INFO),
+                StrokeKind::Outside,
+            );
+        }
+    } else if let Some(selected) = input.selection
         && let Some(rect) = subject_rect(input.session, layout, selected)
     {
         painter.rect_stroke(
@@ -268,6 +357,20 @@ fn paint(ui: &mut egui::Ui, input: &CanvasInput<'_>, id: &str, commands: &mut Ve
     }
 }
 
+/// Where each replica of a group is drawn: its chip, or its node's card.
+fn group_rects<'a>(
+    session: &'a Workbench,
+    layout: &'a Layout,
+    g: GroupId,
+) -> impl Iterator<Item = Rect> + 'a {
+    let t = &session.topology;
+    session.group_pods(g).into_iter().filter_map(move |p| {
+        layout.chips[p.index()]
+            .map(|at| Rect::from_min_size(at, Vec2::splat(CHIP)))
+            .or_else(|| t.pods[p.index()].node.map(|n| layout.cards[n.index()]))
+    })
+}
+
 /// What a click means with the current tool.
 fn click_command(input: &CanvasInput<'_>, subject: Subject, t: &Topology) -> UiCommand {
     use quorum_core::simulate::{Event, Target};
@@ -277,7 +380,7 @@ fn click_command(input: &CanvasInput<'_>, subject: Subject, t: &Topology) -> UiC
             Subject::Zone(z) => Target::Zone(t.zone_display(z)),
             Subject::Node(n) => Target::Node(t.node_display(n)),
             Subject::Pod(p) => Target::Node(t.node_display(t.pods[p.index()].node?)),
-            Subject::Volume(_) => return None,
+            Subject::Volume(_) | Subject::Group(_) => return None,
         })
     };
     match input.tool {
@@ -340,6 +443,8 @@ pub fn subject_rect(session: &Workbench, layout: &Layout, subject: Subject) -> O
             .map(|at| Rect::from_min_size(at, Vec2::splat(CHIP)))
             .or_else(|| t.pods[p.index()].node.map(|n| layout.cards[n.index()])),
         Subject::Volume(v) => layout.volumes.get(v).map(|m| m.rect),
+        // Every replica, wherever it runs: the frame around all of them.
+        Subject::Group(g) => group_rects(session, layout, g).reduce(|a, b| a.union(b)),
     }
 }
 
@@ -358,12 +463,14 @@ fn volumes_of(input: &CanvasInput<'_>, subject: Subject) -> Vec<usize> {
         Subject::Pod(p) => of_pods(&mut std::iter::once(p)),
         Subject::Node(n) => of_pods(&mut t.nodes[n.index()].pods.iter().copied()),
         Subject::Volume(v) => vec![v],
+        Subject::Group(g) => of_pods(&mut input.session.group_pods(g).into_iter()),
         Subject::Zone(_) | Subject::Cluster(_) => vec![],
     }
 }
 
 fn zone_lane(
     painter: &Painter,
+    labels: &Labels,
     input: &CanvasInput<'_>,
     zone: ZoneId,
     scale: f32,
@@ -416,52 +523,149 @@ fn zone_lane(
         title.push_str(&format!("  [side {}]", palette::side_name(s)));
     }
     if scale < ZONES_ONLY_BELOW {
-        // Zoomed out: the zone's name and counts, readable at any zoom.
-        let size = (18.0 / scale).min(b.rect.width() / 8.0);
-        painter.text(
-            b.rect.center_top() + vec2(0.0, size * 1.5),
-            Align2::CENTER_TOP,
-            &title,
-            FontId::proportional(size),
-            name_color,
+        zone_tile(
+            labels, painter, input, zone, scale, visuals, &title, name_color, down,
         );
-        painter.text(
-            b.rect.center_top() + vec2(0.0, size * 3.0),
-            Align2::CENTER_TOP,
-            &counts,
-            FontId::proportional(size * 0.6),
-            visuals.text_color(),
-        );
-        if all_down {
-            painter.text(
-                b.rect.center(),
-                Align2::CENTER_CENTER,
-                "DOWN",
-                FontId::proportional(size * 2.0),
-                palette::CRITICAL,
-            );
-        }
         return;
     }
     let h = b.header;
-    painter.text(
+    let labels = labels.clipped(h);
+    let room = h.width() - 2.0 * layout::LANE_PAD;
+    labels.fitted(
         h.left_top() + vec2(layout::LANE_PAD, 8.0),
         Align2::LEFT_TOP,
         &title,
-        FontId::proportional(18.0),
+        18.0 * scale,
+        room,
         name_color,
     );
-    painter.text(
-        h.left_top() + vec2(layout::LANE_PAD, 30.0),
-        Align2::LEFT_TOP,
-        counts,
-        FontId::proportional(10.0),
-        visuals.weak_text_color(),
-    );
+    for (i, line) in counts.lines().enumerate() {
+        labels.fitted(
+            h.left_top() + vec2(layout::LANE_PAD, 30.0 + 12.0 * i as f32),
+            Align2::LEFT_TOP,
+            line,
+            11.0 * scale,
+            room,
+            visuals.text_color(),
+        );
+    }
 }
 
+/// The height of a node's name on its card at `scale`: at least 12 px where the card's header
+/// has room for it (from 86% zoom), so the first picture of a small cluster names its nodes.
+pub fn node_name_px(scale: f32) -> f32 {
+    (11.0 * scale).max(12.0).min(14.0 * scale)
+}
+
+/// A zone zoomed out: a tile whose fill is its share of the leaders (heat), whose border is
+/// the worst finding about its nodes, with its name and counts stacked at sizes people read.
+#[allow(clippy::too_many_arguments)]
+fn zone_tile(
+    labels: &Labels,
+    painter: &Painter,
+    input: &CanvasInput<'_>,
+    zone: ZoneId,
+    scale: f32,
+    visuals: &egui::Visuals,
+    title: &str,
+    name_color: Color32,
+    down: usize,
+) {
+    let t = &input.session.topology;
+    let b = &input.layout.zones[zone.index()];
+    let info = &t.zones[zone.index()];
+    let overview = input.overlay.overview(input.session);
+    let summary = overview.zone(zone);
+    let most = overview.zones.iter().map(|z| z.leaders).max().unwrap_or(0);
+    let heat = if most == 0 {
+        0.0
+    } else {
+        summary.leaders as f32 / most as f32
+    };
+    painter.rect_filled(
+        b.rect,
+        8.0,
+        palette::LEADER.gamma_multiply(0.08 + 0.22 * heat),
+    );
+    let mut critical = 0;
+    let mut warning = 0;
+    if input.overlay.today {
+        for n in &info.nodes {
+            match input.session.risk.nodes[n.index()] {
+                Some(Severity::Critical) => critical += 1,
+                Some(Severity::Warning) => warning += 1,
+                _ => {}
+            }
+        }
+    }
+    let border = if critical > 0 {
+        Some(palette::CRITICAL)
+    } else if warning > 0 {
+        Some(palette::WARNING)
+    } else {
+        None
+    };
+    if let Some(c) = border {
+        painter.rect_stroke(b.rect, 8.0, Stroke::new(3.0 / scale, c), StrokeKind::Inside);
+    }
+    let width_px = b.rect.width() * scale;
+    let px = (width_px / 9.0).clamp(11.0, 26.0);
+    let labels = labels.clipped(b.rect);
+    let room = b.rect.width() * 0.9;
+    let mut y = b.rect.top() + 1.2 * px / scale;
+    let mut line = |text: &str, px: f32, color: Color32| {
+        labels.fitted(
+            pos2(b.rect.center().x, y),
+            Align2::CENTER_TOP,
+            text,
+            px,
+            room,
+            color,
+        );
+        y += 1.35 * px / scale;
+    };
+    line(title, px, name_color);
+    let small = (px * 0.62).max(11.0);
+    let text = visuals.text_color();
+    line(
+        &format!("{}/{} nodes ready", summary.ready_nodes, summary.nodes),
+        small,
+        if down > 0 { palette::CRITICAL } else { text },
+    );
+    line(&format!("{} pods", summary.pods), small, text);
+    line(
+        &format!("{} leaders", summary.leaders),
+        small,
+        palette::LEADER,
+    );
+    line(
+        &format!("{} quorum replicas", summary.quorum_replicas),
+        small,
+        text,
+    );
+    if critical > 0 {
+        line(
+            &format!("{critical} nodes with a critical finding"),
+            small,
+            palette::CRITICAL,
+        );
+    }
+    if warning > 0 {
+        line(
+            &format!("{warning} nodes with a warning"),
+            small,
+            palette::WARNING,
+        );
+    }
+    if down > 0 && down == info.nodes.len() {
+        line("DOWN", px * 1.5, palette::CRITICAL);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn node_card(
     painter: &Painter,
+    labels: &Labels,
     mesh: &mut egui::Mesh,
     input: &CanvasInput<'_>,
     node: NodeId,
@@ -483,12 +687,23 @@ fn node_card(
         .extreme_bg_color
         .gamma_multiply(if down { 0.5 } else { 1.0 });
     painter.rect_filled(card, CornerRadius::same(4), fill);
+    // At rest, the worst finding about the node, its pods or a critical group on it.
+    let risk = input
+        .overlay
+        .today
+        .then(|| input.session.risk.nodes[node.index()])
+        .flatten();
     let border = if down {
         Stroke::new(1.5, palette::CRITICAL.gamma_multiply(0.7))
     } else if cordoned {
         Stroke::new(1.5, palette::WARNING.gamma_multiply(0.8))
     } else {
-        visuals.widgets.noninteractive.bg_stroke
+        match risk {
+            Some(s @ (Severity::Critical | Severity::Warning)) => {
+                Stroke::new(2.0 / scale.max(0.5), palette::severity(s))
+            }
+            _ => visuals.widgets.noninteractive.bg_stroke,
+        }
     };
     painter.rect_stroke(card, CornerRadius::same(4), border, StrokeKind::Inside);
     if scale < CARDS_BELOW {
@@ -534,11 +749,12 @@ fn node_card(
         // A word: the fonts the app ships have no ⊘.
         label.push_str(" · cordoned");
     }
-    painter.with_clip_rect(card.shrink(2.0)).text(
+    labels.clipped(card.shrink(2.0)).fitted(
         card.left_top() + vec2(layout::CARD_PAD, 4.0),
         Align2::LEFT_TOP,
-        label,
-        FontId::proportional(10.0),
+        &label,
+        node_name_px(scale),
+        card.width() - 2.0 * layout::CARD_PAD - 12.0,
         name_color,
     );
     if !input.session.leases_of_node(node).is_empty() {
@@ -573,11 +789,11 @@ fn node_card(
         } else {
             format!("+{}", arrived.len())
         };
-        painter.text(
+        labels.text(
             card.right_top() + vec2(-layout::CARD_PAD, 4.0),
             Align2::RIGHT_TOP,
             badge,
-            FontId::proportional(9.0),
+            (10.0 * labels.scale()).max(11.0),
             palette::GOOD,
         );
     }
@@ -646,6 +862,20 @@ fn chip(
             StrokeKind::Outside,
         );
     }
+    // At rest, a pod with a critical or warning finding (its own or its group's) is ringed.
+    let risk = input
+        .overlay
+        .today
+        .then(|| input.session.risk.pods[pod.index()])
+        .flatten();
+    if !lost_quorum && let Some(s @ (Severity::Critical | Severity::Warning)) = risk {
+        painter.rect_stroke(
+            rect.expand(1.0),
+            2.0,
+            Stroke::new(1.0, palette::severity(s)),
+            StrokeKind::Outside,
+        );
+    }
     if lost_quorum {
         painter.rect_stroke(
             rect.expand(1.5),
@@ -666,7 +896,7 @@ fn chip(
 }
 
 /// A small crown: three points on a band.
-fn crown(painter: &Painter, mesh: &mut egui::Mesh, at: Pos2, state: Crown) {
+pub(crate) fn crown(painter: &Painter, mesh: &mut egui::Mesh, at: Pos2, state: Crown) {
     let (fill, stroke) = match state {
         Crown::Held => (Some(palette::LEADER), palette::LEADER),
         Crown::Moved => (Some(palette::GOOD), palette::GOOD),
@@ -748,6 +978,38 @@ pub fn describe(
 ) {
     let t = &session.topology;
     match subject {
+        Subject::Group(g) => {
+            let Some(stats) = session.analysis.groups.iter().find(|s| s.id == g) else {
+                return;
+            };
+            ui.strong(format!(
+                "{} {} ({})",
+                stats.kind,
+                stats.name,
+                mode_name(t, g)
+            ));
+            let up = format!(
+                "{} of {} replicas up, {} needed",
+                stats.available, stats.replicas, stats.needed
+            );
+            if stats.has_quorum() {
+                ui.label(up);
+            } else {
+                ui.colored_label(palette::CRITICAL, up);
+            }
+            let per_zone: Vec<String> = stats
+                .per_zone
+                .iter()
+                .map(|(z, n)| format!("{z}: {n}"))
+                .collect();
+            ui.label(format!("per zone: {}", per_zone.join(", ")));
+            if let Some(s) = session.risk.groups[g.index()] {
+                ui.colored_label(
+                    palette::severity(s),
+                    format!("worst finding: {}", s.as_str()),
+                );
+            }
+        }
         Subject::Cluster(c) => {
             let info = &t.clusters[c.index()];
             ui.strong(format!("cluster {}", info.name));

@@ -37,6 +37,8 @@ pub struct Overlay {
     pub leases_lost: usize,
     /// The state's counts per node and zone, as core computes them (today's when none).
     pub overview: Option<Arc<Overview>>,
+    /// Today's state, as exported: the findings (which are about today) colour it.
+    pub today: bool,
 }
 
 impl Overlay {
@@ -56,6 +58,7 @@ impl Overlay {
         Overlay {
             crowns,
             lost_quorum,
+            today: true,
             ..Overlay::default()
         }
     }
@@ -110,6 +113,7 @@ impl Overlay {
             leases_moved: moved,
             leases_lost: lost,
             overview: Some(Arc::new(overview)),
+            today: false,
         }
     }
 

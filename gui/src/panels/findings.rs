@@ -45,9 +45,10 @@ impl FindingsPanel {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 for severity in [Severity::Critical, Severity::Warning, Severity::Info] {
-                    let of_severity: Vec<&Finding> = findings
+                    let of_severity: Vec<(usize, &Finding)> = findings
                         .iter()
-                        .filter(|f| f.severity == severity && matches(f, &words))
+                        .enumerate()
+                        .filter(|(_, f)| f.severity == severity && matches(f, &words))
                         .collect();
                     if of_severity.is_empty() {
                         continue;
@@ -64,9 +65,9 @@ impl FindingsPanel {
                         .id_salt(severity.as_str())
                         .default_open(severity != Severity::Info)
                         .show(ui, |ui| {
-                            for finding in of_severity.iter().take(SHOWN) {
+                            for (i, finding) in of_severity.iter().take(SHOWN) {
                                 if finding_ui(ui, finding, multi_cluster) {
-                                    match locate(&session.topology, layout, finding) {
+                                    match subject_of(session, layout, *i, finding) {
                                         Some(s) => commands.push(UiCommand::Locate(s)),
                                         None => commands.push(UiCommand::Select(None)),
                                     }
@@ -101,6 +102,21 @@ fn matches(f: &Finding, words: &[String]) -> bool {
 }
 
 /// Where a finding's subject is drawn: the pod, node or volume itself, or a pod of the workload.
+/// What the `i`th finding is about, as core's risk says: a group's finding frames all its
+/// replicas; a pod's or a node's, that one. Volumes and others are found by name.
+fn subject_of(session: &Session, layout: &Layout, i: usize, f: &Finding) -> Option<Subject> {
+    let about = session.risk.about.get(i);
+    let pod = about.and_then(|a| a.pod.map(Subject::Pod));
+    let node = about.and_then(|a| a.node.map(Subject::Node));
+    let group = about.and_then(|a| a.group.map(Subject::Group));
+    match f.subject.kind.as_str() {
+        "Pod" => pod.or(group),
+        "Node" => node,
+        _ => group.or(pod).or(node),
+    }
+    .or_else(|| locate(&session.topology, layout, f))
+}
+
 pub fn locate(t: &Topology, layout: &Layout, f: &Finding) -> Option<Subject> {
     let s = &f.subject;
     let scoped = |name: &str| {

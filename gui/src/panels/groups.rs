@@ -6,6 +6,7 @@ use quorum_core::analysis::GroupStats;
 use quorum_core::graph::Mode;
 use quorum_core::simulate::fates::Fates;
 
+use crate::commands::{Subject, UiCommand};
 use crate::palette;
 use crate::session::Session;
 
@@ -14,13 +15,23 @@ pub struct GroupsPanel;
 
 impl GroupsPanel {
     /// `after`: the what-if's fates at the moment shown, if there is one.
-    pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session, after: Option<&Fates>) {
+    /// A click on a group's name selects it: its replicas are ringed and framed on the canvas.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: &Session,
+        after: Option<&Fates>,
+        selected: Option<Subject>,
+    ) -> Vec<UiCommand> {
+        let mut commands = Vec::new();
         let groups = &session.analysis.groups;
         ui.heading(format!("Groups ({})", groups.len()));
         if groups.is_empty() {
             ui.label(RichText::new("No stateful workloads or leader records.").weak());
-            return;
+            return commands;
         }
+        // Names get what the other columns leave; a long one is cut (whole on hover).
+        let name_w = (ui.available_width() - 230.0).max(120.0);
         let multi_cluster = session.topology.multi_cluster();
         ui.label(
             RichText::new("node / zone: survives the loss of any one (✔ yes, ✖ no, – does not apply); after: quorum after the what-if")
@@ -54,20 +65,45 @@ impl GroupsPanel {
                                     ui.label(RichText::new(*header).strong());
                                 }
                             } else {
-                                group_row(ui, &groups[row - 1], multi_cluster, after);
+                                let g = &groups[row - 1];
+                                let on = selected == Some(Subject::Group(g.id));
+                                if group_row(ui, g, multi_cluster, after, name_w, on) {
+                                    commands.push(UiCommand::Locate(Subject::Group(g.id)));
+                                }
                             }
                             ui.end_row();
                         }
                     });
             });
+        commands
     }
 }
 
-fn group_row(ui: &mut egui::Ui, g: &GroupStats, multi_cluster: bool, after: Option<&Fates>) {
-    ui.horizontal(|ui| {
-        super::group_swatch(ui, Some(g.id));
-        ui.label(&g.name).on_hover_ui(|ui| group_details(ui, g));
-    });
+/// One row; true when its name was clicked.
+fn group_row(
+    ui: &mut egui::Ui,
+    g: &GroupStats,
+    multi_cluster: bool,
+    after: Option<&Fates>,
+    name_w: f32,
+    selected: bool,
+) -> bool {
+    let clicked = ui
+        .horizontal(|ui| {
+            ui.set_max_width(name_w);
+            super::group_swatch(ui, Some(g.id));
+            ui.add(
+                egui::Button::selectable(selected, &g.name)
+                    .truncate()
+                    .frame_when_inactive(false),
+            )
+            .on_hover_ui(|ui| {
+                group_details(ui, g);
+                ui.label(RichText::new("click: ring its replicas on the canvas").weak());
+            })
+            .clicked()
+        })
+        .inner;
     let up = RichText::new(format!("{}/{}", g.available, g.replicas));
     ui.label(if g.has_quorum() {
         up
@@ -97,6 +133,7 @@ fn group_row(ui: &mut egui::Ui, g: &GroupStats, multi_cluster: bool, after: Opti
         Mode::Quorum => "quorum",
         Mode::Leader => "leader",
     });
+    clicked
 }
 
 fn group_details(ui: &mut egui::Ui, g: &GroupStats) {

@@ -40,7 +40,7 @@ impl Inspector {
                     .node
                     .map(|n| Target::Node(t.node_display(n))),
             ),
-            Subject::Volume(_) => ("", None),
+            Subject::Volume(_) | Subject::Group(_) => ("", None),
         };
         if let Some(target) = target {
             let name = match &target {

@@ -44,14 +44,16 @@ impl LeadersPanel {
             &l.per_zone,
             after.map(|(what, z, _)| (what, z)),
         );
-        let mut nodes: Vec<(&String, &u32)> = l.per_node.iter().collect();
-        nodes.sort_by_key(|(n, k)| (std::cmp::Reverse(**k), (*n).clone()));
-        let nodes: Vec<String> = nodes
-            .into_iter()
-            .take(NODES_SHOWN)
-            .map(|(n, _)| n.clone())
-            .collect();
-        ui.label(RichText::new(format!("per node (the {} busiest today)", nodes.len())).strong());
+        let (nodes, holding) = nodes_shown(&l.per_node, after.map(|(_, _, n)| n));
+        let title = if holding > nodes.len() {
+            format!(
+                "per node (the {} busiest of {holding} holding leaders)",
+                nodes.len()
+            )
+        } else {
+            format!("per node (every node holding leaders: {holding})")
+        };
+        ui.label(RichText::new(title).strong());
         chart(
             ui,
             "leaders-per-node",
@@ -60,6 +62,30 @@ impl LeadersPanel {
             after.map(|(what, _, n)| (what, n)),
         );
     }
+}
+
+/// The nodes the per-node chart shows: every node that holds a leader today or in the other
+/// state (a plan moves leaders to nodes that hold none today), the busiest in either first, at
+/// most [`NODES_SHOWN`]; and how many hold one.
+fn nodes_shown(
+    today: &BTreeMap<String, u32>,
+    other: Option<&BTreeMap<String, u32>>,
+) -> (Vec<String>, usize) {
+    let mut most: BTreeMap<&String, u32> = BTreeMap::new();
+    for (n, k) in today.iter().chain(other.into_iter().flatten()) {
+        let m = most.entry(n).or_insert(0);
+        *m = (*m).max(*k);
+    }
+    most.retain(|_, k| *k > 0);
+    let holding = most.len();
+    let mut nodes: Vec<(&String, u32)> = most.into_iter().collect();
+    nodes.sort_by_key(|(n, k)| (std::cmp::Reverse(*k), (*n).clone()));
+    let nodes = nodes
+        .into_iter()
+        .take(NODES_SHOWN)
+        .map(|(n, _)| n.clone())
+        .collect();
+    (nodes, holding)
 }
 
 fn chart(
@@ -106,4 +132,20 @@ fn chart(
                 );
             }
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_that_gains_its_first_leader_is_charted() {
+        let today = BTreeMap::from([("a".to_string(), 3), ("b".to_string(), 1)]);
+        let after = BTreeMap::from([("a".to_string(), 2), ("c".to_string(), 2)]);
+        let (nodes, holding) = nodes_shown(&today, Some(&after));
+        assert_eq!(nodes, ["a", "c", "b"]);
+        assert_eq!(holding, 3);
+        let (nodes, _) = nodes_shown(&today, None);
+        assert_eq!(nodes, ["a", "b"]);
+    }
 }
