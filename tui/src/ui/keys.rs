@@ -123,7 +123,9 @@ impl Action {
     pub fn describe(self) -> &'static str {
         match self {
             Action::Quit => "quit (closes an open panel first)",
-            Action::Back => "back: close the panel, the filter or the prompt",
+            Action::Back => {
+                "back: cancel work in progress, close the panel, the filter or the prompt"
+            }
             Action::Help => "this help",
             Action::Command => "command mode: a command (listed below), tab completes",
             Action::Filter => "filter the list",

@@ -465,3 +465,38 @@ fn the_timeline_scrolls_to_its_last_entry() {
     keys(&mut s, "hj");
     assert_eq!(s.sim.scroll, 1);
 }
+
+/// Esc while a what-if or a plan is being computed cancels it: the mark goes, and the answer,
+/// when it comes, is dropped.
+#[test]
+fn esc_cancels_work_in_progress_and_its_late_answer_is_dropped() {
+    let mut s = sample("three-zones", 120, 40);
+    let press =
+        |s: &mut State, code: KeyCode| update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    let cmd = press(&mut s, KeyCode::Char('X')).expect("a simulation to run");
+    assert!(s.sim.running);
+    assert!(render(&s).contains("simulating"));
+    press(&mut s, KeyCode::Esc);
+    assert!(!s.sim.running);
+    assert!(s.sim.events.is_empty());
+    assert!(s.flash.as_deref().unwrap_or("").contains("cancelled"));
+    let late = source::perform(cmd).expect("an answer");
+    update(&mut s, late);
+    assert!(
+        s.sim.result.is_none(),
+        "the cancelled what-if's answer is dropped"
+    );
+
+    keys(&mut s, "6");
+    press(&mut s, KeyCode::Char('P'));
+    let cmd = press(&mut s, KeyCode::Enter).expect("a plan to make");
+    assert!(s.plan.running);
+    press(&mut s, KeyCode::Esc);
+    assert!(!s.plan.running);
+    let late = source::perform(cmd).expect("an answer");
+    update(&mut s, late);
+    assert!(
+        s.plan.plan.is_none(),
+        "the cancelled plan's answer is dropped"
+    );
+}

@@ -388,8 +388,27 @@ fn act(state: &mut State, action: Action) -> Option<Cmd> {
     None
 }
 
-/// Closes the innermost open thing; false when nothing was open.
+/// Closes the innermost open thing; false when nothing was open. Work in progress is the
+/// innermost: esc cancels a plan or the last event being simulated (its answer, when it comes,
+/// is for a question nobody asks any more and is dropped).
 fn close_something(state: &mut State) -> bool {
+    if state.plan.running {
+        state.plan.running = false;
+        state.plan.goal = None;
+        state.flash = Some("plan cancelled".into());
+        return true;
+    }
+    if state.sim.running
+        && let Some(event) = state.sim.events.pop()
+    {
+        state.flash = Some(format!("{event} cancelled"));
+        // The stack before it: its outcome is still on screen, or comes again.
+        state.sim.running = false;
+        if state.sim.events.is_empty() {
+            state.sim.result = None;
+        }
+        return true;
+    }
     if state.view == View::Groups && state.groups.open.take().is_some() {
         return true;
     }
