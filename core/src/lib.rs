@@ -24,6 +24,7 @@ pub mod analysis;
 pub mod check;
 pub mod config;
 pub mod contract;
+pub mod files;
 pub mod finding;
 pub mod graph;
 #[cfg(feature = "live")]

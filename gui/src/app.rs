@@ -265,7 +265,7 @@ impl QuorumApp {
                 Some(plan) => format
                     .render(plan)
                     .map_err(|e| anyhow::anyhow!(e))
-                    .and_then(|text| Ok(std::fs::write(&answer, text)?))
+                    .and_then(|text| Ok(quorum_core::files::write(&answer, text)?))
                     .map(|()| format!("saved the plan to {answer}")),
                 None => Err(anyhow::anyhow!("no plan to export")),
             },
@@ -761,7 +761,11 @@ fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> anyhow::Result<
     let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
     let buffer = image::RgbaImage::from_raw(w as u32, h as u32, bytes)
         .ok_or_else(|| anyhow::anyhow!("the screenshot has the wrong size"))?;
+    let mut png = std::io::Cursor::new(Vec::new());
     buffer
-        .save_with_format(path, image::ImageFormat::Png)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .map_err(|e| anyhow::anyhow!("encoding {}: {e}", path.display()))?;
+    // Owner-only, as every file that shows the cluster.
+    quorum_core::files::write(path, png.into_inner())
         .map_err(|e| anyhow::anyhow!("saving {}: {e}", path.display()))
 }

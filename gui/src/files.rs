@@ -122,7 +122,7 @@ impl Recent {
             if let Some(dir) = file.parent() {
                 let _ = std::fs::create_dir_all(dir);
             }
-            let _ = std::fs::write(file, self.entries.join("\n") + "\n");
+            let _ = quorum_core::files::write(file, self.entries.join("\n") + "\n");
         }
     }
 }

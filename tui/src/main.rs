@@ -594,21 +594,11 @@ fn write_after_state(file: &std::path::Path, t: &quorum_core::graph::Topology) -
             .collect()
     };
     for (path, text) in files {
-        write_private(&path, text.as_bytes())
+        quorum_core::files::write(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote the predicted cluster to {}", path.display());
     }
     Ok(())
-}
-
-/// Creates (or replaces) a file readable and writable by its owner only.
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options.open(path)?;
-    f.write_all(bytes)
 }
 
 /// Whether a file is a drill (top-level `events:` and `expect:`, no `kind:`).

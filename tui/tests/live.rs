@@ -50,9 +50,18 @@ fn analyze_on_an_export_equals_analyze_on_the_context() {
     let export = dir.path().join("out");
     quorum()
         .args(["export", "--kubeconfig", kc, "--context", "three"])
+        .env_remove("QUORUM_FILE_MODE")
         .arg(&export)
         .assert()
         .success();
+    // What the export holds is the cluster's: every file readable by its owner only.
+    #[cfg(unix)]
+    for entry in std::fs::read_dir(&export).unwrap() {
+        use std::os::unix::fs::PermissionsExt;
+        let path = entry.unwrap().path();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", path.display());
+    }
     let files = quorum()
         .args(["analyze", "--now", NOW, "-o", "json", "--cluster"])
         .arg(format!("three={}", export.display()))
@@ -192,6 +201,12 @@ fn apply_dry_runs_then_applies_and_a_changed_object_stops_it() {
         writes.len()
     );
     let lines = std::fs::read_to_string(&journal).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&journal).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the journal names every call: owner-only");
+    }
     assert!(lines.lines().any(|l| l.contains("\"dry_run\":true")));
     assert!(lines.lines().any(|l| l.contains("\"finished\"")));
     assert!(
@@ -397,4 +412,96 @@ fn the_tui_follows_a_live_cluster_applies_a_plan_and_switches_context() {
     tmux.wait_longer_for("dc-b-1", std::time::Duration::from_secs(20));
     tmux.keys("q");
     tmux.wait_for("quorum-exited-0");
+}
+
+/// The bearer token never appears in anything a run writes: the reports, the export, the plan,
+/// the apply journal, and the errors of a refused token and of an unreachable server, with
+/// logging turned all the way up.
+#[test]
+fn the_token_never_appears_in_any_output_file_or_error() {
+    let (server, dir, kc) = three();
+    let token = server.token().to_string();
+    let out = dir.path().join("run");
+    std::fs::create_dir(&out).unwrap();
+    let mut seen: Vec<(String, Vec<u8>)> = Vec::new();
+    // A command against the context, with its stdout and stderr kept.
+    let run = |seen: &mut Vec<(String, Vec<u8>)>, kubeconfig: &str, args: &[&str]| {
+        let o = quorum()
+            .env("RUST_LOG", "trace")
+            .arg(args[0])
+            .args(["--kubeconfig", kubeconfig, "--context", "three"])
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        seen.push((format!("{args:?}: stdout"), o.stdout.clone()));
+        seen.push((format!("{args:?}: stderr"), o.stderr));
+        o.stdout
+    };
+    run(&mut seen, &kc, &["analyze"]);
+    run(&mut seen, &kc, &["analyze", "-o", "json"]);
+    run(&mut seen, &kc, &["sweep", "-o", "json"]);
+    let export = out.join("export");
+    run(&mut seen, &kc, &["export", export.to_str().unwrap()]);
+    let plan = out.join("plan.json");
+    let planned = run(&mut seen, &kc, &["plan", "--goal", "leaders", "-o", "json"]);
+    std::fs::write(&plan, planned).unwrap();
+    let journal = out.join("journal.jsonl");
+    run(
+        &mut seen,
+        &kc,
+        &[
+            "apply",
+            "--yes",
+            "--wait",
+            "5",
+            "--journal",
+            journal.to_str().unwrap(),
+            plan.to_str().unwrap(),
+        ],
+    );
+    // A refused token: the error names the refusal, not the token.
+    let wrong = dir.path().join("wrong-kubeconfig");
+    let wrong_token = format!("{token}-revoked");
+    std::fs::write(
+        &wrong,
+        std::fs::read_to_string(&kc)
+            .unwrap()
+            .replace(&token, &wrong_token),
+    )
+    .unwrap();
+    run(&mut seen, wrong.to_str().unwrap(), &["analyze"]);
+    // A server that is gone: the error names the server, not the credentials.
+    drop(server);
+    run(&mut seen, &kc, &["analyze", "--live-timeout", "3"]);
+    for entry in walk(&out) {
+        let bytes = std::fs::read(&entry).unwrap();
+        seen.push((entry.display().to_string(), bytes));
+    }
+    assert!(
+        seen.len() > 16,
+        "every run and file was read: {}",
+        seen.len()
+    );
+    assert!(journal.exists() && export.exists());
+    for (what, bytes) in &seen {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains(&token), "{what} holds the token:\n{text}");
+        assert!(
+            !text.contains(&wrong_token),
+            "{what} holds the refused token"
+        );
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }

@@ -198,14 +198,11 @@ struct Journal {
 
 impl Journal {
     fn open(path: &Path) -> Result<Journal, ApplyError> {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| ApplyError::Journal {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })?;
+        // Owner-only: the journal names every object and call.
+        let file = crate::files::append(path).map_err(|e| ApplyError::Journal {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
         Ok(Journal {
             file,
             path: path.to_path_buf(),

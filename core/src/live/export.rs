@@ -142,7 +142,8 @@ async fn export_kind<K: Model>(
         let writer = match &mut file {
             Some(w) => w,
             None => {
-                let f = std::fs::File::create(&path).map_err(|e| io(&path, e))?;
+                // Owner-only: an export holds the cluster's details.
+                let f = crate::files::create(&path).map_err(|e| io(&path, e))?;
                 let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
                 write!(w, "{{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[")
                     .map_err(|e| io(&path, e))?;
