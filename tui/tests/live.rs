@@ -54,6 +54,20 @@ fn analyze_on_an_export_equals_analyze_on_the_context() {
         .arg(&export)
         .assert()
         .success();
+    // Only what analyze reads: the sample's environment values are not in the export.
+    let written: String = std::fs::read_dir(&export)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(written.contains("data-pg-0"), "the export holds the claims");
+    for never in [
+        "PGDATA",
+        "/var/lib/postgresql/data/pgdata",
+        "\"env\"",
+        "\"command\"",
+    ] {
+        assert!(!written.contains(never), "the export holds {never}");
+    }
     // What the export holds is the cluster's: every file readable by its owner only.
     #[cfg(unix)]
     for entry in std::fs::read_dir(&export).unwrap() {

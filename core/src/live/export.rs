@@ -1,7 +1,8 @@
 //! `quorum export`: what a live cluster holds of the kinds Quorum reads, written as kubectl-style
 //! `List` files (one per kind), page by page, so `analyze` on the export sees what
-//! `analyze --context` sees. `managedFields` are dropped; ConfigMaps keep only their metadata
-//! (leader records live in annotations; their data is none of our business); Secrets are never read.
+//! `analyze --context` sees. Objects are stripped to what the model reads ([`super::minimal`]:
+//! no environment, command lines, ConfigMap data or annotations Quorum does not read); Secrets
+//! are never read.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -151,10 +152,7 @@ async fn export_kind<K: Model>(
             }
         };
         for mut object in page.items {
-            object.metadata.managed_fields = None;
-            if K::MODEL == Kind::ConfigMap {
-                object.data = serde_json::Value::Object(Default::default());
-            }
+            super::minimal::minimal(K::MODEL, &mut object);
             object.types = Some(kube::api::TypeMeta {
                 api_version: K::API_VERSION.into(),
                 kind: K::KIND.into(),

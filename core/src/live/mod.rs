@@ -14,6 +14,7 @@
 pub mod apply;
 mod errors;
 pub mod export;
+mod minimal;
 mod store;
 mod traffic;
 pub mod wire;
