@@ -509,6 +509,46 @@ fn the_rbac_manifests_suffice_to_read_and_to_apply_and_a_revoked_token_is_a_401(
         .success()
         .stderr(predicate::str::is_empty());
 
+    // And no more than that: what the role lets the ServiceAccount do on resources is get, list
+    // and watch on exactly the kinds Quorum reads (besides the reviews of its own rights that
+    // every authenticated user may create); never Secrets.
+    let rules = kubectl_output(
+        &real.cp,
+        &[
+            "auth",
+            "can-i",
+            "--list",
+            "--as=system:serviceaccount:kube-system:quorum",
+        ],
+        None,
+    );
+    let rules = String::from_utf8_lossy(&rules.stdout).to_string();
+    let mut granted = std::collections::BTreeMap::new();
+    for line in rules.lines().skip(1) {
+        let resource = line.split_whitespace().next().unwrap_or("");
+        let verbs = line
+            .rsplit_once('[')
+            .map_or("", |(_, v)| v.trim_end_matches(']'));
+        if resource.is_empty() || resource.starts_with('/') || line.trim_start().starts_with('[') {
+            continue; // a non-resource URL (discovery, /version)
+        }
+        if resource.starts_with("selfsubject") && verbs == "create" {
+            continue;
+        }
+        granted.insert(resource.to_string(), verbs.to_string());
+    }
+    let read: std::collections::BTreeMap<String, String> = quorum_core::model::Kind::ALL
+        .iter()
+        .map(|k| {
+            (
+                quorum_core::live::wire::resource_name(*k).to_string(),
+                "get list watch".to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(granted, read, "the read-only role:\n{rules}");
+    assert!(!rules.contains("secrets"), "{rules}");
+
     // Applying with read-only rights: refused at the first dry run, nothing changed.
     let (plan_path, _) = real.plan("quorum-ro", &kc, &["--goal", "storage"]);
     let apply = |journal: &str| {

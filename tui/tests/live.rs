@@ -430,7 +430,7 @@ fn the_tui_follows_a_live_cluster_applies_a_plan_and_switches_context() {
 
 /// The bearer token never appears in anything a run writes: the reports, the export, the plan,
 /// the apply journal, and the errors of a refused token and of an unreachable server, with
-/// logging turned all the way up.
+/// logging turned all the way up. And no command asks for a Secret.
 #[test]
 fn the_token_never_appears_in_any_output_file_or_error() {
     let (server, dir, kc) = three();
@@ -484,6 +484,18 @@ fn the_token_never_appears_in_any_output_file_or_error() {
     )
     .unwrap();
     run(&mut seen, wrong.to_str().unwrap(), &["analyze"]);
+    // Secrets are never asked for, by any of these commands.
+    let secrets: Vec<String> = server
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("secrets"))
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(secrets.is_empty(), "requests for Secrets: {secrets:?}");
+    assert!(
+        server.requests().len() > 20,
+        "the commands did reach the server"
+    );
     // A server that is gone: the error names the server, not the credentials.
     drop(server);
     run(&mut seen, &kc, &["analyze", "--live-timeout", "3"]);
