@@ -19,9 +19,30 @@ pub fn options(contexts: &[String], args: &LiveArgs) -> live::Options {
     }
 }
 
-/// Reads the live clusters; warnings (kinds RBAC refuses) go to stderr.
+/// Reads the live clusters; warnings (kinds RBAC refuses or the server does not serve) go to
+/// stderr, and on a terminal a progress line while the read takes more than a second.
 pub fn read(contexts: &[String], args: &LiveArgs) -> Result<Snapshot> {
-    let read = live::read(&options(contexts, args)).map_err(|e| anyhow!(e))?;
+    let terminal = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let mut shown = false;
+    let read = live::read_with_progress(&options(contexts, args), |p| {
+        if terminal {
+            shown = true;
+            eprint!(
+                "\r\x1b[Kreading: {}/{} kinds, {} pages, {} objects, {} s",
+                p.kinds_done,
+                p.kinds,
+                p.pages,
+                p.objects,
+                started.elapsed().as_secs()
+            );
+            let _ = std::io::stderr().flush();
+        }
+    });
+    if shown {
+        eprint!("\r\x1b[K");
+    }
+    let read = read.map_err(|e| anyhow!(e))?;
     print_warnings(&read.status);
     if std::env::var_os("QUORUM_TIMINGS").is_some() {
         for c in &read.status {

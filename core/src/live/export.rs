@@ -10,9 +10,10 @@ use kube::Api;
 use kube::api::{ApiResource, DynamicObject, ListParams};
 use serde::Serialize;
 
-use super::errors::{LiveError, Problem, chain, classify, forbidden_warning};
+use super::discover::{Discovery, Served};
+use super::errors::{LiveError, Problem, chain, classify, forbidden_warning, unserved_warning};
 use super::wire::{Model, resource_name};
-use super::{Cluster, Options, connect, runtime};
+use super::{Cluster, Options, connect, discover_all, runtime};
 use crate::model::Kind;
 
 /// What was written for one context.
@@ -24,7 +25,7 @@ pub struct Exported {
     pub files: Vec<PathBuf>,
     /// LIST requests made (pages).
     pub requests: u64,
-    /// Kinds RBAC refused.
+    /// Kinds RBAC refused or the server does not serve.
     pub warnings: Vec<String>,
 }
 
@@ -33,15 +34,16 @@ pub struct Exported {
 pub fn export(options: &Options, dir: &Path) -> Result<Vec<Exported>, LiveError> {
     runtime()?.block_on(async {
         let clusters = connect(options).await?;
+        let discovered = discover_all(&clusters).await?;
         let several = clusters.len() > 1;
         let mut out = Vec::new();
-        for cluster in &clusters {
+        for (cluster, discovery) in clusters.iter().zip(&discovered) {
             let target = if several {
                 dir.join(&cluster.name)
             } else {
                 dir.to_path_buf()
             };
-            out.push(export_cluster(cluster, options.page_size, &target).await?);
+            out.push(export_cluster(cluster, discovery, options.page_size, &target).await?);
         }
         Ok(out)
     })
@@ -49,6 +51,7 @@ pub fn export(options: &Options, dir: &Path) -> Result<Vec<Exported>, LiveError>
 
 async fn export_cluster(
     cluster: &Cluster,
+    discovery: &Discovery,
     page_size: u32,
     dir: &Path,
 ) -> Result<Exported, LiveError> {
@@ -59,14 +62,23 @@ async fn export_cluster(
         objects: 0,
         files: vec![],
         requests: 0,
-        warnings: vec![],
+        warnings: cluster.warnings.clone(),
     };
+    // Each kind at the version the server serves it; a kind not served is a warning.
     macro_rules! each {
         ($($ty:ty),*) => {
-            $(export_kind::<$ty>(cluster, page_size, dir, &mut done).await?;)*
+            $(if discovery.served(<$ty as Model>::MODEL)
+                == &Served::At(<$ty as k8s_openapi::Resource>::VERSION)
+            {
+                export_kind::<$ty>(cluster, page_size, dir, &mut done).await?;
+            })*
         };
     }
     crate::live::wire::each_model!(each);
+    crate::live::wire::each_older_model!(each);
+    for (kind, why) in discovery.missing() {
+        done.warnings.push(unserved_warning(kind, why));
+    }
     Ok(done)
 }
 
