@@ -347,10 +347,11 @@ fn an_exec_plugin_authenticates_and_a_failing_one_is_shown_with_its_stderr() {
     })
     .to_string();
     let good = plugin(dir.path(), "good", &credential, "", 0);
+    // What a plugin prints on stdout may be a credential: never shown, even when it fails.
     let bad = plugin(
         dir.path(),
         "bad",
-        "",
+        "half-written-credential-s3cr3t",
         "error: the SSO session has expired; run: corp-login",
         1,
     );
@@ -368,12 +369,19 @@ fn an_exec_plugin_authenticates_and_a_failing_one_is_shown_with_its_stderr() {
     let out = analyze(&kc.path, "exec-fails");
     let text = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
-    assert!(text.contains("context exec-fails"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "error: context exec-fails: the exec credential plugin \"{}\" failed (exit status: 1): error: the SSO session has expired; run: corp-login",
+            dir.path().join("bad").display()
+        )),
+        "{text}"
+    );
     assert!(
         text.contains("the SSO session has expired; run: corp-login"),
         "{text}"
     );
     assert!(!text.contains(server.token()), "{text}");
+    assert!(!text.contains("s3cr3t"), "{text}");
 }
 
 #[test]

@@ -11,14 +11,17 @@ use hyper_util::rt::TokioExecutor;
 use kube::client::ConfigExt;
 use tower::{BoxError, ServiceBuilder};
 
-use super::errors::chain;
+use super::errors::{chain, describe};
 use super::tls::KubectlVerifier;
 use super::traffic::{Observe, Traffic};
 
 /// A client for `config`; `traffic` notes what it sends and what answers.
 pub fn build(config: &kube::Config, traffic: Arc<Traffic>) -> Result<kube::Client, String> {
     let mut tls = config.rustls_client_config().map_err(|e| chain(&e))?;
+    // In a pod (a CA file kube-rs re-reads as it rotates) the CA is a real one: kube-rs's own
+    // verifier stays.
     if !config.accept_invalid_certs
+        && config.root_cert_file.is_none()
         && let Some(roots) = &config.root_cert
     {
         tls.dangerous()
@@ -51,7 +54,7 @@ pub fn build(config: &kube::Config, traffic: Arc<Traffic>) -> Result<kube::Clien
                 .build::<_, kube::client::Body>(connector);
             let service = ServiceBuilder::new()
                 .layer(config.base_uri_layer())
-                .option_layer(config.auth_layer().map_err(|e| chain(&e))?)
+                .option_layer(config.auth_layer().map_err(|e| describe(&e))?)
                 .layer(config.extra_headers_layer().map_err(|e| chain(&e))?)
                 .map_err(BoxError::from)
                 .service(http);

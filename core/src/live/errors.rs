@@ -95,6 +95,14 @@ pub fn classify(error: &kube::Error) -> Problem {
     }
 }
 
+/// A kube error in one line, a credential plugin's failure as [`credentials`] says it.
+pub(super) fn describe(error: &kube::Error) -> String {
+    match error {
+        kube::Error::Auth(auth) => credentials(auth),
+        other => chain(other),
+    }
+}
+
 /// The auth error somewhere in `error`'s chain (the auth layer's errors come boxed).
 fn auth_error<'a>(
     error: &'a (dyn std::error::Error + 'static),
@@ -114,11 +122,18 @@ fn auth_error<'a>(
 fn credentials(error: &kube::client::AuthError) -> String {
     use kube::client::AuthError as A;
     match error {
-        A::AuthExecRun { cmd, out } => format!(
-            "the exec credential plugin {cmd} failed ({}): {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        ),
+        A::AuthExecRun { cmd, out } => {
+            // kube-rs writes the command with the environment it set: the command alone.
+            let cmd = cmd
+                .strip_prefix("KUBERNETES_EXEC_INFO=")
+                .and_then(|rest| rest.split_once("}\" ").map(|(_, c)| c))
+                .unwrap_or(cmd);
+            format!(
+                "the exec credential plugin {cmd} failed ({}): {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            )
+        }
         A::AuthExecParse(_) => "the exec credential plugin printed no ExecCredential on its standard output (with interactiveMode Never it gets no terminal to ask on)".into(),
         other => chain(other),
     }
