@@ -598,3 +598,30 @@ fn a_long_read_on_a_terminal_shows_a_progress_line_and_erases_it_when_done() {
             .unwrap();
     assert!(!report["groups"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn a_long_export_on_a_terminal_shows_a_progress_line_and_erases_it_when_done() {
+    let server = serve(Server::builder().page_limit_max(3));
+    server.set_latency(Duration::from_millis(300));
+    let kc = kubeconfig(&[server.kubeconfig_entry("slow")]);
+    let out = kc.dir.path().join("out");
+    let bin = env!("CARGO_BIN_EXE_quorum");
+    let tmux = Tmux::start(
+        "export-progress",
+        160,
+        40,
+        &format!(
+            "'{bin}' export --kubeconfig '{}' --context slow '{}' > /dev/null; echo quorum-exited-$?; sleep 30",
+            kc.path.display(),
+            out.display()
+        ),
+    );
+    let line = tmux.wait_longer_for("exporting: ", Duration::from_secs(30));
+    assert!(
+        line.contains("/14 kinds, ") && line.contains(" pages, ") && line.contains(" objects, "),
+        "{line}"
+    );
+    let done = tmux.wait_longer_for("quorum-exited-0", Duration::from_secs(60));
+    assert!(!done.contains("exporting: "), "erased once done: {done}");
+    assert!(out.join("02-pods.json").exists());
+}
