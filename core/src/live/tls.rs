@@ -278,6 +278,67 @@ mod tests {
         assert!(client.not_after > client.not_before);
     }
 
+    fn verify(verifier: &KubectlVerifier, cert: &[u8], name: &str, at: u64) -> Result<(), Error> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        verifier
+            .verify_server_cert(
+                &CertificateDer::from(cert.to_vec()),
+                &[],
+                &ServerName::try_from(name.to_string()).unwrap(),
+                &[],
+                UnixTime::since_unix_epoch(std::time::Duration::from_secs(at)),
+            )
+            .map(|_| ())
+    }
+
+    #[test]
+    fn a_pinned_self_signed_certificate_passes_only_for_its_names_and_within_its_validity() {
+        use quorum_testapi::tls::{Serving, TlsOptions, generate_with};
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let made = generate_with(&TlsOptions {
+            serving: Serving::SelfSignedCa,
+            names: vec!["kube.internal".into(), "10.0.0.1".into()],
+            ..TlsOptions::default()
+        })
+        .unwrap();
+        let cert = der(&made.ca_pem);
+        let verifier = KubectlVerifier::new(std::slice::from_ref(&cert)).unwrap();
+        let now = Utc::now().timestamp() as u64;
+        assert_eq!(verify(&verifier, &cert, "kube.internal", now), Ok(()));
+        assert_eq!(verify(&verifier, &cert, "10.0.0.1", now), Ok(()));
+        assert!(matches!(
+            verify(&verifier, &cert, "other.internal", now),
+            Err(Error::InvalidCertificate(
+                CertificateError::NotValidForNameContext { .. }
+            ))
+        ));
+        // rcgen's default validity: 1975 to 4096.
+        assert!(matches!(
+            verify(&verifier, &cert, "kube.internal", 70_000_000_000),
+            Err(Error::InvalidCertificate(
+                CertificateError::Expired | CertificateError::ExpiredContext { .. }
+            ))
+        ));
+        assert!(matches!(
+            verify(&verifier, &cert, "kube.internal", 0),
+            Err(Error::InvalidCertificate(
+                CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. }
+            ))
+        ));
+        // Another self-signed certificate is not trusted because this one is.
+        let other = der(&generate_with(&TlsOptions {
+            serving: Serving::SelfSignedCa,
+            names: vec!["kube.internal".into()],
+            ..TlsOptions::default()
+        })
+        .unwrap()
+        .ca_pem);
+        assert_eq!(
+            verify(&verifier, &other, "kube.internal", now),
+            Err(Error::InvalidCertificate(CertificateError::UnknownIssuer))
+        );
+    }
+
     #[test]
     fn a_truncated_certificate_has_no_facts() {
         assert_eq!(facts(&[0x30, 0x82, 0x01]), None);
