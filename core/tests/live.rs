@@ -408,6 +408,30 @@ fn after_an_outage_the_watches_resume_and_quiet_kinds_are_current_again() {
 }
 
 #[test]
+fn a_session_on_a_server_without_budgets_is_complete_and_its_status_says_which_kind_is_not_served()
+{
+    let live = serve(Server::builder().without("pdb").unwrap());
+    let (_session, rx) = start(&live.options);
+    let update = wait_for(&rx, "a snapshot", |u| u.snapshot.is_some());
+    let budgets = kind(&update.status, Kind::PodDisruptionBudget);
+    assert!(!budgets.synced);
+    assert_eq!(
+        budgets.unserved.as_deref(),
+        Some("the API server does not serve poddisruptionbudgets at policy/v1 or policy/v1beta1")
+    );
+    assert_eq!(
+        update.status[0].warnings,
+        vec!["poddisruptionbudgets.policy not read: the API server does not serve poddisruptionbudgets at policy/v1 or policy/v1beta1; drains are simulated without budgets".to_string()]
+    );
+    assert!(
+        update.status[0].stale_since.is_none(),
+        "not served is no failure"
+    );
+    let analysis = analysis_of(update.snapshot.as_ref().unwrap());
+    assert!(!analysis.groups.is_empty());
+}
+
+#[test]
 fn a_slow_server_is_waited_for_not_timed_out() {
     let live = serve(Server::builder().page_limit_max(200));
     live.server.set_latency(Duration::from_millis(1500));

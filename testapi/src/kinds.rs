@@ -237,6 +237,71 @@ pub fn groups() -> Vec<&'static str> {
     out
 }
 
+/// Which kinds a server serves, and at which version: every kind at its table version unless a
+/// test turns one off (an API an old server lacks, an aggregated API that is down) or moves it
+/// (PodDisruptionBudgets at `policy/v1beta1`, as before Kubernetes 1.21).
+#[derive(Clone, Debug, Default)]
+pub struct Served {
+    without: Vec<KindId>,
+    moved: Vec<(KindId, String)>,
+}
+
+impl Served {
+    /// `kind` is not served: not in discovery, 404 on its paths.
+    pub fn without(&mut self, kind: KindId) {
+        self.without.push(kind);
+    }
+
+    /// `kind` is served at `version` of its group instead of its table version.
+    pub fn at(&mut self, kind: KindId, version: impl Into<String>) {
+        self.moved.push((kind, version.into()));
+    }
+
+    /// The version `kind` is served at, if it is.
+    pub fn version(&self, kind: KindId) -> Option<&str> {
+        if self.without.contains(&kind) {
+            return None;
+        }
+        Some(
+            self.moved
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map_or(KINDS[kind].version, |(_, v)| v.as_str()),
+        )
+    }
+
+    /// The kinds served at `group`/`version`.
+    pub fn kinds_at<'a>(
+        &'a self,
+        group: &'a str,
+        version: &'a str,
+    ) -> impl Iterator<Item = KindId> + 'a {
+        (0..KINDS.len())
+            .filter(move |&k| KINDS[k].group == group && self.version(k) == Some(version))
+    }
+
+    /// The versions of `group` that serve anything, in table order.
+    pub fn versions(&self, group: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for k in (0..KINDS.len()).filter(|&k| KINDS[k].group == group) {
+            if let Some(v) = self.version(k)
+                && !out.contains(&v)
+            {
+                out.push(v);
+            }
+        }
+        out
+    }
+
+    /// The API groups served under `/apis`, in discovery order.
+    pub fn groups(&self) -> Vec<&'static str> {
+        groups()
+            .into_iter()
+            .filter(|g| !self.versions(g).is_empty())
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +325,20 @@ mod tests {
         assert_eq!(by_kind("Lease", Some("v1")), None);
         assert_eq!(by_path("apps", "v1", "statefulsets"), lookup("sts"));
         assert_eq!(lookup("secrets"), None);
+    }
+
+    #[test]
+    fn a_kind_turned_off_or_moved_is_served_so() {
+        let mut served = Served::default();
+        assert_eq!(served.version(PDB), Some("v1"));
+        served.at(PDB, "v1beta1");
+        assert_eq!(served.versions("policy"), vec!["v1beta1"]);
+        assert_eq!(
+            served.kinds_at("policy", "v1beta1").collect::<Vec<_>>(),
+            vec![PDB]
+        );
+        served.without(PDB);
+        assert_eq!(served.version(PDB), None);
+        assert!(!served.groups().contains(&"policy"));
     }
 }

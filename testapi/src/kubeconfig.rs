@@ -7,8 +7,10 @@
 use base64::Engine;
 use serde_json::{Value, json};
 
+use crate::tls::ClientIdentity;
+
 /// One context of a kubeconfig.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct KubeconfigEntry {
     /// Context name (also used for the cluster and the user).
     pub context: String,
@@ -18,6 +20,18 @@ pub struct KubeconfigEntry {
     pub ca_pem: String,
     /// Bearer token.
     pub token: String,
+    /// A client certificate to authenticate with (as `client-certificate-data` and
+    /// `client-key-data`), instead of the token.
+    pub client: Option<ClientIdentity>,
+    /// `tls-server-name`: the name to verify the server's certificate against.
+    pub tls_server_name: Option<String>,
+    /// `insecure-skip-tls-verify: true`, and no CA data.
+    pub insecure: bool,
+    /// `proxy-url`.
+    pub proxy_url: Option<String>,
+    /// The `user` stanza as written, instead of the token or the client certificate (a
+    /// `tokenFile`, an `exec` plugin, file paths).
+    pub user: Option<Value>,
 }
 
 /// Renders a kubeconfig holding every entry; the first is the current
@@ -27,15 +41,34 @@ pub fn render(entries: &[KubeconfigEntry]) -> String {
     let clusters: Vec<Value> = entries
         .iter()
         .map(|e| {
-            json!({"name": e.context, "cluster": {
-                "server": e.server,
-                "certificate-authority-data": b64.encode(e.ca_pem.as_bytes()),
-            }})
+            let mut cluster = json!({"server": e.server});
+            if e.insecure {
+                cluster["insecure-skip-tls-verify"] = json!(true);
+            } else {
+                cluster["certificate-authority-data"] = json!(b64.encode(e.ca_pem.as_bytes()));
+            }
+            if let Some(name) = &e.tls_server_name {
+                cluster["tls-server-name"] = json!(name);
+            }
+            if let Some(proxy) = &e.proxy_url {
+                cluster["proxy-url"] = json!(proxy);
+            }
+            json!({"name": e.context, "cluster": cluster})
         })
         .collect();
     let users: Vec<Value> = entries
         .iter()
-        .map(|e| json!({"name": e.context, "user": {"token": e.token}}))
+        .map(|e| {
+            let user = match (&e.user, &e.client) {
+                (Some(user), _) => user.clone(),
+                (None, Some(client)) => json!({
+                    "client-certificate-data": b64.encode(client.certificate_pem.as_bytes()),
+                    "client-key-data": b64.encode(client.key_pem.as_bytes()),
+                }),
+                (None, None) => json!({"token": e.token}),
+            };
+            json!({"name": e.context, "user": user})
+        })
         .collect();
     let contexts: Vec<Value> = entries
         .iter()
@@ -76,6 +109,7 @@ mod tests {
             server: format!("https://127.0.0.1:{port}"),
             ca_pem: "PEM".into(),
             token: "t".into(),
+            ..KubeconfigEntry::default()
         };
         let y = render(&[e("dc-a", 1), e("dc-b", 2)]);
         let v: Value = serde_yaml_ng::from_str(&y).unwrap();

@@ -39,7 +39,7 @@ pub mod store;
 mod params;
 mod routes;
 mod state;
-mod tls;
+pub mod tls;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -54,7 +54,7 @@ pub use kubeconfig::KubeconfigEntry;
 pub use load::{LoadError, LoadStats};
 pub use routes::watch::GARBAGE_LINE;
 pub use state::RequestRecord;
-pub use tls::install_crypto_provider;
+pub use tls::{ClientIdentity, Serving, TlsOptions, install_crypto_provider};
 
 use state::{Control, Shared};
 use store::{Candidate, Reject, Store};
@@ -87,6 +87,8 @@ pub struct ServerBuilder {
     history: usize,
     bookmark_interval: Duration,
     port: u16,
+    served: kinds::Served,
+    tls: TlsOptions,
 }
 
 impl Default for ServerBuilder {
@@ -100,6 +102,8 @@ impl Default for ServerBuilder {
             history: 100_000,
             bookmark_interval: Duration::from_secs(1),
             port: 0,
+            served: kinds::Served::default(),
+            tls: TlsOptions::default(),
         }
     }
 }
@@ -159,6 +163,45 @@ impl ServerBuilder {
         self
     }
 
+    /// Does not serve `kind` (`pdb`, `poddisruptionbudgets`, `Lease`...): it is missing from
+    /// discovery and its paths answer 404, as on a server without that API.
+    pub fn without(mut self, kind: &str) -> Result<Self, Error> {
+        self.served.without(kind_id(kind)?);
+        Ok(self)
+    }
+
+    /// Serves `kind` at `version` of its group instead of its own (`pdb` at `v1beta1`).
+    pub fn serve_at(mut self, kind: &str, version: &str) -> Result<Self, Error> {
+        self.served.at(kind_id(kind)?, version);
+        Ok(self)
+    }
+
+    /// Which serving certificate the server presents and what its kubeconfig trusts.
+    pub fn serving(mut self, serving: Serving) -> Self {
+        self.tls.serving = serving;
+        self
+    }
+
+    /// The names in the serving certificate (DNS names; IP addresses become IP SANs). Default
+    /// `localhost`, `127.0.0.1`, `::1`.
+    pub fn server_names<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.tls.names = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// A serving certificate whose validity ended in 2021.
+    pub fn expired_certificate(mut self) -> Self {
+        self.tls.expired = true;
+        self
+    }
+
+    /// Requires a client certificate signed by the server's CA in the TLS handshake; requests
+    /// then need no token. The kubeconfig written carries the certificate and its key.
+    pub fn client_certificates(mut self) -> Self {
+        self.tls.client_certificates = true;
+        self
+    }
+
     fn load(&self) -> Result<(Store, LoadStats), Error> {
         let mut store = Store::new(self.history);
         let mut sink = |c: Candidate| store.load(c);
@@ -205,7 +248,7 @@ impl ServerBuilder {
     /// current runtime.
     fn serve(self, store: Store, stats: LoadStats) -> Result<Server, Error> {
         tls::install_crypto_provider();
-        let tls = tls::generate().map_err(Error::Tls)?;
+        let tls = tls::generate_with(&self.tls).map_err(Error::Tls)?;
         let token = self
             .token
             .unwrap_or_else(|| format!("qta-{}", uuid::Uuid::new_v4().simple()));
@@ -228,6 +271,8 @@ impl ServerBuilder {
             unavailable: AtomicBool::new(false),
             open_watches,
             addr: OnceLock::new(),
+            served: self.served,
+            client_certificates: self.tls.client_certificates,
         });
         let _ = shared.addr.set(addr);
         let handle = axum_server::Handle::new();
@@ -243,6 +288,7 @@ impl ServerBuilder {
             shared,
             addr,
             ca_pem: tls.ca_pem,
+            client: tls.client,
             token,
             stats,
             handle,
@@ -257,6 +303,7 @@ pub struct Server {
     shared: Arc<Shared>,
     addr: SocketAddr,
     ca_pem: String,
+    client: Option<ClientIdentity>,
     token: String,
     stats: LoadStats,
     handle: axum_server::Handle<SocketAddr>,
@@ -308,6 +355,12 @@ impl Server {
         &self.ca_pem
     }
 
+    /// The client certificate and key the server accepts, with
+    /// [`ServerBuilder::client_certificates`].
+    pub fn client_identity(&self) -> Option<&ClientIdentity> {
+        self.client.as_ref()
+    }
+
     /// The bearer token the server accepts.
     pub fn token(&self) -> &str {
         &self.token
@@ -325,6 +378,8 @@ impl Server {
             server: self.url(),
             ca_pem: self.ca_pem.clone(),
             token: self.token.clone(),
+            client: self.client.clone(),
+            ..KubeconfigEntry::default()
         }
     }
 

@@ -31,6 +31,23 @@ struct Args {
     /// Bearer token to accept (default: a random one).
     #[arg(long)]
     token: Option<String>,
+    /// Do not serve this kind (`poddisruptionbudgets`, `leases`, ...): missing from discovery,
+    /// 404 on its paths, as on a server without that API. Repeatable.
+    #[arg(long, value_name = "KIND")]
+    without: Vec<String>,
+    /// Serve a kind at another version of its group, as KIND=VERSION
+    /// (`poddisruptionbudgets=v1beta1`, as before Kubernetes 1.21). Repeatable.
+    #[arg(long, value_name = "KIND=VERSION")]
+    serve_at: Vec<String>,
+    /// The serving certificate, and what the kubeconfig trusts.
+    #[arg(long, value_enum, default_value_t = quorum_testapi::Serving::CaSigned)]
+    serving: quorum_testapi::Serving,
+    /// Names in the serving certificate (IP addresses become IP SANs). Repeatable.
+    #[arg(long = "server-name", value_name = "NAME")]
+    server_names: Vec<String>,
+    /// Require a client certificate (the kubeconfig carries one) instead of a token.
+    #[arg(long)]
+    client_certificates: bool,
     /// Fixture files or directories (kubectl exports: YAML, JSON, Lists).
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -52,6 +69,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         if let Some(t) = args.token {
             b = b.token(t);
+        }
+        for kind in &args.without {
+            b = b.without(kind)?;
+        }
+        for moved in &args.serve_at {
+            let (kind, version) = moved
+                .split_once('=')
+                .ok_or_else(|| format!("--serve-at {moved}: expected KIND=VERSION"))?;
+            b = b.serve_at(kind, version)?;
+        }
+        b = b.serving(args.serving);
+        if !args.server_names.is_empty() {
+            b = b.server_names(args.server_names.clone());
+        }
+        if args.client_certificates {
+            b = b.client_certificates();
         }
         let server = b.start().await?;
         let path = args

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::{broadcast, watch};
 
+use crate::kinds::Served;
 use crate::params::parse_query;
 use crate::store::Store;
 
@@ -72,6 +73,10 @@ pub struct Shared {
     /// Number of open watch streams; tests await it before cutting.
     pub open_watches: watch::Sender<usize>,
     pub addr: OnceLock<SocketAddr>,
+    /// Which kinds are served, at which versions.
+    pub served: Served,
+    /// Clients authenticate with a certificate (checked in the TLS handshake), not a token.
+    pub client_certificates: bool,
 }
 
 impl Shared {

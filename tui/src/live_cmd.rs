@@ -19,9 +19,13 @@ pub fn options(contexts: &[String], args: &LiveArgs) -> live::Options {
     }
 }
 
-/// Reads the live clusters; warnings (kinds RBAC refuses) go to stderr.
+/// Reads the live clusters; warnings (kinds RBAC refuses or the server does not serve) go to
+/// stderr, and on a terminal a progress line while the read takes more than a second.
 pub fn read(contexts: &[String], args: &LiveArgs) -> Result<Snapshot> {
-    let read = live::read(&options(contexts, args)).map_err(|e| anyhow!(e))?;
+    let mut line = ProgressLine::new("reading");
+    let read = live::read_with_progress(&options(contexts, args), |p| line.show(p));
+    line.erase();
+    let read = read.map_err(|e| anyhow!(e))?;
     print_warnings(&read.status);
     if std::env::var_os("QUORUM_TIMINGS").is_some() {
         for c in &read.status {
@@ -35,6 +39,49 @@ pub fn read(contexts: &[String], args: &LiveArgs) -> Result<Snapshot> {
     Ok(read.snapshot)
 }
 
+/// One line on a terminal saying how far a read has come; nothing when stderr is no terminal.
+struct ProgressLine {
+    what: &'static str,
+    terminal: bool,
+    started: std::time::Instant,
+    shown: bool,
+}
+
+impl ProgressLine {
+    fn new(what: &'static str) -> ProgressLine {
+        ProgressLine {
+            what,
+            terminal: std::io::stderr().is_terminal(),
+            started: std::time::Instant::now(),
+            shown: false,
+        }
+    }
+
+    fn show(&mut self, p: live::ReadProgress) {
+        // A read done within a second says nothing.
+        if !self.terminal || self.started.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        self.shown = true;
+        eprint!(
+            "\r\x1b[K{}: {}/{} kinds, {} pages, {} objects, {} s",
+            self.what,
+            p.kinds_done,
+            p.kinds,
+            p.pages,
+            p.objects,
+            self.started.elapsed().as_secs()
+        );
+        let _ = std::io::stderr().flush();
+    }
+
+    fn erase(&self) {
+        if self.shown {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
 fn print_warnings(status: &[ClusterStatus]) {
     for cluster in status {
         for warning in &cluster.warnings {
@@ -44,8 +91,13 @@ fn print_warnings(status: &[ClusterStatus]) {
 }
 
 pub fn export(args: ExportArgs) -> Result<u8> {
-    let done = live::export::export(&options(&args.contexts, &args.live), &args.dir)
-        .map_err(|e| anyhow!(e))?;
+    let mut line = ProgressLine::new("exporting");
+    let done =
+        live::export::export_with_progress(&options(&args.contexts, &args.live), &args.dir, |p| {
+            line.show(p)
+        });
+    line.erase();
+    let done = done.map_err(|e| anyhow!(e))?;
     for e in &done {
         for warning in &e.warnings {
             eprintln!("warning: context {}: {warning}", e.cluster);

@@ -11,9 +11,10 @@ use kube::Api;
 use kube::api::{ApiResource, DynamicObject, ListParams};
 use serde::Serialize;
 
-use super::errors::{LiveError, Problem, chain, classify, forbidden_warning};
+use super::discover::{Discovery, Served};
+use super::errors::{LiveError, Problem, chain, classify, forbidden_warning, unserved_warning};
 use super::wire::{Model, resource_name};
-use super::{Cluster, Options, connect, runtime};
+use super::{Cluster, Options, ReadProgress, connect, discover_all, runtime};
 use crate::model::Kind;
 
 /// What was written for one context.
@@ -25,33 +26,75 @@ pub struct Exported {
     pub files: Vec<PathBuf>,
     /// LIST requests made (pages).
     pub requests: u64,
-    /// Kinds RBAC refused.
+    /// Kinds RBAC refused or the server does not serve.
     pub warnings: Vec<String>,
 }
 
 /// Exports every context of `options` below `dir`: straight into `dir` for one context, into
 /// `dir/CONTEXT` for several.
 pub fn export(options: &Options, dir: &Path) -> Result<Vec<Exported>, LiveError> {
+    export_with_progress(options, dir, |_| {})
+}
+
+/// [`export`], calling `progress` after every page.
+pub fn export_with_progress(
+    options: &Options,
+    dir: &Path,
+    mut progress: impl FnMut(ReadProgress),
+) -> Result<Vec<Exported>, LiveError> {
     runtime()?.block_on(async {
         let clusters = connect(options).await?;
+        let discovered = discover_all(&clusters).await?;
         let several = clusters.len() > 1;
+        let mut so_far = ReadProgress {
+            kinds: clusters.len() * Kind::ALL.len(),
+            ..ReadProgress::default()
+        };
         let mut out = Vec::new();
-        for cluster in &clusters {
+        for (cluster, discovery) in clusters.iter().zip(&discovered) {
             let target = if several {
                 dir.join(&cluster.name)
             } else {
                 dir.to_path_buf()
             };
-            out.push(export_cluster(cluster, options.page_size, &target).await?);
+            let mut tell = |p: ReadProgress| progress(p);
+            let mut report = Report {
+                so_far: &mut so_far,
+                tell: &mut tell,
+            };
+            out.push(
+                export_cluster(cluster, discovery, options.page_size, &target, &mut report).await?,
+            );
         }
         Ok(out)
     })
 }
 
+/// How far an export has come, and whom to tell.
+struct Report<'a> {
+    so_far: &'a mut ReadProgress,
+    tell: &'a mut dyn FnMut(ReadProgress),
+}
+
+impl Report<'_> {
+    fn page(&mut self, objects: usize) {
+        self.so_far.pages += 1;
+        self.so_far.objects += objects;
+        (self.tell)(*self.so_far);
+    }
+
+    fn kind_done(&mut self) {
+        self.so_far.kinds_done += 1;
+        (self.tell)(*self.so_far);
+    }
+}
+
 async fn export_cluster(
     cluster: &Cluster,
+    discovery: &Discovery,
     page_size: u32,
     dir: &Path,
+    report: &mut Report<'_>,
 ) -> Result<Exported, LiveError> {
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     let mut done = Exported {
@@ -60,14 +103,25 @@ async fn export_cluster(
         objects: 0,
         files: vec![],
         requests: 0,
-        warnings: vec![],
+        warnings: cluster.warnings.clone(),
     };
+    // Each kind at the version the server serves it; a kind not served is a warning.
     macro_rules! each {
         ($($ty:ty),*) => {
-            $(export_kind::<$ty>(cluster, page_size, dir, &mut done).await?;)*
+            $(if discovery.served(<$ty as Model>::MODEL)
+                == &Served::At(<$ty as k8s_openapi::Resource>::VERSION)
+            {
+                export_kind::<$ty>(cluster, page_size, dir, &mut done, report).await?;
+                report.kind_done();
+            })*
         };
     }
     crate::live::wire::each_model!(each);
+    crate::live::wire::each_older_model!(each);
+    for (kind, why) in discovery.missing() {
+        done.warnings.push(unserved_warning(kind, why));
+        report.kind_done();
+    }
     Ok(done)
 }
 
@@ -80,6 +134,7 @@ async fn export_kind<K: Model>(
     page_size: u32,
     dir: &Path,
     done: &mut Exported,
+    report: &mut Report<'_>,
 ) -> Result<(), LiveError> {
     let resource = ApiResource {
         group: K::GROUP.into(),
@@ -140,6 +195,7 @@ async fn export_kind<K: Model>(
                 };
             }
         };
+        report.page(page.items.len());
         let writer = match &mut file {
             Some(w) => w,
             None => {

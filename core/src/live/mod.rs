@@ -12,10 +12,13 @@
 //! - [`apply`]: a saved plan carried out step by step, dry run first.
 
 pub mod apply;
+mod client;
+pub mod discover;
 mod errors;
 pub mod export;
 mod minimal;
 mod store;
+mod tls;
 mod traffic;
 pub mod wire;
 
@@ -26,6 +29,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 
+pub use discover::{Discovery, Served};
 pub use errors::{LiveError, Problem};
 pub use store::{ClusterStatus, KindStatus};
 pub use traffic::Requests;
@@ -71,6 +75,24 @@ pub struct Cluster {
     pub client: kube::Client,
     /// What the client sent and what answered.
     traffic: Arc<traffic::Traffic>,
+    /// What the user should know about how it connects (no verification of the server).
+    pub warnings: Vec<String>,
+}
+
+/// How long a server may take to accept a connection, and to answer discovery: a server that
+/// answers nothing fails in seconds, named.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Asks every cluster what it serves, all at once; the first that fails stops the read.
+pub async fn discover_all(clusters: &[Cluster]) -> Result<Vec<Discovery>, LiveError> {
+    futures::future::join_all(
+        clusters
+            .iter()
+            .map(|c| discover::discover(c, CONNECT_TIMEOUT)),
+    )
+    .await
+    .into_iter()
+    .collect()
 }
 
 /// Installs the TLS crypto provider once (kube's rustls backend needs one per process).
@@ -120,6 +142,23 @@ pub fn contexts(options: &Options, config: &Kubeconfig) -> Result<Vec<String>, L
     Ok(wanted)
 }
 
+/// A `tokenFile` is read as kubectl reads it, without the whitespace around the token (a file
+/// written with `echo` ends in a newline, which kube-rs would send in the header and fail on).
+/// A file with nothing to trim is left to kube-rs, which re-reads it as it rotates.
+fn trim_token_file(auth: &mut kube::config::AuthInfo) {
+    if auth.token.is_some() {
+        return;
+    }
+    let Some(path) = &auth.token_file else { return };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return; // kube-rs says what is wrong with it
+    };
+    if text.trim() != text {
+        auth.token = Some(secrecy::SecretString::from(text.trim().to_string()));
+        auth.token_file = None;
+    }
+}
+
 /// Builds one client per context.
 pub async fn connect(options: &Options) -> Result<Vec<Cluster>, LiveError> {
     tls_provider();
@@ -138,24 +177,31 @@ pub async fn connect(options: &Options) -> Result<Vec<Cluster>, LiveError> {
             context: name.clone(),
             message: errors::chain(&e),
         })?;
-        client_config.connect_timeout = Some(Duration::from_secs(10));
+        trim_token_file(&mut client_config.auth_info);
+        client_config.connect_timeout = Some(CONNECT_TIMEOUT);
         // Watchers back off on their own, and a 429 from an eviction is a PodDisruptionBudget
         // refusing it: an answer to report at once, not to retry for minutes.
         client_config.default_retry = false;
         let server = client_config.cluster_url.to_string();
+        let mut warnings = Vec::new();
+        if client_config.accept_invalid_certs {
+            warnings.push(format!(
+                "insecure-skip-tls-verify is set: the server {server} is not verified (anyone on the way can read and answer in its place)"
+            ));
+        }
         let traffic = Arc::new(traffic::Traffic::default());
-        let client = kube::client::ClientBuilder::try_from(client_config)
-            .map_err(|e| LiveError::Context {
+        let client = client::build(&client_config, traffic.clone()).map_err(|message| {
+            LiveError::Context {
                 context: name.clone(),
-                message: errors::chain(&e),
-            })?
-            .with_layer(&traffic::Observe(traffic.clone()))
-            .build();
+                message,
+            }
+        })?;
         clusters.push(Cluster {
             name,
             server,
             client,
             traffic,
+            warnings,
         });
     }
     Ok(clusters)
@@ -167,15 +213,59 @@ pub struct Read {
     pub status: Vec<ClusterStatus>,
 }
 
-/// Reads every context once: lists every kind, returns when each is complete (or refused by
-/// RBAC, which degrades with a warning), fails on refused credentials, an unreachable server or
-/// the timeout, naming what was missing.
+/// Reads every context once: asks each server what it serves, lists every kind, returns when
+/// each is complete (or refused by RBAC, or not served: both degrade with a warning), fails on
+/// refused credentials, an unreachable server or the timeout, naming what was missing.
 pub fn read(options: &Options) -> Result<Read, LiveError> {
+    read_with_progress(options, |_| {})
+}
+
+/// How far a one-shot read has come, over every cluster: for a progress line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadProgress {
+    /// Kinds listed whole, refused or not served, of `kinds`.
+    pub kinds_done: usize,
+    pub kinds: usize,
+    /// LIST pages received.
+    pub pages: u64,
+    /// Objects received.
+    pub objects: usize,
+}
+
+impl ReadProgress {
+    pub fn of(status: &[ClusterStatus]) -> ReadProgress {
+        let mut p = ReadProgress::default();
+        for c in status {
+            p.kinds += c.kinds.len();
+            p.kinds_done += c
+                .kinds
+                .iter()
+                .filter(|k| k.synced || k.forbidden.is_some() || k.unserved.is_some())
+                .count();
+            p.objects += c.kinds.iter().map(|k| k.objects).sum::<usize>();
+            p.pages += c.requests.lists;
+        }
+        p
+    }
+}
+
+/// [`read`], calling `progress` about once a second while it waits.
+pub fn read_with_progress(
+    options: &Options,
+    mut progress: impl FnMut(ReadProgress),
+) -> Result<Read, LiveError> {
     runtime()?.block_on(async {
         let clusters = connect(options).await?;
+        let discovered = discover_all(&clusters).await?;
         let shared = Arc::new(Mutex::new(Shared::new(&clusters)));
         let (tx, mut rx) = tokio::sync::watch::channel(0u64);
-        let tasks = store::spawn_all(&clusters, options.page_size, shared.clone(), tx);
+        let tasks = store::spawn_all(
+            &clusters,
+            &discovered,
+            options.page_size,
+            shared.clone(),
+            tx,
+        );
         let deadline = tokio::time::Instant::now() + options.timeout;
         let outcome = loop {
             {
@@ -191,8 +281,13 @@ pub fn read(options: &Options) -> Result<Read, LiveError> {
                     });
                 }
             }
-            match tokio::time::timeout_at(deadline, rx.changed()).await {
+            let tick = (tokio::time::Instant::now() + Duration::from_secs(1)).min(deadline);
+            match tokio::time::timeout_at(tick, rx.changed()).await {
                 Ok(Ok(())) => continue,
+                Err(_) if tick < deadline => {
+                    let status = shared.lock().expect("live state").status();
+                    progress(ReadProgress::of(&status));
+                }
                 Ok(Err(_)) | Err(_) => {
                     let state = shared.lock().expect("live state");
                     break Err(LiveError::Timeout {
@@ -250,10 +345,29 @@ impl Session {
     ) -> Result<Session, LiveError> {
         let runtime = runtime()?;
         let clusters = runtime.block_on(connect(options))?;
+        // A server down at the start is followed all the same (its status says it is stale),
+        // every kind assumed served until it answers.
+        let discovered = runtime.block_on(async {
+            let mut out = Vec::new();
+            for c in &clusters {
+                out.push(
+                    discover::discover(c, CONNECT_TIMEOUT)
+                        .await
+                        .unwrap_or_else(|_| Discovery::assumed()),
+                );
+            }
+            out
+        });
         let shared = Arc::new(Mutex::new(Shared::new(&clusters)));
         let (tx, mut rx) = tokio::sync::watch::channel(0u64);
         let _guard = runtime.enter();
-        store::spawn_all(&clusters, options.page_size, shared.clone(), tx);
+        store::spawn_all(
+            &clusters,
+            &discovered,
+            options.page_size,
+            shared.clone(),
+            tx,
+        );
         let names = clusters.iter().map(|c| c.name.clone()).collect();
         let state = shared.clone();
         let leader_updates = options.leader_updates;

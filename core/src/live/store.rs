@@ -13,7 +13,8 @@ use serde::Serialize;
 use tokio::task::JoinHandle;
 
 use super::Cluster;
-use super::errors::{LiveError, Problem, classify_watch, forbidden_warning};
+use super::discover::{Discovery, Served};
+use super::errors::{LiveError, Problem, classify_watch, forbidden_warning, unserved_warning};
 use super::traffic::{Requests, Traffic};
 use super::wire::{Decoded, Model, Wire, resource_name};
 use crate::model::{ClusterObjects, InputError, InputReport, Kind, Object, Snapshot, Source};
@@ -31,6 +32,8 @@ struct KindState {
     synced: bool,
     lists: u32,
     forbidden: Option<String>,
+    /// The server does not serve this kind (discovery said so): why.
+    unserved: Option<String>,
     error: Option<String>,
     error_since: Option<DateTime<Utc>>,
     /// When the newest error came: a success on `path` after it means the watch works again.
@@ -43,6 +46,13 @@ struct KindState {
     changed: bool,
 }
 
+impl KindState {
+    /// Listed, or known never to be: refused by RBAC, or not served.
+    fn done(&self) -> bool {
+        self.synced || self.forbidden.is_some() || self.unserved.is_some()
+    }
+}
+
 struct ClusterState {
     name: String,
     server: String,
@@ -50,9 +60,21 @@ struct ClusterState {
     kinds: Vec<KindState>,
     unauthorized: Option<(Kind, String)>,
     traffic: Arc<Traffic>,
+    /// How the cluster is reached, when the user should know (no verification of the server).
+    connection: Vec<String>,
 }
 
 impl ClusterState {
+    /// What the user should know: how the cluster is reached, and why each kind the analysis
+    /// lacks is missing (refused by RBAC, or not served).
+    fn warnings(&self) -> Vec<String> {
+        let kinds = Kind::ALL.iter().zip(&self.kinds).filter_map(|(kind, k)| {
+            (k.forbidden.as_ref().map(|m| forbidden_warning(*kind, m)))
+                .or_else(|| k.unserved.as_ref().map(|m| unserved_warning(*kind, m)))
+        });
+        self.connection.iter().cloned().chain(kinds).collect()
+    }
+
     /// The kind's error, unless its path has answered since (a watch re-opened after a cut).
     fn error<'a>(&self, k: &'a KindState) -> Option<&'a String> {
         let error = k.error.as_ref()?;
@@ -75,6 +97,7 @@ pub(super) struct Shared {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KindStatus {
     pub kind: Kind,
+    /// Objects held (during the first list: received so far).
     pub objects: usize,
     pub synced: bool,
     /// Complete lists so far (more than one: re-listed after a 410 or a reconnect).
@@ -83,6 +106,9 @@ pub struct KindStatus {
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forbidden: Option<String>,
+    /// The server does not serve this kind: why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unserved: Option<String>,
 }
 
 /// How a live cluster is read: for the status line and `--context` reports.
@@ -97,7 +123,7 @@ pub struct ClusterStatus {
     pub stale_since: Option<DateTime<Utc>>,
     /// The newest error, if the cluster is stale.
     pub error: Option<String>,
-    /// Kinds RBAC refuses: the analysis runs without them.
+    /// Kinds RBAC refuses or the server does not serve: the analysis runs without them.
     pub warnings: Vec<String>,
     /// Requests made so far.
     pub requests: Requests,
@@ -122,17 +148,18 @@ impl Shared {
                     kinds: Kind::ALL.iter().map(|_| KindState::default()).collect(),
                     unauthorized: None,
                     traffic: c.traffic.clone(),
+                    connection: c.warnings.clone(),
                 })
                 .collect(),
             generation: 0,
         }
     }
 
-    /// Every kind of every cluster listed once (or refused by RBAC).
+    /// Every kind of every cluster listed once (or refused by RBAC, or not served).
     pub fn complete(&self) -> bool {
         self.clusters
             .iter()
-            .all(|c| c.kinds.iter().all(|k| k.synced || k.forbidden.is_some()))
+            .all(|c| c.kinds.iter().all(KindState::done))
     }
 
     /// Which leader records have expired at `now`, as a fingerprint: renewals do not make a new
@@ -187,17 +214,33 @@ impl Shared {
         None
     }
 
-    /// What a timed-out read still lacks, with the last error of each.
+    /// What a timed-out read still lacks, per cluster: each kind not listed whole, and why (its
+    /// last error, or how far its list has come).
     pub fn missing(&self) -> Vec<String> {
         let mut out = Vec::new();
         for c in &self.clusters {
-            for (kind, k) in Kind::ALL.iter().zip(&c.kinds) {
-                if !k.synced && k.forbidden.is_none() {
-                    out.push(match c.error(k) {
-                        Some(e) => format!("{}: {} ({e})", c.name, resource_name(*kind)),
-                        None => format!("{}: {}", c.name, resource_name(*kind)),
-                    });
-                }
+            let kinds: Vec<String> = Kind::ALL
+                .iter()
+                .zip(&c.kinds)
+                .filter(|(_, k)| !k.done())
+                .map(|(kind, k)| {
+                    let why = match (c.error(k), &k.buffer) {
+                        (Some(e), _) => format!("last error: {e}"),
+                        (None, Some(b)) if !b.is_empty() => {
+                            format!("still listing, {} objects so far", b.len())
+                        }
+                        (None, _) => "no answer yet".to_string(),
+                    };
+                    format!("{} ({why})", resource_name(*kind))
+                })
+                .collect();
+            if !kinds.is_empty() {
+                out.push(format!(
+                    "context {} ({}): {}",
+                    c.name,
+                    c.server,
+                    kinds.join(", ")
+                ));
             }
         }
         out
@@ -212,11 +255,16 @@ impl Shared {
                     .zip(&c.kinds)
                     .map(|(kind, k)| KindStatus {
                         kind: *kind,
-                        objects: k.objects.len(),
+                        // While the first list is in progress, what it has brought so far.
+                        objects: match (&k.buffer, k.synced) {
+                            (Some(buffer), false) => buffer.len(),
+                            _ => k.objects.len(),
+                        },
                         synced: k.synced,
                         lists: k.lists,
                         error: c.error(k).cloned(),
                         forbidden: k.forbidden.clone(),
+                        unserved: k.unserved.clone(),
                     })
                     .collect();
                 let stale_since = c
@@ -231,13 +279,7 @@ impl Shared {
                     last_update: c.kinds.iter().filter_map(|k| k.last_event).max(),
                     stale_since,
                     error: c.kinds.iter().find_map(|k| c.error(k).cloned()),
-                    warnings: Kind::ALL
-                        .iter()
-                        .zip(&c.kinds)
-                        .filter_map(|(kind, k)| {
-                            k.forbidden.as_ref().map(|m| forbidden_warning(*kind, m))
-                        })
-                        .collect(),
+                    warnings: c.warnings(),
                     kinds,
                     requests: c.traffic.requests(),
                 }
@@ -332,9 +374,12 @@ impl Shared {
             let mut cluster = ClusterObjects::new(c.name.clone());
             cluster.clock = Some(now);
             cluster.by_kind = true;
+            // A kind the analysis lacks is said where input problems are, as a note: the
+            // snapshot is what the server lets us read, no broken input.
             let mut report = InputReport {
                 source: c.source.to_string(),
                 cluster: c.name.clone(),
+                notes: c.warnings(),
                 ..InputReport::default()
             };
             for ((k, list), kind) in c.kinds.iter().zip(kinds).zip(Kind::ALL) {
@@ -379,28 +424,49 @@ impl Shared {
     }
 }
 
-/// Starts one watcher per kind per cluster; `changed` is bumped on every change.
+fn slot(kind: Kind) -> usize {
+    Kind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .expect("every model kind is in Kind::ALL")
+}
+
+/// Starts one watcher per served kind per cluster, at the version discovery found; a kind not
+/// served is marked so at once. `changed` is bumped on every change.
 pub(super) fn spawn_all(
     clusters: &[Cluster],
+    discovered: &[Discovery],
     page_size: u32,
     shared: Arc<Mutex<Shared>>,
     changed: tokio::sync::watch::Sender<u64>,
 ) -> Vec<JoinHandle<()>> {
     let changed = Arc::new(changed);
     let mut tasks = Vec::new();
-    for (index, cluster) in clusters.iter().enumerate() {
+    for (index, (cluster, discovery)) in clusters.iter().zip(discovered).enumerate() {
+        {
+            let mut s = shared.lock().expect("live state");
+            for (kind, why) in discovery.missing() {
+                s.clusters[index].kinds[slot(kind)].unserved = Some(why.to_string());
+            }
+        }
+        changed.send_modify(|_| {});
         macro_rules! follow {
             ($($ty:ty),*) => {
-                $(tasks.push(tokio::spawn(follow::<$ty>(
-                    cluster.clone(),
-                    index,
-                    page_size,
-                    shared.clone(),
-                    changed.clone(),
-                )));)*
+                $(if discovery.served(<$ty as Model>::MODEL)
+                    == &Served::At(<$ty as k8s_openapi::Resource>::VERSION)
+                {
+                    tasks.push(tokio::spawn(follow::<$ty>(
+                        cluster.clone(),
+                        index,
+                        page_size,
+                        shared.clone(),
+                        changed.clone(),
+                    )));
+                })*
             };
         }
         crate::live::wire::each_model!(follow);
+        crate::live::wire::each_older_model!(follow);
     }
     tasks
 }
@@ -490,10 +556,7 @@ async fn follow<K: Model>(
     shared: Arc<Mutex<Shared>>,
     changed: Arc<tokio::sync::watch::Sender<u64>>,
 ) {
-    let slot = Kind::ALL
-        .iter()
-        .position(|k| *k == K::MODEL)
-        .expect("every model kind is in Kind::ALL");
+    let slot = slot(K::MODEL);
     let path = <Wire<K> as kube::Resource>::url_path(&(), None);
     shared.lock().expect("live state").clusters[index].kinds[slot].path = path;
     let api: Api<Wire<K>> = Api::all(cluster.client.clone());
@@ -575,7 +638,9 @@ async fn follow<K: Model>(
                             k.error_since.get_or_insert(now);
                             k.error = Some(format!("{message}; listing again"));
                         }
-                        Problem::Other(message) => {
+                        Problem::Other(message)
+                        | Problem::NotFound(message)
+                        | Problem::Credentials(message) => {
                             k.error_since.get_or_insert(now);
                             k.error = Some(message);
                         }

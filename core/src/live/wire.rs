@@ -51,6 +51,35 @@ models! {
     ConfigMap => ConfigMap,
 }
 
+/// PodDisruptionBudgets as `policy/v1beta1` serves them, on servers older than 1.21 that lack
+/// `policy/v1`: the fields the model reads are the same.
+pub enum PodDisruptionBudgetV1beta1 {}
+
+impl k8s_openapi::Resource for PodDisruptionBudgetV1beta1 {
+    const API_VERSION: &'static str = "policy/v1beta1";
+    const GROUP: &'static str = "policy";
+    const KIND: &'static str = "PodDisruptionBudget";
+    const VERSION: &'static str = "v1beta1";
+    const URL_PATH_SEGMENT: &'static str = "poddisruptionbudgets";
+    type Scope = k8s_openapi::NamespaceResourceScope;
+}
+
+models! {
+    PodDisruptionBudgetV1beta1 => PodDisruptionBudget,
+}
+
+/// The versions of kinds read at more than one, most wanted first (every other kind: `v1`).
+/// Each has a type here: [`each_model`]'s for the first, [`each_older_model`]'s for the others.
+pub const MODEL_VERSIONS: &[(Kind, &[&str])] = &[(Kind::PodDisruptionBudget, &["v1", "v1beta1"])];
+
+/// Calls macro `$m` with the types of the older versions in [`MODEL_VERSIONS`].
+macro_rules! each_older_model {
+    ($m:ident) => {
+        $m!(crate::live::wire::PodDisruptionBudgetV1beta1)
+    };
+}
+pub(crate) use each_older_model;
+
 /// Calls macro `$m` with every Kubernetes type Quorum reads, in [`Kind::ALL`]'s order.
 macro_rules! each_model {
     ($m:ident) => {

@@ -4,7 +4,7 @@
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::kinds::{self, KINDS};
+use crate::kinds::{KINDS, Served};
 use crate::state::Shared;
 use crate::status::json_response;
 
@@ -27,22 +27,27 @@ pub fn api_versions(shared: &Shared) -> Value {
         "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": addr}]})
 }
 
-fn group_entry(g: &str) -> Value {
-    let v = KINDS
-        .iter()
-        .find(|k| k.group == g)
-        .map_or("v1", |k| k.version);
-    let gv = json!({"groupVersion": format!("{g}/{v}"), "version": v});
-    json!({"name": g, "versions": [gv.clone()], "preferredVersion": gv})
+fn group_entry(served: &Served, g: &str) -> Value {
+    let versions: Vec<Value> = served
+        .versions(g)
+        .into_iter()
+        .map(|v| json!({"groupVersion": format!("{g}/{v}"), "version": v}))
+        .collect();
+    let preferred = versions.first().cloned().unwrap_or(Value::Null);
+    json!({"name": g, "versions": versions, "preferredVersion": preferred})
 }
 
-pub fn group_list() -> Value {
-    let groups: Vec<Value> = kinds::groups().into_iter().map(group_entry).collect();
+pub fn group_list(served: &Served) -> Value {
+    let groups: Vec<Value> = served
+        .groups()
+        .into_iter()
+        .map(|g| group_entry(served, g))
+        .collect();
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
 }
 
-pub fn group_doc(g: &str) -> Value {
-    let mut v = group_entry(g);
+pub fn group_doc(served: &Served, g: &str) -> Value {
+    let mut v = group_entry(served, g);
     v["kind"] = json!("APIGroup");
     v["apiVersion"] = json!("v1");
     v
@@ -52,12 +57,9 @@ const VERBS: [&str; 7] = [
     "create", "delete", "get", "list", "patch", "update", "watch",
 ];
 
-pub fn resource_list(group: &str, version: &str) -> Value {
+pub fn resource_list(served: &Served, group: &str, version: &str) -> Value {
     let mut resources = Vec::new();
-    for k in KINDS
-        .iter()
-        .filter(|k| k.group == group && k.version == version)
-    {
+    for k in served.kinds_at(group, version).map(|k| &KINDS[k]) {
         let mut r = json!({
             "name": k.plural, "singularName": k.singular, "namespaced": k.namespaced,
             "kind": k.kind, "verbs": VERBS,

@@ -22,7 +22,7 @@ use crate::params::Params;
 use crate::state::{RequestRecord, Shared};
 use crate::status::ApiError;
 use discovery::json_ok;
-use target::{Target, parse_target};
+use target::{Target, served_target};
 
 /// Largest request body accepted (objects are small; this is a test server).
 const MAX_BODY: usize = 16 << 20;
@@ -40,12 +40,14 @@ async fn entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
-    let authorized = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|t| t.trim() == shared.token);
+    // With client certificates the TLS handshake already refused anyone without one.
+    let authorized = shared.client_certificates
+        || req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|t| t.trim() == shared.token);
     let response = if shared.unavailable.load(std::sync::atomic::Ordering::SeqCst) {
         ApiError::unavailable().into_response()
     } else if authorized {
@@ -167,7 +169,7 @@ async fn dispatch(
     query: &str,
 ) -> Result<Response, ApiError> {
     let params = Params::parse(query);
-    let target = parse_target(path);
+    let target = served_target(&shared.served, path);
     let method = req.method().clone();
     authorize(shared, &target, verb(&method, &target, &params))?;
 
@@ -179,9 +181,11 @@ async fn dispatch(
     match (target, method) {
         (Target::Version, Method::GET) => Ok(json_ok(&discovery::version_doc())),
         (Target::ApiVersions, Method::GET) => Ok(json_ok(&discovery::api_versions(shared))),
-        (Target::GroupList, Method::GET) => Ok(json_ok(&discovery::group_list())),
-        (Target::Group(g), Method::GET) => Ok(json_ok(&discovery::group_doc(&g))),
-        (Target::Resources(g, v), Method::GET) => Ok(json_ok(&discovery::resource_list(&g, &v))),
+        (Target::GroupList, Method::GET) => Ok(json_ok(&discovery::group_list(&shared.served))),
+        (Target::Group(g), Method::GET) => Ok(json_ok(&discovery::group_doc(&shared.served, &g))),
+        (Target::Resources(g, v), Method::GET) => {
+            Ok(json_ok(&discovery::resource_list(&shared.served, &g, &v)))
+        }
         (Target::Collection { kind, ns }, Method::GET) if params.flag("watch") => {
             watch::watch(shared.clone(), kind, ns, &params)
         }

@@ -4,7 +4,7 @@
 //! `/api/v1/namespaces/X` vs `/api/v1/namespaces/X/pods` is easier to tell
 //! apart by hand than with route patterns.
 
-use crate::kinds::{self, KINDS, KindId};
+use crate::kinds::{self, KINDS, KindId, Served};
 
 /// What a path names.
 #[derive(Debug, PartialEq)]
@@ -111,6 +111,42 @@ pub fn parse_target(path: &str) -> Target {
     }
 }
 
+/// What a path names on a server that serves what `served` says: a kind moved to another version
+/// is found there and only there; a kind turned off, and a group version serving nothing, are not
+/// found (404, as from an API server without them).
+pub fn served_target(served: &Served, path: &str) -> Target {
+    let mut segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (group, asked, at) = match segs.as_slice() {
+        ["apis", g] if !served.groups().contains(g) => return Target::NotFound,
+        ["api", v, ..] => ("", *v, 1),
+        ["apis", g, v, ..] => (*g, *v, 2),
+        _ => return parse_target(path),
+    };
+    // The table keeps each kind at one version: route a moved kind as if asked there.
+    let table = served
+        .kinds_at(group, asked)
+        .next()
+        .map_or(asked, |k| KINDS[k].version);
+    segs[at] = table;
+    let target = parse_target(&format!("/{}", segs.join("/")));
+    let kind = match &target {
+        Target::Collection { kind, .. }
+        | Target::Object { kind, .. }
+        | Target::Subresource { kind, .. } => Some(*kind),
+        _ => None,
+    };
+    match target {
+        _ if kind.is_some_and(|k| served.version(k) != Some(asked)) => Target::NotFound,
+        Target::Resources(..)
+            if !group.is_empty() && served.kinds_at(group, asked).next().is_none() =>
+        {
+            Target::NotFound
+        }
+        Target::Resources(g, _) => Target::Resources(g, asked.to_string()),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +202,43 @@ mod tests {
         assert_eq!(parse_target("/api/v1/pods/x"), Target::NotFound);
         assert_eq!(parse_target("/apis/apps/v2/deployments"), Target::NotFound);
         assert_eq!(parse_target("/apis/apps"), Target::Group("apps".into()));
+    }
+
+    #[test]
+    fn a_moved_kind_is_found_at_its_new_version_only_and_a_removed_one_nowhere() {
+        let mut served = Served::default();
+        served.at(kinds::PDB, "v1beta1");
+        assert_eq!(
+            served_target(&served, "/apis/policy/v1beta1/poddisruptionbudgets"),
+            Target::Collection {
+                kind: kinds::PDB,
+                ns: None
+            }
+        );
+        assert_eq!(
+            served_target(&served, "/apis/policy/v1/poddisruptionbudgets"),
+            Target::NotFound
+        );
+        assert_eq!(
+            served_target(&served, "/apis/policy/v1beta1"),
+            Target::Resources("policy".into(), "v1beta1".into())
+        );
+        assert_eq!(served_target(&served, "/apis/policy/v1"), Target::NotFound);
+        let mut served = Served::default();
+        served.without(kinds::PDB);
+        assert_eq!(served_target(&served, "/apis/policy"), Target::NotFound);
+        assert_eq!(
+            served_target(&served, "/apis/policy/v1/namespaces/a/poddisruptionbudgets"),
+            Target::NotFound
+        );
+        assert_eq!(
+            served_target(&served, "/api/v1/namespaces/a/pods/p/eviction"),
+            Target::Subresource {
+                kind: kinds::POD,
+                ns: "a".into(),
+                name: "p".into(),
+                sub: "eviction".into()
+            }
+        );
     }
 }
