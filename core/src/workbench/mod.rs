@@ -6,6 +6,7 @@
 //! read every number from here, so they cannot disagree with each other or with the CLI. Each
 //! piece is computed once per state and shared (`Arc`), so worker threads can take it.
 
+pub mod review;
 mod risk;
 mod whatif;
 
