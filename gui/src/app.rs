@@ -298,7 +298,7 @@ impl QuorumApp {
             layout: &session.layout,
             overlay,
             whatif: self.whatif.simulated().map(|s| &s.outcome),
-            plan: self.planner.plan.as_deref(),
+            plan: self.planner.plan.clone(),
         };
         Ok(review
             .write(path)?
