@@ -76,11 +76,15 @@ const TOO_SOON_TO_CANCEL: Duration = Duration::from_millis(250);
 /// Shows a dialog and waits for its answer: the paths chosen, or none (cancelled, or no dialog).
 type Picker = fn(&Purpose, &str) -> Option<Vec<PathBuf>>;
 
+/// A question put to the dialog's thread: why, the name suggested, when, and where the answer
+/// comes back.
+type Waiting = (Purpose, String, Instant, Receiver<Option<Vec<PathBuf>>>);
+
 /// The platform's file dialog, run on a thread of its own (it blocks until the user answers);
 /// when it cannot open, the question goes to the [`PathPrompt`], and so do the later ones.
 pub struct NativeDialog {
     picker: Picker,
-    waiting: Option<(Purpose, String, Instant, Receiver<Option<Vec<PathBuf>>>)>,
+    waiting: Option<Waiting>,
     prompt: PathPrompt,
     unavailable: bool,
 }

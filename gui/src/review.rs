@@ -354,25 +354,17 @@ fn picture(s: &Session, l: &Layout, overlay: &Overlay, caption: Option<&str>) ->
             card.height(),
             ink::CARD,
         );
-        if let Some(severity) = s
-            .risk
-            .nodes
-            .get(n)
-            .copied()
-            .flatten()
-            .filter(|_| marks_risk)
-        {
-            if severity >= Severity::Warning {
-                let color = risk_ink(severity);
-                used.risk_warning |= severity == Severity::Warning;
-                used.risk_critical |= severity == Severity::Critical;
-                let _ = write!(
-                    body,
-                    r#"<circle cx="{}" cy="{}" r="4" fill="{color}"/>"#,
-                    card.max.x - 7.0,
-                    card.min.y + 8.0
-                );
-            }
+        let risk = s.risk.nodes.get(n).copied().flatten();
+        if let Some(severity) = risk.filter(|r| marks_risk && *r >= Severity::Warning) {
+            let color = risk_ink(severity);
+            used.risk_warning |= severity == Severity::Warning;
+            used.risk_critical |= severity == Severity::Critical;
+            let _ = write!(
+                body,
+                r#"<circle cx="{}" cy="{}" r="4" fill="{color}"/>"#,
+                card.max.x - 7.0,
+                card.min.y + 8.0
+            );
         }
         let _ = write!(
             body,
