@@ -363,7 +363,7 @@ fn picture(s: &Session, l: &Layout, overlay: &Overlay, caption: Option<&str>) ->
                 body,
                 r#"<circle cx="{}" cy="{}" r="4" fill="{color}"/>"#,
                 card.max.x - 7.0,
-                card.min.y + 8.0
+                card.max.y - 7.0
             );
         }
         let _ = write!(
@@ -372,7 +372,7 @@ fn picture(s: &Session, l: &Layout, overlay: &Overlay, caption: Option<&str>) ->
             card.min.x + layout::CARD_PAD,
             card.min.y + 13.0,
             ink::TEXT,
-            xml(&fit(name, 17))
+            xml(&fit(host(name), 17))
         );
         if with_pods {
             for p in &t.nodes[n].pods {
@@ -485,12 +485,14 @@ fn picture(s: &Session, l: &Layout, overlay: &Overlay, caption: Option<&str>) ->
     let mut out = String::new();
     let _ = writeln!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{} {} {} {}" width="{}" font-family="Helvetica, Arial, sans-serif" role="img" aria-label="topology: zones, nodes, pods and leaders">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{} {} {} {}" width="{}" style="width:min(100%,{}px);height:auto" font-family="Helvetica, Arial, sans-serif" role="img" aria-label="topology: zones, nodes, pods and leaders">"#,
         b.min.x,
         b.min.y,
         width,
         height,
-        width.min(1600.0)
+        width.min(1600.0),
+        // A small cluster is drawn a little larger, never blown up to the page's width.
+        (width * 1.4).round()
     );
     let _ = writeln!(
         out,
@@ -706,6 +708,15 @@ fn risk_ink(s: Severity) -> &'static str {
     }
 }
 
+/// A node's host name without its domain (`ip-10-0-1-23` of `ip-10-0-1-23.ec2.internal`): the
+/// part that tells nodes apart on a small card. The full name is the card's tooltip.
+fn host(name: &str) -> &str {
+    match name.split_once('.') {
+        Some((host, _)) if !host.is_empty() => host,
+        _ => name,
+    }
+}
+
 /// A name cut in the middle to `max` characters, so both ends stay readable.
 fn fit(name: &str, max: usize) -> String {
     let chars: Vec<char> = name.chars().collect();
@@ -738,7 +749,7 @@ pre code{background:none;padding:0}\
 nav.contents{background:#f6f8fa;border:1px solid #d0d7de;padding:.6em 1em;margin:1em 0}\
 nav.contents ol{margin:.3em 0;columns:2}\
 figure{margin:1em 0}figcaption{color:#57606a;font-size:13px;margin-top:.4em}\
-figure svg{width:100%;height:auto;border:1px solid #d0d7de}\
+figure svg{border:1px solid #d0d7de}\
 #summary ol li{margin:.35em 0}\
 @page{size:A4;margin:14mm}\
 @media print{\
@@ -880,11 +891,13 @@ mod tests {
     }
 
     #[test]
-    fn a_long_node_name_is_cut_in_the_middle() {
+    fn a_node_is_named_by_its_host_and_a_long_name_is_cut_in_the_middle() {
         assert_eq!(
             fit("ip-10-0-1-23.eu-west-1.compute.internal", 17),
             "ip-10-0-…internal"
         );
         assert_eq!(fit("a1", 17), "a1");
+        assert_eq!(host("ip-10-1-1-13.ec2.internal"), "ip-10-1-1-13");
+        assert_eq!(host("dca-wk-01"), "dca-wk-01");
     }
 }
