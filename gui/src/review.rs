@@ -66,7 +66,7 @@ struct Prepared<'a> {
 impl Review<'_> {
     fn prepare(&self) -> Prepared<'_> {
         let s = self.session;
-        let decided = quorum_core::workbench::review::Review::of(&s.workbench, self.plan.clone());
+        let decided = s.workbench.review(self.plan.clone());
         let report = Report {
             inputs: &s.inputs,
             topology: &s.topology,

@@ -6,7 +6,6 @@
 //! read every number from here, so they cannot disagree with each other or with the CLI. Each
 //! piece is computed once per state and shared (`Arc`), so worker threads can take it.
 
-pub mod review;
 mod risk;
 mod whatif;
 
@@ -204,6 +203,11 @@ impl Workbench {
             held_by_node,
             sweep: OnceLock::new(),
         }
+    }
+
+    /// What a review document says about this state; `plan` is the user's plan, if any.
+    pub fn review(&self, plan: Option<Arc<crate::plan::Plan>>) -> crate::report::Review {
+        crate::report::Review::of(&self.topology, &self.config, self.sweep(), plan)
     }
 
     /// Every single failure and partition, judged (computed on first use, then kept).

@@ -3,12 +3,18 @@
 //! the recommended plan before and after, and the worst zone failure and partition with their
 //! timelines. A front end adds its picture and turns the sections into a page (HTML, a file).
 
+mod decide;
+
 use std::fmt::Write;
+
+pub use decide::{
+    FindingKind, Played, REVIEW_GOAL, Recommended, Review, added, review_plan_options, row_cost,
+    simulate_flags,
+};
 
 use super::{Report, count};
 use crate::finding::Severity;
 use crate::simulate::sweep::Scenario;
-use crate::workbench::review::{Played, Review, added, row_cost};
 
 /// Rows of one severity listed in full; the rest are counted (the CLI lists them all).
 const FINDINGS_LISTED: usize = 200;
@@ -329,7 +335,7 @@ fn summary(report: &Report<'_>, review: &Review, inputs: &str) -> Section {
             what.join("; ")
         ));
     }
-    for k in crate::workbench::review::Review::finding_kinds(&a.findings) {
+    for k in Review::finding_kinds(&a.findings) {
         if risks.len() >= TOP_RISKS || k.severity == Severity::Info {
             break;
         }
@@ -844,7 +850,7 @@ mod tests {
 
     fn doc_of(c: ClusterYaml) -> ReviewDoc {
         let wb = Workbench::new(c.topology(), vec![], Config::default());
-        let review = Review::of(&wb, None);
+        let review = wb.review(None);
         let report = Report {
             inputs: &wb.inputs,
             topology: &wb.topology,

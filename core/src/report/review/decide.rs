@@ -6,9 +6,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::Workbench;
 use crate::check::Finding;
+use crate::config::Config;
 use crate::finding::Severity;
+use crate::graph::Topology;
 use crate::plan::{Goal, Handover, Options, Plan, plan};
 use crate::simulate::sweep::{Scenario, Sweep};
 use crate::simulate::{Event, Outcome, Params, Target, simulate};
@@ -54,14 +55,18 @@ pub struct Review {
 }
 
 impl Review {
-    /// The review of a state; `plan` is the user's plan when there is one.
-    pub fn of(wb: &Workbench, users_plan: Option<Arc<Plan>>) -> Review {
-        let t = &wb.topology;
-        let sweep = wb.sweep();
+    /// The review of a state (its graph, configuration and sweep); `plan` is the user's plan
+    /// when there is one.
+    pub fn of(
+        t: &Topology,
+        config: &Config,
+        sweep: Arc<Sweep>,
+        users_plan: Option<Arc<Plan>>,
+    ) -> Review {
         let plan = match users_plan {
             Some(plan) => Recommended { plan, users: true },
             None => Recommended {
-                plan: Arc::new(plan(t, &wb.config, &review_plan_options())),
+                plan: Arc::new(plan(t, config, &review_plan_options())),
                 users: false,
             },
         };
@@ -181,8 +186,8 @@ pub fn simulate_flags(event: &Event) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::testkit::*;
+    use crate::workbench::Workbench;
 
     fn workbench(c: ClusterYaml) -> Workbench {
         Workbench::new(c.topology(), vec![], Config::default())
@@ -191,7 +196,7 @@ mod tests {
     #[test]
     fn the_worst_zone_failure_is_the_one_that_takes_a_2_of_3_majority() {
         let wb = workbench(three_zones() + pg_on(&["a1", "a2", "b1"]));
-        let r = Review::of(&wb, None);
+        let r = wb.review(None);
         let zone = r.worst_zone.expect("losing eu-a costs pg its quorum");
         assert_eq!(zone.flags, "--fail zone:eu-a");
         assert_eq!(zone.row.groups_without_quorum, vec!["db/pg".to_string()]);
@@ -202,7 +207,7 @@ mod tests {
     #[test]
     fn a_cluster_that_survives_every_zone_has_no_worst_zone_failure() {
         let wb = workbench(three_zones() + pg_on(&["a1", "b1", "c1"]));
-        let r = Review::of(&wb, None);
+        let r = wb.review(None);
         assert!(r.worst_zone.is_none());
         assert!(!r.plan.users);
         assert_eq!(r.plan.plan.goal, Goal::All);
@@ -216,7 +221,7 @@ mod tests {
             ..review_plan_options()
         };
         let mine = Arc::new(plan(&wb.topology, &wb.config, &options));
-        let r = Review::of(&wb, Some(mine));
+        let r = wb.review(Some(mine));
         assert!(r.plan.users);
         assert_eq!(r.plan.plan.goal, Goal::Leaders);
     }
