@@ -366,6 +366,21 @@ fn picture(s: &Session, l: &Layout, overlay: &Overlay, caption: Option<&str>) ->
                 card.max.y - 7.0
             );
         }
+        // Control-plane components name their node as the holder: the crown sits on the card.
+        let node_leases = s.leases_of_node(node).len();
+        if node_leases > 0 && overlay.nodes.is_none() {
+            used.node_crown = true;
+            let (x, y) = (card.min.x + 10.0, card.max.y - 6.0);
+            body.push_str(&crown(x, y, ink::HELD));
+            let _ = write!(
+                body,
+                r#"<text x="{}" y="{}" font-size="9" fill="{}">{}</text>"#,
+                x + 7.0,
+                y + 2.0,
+                ink::MUTED,
+                format!("{node_leases} by the node")
+            );
+        }
         let _ = write!(
             body,
             r#"<text x="{}" y="{}" font-size="10" fill="{}">{}</text>"#,
@@ -520,6 +535,7 @@ struct Used {
     risk_warning: bool,
     risk_critical: bool,
     crowns: [bool; 4],
+    node_crown: bool,
     volume: bool,
     unreachable: bool,
 }
@@ -611,6 +627,12 @@ fn legend(s: &Session, used: &Used, with_pods: bool) -> Vec<Key> {
                 text: what.into(),
             });
         }
+    }
+    if used.node_crown {
+        keys.push(Key {
+            mark: crown(8.0, 9.0, ink::HELD),
+            text: "at a card's foot: leases the node holds itself (control plane), counted".into(),
+        });
     }
     if used.gone {
         keys.push(Key {
@@ -832,7 +854,7 @@ mod tests {
                 "{name} has no legend entry"
             );
         }
-        // A crown per leader pod in the picture, and one in the legend.
+        // A crown per leader pod in the picture, and one in the legend...
         let leader_pods: std::collections::BTreeSet<_> = s
             .topology
             .leaders
@@ -842,9 +864,14 @@ mod tests {
                 _ => None,
             })
             .collect();
+        // And one on each card of a node that holds a lease itself, with its legend entry.
+        let node_holders = (0..s.topology.nodes.len())
+            .filter(|n| !s.leases_of_node(NodeId(*n as u32)).is_empty())
+            .count();
+        assert!(node_holders > 0, "three-zones has control-plane leases");
         assert_eq!(
             svg.matches(r#"class="crown""#).count(),
-            leader_pods.len() + 1
+            leader_pods.len() + 1 + node_holders + 1
         );
     }
 
