@@ -374,11 +374,10 @@ fn picture(s: &Session, l: &Layout, overlay: &Overlay, caption: Option<&str>) ->
             body.push_str(&crown(x, y, ink::HELD));
             let _ = write!(
                 body,
-                r#"<text x="{}" y="{}" font-size="9" fill="{}">{}</text>"#,
+                r#"<text x="{}" y="{}" font-size="9" fill="{}">{node_leases} by the node</text>"#,
                 x + 7.0,
                 y + 2.0,
                 ink::MUTED,
-                format!("{node_leases} by the node")
             );
         }
         let _ = write!(
