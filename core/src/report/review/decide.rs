@@ -14,14 +14,25 @@ use crate::plan::{Goal, Handover, Options, Plan, plan};
 use crate::simulate::sweep::{Scenario, Sweep};
 use crate::simulate::{Event, Outcome, Params, Target, simulate};
 
-/// The goal a review plans for when the user made no plan: every goal at once, so the plan
-/// answers every finding a planner can act on.
-pub const REVIEW_GOAL: Goal = Goal::All;
+/// Up to this many pods a review with no plan of the user's plans for every goal at once, so the
+/// plan answers every finding a planner can act on; above it, for leaders only: every goal runs
+/// the simulator over each wave of storage and spread steps (37 s for 3,000 pods in a debug
+/// build, against 1 s for leaders), too long to wait for a document on a large cluster.
+pub const ALL_GOALS_UP_TO_PODS: usize = 5_000;
+
+/// The goal a review plans for when the user made no plan (see [`ALL_GOALS_UP_TO_PODS`]).
+pub fn review_goal(t: &Topology) -> Goal {
+    if t.pods.len() <= ALL_GOALS_UP_TO_PODS {
+        Goal::All
+    } else {
+        Goal::Leaders
+    }
+}
 
 /// The plan a review recommends, and whose it is.
 pub struct Recommended {
     pub plan: Arc<Plan>,
-    /// The user made it in the session (else core made it with [`REVIEW_GOAL`]).
+    /// The user made it in the session (else core made it with [`review_goal`]).
     pub users: bool,
 }
 
@@ -66,7 +77,7 @@ impl Review {
         let plan = match users_plan {
             Some(plan) => Recommended { plan, users: true },
             None => Recommended {
-                plan: Arc::new(plan(t, config, &review_plan_options())),
+                plan: Arc::new(plan(t, config, &review_plan_options(review_goal(t)))),
                 users: false,
             },
         };
@@ -120,10 +131,10 @@ impl Review {
     }
 }
 
-/// The options `quorum plan --goal all` plans with.
-pub fn review_plan_options() -> Options {
+/// The options `quorum plan --goal GOAL` plans with.
+pub fn review_plan_options(goal: Goal) -> Options {
     Options {
-        goal: REVIEW_GOAL,
+        goal,
         handover: Handover::PreferredHolder,
         max_concurrent: None,
     }
@@ -216,10 +227,7 @@ mod tests {
     #[test]
     fn the_users_plan_is_the_one_recommended() {
         let wb = workbench(three_zones() + pg_on(&["a1", "a2", "b1"]));
-        let options = Options {
-            goal: Goal::Leaders,
-            ..review_plan_options()
-        };
+        let options = review_plan_options(Goal::Leaders);
         let mine = Arc::new(plan(&wb.topology, &wb.config, &options));
         let r = wb.review(Some(mine));
         assert!(r.plan.users);

@@ -8,8 +8,8 @@ mod decide;
 use std::fmt::Write;
 
 pub use decide::{
-    FindingKind, Played, REVIEW_GOAL, Recommended, Review, added, review_plan_options, row_cost,
-    simulate_flags,
+    ALL_GOALS_UP_TO_PODS, FindingKind, Played, Recommended, Review, added, review_goal,
+    review_plan_options, row_cost, simulate_flags,
 };
 
 use super::{Report, count};
@@ -588,9 +588,16 @@ fn plan(review: &Review, inputs: &str) -> Section {
         body,
         "{} Goal **{}**: {}; {}. The same plan: {}.\n",
         if review.plan.users {
-            "The plan made in this session."
-        } else {
+            "The plan made in this session.".to_string()
+        } else if p.goal == crate::plan::Goal::All {
             "No plan was made in the session: this is core's plan for every goal at once."
+                .to_string()
+        } else {
+            format!(
+                "No plan was made in the session: this is core's plan for goal {} (above {ALL_GOALS_UP_TO_PODS} pods a review does not wait for every goal at once: {}).",
+                p.goal.name(),
+                cli("plan", inputs, "--goal all")
+            )
         },
         p.goal.name(),
         if p.goal == crate::plan::Goal::All {
