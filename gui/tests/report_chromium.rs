@@ -5,7 +5,7 @@
 //! `QUORUM_REQUIRE_TOOLS=1`, as in CI).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The sections of the review, in order, with the start of each heading.
@@ -34,8 +34,18 @@ fn chromium() -> Option<PathBuf> {
         })
 }
 
-/// Runs Chromium headless on a page, with a deadline (a hung browser fails the test).
-fn headless(chromium: &Path, profile: &Path, args: &[String], page: &Path) -> Output {
+/// What Chromium printed and how it exited.
+struct Run {
+    success: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs Chromium headless on a page, with a deadline (a hung browser fails the test). Its output
+/// goes to files: a DOM larger than a pipe's buffer would block it on a pipe nobody reads yet.
+fn headless(chromium: &Path, profile: &Path, args: &[String], page: &Path) -> Run {
+    let out = profile.with_extension("stdout");
+    let err = profile.with_extension("stderr");
     let mut child = Command::new(chromium)
         .args([
             "--headless",
@@ -48,19 +58,26 @@ fn headless(chromium: &Path, profile: &Path, args: &[String], page: &Path) -> Ou
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
         .arg(format!("file://{}", page.display()))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
         .spawn()
         .expect("chromium starts");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while child.try_wait().unwrap().is_none() {
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("chromium did not finish within 120 s");
+            panic!("chromium did not finish within 180 s");
         }
         std::thread::sleep(Duration::from_millis(100));
+    };
+    Run {
+        success: status.success(),
+        stdout: std::fs::read_to_string(&out).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&err).unwrap_or_default(),
     }
-    child.wait_with_output().unwrap()
 }
 
 fn report(sample: &str, path: &Path) {
@@ -96,11 +113,11 @@ fn the_html_review_renders_in_chromium_with_every_section_and_a_page_each() {
         let profile = dir.path().join(format!("profile-{sample}"));
 
         let out = headless(&chromium, &profile, &["--dump-dom".into()], &page);
-        let dom = String::from_utf8_lossy(&out.stdout);
+        let dom = out.stdout;
         assert!(
-            out.status.success() && dom.contains("</html>"),
+            out.success && dom.contains("</html>"),
             "{sample}: chromium rendered nothing: {}",
-            String::from_utf8_lossy(&out.stderr)
+            out.stderr
         );
         assert!(dom.contains("<h1>Quorum review: "), "{sample}: no title");
         assert!(dom.contains("Snapshot time:"), "{sample}: no snapshot time");
@@ -138,11 +155,7 @@ fn the_html_review_renders_in_chromium_with_every_section_and_a_page_each() {
             ],
             &page,
         );
-        assert!(
-            out.status.success(),
-            "{sample}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.success, "{sample}: {}", out.stderr);
         let bytes = std::fs::read(&pdf).expect("a PDF");
         assert!(bytes.starts_with(b"%PDF"), "{sample}: not a PDF");
         let pages = count(&bytes, b"/Type /Page\n")
