@@ -11,7 +11,7 @@ use quorum_core::load::Input;
 use crate::canvas::{self, Canvas, CanvasInput, Overlay};
 use crate::cli::{self, Origin};
 use crate::commands::{Subject, Tab, Tool, UiCommand};
-use crate::files::{FileDialog, PathPrompt, Purpose, Recent};
+use crate::files::{Answer, FileDialog, PathPrompt, Purpose, Recent};
 use crate::measure::{Measure, Next};
 use crate::palette;
 use crate::panels::Panels;
@@ -47,7 +47,8 @@ pub struct QuorumApp {
     pub planner: Planner,
     pub tab: Tab,
     today: Option<Overlay>,
-    dialog: Box<dyn FileDialog>,
+    /// How paths are asked for: the prompt until `main` gives the platform's dialog.
+    pub dialog: Box<dyn FileDialog>,
     recent: Recent,
     status: Option<(String, bool)>,
     screenshots: (Sender<Screenshot>, Receiver<Screenshot>),
@@ -258,23 +259,30 @@ impl QuorumApp {
         }
     }
 
-    fn answer(&mut self, ctx: &egui::Context, purpose: Purpose, answer: String) {
-        let result: anyhow::Result<String> = match purpose {
-            Purpose::Open => return self.apply(ctx, UiCommand::OpenWords(answer)),
-            Purpose::ExportPlan(format) => match self.planner.plan.as_ref() {
+    fn answer(&mut self, ctx: &egui::Context, purpose: Purpose, answer: Answer) {
+        let path = answer.path();
+        let shown = path.display().to_string();
+        let result: anyhow::Result<String> = match (purpose, answer) {
+            (Purpose::Open, Answer::Words(words)) => {
+                return self.apply(ctx, UiCommand::OpenWords(words));
+            }
+            (Purpose::Open, Answer::Paths(paths)) => {
+                return self.apply(ctx, UiCommand::OpenPaths(paths));
+            }
+            (Purpose::ExportPlan(format), _) => match self.planner.plan.as_ref() {
                 Some(plan) => format
                     .render(plan)
                     .map_err(|e| anyhow::anyhow!(e))
-                    .and_then(|text| Ok(quorum_core::files::write(&answer, text)?))
-                    .map(|()| format!("saved the plan to {answer}")),
+                    .and_then(|text| Ok(quorum_core::files::write(&path, text)?))
+                    .map(|()| format!("saved the plan to {shown}")),
                 None => Err(anyhow::anyhow!("no plan to export")),
             },
-            Purpose::Screenshot => {
-                self.request_screenshot(ctx, PathBuf::from(&answer));
-                Ok(format!("saving the canvas to {answer}…"))
+            (Purpose::Screenshot, _) => {
+                self.request_screenshot(ctx, path);
+                Ok(format!("saving the canvas to {shown}…"))
             }
-            Purpose::Report => self
-                .write_report(&PathBuf::from(&answer))
+            (Purpose::Report, _) => self
+                .write_report(&path)
                 .map(|files| format!("wrote {}", files.join(", "))),
         };
         self.status = Some(match result {
@@ -298,7 +306,7 @@ impl QuorumApp {
             layout: &session.layout,
             overlay,
             whatif: self.whatif.simulated().map(|s| &s.outcome),
-            plan: self.planner.plan.as_deref(),
+            plan: self.planner.plan.clone(),
         };
         Ok(review
             .write(path)?

@@ -111,6 +111,38 @@ impl Origin {
         }
     }
 
+    /// The same inputs as the `quorum` command line takes them, for a reader to repeat a number:
+    /// `cluster.yaml`, `--cluster dc-a=a/ --cluster dc-b=b/`, `--context prod`; a sample by the
+    /// paths of its files in the repository.
+    pub fn cli_inputs(&self) -> String {
+        let word = |cluster: &str, path: String| {
+            if cluster == "default" {
+                path
+            } else {
+                format!("--cluster {cluster}={path}")
+            }
+        };
+        match self {
+            Origin::Sample(sample) => sample
+                .files
+                .iter()
+                .map(|(cluster, path, _)| word(cluster, (*path).to_string()))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Origin::Inputs(inputs) => inputs
+                .iter()
+                .map(|i| word(&i.cluster, i.path.display().to_string()))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Origin::Live(options) => options
+                .contexts
+                .iter()
+                .map(|c| format!("--context {c}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+
     /// The files to watch for changes (not stdin, not samples).
     pub fn watched_paths(&self) -> Vec<PathBuf> {
         match self {
@@ -163,6 +195,17 @@ mod tests {
         assert_eq!(
             inputs_from_words(" a.yaml  dc-b=b/ "),
             vec![Input::new("default", "a.yaml"), Input::new("dc-b", "b/")]
+        );
+    }
+
+    #[test]
+    fn the_inputs_are_named_as_the_quorum_command_line_takes_them() {
+        let origin = parse(&["a.yaml", "--cluster", "dc-b=b/"]).unwrap().origin();
+        assert_eq!(origin.cli_inputs(), "a.yaml --cluster dc-b=b/");
+        let origin = parse(&["--sample", "two-dcs"]).unwrap().origin();
+        assert_eq!(
+            origin.cli_inputs(),
+            "--cluster dc-a=samples/two-dcs/dc-a.yaml --cluster dc-b=samples/two-dcs/dc-b.yaml"
         );
     }
 

@@ -121,5 +121,5 @@ pub enum UiCommand {
     Screenshot,
     ExportReport,
     /// A dialog's answer.
-    Answer(Purpose, String),
+    Answer(Purpose, crate::files::Answer),
 }

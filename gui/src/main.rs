@@ -69,6 +69,7 @@ fn main() -> ExitCode {
         options,
         Box::new(move |cc| {
             let mut app = app::QuorumApp::loading(&cc.egui_ctx, origin, files::Recent::load());
+            app.dialog = files::native_or_prompt(true);
             app.automation.screenshot = screenshot;
             app.automation.measure = measure.then(measure::Measure::default);
             Ok(Box::new(app))

@@ -17,6 +17,8 @@ pub struct Session {
     /// What was opened, in a few words ("sample three-zones", the paths).
     pub title: String,
     pub description: Option<&'static str>,
+    /// The inputs as the `quorum` command line takes them (see [`Origin::cli_inputs`]).
+    pub cli_inputs: String,
     pub workbench: Workbench,
     /// Where everything sits on the canvas (built with the session, off the UI thread).
     pub layout: Arc<Layout>,
@@ -64,12 +66,15 @@ impl Session {
                     stage,
                 );
                 session.description = Some(sample.description);
+                session.cli_inputs = origin.cli_inputs();
                 Ok(session)
             }
             Origin::Inputs(inputs) => {
                 let config = working_directory_config()?;
                 let snapshot = quorum_core::load::load(inputs)?;
-                Ok(Session::new(origin.title(), snapshot, config, stage))
+                let mut session = Session::new(origin.title(), snapshot, config, stage);
+                session.cli_inputs = origin.cli_inputs();
+                Ok(session)
             }
             Origin::Live(options) => {
                 let config = working_directory_config()?;
@@ -84,7 +89,9 @@ impl Session {
                             message: w.clone(),
                         }));
                 }
-                Ok(Session::new(origin.title(), read.snapshot, config, stage))
+                let mut session = Session::new(origin.title(), read.snapshot, config, stage);
+                session.cli_inputs = origin.cli_inputs();
+                Ok(session)
             }
         }
     }
@@ -102,6 +109,7 @@ impl Session {
         stage(Stage::LayingOut);
         let layout = Arc::new(Layout::build(&workbench));
         Session {
+            cli_inputs: title.clone(),
             title,
             description: None,
             workbench,

@@ -355,7 +355,9 @@ fn the_plan_exports_through_the_path_prompt_and_the_report_through_the_menu() {
     h.get_by_label("OK").click();
     h.run();
     let html = std::fs::read_to_string(&report).expect("the report was written");
-    assert!(html.contains("<svg") && html.contains("Plan: goal leaders"));
+    // The review recommends the plan made in the session, not one of its own.
+    assert!(html.contains("<svg") && html.contains("Recommended plan: goal leaders"));
+    assert!(html.contains("The plan made in this session."));
 }
 
 /// A file dropped on the window, as winit hands it to egui.

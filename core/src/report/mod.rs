@@ -4,6 +4,7 @@
 mod after_state;
 mod graph;
 mod markdown;
+pub mod review;
 mod sarif;
 mod simulation;
 mod table;
@@ -18,6 +19,7 @@ pub use crate::contract::{ALONE_ANNOTATION, INFERRED_ANNOTATION, JUDGED_AT_ANNOT
 pub use after_state::after_state;
 pub use graph::{graph_dot, graph_json};
 pub use markdown::{markdown, plan_markdown, sweep_markdown};
+pub use review::{Review, ReviewDoc, Section, review_doc};
 pub use sarif::sarif;
 pub use simulation::{drill_table, plan_table, simulation_table, sweep_table};
 pub use table::{Style, table};

@@ -205,6 +205,11 @@ impl Workbench {
         }
     }
 
+    /// What a review document says about this state; `plan` is the user's plan, if any.
+    pub fn review(&self, plan: Option<Arc<crate::plan::Plan>>) -> crate::report::Review {
+        crate::report::Review::of(&self.topology, &self.config, self.sweep(), plan)
+    }
+
     /// Every single failure and partition, judged (computed on first use, then kept).
     pub fn sweep(&self) -> Arc<Sweep> {
         self.sweep
