@@ -304,9 +304,10 @@ fn picture(s: &Session, l: &Layout, overlay: &Overlay, caption: Option<&str>) ->
             continue;
         }
         let counts = overview.zone(quorum_core::graph::ZoneId(z as u32));
+        // The counts on two lines: a lane of one card column is too narrow for one.
         let _ = writeln!(
             body,
-            r#"<rect x="{}" y="{}" width="{}" height="{}" rx="8" fill="{}" stroke="{}"/><text x="{}" y="{}" font-size="18" font-weight="bold" fill="{}">{}</text><text x="{}" y="{}" font-size="12" fill="{}">{} nodes · {} pods · {} leaders</text>"#,
+            r#"<rect x="{}" y="{}" width="{}" height="{}" rx="8" fill="{}" stroke="{}"/><text x="{}" y="{}" font-size="18" font-weight="bold" fill="{}">{}</text><text x="{}" y="{}" font-size="12" fill="{}">{} nodes · {} pods<tspan x="{}" dy="14">{} leaders</tspan></text>"#,
             r.min.x,
             r.min.y,
             r.width(),
@@ -322,6 +323,7 @@ fn picture(s: &Session, l: &Layout, overlay: &Overlay, caption: Option<&str>) ->
             ink::MUTED,
             t.zones[z].nodes.len(),
             zone.pods,
+            r.min.x + layout::LANE_PAD,
             counts.leaders
         );
     }
