@@ -4,6 +4,7 @@
 //! picture (an SVG drawn from the canvas layout in a light palette, with its legend) and lays the
 //! sections out as a page.
 
+use eframe::egui::Rect;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -22,6 +23,11 @@ use crate::session::Session;
 
 /// Above this many pods, the picture draws node cards without their pods (it stays small).
 const PODS_IN_PICTURE: usize = 20_000;
+/// Above this many nodes, zones are drawn as tiles with their counts: hundreds of unlabelled
+/// cards are a mosaic nobody reads on a page.
+const CARDS_IN_PICTURE: usize = 300;
+/// The height of a zone's tile in such a picture (world units, as the canvas's).
+const TILE_H: f32 = 330.0;
 /// Groups named in the picture's legend; the rest are counted.
 const GROUPS_IN_LEGEND: usize = 48;
 
@@ -267,7 +273,29 @@ fn picture(s: &Session, l: &Layout, overlay: &Overlay, caption: Option<&str>) ->
     // The findings are today's: another state's picture marks no risk it may not have.
     let marks_risk = caption.is_none();
     let t = &s.topology;
-    let b = l.bounds.expand(20.0);
+    // Above CARDS_IN_PICTURE nodes, zones are tiles of their counts, no taller than TILE_H.
+    let with_cards = t.nodes.len() <= CARDS_IN_PICTURE;
+    let lane = |r: Rect| {
+        if with_cards {
+            r
+        } else {
+            Rect::from_min_max(
+                r.min,
+                eframe::egui::pos2(r.max.x, r.max.y.min(r.min.y + TILE_H)),
+            )
+        }
+    };
+    let b = l
+        .clusters
+        .iter()
+        .map(|c| c.header)
+        .chain(l.zones.iter().map(|z| lane(z.rect)))
+        .fold(Rect::NOTHING, |a, r| a.union(r));
+    let b = if with_cards || !b.is_positive() {
+        l.bounds.expand(20.0)
+    } else {
+        b.expand(20.0)
+    };
     let overview = overlay.overview(&s.workbench);
     let mut body = String::new();
     let mut used = Used::default();
@@ -299,7 +327,7 @@ fn picture(s: &Session, l: &Layout, overlay: &Overlay, caption: Option<&str>) ->
         }
     }
     for (z, zone) in l.zones.iter().enumerate() {
-        let r = zone.rect;
+        let r = lane(zone.rect);
         if !r.is_positive() {
             continue;
         }
@@ -328,7 +356,13 @@ fn picture(s: &Session, l: &Layout, overlay: &Overlay, caption: Option<&str>) ->
         );
     }
     let with_pods = t.pods.len() <= PODS_IN_PICTURE;
+    if !with_cards {
+        zone_tiles(&mut body, s, overview);
+    }
     for (n, card) in l.cards.iter().enumerate() {
+        if !with_cards {
+            break;
+        }
         if !card.is_positive() {
             continue;
         }
@@ -429,6 +463,9 @@ fn picture(s: &Session, l: &Layout, overlay: &Overlay, caption: Option<&str>) ->
         body.push_str("</g>\n");
     }
     for v in &l.volumes {
+        if !with_cards {
+            break;
+        }
         if !v.rect.is_positive() {
             continue;
         }
@@ -562,7 +599,14 @@ fn legend(s: &Session, used: &Used, with_pods: bool) -> Vec<Key> {
             text: "a node (card), its name on top".into(),
         },
     ];
-    if !with_pods {
+    if t.nodes.len() > CARDS_IN_PICTURE {
+        keys.push(Key {
+            mark: String::new(),
+            text: format!(
+                "nodes not drawn: more than {CARDS_IN_PICTURE} nodes (each zone's counts in its tile)"
+            ),
+        });
+    } else if !with_pods {
         keys.push(Key {
             mark: String::new(),
             text: format!(
@@ -686,6 +730,45 @@ fn legend(s: &Session, used: &Used, with_pods: bool) -> Vec<Key> {
         });
     }
     keys
+}
+
+/// Each zone's counts in big type in its lane, for a picture with too many nodes to draw.
+fn zone_tiles(body: &mut String, s: &Session, overview: &quorum_core::overview::Overview) {
+    let t = &s.topology;
+    for (z, zone) in s.layout.zones.iter().enumerate() {
+        let r = zone.rect;
+        if !r.is_positive() {
+            continue;
+        }
+        let c = overview.zone(quorum_core::graph::ZoneId(z as u32));
+        let critical = t.zones[z]
+            .nodes
+            .iter()
+            .filter(|n| s.risk.nodes[n.index()] == Some(Severity::Critical))
+            .count();
+        let size = (r.width() / 14.0).clamp(14.0, 30.0);
+        let lines = [
+            format!("{}/{} nodes ready", c.ready_nodes, c.nodes),
+            format!("{} pods", c.pods),
+            format!("{} leaders", c.leaders),
+            format!("{} quorum replicas", c.quorum_replicas),
+            format!("{critical} nodes with a critical finding"),
+        ];
+        for (i, line) in lines.iter().enumerate() {
+            let _ = write!(
+                body,
+                r#"<text x="{}" y="{}" font-size="{size}" text-anchor="middle" fill="{}">{}</text>"#,
+                r.center().x,
+                r.min.y + 60.0 + size * 1.5 * (i as f32 + 1.0),
+                if i == 4 && critical > 0 {
+                    risk_ink(Severity::Critical)
+                } else {
+                    ink::TEXT
+                },
+                xml(line)
+            );
+        }
+    }
 }
 
 fn chip(color: &str) -> String {
