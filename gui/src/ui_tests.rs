@@ -523,3 +523,20 @@ fn s_id(h: &Harness<'_, QuorumApp>, name: &str) -> quorum_core::graph::GroupId {
         .unwrap()
         .id
 }
+
+/// Every mark the canvas draws is explained in the inspector's legend, at rest.
+#[test]
+fn the_legend_explains_the_marks_at_rest() {
+    let mut h = harness(QuorumApp::with_session(sample("three-zones")), None);
+    h.run();
+    h.get_by_label("Legend");
+    for mark in [
+        "holds a leader lease",
+        "its group has no quorum in the state drawn",
+        "stopped with its node",
+        "runs where its volume cannot be reached",
+    ] {
+        h.get_by_label_contains(mark);
+    }
+    h.get_by_label_contains("node: a critical finding");
+}
