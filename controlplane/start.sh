@@ -415,13 +415,37 @@ launch kube-controller-manager "$BIN_DIR/kube-controller-manager" \
 
 # ---- kube-scheduler ----------------------------------------------------------
 SCHED_KC="$DIR/kube-scheduler.kubeconfig"
+SCHED_CONNECT=(--kubeconfig="$SCHED_KC" --leader-elect=false)
+# Without PodDisruptionBudgets (turned off with --runtime-config) the scheduler's DefaultPreemption
+# plugin, its only user of budgets, would wait forever for its budget informer to sync, and the
+# scheduler schedules nothing until every informer has: run it without that plugin (no preemption).
+pdbs_served() { curl -fsS --max-time 2 "${ADMIN_CURL[@]}" "$SERVER/apis/policy/v1" | grep -q '"name":"poddisruptionbudgets"'; }
+SCHED_PREEMPTION=on
+if ! pdbs_served; then
+    SCHED_PREEMPTION=off
+    cat >"$DIR/kube-scheduler.yaml" <<EOF
+apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+clientConnection:
+  kubeconfig: $SCHED_KC
+leaderElection:
+  leaderElect: false
+profiles:
+- schedulerName: default-scheduler
+  plugins:
+    multiPoint:
+      disabled:
+      - name: DefaultPreemption
+EOF
+    SCHED_CONNECT=(--config="$DIR/kube-scheduler.yaml")
+    log "the API server serves no PodDisruptionBudgets: kube-scheduler runs without DefaultPreemption"
+fi
 launch kube-scheduler "$BIN_DIR/kube-scheduler" \
-    --kubeconfig="$SCHED_KC" \
+    "${SCHED_CONNECT[@]}" \
     --authentication-kubeconfig="$SCHED_KC" \
     --authorization-kubeconfig="$SCHED_KC" \
     --bind-address=127.0.0.1 \
     --secure-port="$SCHED_PORT" \
-    --leader-elect=false \
     "${EXTRA_SCHED[@]}"
 
 # ---- kwok --------------------------------------------------------------------
@@ -459,6 +483,7 @@ NODE_LEASE_RENEW_INTERVAL_SECONDS=$(awk "BEGIN{print $LEASE_SECONDS/4}")
 KWOK_NODE_SELECTOR=$KWOK_SELECTOR
 SERVING_CERT=$SERVING_CERT
 RUNTIME_CONFIG=$(IFS=,; echo "${RUNTIME_CONFIG[*]}")
+SCHEDULER_PREEMPTION=$SCHED_PREEMPTION
 EXTRA_APISERVER_ARGS=${EXTRA_APISERVER[*]}
 EXTRA_KCM_ARGS=${EXTRA_KCM[*]}
 EXTRA_SCHEDULER_ARGS=${EXTRA_SCHED[*]}
