@@ -25,6 +25,16 @@
 #                                     flags given after it still win.
 #   --kwok-node-selector SEL          label selector of the nodes KWOK manages (heartbeats,
 #                                     leases, pods)                      [QUORUM_CP_KWOK_NODE_SELECTOR] (default quorum.dev/kwok-managed=true)
+#   --serving-cert MODE               the kube-apiserver's serving certificate, and what the
+#                                     kubeconfigs trust for it             [QUORUM_CP_SERVING_CERT] (default ca-signed):
+#                                       ca-signed    signed by the cluster CA (CA:FALSE); kubeconfigs trust the CA
+#                                       self-signed  one self-signed CA:TRUE certificate (k3s-style, hand-made
+#                                                    clusters); kubeconfigs trust that very certificate
+#                                       leaf-as-ca   signed by the cluster CA (CA:FALSE); kubeconfigs trust the
+#                                                    server's own leaf instead of the CA
+#   --runtime-config SPEC             kube-apiserver --runtime-config, to turn APIs off or on
+#                                     (repeatable; joined with commas), e.g. policy/v1=false (a group
+#                                     version) or policy/v1/poddisruptionbudgets=false (one resource)
 #   --apiserver-arg ARG               extra kube-apiserver flag (repeatable)
 #   --kcm-arg ARG                     extra kube-controller-manager flag (repeatable)
 #   --scheduler-arg ARG               extra kube-scheduler flag (repeatable)
@@ -68,6 +78,8 @@ LEASE_SECONDS="${QUORUM_CP_NODE_LEASE_DURATION_SECONDS:-40}"
 KWOK_SELECTOR="${QUORUM_CP_KWOK_NODE_SELECTOR:-quorum.dev/kwok-managed=true}"
 BIN_DIR="${QUORUM_CONTROLPLANE_BIN:-}"
 TIMEOUT="${QUORUM_CP_START_TIMEOUT:-60}"
+SERVING_CERT="${QUORUM_CP_SERVING_CERT:-ca-signed}"
+RUNTIME_CONFIG=()
 DO_BUILD=0
 WATCH_PID=""
 EXTRA_APISERVER=(); EXTRA_KCM=(); EXTRA_SCHED=(); EXTRA_KWOK=()
@@ -90,6 +102,8 @@ while [[ $# -gt 0 ]]; do
             GRACE=8s; MONITOR_PERIOD=1s; LEASE_SECONDS=8; NOT_READY_TOL=10; UNREACHABLE_TOL=10
             shift ;;
         --kwok-node-selector) need_arg "$@"; KWOK_SELECTOR="$2"; shift 2 ;;
+        --serving-cert) need_arg "$@"; SERVING_CERT="$2"; shift 2 ;;
+        --runtime-config) need_arg "$@"; RUNTIME_CONFIG+=("$2"); shift 2 ;;
         --apiserver-arg) need_arg "$@"; EXTRA_APISERVER+=("$2"); shift 2 ;;
         --kcm-arg) need_arg "$@"; EXTRA_KCM+=("$2"); shift 2 ;;
         --scheduler-arg) need_arg "$@"; EXTRA_SCHED+=("$2"); shift 2 ;;
@@ -106,6 +120,18 @@ done
 [[ "$TIMEOUT" =~ ^[0-9]+$ ]] || { log "--timeout must be whole seconds"; exit 2; }
 [[ "$LEASE_SECONDS" =~ ^[1-9][0-9]*$ ]] || { log "--node-lease-duration-seconds must be a positive integer"; exit 2; }
 [[ "$NOT_READY_TOL" =~ ^[0-9]+$ && "$UNREACHABLE_TOL" =~ ^[0-9]+$ ]] || { log "toleration seconds must be integers"; exit 2; }
+case "$SERVING_CERT" in
+    ca-signed|self-signed|leaf-as-ca) ;;
+    *) log "--serving-cert must be ca-signed, self-signed or leaf-as-ca, not: $SERVING_CERT"; exit 2 ;;
+esac
+for spec in "${RUNTIME_CONFIG[@]}"; do
+    [[ "$spec" =~ ^[A-Za-z0-9./-]+(=[A-Za-z]*)?(,[A-Za-z0-9./-]+(=[A-Za-z]*)?)*$ ]] ||
+        { log "--runtime-config takes KEY=true|false pairs (policy/v1=false), not: $spec"; exit 2; }
+done
+RUNTIME_CONFIG_ARG=()
+if [[ ${#RUNTIME_CONFIG[@]} -gt 0 ]]; then
+    RUNTIME_CONFIG_ARG=("--runtime-config=$(IFS=,; echo "${RUNTIME_CONFIG[*]}")")
+fi
 
 mkdir -p "$DIR" || exit 1
 DIR="$(cd "$DIR" && pwd)"
@@ -206,13 +232,29 @@ sign() {
     rm -f "$PKI/$name.csr" "$PKI/$name.ext"
 }
 CLIENT_EXT=$'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth'
-SERVER_EXT=$'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local'
+SERVER_SANS='IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local'
+SERVER_EXT=$'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName='"$SERVER_SANS"
+# The serving certificate: signed by the CA, or (--serving-cert self-signed) one self-signed
+# CA:TRUE certificate that is its own issuer, as k3s-style and hand-made clusters have it.
+serving_cert() {
+    if [[ "$SERVING_CERT" == self-signed ]]; then
+        gen_key "$PKI/apiserver.key" &&
+        openssl req -x509 -new -key "$PKI/apiserver.key" -subj "/CN=kube-apiserver-self-signed" -days 365 -sha256 \
+            -addext "basicConstraints=critical,CA:TRUE" \
+            -addext "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign" \
+            -addext "extendedKeyUsage=serverAuth" \
+            -addext "subjectAltName=$SERVER_SANS" \
+            -out "$PKI/apiserver.crt" 2>/dev/null
+    else
+        sign apiserver "/CN=kube-apiserver" "$SERVER_EXT"
+    fi
+}
 {
     gen_key "$PKI/ca.key" &&
     openssl req -x509 -new -key "$PKI/ca.key" -subj "/CN=quorum-real-ca" -days 365 -sha256 \
         -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
         -out "$PKI/ca.crt" 2>/dev/null &&
-    sign apiserver "/CN=kube-apiserver" "$SERVER_EXT" &&
+    serving_cert &&
     sign admin "/O=system:masters/CN=quorum-admin" "$CLIENT_EXT" &&
     sign kube-controller-manager "/CN=system:kube-controller-manager" "$CLIENT_EXT" &&
     sign kube-scheduler "/CN=system:kube-scheduler" "$CLIENT_EXT" &&
@@ -233,6 +275,12 @@ chmod 600 "$PKI"/*.key "$PKI/admin.token" "$PKI/tokens.csv"
 unset ADMIN_TOKEN
 
 SERVER="https://127.0.0.1:$APISERVER_PORT"
+# What every kubeconfig (and curl here) trusts for the server: the CA, or the serving certificate
+# itself (self-signed: it is its own CA; leaf-as-ca: the leaf given as the CA).
+case "$SERVING_CERT" in
+    ca-signed) SERVER_CA="$PKI/ca.crt" ;;
+    *) SERVER_CA="$PKI/apiserver.crt" ;;
+esac
 # kubeconfig NAME CERTNAME CONTEXT
 write_kubeconfig() {
     cat >"$1" <<EOF
@@ -242,7 +290,7 @@ clusters:
 - name: quorum-real
   cluster:
     server: $SERVER
-    certificate-authority: $PKI/ca.crt
+    certificate-authority: $SERVER_CA
 users:
 - name: $2
   user:
@@ -291,7 +339,7 @@ curl_ok() { # URL [curl args]: succeeds when the body is exactly "ok"
     local url="$1"; shift
     [[ "$(curl -sS --max-time 2 "$@" "$url" 2>/dev/null)" == "ok" ]]
 }
-ADMIN_CURL=(--cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key")
+ADMIN_CURL=(--cacert "$SERVER_CA" --cert "$PKI/admin.crt" --key "$PKI/admin.key")
 
 : >"$DIR/pids/order"
 
@@ -336,6 +384,7 @@ launch kube-apiserver "$BIN_DIR/kube-apiserver" \
     --allow-privileged=true \
     --default-not-ready-toleration-seconds="$NOT_READY_TOL" \
     --default-unreachable-toleration-seconds="$UNREACHABLE_TOL" \
+    "${RUNTIME_CONFIG_ARG[@]}" \
     "${EXTRA_APISERVER[@]}"
 wait_for kube-apiserver "kube-apiserver /readyz ok on $SERVER" curl_ok "$SERVER/readyz" "${ADMIN_CURL[@]}"
 
@@ -354,7 +403,7 @@ launch kube-controller-manager "$BIN_DIR/kube-controller-manager" \
     --controllers='*' \
     --use-service-account-credentials=true \
     --service-account-private-key-file="$PKI/sa.key" \
-    --root-ca-file="$PKI/ca.crt" \
+    --root-ca-file="$SERVER_CA" \
     --cluster-signing-cert-file="$PKI/ca.crt" \
     --cluster-signing-key-file="$PKI/ca.key" \
     --service-cluster-ip-range=10.96.0.0/16 \
@@ -366,13 +415,37 @@ launch kube-controller-manager "$BIN_DIR/kube-controller-manager" \
 
 # ---- kube-scheduler ----------------------------------------------------------
 SCHED_KC="$DIR/kube-scheduler.kubeconfig"
+SCHED_CONNECT=(--kubeconfig="$SCHED_KC" --leader-elect=false)
+# Without PodDisruptionBudgets (turned off with --runtime-config) the scheduler's DefaultPreemption
+# plugin, its only user of budgets, would wait forever for its budget informer to sync, and the
+# scheduler schedules nothing until every informer has: run it without that plugin (no preemption).
+pdbs_served() { curl -fsS --max-time 2 "${ADMIN_CURL[@]}" "$SERVER/apis/policy/v1" | grep -q '"name":"poddisruptionbudgets"'; }
+SCHED_PREEMPTION=on
+if ! pdbs_served; then
+    SCHED_PREEMPTION=off
+    cat >"$DIR/kube-scheduler.yaml" <<EOF
+apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+clientConnection:
+  kubeconfig: $SCHED_KC
+leaderElection:
+  leaderElect: false
+profiles:
+- schedulerName: default-scheduler
+  plugins:
+    multiPoint:
+      disabled:
+      - name: DefaultPreemption
+EOF
+    SCHED_CONNECT=(--config="$DIR/kube-scheduler.yaml")
+    log "the API server serves no PodDisruptionBudgets: kube-scheduler runs without DefaultPreemption"
+fi
 launch kube-scheduler "$BIN_DIR/kube-scheduler" \
-    --kubeconfig="$SCHED_KC" \
+    "${SCHED_CONNECT[@]}" \
     --authentication-kubeconfig="$SCHED_KC" \
     --authorization-kubeconfig="$SCHED_KC" \
     --bind-address=127.0.0.1 \
     --secure-port="$SCHED_PORT" \
-    --leader-elect=false \
     "${EXTRA_SCHED[@]}"
 
 # ---- kwok --------------------------------------------------------------------
@@ -408,6 +481,9 @@ DEFAULT_UNREACHABLE_TOLERATION_SECONDS=$UNREACHABLE_TOL
 NODE_LEASE_DURATION_SECONDS=$LEASE_SECONDS
 NODE_LEASE_RENEW_INTERVAL_SECONDS=$(awk "BEGIN{print $LEASE_SECONDS/4}")
 KWOK_NODE_SELECTOR=$KWOK_SELECTOR
+SERVING_CERT=$SERVING_CERT
+RUNTIME_CONFIG=$(IFS=,; echo "${RUNTIME_CONFIG[*]}")
+SCHEDULER_PREEMPTION=$SCHED_PREEMPTION
 EXTRA_APISERVER_ARGS=${EXTRA_APISERVER[*]}
 EXTRA_KCM_ARGS=${EXTRA_KCM[*]}
 EXTRA_SCHEDULER_ARGS=${EXTRA_SCHED[*]}
@@ -420,6 +496,8 @@ KUBECONFIG=$DIR/kubeconfig
 QUORUM_CP_CONTEXT=quorum-real
 QUORUM_CP_SERVER=$SERVER
 QUORUM_CP_CA_FILE=$PKI/ca.crt
+QUORUM_CP_SERVER_CA_FILE=$SERVER_CA
+QUORUM_CP_SERVING_CERT=$SERVING_CERT
 QUORUM_CP_ADMIN_CERT_FILE=$PKI/admin.crt
 QUORUM_CP_ADMIN_KEY_FILE=$PKI/admin.key
 QUORUM_CP_ADMIN_TOKEN_FILE=$PKI/admin.token

@@ -36,7 +36,7 @@ suite_args() {
     live) echo "-p quorum --test live;-p quorum-core --features live --test live" ;;
     testapi) echo "-p quorum-testapi" ;;
     gui) echo "-p quorum-gui" ;;
-    controlplane) echo "-p quorum-fidelity --test controlplane;-p quorum-fidelity --test live_real" ;;
+    controlplane) echo "-p quorum-fidelity --test controlplane;-p quorum-fidelity --test live_real;-p quorum-fidelity --test connect_real" ;;
     fidelity) echo "-p quorum-fidelity --test fidelity" ;;
     *) echo "unknown suite $1 (tmux live testapi gui controlplane fidelity)" >&2; exit 2 ;;
   esac

@@ -63,6 +63,42 @@ impl Start {
         self.args.push(arg.into());
         self
     }
+
+    /// The kube-apiserver's serving certificate, and what the kubeconfigs trust for it
+    /// (`--serving-cert`).
+    pub fn serving_cert(self, cert: ServingCert) -> Start {
+        self.arg(format!("--serving-cert={}", cert.as_str()))
+    }
+
+    /// APIs turned off or on (`--runtime-config`, repeatable): `policy/v1=false` (a group
+    /// version), `policy/v1/poddisruptionbudgets=false` (one resource).
+    pub fn runtime_config(self, spec: &str) -> Start {
+        self.arg(format!("--runtime-config={spec}"))
+    }
+}
+
+/// How the kube-apiserver's serving certificate is made (start.sh `--serving-cert`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ServingCert {
+    /// Signed by the cluster CA (`CA:FALSE`); the kubeconfigs trust the CA.
+    #[default]
+    CaSigned,
+    /// One self-signed `CA:TRUE` certificate (k3s-style and hand-made clusters); the kubeconfigs
+    /// trust that very certificate.
+    SelfSigned,
+    /// Signed by the cluster CA (`CA:FALSE`), but the kubeconfigs trust the server's own leaf
+    /// instead of the CA.
+    LeafAsCa,
+}
+
+impl ServingCert {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServingCert::CaSigned => "ca-signed",
+            ServingCert::SelfSigned => "self-signed",
+            ServingCert::LeafAsCa => "leaf-as-ca",
+        }
+    }
 }
 
 /// A running control plane; stopped when dropped.
@@ -137,6 +173,12 @@ impl ControlPlane {
     /// `https://127.0.0.1:PORT`
     pub fn server(&self) -> &str {
         &self.env["QUORUM_CP_SERVER"]
+    }
+
+    /// What the kubeconfig trusts for the server (`certificate-authority`): the cluster CA, or
+    /// the serving certificate itself (see [`ServingCert`]).
+    pub fn server_ca(&self) -> PathBuf {
+        PathBuf::from(&self.env["QUORUM_CP_SERVER_CA_FILE"])
     }
 
     /// The kubectl built with the control plane, pointed at it.

@@ -44,12 +44,25 @@ pub fn repo() -> PathBuf {
 
 /// A control plane with nodes, storage and workloads of fidelity/fixtures/live/ Running and Ready,
 /// their controllers' status settled, then the leases; `None` when the control plane is not built.
+/// On a server that does not serve PodDisruptionBudgets (started with
+/// `Start::runtime_config("policy/v1/poddisruptionbudgets=false")`), pg's budget is left out.
 pub fn real(start: Start) -> Option<Real> {
     let cp = ControlPlane::start(&start)?;
     quorum_bin(); // a stale binary is rebuilt now, not inside a test's timed waits
+    let budgets = kubectl(
+        &cp,
+        &["api-resources", "--api-group=policy", "-o", "name"],
+        None,
+    )
+    .lines()
+    .any(|l| l.starts_with("poddisruptionbudgets."));
     let apply = |file: &str| {
-        let path = fixtures().join(file);
-        kubectl(&cp, &["apply", "-f", path.to_str().unwrap()], None);
+        let text = std::fs::read_to_string(fixtures().join(file)).unwrap();
+        let documents: Vec<&str> = text
+            .split("\n---\n")
+            .filter(|d| budgets || !d.contains("\nkind: PodDisruptionBudget\n"))
+            .collect();
+        kubectl(&cp, &["apply", "-f", "-"], Some(&documents.join("\n---\n")));
     };
     // Each step waits for what the next one needs: a pod placed on a node before KWOK reports it
     // Ready, or before its claim is Bound, can wait minutes in the scheduler's unschedulable queue.
@@ -108,10 +121,12 @@ pub fn real(start: Start) -> Option<Real> {
     });
     // The analysis reads status the controllers write: wait until they are done writing it.
     wait_until("the controllers' status of db settled", WAIT, || {
-        let all = kubectl_json(
-            &cp,
-            &["-n", "db", "get", "statefulsets,deployments,pdb,pvc"],
-        );
+        let kinds = if budgets {
+            "statefulsets,deployments,pdb,pvc"
+        } else {
+            "statefulsets,deployments,pvc"
+        };
+        let all = kubectl_json(&cp, &["-n", "db", "get", kinds]);
         let items = all["items"].as_array().cloned().unwrap_or_default();
         let settled = |o: &Value| {
             let status = &o["status"];
@@ -125,7 +140,8 @@ pub fn real(start: Start) -> Option<Real> {
             }
         };
         match items.iter().find(|o| !settled(o)) {
-            None if items.len() == 6 => Ok(()), // pg, api, the budget of pg, pg's 3 claims
+            // pg, api, the budget of pg, pg's 3 claims
+            None if items.len() == 5 + usize::from(budgets) => Ok(()),
             None => Err(format!("{} objects", items.len())),
             Some(o) => Err(format!(
                 "{} {}: {}",
