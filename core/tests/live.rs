@@ -208,6 +208,51 @@ fn a_leader_change_and_a_deleted_pod_reach_the_analysis_without_a_relist() {
     assert!(status[0].stale_since.is_none());
 }
 
+/// A ConfigMap lock is listed and watched as metadata alone: its leader record reaches the
+/// analysis, a move of its holder arrives on the watch, and its data never crosses the wire.
+#[test]
+fn a_configmap_lock_is_listed_and_watched_as_metadata_alone() {
+    let live = serve(Server::builder());
+    let secret = "hunter2-".repeat(8192);
+    let lock = |holder: &str| {
+        json!({
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "pg-config-lock", "namespace": "db", "annotations": {
+                "control-plane.alpha.kubernetes.io/leader": format!(
+                    "{{\"holderIdentity\":\"{holder}\",\"leaseDurationSeconds\":15,\"renewTime\":\"2026-11-20T10:00:30Z\"}}")}},
+            "data": {"password": secret}
+        })
+    };
+    live.server.upsert(lock("pg-1")).unwrap();
+    let (_session, rx) = start(&live.options);
+    snapshot_with(&rx, "the lock held by pg-1", |a| {
+        holder(a, "db/pg-config-lock").as_deref() == Some("db/pg-1")
+    });
+    live.server.upsert(lock("pg-2")).unwrap();
+    snapshot_with(&rx, "the lock held by pg-2", |a| {
+        holder(a, "db/pg-config-lock").as_deref() == Some("db/pg-2")
+    });
+
+    let reads: Vec<_> = live
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v1/configmaps")
+        .collect();
+    assert!(reads.iter().any(|r| r.is_watch()), "{reads:?}");
+    assert!(reads.iter().any(|r| !r.is_watch()), "{reads:?}");
+    for r in &reads {
+        assert!(r.asked_for_metadata(), "asked for whole objects: {r:?}");
+        assert!(r.served_as.starts_with("PartialObjectMetadata"), "{r:?}");
+    }
+    // Two versions of the lock went out, a list's and a watch event's: metadata, no data.
+    let sent: u64 = reads.iter().map(|r| r.bytes).sum();
+    assert!(
+        sent > 0 && sent < 8 * 1024,
+        "{sent} bytes sent for ConfigMaps"
+    );
+}
+
 fn expired(analysis: &Analysis, lease: &str) -> Option<bool> {
     analysis
         .leaders

@@ -264,6 +264,7 @@ impl ServerBuilder {
             denied: Mutex::new(Default::default()),
             latency_us: AtomicU64::new(0),
             requests: Mutex::new(Vec::new()),
+            next_request: AtomicU64::new(0),
             page_limit_max: self.page_limit_max,
             bookmark_interval: self.bookmark_interval,
             control,

@@ -1,7 +1,8 @@
 //! `quorum-testapi`: the test API server as a program, for manual use and
 //! benchmarks. Loads fixtures, starts, writes a kubeconfig and prints one
 //! line `ready https://127.0.0.1:PORT kubeconfig=PATH objects=N`, then serves
-//! until killed.
+//! until killed. On Ctrl-C (SIGINT) it prints, per path, the requests it answered and the bytes
+//! of response body it sent (`sent PATH requests=N bytes=B as=FORM`), for benchmarks.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -107,6 +108,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         std::io::stdout().flush()?;
         tokio::signal::ctrl_c().await?;
+        let mut sent: std::collections::BTreeMap<String, (u64, u64, String)> = Default::default();
+        for r in server.requests() {
+            let e = sent.entry(r.path).or_default();
+            e.0 += 1;
+            e.1 += r.bytes;
+            if !r.served_as.is_empty() {
+                e.2 = r.served_as;
+            }
+        }
+        let mut out = std::io::stdout().lock();
+        for (path, (requests, bytes, served_as)) in &sent {
+            let served_as = if served_as.is_empty() {
+                "whole"
+            } else {
+                served_as
+            };
+            writeln!(
+                out,
+                "sent {path} requests={requests} bytes={bytes} as={served_as}"
+            )?;
+        }
+        let total: u64 = sent.values().map(|v| v.1).sum();
+        writeln!(out, "sent total bytes={total}")?;
+        out.flush()?;
+        drop(out);
         drop(server);
         Ok::<_, Box<dyn std::error::Error>>(())
     })

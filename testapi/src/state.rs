@@ -13,9 +13,11 @@ use crate::params::parse_query;
 use crate::store::Store;
 
 /// One request as the server saw it: for tests that count LISTs against
-/// GETs, or check that a step was a dry run.
+/// GETs, check that a step was a dry run, or what a read asked for and got.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestRecord {
+    /// The request's number, in the order the server answered them (from 0).
+    pub id: u64,
     /// `GET`, `PATCH`...
     pub method: String,
     /// The path without the query.
@@ -24,6 +26,13 @@ pub struct RequestRecord {
     pub query: String,
     /// HTTP status of the response (a watch records 200 when it opens).
     pub status: u16,
+    /// The `Accept` header (empty when there was none).
+    pub accept: String,
+    /// What the response was served as: `PartialObjectMetadata` or `PartialObjectMetadataList`
+    /// for a read of metadata alone; empty for whole objects (and everything but reads).
+    pub served_as: String,
+    /// Bytes of response body sent so far (a watch's grow while it stays open).
+    pub bytes: u64,
 }
 
 impl RequestRecord {
@@ -38,6 +47,12 @@ impl RequestRecord {
     /// Whether this was a WATCH (`watch=true` or `watch=1`).
     pub fn is_watch(&self) -> bool {
         self.param("watch").is_some_and(|v| v == "true" || v == "1")
+    }
+
+    /// Whether the client asked for metadata alone (`as=PartialObjectMetadata` or
+    /// `as=PartialObjectMetadataList` in its `Accept` header).
+    pub fn asked_for_metadata(&self) -> bool {
+        self.accept.contains("as=PartialObjectMetadata")
     }
 
     /// Whether this was a server-side dry run (`dryRun=All`).
@@ -64,6 +79,8 @@ pub struct Shared {
     pub denied: Mutex<HashSet<(String, String)>>,
     pub latency_us: AtomicU64,
     pub requests: Mutex<Vec<RequestRecord>>,
+    /// The id of the next request.
+    pub next_request: AtomicU64,
     pub page_limit_max: Option<usize>,
     pub bookmark_interval: Duration,
     pub control: broadcast::Sender<Control>,
@@ -95,6 +112,14 @@ impl Shared {
 
     pub fn record(&self, r: RequestRecord) {
         self.requests.lock().expect("lock").push(r);
+    }
+
+    /// Counts `n` more bytes sent in the response to request `id` (gone if the log was cleared).
+    pub fn sent(&self, id: u64, n: usize) {
+        let mut requests = self.requests.lock().expect("lock");
+        if let Some(r) = requests.iter_mut().rev().find(|r| r.id == id) {
+            r.bytes += n as u64;
+        }
     }
 }
 

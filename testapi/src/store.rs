@@ -344,6 +344,7 @@ pub struct WatchEvent {
     pub namespace: Box<str>,
     pub name: Box<str>,
     pub rv: u64,
+    pub etype: EventType,
     pub labels: Labels,
     /// The object as of this event.
     pub object: Bytes,
@@ -465,6 +466,7 @@ impl Store {
             namespace: key.0.into(),
             name: key.1.into(),
             rv: entry.rv,
+            etype,
             labels: entry.labels.clone(),
             object: entry.bytes.clone(),
             line: event_line(etype.as_str(), &entry.bytes),

@@ -531,3 +531,108 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// ConfigMaps, Endpoints and Namespaces are read for their metadata alone (the leader records of
+/// ConfigMap and Endpoints locks are annotations): `analyze --context` and `export` ask for
+/// `PartialObjectMetadata`, the server sends no ConfigMap data and no Endpoints addresses, and
+/// the analysis still sees the leader records they hold, the same on the context and on the
+/// export.
+#[test]
+fn configmaps_endpoints_and_namespaces_are_read_as_metadata_alone() {
+    let (server, dir, kc) = three();
+    // Kilobytes of what a ConfigMap holds, and Endpoints' addresses: none of it is needed.
+    let secret = "hunter2-".repeat(8192);
+    let leader = |holder: &str| {
+        format!(
+            "{{\"holderIdentity\":\"{holder}\",\"leaseDurationSeconds\":15,\"acquireTime\":\"2026-11-14T03:41:37Z\",\"renewTime\":\"2026-11-20T09:59:58Z\",\"leaderTransitions\":2}}"
+        )
+    };
+    server
+        .upsert(serde_json::json!({
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "pg-config-lock", "namespace": "db", "annotations": {
+                "control-plane.alpha.kubernetes.io/leader": leader("pg-1")}},
+            "data": {"password": secret}
+        }))
+        .unwrap();
+    let addresses: Vec<serde_json::Value> = (0..500)
+        .map(|i| serde_json::json!({"ip": format!("10.9.{}.{}", i / 250, i % 250), "hostname": "hunter2-address"}))
+        .collect();
+    server
+        .upsert(serde_json::json!({
+            "apiVersion": "v1", "kind": "Endpoints",
+            "metadata": {"name": "kafka-lock", "namespace": "kafka", "annotations": {
+                "control-plane.alpha.kubernetes.io/leader": leader("kafka-1")}},
+            "subsets": [{"addresses": addresses, "ports": [{"port": 9092}]}]
+        }))
+        .unwrap();
+    server
+        .upsert(serde_json::json!({
+            "apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": "db"},
+            "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}
+        }))
+        .unwrap();
+
+    let live = quorum()
+        .args(["analyze", "--kubeconfig", &kc, "--context", "three"])
+        .args(["--now", NOW, "-o", "json"])
+        .output()
+        .unwrap();
+    let export = dir.path().join("out");
+    quorum()
+        .args(["export", "--kubeconfig", &kc, "--context", "three"])
+        .arg(&export)
+        .assert()
+        .success();
+    let files = quorum()
+        .args(["analyze", "--now", NOW, "-o", "json", "--cluster"])
+        .arg(format!("three={}", export.display()))
+        .output()
+        .unwrap();
+    let (mut a, mut b) = (json(&live.stdout), json(&files.stdout));
+    for v in [&mut a, &mut b] {
+        v.as_object_mut().unwrap().remove("inputs");
+        strip_sources(v);
+    }
+    assert_eq!(a, b);
+    // The leader records of both locks are in the analysis.
+    let records = a["leaders"]["records"].to_string();
+    for lock in ["db/pg-config-lock", "kafka/kafka-lock"] {
+        assert!(records.contains(lock), "{lock} not among {records}");
+    }
+
+    // Every read of these kinds asked for metadata alone and was answered so; what was sent of
+    // them is a small part of the data they hold.
+    let reads: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            [
+                "/api/v1/configmaps",
+                "/api/v1/endpoints",
+                "/api/v1/namespaces",
+            ]
+            .contains(&r.path.as_str())
+        })
+        .collect();
+    assert!(reads.len() >= 6, "both commands list all three: {reads:?}");
+    for r in &reads {
+        assert!(r.asked_for_metadata(), "{} asked for whole objects", r.path);
+        assert!(
+            r.served_as.starts_with("PartialObjectMetadata"),
+            "{} was served whole objects",
+            r.path
+        );
+    }
+    let sent: u64 = reads.iter().map(|r| r.bytes).sum();
+    assert!(
+        sent > 0 && sent < 16 * 1024,
+        "{sent} bytes sent for ConfigMaps, Endpoints and Namespaces"
+    );
+    let written: String = walk(&export)
+        .into_iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(!written.contains("hunter2"), "the export holds the data");
+}

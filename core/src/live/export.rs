@@ -2,18 +2,20 @@
 //! `List` files (one per kind), page by page, so `analyze` on the export sees what
 //! `analyze --context` sees. Objects are stripped to what the model reads ([`super::minimal`]:
 //! no environment, command lines, ConfigMap data or annotations Quorum does not read); Secrets
-//! are never read.
+//! are never read. Kinds the model reads for their metadata alone (ConfigMaps, Endpoints,
+//! Namespaces: [`super::wire::metadata_only`]) are listed as `PartialObjectMetadata`, so their
+//! data is never sent.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use kube::Api;
-use kube::api::{ApiResource, DynamicObject, ListParams};
+use kube::api::{ApiResource, DynamicObject, ListParams, ObjectList};
 use serde::Serialize;
 
 use super::discover::{Discovery, Served};
 use super::errors::{LiveError, Problem, chain, classify, forbidden_warning, unserved_warning};
-use super::wire::{Model, resource_name};
+use super::wire::{Model, metadata_only, resource_name};
 use super::{Cluster, Options, ReadProgress, connect, discover_all, runtime};
 use crate::model::Kind;
 
@@ -125,6 +127,32 @@ async fn export_cluster(
     Ok(done)
 }
 
+/// One page of a LIST: of metadata alone for a kind read only for its metadata (the objects
+/// then have no fields besides it), of whole objects otherwise.
+async fn list_page(
+    api: &Api<DynamicObject>,
+    params: &ListParams,
+    metadata: bool,
+) -> kube::Result<ObjectList<DynamicObject>> {
+    if !metadata {
+        return api.list(params).await;
+    }
+    let page = api.list_metadata(params).await?;
+    Ok(ObjectList {
+        types: page.types,
+        metadata: page.metadata,
+        items: page
+            .items
+            .into_iter()
+            .map(|partial| DynamicObject {
+                types: None,
+                metadata: partial.metadata,
+                data: serde_json::Value::Object(Default::default()),
+            })
+            .collect(),
+    })
+}
+
 fn io(path: &Path, e: std::io::Error) -> LiveError {
     LiveError::Runtime(format!("{}: {e}", path.display()))
 }
@@ -162,7 +190,7 @@ async fn export_kind<K: Model>(
             params = params.continue_token(t);
         }
         done.requests += 1;
-        let page = match api.list(&params).await {
+        let page = match list_page(&api, &params, metadata_only(K::MODEL)).await {
             Ok(page) => page,
             Err(e) => {
                 return match classify(&e) {

@@ -4,6 +4,10 @@
 //! type for each kind Quorum reads: its `Deserialize` runs the loader's slim serde structs and the
 //! loader's conversion, so a 150,000-pod list is never held as typed Kubernetes objects or JSON
 //! trees, and `managedFields` (and everything else the model does not read) is skipped unread.
+//!
+//! Kinds the model makes from metadata alone ([`metadata_only`]: ConfigMaps, Endpoints and
+//! Namespaces) are listed and watched as `PartialObjectMetadata`: the server sends their
+//! metadata and nothing else, so no ConfigMap's data and no Endpoints' addresses cross the wire.
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
@@ -182,12 +186,25 @@ impl<K: Model> kube::Resource for Wire<K> {
     fn plural(_: &()) -> Cow<'_, str> {
         K::URL_PATH_SEGMENT.into()
     }
+    /// Lists and watches of a kind read for its metadata alone ask for `PartialObjectMetadata`
+    /// (kube-rs sends `Accept: application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`);
+    /// the reply decodes the same way, since the conversion reads nothing but the metadata.
+    fn metadata_api() -> bool {
+        metadata_only(K::MODEL)
+    }
     fn meta(&self) -> &ObjectMeta {
         &self.meta
     }
     fn meta_mut(&mut self) -> &mut ObjectMeta {
         &mut self.meta
     }
+}
+
+/// The kinds the model makes from an object's metadata alone: ConfigMaps and Endpoints (their
+/// leader records are annotations) and Namespaces. They are listed and watched as
+/// `PartialObjectMetadata` (live reads and `quorum export`), so their data is never requested.
+pub fn metadata_only(kind: Kind) -> bool {
+    matches!(kind, Kind::ConfigMap | Kind::Endpoints | Kind::Namespace)
 }
 
 /// The resource name (`pods`, `poddisruptionbudgets.policy`) of a kind, as RBAC and kubectl say it.
@@ -207,5 +224,88 @@ pub fn resource_name(kind: Kind) -> &'static str {
         Kind::Namespace => "namespaces",
         Kind::Endpoints => "endpoints",
         Kind::ConfigMap => "configmaps",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    /// What the model makes of `object` read as kind `K`.
+    fn decode<K: Model>(object: &Value) -> Decoded {
+        serde_json::from_value::<Wire<K>>(object.clone())
+            .unwrap()
+            .decoded
+    }
+
+    /// `object` as the API server sends it to a metadata-only read.
+    fn partial(object: &Value) -> Value {
+        json!({
+            "kind": "PartialObjectMetadata",
+            "apiVersion": "meta.k8s.io/v1",
+            "metadata": object["metadata"],
+        })
+    }
+
+    fn same(a: &Decoded, b: &Decoded) -> bool {
+        match (a, b) {
+            (Decoded::Object(a), Decoded::Object(b)) => a == b,
+            (Decoded::Skipped, Decoded::Skipped) => true,
+            (Decoded::Invalid(a), Decoded::Invalid(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn kinds_read_for_their_metadata_decode_the_same_from_metadata_alone() {
+        let leader = r#"{"holderIdentity":"ctrl-0","leaseDurationSeconds":15,"renewTime":"2026-01-01T00:00:00Z"}"#;
+        let meta = |name: &str| {
+            json!({"name": name, "namespace": "ops", "resourceVersion": "7", "uid": "u-1",
+                "labels": {"app": "ctrl"},
+                "annotations": {"control-plane.alpha.kubernetes.io/leader": leader},
+                "managedFields": [{"manager": "kubectl", "operation": "Update"}]})
+        };
+        let config_map = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta("lock"),
+            "data": {"password": "hunter2"}});
+        let endpoints = json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": meta("lock"),
+            "subsets": [{"addresses": [{"ip": "10.0.0.1"}], "ports": [{"port": 80}]}]});
+        let plain = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "settings", "namespace": "ops"}, "data": {"a": "b"}});
+        let namespace = json!({"apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": "ops", "labels": {"team": "db"}, "resourceVersion": "3"},
+            "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}});
+
+        let full = decode::<ConfigMap>(&config_map);
+        assert!(matches!(&full, Decoded::Object(o) if matches!(**o, Object::Leader(_))));
+        assert!(same(&full, &decode::<ConfigMap>(&partial(&config_map))));
+        let full = decode::<Endpoints>(&endpoints);
+        assert!(matches!(&full, Decoded::Object(o) if matches!(**o, Object::Leader(_))));
+        assert!(same(&full, &decode::<Endpoints>(&partial(&endpoints))));
+        let full = decode::<ConfigMap>(&plain);
+        assert!(matches!(full, Decoded::Skipped));
+        assert!(same(&full, &decode::<ConfigMap>(&partial(&plain))));
+        let full = decode::<Namespace>(&namespace);
+        assert!(matches!(&full, Decoded::Object(o) if matches!(**o, Object::Namespace(_))));
+        assert!(same(&full, &decode::<Namespace>(&partial(&namespace))));
+    }
+
+    #[test]
+    fn only_kinds_read_for_their_metadata_ask_for_metadata() {
+        use kube::Resource;
+        assert!(Wire::<ConfigMap>::metadata_api());
+        assert!(Wire::<Endpoints>::metadata_api());
+        assert!(Wire::<Namespace>::metadata_api());
+        assert!(!Wire::<Pod>::metadata_api());
+        assert!(!Wire::<Lease>::metadata_api());
+        assert!(!Wire::<Node>::metadata_api());
+        let metadata: Vec<Kind> = Kind::ALL
+            .into_iter()
+            .filter(|k| metadata_only(*k))
+            .collect();
+        assert_eq!(
+            metadata,
+            [Kind::Namespace, Kind::Endpoints, Kind::ConfigMap]
+        );
     }
 }

@@ -6,6 +6,7 @@
 
 mod discovery;
 mod eviction;
+pub(crate) mod media;
 mod read;
 mod target;
 pub(crate) mod watch;
@@ -40,6 +41,7 @@ async fn entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
+    let accept = media::accept(req.headers());
     // With client certificates the TLS handshake already refused anyone without one.
     let authorized = shared.client_certificates
         || req
@@ -48,7 +50,7 @@ async fn entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .is_some_and(|t| t.trim() == shared.token);
-    let response = if shared.unavailable.load(std::sync::atomic::Ordering::SeqCst) {
+    let mut response = if shared.unavailable.load(std::sync::atomic::Ordering::SeqCst) {
         ApiError::unavailable().into_response()
     } else if authorized {
         dispatch(&shared, req, &path, &query)
@@ -57,13 +59,64 @@ async fn entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     } else {
         ApiError::unauthorized().into_response()
     };
+    let id = shared
+        .next_request
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let served_as = response
+        .extensions_mut()
+        .remove::<media::ServedAs>()
+        .map_or("", |s| s.0);
     shared.record(RequestRecord {
+        id,
         method: method.to_string(),
         path,
         query,
         status: response.status().as_u16(),
+        accept,
+        served_as: served_as.to_string(),
+        bytes: 0,
     });
-    response
+    // The body is counted as it goes out, into the record just made.
+    response.map(|body| {
+        axum::body::Body::new(Counted {
+            inner: body,
+            shared: shared.clone(),
+            id,
+        })
+    })
+}
+
+/// A response body that adds what it sends to its request's record.
+struct Counted {
+    inner: axum::body::Body,
+    shared: Arc<Shared>,
+    id: u64,
+}
+
+impl http_body::Body for Counted {
+    type Data = bytes::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let polled = std::pin::Pin::new(&mut self.inner).poll_frame(cx);
+        if let std::task::Poll::Ready(Some(Ok(frame))) = &polled
+            && let Some(data) = frame.data_ref()
+        {
+            self.shared.sent(self.id, data.len());
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
 }
 
 /// RBAC verb of a request, as the authorizer names it.
@@ -174,6 +227,7 @@ async fn dispatch(
     authorize(shared, &target, verb(&method, &target, &params))?;
 
     let content_type = content_type(req.headers());
+    let accept = media::accept(req.headers());
     let body = axum::body::to_bytes(req.into_body(), MAX_BODY)
         .await
         .map_err(|e| ApiError::bad_request(format!("reading body: {e}")))?;
@@ -187,10 +241,12 @@ async fn dispatch(
             Ok(json_ok(&discovery::resource_list(&shared.served, &g, &v)))
         }
         (Target::Collection { kind, ns }, Method::GET) if params.flag("watch") => {
-            watch::watch(shared.clone(), kind, ns, &params)
+            let form = media::negotiate(&accept, false)?;
+            watch::watch(shared.clone(), kind, ns, &params, form)
         }
         (Target::Collection { kind, ns }, Method::GET) => {
-            read::list(shared, kind, ns.as_deref(), &params)
+            let form = media::negotiate(&accept, true)?;
+            read::list(shared, kind, ns.as_deref(), &params, form)
         }
         (Target::Collection { kind, ns }, Method::POST) => {
             write::create(shared, kind, ns.as_deref(), &params, &content_type, &body)
@@ -198,14 +254,19 @@ async fn dispatch(
         (Target::Object { kind, ns, name }, Method::GET) if params.flag("watch") => {
             // Old-style watch of one object: same as a fieldSelector watch.
             let params = params.with_field_selector(format!("metadata.name={name}"));
+            let form = media::negotiate(&accept, false)?;
             watch::watch(
                 shared.clone(),
                 kind,
                 Some(ns).filter(|n| !n.is_empty()),
                 &params,
+                form,
             )
         }
-        (Target::Object { kind, ns, name }, Method::GET) => read::get(shared, kind, &ns, &name),
+        (Target::Object { kind, ns, name }, Method::GET) => {
+            let form = media::negotiate(&accept, false)?;
+            read::get(shared, kind, &ns, &name, form)
+        }
         (Target::Object { kind, ns, name }, Method::PUT) => {
             write::replace(shared, kind, &ns, &name, &params, &content_type, &body)
         }

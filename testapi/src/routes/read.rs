@@ -10,6 +10,7 @@ use base64::Engine;
 use bytes::Bytes;
 use serde_json::{Map, json};
 
+use super::media::{Form, ServedAs, partial};
 use crate::kinds::{KINDS, KindId};
 use crate::params::Params;
 use crate::selector::selected;
@@ -39,7 +40,7 @@ fn decode_continue(s: &str) -> Option<ContinueToken> {
 }
 
 /// LIST: pages in (namespace, name) order, the page's objects copied from
-/// the store as they are.
+/// the store as they are, or their metadata alone for a `PartialObjectMetadataList`.
 ///
 /// Pages after the first are read from the current state, not a snapshot at
 /// the first page's resourceVersion (the apiserver reads etcd at that
@@ -51,6 +52,7 @@ pub fn list(
     kind: KindId,
     ns: Option<&str>,
     params: &Params,
+    form: Form,
 ) -> Result<Response, ApiError> {
     let info = &KINDS[kind];
     let labels = params.label_selector()?;
@@ -95,7 +97,10 @@ pub fn list(
             more = true;
             break;
         }
-        items.push(e.bytes.clone());
+        items.push(match form {
+            Form::Full => e.bytes.clone(),
+            Form::Metadata(version) => partial(&e.bytes, version),
+        });
         last = Some((ons.clone(), oname.clone()));
     }
     drop(store);
@@ -111,18 +116,28 @@ pub fn list(
             })),
         );
     }
-    let mut head = format!(
-        "{{\"kind\":\"{}\",\"apiVersion\":\"{}\",\"metadata\":",
-        info.list_kind(),
-        info.api_version()
-    )
-    .into_bytes();
+    let (list_kind, api_version) = match form {
+        Form::Full => (info.list_kind(), info.api_version()),
+        Form::Metadata(v) => (
+            "PartialObjectMetadataList".into(),
+            format!("meta.k8s.io/{v}"),
+        ),
+    };
+    let mut head =
+        format!("{{\"kind\":\"{list_kind}\",\"apiVersion\":\"{api_version}\",\"metadata\":")
+            .into_bytes();
     serde_json::to_writer(&mut head, &meta).expect("serialize");
     head.extend_from_slice(b",\"items\":[");
     let body = Body::from_stream(futures_util::stream::iter(
         Concat::new(Bytes::from(head), items, Bytes::from_static(b"]}")).map(Ok::<_, Infallible>),
     ));
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    if form != Form::Full {
+        response
+            .extensions_mut()
+            .insert(ServedAs("PartialObjectMetadataList"));
+    }
+    Ok(response)
 }
 
 /// A continue token from before the compaction horizon: 410 with a fresh
@@ -225,12 +240,27 @@ impl Iterator for Concat {
     }
 }
 
-pub fn get(shared: &Shared, kind: KindId, ns: &str, name: &str) -> Result<Response, ApiError> {
+pub fn get(
+    shared: &Shared,
+    kind: KindId,
+    ns: &str,
+    name: &str,
+    form: Form,
+) -> Result<Response, ApiError> {
     let store = shared.store.read().expect("lock");
     let e = store
         .get(kind, ns, name)
         .ok_or_else(|| ApiError::not_found(&KINDS[kind], name))?;
-    Ok(json_response(200, e.bytes.to_vec()))
+    Ok(match form {
+        Form::Full => json_response(200, e.bytes.to_vec()),
+        Form::Metadata(version) => {
+            let mut response = json_response(200, partial(&e.bytes, version).to_vec());
+            response
+                .extensions_mut()
+                .insert(ServedAs("PartialObjectMetadata"));
+            response
+        }
+    })
 }
 
 #[cfg(test)]

@@ -18,12 +18,13 @@ use bytes::Bytes;
 use serde_json::json;
 use tokio::sync::{broadcast, mpsc};
 
+use super::media::{Form, ServedAs, partial};
 use crate::kinds::{KINDS, KindId};
 use crate::params::Params;
 use crate::selector::{FieldSelector, LabelSelector, selected};
 use crate::state::{Control, Shared, WatchGuard};
 use crate::status::{ApiError, status_object};
-use crate::store::{WatchEvent, event_line};
+use crate::store::{EventType, WatchEvent, event_line};
 
 /// The line written by [`crate::Server::garbage_on_next_watch`].
 pub const GARBAGE_LINE: &[u8] = b"<html>this is not a watch event {{{\n";
@@ -36,9 +37,20 @@ struct Filter {
     ns: Option<String>,
     labels: LabelSelector,
     fields: FieldSelector,
+    /// Whole objects, or their metadata alone (`PartialObjectMetadata`).
+    form: Form,
 }
 
 impl Filter {
+    /// The line this watch writes for an event of `object`.
+    fn line(&self, etype: EventType, object: &Bytes, whole_line: Option<&Bytes>) -> Bytes {
+        match (self.form, whole_line) {
+            (Form::Full, Some(line)) => line.clone(),
+            (Form::Full, None) => event_line(etype.as_str(), object),
+            (Form::Metadata(version), _) => event_line(etype.as_str(), &partial(object, version)),
+        }
+    }
+
     fn matches(&self, ev: &WatchEvent) -> bool {
         ev.kind == self.kind
             && self.ns.as_deref().is_none_or(|ns| ns == &*ev.namespace)
@@ -60,12 +72,14 @@ pub fn watch(
     kind: KindId,
     ns: Option<String>,
     params: &Params,
+    form: Form,
 ) -> Result<Response, ApiError> {
     let filter = Filter {
         kind,
         ns,
         labels: params.label_selector()?,
         fields: params.field_selector()?,
+        form,
     };
     let bookmarks = params.flag("allowWatchBookmarks");
     let send_initial = params.flag("sendInitialEvents");
@@ -99,7 +113,7 @@ pub fn watch(
                 Some(evs) => first.extend(
                     evs.iter()
                         .filter(|e| filter.matches(e))
-                        .map(|e| e.line.clone()),
+                        .map(|e| filter.line(e.etype, &e.object, Some(&e.line))),
                 ),
                 None => gone = Some((rv, store.history_start())),
             },
@@ -114,7 +128,7 @@ pub fn watch(
                         &e.labels,
                         &e.bytes,
                     ) {
-                        first.push(event_line("ADDED", &e.bytes));
+                        first.push(filter.line(EventType::Added, &e.bytes, None));
                     }
                 }
             }
@@ -122,7 +136,7 @@ pub fn watch(
         (store.subscribe(), store.rv())
     };
     if send_initial {
-        first.push(bookmark(kind, last_rv, true));
+        first.push(bookmark(kind, form, last_rv, true));
     }
     let control = shared.control.subscribe();
     let (tx, rx) = mpsc::channel::<Chunk>(64);
@@ -140,25 +154,35 @@ pub fn watch(
     let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk, rx))
     }));
-    Ok((
+    let mut response = (
         [
             (header::CONTENT_TYPE, "application/json"),
             (header::CACHE_CONTROL, "no-cache, private"),
         ],
         body,
     )
-        .into_response())
+        .into_response();
+    if form != Form::Full {
+        response
+            .extensions_mut()
+            .insert(ServedAs("PartialObjectMetadata"));
+    }
+    Ok(response)
 }
 
 /// A BOOKMARK line: only kind, apiVersion and resourceVersion, plus the
 /// `initial-events-end` annotation after `sendInitialEvents`.
-fn bookmark(kind: KindId, rv: u64, initial_end: bool) -> Bytes {
+fn bookmark(kind: KindId, form: Form, rv: u64, initial_end: bool) -> Bytes {
     let info = &KINDS[kind];
     let mut meta = json!({"resourceVersion": rv.to_string()});
     if initial_end {
         meta["annotations"] = json!({"k8s.io/initial-events-end": "true"});
     }
-    let obj = json!({"kind": info.kind, "apiVersion": info.api_version(), "metadata": meta});
+    let (kind, api_version) = match form {
+        Form::Full => (info.kind.to_string(), info.api_version()),
+        Form::Metadata(v) => ("PartialObjectMetadata".into(), format!("meta.k8s.io/{v}")),
+    };
+    let obj = json!({"kind": kind, "apiVersion": api_version, "metadata": meta});
     event_line("BOOKMARK", &serde_json::to_vec(&obj).expect("serialize"))
 }
 
@@ -220,7 +244,9 @@ impl Stream {
                 ev = self.events.recv() => match ev {
                     Ok(ev) => {
                         self.last_rv = ev.rv;
-                        if self.filter.matches(&ev) && !self.send(ev.line.clone()).await {
+                        if self.filter.matches(&ev)
+                            && !self.send(self.filter.line(ev.etype, &ev.object, Some(&ev.line))).await
+                        {
                             return;
                         }
                     }
@@ -247,7 +273,7 @@ impl Stream {
                     Err(broadcast::error::RecvError::Closed) => return,
                 },
                 _ = ticker.tick(), if self.bookmarks => {
-                    if !self.send(bookmark(self.filter.kind, self.last_rv, false)).await {
+                    if !self.send(bookmark(self.filter.kind, self.filter.form, self.last_rv, false)).await {
                         return;
                     }
                 }
