@@ -625,3 +625,37 @@ fn a_long_export_on_a_terminal_shows_a_progress_line_and_erases_it_when_done() {
     assert!(!done.contains("exporting: "), "erased once done: {done}");
     assert!(out.join("02-pods.json").exists());
 }
+
+/// A proxy-url with credentials in it: whatever goes wrong, the password is never printed.
+#[test]
+fn credentials_in_a_proxy_url_never_appear_in_an_error() {
+    let server = serve(Server::builder());
+    // A port nothing listens on, and a scheme Quorum does not support.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let kc = kubeconfig(&[
+        KubeconfigEntry {
+            proxy_url: Some(format!("http://alice:s3cret-pw@{closed}")),
+            ..server.kubeconfig_entry("refused")
+        },
+        KubeconfigEntry {
+            proxy_url: Some("https://alice:s3cret-pw@127.0.0.1:3128".into()),
+            ..server.kubeconfig_entry("https")
+        },
+    ]);
+    for context in ["refused", "https"] {
+        let out = quorum()
+            .env("RUST_LOG", "trace")
+            .args(["analyze", "--context", context, "--live-timeout", "5"])
+            .arg("--kubeconfig")
+            .arg(&kc.path)
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let text = format!("{}{}", stderr(&out), String::from_utf8_lossy(&out.stdout));
+        assert_eq!(out.status.code(), Some(2), "{context}: {text}");
+        assert!(!text.contains("s3cret-pw"), "{context}: {text}");
+    }
+}

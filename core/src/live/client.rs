@@ -72,9 +72,41 @@ pub fn build(config: &kube::Config, traffic: Arc<Traffic>) -> Result<kube::Clien
             Some("http") => over!(Tunnel::new(proxy.clone(), tcp)),
             _ => {
                 return Err(format!(
-                    "proxy-url {proxy}: only http:// (CONNECT), socks5:// and socks5h:// proxies are supported"
+                    "proxy-url {}: only http:// (CONNECT), socks5:// and socks5h:// proxies are supported",
+                    without_credentials(proxy)
                 ));
             }
         },
     })
+}
+
+/// A URL as it may be shown: credentials in it (`user:password@`) replaced by `***`.
+pub fn without_credentials(url: &http::Uri) -> String {
+    let text = url.to_string();
+    match url.authority().and_then(|a| a.as_str().rsplit_once('@')) {
+        Some((_, host)) => text.replacen(
+            url.authority().map_or("", |a| a.as_str()),
+            &format!("***@{host}"),
+            1,
+        ),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod credential_tests {
+    use super::without_credentials;
+
+    #[test]
+    fn credentials_in_a_url_are_never_shown() {
+        let url: http::Uri = "http://alice:s3cret@proxy.example:3128".parse().unwrap();
+        let shown = without_credentials(&url);
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("alice"),
+            "{shown}"
+        );
+        assert!(shown.contains("proxy.example:3128"), "{shown}");
+        let plain: http::Uri = "socks5://127.0.0.1:1080".parse().unwrap();
+        assert_eq!(without_credentials(&plain), "socks5://127.0.0.1:1080/");
+    }
 }
