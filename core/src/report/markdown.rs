@@ -175,13 +175,10 @@ pub fn sweep_markdown(sweep: &crate::simulate::sweep::Sweep) -> String {
 }
 
 /// A plan as Markdown: its before/after/bound metrics and its steps, for a pull request.
-pub fn plan_markdown(plan: &crate::plan::Plan) -> String {
+/// A plan's before, after and best possible, as a Markdown table: the plan report's and the
+/// review's.
+pub(crate) fn plan_comparison(plan: &crate::plan::Plan) -> String {
     let mut out = String::new();
-    let goal = serde_json::to_value(plan.goal)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    let _ = writeln!(out, "## Plan: goal {goal}\n");
     let (b, a, bound) = (
         &plan.before.leaders,
         &plan.after.leaders,
@@ -193,18 +190,44 @@ pub fn plan_markdown(plan: &crate::plan::Plan) -> String {
     );
     let _ = writeln!(
         out,
-        "| most leaders in a zone | {} | {} | {} |",
+        "| most leaders in one zone | {} | {} | {} |",
         b.max_per_zone, a.max_per_zone, bound.max_per_zone
     );
     let _ = writeln!(
         out,
-        "| most leaders on a node | {} | {} | {} |",
+        "| most leaders on one node | {} | {} | {} |",
         b.max_per_node, a.max_per_node, bound.max_per_node
     );
-    for (severity, before) in &plan.before.findings {
-        let after = plan.after.findings.get(severity).copied().unwrap_or(0);
-        let _ = writeln!(out, "| {severity} findings | {before} | {after} | |");
+    for (what, key) in [
+        ("groups surviving a node", "node"),
+        ("groups surviving a zone", "zone"),
+    ] {
+        let _ = writeln!(
+            out,
+            "| {what} | {} | {} | |",
+            plan.before.groups_surviving.get(key).copied().unwrap_or(0),
+            plan.after.groups_surviving.get(key).copied().unwrap_or(0)
+        );
     }
+    for sev in ["critical", "warning", "info"] {
+        let _ = writeln!(
+            out,
+            "| {sev} findings | {} | {} | |",
+            plan.before.findings.get(sev).copied().unwrap_or(0),
+            plan.after.findings.get(sev).copied().unwrap_or(0)
+        );
+    }
+    out
+}
+
+pub fn plan_markdown(plan: &crate::plan::Plan) -> String {
+    let mut out = String::new();
+    let goal = serde_json::to_value(plan.goal)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let _ = writeln!(out, "## Plan: goal {goal}\n");
+    out.push_str(&plan_comparison(plan));
     out.push('\n');
     if plan.steps.is_empty() {
         let _ = writeln!(out, "No steps: nothing to change.\n");
@@ -271,7 +294,7 @@ mod tests {
         let md = plan_markdown(&p);
         assert!(md.starts_with("## Plan: goal leaders"), "{md}");
         assert!(
-            md.contains("| most leaders on a node | 2 | 1 | 1 |"),
+            md.contains("| most leaders on one node | 2 | 1 | 1 |"),
             "{md}"
         );
         assert_eq!(md.matches("| handover |").count(), p.steps.len(), "{md}");

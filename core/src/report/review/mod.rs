@@ -608,40 +608,8 @@ fn plan(review: &Review, inputs: &str) -> Section {
         count(p.steps.len(), "step", "steps"),
         cli("plan", inputs, &format!("--goal {}", p.goal.name()))
     );
-    let (b, a, bound) = (&p.before.leaders, &p.after.leaders, &p.bound.leaders);
-    let _ = writeln!(
-        body,
-        "| | before | after | best possible |\n|---|---|---|---|"
-    );
-    let _ = writeln!(
-        body,
-        "| most leaders in one zone | {} | {} | {} |",
-        b.max_per_zone, a.max_per_zone, bound.max_per_zone
-    );
-    let _ = writeln!(
-        body,
-        "| most leaders on one node | {} | {} | {} |",
-        b.max_per_node, a.max_per_node, bound.max_per_node
-    );
-    for (what, key) in [
-        ("groups surviving a node", "node"),
-        ("groups surviving a zone", "zone"),
-    ] {
-        let _ = writeln!(
-            body,
-            "| {what} | {} | {} | |",
-            p.before.groups_surviving.get(key).copied().unwrap_or(0),
-            p.after.groups_surviving.get(key).copied().unwrap_or(0)
-        );
-    }
-    for sev in ["critical", "warning", "info"] {
-        let _ = writeln!(
-            body,
-            "| {sev} findings | {} | {} | |",
-            p.before.findings.get(sev).copied().unwrap_or(0),
-            p.after.findings.get(sev).copied().unwrap_or(0)
-        );
-    }
+    body.push_str(&super::markdown::plan_comparison(p));
+    let (b, a) = (&p.before.leaders, &p.after.leaders);
     body.push('\n');
     let zones: std::collections::BTreeSet<&String> =
         b.per_zone.keys().chain(a.per_zone.keys()).collect();
