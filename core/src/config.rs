@@ -41,6 +41,8 @@ pub struct Config {
     pub ignore: Vec<IgnoreRule>,
     /// Per check id: the severity to report it at.
     pub severity: BTreeMap<String, Severity>,
+    /// The Kubernetes release whose rules the model follows (`1.33`); none: what the input says.
+    pub kubernetes_version: Option<String>,
     /// The terminal UI's keys and theme.
     pub tui: TuiConfig,
 }
@@ -109,13 +111,29 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
-        crate::load::yaml_from_str(text)
+        let config: Config = crate::load::yaml_from_str(text)?;
+        if let Some(v) = &config.kubernetes_version
+            && let Err(e) = crate::release::parse_asked(v)
+        {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("kubernetes_version:"))
+                .map(|i| i as u32 + 1);
+            return Err(crate::load::YamlError {
+                line,
+                message: e
+                    .to_string()
+                    .replace("--kubernetes-version", "kubernetes_version"),
+            });
+        }
+        Ok(config)
     }
 
     pub fn build_options(&self) -> BuildOptions {
         BuildOptions {
             zone_label: self.zone_label.clone(),
             group_modes: self.groups.clone(),
+            kubernetes_version: self.kubernetes_version.clone(),
         }
     }
 

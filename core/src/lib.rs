@@ -4,6 +4,7 @@
 //! Leaves first (a module uses only those above it; docs/architecture.md has the whole map):
 //!
 //! - [`model`]: plain Kubernetes types as Quorum reads them, with where each came from.
+//! - [`release`]: which Kubernetes release's rules the model follows, and those rules.
 //! - [`finding`]: a finding (severity, subject, source); [`contract`]: the JSON version and the
 //!   annotations every JSON output shares.
 //! - [`load`]: files, folders, stdin, dumps and support bundles into a [`model::Snapshot`].
@@ -33,6 +34,7 @@ pub mod load;
 pub mod model;
 pub mod overview;
 pub mod plan;
+pub mod release;
 pub mod report;
 pub mod samples;
 pub mod simulate;

@@ -41,6 +41,10 @@ pub struct Args {
     /// The kubeconfig for --context [default: KUBECONFIG, then ~/.kube/config].
     #[arg(long, value_name = "FILE", requires = "context")]
     pub kubeconfig: Option<PathBuf>,
+    /// Follow this Kubernetes release's rules (1.30 to 1.37) [default: the live server's
+    /// version, else the newest kubelet version among the nodes, else the newest known].
+    #[arg(long, value_name = "X.Y", value_parser = kubernetes_version)]
+    pub kubernetes_version: Option<String>,
     /// Write a review report (Markdown, or HTML when PATH ends in .html) without opening a window.
     #[arg(long, value_name = "PATH")]
     pub report: Option<PathBuf>,
@@ -162,6 +166,12 @@ pub fn inputs_from_words(text: &str) -> Vec<Input> {
     text.split_whitespace()
         .map(|w| Input::parse_cluster(w).unwrap_or_else(|_| Input::new("default", w)))
         .collect()
+}
+
+fn kubernetes_version(text: &str) -> Result<String, String> {
+    quorum_core::release::parse_asked(text)
+        .map(|_| text.trim().to_string())
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -41,6 +41,9 @@ const NO_DISPLAY: &str = "error: no display available (set DISPLAY, or use the q
 fn main() -> ExitCode {
     // clap prints usage errors and exits 2 itself.
     let args = Args::parse();
+    if let Some(version) = &args.kubernetes_version {
+        session::ask_kubernetes_version(version.clone());
+    }
     let origin = args.origin();
     if let Err(e) = check_paths(&origin) {
         eprintln!("error: {e}");

@@ -62,7 +62,7 @@ impl Session {
                 let mut session = Session::new(
                     format!("sample {}", sample.name),
                     sample.load(),
-                    Config::default(),
+                    with_asked_version(Config::default()),
                     stage,
                 );
                 session.description = Some(sample.description);
@@ -118,9 +118,27 @@ impl Session {
     }
 }
 
-/// `.quorum.yaml` in the working directory, as `quorum analyze` finds it.
+/// `.quorum.yaml` in the working directory, as `quorum analyze` finds it, with the release the
+/// command line asked for.
 fn working_directory_config() -> Result<Config> {
-    Config::discover(None).with_context(|| format!("reading {}", config::FILE_NAME))
+    Config::discover(None)
+        .with_context(|| format!("reading {}", config::FILE_NAME))
+        .map(with_asked_version)
+}
+
+/// `--kubernetes-version`: every cluster this window opens follows that release's rules.
+static KUBERNETES_VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Says which release `--kubernetes-version` asked for (once, from the command line).
+pub fn ask_kubernetes_version(version: String) {
+    let _ = KUBERNETES_VERSION.set(version);
+}
+
+fn with_asked_version(mut config: Config) -> Config {
+    if let Some(v) = KUBERNETES_VERSION.get() {
+        config.kubernetes_version = Some(v.clone());
+    }
+    config
 }
 
 #[cfg(test)]

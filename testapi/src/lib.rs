@@ -88,6 +88,7 @@ pub struct ServerBuilder {
     bookmark_interval: Duration,
     port: u16,
     served: kinds::Served,
+    version: String,
     tls: TlsOptions,
 }
 
@@ -103,6 +104,7 @@ impl Default for ServerBuilder {
             bookmark_interval: Duration::from_secs(1),
             port: 0,
             served: kinds::Served::default(),
+            version: "v1.33.0".into(),
             tls: TlsOptions::default(),
         }
     }
@@ -168,6 +170,12 @@ impl ServerBuilder {
     pub fn without(mut self, kind: &str) -> Result<Self, Error> {
         self.served.without(kind_id(kind)?);
         Ok(self)
+    }
+
+    /// The `gitVersion` `/version` answers (default `v1.33.0`).
+    pub fn server_version(mut self, version: impl Into<String>) -> Self {
+        self.version = version.into();
+        self
     }
 
     /// Serves `kind` at `version` of its group instead of its own (`pdb` at `v1beta1`).
@@ -273,6 +281,7 @@ impl ServerBuilder {
             open_watches,
             addr: OnceLock::new(),
             served: self.served,
+            version: self.version,
             client_certificates: self.tls.client_certificates,
         });
         let _ = shared.addr.set(addr);

@@ -46,6 +46,9 @@ struct Args {
     /// Names in the serving certificate (IP addresses become IP SANs). Repeatable.
     #[arg(long = "server-name", value_name = "NAME")]
     server_names: Vec<String>,
+    /// What `/version` answers (`gitVersion`), as the server's release.
+    #[arg(long, value_name = "VERSION", default_value = "v1.33.0")]
+    server_version: String,
     /// Require a client certificate (the kubeconfig carries one) instead of a token.
     #[arg(long)]
     client_certificates: bool,
@@ -80,7 +83,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .ok_or_else(|| format!("--serve-at {moved}: expected KIND=VERSION"))?;
             b = b.serve_at(kind, version)?;
         }
-        b = b.serving(args.serving);
+        b = b
+            .serving(args.serving)
+            .server_version(args.server_version.clone());
         if !args.server_names.is_empty() {
             b = b.server_names(args.server_names.clone());
         }

@@ -92,6 +92,8 @@ pub struct Shared {
     pub addr: OnceLock<SocketAddr>,
     /// Which kinds are served, at which versions.
     pub served: Served,
+    /// What `/version` says (`gitVersion`).
+    pub version: String,
     /// Clients authenticate with a certificate (checked in the TLS handshake), not a token.
     pub client_certificates: bool,
 }

@@ -126,6 +126,10 @@ pub struct InputArgs {
     /// Configuration file [default: ./.quorum.yaml when present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Follow this Kubernetes release's rules (1.30 to 1.37) [default: the live server's
+    /// version, else the newest kubelet version among the nodes, else the newest known].
+    #[arg(long, value_name = "X.Y", value_parser = kubernetes_version)]
+    pub kubernetes_version: Option<String>,
 }
 
 /// How live clusters are reached (with --context).
@@ -253,9 +257,14 @@ pub struct ModelArgs {
     /// Zone where the control plane runs (repeatable) [default: zones of control-plane nodes].
     #[arg(long = "control-plane", value_name = "ZONE")]
     pub control_plane: Vec<String>,
-    /// Seconds before an unreachable node is marked NotReady.
-    #[arg(long, value_name = "SECONDS", default_value_t = 50)]
-    pub node_monitor_grace: u32,
+    /// Seconds before an unreachable node is marked NotReady [default: the release's: 50 s
+    /// since 1.32, 40 s before].
+    #[arg(long, value_name = "SECONDS")]
+    pub node_monitor_grace: Option<u32>,
+    /// How often kube-controller-manager looks at the nodes: up to 1.33 a NotReady node is
+    /// tainted NoExecute one period after it is marked (since 1.34 in the same pass).
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    pub node_monitor_period: u32,
     /// Default not-ready/unreachable tolerationSeconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub toleration: u32,
@@ -445,4 +454,14 @@ fn positive_rate(text: &str) -> Result<f64, String> {
             "expected a rate above 0 (nodes per second, like 0.1), got {text:?}"
         )),
     }
+}
+
+fn kubernetes_version(text: &str) -> Result<String, String> {
+    quorum_core::release::parse_asked(text)
+        .map(|_| text.trim().to_string())
+        .map_err(|e| {
+            e.to_string()
+                .trim_start_matches("--kubernetes-version takes ")
+                .to_string()
+        })
 }

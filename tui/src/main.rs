@@ -22,6 +22,7 @@ use clap::CommandFactory;
 use cli::*;
 use quorum_core::check::Severity;
 use quorum_core::config::Config;
+use quorum_core::graph::Topology;
 use quorum_core::load::{self, Input};
 use quorum_core::model::{InputReport, Snapshot};
 use quorum_core::report::{self, Report, Style};
@@ -146,6 +147,9 @@ fn load_config(args: &InputArgs) -> Result<Config> {
     let mut config = Config::discover(args.config.as_deref())?;
     if let Some(label) = &args.zone_label {
         config.zone_label = Some(label.clone());
+    }
+    if let Some(version) = &args.kubernetes_version {
+        config.kubernetes_version = Some(version.clone());
     }
     Ok(config)
 }
@@ -447,15 +451,20 @@ fn generate(args: GenerateArgs) -> Result<u8> {
     Ok(0)
 }
 
-fn params_of(model: &ModelArgs) -> Params {
+/// The model's parameters: the defaults of the release `t` follows, and the flags given.
+fn params_of(model: &ModelArgs, t: &Topology) -> Params {
+    let defaults = Params::of(t);
     Params {
-        node_monitor_grace_seconds: model.node_monitor_grace,
+        node_monitor_grace_seconds: model
+            .node_monitor_grace
+            .unwrap_or(defaults.node_monitor_grace_seconds),
+        node_monitor_period_seconds: model.node_monitor_period,
         toleration_seconds: model.toleration,
         out_of_service: model.out_of_service,
         release_on_cancel: model.release_on_cancel,
         control_plane_zones: model.control_plane.clone(),
         node_eviction_rate: model.node_eviction_rate,
-        ..Params::default()
+        ..defaults
     }
 }
 
@@ -497,8 +506,12 @@ fn simulate_cmd(args: SimulateArgs, matches: &clap::ArgMatches) -> Result<u8> {
     let loaded = load_inputs(&args.input)?;
     print_input_errors(&loaded.inputs);
     let started = std::time::Instant::now();
-    let outcome =
-        simulate(&loaded.topology, &events, &params_of(&args.model)).map_err(|e| anyhow!("{e}"))?;
+    let outcome = simulate(
+        &loaded.topology,
+        &events,
+        &params_of(&args.model, &loaded.topology),
+    )
+    .map_err(|e| anyhow!("{e}"))?;
     timing("simulate", started);
     if let Some(file) = &args.after_state {
         let at = args.at.unwrap_or(u32::MAX);
@@ -640,7 +653,7 @@ fn drill_cmd(args: DrillArgs) -> Result<u8> {
     };
     let loaded = load_inputs(&input)?;
     print_input_errors(&loaded.inputs);
-    let base = params_of(&args.model);
+    let base = params_of(&args.model, &loaded.topology);
     let mut results = Vec::new();
     for (file, drill) in &parsed {
         let result = quorum_core::simulate::drill::run(&loaded.topology, drill, &base)

@@ -89,6 +89,10 @@ fn analyze_on_an_export_equals_analyze_on_the_context() {
     }
     assert_eq!(a, b);
     assert!(!a["groups"].as_array().unwrap().is_empty());
+    // Both follow the server's release: the live read asks /version, the export keeps it in
+    // version.json (the sample's kubelets say v1.31.2).
+    assert_eq!(a["kubernetes"]["from"], "server");
+    assert_eq!(a["kubernetes"]["seen"], "v1.33.0");
     // Paged LISTs only, never one GET per object: every GET that is not discovery is a page.
     let requests = server.requests();
     let discovery = |path: &str| path.split('/').filter(|p| !p.is_empty()).count() <= 3;

@@ -69,7 +69,9 @@ fn simulate_json_follows_the_contract() {
             .iter()
             .any(|s| s["pvc"] == "db/data-pg-0" && s["pinned_to"] == "zone:eu-west-1a")
     );
-    assert_eq!(v["params"]["node_monitor_grace_seconds"], 50);
+    // The sample's kubelets are v1.31.2: that release's 40 s default.
+    assert_eq!(v["params"]["kubernetes"]["release"], "1.31");
+    assert_eq!(v["params"]["node_monitor_grace_seconds"], 40);
     assert_eq!(v["params"]["toleration_seconds"], 300);
     assert!(v["max_simultaneous_reelections"].as_u64().unwrap() >= 10);
 }

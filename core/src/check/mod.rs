@@ -16,6 +16,7 @@ mod pdb_blocks_drain;
 mod placement;
 mod pv_node_pinned;
 pub mod pv_zone_conflict;
+mod rollout_quorum_loss;
 mod storageclass_immediate_binding;
 mod zone_labels_missing;
 
@@ -127,6 +128,7 @@ pub const CHECKS: &[Check] = &[
     storageclass_immediate_binding::CHECK,
     missing_pdb::CHECK,
     pdb_blocks_drain::CHECK,
+    rollout_quorum_loss::CHECK,
     missing_spread::CHECK,
     leader_concentration::CHECK,
     lease_expired::CHECK,

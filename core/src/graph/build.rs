@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::holder::{self, PodNames};
 use super::*;
+use crate::release::{Kubernetes, Seen};
 
 pub const DEFAULT_ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 pub const LEGACY_ZONE_LABEL: &str = "failure-domain.beta.kubernetes.io/zone";
@@ -43,6 +44,9 @@ pub struct BuildOptions {
     pub zone_label: Option<String>,
     /// Per workload (`namespace/name` or `cluster/namespace/name`).
     pub group_modes: BTreeMap<String, GroupMode>,
+    /// The release whose rules the model follows (`--kubernetes-version`); None: what the input
+    /// says ([`crate::release::Kubernetes::choose`]).
+    pub kubernetes_version: Option<String>,
 }
 
 impl BuildOptions {
@@ -76,6 +80,10 @@ pub fn build(snapshot: Snapshot, options: &BuildOptions) -> Topology {
         ..Topology::default()
     };
     let given = snapshot.now;
+    t.kubernetes = Kubernetes::choose(
+        options.kubernetes_version.as_deref(),
+        &snapshot.clusters.iter().map(seen).collect::<Vec<_>>(),
+    );
     for objects in snapshot.clusters {
         build_cluster(&mut t, objects, given, options);
     }
@@ -83,6 +91,19 @@ pub fn build(snapshot: Snapshot, options: &BuildOptions) -> Topology {
     // The time shown: the one given, else the newest any record was judged at.
     t.now = given.or_else(|| t.leaders.iter().filter_map(|l| l.judged_at).max());
     t
+}
+
+/// What one cluster's input says about the release it runs.
+fn seen(c: &ClusterObjects) -> Seen {
+    Seen {
+        cluster: c.name.clone(),
+        server: c.server_version.clone(),
+        kubelets: c
+            .nodes
+            .iter()
+            .filter_map(|(n, _)| Some((n.meta.name.clone(), n.kubelet_version.clone()?)))
+            .collect(),
+    }
 }
 
 /// `t` with the leader records of `snapshot` (each cluster's, by name) at its time, for a live
@@ -104,6 +125,7 @@ pub fn with_leaders(t: &Topology, snapshot: Snapshot, options: &BuildOptions) ->
         groups: Vec::with_capacity(t.groups.len()),
         namespaces: t.namespaces.clone(),
         zone_label: t.zone_label.clone(),
+        kubernetes: t.kubernetes.clone(),
         now: snapshot.now,
         node_by_name: t.node_by_name.clone(),
         group_by_workload: vec![],
@@ -728,6 +750,7 @@ fn owner_workload(
             placement: pod.placement.clone(),
             claim_templates: vec![],
             ready_replicas: None,
+            max_unavailable: None,
         },
         source: None,
         origin,

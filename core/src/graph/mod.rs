@@ -312,6 +312,8 @@ pub struct Topology {
     pub namespaces: Vec<(ClusterId, Namespace, Source)>,
     /// The label that names the failure domain.
     pub zone_label: String,
+    /// The Kubernetes release whose rules the model follows on this graph.
+    pub kubernetes: crate::release::Kubernetes,
     /// The snapshot time (lease expiry).
     pub now: Option<chrono::DateTime<chrono::Utc>>,
     pub(crate) node_by_name: Vec<BTreeMap<String, NodeId>>,

@@ -28,6 +28,8 @@ pub enum Served {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Discovery {
     pub kinds: Vec<(Kind, Served)>,
+    /// The server's `/version` `gitVersion` (`v1.37.2`): whose rules the model follows.
+    pub server_version: Option<String>,
 }
 
 impl Discovery {
@@ -39,6 +41,7 @@ impl Discovery {
                 .iter()
                 .map(|k| (*k, Served::At(versions(*k)[0])))
                 .collect(),
+            server_version: None,
         }
     }
 
@@ -81,6 +84,7 @@ fn group_and_plural(kind: Kind) -> (&'static str, &'static str) {
 struct Answers {
     /// `group/version` (`v1` for the core group) → plural resource names.
     resources: BTreeMap<String, Option<BTreeSet<String>>>,
+    version: Option<String>,
 }
 
 /// Which kinds are served where, from the server's answers.
@@ -117,7 +121,10 @@ fn decide(answers: &Answers) -> Discovery {
             (kind, served)
         })
         .collect();
-    Discovery { kinds }
+    Discovery {
+        kinds,
+        server_version: None,
+    }
 }
 
 /// Asks the server what it serves, within `limit`: at most one request per group version Quorum
@@ -125,7 +132,10 @@ fn decide(answers: &Answers) -> Discovery {
 /// naming it; discovery that is refused (403) or broken otherwise leaves every kind assumed.
 pub async fn discover(cluster: &Cluster, limit: Duration) -> Result<Discovery, LiveError> {
     match tokio::time::timeout(limit, ask(cluster)).await {
-        Ok(Ok(answers)) => Ok(decide(&answers)),
+        Ok(Ok(answers)) => Ok(Discovery {
+            server_version: answers.version.clone(),
+            ..decide(&answers)
+        }),
         Ok(Err(Problem::Unauthorized)) => Err(LiveError::Unauthorized {
             context: cluster.name.clone(),
             verb: "get".into(),
@@ -154,7 +164,16 @@ pub async fn discover(cluster: &Cluster, limit: Duration) -> Result<Discovery, L
 
 async fn ask(cluster: &Cluster) -> Result<Answers, Problem> {
     let client = &cluster.client;
-    let mut answers = Answers::default();
+    // The release the server runs; a server that does not say (or refuses) leaves it unknown.
+    let mut answers = Answers {
+        version: client
+            .apiserver_version()
+            .await
+            .ok()
+            .map(|v| v.git_version)
+            .filter(|v| !v.is_empty()),
+        ..Answers::default()
+    };
     let core = client
         .list_core_api_resources("v1")
         .await

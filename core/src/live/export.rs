@@ -124,6 +124,17 @@ async fn export_cluster(
         done.warnings.push(unserved_warning(kind, why));
         report.kind_done();
     }
+    // The server's release, as `kubectl version -o json` writes it: analyze on the export
+    // follows the rules analyze on the live cluster follows.
+    if let Some(version) = &discovery.server_version {
+        let path = dir.join("version.json");
+        let text = serde_json::to_string_pretty(
+            &serde_json::json!({"serverVersion": {"gitVersion": version}}),
+        )
+        .expect("a version serializes");
+        crate::files::write(&path, format!("{text}\n").as_bytes()).map_err(|e| io(&path, e))?;
+        done.files.push(path);
+    }
     Ok(done)
 }
 

@@ -62,6 +62,8 @@ struct ClusterState {
     traffic: Arc<Traffic>,
     /// How the cluster is reached, when the user should know (no verification of the server).
     connection: Vec<String>,
+    /// The server's `/version` (`gitVersion`), from discovery.
+    version: Option<String>,
 }
 
 impl ClusterState {
@@ -149,6 +151,7 @@ impl Shared {
                     unauthorized: None,
                     traffic: c.traffic.clone(),
                     connection: c.warnings.clone(),
+                    version: None,
                 })
                 .collect(),
             generation: 0,
@@ -374,6 +377,7 @@ impl Shared {
             let mut cluster = ClusterObjects::new(c.name.clone());
             cluster.clock = Some(now);
             cluster.by_kind = true;
+            cluster.server_version = c.version.clone();
             // A kind the analysis lacks is said where input problems are, as a note: the
             // snapshot is what the server lets us read, no broken input.
             let mut report = InputReport {
@@ -448,6 +452,7 @@ pub(super) fn spawn_all(
             for (kind, why) in discovery.missing() {
                 s.clusters[index].kinds[slot(kind)].unserved = Some(why.to_string());
             }
+            s.clusters[index].version = discovery.server_version.clone();
         }
         changed.send_modify(|_| {});
         macro_rules! follow {

@@ -309,6 +309,11 @@ fn node(meta: Meta, spec: RawSpec, status: RawStatus) -> Node {
         taints,
         allocatable,
         control_plane,
+        kubelet_version: status
+            .node_info
+            .and_then(|i| i.kubelet_version)
+            .map(|v| v.0)
+            .filter(|v| !v.is_empty()),
         meta,
     }
 }
@@ -586,6 +591,14 @@ fn workload(meta: Meta, kind: Kind, spec: RawSpec, status: RawStatus) -> Workloa
                 .or(status.replicas)
                 .map(|_| super::raw::Int(0)))
             .map(|i| i.0.max(0) as u32),
+        max_unavailable: match kind {
+            Kind::StatefulSet => spec
+                .update_strategy
+                .and_then(|u| u.rolling_update)
+                .and_then(|r| r.max_unavailable)
+                .and_then(|v| IntOrPercent::parse(&v.0)),
+            _ => None,
+        },
         kind,
         meta,
     }

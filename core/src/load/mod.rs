@@ -78,6 +78,8 @@ pub enum Outcome {
     /// Not a Kubernetes object at all (a version or metadata file, an array of messages):
     /// skipped with a note, never an error.
     Foreign,
+    /// A version document: the server's `gitVersion` (whose rules the model follows).
+    Version(String),
     Error(String),
     /// A list with no items (or a placeholder for items that follow as further outcomes): the
     /// kind its items would have had, when known, is evidence that kind was exported.
@@ -287,6 +289,9 @@ fn assemble(clusters: &[&str], results: Vec<FileResult>) -> Snapshot {
             .listed_in
             .extend(report.namespaced_kinds.iter().cloned());
         target.by_kind |= report.by_kind;
+        if let Some(v) = &report.server_version {
+            target.server_version = Some(v.clone());
+        }
         for (object, source) in objects {
             if let Object::Node(node) = &object
                 && let Some(uid) = &node.uid
@@ -409,7 +414,9 @@ fn collect(
         if piece.document > 0 {
             documents.insert(piece.document);
         }
-        if !matches!(piece.outcome, Outcome::Foreign) {
+        // A version document is read, but no Kubernetes object: a path of nothing else is
+        // still a path with nothing of Kubernetes under it.
+        if !matches!(piece.outcome, Outcome::Foreign | Outcome::Version(_)) {
             kubernetes.insert(piece.document);
         }
         match piece.outcome {
@@ -438,6 +445,13 @@ fn collect(
             }
             Outcome::Skipped(kind) => *report.skipped.entry(kind).or_default() += 1,
             Outcome::Foreign => report.not_kubernetes += 1,
+            Outcome::Version(v) => {
+                report.not_kubernetes += 1;
+                report.notes.push(format!(
+                    "a version document: the server is {v} (the model follows its release)"
+                ));
+                report.server_version = Some(v);
+            }
             Outcome::Error(message) => report.errors.push(InputError {
                 document: piece.document,
                 line: piece.line,
@@ -652,7 +666,9 @@ pub(crate) fn classify(
                 None => return Outcome::Skipped(item.to_string()),
             },
             // Nothing that makes it an object: a version file, tool metadata.
-            _ if raw.is_foreign() => return Outcome::Foreign,
+            _ if raw.is_foreign() => {
+                return raw.version().map_or(Outcome::Foreign, Outcome::Version);
+            }
             // Its self link names its resource.
             (None, _) if raw.metadata.self_link.is_some() => {
                 let link = raw.metadata.self_link.as_ref().map_or("", |t| t.0.as_str());

@@ -210,9 +210,30 @@ pub struct RawObject {
     pub parameters: BTreeMap<Text, Text>,
     /// `*List` documents parsed whole (small YAML lists).
     pub items: Option<List<RawObject>>,
+    /// A version document: `kubectl version -o json|yaml` (`serverVersion`), the API's
+    /// `/version` (`gitVersion` at the top), a support bundle's `cluster_version.json` (`info`).
+    pub server_version: Option<RawVersion>,
+    pub git_version: Option<Text>,
+    pub info: Option<RawVersion>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RawVersion {
+    pub git_version: Option<Text>,
 }
 
 impl RawObject {
+    /// The server version a version document (no object) gives.
+    pub fn version(&self) -> Option<String> {
+        let v = |r: &Option<RawVersion>| r.as_ref().and_then(|r| r.git_version.clone());
+        v(&self.server_version)
+            .or_else(|| self.git_version.clone())
+            .or_else(|| v(&self.info))
+            .map(|t| t.0)
+            .filter(|t| crate::release::Release::parse(t).is_some())
+    }
+
     /// Nothing in it says it is a Kubernetes object: no `apiVersion`, `kind`, name or list.
     pub fn is_foreign(&self) -> bool {
         self.api_version.is_none()
@@ -329,6 +350,20 @@ pub struct RawSpec {
     pub strategy: Option<Text>,
     // PodDisruptionBudget
     pub min_available: Option<IntOrString>,
+    pub max_unavailable: Option<IntOrString>,
+    /// A StatefulSet's (a DaemonSet's has the same shape).
+    pub update_strategy: Option<RawUpdateStrategy>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RawUpdateStrategy {
+    pub rolling_update: Option<RawRollingUpdate>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RawRollingUpdate {
     pub max_unavailable: Option<IntOrString>,
 }
 
@@ -535,6 +570,14 @@ pub struct RawStatus {
     pub observed_generation: Option<Int>,
     pub replicas: Option<Int>,
     pub disruptions_allowed: Option<Int>,
+    /// A node's `nodeInfo` (its kubelet's version).
+    pub node_info: Option<RawNodeInfo>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RawNodeInfo {
+    pub kubelet_version: Option<Text>,
 }
 
 #[derive(Debug, Default, Deserialize)]

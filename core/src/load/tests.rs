@@ -481,8 +481,16 @@ fn items_of_a_typed_list_of_an_unread_kind_are_skipped_as_that_kind() {
 
 #[test]
 fn a_version_file_is_not_a_kubernetes_document_and_no_error() {
-    for text in [
+    // A version document gives the server's version (whose rules the model follows).
+    let pieces = parse_str(
         r#"{"major": "1", "minor": "31", "gitVersion": "v1.31.2+k3s1", "platform": "linux/amd64"}"#,
+    );
+    assert_eq!(errors(&pieces), vec![]);
+    assert!(
+        matches!(&pieces[0].outcome, Outcome::Version(v) if v == "v1.31.2+k3s1"),
+        "{pieces:?}"
+    );
+    for text in [
         r#"["failed to list networkpolicies: forbidden"]"#,
         "just some words\n",
         "- one\n- two\n",
@@ -672,4 +680,17 @@ fn how_the_input_is_read_never_changes_what_is_read() {
             .iter()
             .all(|(_, _, m)| !m.contains("ends early"))
     );
+}
+
+#[test]
+fn a_key_written_twice_takes_its_last_value_instead_of_costing_the_document() {
+    let text = b"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: pg, namespace: db}\nspec:\n  replicas: 1\n  updateStrategy: {type: OnDelete}\n  replicas: 3\n  selector: {matchLabels: {app: pg}}\n  updateStrategy: {type: OnDelete}\n";
+    let snapshot = crate::load::load_texts(&[("default", "sts.yaml", text)]);
+    assert!(
+        snapshot.inputs[0].errors.is_empty(),
+        "{:?}",
+        snapshot.inputs[0].errors
+    );
+    let w = &snapshot.clusters[0].workloads[0].0;
+    assert_eq!(w.replicas, Some(3));
 }

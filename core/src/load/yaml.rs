@@ -351,14 +351,34 @@ fn is_not_a_mapping(text: &str) -> bool {
     serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text).is_ok_and(|v| !v.is_mapping())
 }
 
-/// Deserializes a document, resolving YAML merge keys (`<<: *anchor`) when it uses them.
+/// Deserializes a document, resolving YAML merge keys (`<<: *anchor`) when it uses them. A key
+/// written twice in one mapping (hand-edited manifests have them) takes its last value, as the
+/// API server's YAML reader does, instead of costing the whole document.
 fn deserialize<T: DeserializeOwned>(text: &str) -> Result<T, serde_yaml_ng::Error> {
-    if !text.contains("<<") {
-        return serde_yaml_ng::from_str(text);
+    let first = if text.contains("<<") {
+        serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text).and_then(|mut value| {
+            value.apply_merge()?;
+            serde_yaml_ng::from_value(value)
+        })
+    } else {
+        serde_yaml_ng::from_str(text)
+    };
+    match first {
+        Err(e) if e.to_string().contains("duplicate field") => last_value_wins(text).ok_or(e),
+        other => other,
     }
-    let mut value: serde_yaml_ng::Value = serde_yaml_ng::from_str(text)?;
-    value.apply_merge()?;
-    serde_yaml_ng::from_value(value)
+}
+
+/// `text` read through a JSON value, whose mappings keep the last of duplicate keys.
+fn last_value_wins<T: DeserializeOwned>(text: &str) -> Option<T> {
+    let value: serde_json::Value = if text.contains("<<") {
+        let mut yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).ok()?;
+        yaml.apply_merge().ok()?;
+        serde_yaml_ng::from_value(yaml).ok()?
+    } else {
+        serde_yaml_ng::from_str(text).ok()?
+    };
+    serde_json::from_value(value).ok()
 }
 
 /// A list element that is a Secret (`- apiVersion: v1` ... `  kind: Secret`).

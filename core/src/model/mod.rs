@@ -271,6 +271,10 @@ pub struct Node {
     pub taints: Vec<Taint>,
     pub allocatable: Resources,
     pub control_plane: bool,
+    /// `status.nodeInfo.kubeletVersion` (`v1.33.5-eks-...`): what release the cluster runs,
+    /// when no server says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kubelet_version: Option<String>,
 }
 
 impl Node {
@@ -293,6 +297,7 @@ impl Node {
             taints: vec![],
             allocatable: Resources::default(),
             control_plane: false,
+            kubelet_version: None,
         }
     }
 }
@@ -535,6 +540,31 @@ pub struct Workload {
     pub claim_templates: Vec<VolumeClaimTemplate>,
     /// `status.readyReplicas` as its controller reported it; None without a status (manifests).
     pub ready_replicas: Option<u32>,
+    /// A StatefulSet's `updateStrategy.rollingUpdate.maxUnavailable`: how many pods a rollout
+    /// may replace at once, on releases whose controller honours it
+    /// ([`crate::release::Rules::statefulset_max_unavailable`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<IntOrPercent>,
+}
+
+impl Workload {
+    /// How many of its pods a rollout replaces at once under `rules`: a StatefulSet's
+    /// `maxUnavailable` (scaled against its replicas, rounded down, at least 1) where the release
+    /// honours it, else 1. Deployments are not judged here (None).
+    pub fn rollout_batch(&self, rules: &crate::release::Rules) -> Option<u32> {
+        if self.kind != Kind::StatefulSet {
+            return None;
+        }
+        let replicas = self.replicas.unwrap_or(1);
+        Some(match self.max_unavailable {
+            Some(v) if rules.statefulset_max_unavailable => match v {
+                IntOrPercent::Int(n) => n.max(0) as u32,
+                IntOrPercent::Percent(p) => (u64::from(replicas) * u64::from(p) / 100) as u32,
+            }
+            .max(1),
+            _ => 1,
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -679,6 +709,8 @@ pub struct ClusterObjects {
     /// a namespace) was not exported. Otherwise (manifests, one mixed `List`) an absent kind
     /// has none.
     pub by_kind: bool,
+    /// The live server's `/version` (`gitVersion`), when it was read live.
+    pub server_version: Option<String>,
     pub nodes: Vec<(Node, Source)>,
     pub pods: Vec<(Pod, Source)>,
     pub pvcs: Vec<(Pvc, Source)>,
@@ -783,6 +815,10 @@ pub struct InputReport {
     /// It holds a list (its objects were listed, not picked out one by one).
     #[serde(skip)]
     pub listing: bool,
+    /// A version document in the input (`kubectl version -o json`, `kubectl get --raw
+    /// /version`, a support bundle's `cluster_version.json`): the server's `gitVersion`.
+    #[serde(skip)]
+    pub server_version: Option<String>,
 }
 
 /// The objects of one or more clusters, as loaded, plus what each input gave.

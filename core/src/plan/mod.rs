@@ -223,6 +223,55 @@ pub struct Plan {
     pub warnings: Vec<String>,
     /// The safety check: the simulator over every wave.
     pub safety: Vec<String>,
+    /// The release whose rules the plan follows.
+    pub kubernetes: crate::release::Kubernetes,
+    /// Whether targeted handovers (Lease `spec.preferredHolder`) can work on that release.
+    pub targeted_handovers: TargetedHandovers,
+}
+
+/// Whether a Lease's `spec.preferredHolder` can move a leader on the cluster's release.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TargetedHandovers {
+    /// `yes` (the input shows coordinated leader election on), `with-gate` (only once the
+    /// administrator turns it on), `no` (the release has none).
+    pub possible: &'static str,
+    pub why: String,
+}
+
+impl TargetedHandovers {
+    pub fn of(t: &Topology) -> TargetedHandovers {
+        use crate::release::Handover as H;
+        let rules = t.kubernetes.rules();
+        // The API server drops `spec.strategy` while the gate is off: a Lease that carries one
+        // was written with coordinated leader election on.
+        let with_strategy = t
+            .leaders
+            .iter()
+            .find(|l| l.record.kind == Kind::Lease && l.record.strategy.is_some());
+        match (rules.targeted_handover(), with_strategy) {
+            (H::Impossible, _) => TargetedHandovers {
+                possible: "no",
+                why: rules.handover_note(),
+            },
+            (_, Some(l)) => TargetedHandovers {
+                possible: "yes",
+                why: format!(
+                    "Lease {} carries spec.strategy, so this cluster's API server runs with \
+                     coordinated leader election on; each elector must still honour \
+                     spec.preferredHolder",
+                    l.name()
+                ),
+            },
+            (H::Default, None) => TargetedHandovers {
+                possible: "yes",
+                why: rules.handover_note(),
+            },
+            (H::NeedsGate(_), None) => TargetedHandovers {
+                possible: "with-gate",
+                why: rules.handover_note(),
+            },
+        }
+    }
 }
 
 fn metrics(a: &Analysis) -> Metrics {
@@ -305,7 +354,10 @@ pub fn plan(t: &Topology, config: &Config, options: &Options) -> Plan {
     }
     let mut steps = rollouts(t, steps, &mut notes);
     let safety = waves(t, &mut steps, options);
-    let warnings = preferred_holder_warning(t, &steps).into_iter().collect();
+    let warnings = preferred_holder_warning(t, &steps)
+        .into_iter()
+        .chain(rollout_warnings(t, &steps))
+        .collect();
     // The analysis of the graph every step of every goal leads to.
     let after = analyze(&predict(t, &steps), config);
     Plan {
@@ -320,7 +372,37 @@ pub fn plan(t: &Topology, config: &Config, options: &Options) -> Plan {
         notes,
         warnings,
         safety,
+        kubernetes: t.kubernetes.clone(),
+        targeted_handovers: TargetedHandovers::of(t),
     }
+}
+
+/// A StatefulSet rollout (a spread constraint added) that replaces more pods at once than its
+/// quorum can spare: the release honours its `maxUnavailable`.
+fn rollout_warnings(t: &Topology, steps: &[Step]) -> Vec<String> {
+    let rules = t.kubernetes.rules();
+    steps
+        .iter()
+        .filter_map(rolled_out)
+        .filter_map(|w| {
+            let info = &t.workloads[w.index()];
+            let batch = info.workload.rollout_batch(&rules)?;
+            let g = t.group_of_workload(w)?;
+            let group = &t.groups[g.index()];
+            let replicas = info.desired();
+            let needed = crate::stats::quorum_size(group.mode, replicas);
+            (batch > 1 && replicas.saturating_sub(batch) < needed).then(|| {
+                format!(
+                    "rolling {} out replaces up to {batch} of its {replicas} replicas at once \
+                     (maxUnavailable, honoured on Kubernetes {}), and its quorum needs {needed}: \
+                     set spec.updateStrategy.rollingUpdate.maxUnavailable to {} first",
+                    t.workload_display(w),
+                    rules.release,
+                    replicas.saturating_sub(needed).max(1)
+                )
+            })
+        })
+        .collect()
 }
 
 /// Targeted handovers need coordinated leader election: an API server keeps a Lease's
@@ -339,9 +421,21 @@ fn preferred_holder_warning(t: &Topology, steps: &[Step]) -> Option<String> {
         .filter(|l| l.record.strategy.is_none())
         .map(|l| l.name())
         .collect();
+    let rules = t.kubernetes.rules();
+    if !targeted.is_empty() && rules.targeted_handover() == crate::release::Handover::Impossible {
+        return Some(rules.handover_note());
+    }
+    let gate = match rules.coordinated_election {
+        Some(c) => format!(
+            "the CoordinatedLeaderElection feature gate on (off by default on Kubernetes {}; \
+             coordination.k8s.io/{} served)",
+            rules.release, c.api
+        ),
+        None => "the CoordinatedLeaderElection feature gate on".to_string(),
+    };
     (!without.is_empty()).then(|| {
         format!(
-            "needs coordinated leader election, else plan with --handover restart: {} of {} patch a Lease without spec.strategy ({}{}), and an API server keeps spec.preferredHolder only with the CoordinatedLeaderElection feature gate on and a strategy on the lease (otherwise it drops the field and quorum apply stops at the dry run)",
+            "needs coordinated leader election, else plan with --handover restart: {} of {} patch a Lease without spec.strategy ({}{}), and an API server keeps spec.preferredHolder only with {gate} and a strategy on the lease (otherwise it drops the field and quorum apply stops at the dry run)",
             without.len(),
             crate::contract::count(targeted.len(), "targeted handover", "targeted handovers"),
             without.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
@@ -559,7 +653,7 @@ fn waves(t: &Topology, steps: &mut [Step], options: &Options) -> Vec<String> {
     let had_quorum: BTreeSet<String> = if by_wave.is_empty() {
         BTreeSet::new()
     } else {
-        crate::simulate::simulate(t, &[], &crate::simulate::Params::default())
+        crate::simulate::simulate(t, &[], &crate::simulate::Params::of(t))
             .map(|o| {
                 o.groups
                     .into_iter()
@@ -578,7 +672,7 @@ fn waves(t: &Topology, steps: &mut [Step], options: &Options) -> Vec<String> {
         // The cluster as the waves before this one leave it.
         let before: Vec<Step> = steps.iter().filter(|s| s.wave < *wave).cloned().collect();
         let then = predict(t, &before);
-        match crate::simulate::simulate(&then, &events, &crate::simulate::Params::default()) {
+        match crate::simulate::simulate(&then, &events, &crate::simulate::Params::of(t)) {
             Ok(outcome) => {
                 for e in outcome.evictions.iter().filter(|e| e.status == "blocked") {
                     safety.push(format!(

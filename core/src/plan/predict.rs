@@ -213,7 +213,7 @@ pub fn rollout_order(t: &Topology, workload: WorkloadId) -> Vec<PodId> {
 
 /// The graph after the simulator's outcome of one pod's event.
 fn moved(t: &Topology, pod: PodId, event: fn(String) -> Event) -> Topology {
-    match simulate(t, &[event(t.pod_display(pod))], &Params::default()) {
+    match simulate(t, &[event(t.pod_display(pod))], &Params::of(t)) {
         Ok(outcome) => outcome.after(t),
         Err(_) => t.clone(),
     }

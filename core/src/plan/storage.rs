@@ -366,8 +366,15 @@ pub(super) fn storage(t: &Topology, before: &Analysis) -> Vec<Step> {
                     .iter()
                     .filter(|p| t.pods[p.index()].node.is_some())
                     .count();
+                let at_once = match w.workload.rollout_batch(&t.kubernetes.rules()) {
+                    Some(n) if n > 1 => format!(
+                        "up to {n} at a time (its maxUnavailable, honoured on Kubernetes {})",
+                        t.kubernetes.release
+                    ),
+                    _ => "one at a time".to_string(),
+                };
                 s.effect = format!(
-                    "the pod template changes, so {} replaces its {} one at a time{}, each where the scheduler puts it under the new constraint; a lease one of them holds is elected again",
+                    "the pod template changes, so {} replaces its {} {at_once}{}, each where the scheduler puts it under the new constraint; a lease one of them holds is elected again",
                     if w.workload.kind == crate::model::Kind::StatefulSet {
                         "the StatefulSet controller"
                     } else {

@@ -248,15 +248,20 @@ pub fn plan_markdown(plan: &crate::plan::Plan) -> String {
         }
         out.push('\n');
     }
+    let _ = writeln!(
+        out,
+        "- {}. Targeted handovers: {} ({}).",
+        cell(&plan.kubernetes.line()),
+        plan.targeted_handovers.possible,
+        cell(&plan.targeted_handovers.why)
+    );
     for note in &plan.notes {
         let _ = writeln!(out, "- {}", cell(note));
     }
     for warning in &plan.warnings {
         let _ = writeln!(out, "- **Before applying:** {}", cell(warning));
     }
-    if !plan.notes.is_empty() || !plan.warnings.is_empty() {
-        out.push('\n');
-    }
+    out.push('\n');
     out
 }
 

@@ -59,6 +59,7 @@ struct AnalyzeJson<'a> {
     tool: ToolJson<'a>,
     now: Option<String>,
     zone_label: &'a str,
+    kubernetes: &'a crate::release::Kubernetes,
     inputs: Vec<InputJson<'a>>,
     clusters: &'a [crate::analysis::ClusterRow],
     findings: &'a [crate::check::Finding],
@@ -101,6 +102,7 @@ impl Report<'_> {
                 .now
                 .map(|n| n.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             zone_label: &self.topology.zone_label,
+            kubernetes: &self.topology.kubernetes,
             inputs: self
                 .inputs
                 .iter()

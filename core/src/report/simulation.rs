@@ -10,10 +10,19 @@ use crate::simulate::{Outcome, Params};
 
 fn model(p: &Params) -> String {
     format!(
-        "node-monitor grace {} s, not-ready/unreachable toleration {} s (a pod's own wins), lease {} s \
-         when unset, retry {} s; StatefulSet pods {} recreated off unreachable nodes; electors {} \
-         their lease on a graceful stop",
+        "{}; node-monitor grace {} s{}, not-ready/unreachable toleration {} s (a pod's own wins), \
+         lease {} s when unset, retry {} s; StatefulSet pods {} recreated off unreachable nodes; \
+         electors {} their lease on a graceful stop{}",
+        p.kubernetes.line(),
         p.node_monitor_grace_seconds,
+        if p.kubernetes.rules().taint_in_same_pass {
+            String::new()
+        } else {
+            format!(
+                " (tainted NoExecute one {} s monitor period later)",
+                p.node_monitor_period_seconds
+            )
+        },
         p.toleration_seconds,
         p.default_lease_seconds,
         p.retry_period_seconds,
@@ -26,6 +35,11 @@ fn model(p: &Params) -> String {
             "release"
         } else {
             "do not release"
+        },
+        if p.release_on_cancel {
+            ""
+        } else {
+            " (kube-scheduler does)"
         },
     )
 }
@@ -43,6 +57,9 @@ pub fn simulation_table(o: &Outcome, style: &Style) -> String {
         style.width,
         2,
     )));
+    for note in &o.params.kubernetes.notes {
+        out.push_str(&style.dim(&wrap(&format!("Note: {note}."), style.width, 2)));
+    }
     for w in &o.warnings {
         let _ = writeln!(
             out,
@@ -227,6 +244,7 @@ pub fn sweep_table(s: &Sweep, survivors: &[String], style: &Style) -> String {
             count(s.groups, "group", "groups")
         ))
     );
+    out.push_str(&super::table::kubernetes_lines(&s.kubernetes, style));
     let _ = writeln!(
         out,
         "  {:event_w$}  {:half$}  LEADERLESS",
@@ -363,6 +381,12 @@ pub fn sweep_table(s: &Sweep, survivors: &[String], style: &Style) -> String {
 
 pub fn drill_table(results: &[(String, DrillResult)], style: &Style) -> String {
     let mut out = String::new();
+    if let Some((_, first)) = results.first() {
+        out.push_str(&super::table::kubernetes_lines(
+            &first.outcome.params.kubernetes,
+            style,
+        ));
+    }
     for (file, r) in results {
         let verdict = if r.passed {
             style.good("PASS")
@@ -410,6 +434,17 @@ pub fn plan_table(p: &crate::plan::Plan, style: &Style, diff: bool) -> String {
             crate::plan::Handover::Restart => "untargeted (restart the leader pod)",
         }
     );
+    out.push_str(&super::table::kubernetes_lines(&p.kubernetes, style));
+    if p.handover == crate::plan::Handover::PreferredHolder {
+        out.push_str(&style.dim(&wrap(
+            &format!(
+                "Targeted handovers: {} ({}).",
+                p.targeted_handovers.possible, p.targeted_handovers.why
+            ),
+            style.width,
+            2,
+        )));
+    }
     let _ = writeln!(
         out,
         "  {:24} {:>8} {:>8} {:>8}",

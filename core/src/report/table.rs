@@ -90,6 +90,16 @@ fn pad(cell: &str, visible: usize, width: usize) -> String {
     format!("{cell}{}", " ".repeat(width.saturating_sub(visible)))
 }
 
+/// Whose rules the model followed, and what was assumed about the release (dim, under a
+/// report's first line).
+pub fn kubernetes_lines(k: &crate::release::Kubernetes, style: &Style) -> String {
+    let mut out = style.dim(&wrap(&format!("{}.", k.line()), style.width, 2));
+    for note in &k.notes {
+        out.push_str(&style.dim(&wrap(&format!("Note: {note}."), style.width, 2)));
+    }
+    out
+}
+
 pub fn table(report: &Report<'_>, style: &Style) -> String {
     let t = report.topology;
     let a = report.analysis;
@@ -115,6 +125,7 @@ pub fn table(report: &Report<'_>, style: &Style) -> String {
             String::new()
         }
     );
+    out.push_str(&kubernetes_lines(&t.kubernetes, style));
     // Inputs with problems.
     let errors = report.input_errors();
     if errors > 0 {

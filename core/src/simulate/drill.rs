@@ -52,6 +52,7 @@ pub struct DrillParams {
     pub release_on_cancel: Option<bool>,
     pub control_plane: Option<Vec<String>>,
     pub node_monitor_grace_seconds: Option<u32>,
+    pub node_monitor_period_seconds: Option<u32>,
     pub toleration_seconds: Option<u32>,
 }
 
@@ -171,6 +172,9 @@ impl Drill {
         }
         if let Some(v) = d.node_monitor_grace_seconds {
             p.node_monitor_grace_seconds = v;
+        }
+        if let Some(v) = d.node_monitor_period_seconds {
+            p.node_monitor_period_seconds = v;
         }
         if let Some(v) = d.toleration_seconds {
             p.toleration_seconds = v;

@@ -368,7 +368,15 @@ impl<'t> World<'t> {
     /// When each node is tainted NoExecute (seconds after t=0), in its zone's queue order (by
     /// name: the real order is the controller's map order), with a timeline entry for each.
     fn taint_times(&mut self, nodes: &[NodeId]) -> BTreeMap<NodeId, Result<u32, String>> {
-        let grace = self.p.node_monitor_grace_seconds;
+        // Up to 1.33 the controller queues the taint a pass after the one that marked the node
+        // NotReady (it judges the condition it read before its own update); since 1.34, in
+        // that same pass.
+        let grace = self.p.node_monitor_grace_seconds
+            + if self.p.kubernetes.rules().taint_in_same_pass {
+                0
+            } else {
+                self.p.node_monitor_period_seconds
+            };
         let mut sorted = nodes.to_vec();
         sorted.sort_by_key(|n| self.t.nodes[n.index()].name().to_string());
         let mut out = BTreeMap::new();

@@ -150,11 +150,14 @@ pub(crate) fn lease(v: &dyn View, p: &Params, id: LeaderId) -> Option<Decision> 
     let graceful = holder_pod
         .and_then(|pod| v.stopped(pod))
         .is_some_and(|(_, g)| g);
-    let after = if graceful && p.release_on_cancel {
-        0
-    } else {
-        duration
-    };
+    // kube-scheduler releases its lease when it stops (every release the model knows); other
+    // electors only when they are built to (`--release-on-cancel`).
+    let releases = p.release_on_cancel
+        || crate::release::RELEASED_ON_STOP.contains(&(
+            info.record.meta.namespace.as_str(),
+            info.record.meta.name.as_str(),
+        ));
+    let after = if graceful && releases { 0 } else { duration };
     // Candidates: ready replicas of the group that can renew (reach the control plane).
     let (candidates, reason, after) = match info.group {
         None => (

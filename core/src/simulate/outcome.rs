@@ -12,8 +12,12 @@ use crate::graph::*;
 /// The behaviour model's parameters; every default is named and reported.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Params {
+    /// The Kubernetes release whose rules the model follows, and where that came from.
+    pub kubernetes: crate::release::Kubernetes,
     /// Seconds before an unreachable node is marked NotReady (kube-controller-manager).
     pub node_monitor_grace_seconds: u32,
+    /// How often the node lifecycle controller looks at the nodes (`--node-monitor-period`).
+    pub node_monitor_period_seconds: u32,
     /// Default `tolerationSeconds` for not-ready/unreachable (overridden by a pod's own).
     pub toleration_seconds: u32,
     /// Lease duration when a record does not say.
@@ -41,8 +45,23 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
+        Params::for_release(crate::release::Kubernetes::default())
+    }
+}
+
+impl Params {
+    /// The defaults of the release `t`'s model follows ([`Topology::kubernetes`]).
+    pub fn of(t: &Topology) -> Params {
+        Params::for_release(t.kubernetes.clone())
+    }
+
+    /// The defaults of a release: Kubernetes' own, where they changed, that release's.
+    pub fn for_release(kubernetes: crate::release::Kubernetes) -> Params {
+        let rules = kubernetes.rules();
         Params {
-            node_monitor_grace_seconds: 50,
+            kubernetes,
+            node_monitor_grace_seconds: rules.node_monitor_grace_seconds,
+            node_monitor_period_seconds: 5,
             toleration_seconds: 300,
             default_lease_seconds: 15,
             retry_period_seconds: 2,

@@ -45,6 +45,8 @@ impl Scenario {
 pub struct Sweep {
     pub version: u32,
     pub groups: usize,
+    /// The release whose rules the model followed.
+    pub kubernetes: crate::release::Kubernetes,
     pub scenarios: Vec<Scenario>,
     /// What is wrong before anything fails: in every row too.
     pub before: Moment,
@@ -183,9 +185,9 @@ impl View for Cut<'_> {
     }
 }
 
-/// The sweep with the default model (as `simulate` without flags).
+/// The sweep with the default model of `t`'s release (as `simulate` without flags).
 pub fn sweep(t: &Topology) -> Sweep {
-    sweep_with(t, &Params::default())
+    sweep_with(t, &Params::of(t))
 }
 
 pub fn sweep_with(t: &Topology, p: &Params) -> Sweep {
@@ -339,6 +341,7 @@ pub fn sweep_with(t: &Topology, p: &Params) -> Sweep {
         }
     }
     Sweep {
+        kubernetes: p.kubernetes.clone(),
         version: crate::contract::JSON_VERSION,
         groups: t.groups.len(),
         scenarios,

@@ -67,7 +67,7 @@ pub struct WhatIf {
 
 /// Runs the events on the graph with the default model, as `quorum simulate` does.
 pub fn what_if(t: &Topology, events: &[Event]) -> Result<WhatIf, ScenarioError> {
-    let outcome = simulate(t, events, &Params::default())?;
+    let outcome = simulate(t, events, &Params::of(t))?;
     let after = outcome.after(t);
     let overview = Overview::of(&after);
     let (leaders_per_zone, leaders_per_node) = overview.leaders_by_name(&after);

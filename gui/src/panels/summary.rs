@@ -42,6 +42,19 @@ impl SummaryBar {
                 ui.add_space(6.0);
             }
             ui.separator();
+            // Whose rules the what-ifs and plans follow; the hover says where that came from.
+            let k = &t.kubernetes;
+            let mut why = format!("{}.", k.line());
+            for note in &k.notes {
+                why.push_str(&format!("\n{note}."));
+            }
+            let text = if k.known {
+                format!("Kubernetes {}", k.release)
+            } else {
+                format!("Kubernetes {} (nearest known)", k.release)
+            };
+            ui.label(text).on_hover_text(why);
+            ui.separator();
             for severity in [Severity::Critical, Severity::Warning, Severity::Info] {
                 let n = a.count(severity);
                 let color = if n > 0 {

@@ -12,9 +12,14 @@ pub fn json_ok(v: &Value) -> Response {
     json_response(200, serde_json::to_vec(v).expect("serialize"))
 }
 
-pub fn version_doc() -> Value {
+pub fn version_doc(git_version: &str) -> Value {
+    let minor = git_version
+        .trim_start_matches('v')
+        .split('.')
+        .nth(1)
+        .unwrap_or("");
     json!({
-        "major": "1", "minor": "33", "gitVersion": "v1.33.0",
+        "major": "1", "minor": minor, "gitVersion": git_version,
         "gitCommit": "0000000000000000000000000000000000000000",
         "gitTreeState": "clean", "buildDate": "2025-04-23T00:00:00Z",
         "goVersion": "go1.24.2", "compiler": "gc", "platform": "linux/amd64",

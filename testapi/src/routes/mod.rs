@@ -233,7 +233,7 @@ async fn dispatch(
         .map_err(|e| ApiError::bad_request(format!("reading body: {e}")))?;
 
     match (target, method) {
-        (Target::Version, Method::GET) => Ok(json_ok(&discovery::version_doc())),
+        (Target::Version, Method::GET) => Ok(json_ok(&discovery::version_doc(&shared.version))),
         (Target::ApiVersions, Method::GET) => Ok(json_ok(&discovery::api_versions(shared))),
         (Target::GroupList, Method::GET) => Ok(json_ok(&discovery::group_list(&shared.served))),
         (Target::Group(g), Method::GET) => Ok(json_ok(&discovery::group_doc(&shared.served, &g))),

@@ -84,7 +84,7 @@ impl Review {
         let worst = |keep: &dyn Fn(&Event) -> bool| {
             worst_row(&sweep, keep).and_then(|row| {
                 let outcome =
-                    simulate(t, std::slice::from_ref(&row.scenario), &Params::default()).ok()?;
+                    simulate(t, std::slice::from_ref(&row.scenario), &Params::of(t)).ok()?;
                 Some(Played {
                     flags: simulate_flags(&row.scenario),
                     row: row.clone(),

@@ -691,9 +691,10 @@ fn played(
     let kept = o.groups.iter().filter(|g| g.has_quorum).count();
     let _ = writeln!(
         body,
-        "What happens, second by second, if {} ({}), with the default model (lease {} s, node-monitor grace {} s, toleration {} s).\n",
+        "What happens, second by second, if {} ({}), with the default model of {} (lease {} s, node-monitor grace {} s, toleration {} s).\n",
         scenario_words(&p.row),
         cli("simulate", inputs, &p.flags),
+        o.params.kubernetes.line(),
         o.params.default_lease_seconds,
         o.params.node_monitor_grace_seconds,
         o.params.toleration_seconds

@@ -312,6 +312,68 @@ fn a_graceful_stop_hands_over_at_once_only_when_the_elector_releases_its_lease()
 }
 
 #[test]
+fn kube_scheduler_releases_its_lease_when_it_stops_and_kube_controller_manager_does_not() {
+    // A self-hosted control plane: both run as Deployments, their leaders on a1.
+    let c = three_zones()
+        .deployment("kube-system", "kube-scheduler", 2)
+        .pod(
+            "kube-system",
+            "kube-scheduler-1-a",
+            "ReplicaSet",
+            "kube-scheduler-1",
+            "kube-scheduler",
+            "a1",
+        )
+        .pod(
+            "kube-system",
+            "kube-scheduler-1-b",
+            "ReplicaSet",
+            "kube-scheduler-1",
+            "kube-scheduler",
+            "b1",
+        )
+        .lease(
+            "kube-system",
+            "kube-scheduler",
+            "kube-scheduler-1-a_7f3c",
+            "2026-11-20T10:00:00Z",
+        )
+        .deployment("kube-system", "kube-controller-manager", 2)
+        .pod(
+            "kube-system",
+            "kcm-1-a",
+            "ReplicaSet",
+            "kcm-1",
+            "kube-controller-manager",
+            "a1",
+        )
+        .pod(
+            "kube-system",
+            "kcm-1-b",
+            "ReplicaSet",
+            "kcm-1",
+            "kube-controller-manager",
+            "b1",
+        )
+        .lease(
+            "kube-system",
+            "kube-controller-manager",
+            "kcm-1-a_1b2c",
+            "2026-11-20T10:00:00Z",
+        );
+    let (_, o) = run(&c, &["drain node:a1"]);
+    let after = |lease: &str| {
+        o.reelections
+            .iter()
+            .find(|r| r.lease == lease)
+            .unwrap_or_else(|| panic!("{lease} is elected again: {:?}", o.reelections))
+            .after_seconds
+    };
+    assert_eq!(after("kube-system/kube-scheduler"), 0);
+    assert_eq!(after("kube-system/kube-controller-manager"), 15);
+}
+
+#[test]
 fn a_quorum_group_that_lost_quorum_elects_nobody() {
     let c = (three_zones() + pg_on(&["a1", "a2", "b1"])).lease(
         "db",

@@ -263,6 +263,19 @@ fn status(state: &State, frame: &mut Frame, area: Rect) {
                 th.muted,
             ));
         }
+        // Whose rules the what-ifs and plans follow (the Simulate view says where it came from).
+        left.push(Span::styled(
+            format!(
+                " · Kubernetes {}{}",
+                t.kubernetes.release,
+                if t.kubernetes.known {
+                    ""
+                } else {
+                    " (nearest known)"
+                }
+            ),
+            th.muted,
+        ));
     }
     if let Some(at) = s.last_update {
         left.push(Span::styled(

@@ -205,6 +205,20 @@ pub fn lines(
         for warning in &o.warnings {
             out.wrap(format!("note: {warning}"), th.muted);
         }
+        // Whose rules these are, as `quorum simulate` says it.
+        let p = &o.params;
+        out.wrap(
+            format!(
+                "model: {}; node-monitor grace {} s, toleration {} s",
+                p.kubernetes.line(),
+                p.node_monitor_grace_seconds,
+                p.toleration_seconds
+            ),
+            th.muted,
+        );
+        for note in &p.kubernetes.notes {
+            out.wrap(format!("note: {note}"), th.muted);
+        }
     }
     out.lines
 }
