@@ -47,6 +47,8 @@ struct World<'t> {
     recreated_at: Vec<Option<u32>>,
     /// Nodes by load, the scheduler's preference order (kept as pods are placed).
     by_load: std::collections::BTreeSet<(u64, u32)>,
+    /// Node domains per label key and pods per namespace, for the scheduler.
+    index: placement::Index,
     /// Nodes each zone's NoExecute tainter has queued so far.
     tainted: BTreeMap<ZoneId, u32>,
     /// Nodes some event of the scenario fails: every event happens at t=0, so the node lifecycle
@@ -105,6 +107,7 @@ impl<'t> World<'t> {
             usable: vec![],
             recreated_at: vec![None; t.pods.len()],
             by_load: Default::default(),
+            index: placement::Index::default(),
             tainted: BTreeMap::new(),
             failing: vec![false; t.nodes.len()],
             moved_to: Default::default(),
@@ -252,6 +255,7 @@ impl<'t> World<'t> {
             used: &self.used,
             scored: &self.scored,
             by_load: &self.by_load,
+            index: &self.index,
         };
         match placement::schedule(&view, PodId(pod as u32)) {
             placement::Decision::Bind(node, ties) => {

@@ -21,6 +21,73 @@ pub struct View<'a> {
     pub scored: &'a [Resources],
     /// Nodes by (CPU requested per mille of allocatable, id): the scheduler's preference order.
     pub by_load: &'a std::collections::BTreeSet<(u64, u32)>,
+    /// Each node's domain per label key and the pods per namespace, worked out once per
+    /// simulation (labels do not change during one).
+    pub index: &'a Index,
+}
+
+/// Each node's domain under one label key, numbered: spread and anti-affinity count in plain
+/// vectors instead of looking labels up in every node's map for every pod.
+pub struct KeyDomains {
+    /// The domain of each node (None: the node has no such label).
+    pub of: Vec<Option<u32>>,
+    /// How many domains there are.
+    pub len: usize,
+}
+
+/// What the scheduler looks up again and again during one simulation, built on first use.
+#[derive(Default)]
+pub struct Index {
+    keys: std::cell::RefCell<rustc_hash::FxHashMap<String, std::rc::Rc<KeyDomains>>>,
+    namespaces: std::cell::OnceCell<rustc_hash::FxHashMap<(ClusterId, String), Vec<PodId>>>,
+}
+
+impl Index {
+    /// The domains of `key` over the nodes of `t`.
+    pub fn domains(&self, t: &Topology, key: &str) -> std::rc::Rc<KeyDomains> {
+        if let Some(d) = self.keys.borrow().get(key) {
+            return d.clone();
+        }
+        let mut names: rustc_hash::FxHashMap<&str, u32> = Default::default();
+        let of = t
+            .nodes
+            .iter()
+            .map(|n| {
+                n.node.meta.labels.get(key).map(|v| {
+                    let next = names.len() as u32;
+                    *names.entry(v.as_str()).or_insert(next)
+                })
+            })
+            .collect();
+        let d = std::rc::Rc::new(KeyDomains {
+            of,
+            len: names.len(),
+        });
+        self.keys.borrow_mut().insert(key.to_string(), d.clone());
+        d
+    }
+
+    /// The pods of one namespace of one cluster, in the topology's order.
+    pub fn namespace<'s>(
+        &'s self,
+        t: &Topology,
+        cluster: ClusterId,
+        namespace: &str,
+    ) -> &'s [PodId] {
+        self.namespaces
+            .get_or_init(|| {
+                let mut map: rustc_hash::FxHashMap<(ClusterId, String), Vec<PodId>> =
+                    Default::default();
+                for (i, p) in t.pods.iter().enumerate() {
+                    map.entry((p.cluster, p.pod.meta.namespace.clone()))
+                        .or_default()
+                        .push(PodId(i as u32));
+                }
+                map
+            })
+            .get(&(cluster, namespace.to_string()))
+            .map_or(&[], Vec::as_slice)
+    }
 }
 
 /// A node's load as the scheduler ranks it: CPU requested per mille of allocatable.
@@ -80,15 +147,6 @@ pub enum Decision {
     },
 }
 
-fn label<'a>(t: &'a Topology, node: NodeId, key: &str) -> Option<&'a str> {
-    t.nodes[node.index()]
-        .node
-        .meta
-        .labels
-        .get(key)
-        .map(String::as_str)
-}
-
 /// Checks one node for one pod.
 pub fn check(
     view: &View<'_>,
@@ -142,19 +200,19 @@ pub fn check(
         }
     }
     for spread in &prepared.spread {
-        let Some(domain) = label(t, node, &spread.key) else {
+        let Some(domain) = spread.domains.of[node.index()] else {
             return Err(Excluded::Spread(spread.key.clone()));
         };
-        let here = spread.counts.get(domain).copied().unwrap_or(0) + u32::from(spread.self_match);
+        let here = spread.counts[domain as usize].unwrap_or(0) + u32::from(spread.self_match);
         if here.saturating_sub(spread.min) > spread.max_skew {
             return Err(Excluded::Spread(spread.key.clone()));
         }
     }
-    for (key, occupied) in &prepared.anti {
-        if let Some(domain) = label(t, node, key)
-            && let Some(with) = occupied.get(domain)
+    for (domains, occupied) in &prepared.anti {
+        if let Some(domain) = domains.of[node.index()]
+            && let Some(with) = occupied[domain as usize]
         {
-            return Err(Excluded::AntiAffinity(t.pod_display(*with)));
+            return Err(Excluded::AntiAffinity(t.pod_display(with)));
         }
     }
     Ok(())
@@ -162,7 +220,9 @@ pub fn check(
 
 struct Spread {
     key: String,
-    counts: BTreeMap<String, u32>,
+    domains: std::rc::Rc<KeyDomains>,
+    /// Matching pods per domain; None for a domain the constraint does not include.
+    counts: Vec<Option<u32>>,
     min: u32,
     max_skew: u32,
     /// Whether the pod counts itself (its own labels match the selector).
@@ -207,7 +267,8 @@ fn admits_by_affinity(p: &Placement, node: &NodeInfo) -> bool {
 /// What the pod's anti-affinity and spread rules see, computed once per pod: the domains taken
 /// by matching pods, and the matching pods per domain.
 pub struct Prepared {
-    anti: Vec<(String, BTreeMap<String, PodId>)>,
+    /// Per required anti-affinity term: the first matching pod in each domain of its key.
+    anti: Vec<(std::rc::Rc<KeyDomains>, Vec<Option<PodId>>)>,
     spread: Vec<Spread>,
 }
 
@@ -225,73 +286,91 @@ pub fn prepare(view: &View<'_>, pod: PodId) -> Prepared {
             } else {
                 term.namespaces.iter().map(String::as_str).collect()
             };
-            let mut occupied = BTreeMap::new();
-            for (i, other) in t.pods.iter().enumerate() {
-                if i == pod.index()
-                    || other.cluster != info.cluster
-                    || !namespaces.contains(&other.pod.meta.namespace.as_str())
-                    || !term.selector.matches(&other.pod.meta.labels)
+            // The pods of those namespaces in the topology's order: the first one in a domain
+            // is the one a reason names.
+            let mut others: Vec<PodId> = namespaces
+                .iter()
+                .flat_map(|ns| view.index.namespace(t, info.cluster, ns).iter().copied())
+                .collect();
+            others.sort_unstable();
+            others.dedup();
+            let domains = view.index.domains(t, &term.topology_key);
+            let mut occupied = vec![None; domains.len];
+            for other in others {
+                if other == pod
+                    || !term
+                        .selector
+                        .matches(&t.pods[other.index()].pod.meta.labels)
                 {
                     continue;
                 }
-                if let Some(on) = view.placed[i]
-                    && let Some(d) = label(t, on, &term.topology_key)
+                if let Some(on) = view.placed[other.index()]
+                    && let Some(d) = domains.of[on.index()]
+                    && occupied[d as usize].is_none()
                 {
-                    occupied.entry(d.to_string()).or_insert(PodId(i as u32));
+                    occupied[d as usize] = Some(other);
                 }
             }
-            (term.topology_key.clone(), occupied)
+            (domains, occupied)
         })
         .collect();
     // The scheduler counts only nodes that carry every DoNotSchedule constraint's key.
     let hard: Vec<&SpreadConstraint> = p.spread.iter().filter(|c| c.do_not_schedule).collect();
+    let hard_domains: Vec<std::rc::Rc<KeyDomains>> = hard
+        .iter()
+        .map(|c| view.index.domains(t, &c.topology_key))
+        .collect();
+    let same_namespace = view.index.namespace(t, info.cluster, &spec.meta.namespace);
     let spread = hard
         .iter()
-        .map(|c| {
+        .zip(&hard_domains)
+        .map(|(c, domains)| {
             // The domains are those of the nodes the constraint's inclusion policies admit: by
             // default every node the pod's node selector and affinity admit, taints ignored, so a
             // failed or cordoned zone stays a domain (with its terminating pods not counted);
             // with nodeTaintsPolicy: Honor a node with a taint the pod does not tolerate is none.
-            let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+            let mut counts: Vec<Option<u32>> = vec![None; domains.len];
             let mut included = vec![false; t.nodes.len()];
             for (i, other) in t.nodes.iter().enumerate() {
-                let labels = &other.node.meta.labels;
                 if other.cluster != info.cluster
-                    || !hard.iter().all(|h| labels.contains_key(&h.topology_key))
+                    || !hard_domains.iter().all(|h| h.of[i].is_some())
                     || (c.honor_node_affinity && !admits_by_affinity(p, other))
                     || (c.honor_node_taints && !tolerated(view, p, NodeId(i as u32)))
                 {
                     continue;
                 }
-                counts.entry(labels[&c.topology_key].clone()).or_insert(0);
-                included[i] = true;
+                if let Some(d) = domains.of[i] {
+                    counts[d as usize].get_or_insert(0);
+                    included[i] = true;
+                }
             }
-            for (i, other) in t.pods.iter().enumerate() {
-                if i == pod.index()
-                    || other.pod.meta.namespace != spec.meta.namespace
-                    || !c.counts(&spec.meta.labels, &other.pod.meta.labels)
+            for other in same_namespace {
+                if *other == pod
+                    || !c.counts(&spec.meta.labels, &t.pods[other.index()].pod.meta.labels)
                 {
                     continue;
                 }
-                if let Some(on) = view.placed[i]
+                if let Some(on) = view.placed[other.index()]
                     && included[on.index()]
-                    && let Some(d) = label(t, on, &c.topology_key)
-                    && let Some(count) = counts.get_mut(d)
+                    && let Some(d) = domains.of[on.index()]
+                    && let Some(count) = counts[d as usize].as_mut()
                 {
                     *count += 1;
                 }
             }
+            let eligible = counts.iter().flatten().count();
             // Below minDomains eligible domains the global minimum is taken as 0.
             let min = if c
                 .min_domains
-                .is_some_and(|m| (counts.len() as u64) < u64::from(m))
+                .is_some_and(|m| (eligible as u64) < u64::from(m))
             {
                 0
             } else {
-                counts.values().copied().min().unwrap_or(0)
+                counts.iter().flatten().copied().min().unwrap_or(0)
             };
             Spread {
                 key: c.topology_key.clone(),
+                domains: domains.clone(),
                 counts,
                 min,
                 max_skew: c.max_skew,
@@ -476,6 +555,7 @@ fn balanced(used: &Resources, pod: &Resources, alloc: &Resources) -> i64 {
 /// One spread constraint as PodTopologySpread scores it.
 struct Soft {
     key: String,
+    domains: std::rc::Rc<KeyDomains>,
     max_skew: u32,
     /// The matching pods (running, in the pod's namespace) per node.
     per_node: BTreeMap<NodeId, u32>,
@@ -495,21 +575,20 @@ fn spread_scores(view: &View<'_>, pod: PodId, feasible: &[NodeId]) -> Vec<i64> {
     let mut soft: Vec<Soft> = Vec::new();
     let own = !p.spread.is_empty();
     if own {
+        let same_namespace = view.index.namespace(t, info.cluster, &spec.meta.namespace);
         for c in p.spread.iter().filter(|c| !c.do_not_schedule) {
             let mut per_node = BTreeMap::new();
-            for (i, other) in t.pods.iter().enumerate() {
-                if other.cluster != info.cluster
-                    || other.pod.meta.namespace != spec.meta.namespace
-                    || !c.counts(&spec.meta.labels, &other.pod.meta.labels)
-                {
+            for other in same_namespace {
+                if !c.counts(&spec.meta.labels, &t.pods[other.index()].pod.meta.labels) {
                     continue;
                 }
-                if let Some(n) = placed_on(i) {
+                if let Some(n) = placed_on(other.index()) {
                     *per_node.entry(n).or_insert(0) += 1;
                 }
             }
             soft.push(Soft {
                 key: c.topology_key.clone(),
+                domains: view.index.domains(t, &c.topology_key),
                 max_skew: c.max_skew,
                 per_node,
                 honor_affinity: c.honor_node_affinity,
@@ -531,6 +610,7 @@ fn spread_scores(view: &View<'_>, pod: PodId, feasible: &[NodeId]) -> Vec<i64> {
         for (key, max_skew) in [(HOSTNAME_LABEL, 3), (DEFAULT_ZONE_LABEL, 5)] {
             soft.push(Soft {
                 key: key.to_string(),
+                domains: view.index.domains(t, key),
                 max_skew,
                 per_node: per_node.clone(),
                 honor_affinity: true,
@@ -542,42 +622,40 @@ fn spread_scores(view: &View<'_>, pod: PodId, feasible: &[NodeId]) -> Vec<i64> {
         return vec![0; feasible.len()];
     }
     // With constraints of its own, a node without every key is not scored (0).
-    let ignored: Vec<bool> = feasible
-        .iter()
-        .map(|n| own && soft.iter().any(|c| label(t, *n, &c.key).is_none()))
-        .collect();
+    let lacks_a_key = |n: NodeId| soft.iter().any(|c| c.domains.of[n.index()].is_none());
+    let ignored: Vec<bool> = feasible.iter().map(|n| own && lacks_a_key(*n)).collect();
     let scored_nodes = ignored.iter().filter(|i| !**i).count();
     let raw: Vec<Option<i64>> = {
         // Per constraint: the domains of the scored nodes, each with its matching pods on
         // every node of the cluster the constraint includes.
         let mut weights = Vec::new();
-        let mut domain_counts: Vec<BTreeMap<&str, u32>> = Vec::new();
+        let mut domain_counts: Vec<Vec<Option<u32>>> = Vec::new();
         for c in &soft {
-            let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+            let mut counts: Vec<Option<u32>> = vec![None; c.domains.len];
             for (i, n) in feasible.iter().enumerate() {
                 if !ignored[i]
-                    && let Some(v) = label(t, *n, &c.key)
+                    && let Some(d) = c.domains.of[n.index()]
                 {
-                    counts.insert(v, 0);
+                    counts[d as usize] = Some(0);
                 }
             }
             let size = if c.key == HOSTNAME_LABEL {
                 scored_nodes
             } else {
-                counts.len()
+                counts.iter().flatten().count()
             };
             weights.push(((size + 2) as f64).ln());
             if c.key != HOSTNAME_LABEL {
                 for (n, count) in &c.per_node {
                     let node = &t.nodes[n.index()];
-                    if (own && soft.iter().any(|c| label(t, *n, &c.key).is_none()))
+                    if (own && lacks_a_key(*n))
                         || (c.honor_affinity && !admits_by_affinity(p, node))
                         || (c.honor_taints && !tolerated(view, p, *n))
                     {
                         continue;
                     }
-                    if let Some(v) = label(t, *n, &c.key)
-                        && let Some(total) = counts.get_mut(v)
+                    if let Some(d) = c.domains.of[n.index()]
+                        && let Some(total) = counts[d as usize].as_mut()
                     {
                         *total += count;
                     }
@@ -594,13 +672,13 @@ fn spread_scores(view: &View<'_>, pod: PodId, feasible: &[NodeId]) -> Vec<i64> {
                 }
                 let mut score = 0.0;
                 for (j, c) in soft.iter().enumerate() {
-                    let Some(v) = label(t, *n, &c.key) else {
+                    let Some(d) = c.domains.of[n.index()] else {
                         continue;
                     };
                     let count = if c.key == HOSTNAME_LABEL {
                         c.per_node.get(n).copied().unwrap_or(0)
                     } else {
-                        domain_counts[j].get(v).copied().unwrap_or(0)
+                        domain_counts[j][d as usize].unwrap_or(0)
                     };
                     score += f64::from(count) * weights[j] + f64::from(c.max_skew) - 1.0;
                 }
