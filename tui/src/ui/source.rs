@@ -50,24 +50,41 @@ impl Launch {
     }
 }
 
-/// Loads a file or sample source: the one message it sends.
-pub fn load(launch: Launch) -> Msg {
+/// Loads a file or sample source: the message it ends with. While it reads, `tell` hears how far
+/// it has come (a status with `progress`, at most ten a second).
+pub fn load(launch: Launch, tell: &(dyn Fn(Msg) + Sync)) -> Msg {
     let mut status = launch.status();
+    let loading = status.clone();
     status.loading = false;
+    let last = std::sync::Mutex::new(std::time::Instant::now() - std::time::Duration::from_secs(1));
+    let say = |what: String| {
+        tell(Msg::Status(SourceStatus {
+            progress: Some(what),
+            ..loading.clone()
+        }))
+    };
     match launch {
         Launch::Files {
             inputs,
             config,
             now,
             ..
-        } => match load::load_with_progress(&inputs, &|_| {}) {
+        } => match load::load_with_progress(&inputs, &|bytes| {
+            let mut last = last.lock().expect("progress clock");
+            if last.elapsed() >= std::time::Duration::from_millis(100) {
+                *last = std::time::Instant::now();
+                say(format!("{:.0} MB read", bytes as f64 / 1e6));
+            }
+        }) {
             Ok(mut snapshot) => {
                 if now.is_some() {
                     snapshot.now = now;
                 }
                 status.last_update = Some(Utc::now());
+                let data =
+                    Data::open_with(snapshot, config, &|stage| say(stage.describe().to_string()));
                 Msg::Loaded {
-                    data: Box::new(Data::open(snapshot, config)),
+                    data: Box::new(data),
                     source: status,
                 }
             }
@@ -189,7 +206,11 @@ pub fn start(
             {
                 std::thread::sleep(std::time::Duration::from_millis(ms));
             }
-            let _ = tx.send(load(launch));
+            let progress = std::sync::Mutex::new(tx.clone());
+            let tell = move |msg: Msg| {
+                let _ = progress.lock().expect("progress sender").send(msg);
+            };
+            let _ = tx.send(load(launch, &tell));
         }
     });
     stop

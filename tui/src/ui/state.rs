@@ -41,6 +41,8 @@ pub struct SourceStatus {
     pub error: Option<String>,
     /// Loading in progress.
     pub loading: bool,
+    /// How far a load has come (`812 MB read`, `building the topology`), while it runs.
+    pub progress: Option<String>,
 }
 
 impl SourceStatus {
@@ -54,6 +56,7 @@ impl SourceStatus {
             as_of: None,
             error: None,
             loading: true,
+            progress: None,
         }
     }
 

@@ -25,7 +25,7 @@ fn launch(sample: &str) -> Launch {
 
 fn open(launch: Launch, size: (u16, u16)) -> State {
     let mut state = State::new(KeyMap::defaults(), Theme::dark(), launch.status(), size);
-    let msg = source::load(launch);
+    let msg = source::load(launch, &|_| {});
     run(&mut state, msg);
     state
 }
@@ -355,7 +355,7 @@ fn context_on_a_live_source_reads_another_kubeconfig_context() {
 fn a_live_update_reruns_the_scenario_and_a_dropped_connection_is_marked_stale() {
     let mut s = sample("three-zones", 120, 40);
     keys(&mut s, "X");
-    let again = source::load(launch("three-zones"));
+    let again = source::load(launch("three-zones"), &|_| {});
     run(&mut s, again);
     assert!(
         s.sim.result.is_some(),
@@ -741,3 +741,42 @@ fn frame_time_on_a_big_cluster() {
 
 mod scale;
 mod views;
+
+#[test]
+fn a_file_being_loaded_shows_how_far_it_has_come() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/three-zones");
+    let launch = Launch::Files {
+        inputs: vec![quorum_core::load::Input::new("default", path)],
+        config: Config::default(),
+        now: None,
+        label: "three-zones".into(),
+    };
+    let mut state = State::new(KeyMap::defaults(), Theme::dark(), launch.status(), (80, 24));
+    let told = std::sync::Mutex::new(Vec::new());
+    let last = source::load(launch, &|msg| told.lock().unwrap().push(msg));
+    let told = told.into_inner().unwrap();
+    let progress: Vec<String> = told
+        .iter()
+        .filter_map(|m| match m {
+            Msg::Status(s) => s.progress.clone(),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        progress.iter().any(|p| p == "building the topology"),
+        "{progress:?}"
+    );
+    assert!(
+        progress.iter().any(|p| p == "running the checks"),
+        "{progress:?}"
+    );
+    // The waiting screen says it while the load runs.
+    for msg in told {
+        run(&mut state, msg);
+    }
+    assert!(state.data.is_none());
+    let screen = render(&state);
+    assert!(screen.contains("loading… running the checks"), "{screen}");
+    run(&mut state, last);
+    assert!(state.data.is_some() && !state.source.loading);
+}

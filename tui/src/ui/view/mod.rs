@@ -99,7 +99,8 @@ fn waiting(state: &State, frame: &mut Frame, area: Rect) {
             state.keys.key(Action::Quit)
         )));
     } else {
-        lines.push(Line::styled("  loading…", th.muted));
+        let what = state.source.progress.as_deref().unwrap_or("starting");
+        lines.push(Line::styled(format!("  loading… {what}"), th.muted));
     }
     frame.render_widget(
         Paragraph::new(lines)
