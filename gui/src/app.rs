@@ -701,8 +701,12 @@ impl QuorumApp {
             } else if let Some(source) = &self.source {
                 ui.label(RichText::new(format!("⏳ Opening {}", source.origin.title())).heading());
                 if let Some(stage) = source.stage {
+                    let read = crate::source::read_text(&source.read)
+                        .filter(|_| stage == crate::session::Stage::FIRST)
+                        .map(|r| format!(" · {r}"))
+                        .unwrap_or_default();
                     ui.label(format!(
-                        "{} · {:.0} s",
+                        "{}{read} · {:.0} s",
                         stage.describe(),
                         source.started.elapsed().as_secs_f32()
                     ));

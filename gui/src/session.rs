@@ -56,6 +56,15 @@ impl Session {
 
     /// Opens, telling `stage` where it is.
     pub fn open_with(origin: &Origin, stage: &dyn Fn(Stage)) -> Result<Session> {
+        Session::open_with_progress(origin, stage, &|_| {})
+    }
+
+    /// Same, telling `read` how many bytes of the files have been read.
+    pub fn open_with_progress(
+        origin: &Origin,
+        stage: &dyn Fn(Stage),
+        read: &(dyn Fn(u64) + Sync),
+    ) -> Result<Session> {
         stage(Stage::FIRST);
         match origin {
             Origin::Sample(sample) => {
@@ -71,7 +80,7 @@ impl Session {
             }
             Origin::Inputs(inputs) => {
                 let config = working_directory_config()?;
-                let snapshot = quorum_core::load::load(inputs)?;
+                let snapshot = quorum_core::load::load_with_progress(inputs, read)?;
                 let mut session = Session::new(origin.title(), snapshot, config, stage);
                 session.cli_inputs = origin.cli_inputs();
                 Ok(session)

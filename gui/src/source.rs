@@ -22,17 +22,21 @@ pub struct Source {
     receiver: Receiver<SourceMsg>,
     pub started: Instant,
     pub stage: Option<Stage>,
+    /// Bytes of the files read so far (while reading them).
+    pub read: std::sync::Arc<std::sync::atomic::AtomicU64>,
     watcher: Watcher,
 }
 
 impl Source {
     /// Starts loading `origin` on a thread; `wake` asks the window to repaint when a message is sent.
-    pub fn spawn(origin: Origin, wake: impl Fn() + Send + 'static) -> Source {
+    pub fn spawn(origin: Origin, wake: impl Fn() + Send + Sync + 'static) -> Source {
         let (sender, receiver) = channel();
         let thread_origin = origin.clone();
+        let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = read.clone();
         std::thread::Builder::new()
             .name("quorum-load".into())
-            .spawn(move || load(&thread_origin, &sender, &wake))
+            .spawn(move || load(&thread_origin, &sender, &wake, &counter))
             .expect("a thread to load on");
         Source {
             watcher: Watcher::new(origin.watched_paths()),
@@ -40,6 +44,7 @@ impl Source {
             receiver,
             started: Instant::now(),
             stage: Some(Stage::FIRST),
+            read,
         }
     }
 
@@ -70,7 +75,18 @@ impl Source {
     }
 }
 
-fn load(origin: &Origin, sender: &Sender<SourceMsg>, wake: &dyn Fn()) {
+/// How far the files have been read, for the loading screen (`812 MB read`); None before any.
+pub fn read_text(read: &std::sync::atomic::AtomicU64) -> Option<String> {
+    let bytes = read.load(std::sync::atomic::Ordering::Relaxed);
+    (bytes > 0).then(|| format!("{:.0} MB read", bytes as f64 / 1e6))
+}
+
+fn load(
+    origin: &Origin,
+    sender: &Sender<SourceMsg>,
+    wake: &(dyn Fn() + Sync),
+    read: &std::sync::atomic::AtomicU64,
+) {
     // QUORUM_TIMINGS=1 prints each stage's time, as the CLI's `timing:` lines.
     let timings = std::env::var_os("QUORUM_TIMINGS").is_some();
     let last = std::cell::Cell::new((Stage::FIRST, Instant::now()));
@@ -86,7 +102,17 @@ fn load(origin: &Origin, sender: &Sender<SourceMsg>, wake: &dyn Fn()) {
         let _ = sender.send(SourceMsg::Stage(s));
         wake();
     };
-    let message = match Session::open_with(origin, &stage) {
+    // The window repaints at most four times a second for the bytes read.
+    let shown = std::sync::Mutex::new(Instant::now());
+    let on_read = |bytes: u64| {
+        read.store(bytes, std::sync::atomic::Ordering::Relaxed);
+        let mut shown = shown.lock().expect("repaint clock");
+        if shown.elapsed() >= Duration::from_millis(250) {
+            *shown = Instant::now();
+            wake();
+        }
+    };
+    let message = match Session::open_with_progress(origin, &stage, &on_read) {
         Ok(session) => SourceMsg::Loaded(Box::new(session)),
         Err(e) => SourceMsg::Failed(format!("{e:#}")),
     };
@@ -191,5 +217,32 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
         }
         assert!(!source.loading());
+    }
+
+    #[test]
+    fn a_file_being_read_counts_its_bytes_for_the_loading_screen() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/three-zones");
+        let size: u64 = std::fs::read_dir(&path)
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().len())
+            .sum();
+        let origin = Origin::Inputs(vec![quorum_core::load::Input::new("default", &path)]);
+        let mut source = Source::spawn(origin, || {});
+        assert_eq!(read_text(&source.read), None, "nothing read yet");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !source
+            .poll()
+            .into_iter()
+            .any(|m| matches!(m, SourceMsg::Loaded(_)))
+        {
+            assert!(Instant::now() < deadline, "the file did not load");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(
+            source.read.load(std::sync::atomic::Ordering::Relaxed),
+            size,
+            "every byte of the file is counted"
+        );
+        assert!(read_text(&source.read).unwrap().ends_with("MB read"));
     }
 }

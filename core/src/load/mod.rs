@@ -147,10 +147,9 @@ pub fn load_with_progress(inputs: &[Input], progress: &(dyn Fn(u64) + Sync)) -> 
         .map(|(i, path)| {
             let cluster = &inputs[*i].cluster;
             let (report, objects) = load_file(cluster, path);
-            let total = read.fetch_add(
-                std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-                std::sync::atomic::Ordering::Relaxed,
-            );
+            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            // fetch_add answers the count before this file: add it, or one file reads as 0.
+            let total = read.fetch_add(size, std::sync::atomic::Ordering::Relaxed) + size;
             progress(total);
             (*i, (cluster.clone(), report, objects))
         })
