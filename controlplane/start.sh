@@ -419,9 +419,26 @@ SCHED_CONNECT=(--kubeconfig="$SCHED_KC" --leader-elect=false)
 # Without PodDisruptionBudgets (turned off with --runtime-config) the scheduler's DefaultPreemption
 # plugin, its only user of budgets, would wait forever for its budget informer to sync, and the
 # scheduler schedules nothing until every informer has: run it without that plugin (no preemption).
-pdbs_served() { curl -fsS --max-time 2 "${ADMIN_CURL[@]}" "$SERVER/apis/policy/v1" | grep -q '"name":"poddisruptionbudgets"'; }
+# pdbs_served: 0 when /apis/policy/v1 lists poddisruptionbudgets, 1 when it does not (or is not
+# served), 2 when the API server did not answer (a busy machine): asked again until the deadline,
+# so a slow answer never turns preemption off.
+pdbs_served() {
+    local out
+    out="$(curl -sS --max-time 5 "${ADMIN_CURL[@]}" -w '\n%{http_code}' "$SERVER/apis/policy/v1" 2>/dev/null)" || return 2
+    case "${out##*$'\n'}" in
+        # (pretty-printed for curl: `"name": "poddisruptionbudgets"`)
+        200) grep -Eq '"name": *"poddisruptionbudgets"' <<<"$out" ;;
+        404) return 1 ;;
+        *) return 2 ;;
+    esac
+}
+FAILED_LOG="$DIR/logs/kube-apiserver.log"
+while pdbs_served; rc=$?; [[ $rc == 2 ]]; do
+    (( $(date +%s) < DEADLINE )) || fail "timed out after ${TIMEOUT}s asking kube-apiserver whether it serves policy/v1 poddisruptionbudgets"
+    sleep 0.2
+done
 SCHED_PREEMPTION=on
-if ! pdbs_served; then
+if [[ $rc == 1 ]]; then
     SCHED_PREEMPTION=off
     cat >"$DIR/kube-scheduler.yaml" <<EOF
 apiVersion: kubescheduler.config.k8s.io/v1
