@@ -1,6 +1,6 @@
 //! The live tests of tui/tests/live.rs and core/tests/live.rs that mean something on a real
 //! control plane (controlplane/: kube-apiserver, etcd, kube-controller-manager and kube-scheduler
-//! v1.33, KWOK playing the kubelets, all on 127.0.0.1): the paged read and its export, a watch
+//! of the newest release the suite keeps, v1.37, KWOK playing the kubelets, all on 127.0.0.1): the paged read and its export, a watch
 //! event and a real 410, apply's dry run, a budget the real disruption controller computed, a
 //! real 409, the RBAC manifests of deploy/ and a revoked token. Through the `quorum` binary where
 //! a user would go, through `quorum_core::live` where the test needs a hook.
@@ -409,11 +409,7 @@ fn a_restart_handover_stops_at_the_eviction_dry_run_when_a_real_budget_refuses()
 fn a_lease_renewed_between_apply_s_read_and_its_write_is_a_real_409() {
     // Coordinated leader election on, so the API server keeps spec.preferredHolder on the
     // fixture's leases (they carry a strategy) and the dry run of the handover passes.
-    let Some(real) = real(
-        Start::short()
-            .arg("--apiserver-arg=--feature-gates=CoordinatedLeaderElection=true")
-            .arg("--apiserver-arg=--runtime-config=coordination.k8s.io/v1beta1=true"),
-    ) else {
+    let Some(real) = real(Start::short().coordinated_leader_election()) else {
         return;
     };
     let (_, plan) = real.plan(CONTEXT, &real.kubeconfig(), &["--goal", "leaders"]);
