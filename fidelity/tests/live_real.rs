@@ -506,33 +506,40 @@ fn the_rbac_manifests_suffice_to_read_and_to_apply_and_a_revoked_token_is_a_401(
         .stderr(predicate::str::is_empty());
 
     // And no more than that: what the role lets the ServiceAccount do on resources is get, list
-    // and watch on exactly the kinds Quorum reads (besides the reviews of its own rights that
-    // every authenticated user may create); never Secrets.
-    let rules = kubectl_output(
-        &real.cp,
-        &[
-            "auth",
-            "can-i",
-            "--list",
-            "--as=system:serviceaccount:kube-system:quorum",
-        ],
-        None,
+    // and watch on exactly the kinds Quorum reads, besides what Kubernetes' own bindings give every
+    // ServiceAccount (the reviews of its own rights; on v1.37 also reading ClusterTrustBundles,
+    // `system:cluster-trust-bundle-discovery`), which a ServiceAccount without any binding shows;
+    // never Secrets.
+    let resource_rights = |user: &str| {
+        let rules = kubectl_output(
+            &real.cp,
+            &["auth", "can-i", "--list", &format!("--as={user}")],
+            None,
+        );
+        let rules = String::from_utf8_lossy(&rules.stdout).to_string();
+        let mut granted = std::collections::BTreeMap::new();
+        for line in rules.lines().skip(1) {
+            let resource = line.split_whitespace().next().unwrap_or("");
+            let verbs = line
+                .rsplit_once('[')
+                .map_or("", |(_, v)| v.trim_end_matches(']'));
+            if resource.is_empty()
+                || resource.starts_with('/')
+                || line.trim_start().starts_with('[')
+            {
+                continue; // a non-resource URL (discovery, /version)
+            }
+            granted.insert(resource.to_string(), verbs.to_string());
+        }
+        (rules, granted)
+    };
+    let (rules, mut granted) = resource_rights("system:serviceaccount:kube-system:quorum");
+    let (_, everyone) = resource_rights("system:serviceaccount:kube-system:quorum-test-unbound");
+    assert!(
+        everyone.keys().all(|r| !r.starts_with("secrets")),
+        "{everyone:?}"
     );
-    let rules = String::from_utf8_lossy(&rules.stdout).to_string();
-    let mut granted = std::collections::BTreeMap::new();
-    for line in rules.lines().skip(1) {
-        let resource = line.split_whitespace().next().unwrap_or("");
-        let verbs = line
-            .rsplit_once('[')
-            .map_or("", |(_, v)| v.trim_end_matches(']'));
-        if resource.is_empty() || resource.starts_with('/') || line.trim_start().starts_with('[') {
-            continue; // a non-resource URL (discovery, /version)
-        }
-        if resource.starts_with("selfsubject") && verbs == "create" {
-            continue;
-        }
-        granted.insert(resource.to_string(), verbs.to_string());
-    }
+    granted.retain(|resource, verbs| everyone.get(resource) != Some(verbs));
     let read: std::collections::BTreeMap<String, String> = quorum_core::model::Kind::ALL
         .iter()
         .map(|k| {
