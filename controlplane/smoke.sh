@@ -10,12 +10,25 @@
 #   7. stop.sh, and check nothing is left running.
 # Prints what it saw and the timings. Exit 0 when every check passed.
 #
-# Usage: controlplane/smoke.sh [--keep]   (--keep: leave the temp dir for inspection)
+# Usage: controlplane/smoke.sh [--version X.Y] [--keep]
+#   --version X.Y  the Kubernetes release (default: the newest; also QUORUM_CP_VERSION)
+#   --keep         leave the temp dir for inspection
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KEEP=0
-[[ "${1:-}" == "--keep" ]] && KEEP=1
+VERSION="${QUORUM_CP_VERSION:-}"
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --keep) KEEP=1; shift ;;
+        --version) VERSION="${2:-}"; shift 2 || { echo "--version needs a value" >&2; exit 2; } ;;
+        --version=*) VERSION="${1#*=}"; shift ;;
+        *) echo "usage: $0 [--version X.Y] [--keep]" >&2; exit 2 ;;
+    esac
+done
+# shellcheck source=release.sh
+source "$HERE/release.sh"
+resolve_release "$VERSION" || exit 2
 
 say() { printf '[smoke] %s\n' "$*"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -28,7 +41,7 @@ bad() { FAILS=$((FAILS + 1)); say "FAIL: $*"; }
 
 # ---- 1. build (warm) and start -----------------------------------------------
 t=$(now_ms)
-BIN="$("$HERE/build.sh" | tail -n1)" || { say "FAIL: build.sh failed"; exit 1; }
+BIN="$("$HERE/build.sh" --version "$RELEASE" | tail -n1)" || { say "FAIL: build.sh failed"; exit 1; }
 BUILD_S=$(secs_since "$t")
 say "build.sh took ${BUILD_S}s; binaries in $BIN"
 "$BIN/kube-apiserver" --version | sed 's/^/[smoke]   /'
@@ -47,7 +60,7 @@ cleanup() {
 trap cleanup EXIT
 
 t=$(now_ms)
-if ! "$HERE/start.sh" "$DIR" --short-timings --bin-dir "$BIN" --watch-pid $$; then
+if ! "$HERE/start.sh" "$DIR" --short-timings --version "$RELEASE" --bin-dir "$BIN" --watch-pid $$; then
     FAILS=$((FAILS + 1))
     say "FAIL: start.sh failed"
     exit 1
@@ -71,6 +84,9 @@ wait_until() {
 }
 
 k version 2>&1 | sed 's/^/[smoke]   /'
+server_version="$(k get --raw /version | python3 -c 'import json,sys; v=json.load(sys.stdin); print(v["gitVersion"], v["buildDate"])')"
+[[ "$server_version" == "$KUBERNETES_VERSION $KUBERNETES_BUILD_DATE" ]] \
+    && ok "the API server's /version is $server_version" || bad "/version is '$server_version', want $KUBERNETES_VERSION $KUBERNETES_BUILD_DATE"
 k config current-context | grep -qx quorum-real && ok "kubeconfig context is quorum-real" || bad "kubeconfig context"
 
 # ---- 2. fake nodes -------------------------------------------------------------
@@ -235,6 +251,6 @@ for p in $pids; do kill -0 "$p" 2>/dev/null && left+="$p "; done
 [[ -z "$left" ]] && ok "stop.sh stopped every process in ${STOP_S}s" || bad "processes still running after stop.sh: $left"
 "$HERE/stop.sh" "$DIR" && ok "stop.sh is idempotent" || bad "second stop.sh failed"
 
-say "timings: build (warm) ${BUILD_S}s, start until ready ${START_S}s, stop ${STOP_S}s"
+say "Kubernetes $KUBERNETES_VERSION: timings: build (warm) ${BUILD_S}s, start until ready ${START_S}s, stop ${STOP_S}s"
 echo "$PASSES passed, $FAILS failed"
 [[ $FAILS -eq 0 ]]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a real Kubernetes control plane (etcd, kube-apiserver,
 # kube-controller-manager, kube-scheduler) plus KWOK on 127.0.0.1, with all
-# state in DIR, on free ports. Returns 0 once it is ready:
+# state in DIR, on free ports, of one of the Kubernetes releases build.sh builds. Returns 0 once it is ready:
 #   * kube-apiserver /readyz is ok,
 #   * kube-controller-manager and kube-scheduler /healthz are ok,
 #   * the ServiceAccount default/default exists,
@@ -12,6 +12,9 @@
 # Usage: controlplane/start.sh DIR [options]
 #
 # Options (each also settable by the environment variable shown; a flag wins):
+#   --version X.Y                     the Kubernetes release: 1.37 (the newest) or 1.33
+#                                                                        [QUORUM_CP_VERSION] (default: the newest; with
+#                                                                        --bin-dir, the release that bin dir was built for)
 #   --node-monitor-grace-period DUR   kcm --node-monitor-grace-period   [QUORUM_CP_NODE_MONITOR_GRACE_PERIOD] (default 50s)
 #   --node-monitor-period DUR         kcm --node-monitor-period         [QUORUM_CP_NODE_MONITOR_PERIOD] (default 5s)
 #   --default-not-ready-toleration-seconds N
@@ -39,8 +42,9 @@
 #   --kcm-arg ARG                     extra kube-controller-manager flag (repeatable)
 #   --scheduler-arg ARG               extra kube-scheduler flag (repeatable)
 #   --kwok-arg ARG                    extra kwok flag (repeatable)
-#   --bin-dir DIR                     where the binaries are             [QUORUM_CONTROLPLANE_BIN] (default: build.sh --print-dir)
-#   --build                           run build.sh first if the binaries are missing
+#   --bin-dir DIR                     where the binaries are             [QUORUM_CONTROLPLANE_BIN] (default: build.sh --print-dir
+#                                                                        --version X.Y); must be the release's
+#   --build                           run build.sh --version X.Y first if the binaries are missing
 #   --timeout SECONDS                 overall readiness deadline         [QUORUM_CP_START_TIMEOUT] (default 60)
 #   --watch-pid PID                   stop everything when process PID exits (guards
 #                                     against leaks when a test process dies)
@@ -53,8 +57,8 @@
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=versions.env
-source "$HERE/versions.env"
+# shellcheck source=release.sh
+source "$HERE/release.sh"
 
 log() { printf '[start] %s\n' "$*" >&2; }
 usage() { sed -n '2,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2; }
@@ -79,6 +83,7 @@ KWOK_SELECTOR="${QUORUM_CP_KWOK_NODE_SELECTOR:-quorum.dev/kwok-managed=true}"
 BIN_DIR="${QUORUM_CONTROLPLANE_BIN:-}"
 TIMEOUT="${QUORUM_CP_START_TIMEOUT:-60}"
 SERVING_CERT="${QUORUM_CP_SERVING_CERT:-ca-signed}"
+VERSION="${QUORUM_CP_VERSION:-}"
 RUNTIME_CONFIG=()
 DO_BUILD=0
 WATCH_PID=""
@@ -109,6 +114,7 @@ while [[ $# -gt 0 ]]; do
         --scheduler-arg) need_arg "$@"; EXTRA_SCHED+=("$2"); shift 2 ;;
         --kwok-arg) need_arg "$@"; EXTRA_KWOK+=("$2"); shift 2 ;;
         --bin-dir) need_arg "$@"; BIN_DIR="$2"; shift 2 ;;
+        --version) need_arg "$@"; VERSION="$2"; shift 2 ;;
         --build) DO_BUILD=1; shift ;;
         --timeout) need_arg "$@"; TIMEOUT="$2"; shift 2 ;;
         --watch-pid) need_arg "$@"; WATCH_PID="$2"; shift 2 ;;
@@ -128,6 +134,12 @@ for spec in "${RUNTIME_CONFIG[@]}"; do
     [[ "$spec" =~ ^[A-Za-z0-9./-]+(=[A-Za-z]*)?(,[A-Za-z0-9./-]+(=[A-Za-z]*)?)*$ ]] ||
         { log "--runtime-config takes KEY=true|false pairs (policy/v1=false), not: $spec"; exit 2; }
 done
+# The release asked for (--version / QUORUM_CP_VERSION); without one, that of --bin-dir's
+# binaries, else the newest.
+RELEASE=""
+if [[ -n "$VERSION" ]]; then
+    resolve_release "$VERSION" || exit 2
+fi
 RUNTIME_CONFIG_ARG=()
 if [[ ${#RUNTIME_CONFIG[@]} -gt 0 ]]; then
     RUNTIME_CONFIG_ARG=("--runtime-config=$(IFS=,; echo "${RUNTIME_CONFIG[*]}")")
@@ -158,18 +170,34 @@ fi
 
 # ---- binaries ----------------------------------------------------------------
 if [[ -z "$BIN_DIR" ]]; then
-    if ! BIN_DIR="$("$HERE/build.sh" --print-dir 2>/dev/null | tail -n1)" || [[ ! -x "$BIN_DIR/kube-apiserver" ]]; then
+    [[ -n "$RELEASE" ]] || resolve_release ""
+    if ! BIN_DIR="$("$HERE/build.sh" --print-dir --version "$RELEASE" 2>/dev/null | tail -n1)" || [[ ! -x "$BIN_DIR/kube-apiserver" ]]; then
         if [[ $DO_BUILD == 1 ]]; then
-            BIN_DIR="$("$HERE/build.sh" | tail -n1)" || { log "build.sh failed"; exit 1; }
+            BIN_DIR="$("$HERE/build.sh" --version "$RELEASE" | tail -n1)" || { log "build.sh failed"; exit 1; }
         else
-            log "control-plane binaries are not built; run $HERE/build.sh first (or pass --build)"
+            log "the control-plane binaries of Kubernetes $KUBERNETES_VERSION are not built; run $HERE/build.sh --version $RELEASE first (or pass --build)"
             exit 1
         fi
     fi
 fi
 for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok; do
-    [[ -x "$BIN_DIR/$b" ]] || { log "missing binary $BIN_DIR/$b; run $HERE/build.sh"; exit 1; }
+    [[ -x "$BIN_DIR/$b" ]] || { log "missing binary $BIN_DIR/$b; run $HERE/build.sh --version ${RELEASE:-X.Y}"; exit 1; }
 done
+# What the binaries are ("Kubernetes v1.37.2"): the release they were built for must be the one
+# asked for, since the flags below depend on it.
+BIN_K8S_VERSION="$("$BIN_DIR/kube-apiserver" --version 2>/dev/null | awk '{ print $2 }')"
+BIN_RELEASE="${BIN_K8S_VERSION#v}"; BIN_RELEASE="${BIN_RELEASE%.*}"
+if [[ -z "$RELEASE" ]]; then
+    resolve_release "$BIN_RELEASE" 2>/dev/null ||
+        { log "$BIN_DIR/kube-apiserver is Kubernetes ${BIN_K8S_VERSION:-(no version)}, not one of the releases here (${RELEASES[*]})"; exit 2; }
+elif [[ "$BIN_RELEASE" != "$RELEASE" ]]; then
+    log "$BIN_DIR holds Kubernetes ${BIN_K8S_VERSION:-(no version)}, not the release asked for ($RELEASE); give that release's bin dir (build.sh --print-dir --version $RELEASE)"
+    exit 2
+fi
+if [[ "$BIN_K8S_VERSION" != "$KUBERNETES_VERSION" ]]; then
+    log "note: $BIN_DIR holds Kubernetes $BIN_K8S_VERSION; the pin for $RELEASE is $KUBERNETES_VERSION"
+    KUBERNETES_VERSION="$BIN_K8S_VERSION"
+fi
 command -v openssl >/dev/null || { log "openssl not found"; exit 1; }
 command -v curl >/dev/null || { log "curl not found"; exit 1; }
 
@@ -419,9 +447,26 @@ SCHED_CONNECT=(--kubeconfig="$SCHED_KC" --leader-elect=false)
 # Without PodDisruptionBudgets (turned off with --runtime-config) the scheduler's DefaultPreemption
 # plugin, its only user of budgets, would wait forever for its budget informer to sync, and the
 # scheduler schedules nothing until every informer has: run it without that plugin (no preemption).
-pdbs_served() { curl -fsS --max-time 2 "${ADMIN_CURL[@]}" "$SERVER/apis/policy/v1" | grep -q '"name":"poddisruptionbudgets"'; }
+# pdbs_served: 0 when /apis/policy/v1 lists poddisruptionbudgets, 1 when it does not (or is not
+# served), 2 when the API server did not answer (a busy machine): asked again until the deadline,
+# so a slow answer never turns preemption off.
+pdbs_served() {
+    local out
+    out="$(curl -sS --max-time 5 "${ADMIN_CURL[@]}" -w '\n%{http_code}' "$SERVER/apis/policy/v1" 2>/dev/null)" || return 2
+    case "${out##*$'\n'}" in
+        # (pretty-printed for curl: `"name": "poddisruptionbudgets"`)
+        200) grep -Eq '"name": *"poddisruptionbudgets"' <<<"$out" ;;
+        404) return 1 ;;
+        *) return 2 ;;
+    esac
+}
+FAILED_LOG="$DIR/logs/kube-apiserver.log"
+while pdbs_served; rc=$?; [[ $rc == 2 ]]; do
+    (( $(date +%s) < DEADLINE )) || fail "timed out after ${TIMEOUT}s asking kube-apiserver whether it serves policy/v1 poddisruptionbudgets"
+    sleep 0.2
+done
 SCHED_PREEMPTION=on
-if ! pdbs_served; then
+if [[ $rc == 1 ]]; then
     SCHED_PREEMPTION=off
     cat >"$DIR/kube-scheduler.yaml" <<EOF
 apiVersion: kubescheduler.config.k8s.io/v1
@@ -471,6 +516,7 @@ wait_for kube-controller-manager "ServiceAccount default/default exists" default
 # ---- outputs -----------------------------------------------------------------
 cat >"$DIR/params.env" <<EOF
 # Effective control-plane parameters (written by start.sh).
+RELEASE=$RELEASE
 KUBERNETES_VERSION=$KUBERNETES_VERSION
 ETCD_VERSION=$ETCD_VERSION
 KWOK_VERSION=$KWOK_VERSION
@@ -492,6 +538,8 @@ EOF
 cat >"$DIR/env" <<EOF
 # Control plane started by start.sh; plain KEY=VALUE lines (no quoting needed).
 QUORUM_CP_DIR=$DIR
+QUORUM_CP_RELEASE=$RELEASE
+QUORUM_CP_KUBERNETES_VERSION=$KUBERNETES_VERSION
 KUBECONFIG=$DIR/kubeconfig
 QUORUM_CP_CONTEXT=quorum-real
 QUORUM_CP_SERVER=$SERVER
@@ -526,5 +574,5 @@ if [[ -n "$WATCH_PID" ]]; then
 fi
 
 trap - INT TERM
-log "control plane ready in $(elapsed): $SERVER (kubeconfig $DIR/kubeconfig, context quorum-real)"
+log "control plane (Kubernetes $KUBERNETES_VERSION) ready in $(elapsed): $SERVER (kubeconfig $DIR/kubeconfig, context quorum-real)"
 echo "$DIR/env"

@@ -1,21 +1,109 @@
-//! Starting and stopping `controlplane/start.sh` from a test.
+//! Starting and stopping `controlplane/start.sh` from a test, for one of the Kubernetes
+//! releases `controlplane/build.sh` builds ([`Release`]).
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use serde::{Deserialize, Serialize};
 
 /// The repository's `controlplane/` directory.
 pub fn scripts() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../controlplane")
 }
 
-/// Where `controlplane/build.sh` put the binaries, if it did.
-pub fn bin_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("QUORUM_CONTROLPLANE_BIN") {
+/// A Kubernetes release the suite keeps: `controlplane/releases/v<X.Y>/` pins its modules and
+/// versions (`RELEASES` in `controlplane/versions.env` lists the same, newest first).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum Release {
+    /// Kubernetes v1.37 (the newest: the default of `build.sh`, `start.sh` and [`Start`]).
+    #[default]
+    #[serde(rename = "1.37")]
+    V1_37,
+    /// Kubernetes v1.33 (the oldest the suite keeps).
+    #[serde(rename = "1.33")]
+    V1_33,
+}
+
+impl Release {
+    /// Every release the suite keeps, newest first.
+    pub const ALL: [Release; 2] = [Release::V1_37, Release::V1_33];
+    /// The newest release.
+    pub const NEWEST: Release = Release::ALL[0];
+
+    /// `1.37`: what `build.sh --version` and `start.sh --version` take.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Release::V1_37 => "1.37",
+            Release::V1_33 => "1.33",
+        }
+    }
+
+    /// `1.37`, `v1.37` or a patch of it (`v1.37.2`).
+    pub fn parse(text: &str) -> Option<Release> {
+        let text = text.trim().trim_start_matches('v');
+        Release::ALL.into_iter().find(|r| {
+            text == r.as_str()
+                || text
+                    .strip_prefix(r.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+    }
+
+    /// `controlplane/releases/v1.37`.
+    pub fn dir(self) -> PathBuf {
+        scripts()
+            .join("releases")
+            .join(format!("v{}", self.as_str()))
+    }
+
+    /// The pinned Kubernetes version, `v1.37.2` (`KUBERNETES_VERSION` of the release's
+    /// `versions.env`).
+    pub fn kubernetes_version(self) -> String {
+        self.pin("KUBERNETES_VERSION")
+            .unwrap_or_else(|| format!("v{}", self.as_str()))
+    }
+
+    /// The pinned etcd version, `v3.7.3`.
+    pub fn etcd_version(self) -> String {
+        self.pin("ETCD_VERSION").unwrap_or_default()
+    }
+
+    fn pin(self, key: &str) -> Option<String> {
+        let text = std::fs::read_to_string(self.dir().join("versions.env")).ok()?;
+        text.lines()
+            .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+            .map(|v| v.trim().to_string())
+    }
+}
+
+impl fmt::Display for Release {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where `controlplane/build.sh` put a release's binaries, if it did:
+/// `QUORUM_CONTROLPLANE_BIN_1_37` (`_1_33`...) when set, or for the newest release
+/// `QUORUM_CONTROLPLANE_BIN`; else `build.sh --print-dir --version X.Y`.
+pub fn bin_dir(release: Release) -> Option<PathBuf> {
+    let own = format!(
+        "QUORUM_CONTROLPLANE_BIN_{}",
+        release.as_str().replace('.', "_")
+    );
+    if let Some(dir) = std::env::var_os(own) {
+        return Some(PathBuf::from(dir));
+    }
+    if release == Release::NEWEST
+        && let Some(dir) = std::env::var_os("QUORUM_CONTROLPLANE_BIN")
+    {
         return Some(PathBuf::from(dir));
     }
     let out = Command::new(scripts().join("build.sh"))
-        .arg("--print-dir")
+        .args(["--print-dir", "--version", release.as_str()])
         .output()
         .ok()?;
     if !out.status.success() {
@@ -45,9 +133,11 @@ fn work_parent() -> PathBuf {
     }
 }
 
-/// How to start: `start.sh` options (`--short-timings`, `--node-monitor-grace-period 8s`, ...).
+/// How to start: the release (the newest unless [`Start::release`] says otherwise) and
+/// `start.sh` options (`--short-timings`, `--node-monitor-grace-period 8s`, ...).
 #[derive(Clone, Debug, Default)]
 pub struct Start {
+    pub release: Release,
     pub args: Vec<String>,
 }
 
@@ -55,8 +145,28 @@ impl Start {
     /// The short timings preset: node grace 8 s, tolerations 10 s, node leases of 8 s.
     pub fn short() -> Start {
         Start {
+            release: Release::NEWEST,
             args: vec!["--short-timings".into()],
         }
+    }
+
+    /// The Kubernetes release to start (`start.sh --version`).
+    pub fn release(mut self, release: Release) -> Start {
+        self.release = release;
+        self
+    }
+
+    /// The CoordinatedLeaderElection feature gate on, and the API its LeaseCandidates are served
+    /// at, so the API server keeps a Lease's `preferredHolder` (targeted handovers). Beta and off
+    /// by default in v1.33 and v1.37 alike (`k8s.io/apiserver/pkg/features`); both serve
+    /// LeaseCandidate at `coordination.k8s.io/v1beta1` (off by default) and `v1alpha2`
+    /// (`pkg/registry/coordination/rest/storage_coordination.go`).
+    pub fn coordinated_leader_election(self) -> Start {
+        let api = match self.release {
+            Release::V1_37 | Release::V1_33 => "coordination.k8s.io/v1beta1",
+        };
+        self.arg("--apiserver-arg=--feature-gates=CoordinatedLeaderElection=true")
+            .arg(format!("--apiserver-arg=--runtime-config={api}=true"))
     }
 
     pub fn arg(mut self, arg: impl Into<String>) -> Start {
@@ -104,6 +214,7 @@ impl ServingCert {
 /// A running control plane; stopped when dropped.
 pub struct ControlPlane {
     dir: tempfile::TempDir,
+    release: Release,
     /// `KEY=VALUE` lines of `DIR/env` (ports, pids, file paths; never a secret's value).
     pub env: BTreeMap<String, String>,
 }
@@ -114,8 +225,11 @@ impl ControlPlane {
     /// start.sh's output.
     pub fn start(start: &Start) -> Option<ControlPlane> {
         let required = std::env::var_os("QUORUM_REQUIRE_TOOLS").is_some_and(|v| v == "1");
-        let Some(bin) = bin_dir() else {
-            let why = "the real control plane is not built: run controlplane/build.sh (about 10 minutes the first time)";
+        let release = start.release;
+        let Some(bin) = bin_dir(release) else {
+            let why = format!(
+                "the real control plane of Kubernetes {release} is not built: run controlplane/build.sh --version {release} (about 10 minutes the first time)"
+            );
             assert!(!required, "{why}");
             eprintln!("skipped: {why}");
             return None;
@@ -132,6 +246,7 @@ impl ControlPlane {
                 .arg(dir.path())
                 .arg("--bin-dir")
                 .arg(&bin)
+                .args(["--version", release.as_str()])
                 .arg("--watch-pid")
                 .arg(std::process::id().to_string())
                 .args(&start.args)
@@ -158,11 +273,21 @@ impl ControlPlane {
             .filter_map(|l| l.split_once('='))
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Some(ControlPlane { dir, env })
+        Some(ControlPlane { dir, release, env })
     }
 
     pub fn dir(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The Kubernetes release it runs.
+    pub fn release(&self) -> Release {
+        self.release
+    }
+
+    /// The Kubernetes version it runs, `v1.37.2` (what start.sh found the binaries to be).
+    pub fn kubernetes_version(&self) -> &str {
+        &self.env["QUORUM_CP_KUBERNETES_VERSION"]
     }
 
     /// The admin kubeconfig; its context is `quorum-real`.

@@ -31,4 +31,4 @@ pub mod suite;
 pub mod timings;
 pub mod verdict;
 
-pub use controlplane::{ControlPlane, ServingCert, Start};
+pub use controlplane::{ControlPlane, Release, ServingCert, Start};

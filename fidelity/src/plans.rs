@@ -18,9 +18,9 @@ use crate::load::{self, wait_for};
 use crate::objects::{self, condition_true, kind, name, namespace, of_kind, owner};
 use crate::quorum;
 use crate::report::ScenarioResult;
-use crate::scenario::{Slot, work_root};
+use crate::scenario::{Slot, work_dir};
 use crate::verdict::{Rule, Verdict};
-use crate::{ControlPlane, Start};
+use crate::{ControlPlane, Release, Start};
 
 /// The context `quorum export`, `plan` and `apply` are pointed at.
 const CONTEXT: &str = "quorum-real";
@@ -33,11 +33,13 @@ pub struct PlanScenario {
     pub objects: Vec<Value>,
     pub goal: String,
     pub handover: String,
+    /// The Kubernetes release it is carried out on.
+    pub release: Release,
 }
 
-/// The plans the suite carries out on the generated cluster of `seed`: every goal, and the
-/// leaders goal both ways (targeted handovers and restarts).
-pub fn scenarios(seed: u64) -> Vec<PlanScenario> {
+/// The plans the suite carries out on the generated cluster of `seed` on `release`: every goal,
+/// and the leaders goal both ways (targeted handovers and restarts).
+pub fn scenarios(seed: u64, release: Release) -> Vec<PlanScenario> {
     let g = crate::generate::for_plans(seed);
     [
         ("leaders", "preferred-holder"),
@@ -60,6 +62,7 @@ pub fn scenarios(seed: u64) -> Vec<PlanScenario> {
         objects: g.objects.clone(),
         goal: goal.into(),
         handover: handover.into(),
+        release,
     })
     .collect()
 }
@@ -80,6 +83,9 @@ pub struct StepRun {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PlanObservation {
     pub scenario: String,
+    /// The Kubernetes release (runs from before releases: the newest).
+    #[serde(default)]
+    pub release: Release,
     pub origin: String,
     pub goal: String,
     pub handover: String,
@@ -98,13 +104,13 @@ pub struct PlanObservation {
 /// Carries a plan out on a real control plane; `None` when the control plane is not built.
 pub fn run(s: &PlanScenario, elector_bin: &Path) -> Result<Option<PlanObservation>, String> {
     let started = Instant::now();
-    let dir = work_root().join(&s.name);
+    let dir = work_dir(s.release).join(&s.name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let _slot = Slot::take(1);
     let start = Start::short()
-        .arg("--apiserver-arg=--feature-gates=CoordinatedLeaderElection=true")
-        .arg("--apiserver-arg=--runtime-config=coordination.k8s.io/v1beta1=true");
+        .release(s.release)
+        .coordinated_leader_election();
     let Some(cp) = ControlPlane::start(&start) else {
         return Ok(None);
     };
@@ -127,6 +133,7 @@ pub fn run(s: &PlanScenario, elector_bin: &Path) -> Result<Option<PlanObservatio
         .args(["plan", "--context", CONTEXT, "--kubeconfig"])
         .arg(cp.kubeconfig())
         .args(["--goal", &s.goal, "--handover", &s.handover])
+        .args(quorum::kubernetes_version_args("plan", s.release))
         .args(["-o", "json", "--color", "never", "--after-state"])
         .arg(&predicted)
         .output()
@@ -141,7 +148,7 @@ pub fn run(s: &PlanScenario, elector_bin: &Path) -> Result<Option<PlanObservatio
     std::fs::write(&plan_file, &out.stdout).map_err(|e| e.to_string())?;
     let plan: Value = serde_json::from_slice(&out.stdout)
         .map_err(|e| format!("{}: quorum plan -o json: {e}", s.name))?;
-    let steps = carry_out(&cp, &kube, &plan, &plan_file, &dir)?;
+    let steps = carry_out(&cp, &kube, &plan, &plan_file, &dir, s.release)?;
     settle(&kube, &loaded.leases.keys().cloned().collect::<Vec<_>>())?;
     let after = dir.join("after");
     quorum::export(&cp.kubeconfig(), &after)?;
@@ -151,6 +158,7 @@ pub fn run(s: &PlanScenario, elector_bin: &Path) -> Result<Option<PlanObservatio
     }
     let obs = PlanObservation {
         scenario: s.name.clone(),
+        release: s.release,
         origin: s.origin.clone(),
         goal: s.goal.clone(),
         handover: s.handover.clone(),
@@ -187,6 +195,7 @@ fn carry_out(
     plan: &Value,
     plan_file: &Path,
     dir: &Path,
+    release: Release,
 ) -> Result<Vec<StepRun>, String> {
     let steps: Vec<Value> = plan["steps"].as_array().cloned().unwrap_or_default();
     let mut runs = Vec::new();
@@ -204,6 +213,7 @@ fn carry_out(
             .arg(plan_file)
             .args(["--context", CONTEXT, "--kubeconfig"])
             .arg(cp.kubeconfig())
+            .args(quorum::kubernetes_version_args("apply", release))
             .args(["--yes", "--wait", "120", "-o", "json", "--journal"])
             .arg(dir.join("apply.jsonl"))
             .args(["--from-step", &from.to_string()])
@@ -557,10 +567,11 @@ fn zones_text(z: Option<&BTreeMap<String, u32>>) -> String {
 }
 
 /// `quorum analyze PATH -o json`.
-fn analyze(path: &Path) -> Result<Value, String> {
+fn analyze(path: &Path, release: Release) -> Result<Value, String> {
     let out = Command::new(quorum::binary()?)
         .arg("analyze")
         .arg(path)
+        .args(quorum::kubernetes_version_args("analyze", release))
         .args(["-o", "json", "--fail-on", "never"])
         .output()
         .map_err(|e| e.to_string())?;
@@ -764,8 +775,8 @@ pub fn compare(obs: &PlanObservation) -> Result<Vec<Verdict>, String> {
         }
     }
     // --- The analysis: the plan's after is what analyze says of the real cluster.
-    let want = metrics(&analyze(&obs.predicted)?);
-    let seen = metrics(&analyze(&obs.after)?);
+    let want = metrics(&analyze(&obs.predicted, obs.release)?);
+    let seen = metrics(&analyze(&obs.after, obs.release)?);
     for (k, w) in &want {
         out.push(verdict(
             Rule::PlanAnalysis,

@@ -1,10 +1,14 @@
 //! The `quorum` binary, run as a user would: `quorum export --context quorum-real` for the real
 //! cluster's state, `quorum simulate` and `quorum drill` for the prediction.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 
 use serde_json::Value;
+
+use crate::Release;
 
 /// The `quorum` binary: `$QUORUM_BIN`, else the one cargo built next to this test's target dir
 /// (`cargo test --workspace` builds it before running any test).
@@ -24,6 +28,29 @@ pub fn binary() -> Result<PathBuf, String> {
         "the quorum binary is not built next to {} (run `cargo build -p quorum`, or set QUORUM_BIN)",
         exe.display()
     ))
+}
+
+/// `--kubernetes-version X.Y` for `quorum SUBCOMMAND`, when that subcommand has the flag (its
+/// `--help` names it); nothing otherwise, so the suite runs binaries from before the flag.
+pub fn kubernetes_version_args(subcommand: &str, release: Release) -> Vec<String> {
+    static HAS_FLAG: Mutex<BTreeMap<String, bool>> = Mutex::new(BTreeMap::new());
+    let has = *HAS_FLAG
+        .lock()
+        .unwrap()
+        .entry(subcommand.to_string())
+        .or_insert_with(|| {
+            binary()
+                .ok()
+                .and_then(|b| Command::new(b).args([subcommand, "--help"]).output().ok())
+                .is_some_and(|o| {
+                    String::from_utf8_lossy(&o.stdout).contains("--kubernetes-version")
+                })
+        });
+    if has {
+        vec!["--kubernetes-version".into(), release.as_str().into()]
+    } else {
+        vec![]
+    }
 }
 
 fn run(cmd: &mut Command) -> Result<(i32, String, String), String> {
@@ -50,6 +77,8 @@ pub fn export(kubeconfig: &Path, dir: &Path) -> Result<(), String> {
 /// The model parameters a scenario runs with, as `simulate`/`drill` flags.
 #[derive(Clone, Debug, Default)]
 pub struct ModelFlags {
+    /// The release the real control plane runs (`--kubernetes-version`, where quorum has it).
+    pub release: Release,
     pub node_monitor_grace: u32,
     pub toleration: u32,
     pub release_on_cancel: bool,
@@ -67,13 +96,14 @@ impl ModelFlags {
         }
     }
 
-    fn args(&self) -> Vec<String> {
-        let mut a = vec![
+    fn args(&self, subcommand: &str) -> Vec<String> {
+        let mut a = kubernetes_version_args(subcommand, self.release);
+        a.extend([
             "--node-monitor-grace".to_string(),
             self.node_monitor_grace.to_string(),
             "--toleration".into(),
             self.toleration.to_string(),
-        ];
+        ]);
         if self.release_on_cancel {
             a.push("--release-on-cancel".into());
         }
@@ -105,7 +135,7 @@ pub fn simulate(inputs: &[String], events: &[String], flags: &ModelFlags) -> Res
         .arg("simulate")
         .args(inputs)
         .args(events)
-        .args(flags.args())
+        .args(flags.args("simulate"))
         .args(["-o", "json", "--color", "never"]))?;
     if code != 0 {
         return Err(format!("quorum simulate exited {code}: {err}"));
@@ -119,7 +149,7 @@ pub fn drill(inputs: &[String], drill: &Path, flags: &ModelFlags) -> Result<Valu
         .arg("drill")
         .args(inputs)
         .arg(drill)
-        .args(flags.args())
+        .args(flags.args("drill"))
         .args(["-o", "json", "--color", "never"]))?;
     if code > 1 {
         return Err(format!("quorum drill exited {code}: {err}"));

@@ -150,6 +150,16 @@ impl State {
                 },
             );
         }
+        let nodes: Vec<&Value> = of_kind(objects, "Node").collect();
+        for (pod, p) in state
+            .pods
+            .iter_mut()
+            .zip(of_kind(objects, "Pod").collect::<Vec<_>>())
+        {
+            if let Some(m) = &pod.unschedulable {
+                pod.unschedulable = Some(name_untolerated_taints(m, p, &nodes));
+            }
+        }
         for l in of_kind(objects, "Lease").filter(|l| namespace(l) != "kube-node-lease") {
             let spec = &l["spec"];
             state.leases.insert(
@@ -236,6 +246,83 @@ impl State {
     }
 }
 
+/// What kube-scheduler v1.37 says of the nodes its TaintToleration filter rejected.
+const UNNAMED_TAINTS: &str = " node(s) had untolerated taint(s)";
+
+/// kube-scheduler v1.37 no longer names the taint it counts a node under
+/// (`pkg/scheduler/framework/plugins/tainttoleration/taint_toleration.go`, `Filter`: "N node(s) had
+/// untolerated taint(s)"; v1.33 said "N node(s) had untolerated taint {key: value}"), so its
+/// message no longer tells a node that is down (the `unreachable`/`not-ready` taints, which the
+/// comparison leaves out) from a user's taint. Names them again from the export, as v1.33 words
+/// them: each node the filter saw (not cordoned, or the pod tolerates that) with its first
+/// NoSchedule/NoExecute taint the pod does not tolerate (`FindMatchingUntoleratedTaint`), grouped
+/// by taint. Left as it is when the count differs from the message's (the cluster moved since).
+pub fn name_untolerated_taints(message: &str, pod: &Value, nodes: &[&Value]) -> String {
+    let Some(at) = message.find(UNNAMED_TAINTS) else {
+        return message.to_string();
+    };
+    let start = message[..at]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let Ok(count) = message[start..at].parse::<usize>() else {
+        return message.to_string();
+    };
+    let tolerations: Vec<&Value> = pod["spec"]["tolerations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .collect();
+    let tolerates = |taint: &Value| {
+        tolerations.iter().any(|t| {
+            let effect = t["effect"].as_str().unwrap_or("");
+            let key = t["key"].as_str().unwrap_or("");
+            let exists = t["operator"].as_str() == Some("Exists");
+            (effect.is_empty() || taint["effect"].as_str() == Some(effect))
+                && (key.is_empty() && exists || taint["key"].as_str() == Some(key))
+                && (exists
+                    || taint["value"].as_str().unwrap_or("") == t["value"].as_str().unwrap_or(""))
+        })
+    };
+    let mut groups: BTreeMap<String, usize> = BTreeMap::new();
+    for n in nodes {
+        let taints: Vec<&Value> = n["spec"]["taints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .collect();
+        let cordoned = n["spec"]["unschedulable"].as_bool() == Some(true)
+            && !tolerates(&serde_json::json!({
+                "key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}));
+        if cordoned {
+            continue; // NodeUnschedulable, before TaintToleration, counted it
+        }
+        if let Some(t) = taints.iter().find(|t| {
+            matches!(t["effect"].as_str(), Some("NoSchedule" | "NoExecute")) && !tolerates(t)
+        }) {
+            *groups
+                .entry(format!(
+                    "{{{}: {}}}",
+                    t["key"].as_str().unwrap_or(""),
+                    t["value"].as_str().unwrap_or("")
+                ))
+                .or_default() += 1;
+        }
+    }
+    if groups.values().sum::<usize>() != count {
+        return message.to_string();
+    }
+    let named: Vec<String> = groups
+        .iter()
+        .map(|(taint, n)| format!("{n} node(s) had untolerated taint {taint}"))
+        .collect();
+    format!(
+        "{}{}{}",
+        &message[..start],
+        named.join(", "),
+        &message[at + UNNAMED_TAINTS.len()..]
+    )
+}
+
 /// The class of reason the scheduler (or the model) gives for a node, from its words.
 pub fn reason_class(summary: &str) -> Option<&'static str> {
     let s = summary.to_ascii_lowercase();
@@ -298,5 +385,53 @@ mod tests {
             reason_classes("0/5 nodes are available: 5 node(s) had volume node affinity conflict."),
             vec!["volume-node-affinity"]
         );
+    }
+
+    #[test]
+    fn the_taints_kube_scheduler_1_37_no_longer_names_are_named_from_the_export() {
+        let node = |name: &str, taints: Value, cordoned: bool| {
+            serde_json::json!({"kind": "Node", "metadata": {"name": name},
+                "spec": {"taints": taints, "unschedulable": cordoned}})
+        };
+        let unreachable = serde_json::json!([
+            {"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule"},
+            {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute"}]);
+        let nodes = [
+            node("a", unreachable.clone(), false),
+            node("b", unreachable, false),
+            node(
+                "c",
+                serde_json::json!([{"key": "dedicated", "value": "db", "effect": "NoSchedule"}]),
+                false,
+            ),
+            node("d", serde_json::json!([]), false),
+            node(
+                "e",
+                serde_json::json!([{"key": "dedicated", "value": "db", "effect": "NoSchedule"}]),
+                true,
+            ),
+        ];
+        let nodes: Vec<&Value> = nodes.iter().collect();
+        let pod = serde_json::json!({"spec": {"tolerations": [
+            {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 10}]}});
+        let real = "0/5 nodes are available: 3 node(s) had untolerated taint(s), 1 node(s) didn't match pod topology spread constraints, 1 node(s) were unschedulable. preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling.";
+        let named = name_untolerated_taints(real, &pod, &nodes);
+        assert_eq!(
+            named,
+            "0/5 nodes are available: 1 node(s) had untolerated taint {dedicated: db}, 2 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 1 node(s) didn't match pod topology spread constraints, 1 node(s) were unschedulable. preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling."
+        );
+        assert_eq!(reason_classes(&named), vec!["spread", "taint"]);
+        // Only the down nodes: nothing but spread is left, as v1.33's words gave.
+        let down = "0/6 nodes are available: 2 node(s) had untolerated taint(s), 4 node(s) didn't match pod topology spread constraints.";
+        assert_eq!(
+            reason_classes(&name_untolerated_taints(down, &pod, &nodes[..2])),
+            vec!["spread"]
+        );
+        // A pod tolerating every taint of c: counted nowhere; the count no longer matches.
+        let tolerant = serde_json::json!({"spec": {"tolerations": [{"operator": "Exists"}]}});
+        assert_eq!(name_untolerated_taints(real, &tolerant, &nodes), real);
+        // v1.33's words are left alone.
+        let old = "0/2 nodes are available: 2 node(s) had untolerated taint {node.kubernetes.io/unreachable: }.";
+        assert_eq!(name_untolerated_taints(old, &pod, &nodes), old);
     }
 }

@@ -1,6 +1,7 @@
-//! Results of the suite's runs (kept as JSON in `target/fidelity/results/`) and FIDELITY.md made
-//! from them: agreement per rule and per scenario, every disagreement with its explanation, and
-//! the failover timings next to the prediction.
+//! Results of the suite's runs (kept as JSON in `target/fidelity/results/v<X.Y>/`, one directory
+//! per Kubernetes release) and FIDELITY.md made from them: per release, agreement per rule and per
+//! scenario, every disagreement with its explanation, and the failover timings next to the
+//! prediction.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -8,6 +9,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::Release;
 use crate::scenario::{Observation, work_root};
 use crate::timings::{MODES, Timings};
 use crate::verdict::{Rule, Verdict};
@@ -51,27 +53,36 @@ pub struct Results {
     pub scenarios: Vec<ScenarioResult>,
     pub timings: Option<Timings>,
     pub seconds: f64,
+    /// The Kubernetes version the runs were made on (`v1.37.2`).
+    #[serde(default)]
+    pub kubernetes_version: Option<String>,
 }
 
-pub fn results_dir() -> PathBuf {
-    work_root().join("results")
+/// Where one release's results are: `target/fidelity/results/v1.37/`.
+pub fn results_dir(release: Release) -> PathBuf {
+    work_root().join("results").join(format!("v{release}"))
 }
 
 impl Results {
-    pub fn save(&self, name: &str) {
-        let dir = results_dir();
+    /// Saves them as `results/v<X.Y>/<name>.json`, with the release's Kubernetes version.
+    pub fn save(&self, release: Release, name: &str) {
+        let dir = results_dir(release);
         std::fs::create_dir_all(&dir).ok();
+        let mut r = self.clone();
+        r.kubernetes_version
+            .get_or_insert_with(|| release.kubernetes_version());
         std::fs::write(
             dir.join(format!("{name}.json")),
-            serde_json::to_string_pretty(self).unwrap(),
+            serde_json::to_string_pretty(&r).unwrap(),
         )
         .ok();
     }
 
-    /// Every saved result, merged.
-    pub fn load_all() -> Results {
+    /// Every result saved for a release, merged (`None` when there is none).
+    pub fn load(release: Release) -> Option<Results> {
         let mut all = Results::default();
-        let mut files: Vec<PathBuf> = std::fs::read_dir(results_dir())
+        let mut found = false;
+        let mut files: Vec<PathBuf> = std::fs::read_dir(results_dir(release))
             .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
             .unwrap_or_default();
         files.sort();
@@ -82,13 +93,17 @@ impl Results {
             let Ok(r) = serde_json::from_str::<Results>(&text) else {
                 continue;
             };
+            found = true;
             all.scenarios.extend(r.scenarios);
             all.seconds += r.seconds;
             if r.timings.is_some() {
                 all.timings = r.timings;
             }
+            if r.kubernetes_version.is_some() {
+                all.kubernetes_version = r.kubernetes_version;
+            }
         }
-        all
+        found.then_some(all)
     }
 }
 
@@ -119,7 +134,54 @@ fn stats(values: &[f64]) -> String {
     format!("{:.1} / {:.1} / {:.1} s", v[0], median, v[v.len() - 1])
 }
 
-/// The generated part of FIDELITY.md.
+/// The generated part of FIDELITY.md: a line per release, then each release's tables.
+pub fn render_releases(releases: &[(Release, Option<Results>)]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| release | Kubernetes | etcd | scenarios | comparisons | agree | differ (explained) | unexplained | test time (sum of the tests' wall times) |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+    for (release, results) in releases {
+        let Some(r) = results else {
+            let _ = writeln!(
+                out,
+                "| {release} | {} | {} | not run | | | | | |",
+                release.kubernetes_version(),
+                release.etcd_version()
+            );
+            continue;
+        };
+        let all: Vec<&Verdict> = r.scenarios.iter().flat_map(|s| &s.verdicts).collect();
+        let (a, e, u) = count(&all);
+        let _ = writeln!(
+            out,
+            "| {release} | {} | {} | {} | {} | {a} ({}) | {e} | {u} | {:.0} min |",
+            r.kubernetes_version
+                .clone()
+                .unwrap_or_else(|| release.kubernetes_version()),
+            release.etcd_version(),
+            r.scenarios.len(),
+            all.len(),
+            percent(a, all.len()),
+            r.seconds / 60.0
+        );
+    }
+    for (release, results) in releases {
+        let Some(r) = results else { continue };
+        let _ = writeln!(
+            out,
+            "\n### Kubernetes {}\n",
+            r.kubernetes_version
+                .clone()
+                .unwrap_or_else(|| release.kubernetes_version())
+        );
+        out.push_str(&render(r));
+    }
+    out
+}
+
+/// One release's tables (FIDELITY.md has one set per release, under `### Kubernetes vX.Y.Z`).
 pub fn render(results: &Results) -> String {
     let mut out = String::new();
     let all: Vec<&Verdict> = results.scenarios.iter().flat_map(|s| &s.verdicts).collect();
@@ -131,7 +193,7 @@ pub fn render(results: &Results) -> String {
         all.len(),
         percent(a, all.len())
     );
-    let _ = writeln!(out, "### Per rule\n");
+    let _ = writeln!(out, "#### Per rule\n");
     let _ = writeln!(
         out,
         "| rule | DESIGN.md | scenarios | comparisons | agree | differ (explained) | unexplained |"
@@ -157,7 +219,7 @@ pub fn render(results: &Results) -> String {
             percent(a, verdicts.len())
         );
     }
-    let _ = writeln!(out, "\n### Per scenario\n");
+    let _ = writeln!(out, "\n#### Per scenario\n");
     let _ = writeln!(
         out,
         "| scenario | cluster | events | comparisons | agree | explained | unexplained | wall time (with waiting for a control plane) |"
@@ -183,7 +245,7 @@ pub fn render(results: &Results) -> String {
         .flat_map(|s| s.verdicts.iter().filter(|v| !v.agree).map(move |v| (s, v)))
         .collect();
     if !differing.is_empty() {
-        let _ = writeln!(out, "\n### Every disagreement\n");
+        let _ = writeln!(out, "\n#### Every disagreement\n");
         let _ = writeln!(
             out,
             "| scenario | rule | subject | predicted | real | why |"
@@ -217,7 +279,7 @@ pub fn render(results: &Results) -> String {
         })
         .collect();
     if !notes.is_empty() {
-        let _ = writeln!(out, "\n### Not reproduced on the real control plane\n");
+        let _ = writeln!(out, "\n#### Not reproduced on the real control plane\n");
         for (name, notes) in notes {
             for n in notes {
                 let _ = writeln!(out, "- `{name}`: {n}");
@@ -225,7 +287,7 @@ pub fn render(results: &Results) -> String {
         }
     }
     if let Some(t) = &results.timings {
-        let _ = writeln!(out, "\n### Failover timings\n");
+        let _ = writeln!(out, "\n#### Failover timings\n");
         let _ = writeln!(
             out,
             "{} runs per mode, one lease each (15 s leases, client-go timings: renew deadline 10 s, retry 2 s).\n",

@@ -17,7 +17,7 @@ use crate::load::{self, Loaded, wait_for};
 use crate::manifest::KWOK_LABEL;
 use crate::objects::{self, kind, label, name, of_kind};
 use crate::quorum::{self, ModelFlags};
-use crate::{ControlPlane, Start};
+use crate::{ControlPlane, Release, Start};
 
 /// A failure scenario on one or more clusters.
 #[derive(Clone, Debug)]
@@ -32,6 +32,20 @@ pub struct Scenario {
     pub start: Start,
     /// Where the suite found it (a sample, a seed).
     pub origin: String,
+}
+
+impl Scenario {
+    /// The same scenario on another Kubernetes release (the control planes it starts, and the
+    /// model's `--kubernetes-version` where quorum has it).
+    pub fn on(mut self, release: Release) -> Scenario {
+        self.start.release = release;
+        self.flags.release = release;
+        self
+    }
+
+    pub fn release(&self) -> Release {
+        self.start.release
+    }
 }
 
 /// A drain as `kubectl drain` did it.
@@ -65,6 +79,9 @@ pub struct ClusterRun {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Observation {
     pub scenario: String,
+    /// The Kubernetes release of the control planes (runs from before releases: the newest).
+    #[serde(default)]
+    pub release: Release,
     pub origin: String,
     pub events: Vec<String>,
     pub clusters: Vec<ClusterRun>,
@@ -116,6 +133,12 @@ pub fn work_root() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
     target.join("fidelity")
+}
+
+/// Where the runs on one release keep theirs: `target/fidelity/v1.37/<scenario>/` (the same
+/// scenario may run on two releases at once).
+pub fn work_dir(release: Release) -> PathBuf {
+    work_root().join(format!("v{release}"))
 }
 
 /// The `simulate` flags of an event.
@@ -370,7 +393,7 @@ pub fn predicted_end(prediction: &Value) -> f64 {
 /// Runs a scenario; `None` when the control plane is not built (the reason was printed).
 pub fn run(s: &Scenario, elector_bin: &Path) -> Result<Option<Observation>, String> {
     let started = Instant::now();
-    let dir = work_root().join(&s.name);
+    let dir = work_dir(s.release()).join(&s.name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let _slot = Slot::take(s.clusters.len());
@@ -519,6 +542,7 @@ pub fn run(s: &Scenario, elector_bin: &Path) -> Result<Option<Observation>, Stri
     }
     let obs = Observation {
         scenario: s.name.clone(),
+        release: s.release(),
         origin: s.origin.clone(),
         events: s.events.iter().map(|e| e.to_string()).collect(),
         clusters: runs,

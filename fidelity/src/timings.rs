@@ -26,8 +26,8 @@ use crate::load::{self, wait_for};
 use crate::manifest::KWOK_LABEL;
 use crate::objects;
 use crate::quorum::{self, ModelFlags};
-use crate::scenario::{Slot, work_root};
-use crate::{ControlPlane, Start};
+use crate::scenario::{Slot, work_dir};
+use crate::{ControlPlane, Release, Start};
 
 pub const MODES: [&str; 5] = [
     "crash",
@@ -163,17 +163,22 @@ fn simulate_one(
     }
 }
 
-/// Measures `runs` takeovers of each mode on one control plane (with the CoordinatedLeaderElection
-/// gate on the API server, so `preferredHolder` is kept). `None` when the control plane is not built.
-pub fn measure(runs: usize, elector_bin: &Path) -> Result<Option<Timings>, String> {
+/// Measures `runs` takeovers of each mode on one control plane of `release` (with the
+/// CoordinatedLeaderElection gate on the API server, so `preferredHolder` is kept). `None` when the
+/// control plane is not built.
+pub fn measure(
+    runs: usize,
+    elector_bin: &Path,
+    release: Release,
+) -> Result<Option<Timings>, String> {
     let started = std::time::Instant::now();
-    let dir = work_root().join("failover-timings");
+    let dir = work_dir(release).join("failover-timings");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let _slot = Slot::take(1);
     let start = Start::short()
-        .arg("--apiserver-arg=--feature-gates=CoordinatedLeaderElection=true")
-        .arg("--apiserver-arg=--runtime-config=coordination.k8s.io/v1beta1=true");
+        .release(release)
+        .coordinated_leader_election();
     let Some(cp) = ControlPlane::start(&start) else {
         return Ok(None);
     };
@@ -196,11 +201,15 @@ pub fn measure(runs: usize, elector_bin: &Path) -> Result<Option<Timings>, Strin
     let initial = dir.join("initial");
     quorum::export(&cp.kubeconfig(), &initial)?;
     let inputs = quorum::inputs(&[("default".into(), initial.clone())]);
-    let flags = ModelFlags::short();
+    let flags = ModelFlags {
+        release,
+        ..ModelFlags::short()
+    };
     // The plan's targeted handovers, for the handover leases.
     let plan = std::process::Command::new(quorum::binary()?)
         .arg("plan")
         .args(&inputs)
+        .args(quorum::kubernetes_version_args("plan", release))
         .args(["--goal", "leaders", "-o", "json", "--color", "never"])
         .output()
         .map_err(|e| e.to_string())?;

@@ -4,8 +4,8 @@
 //! PodDisruptionBudgets turned off (`--runtime-config`). Each runs the real `quorum` binary and
 //! the control plane's kubectl on the same kubeconfig.
 //!
-//! Each test starts its own control plane with fidelity/fixtures/live/ applied (about 8 s, plus
-//! the fixture), and skips when controlplane/build.sh never ran, unless QUORUM_REQUIRE_TOOLS=1
+//! Each test starts its own control plane (the newest release the suite keeps) with
+//! fidelity/fixtures/live/ applied (about 8 s, plus the fixture), and skips when controlplane/build.sh never ran, unless QUORUM_REQUIRE_TOOLS=1
 //! makes that a failure.
 
 #[allow(dead_code)] // live_real.rs uses the rest

@@ -2,9 +2,13 @@
 //! and fidelity/fixtures/drills/ and seeded generated clusters are loaded into kube-apiserver, kube-controller-manager,
 //! kube-scheduler and KWOK, exported (the initial state `quorum simulate` predicts from), failed
 //! for real, exported again and compared rule by rule; lease takeovers between real electors are
-//! timed. Results land in target/fidelity/results/ (`quorum-fidelity report` writes FIDELITY.md
-//! from them). Each test skips, saying why, when the control plane was never built
-//! (controlplane/build.sh), unless QUORUM_REQUIRE_TOOLS=1.
+//! timed. Results land in target/fidelity/results/v<X.Y>/ (`quorum-fidelity report` writes
+//! FIDELITY.md from them). Each test skips, saying why, when the control plane was never built
+//! (controlplane/build.sh --version all), unless QUORUM_REQUIRE_TOOLS=1.
+//!
+//! Per Kubernetes release (the tests' names end in `_on_v1_37`, `_on_v1_33`): the newest runs every
+//! scenario (drills, generated clusters, plans, lease takeovers); the oldest the suite keeps runs
+//! the drills of samples/drills/ and fidelity/fixtures/drills/.
 //!
 //! Plans are carried out for real too: each goal on the generated clusters of
 //! QUORUM_FIDELITY_PLAN_SEEDS (default 1), its export compared with the plan's after-state.
@@ -17,7 +21,7 @@ use std::path::PathBuf;
 use quorum_fidelity::compare::Rule;
 use quorum_fidelity::report::{Results, ScenarioResult};
 use quorum_fidelity::scenario::{self, Scenario};
-use quorum_fidelity::{compare, plans, quorum, suite, timings};
+use quorum_fidelity::{ControlPlane, Release, Start, compare, plans, quorum, suite, timings};
 
 fn elector() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_quorum-elector"))
@@ -117,20 +121,20 @@ fn seeds() -> Vec<u64> {
     out
 }
 
-#[test]
-fn every_sample_drill_agrees_with_a_real_control_plane() {
+/// Every drill of samples/drills/ and fidelity/fixtures/drills/ on `release`.
+fn every_drill_agrees(release: Release) {
     if !prerequisites() {
         return;
     }
     let scenarios: Vec<Scenario> = suite::drill_files()
         .iter()
-        .map(|f| suite::drill_scenario(f).unwrap())
+        .map(|f| suite::drill_scenario(f).unwrap().on(release))
         .collect();
     assert!(scenarios.len() >= 4);
     let Some(results) = run_all(scenarios) else {
         return;
     };
-    results.save("drills");
+    results.save(release, "drills");
     for s in &results.scenarios {
         // The drill's own expectations hold on the real cluster, as the model says they do.
         for v in s.verdicts.iter().filter(|v| v.rule == Rule::Drill) {
@@ -143,7 +147,7 @@ fn every_sample_drill_agrees_with_a_real_control_plane() {
     }
     assert_explained(&results);
     eprintln!(
-        "{} drills, {} comparisons, in {:.0} s",
+        "Kubernetes {release}: {} drills, {} comparisons, in {:.0} s",
         results.scenarios.len(),
         results
             .scenarios
@@ -155,15 +159,29 @@ fn every_sample_drill_agrees_with_a_real_control_plane() {
 }
 
 #[test]
-fn generated_clusters_agree_with_a_real_control_plane() {
+fn every_sample_drill_agrees_with_a_real_control_plane_on_v1_37() {
+    every_drill_agrees(Release::V1_37);
+}
+
+#[test]
+fn every_sample_drill_agrees_with_a_real_control_plane_on_v1_33() {
+    every_drill_agrees(Release::V1_33);
+}
+
+#[test]
+fn generated_clusters_agree_with_a_real_control_plane_on_v1_37() {
+    let release = Release::V1_37;
     if !prerequisites() {
         return;
     }
-    let scenarios: Vec<Scenario> = seeds().into_iter().map(suite::generated_scenario).collect();
+    let scenarios: Vec<Scenario> = seeds()
+        .into_iter()
+        .map(|seed| suite::generated_scenario(seed).on(release))
+        .collect();
     let Some(results) = run_all(scenarios) else {
         return;
     };
-    results.save("generated");
+    results.save(release, "generated");
     assert_explained(&results);
 }
 
@@ -182,14 +200,15 @@ fn plan_seeds() -> Vec<u64> {
 }
 
 #[test]
-fn plans_carried_out_on_a_real_control_plane_reach_their_after_state() {
+fn plans_carried_out_on_a_real_control_plane_reach_their_after_state_on_v1_37() {
+    let release = Release::V1_37;
     if !prerequisites() {
         return;
     }
     let started = std::time::Instant::now();
     let scenarios: Vec<plans::PlanScenario> = plan_seeds()
         .into_iter()
-        .flat_map(plans::scenarios)
+        .flat_map(|seed| plans::scenarios(seed, release))
         .collect();
     let outcomes: Vec<Result<Option<ScenarioResult>, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = scenarios
@@ -222,7 +241,7 @@ fn plans_carried_out_on_a_real_control_plane_reach_their_after_state() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     results.seconds = started.elapsed().as_secs_f64();
-    results.save("plans");
+    results.save(release, "plans");
     for s in &results.scenarios {
         // Every goal had something to do on these clusters, and every step was carried out. A
         // plan of restarts may rightly have none: where every leader's restarted pod could win
@@ -245,11 +264,12 @@ fn plans_carried_out_on_a_real_control_plane_reach_their_after_state() {
 }
 
 #[test]
-fn lease_takeovers_between_real_electors_fall_where_the_model_puts_them() {
+fn lease_takeovers_between_real_electors_fall_where_the_model_puts_them_on_v1_37() {
+    let release = Release::V1_37;
     if !prerequisites() {
         return;
     }
-    let Some(t) = timings::measure(5, &elector()).unwrap() else {
+    let Some(t) = timings::measure(5, &elector(), release).unwrap() else {
         return;
     };
     Results {
@@ -257,7 +277,7 @@ fn lease_takeovers_between_real_electors_fall_where_the_model_puts_them() {
         seconds: t.seconds,
         ..Results::default()
     }
-    .save("timings");
+    .save(release, "timings");
     for x in &t.takeovers {
         let to =
             x.to.as_deref()
@@ -291,12 +311,11 @@ fn lease_takeovers_between_real_electors_fall_where_the_model_puts_them() {
     }
 }
 
-#[test]
-fn a_default_api_server_drops_a_preferred_holder_patch_without_a_word() {
-    // docs/model.md: targeted handovers need the CoordinatedLeaderElection gate (off by default
-    // in v1.33) and a strategy on the Lease; the patch `quorum plan` prints succeeds and changes
-    // nothing here.
-    let Some(cp) = quorum_fidelity::ControlPlane::start(&quorum_fidelity::Start::short()) else {
+/// docs/model.md: targeted handovers need the CoordinatedLeaderElection gate (beta, off by
+/// default in v1.33 and v1.37) and a strategy on the Lease; the patch `quorum plan` prints succeeds
+/// and changes nothing here.
+fn a_default_api_server_drops_a_preferred_holder_patch(release: Release) {
+    let Some(cp) = ControlPlane::start(&Start::short().release(release)) else {
         return;
     };
     cp.kubectl_ok(
@@ -321,4 +340,14 @@ fn a_default_api_server_drops_a_preferred_holder_patch_without_a_word() {
         spec.contains("pod-a") && !spec.contains("preferredHolder"),
         "{spec}"
     );
+}
+
+#[test]
+fn a_default_api_server_drops_a_preferred_holder_patch_without_a_word_on_v1_37() {
+    a_default_api_server_drops_a_preferred_holder_patch(Release::V1_37);
+}
+
+#[test]
+fn a_default_api_server_drops_a_preferred_holder_patch_without_a_word_on_v1_33() {
+    a_default_api_server_drops_a_preferred_holder_patch(Release::V1_33);
 }

@@ -1,6 +1,6 @@
 //! The live tests of tui/tests/live.rs and core/tests/live.rs that mean something on a real
 //! control plane (controlplane/: kube-apiserver, etcd, kube-controller-manager and kube-scheduler
-//! v1.33, KWOK playing the kubelets, all on 127.0.0.1): the paged read and its export, a watch
+//! of the newest release the suite keeps, v1.37, KWOK playing the kubelets, all on 127.0.0.1): the paged read and its export, a watch
 //! event and a real 410, apply's dry run, a budget the real disruption controller computed, a
 //! real 409, the RBAC manifests of deploy/ and a revoked token. Through the `quorum` binary where
 //! a user would go, through `quorum_core::live` where the test needs a hook.
@@ -409,11 +409,7 @@ fn a_restart_handover_stops_at_the_eviction_dry_run_when_a_real_budget_refuses()
 fn a_lease_renewed_between_apply_s_read_and_its_write_is_a_real_409() {
     // Coordinated leader election on, so the API server keeps spec.preferredHolder on the
     // fixture's leases (they carry a strategy) and the dry run of the handover passes.
-    let Some(real) = real(
-        Start::short()
-            .arg("--apiserver-arg=--feature-gates=CoordinatedLeaderElection=true")
-            .arg("--apiserver-arg=--runtime-config=coordination.k8s.io/v1beta1=true"),
-    ) else {
+    let Some(real) = real(Start::short().coordinated_leader_election()) else {
         return;
     };
     let (_, plan) = real.plan(CONTEXT, &real.kubeconfig(), &["--goal", "leaders"]);
@@ -510,33 +506,40 @@ fn the_rbac_manifests_suffice_to_read_and_to_apply_and_a_revoked_token_is_a_401(
         .stderr(predicate::str::is_empty());
 
     // And no more than that: what the role lets the ServiceAccount do on resources is get, list
-    // and watch on exactly the kinds Quorum reads (besides the reviews of its own rights that
-    // every authenticated user may create); never Secrets.
-    let rules = kubectl_output(
-        &real.cp,
-        &[
-            "auth",
-            "can-i",
-            "--list",
-            "--as=system:serviceaccount:kube-system:quorum",
-        ],
-        None,
+    // and watch on exactly the kinds Quorum reads, besides what Kubernetes' own bindings give every
+    // ServiceAccount (the reviews of its own rights; on v1.37 also reading ClusterTrustBundles,
+    // `system:cluster-trust-bundle-discovery`), which a ServiceAccount without any binding shows;
+    // never Secrets.
+    let resource_rights = |user: &str| {
+        let rules = kubectl_output(
+            &real.cp,
+            &["auth", "can-i", "--list", &format!("--as={user}")],
+            None,
+        );
+        let rules = String::from_utf8_lossy(&rules.stdout).to_string();
+        let mut granted = std::collections::BTreeMap::new();
+        for line in rules.lines().skip(1) {
+            let resource = line.split_whitespace().next().unwrap_or("");
+            let verbs = line
+                .rsplit_once('[')
+                .map_or("", |(_, v)| v.trim_end_matches(']'));
+            if resource.is_empty()
+                || resource.starts_with('/')
+                || line.trim_start().starts_with('[')
+            {
+                continue; // a non-resource URL (discovery, /version)
+            }
+            granted.insert(resource.to_string(), verbs.to_string());
+        }
+        (rules, granted)
+    };
+    let (rules, mut granted) = resource_rights("system:serviceaccount:kube-system:quorum");
+    let (_, everyone) = resource_rights("system:serviceaccount:kube-system:quorum-test-unbound");
+    assert!(
+        everyone.keys().all(|r| !r.starts_with("secrets")),
+        "{everyone:?}"
     );
-    let rules = String::from_utf8_lossy(&rules.stdout).to_string();
-    let mut granted = std::collections::BTreeMap::new();
-    for line in rules.lines().skip(1) {
-        let resource = line.split_whitespace().next().unwrap_or("");
-        let verbs = line
-            .rsplit_once('[')
-            .map_or("", |(_, v)| v.trim_end_matches(']'));
-        if resource.is_empty() || resource.starts_with('/') || line.trim_start().starts_with('[') {
-            continue; // a non-resource URL (discovery, /version)
-        }
-        if resource.starts_with("selfsubject") && verbs == "create" {
-            continue;
-        }
-        granted.insert(resource.to_string(), verbs.to_string());
-    }
+    granted.retain(|resource, verbs| everyone.get(resource) != Some(verbs));
     let read: std::collections::BTreeMap<String, String> = quorum_core::model::Kind::ALL
         .iter()
         .map(|k| {

@@ -4,15 +4,17 @@
 //! ```sh
 //! cargo run -p quorum-fidelity --bin quorum-fidelity -- drill samples/drills/healthy-lose-b.yaml
 //! cargo run -p quorum-fidelity --bin quorum-fidelity -- generated 7
-//! cargo run -p quorum-fidelity --bin quorum-fidelity -- compare target/fidelity/drill-healthy-lose-b/observation.json
+//! cargo run -p quorum-fidelity --bin quorum-fidelity -- --version 1.33 drill samples/drills/healthy-lose-b.yaml
+//! cargo run -p quorum-fidelity --bin quorum-fidelity -- compare target/fidelity/v1.37/drill-healthy-lose-b/observation.json
 //! ```
 //!
-//! Exports, predictions, elector logs and the observation land in `target/fidelity/<scenario>/`.
+//! `--version X.Y` picks the Kubernetes release (default: the newest). Exports, predictions,
+//! elector logs and the observation land in `target/fidelity/v<X.Y>/<scenario>/`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use quorum_fidelity::{compare, report, scenario, suite, timings};
+use quorum_fidelity::{Release, compare, report, scenario, suite, timings};
 
 fn elector_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("the current executable");
@@ -37,7 +39,17 @@ fn print(verdicts: &[compare::Verdict]) {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut release = Release::NEWEST;
+    if let Some(i) = args.iter().position(|a| a == "--version") {
+        let Some(r) = args.get(i + 1).and_then(|v| Release::parse(v)) else {
+            let all: Vec<&str> = Release::ALL.iter().map(|r| r.as_str()).collect();
+            eprintln!("--version takes one of {}", all.join(", "));
+            return ExitCode::from(2);
+        };
+        release = r;
+        args.drain(i..i + 2);
+    }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let scenario = match args.as_slice() {
         ["compare", file] => {
@@ -47,24 +59,27 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         ["report"] => {
-            let results = report::Results::load_all();
+            let releases: Vec<_> = Release::ALL
+                .into_iter()
+                .map(|r| (r, report::Results::load(r)))
+                .collect();
             let path = suite::repo().join("FIDELITY.md");
             let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let text = report::update_fidelity_md(&text, &report::render(&results));
+            let text = report::update_fidelity_md(&text, &report::render_releases(&releases));
             std::fs::write(&path, text).expect("FIDELITY.md is writable");
             println!("{}", path.display());
             return ExitCode::SUCCESS;
         }
         ["timings", runs] => {
             let runs: usize = runs.parse().unwrap_or(5);
-            return match timings::measure(runs, &elector_bin()) {
+            return match timings::measure(runs, &elector_bin(), release) {
                 Ok(Some(t)) => {
                     println!("{}", serde_json::to_string_pretty(&t).unwrap());
                     report::Results {
                         timings: Some(t),
                         ..Default::default()
                     }
-                    .save("timings-manual");
+                    .save(release, "timings-manual");
                     ExitCode::SUCCESS
                 }
                 Ok(None) => ExitCode::from(3),
@@ -107,7 +122,7 @@ fn main() -> ExitCode {
                 eprintln!("{seed}: not a seed");
                 return ExitCode::from(2);
             };
-            let Some(s) = quorum_fidelity::plans::scenarios(seed)
+            let Some(s) = quorum_fidelity::plans::scenarios(seed, release)
                 .into_iter()
                 .find(|s| s.name == format!("plan-{which}-{seed}"))
             else {
@@ -139,13 +154,13 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: quorum-fidelity drill FILE | generated SEED | describe SEED... | objects failure|plan SEED | plan GOAL SEED | timings RUNS | compare OBSERVATION | report"
+                "usage: quorum-fidelity [--version X.Y] drill FILE | generated SEED | describe SEED... | objects failure|plan SEED | plan GOAL SEED | timings RUNS | compare OBSERVATION | report"
             );
             return ExitCode::from(2);
         }
     };
     let scenario = match scenario {
-        Ok(s) => s,
+        Ok(s) => s.on(release),
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);

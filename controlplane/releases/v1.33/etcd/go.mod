@@ -1,4 +1,4 @@
-module quorum.local/controlplane/etcd
+module quorum.local/controlplane/releases/v1.33/etcd
 
 go 1.26.0
 

@@ -1,4 +1,4 @@
-module quorum.local/controlplane/kubernetes
+module quorum.local/controlplane/releases/v1.33/kubernetes
 
 go 1.24.0
 
