@@ -116,6 +116,10 @@ pub struct Rules {
     pub spread_match_label_keys_merged: bool,
     /// None before 1.31: Leases have no `strategy` or `preferredHolder`.
     pub coordinated_election: Option<CoordinatedElection>,
+    /// kube-scheduler's NodeResourcesBalancedAllocation scores how much the pod improves the
+    /// node's balance, `50 + (50 + with - without) / 2` (1.36 and later), instead of the
+    /// balance with the pod alone.
+    pub balanced_allocation_by_change: bool,
 }
 
 impl Rules {
@@ -129,6 +133,7 @@ impl Rules {
             // unknown 1.35 patch is taken as the newest.
             statefulset_max_unavailable: m == 37 || (m == 35 && patch.is_some_and(|p| p <= 3)),
             spread_match_label_keys_merged: m >= 34,
+            balanced_allocation_by_change: m >= 36,
             coordinated_election: match m {
                 ..=30 => None,
                 31 => Some(CoordinatedElection {

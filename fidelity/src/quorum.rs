@@ -80,6 +80,9 @@ pub struct ModelFlags {
     /// The release the real control plane runs (`--kubernetes-version`, where quorum has it).
     pub release: Release,
     pub node_monitor_grace: u32,
+    /// kube-controller-manager's `--node-monitor-period` (up to 1.33 a silent node is tainted
+    /// one period after it is marked NotReady).
+    pub node_monitor_period: u32,
     pub toleration: u32,
     pub release_on_cancel: bool,
     pub out_of_service: bool,
@@ -91,6 +94,7 @@ impl ModelFlags {
     pub fn short() -> ModelFlags {
         ModelFlags {
             node_monitor_grace: 8,
+            node_monitor_period: 1,
             toleration: 10,
             ..ModelFlags::default()
         }
@@ -101,6 +105,8 @@ impl ModelFlags {
         a.extend([
             "--node-monitor-grace".to_string(),
             self.node_monitor_grace.to_string(),
+            "--node-monitor-period".into(),
+            self.node_monitor_period.max(1).to_string(),
             "--toleration".into(),
             self.toleration.to_string(),
         ]);

@@ -397,3 +397,53 @@ fn the_release_comes_from_the_flag_else_the_newest_kubelet_else_the_newest_known
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("X.Y (such as 1.37"));
 }
+
+#[test]
+fn since_1_36_balanced_allocation_scores_how_much_a_pod_improves_a_nodes_balance() {
+    // Two nodes of one zone: a1 holds 450m and 768Mi, a2 500m and 256Mi. web's pod of the failed
+    // a3 goes to a1 by the balance with the pod (up to 1.35), to a2 by the change in balance
+    // (1.36 on), as kube-scheduler v1.37 placed it on the real control plane.
+    let node = |name: &str, zone: &str| {
+        format!(
+            "apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\n  labels: {{topology.kubernetes.io/zone: {zone}, kubernetes.io/hostname: {name}}}\nstatus:\n  allocatable: {{cpu: 2000m, memory: 4Gi, pods: '110'}}\n  conditions: [{{type: Ready, status: 'True'}}]\n"
+        )
+    };
+    let bare = |name: &str, on: &str, cpu: &str, memory: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: other}}\nspec:\n  nodeName: {on}\n  containers: [{{name: c, image: x, resources: {{requests: {{cpu: {cpu}, memory: {memory}}}}}}}]\nstatus: {{phase: Running, conditions: [{{type: Ready, status: 'True'}}]}}\n"
+        )
+    };
+    let web = |name: &str, on: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: app\n  labels: {{app: web}}\n  ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: web-1, controller: true}}]\nspec:\n  nodeName: {on}\n  containers: [{{name: c, image: x, resources: {{requests: {{cpu: 100m, memory: 128Mi}}}}}}]\nstatus: {{phase: Running, conditions: [{{type: Ready, status: 'True'}}]}}\n"
+        )
+    };
+    let docs = [
+        node("a1", "zone-a"),
+        node("a2", "zone-a"),
+        node("a3", "zone-a"),
+        node("b1", "zone-b"),
+        bare("fill-1", "a1", "450m", "768Mi"),
+        bare("fill-2", "a2", "500m", "256Mi"),
+        "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web-1, namespace: app}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: x}]}}\n".to_string(),
+        web("web-1-x", "a3"),
+        web("web-1-y", "b1"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cluster.yaml");
+    std::fs::write(&file, docs.join("---\n")).unwrap();
+    let to = |version: &str| {
+        let o = simulate(&file, version, &["--fail", "node:a3"]);
+        let r = o["rescheduled"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["pod"] == "app/web-1-x")
+            .unwrap_or_else(|| panic!("web-1-x is rescheduled: {o:#}"))
+            .clone();
+        (r["to"].as_str().unwrap().to_string(), r["candidates"].clone())
+    };
+    assert_eq!(to("1.35").0, "a1");
+    assert_eq!(to("1.36").0, "a2");
+    assert_eq!(to("1.37").0, "a2");
+}

@@ -256,6 +256,7 @@ impl<'t> World<'t> {
             scored: &self.scored,
             by_load: &self.by_load,
             index: &self.index,
+            rules: self.p.kubernetes.rules(),
         };
         match placement::schedule(&view, PodId(pod as u32)) {
             placement::Decision::Bind(node, ties) => {

@@ -24,6 +24,8 @@ pub struct View<'a> {
     /// Each node's domain per label key and the pods per namespace, worked out once per
     /// simulation (labels do not change during one).
     pub index: &'a Index,
+    /// The release's rules (how the scheduler scores).
+    pub rules: crate::release::Rules,
 }
 
 /// Each node's domain under one label key, numbered: spread and anti-affinity count in plain
@@ -493,7 +495,12 @@ pub fn scores(view: &View<'_>, pod: PodId, feasible: &[NodeId]) -> Vec<i64> {
                 MAX_SCORE - untolerated[i] * MAX_SCORE / most
             };
             least_allocated(&view.scored[n.index()], &p.scored, &node.allocatable)
-                + balanced(&view.used[n.index()], &p.requests, &node.allocatable)
+                + balanced(
+                    &view.used[n.index()],
+                    &p.requests,
+                    &node.allocatable,
+                    view.rules.balanced_allocation_by_change,
+                )
                 + 2 * spread[i]
                 + 3 * taints
         })
@@ -527,11 +534,23 @@ fn least_allocated(used: &Resources, pod: &Resources, alloc: &Resources) -> i64 
 }
 
 /// NodeResourcesBalancedAllocation: how close the CPU and memory shares requested are once the
-/// pod is placed (actual requests); a pod that requests nothing is not scored.
-fn balanced(used: &Resources, pod: &Resources, alloc: &Resources) -> i64 {
+/// pod is placed (actual requests); since 1.36 (`by_change`) how much the pod improves that
+/// balance, `50 + (50 + with - without) / 2`. A pod that requests nothing is not scored.
+fn balanced(used: &Resources, pod: &Resources, alloc: &Resources, by_change: bool) -> i64 {
     if pod.cpu_millis == 0 && pod.memory_bytes == 0 {
         return 0;
     }
+    let with = balance(used, pod, alloc);
+    if by_change {
+        let without = balance(used, &Resources::default(), alloc);
+        MAX_SCORE / 2 + (MAX_SCORE / 2 + with - without) / 2
+    } else {
+        with
+    }
+}
+
+/// `(1 - std) * 100` of the CPU and memory shares requested with `pod` on the node.
+fn balance(used: &Resources, pod: &Resources, alloc: &Resources) -> i64 {
     let fraction = |used: u64, pod: u64, alloc: u64| ((used + pod) as f64 / alloc as f64).min(1.0);
     let mut fractions = Vec::with_capacity(2);
     if alloc.cpu_millis > 0 {
