@@ -441,7 +441,10 @@ fn since_1_36_balanced_allocation_scores_how_much_a_pod_improves_a_nodes_balance
             .find(|r| r["pod"] == "app/web-1-x")
             .unwrap_or_else(|| panic!("web-1-x is rescheduled: {o:#}"))
             .clone();
-        (r["to"].as_str().unwrap().to_string(), r["candidates"].clone())
+        (
+            r["to"].as_str().unwrap().to_string(),
+            r["candidates"].clone(),
+        )
     };
     assert_eq!(to("1.35").0, "a1");
     assert_eq!(to("1.36").0, "a2");
