@@ -461,8 +461,8 @@ pub fn schedule(view: &View<'_>, pod: PodId) -> Decision {
 
 /// kube-scheduler's score of each feasible node, by the default plugins that tell nodes apart
 /// from what an export holds (the same weights in 1.30 to 1.37): NodeResourcesFit, least
-/// allocated (1); NodeResourcesBalancedAllocation (1, by the release's formula); PodTopologySpread (2), the pod's ScheduleAnyway
-/// constraints or, without constraints of its own, the system defaults (its controller's pods,
+/// allocated (1); NodeResourcesBalancedAllocation (1, by the release's formula);
+/// PodTopologySpread (2), the pod's ScheduleAnyway constraints or, without constraints of its own, the system defaults (its controller's pods,
 /// maxSkew 3 per node and 5 per zone); TaintToleration (3), PreferNoSchedule taints. Preferred
 /// node and pod affinity and image locality are not scored.
 pub fn scores(view: &View<'_>, pod: PodId, feasible: &[NodeId]) -> Vec<i64> {
