@@ -27,6 +27,11 @@
 //!   them run on the first 20 nodes, as far as those nodes have room.
 //! - Pods never exceed 110 per node, and their requests fit the node's allocatable.
 //!
+//! Two [`Shape`]s of the same cluster: `Rich` (the default) gives each container environment
+//! variables and probes and each pod its projected service-account token volume, Deployments'
+//! pods scrape annotations; `Lean` leaves those out (`automountServiceAccountToken: false`),
+//! about 5 KB of JSON a pod instead of 7 KB. Only fields Quorum skips differ.
+//!
 //! Everything comes from [`GenerateParams::seed`] through a small splitmix64 generator, so the
 //! same parameters always give the same bytes. Only a compact plan (a small record per node,
 //! workload and pod) is kept in memory; the objects are written straight to the output.
@@ -94,6 +99,26 @@ pub struct GenerateParams {
     pub zones: usize,
     /// Seed of the deterministic generator.
     pub seed: u64,
+    /// How much each pod and template carries beside what Quorum reads.
+    pub shape: Shape,
+}
+
+/// How much of what the API server prints, beyond what Quorum reads, the objects carry.
+///
+/// Both shapes describe the same cluster (same nodes, pods, placement, volumes, leases and
+/// budgets) and give the same analysis; they differ only in fields the loader skips, so the
+/// share of a file the loader must parse into its model differs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// Each container with environment variables and probes, each pod with the projected
+    /// service-account token volume and its mount, Deployments' pods with scrape annotations:
+    /// about 14 KB of JSON a pod.
+    #[default]
+    Rich,
+    /// What a cluster of plain workloads prints: no environment, no probes, no token volume
+    /// (`automountServiceAccountToken: false`), no annotations on pods; every field Quorum
+    /// reads is still there.
+    Lean,
 }
 
 impl GenerateParams {
@@ -106,6 +131,7 @@ impl GenerateParams {
             pods,
             zones: 3,
             seed: 42,
+            shape: Shape::Rich,
         }
     }
 }

@@ -228,6 +228,16 @@ pub enum GenerateFormat {
     Yaml,
 }
 
+/// How much the objects carry beyond what Quorum reads (the same cluster either way).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GenerateShape {
+    /// Containers with environment and probes, pods with the service-account token volume and
+    /// scrape annotations (about 14 KB of JSON a pod).
+    Rich,
+    /// Plain workloads: no environment, probes, token volume or pod annotations (about 9 KB).
+    Lean,
+}
+
 #[derive(Args, Debug)]
 pub struct GenerateArgs {
     /// Number of pods (nodes scale with it, up to 5,000).
@@ -238,6 +248,9 @@ pub struct GenerateArgs {
     pub nodes: Option<usize>,
     #[arg(long, value_enum, default_value = "json")]
     pub format: GenerateFormat,
+    /// What the objects carry beside the fields Quorum reads; both shapes give the same analysis.
+    #[arg(long, value_enum, default_value = "rich")]
+    pub shape: GenerateShape,
     /// Output file (`-` for stdout).
     #[arg(short = 'o', long = "output", default_value = "-")]
     pub output: PathBuf,

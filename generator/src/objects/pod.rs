@@ -72,7 +72,7 @@ fn pod_metadata(plan: &Plan, e: &mut Em, p: usize, name: &str, created: i64) {
         Uuid::new(plan.seed, T_RS, wi as u64)
     };
     e.ko("metadata");
-    if !w.sts {
+    if !w.sts && !plan.lean {
         scrape_annotations(e);
     }
     e.ks("creationTimestamp", ts(created).as_str());

@@ -28,6 +28,9 @@ pub(crate) fn write_pod_spec(plan: &Plan, e: &mut Em, wi: usize, pod: Option<&Po
         e.end();
         e.end();
     }
+    if plan.lean && pod.is_some() {
+        e.kb("automountServiceAccountToken", false);
+    }
     e.kseq("containers");
     write_container(plan, e, wi, pod);
     e.end();
@@ -82,12 +85,16 @@ pub(crate) fn write_pod_spec(plan: &Plan, e: &mut Em, wi: usize, pod: Option<&Po
         e.end();
     }
     if let Some(pc) = pod {
-        pod_volumes(e, w, pc);
+        pod_volumes(e, w, pc, plan.lean);
     }
 }
 
 /// The claim of a StatefulSet's replica, and the service account token every pod mounts.
-fn pod_volumes(e: &mut Em, w: &Workload, pc: &PodCtx) {
+/// A lean pod has no token volume: a lean Deployment's pod has no volumes at all.
+fn pod_volumes(e: &mut Em, w: &Workload, pc: &PodCtx, lean: bool) {
+    if lean && !w.sts {
+        return;
+    }
     e.kseq("volumes");
     if w.sts {
         e.obj();
@@ -98,6 +105,10 @@ fn pod_volumes(e: &mut Em, w: &Workload, pc: &PodCtx) {
             &format!("data-{}", pc.name),
         );
         e.end();
+    }
+    if lean {
+        e.end();
+        return;
     }
     e.obj();
     e.ks("name", pc.api_volume);
@@ -143,8 +154,53 @@ fn pod_volumes(e: &mut Em, w: &Workload, pc: &PodCtx) {
 fn write_container(plan: &Plan, e: &mut Em, wi: usize, pod: Option<&PodCtx>) {
     let w = &plan.wls[wi];
     let (port, port_name) = w.port();
-    let port_text = port.to_string();
     e.obj();
+    if !plan.lean {
+        write_env(plan, e, w);
+    }
+    e.ks("image", &w.image);
+    e.ks("imagePullPolicy", "IfNotPresent");
+    if w.sts && !plan.lean {
+        probe(e, w, "livenessProbe", 30, "/healthz");
+    }
+    e.ks("name", w.container_name());
+    e.kseq("ports");
+    e.obj();
+    e.ki("containerPort", port);
+    e.ks("name", port_name);
+    e.ks("protocol", "TCP");
+    e.end();
+    e.end();
+    if !plan.lean {
+        probe(e, w, "readinessProbe", 5, "/readyz");
+    }
+    write_resources(e, w);
+    e.ks("terminationMessagePath", "/dev/termination-log");
+    e.ks("terminationMessagePolicy", "File");
+    let token = pod.filter(|_| !plan.lean);
+    if w.sts || token.is_some() {
+        e.kseq("volumeMounts");
+        if w.sts {
+            e.obj();
+            e.ks("mountPath", STS_ROLES[w.role as usize].data_path);
+            e.ks("name", "data");
+            e.end();
+        }
+        if let Some(pc) = token {
+            e.obj();
+            e.ks("mountPath", SA_MOUNT);
+            e.ks("name", pc.api_volume);
+            e.kb("readOnly", true);
+            e.end();
+        }
+        e.end();
+    }
+    e.end();
+}
+
+fn write_env(plan: &Plan, e: &mut Em, w: &Workload) {
+    let (port, _) = w.port();
+    let port_text = port.to_string();
     e.kseq("env");
     e.obj();
     e.ks("name", "POD_NAME");
@@ -168,20 +224,9 @@ fn write_container(plan: &Plan, e: &mut Em, wi: usize, pod: Option<&PodCtx>) {
         e.end();
     }
     e.end();
-    e.ks("image", &w.image);
-    e.ks("imagePullPolicy", "IfNotPresent");
-    if w.sts {
-        probe(e, w, "livenessProbe", 30, "/healthz");
-    }
-    e.ks("name", w.container_name());
-    e.kseq("ports");
-    e.obj();
-    e.ki("containerPort", port);
-    e.ks("name", port_name);
-    e.ks("protocol", "TCP");
-    e.end();
-    e.end();
-    probe(e, w, "readinessProbe", 5, "/readyz");
+}
+
+fn write_resources(e: &mut Em, w: &Workload) {
     e.ko("resources");
     for (key, cpu, mem) in [
         ("limits", w.cpu_limit_m, w.mem_limit_mi),
@@ -190,26 +235,6 @@ fn write_container(plan: &Plan, e: &mut Em, wi: usize, pod: Option<&PodCtx>) {
         e.ko(key);
         e.ks("cpu", &cpu_quantity(cpu));
         e.ks("memory", &mem_quantity(mem));
-        e.end();
-    }
-    e.end();
-    e.ks("terminationMessagePath", "/dev/termination-log");
-    e.ks("terminationMessagePolicy", "File");
-    if w.sts || pod.is_some() {
-        e.kseq("volumeMounts");
-        if w.sts {
-            e.obj();
-            e.ks("mountPath", STS_ROLES[w.role as usize].data_path);
-            e.ks("name", "data");
-            e.end();
-        }
-        if let Some(pc) = pod {
-            e.obj();
-            e.ks("mountPath", SA_MOUNT);
-            e.ks("name", pc.api_volume);
-            e.kb("readOnly", true);
-            e.end();
-        }
         e.end();
     }
     e.end();
@@ -242,7 +267,7 @@ pub(crate) fn write_template(plan: &Plan, e: &mut Em, wi: usize, with_hash: bool
     let w = &plan.wls[wi];
     e.ko("template");
     e.ko("metadata");
-    if !w.sts {
+    if !w.sts && !plan.lean {
         scrape_annotations(e);
     }
     e.knull("creationTimestamp");

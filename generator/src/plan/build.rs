@@ -73,6 +73,7 @@ impl Plan {
 
         Ok(Plan {
             seed,
+            lean: p.shape == crate::Shape::Lean,
             zones: (0..zone_count).map(zone_name).collect(),
             node_names: (0..n).map(|i| format!("node-{i:05}")).collect(),
             nodes,

@@ -125,6 +125,9 @@ pub(crate) struct PodPlan {
 
 pub(crate) struct Plan {
     pub(crate) seed: u64,
+    /// [`Shape::Lean`](crate::Shape::Lean): no environment, probes, token volume or pod
+    /// annotations.
+    pub(crate) lean: bool,
     pub(crate) zones: Vec<String>,
     pub(crate) node_names: Vec<String>,
     pub(crate) nodes: Vec<NodePlan>,

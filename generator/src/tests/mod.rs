@@ -10,7 +10,7 @@ use crate::consts::HOT_NODES;
 use crate::emit::Em;
 use crate::objects::write_pod;
 use crate::plan::{Plan, Workload};
-use crate::{GenerateFormat, GenerateParams, GenerateStats, generate};
+use crate::{GenerateFormat, GenerateParams, GenerateStats, Shape, generate};
 
 const KIND_ORDER: &[&str] = &[
     "Node",
@@ -52,6 +52,7 @@ fn for_pods_follows_the_published_limits() {
             nodes: 5_000,
             pods: 150_000,
             zones: 3,
+            shape: Shape::Rich,
             seed: 42
         }
     );
@@ -66,6 +67,7 @@ fn same_seed_same_bytes() {
         nodes: 40,
         pods: 700,
         zones: 3,
+        shape: Shape::Rich,
         seed: 1234,
     };
     for format in [GenerateFormat::Json, GenerateFormat::Yaml] {
@@ -92,6 +94,7 @@ fn small_and_degenerate_clusters() {
             nodes: 3,
             pods: 0,
             zones: 3,
+            shape: Shape::Rich,
             seed: 1,
         },
         GenerateFormat::Json,
@@ -113,6 +116,7 @@ fn small_and_degenerate_clusters() {
             nodes: 7,
             pods: 101,
             zones: 1,
+            shape: Shape::Rich,
             seed: 3,
         },
         GenerateFormat::Yaml,
@@ -125,6 +129,7 @@ fn small_and_degenerate_clusters() {
             nodes: 0,
             pods: 5,
             zones: 3,
+            shape: Shape::Rich,
             seed: 1,
         },
         GenerateFormat::Json,
@@ -136,6 +141,7 @@ fn small_and_degenerate_clusters() {
             nodes: 10,
             pods: 2_000,
             zones: 3,
+            shape: Shape::Rich,
             seed: 1,
         },
         GenerateFormat::Json,
@@ -207,5 +213,106 @@ fn limits_report() {
             file_time,
             sink_time
         );
+    }
+}
+
+/// Strips from a rich object what a lean one does not carry (and the lean pod's
+/// `automountServiceAccountToken`), so that both shapes compare equal.
+fn strip_to_lean(item: &mut serde_json::Value) {
+    let kind = item["kind"].as_str().unwrap_or_default().to_string();
+    let spec = match kind.as_str() {
+        "Pod" => {
+            if let Some(meta) = item["metadata"].as_object_mut() {
+                meta.remove("annotations");
+            }
+            item.get_mut("spec")
+        }
+        "StatefulSet" | "Deployment" | "ReplicaSet" => {
+            if let Some(meta) = item["spec"]["template"]["metadata"].as_object_mut() {
+                meta.remove("annotations");
+            }
+            item.get_mut("spec")
+                .and_then(|s| s.get_mut("template"))
+                .and_then(|t| t.get_mut("spec"))
+        }
+        _ => None,
+    };
+    let Some(spec) = spec.and_then(|s| s.as_object_mut()) else {
+        return;
+    };
+    spec.remove("automountServiceAccountToken");
+    for container in spec["containers"].as_array_mut().unwrap() {
+        let c = container.as_object_mut().unwrap();
+        for key in ["env", "livenessProbe", "readinessProbe"] {
+            c.remove(key);
+        }
+        if let Some(mounts) = c.get_mut("volumeMounts").and_then(|m| m.as_array_mut()) {
+            mounts.retain(|m| m["name"] == "data");
+            if mounts.is_empty() {
+                c.remove("volumeMounts");
+            }
+        }
+    }
+    if let Some(volumes) = spec.get_mut("volumes").and_then(|v| v.as_array_mut()) {
+        volumes.retain(|v| v["name"] == "data");
+        if volumes.is_empty() {
+            spec.remove("volumes");
+        }
+    }
+}
+
+#[test]
+fn lean_is_rich_without_what_the_loader_skips() {
+    let rich = GenerateParams {
+        nodes: 60,
+        pods: 1_500,
+        zones: 3,
+        seed: 11,
+        shape: Shape::Rich,
+    };
+    let lean = GenerateParams {
+        shape: Shape::Lean,
+        ..rich
+    };
+    let (rich_bytes, rich_stats) = run(&rich, GenerateFormat::Json);
+    let (lean_bytes, lean_stats) = run(&lean, GenerateFormat::Json);
+    assert!(
+        lean_bytes.len() * 10 < rich_bytes.len() * 8,
+        "lean is not much smaller: {} vs {} bytes",
+        lean_bytes.len(),
+        rich_bytes.len()
+    );
+    assert_eq!(
+        (
+            rich_stats.pods,
+            rich_stats.pvcs,
+            rich_stats.leases,
+            rich_stats.pdbs
+        ),
+        (
+            lean_stats.pods,
+            lean_stats.pvcs,
+            lean_stats.leases,
+            lean_stats.pdbs
+        )
+    );
+    let mut rich: serde_json::Value = serde_json::from_slice(&rich_bytes).unwrap();
+    let mut lean: serde_json::Value = serde_json::from_slice(&lean_bytes).unwrap();
+    let lean_items = lean["items"].as_array_mut().unwrap();
+    let pods = lean_items.iter().filter(|i| i["kind"] == "Pod");
+    assert!(
+        pods.clone()
+            .all(|p| p["spec"]["automountServiceAccountToken"] == false)
+    );
+    assert!(
+        pods.clone()
+            .all(|p| p["metadata"].get("annotations").is_none())
+    );
+    let rich_items = rich["items"].as_array_mut().unwrap();
+    assert_eq!(rich_items.len(), lean_items.len());
+    for (r, l) in rich_items.iter_mut().zip(lean_items) {
+        strip_to_lean(r);
+        strip_to_lean(l);
+        assert_eq!(r, l, "{} {} differs", l["kind"], l["metadata"]["name"]);
     }
 }

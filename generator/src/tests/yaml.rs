@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::{expected_total, run};
-use crate::{GenerateFormat, GenerateParams};
+use crate::{GenerateFormat, GenerateParams, Shape};
 
 // A reader for the YAML subset kubectl prints, to compare the YAML with the JSON.
 fn yaml_to_value(src: &str) -> Value {
@@ -165,23 +165,26 @@ fn yaml_3000_pods_has_the_same_items() {
 
 #[test]
 fn yaml_and_json_describe_the_same_objects() {
-    let params = GenerateParams {
-        nodes: 800,
-        pods: 2_400,
-        zones: 3,
-        seed: 7,
-    };
-    let (json, _) = run(&params, GenerateFormat::Json);
-    let (yaml, _) = run(&params, GenerateFormat::Yaml);
-    let from_json: Value = serde_json::from_slice(&json).unwrap();
-    let from_yaml = yaml_to_value(std::str::from_utf8(&yaml).unwrap());
-    let (a, b) = (
-        from_json["items"].as_array().unwrap(),
-        from_yaml["items"].as_array().unwrap(),
-    );
-    assert_eq!(a.len(), b.len());
-    for (x, y) in a.iter().zip(b) {
-        assert_eq!(x, y, "item {} differs", x["metadata"]["name"]);
+    for shape in [Shape::Rich, Shape::Lean] {
+        let params = GenerateParams {
+            nodes: 800,
+            pods: 2_400,
+            zones: 3,
+            seed: 7,
+            shape,
+        };
+        let (json, _) = run(&params, GenerateFormat::Json);
+        let (yaml, _) = run(&params, GenerateFormat::Yaml);
+        let from_json: Value = serde_json::from_slice(&json).unwrap();
+        let from_yaml = yaml_to_value(std::str::from_utf8(&yaml).unwrap());
+        let (a, b) = (
+            from_json["items"].as_array().unwrap(),
+            from_yaml["items"].as_array().unwrap(),
+        );
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(b) {
+            assert_eq!(x, y, "{shape:?}: item {} differs", x["metadata"]["name"]);
+        }
+        assert_eq!(from_json, from_yaml);
     }
-    assert_eq!(from_json, from_yaml);
 }

@@ -13,6 +13,7 @@ fn five_thousand_nodes() -> (tempfile::TempDir, State) {
         pods: 15_000,
         zones: 3,
         seed: 7,
+        shape: quorum_generate::Shape::Rich,
     };
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
     quorum_generate::generate(&params, quorum_generate::GenerateFormat::Json, &mut out).unwrap();
