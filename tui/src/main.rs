@@ -266,10 +266,25 @@ fn print_input_errors(inputs: &[InputReport]) {
     }
 }
 
-/// Phase timings on stderr with QUORUM_TIMINGS=1 (for BENCHMARKS.md).
+/// Phase timings on stderr with QUORUM_TIMINGS=1 (for BENCHMARKS.md), with the memory the
+/// process holds after the phase and the most it held so far (Linux).
 fn timing(phase: &str, started: std::time::Instant) {
     if std::env::var_os("QUORUM_TIMINGS").is_some() {
-        eprintln!("timing: {phase} {:.3} s", started.elapsed().as_secs_f64());
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let kb = |key: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        };
+        let memory = match (kb("VmRSS:"), kb("VmHWM:")) {
+            (Some(rss), Some(peak)) => format!(", {} MB held, peak {} MB", rss / 1024, peak / 1024),
+            _ => String::new(),
+        };
+        eprintln!(
+            "timing: {phase} {:.3} s{memory}",
+            started.elapsed().as_secs_f64()
+        );
     }
 }
 
@@ -420,6 +435,10 @@ fn generate(args: GenerateArgs) -> Result<u8> {
         params.nodes = nodes;
     }
     params.seed = args.seed;
+    params.shape = match args.shape {
+        cli::GenerateShape::Rich => quorum_generate::Shape::Rich,
+        cli::GenerateShape::Lean => quorum_generate::Shape::Lean,
+    };
     let format = match args.format {
         GenerateFormat::Json => Format::Json,
         GenerateFormat::Yaml => Format::Yaml,

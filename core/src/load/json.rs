@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use super::raw::{RawHead, RawObject};
-use super::{Outcome, Piece, Unit, classify, classify_failure, list_item_kind};
+use super::{Outcome, Piece, classify, classify_failure, list_item_kind};
 use crate::model::Kind;
 
 /// Bytes kept before the scanner's position when the buffer drops what it has read.
@@ -45,6 +45,13 @@ impl Batch {
             items: Vec::with_capacity(1024),
         }
     }
+
+    /// The same buffers, empty, to be filled again.
+    fn emptied(mut self) -> Self {
+        self.data.clear();
+        self.items.clear();
+        self
+    }
 }
 
 enum Event {
@@ -58,22 +65,26 @@ enum Event {
 
 pub fn parse_reader(reader: impl Read + Send, hint: Option<Kind>) -> Vec<Piece> {
     let (tx, rx) = mpsc::sync_channel::<Event>(3);
+    // Parsed batches go back to the scanner to be filled again: fresh 5 MB buffers would cost a
+    // page fault and the zeroing of every page, for every batch.
+    let (spare_tx, spare_rx) = mpsc::channel::<Batch>();
     let mut pieces: Vec<Piece> = Vec::new();
     let mut list_kinds: HashMap<u32, String> = HashMap::new();
     // Items of lists whose kind comes after them, parsed but not yet classified.
-    let mut deferred: Vec<(usize, u32, RawObject)> = Vec::new();
+    let mut deferred: Vec<(usize, u32, Box<RawObject>)> = Vec::new();
     std::thread::scope(|scope| {
-        scope.spawn(move || Scanner::new(reader, tx).run());
+        scope.spawn(move || Scanner::new(reader, tx, spare_rx).run());
         for event in rx {
             match event {
                 Event::Batch(batch) => {
-                    let parsed: Vec<(Piece, Option<RawObject>)> = batch
+                    let parsed: Vec<(Piece, Option<Box<RawObject>>)> = batch
                         .items
                         .par_iter()
                         .flat_map_iter(|item| {
                             parse_item(&batch.data[item.range.clone()], item, hint)
                         })
                         .collect();
+                    let _ = spare_tx.send(batch);
                     for (piece, raw) in parsed {
                         if let Some(raw) = raw {
                             deferred.push((pieces.len(), piece.document, raw));
@@ -108,7 +119,7 @@ pub fn parse_reader(reader: impl Read + Send, hint: Option<Kind>) -> Vec<Piece> 
     });
     for (index, document, raw) in deferred {
         let list_kind = list_kinds.get(&document).and_then(|k| list_item_kind(k));
-        pieces[index].outcome = classify(raw, list_kind, hint);
+        pieces[index].outcome = classify(*raw, list_kind, hint);
     }
     // An empty list's kind came with the list (or from the file's name).
     for piece in &mut pieces {
@@ -125,7 +136,11 @@ pub fn parse_reader(reader: impl Read + Send, hint: Option<Kind>) -> Vec<Piece> 
 
 /// Parses one item. An item without a `kind` inside a list is returned raw, to be classified
 /// once the list's kind is known.
-fn parse_item(bytes: &[u8], item: &ItemRef, hint: Option<Kind>) -> Vec<(Piece, Option<RawObject>)> {
+fn parse_item(
+    bytes: &[u8],
+    item: &ItemRef,
+    hint: Option<Kind>,
+) -> Vec<(Piece, Option<Box<RawObject>>)> {
     let piece = |outcome| Piece {
         document: item.document,
         line: item.line,
@@ -144,7 +159,7 @@ fn parse_item(bytes: &[u8], item: &ItemRef, hint: Option<Kind>) -> Vec<(Piece, O
             let list_name = raw.kind.as_ref().map(|k| k.0.clone()).unwrap_or_default();
             let list_kind = list_item_kind(&list_name);
             let items = raw.items.unwrap_or_default();
-            let mut out: Vec<(Piece, Option<RawObject>)> = items
+            let mut out: Vec<(Piece, Option<Box<RawObject>>)> = items
                 .into_iter()
                 .map(|i| (piece(classify(i, list_kind, hint)), None))
                 .collect();
@@ -163,7 +178,7 @@ fn parse_item(bytes: &[u8], item: &ItemRef, hint: Option<Kind>) -> Vec<(Piece, O
         Ok(raw) => {
             let named = raw.kind.as_ref().is_some_and(|k| !k.0.is_empty());
             if !named && item.in_list {
-                vec![(piece(Outcome::Empty(None)), Some(raw))]
+                vec![(piece(Outcome::Empty(None)), Some(Box::new(raw)))]
             } else {
                 vec![(piece(classify(raw, None, hint)), None)]
             }
@@ -299,31 +314,13 @@ pub(crate) fn strip_location(message: &str) -> String {
     out
 }
 
-/// A unit already cut out (used by tests and small inputs).
-pub(crate) fn parse_unit(unit: &Unit<'_>, hint: Option<Kind>) -> Vec<Piece> {
-    let item = ItemRef {
-        range: 0..unit.text.len(),
-        document: unit.document,
-        line: unit.line,
-        in_list: false,
-        fast: false,
-    };
-    parse_item(unit.text, &item, hint)
-        .into_iter()
-        .map(|(mut piece, raw)| {
-            if let Some(raw) = raw {
-                piece.outcome = classify(raw, unit.list_kind, hint);
-            }
-            piece
-        })
-        .collect()
-}
-
 /// Cuts a JSON stream into items. Offsets are absolute (from the start of the input); `buf`
 /// holds the bytes from `base` on, and bytes before `keep` may be dropped on refill.
 struct Scanner<R> {
     reader: R,
     tx: mpsc::SyncSender<Event>,
+    /// Batches parsed already, to fill again.
+    spare: mpsc::Receiver<Batch>,
     buf: Vec<u8>,
     base: u64,
     pos: u64,
@@ -340,10 +337,11 @@ struct Scanner<R> {
 type Scan<T> = Result<T, String>;
 
 impl<R: Read> Scanner<R> {
-    fn new(reader: R, tx: mpsc::SyncSender<Event>) -> Self {
+    fn new(reader: R, tx: mpsc::SyncSender<Event>, spare: mpsc::Receiver<Batch>) -> Self {
         Self {
             reader,
             tx,
+            spare,
             buf: Vec::with_capacity(4 * READ_CHUNK),
             base: 0,
             pos: 0,
@@ -481,7 +479,11 @@ impl<R: Read> Scanner<R> {
 
     fn flush(&mut self) {
         if !self.batch.items.is_empty() {
-            let batch = std::mem::replace(&mut self.batch, Batch::new());
+            let next = self
+                .spare
+                .try_recv()
+                .map_or_else(|_| Batch::new(), Batch::emptied);
+            let batch = std::mem::replace(&mut self.batch, next);
             let _ = self.tx.send(Event::Batch(batch));
         }
     }

@@ -14,6 +14,7 @@ pub(crate) mod convert;
 mod json;
 pub(crate) mod raw;
 mod yaml;
+mod yaml_stream;
 
 use rustc_hash::FxHashSet as HashSet;
 use std::io::Read;
@@ -97,18 +98,6 @@ pub struct Piece {
     pub document: u32,
     pub line: u32,
     pub outcome: Outcome,
-}
-
-/// A text unit ready to parse: one document, or one item of a list.
-pub(crate) struct Unit<'a> {
-    pub text: &'a [u8],
-    pub document: u32,
-    pub line: u32,
-    /// The kind items of a typed `*List` take when they name none (`Node` for a `NodeList`),
-    /// whether Quorum reads that kind or not.
-    pub list_kind: Option<&'a str>,
-    /// An element of a YAML block sequence (`- ...`), parsed as a one-element sequence.
-    pub item: bool,
 }
 
 /// Reads every input. Files below a directory are read in parallel; large files parse on every
@@ -373,11 +362,7 @@ pub fn load_file(cluster: &str, path: &Path) -> (InputReport, Vec<(Object, Sourc
     };
     let hint = kind_from_path(path);
     let pieces = if stdin {
-        let mut text = Vec::new();
-        match std::io::stdin().lock().read_to_end(&mut text) {
-            Ok(_) => parse_bytes(&text, hint),
-            Err(e) => vec![io_error(e)],
-        }
+        parse_reader(std::io::stdin(), hint)
     } else {
         match std::fs::File::open(path) {
             Ok(file) => parse_reader(file, hint),
@@ -398,7 +383,7 @@ fn collect(
         cluster: cluster.to_string(),
         ..InputReport::default()
     };
-    let mut objects = Vec::new();
+    let mut objects = Vec::with_capacity(pieces.len());
     let mut documents = HashSet::default();
     let mut kubernetes = HashSet::default();
     // The file's stem and folders: a namespace among them makes it that namespace's file.
@@ -514,7 +499,7 @@ pub fn parse_bytes(bytes: &[u8], hint: Option<Kind>) -> Vec<Piece> {
     }
 }
 
-/// Parses from a reader: JSON streams (the text is never held whole), YAML is read whole. Public
+/// Parses from a reader: JSON and YAML both stream (the text is never held whole). Public
 /// for the fuzz targets, which feed it a few bytes at a time.
 #[doc(hidden)]
 pub fn parse_reader(mut reader: impl Read + Send, hint: Option<Kind>) -> Vec<Piece> {
@@ -532,12 +517,7 @@ pub fn parse_reader(mut reader: impl Read + Send, hint: Option<Kind>) -> Vec<Pie
     if looks_like_json(&head) {
         json::parse_reader(chained, hint)
     } else {
-        let mut text = Vec::new();
-        let mut chained = chained;
-        if let Err(e) = chained.read_to_end(&mut text) {
-            return vec![io_error(e)];
-        }
-        yaml::parse(&text, hint)
+        yaml::parse_reader(chained, hint)
     }
 }
 
@@ -718,22 +698,6 @@ pub(crate) fn classify_failure(
         }
     }
     (Outcome::Error(message), line)
-}
-
-pub(crate) fn parse_units(units: Vec<Unit<'_>>, hint: Option<Kind>, json: bool) -> Vec<Piece> {
-    let parse = |unit: &Unit<'_>| {
-        if json {
-            json::parse_unit(unit, hint)
-        } else {
-            yaml::parse_unit(unit, hint)
-        }
-    };
-    let total: usize = units.iter().map(|u| u.text.len()).sum();
-    if total < 256 * 1024 {
-        units.iter().flat_map(parse).collect()
-    } else {
-        units.par_iter().flat_map_iter(parse).collect()
-    }
 }
 
 #[cfg(test)]

@@ -694,3 +694,43 @@ fn a_key_written_twice_takes_its_last_value_instead_of_costing_the_document() {
     let w = &snapshot.clusters[0].workloads[0].0;
     assert_eq!(w.replicas, Some(3));
 }
+
+#[test]
+fn a_yaml_stream_read_a_few_bytes_at_a_time_gives_the_same_objects_and_lines() {
+    // A byte order mark, a list whose kind comes after its items (a typed one: the items name
+    // no kind), a comment between items, a document ended by `...`, a Secret, a broken document.
+    let text = "\u{feff}apiVersion: v1\nitems:\n- metadata:\n    name: a1\n# between\n- metadata:\n    name: a2\n  spec:\n    unschedulable: true\nkind: NodeList\nmetadata:\n  resourceVersion: \"\"\n...\n# a comment alone\n---\napiVersion: v1\nkind: Secret\ndata:\n  x: eQ==\n---\n"
+        .to_string()
+        + POD
+        + "---\nkind: Pod\nmetadata: [unclosed\n";
+    let whole = parse_str(&text);
+    assert_eq!(
+        objects(&whole),
+        vec![
+            ("a1".to_string(), 1, 3),
+            ("a2".to_string(), 1, 6),
+            ("db/pg-0".to_string(), 3, 21)
+        ]
+    );
+    assert!(
+        whole
+            .iter()
+            .any(|p| matches!(&p.outcome, Outcome::Skipped(k) if k == "Secret") && p.document == 2)
+    );
+    let errs = errors(&whole);
+    assert_eq!((errs.len(), errs[0].0), (1, 4), "{errs:?}");
+    for chunk in [1, 2, 7, 64] {
+        let streamed = parse_reader(
+            Trickle {
+                data: text.as_bytes(),
+                chunk,
+            },
+            None,
+        );
+        assert_eq!(
+            format!("{streamed:?}"),
+            format!("{whole:?}"),
+            "chunk {chunk}"
+        );
+    }
+}
