@@ -40,6 +40,37 @@ fn late_by_whole_periods(v: &Verdict, release: crate::controlplane::Release) -> 
         && want.iter().zip(&seen).any(|(w, s)| s - w > 5.0)
 }
 
+/// A recreate-timing verdict's two numbers (`+28 s (10 s after the taint)`): the moment, and
+/// the seconds after the node's recorded taint.
+fn recreate_times(text: &str) -> Option<(f64, f64)> {
+    let (at, rest) = text.trim_start_matches('+').split_once(" s (")?;
+    let after = rest.split_once(" s after the taint")?.0;
+    Some((at.trim().parse().ok()?, after.trim().parse().ok()?))
+}
+
+/// Whole eviction periods (10 s, within 3 s) in `seconds`, when it is that.
+fn whole_periods(seconds: f64) -> Option<f64> {
+    let periods = (seconds / 10.0).round();
+    ((seconds - periods * 10.0).abs() <= 3.0).then_some(periods)
+}
+
+/// A pod that went one or two whole eviction periods sooner after its node's recorded taint
+/// than its toleration, at the predicted moment or whole periods after it, in a run whose zone
+/// taints showed the race: kube-controller-manager tainted the node twice (the second taint
+/// rewrites `timeAdded`), and the eviction counts from the first taint (`taint_eviction.go`
+/// keeps a scheduled eviction's start), so the export's taint is later than the one that
+/// evicted the pod.
+fn recreated_after_a_retaint(v: &Verdict, race_seen: bool) -> bool {
+    let (Some((want, want_tol)), Some((seen, seen_tol))) =
+        (recreate_times(&v.predicted), recreate_times(&v.observed))
+    else {
+        return false;
+    };
+    race_seen
+        && whole_periods(seen - want).is_some_and(|p| (0.0..=2.0).contains(&p))
+        && whole_periods(want_tol - seen_tol).is_some_and(|p| (1.0..=2.0).contains(&p))
+}
+
 /// The lines of a component's log kept by the run.
 fn log(obs: &Observation, component: &str, cluster: &str) -> String {
     std::fs::read_to_string(obs.dir.join(format!("{component}-{cluster}.log"))).unwrap_or_default()
@@ -56,6 +87,9 @@ fn passed_through_partial_disruption(obs: &Observation, cluster: &str, zone: &st
 /// Attaches explanations to the disagreements the evidence accounts for.
 pub fn explain(obs: &Observation, verdicts: &mut [Verdict]) {
     let multi = obs.clusters.len() > 1;
+    let race_seen = verdicts
+        .iter()
+        .any(|v| !v.agree && v.rule == Rule::Taint && late_by_whole_periods(v, obs.release));
     for v in verdicts.iter_mut().filter(|v| !v.agree) {
         v.explanation = match v.rule {
             Rule::Taint => {
@@ -82,6 +116,11 @@ pub fn explain(obs: &Observation, verdicts: &mut [Verdict]) {
                     None
                 }
             }
+            Rule::RecreateTiming if recreated_after_a_retaint(v, race_seen) => Some(format!(
+                "the node's recorded taint is a second one, whole eviction periods (10 s) after \
+                 the first, like the zone's taints in this run: kube-controller-manager tainted \
+                 it twice, and the eviction counts from the first taint ({RETAINTED})"
+            )),
             Rule::PlacementNode if v.observed != "does not run" => Some(format!(
                 "the model scores the feasible nodes as kube-scheduler's default plugins do, but not \
                  what an export does not show (images on nodes, Services selecting the pod, preferred \
@@ -107,6 +146,53 @@ mod tests {
             observed: observed.into(),
             agree: false,
             explanation: None,
+        }
+    }
+
+    #[test]
+    fn a_recreation_counted_from_an_earlier_taint_is_the_race_only_when_the_taints_showed_it() {
+        let v = |predicted: &str, observed: &str| Verdict {
+            rule: Rule::RecreateTiming,
+            subject: "ops/web-1".into(),
+            predicted: predicted.into(),
+            observed: observed.into(),
+            agree: false,
+            explanation: None,
+        };
+        // Both seen on v1.37: on time with a taint recorded one period late, and one period late
+        // with the taint recorded two periods late.
+        for o in [
+            "+28.4 s (0.0 s after the taint)",
+            "+38.3 s (0.0 s after the taint)",
+        ] {
+            let seen = v("+28 s (10 s after the taint)", o);
+            assert!(recreated_after_a_retaint(&seen, true), "{o}");
+            assert!(!recreated_after_a_retaint(&seen, false), "{o}");
+        }
+        for (p, o) in [
+            // Early, late by something else than whole periods, or the toleration not shortened.
+            (
+                "+28 s (10 s after the taint)",
+                "+22.0 s (0.0 s after the taint)",
+            ),
+            (
+                "+28 s (10 s after the taint)",
+                "+43.0 s (0.0 s after the taint)",
+            ),
+            (
+                "+28 s (10 s after the taint)",
+                "+68.0 s (0.0 s after the taint)",
+            ),
+            (
+                "+28 s (10 s after the taint)",
+                "+38.0 s (10.0 s after the taint)",
+            ),
+            (
+                "+28 s (10 s after the taint)",
+                "+33.0 s (5.0 s after the taint)",
+            ),
+        ] {
+            assert!(!recreated_after_a_retaint(&v(p, o), true), "{p} / {o}");
         }
     }
 
