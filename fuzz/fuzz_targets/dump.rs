@@ -1,7 +1,7 @@
-//! The stream reader on `kubectl cluster-info dump`-shaped input (JSON lists, container-log blocks
-//! between them, text where it does not belong), fed a few bytes at a time: never a panic or a
-//! hang, and the same pieces as when the whole input is in memory (no read boundary changes what
-//! is read).
+//! The stream readers on `kubectl cluster-info dump`-shaped input (JSON lists, container-log blocks
+//! between them, text where it does not belong; YAML when the input does not open with `{` or
+//! `[`), fed a few bytes at a time: never a panic or a hang, and the same pieces as when the
+//! whole input is in memory (no read boundary changes what is read).
 //! Run: cargo +nightly fuzz run dump fuzz/seeds/dump -- -max_total_time=600
 #![no_main]
 

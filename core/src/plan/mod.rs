@@ -239,6 +239,11 @@ pub struct TargetedHandovers {
 }
 
 impl TargetedHandovers {
+    /// The sentence every report says it in: `Targeted handovers: with-gate (...).`
+    pub fn sentence(&self) -> String {
+        format!("Targeted handovers: {} ({}).", self.possible, self.why)
+    }
+
     pub fn of(t: &Topology) -> TargetedHandovers {
         use crate::release::Handover as H;
         let rules = t.kubernetes.rules();

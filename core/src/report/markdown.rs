@@ -250,10 +250,9 @@ pub fn plan_markdown(plan: &crate::plan::Plan) -> String {
     }
     let _ = writeln!(
         out,
-        "- {}. Targeted handovers: {} ({}).",
+        "- {}. {}",
         cell(&plan.kubernetes.line()),
-        plan.targeted_handovers.possible,
-        cell(&plan.targeted_handovers.why)
+        cell(&plan.targeted_handovers.sentence())
     );
     for note in &plan.notes {
         let _ = writeln!(out, "- {}", cell(note));

@@ -436,14 +436,7 @@ pub fn plan_table(p: &crate::plan::Plan, style: &Style, diff: bool) -> String {
     );
     out.push_str(&super::table::kubernetes_lines(&p.kubernetes, style));
     if p.handover == crate::plan::Handover::PreferredHolder {
-        out.push_str(&style.dim(&wrap(
-            &format!(
-                "Targeted handovers: {} ({}).",
-                p.targeted_handovers.possible, p.targeted_handovers.why
-            ),
-            style.width,
-            2,
-        )));
+        out.push_str(&style.dim(&wrap(&p.targeted_handovers.sentence(), style.width, 2)));
     }
     let _ = writeln!(
         out,
