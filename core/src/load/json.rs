@@ -290,7 +290,10 @@ fn failure<T: DeserializeOwned>(
 }
 
 /// serde's messages end in " at line L column C", relative to the item: we give lines ourselves.
+/// They also name the reader's own structs (`expected struct RawMeta`): a user wrote a mapping.
 pub(crate) fn strip_location(message: &str) -> String {
+    let message = without_struct_names(message);
+    let message = message.as_str();
     // Every "at line N column M" a parser writes counts within the piece it was given, not the
     // file: the error carries the file's line instead.
     let mut out = String::with_capacity(message.len());
@@ -309,6 +312,23 @@ pub(crate) fn strip_location(message: &str) -> String {
                 tail
             }
         };
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `struct RawMeta` (a type of the loader's) as `a mapping`.
+fn without_struct_names(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("struct Raw") {
+        out.push_str(&rest[..at]);
+        let name = &rest[at + "struct ".len()..];
+        let end = name
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(name.len());
+        out.push_str("a mapping");
+        rest = &name[end..];
     }
     out.push_str(rest);
     out

@@ -734,3 +734,16 @@ fn a_yaml_stream_read_a_few_bytes_at_a_time_gives_the_same_objects_and_lines() {
         );
     }
 }
+
+#[test]
+fn a_broken_list_item_names_its_field_once_and_not_the_readers_own_index() {
+    let text = "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n- apiVersion: v1\n  kind: Pod\n  metadata: 7\nkind: List\n";
+    let errs = errors(&parse_str(text));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    let (document, line, message) = &errs[0];
+    assert_eq!((*document, *line), (1, 9));
+    assert_eq!(
+        message,
+        "invalid YAML: metadata: invalid type: integer `7`, expected a mapping"
+    );
+}

@@ -205,20 +205,27 @@ fn is_secret_item(text: &str) -> bool {
     })
 }
 
+/// The error with the path of the field it is in, said once (the library may already start its
+/// message with it, after a dot). A list item is parsed as a one-element sequence: its `[0]` is
+/// not the user's, the line already points at the item.
 fn path_message<T: DeserializeOwned>(text: &str, error: &serde_yaml_ng::Error) -> String {
     let de = serde_yaml_ng::Deserializer::from_str(text);
     let message = match serde_path_to_error::deserialize::<_, T>(de) {
         Err(e) if e.path().iter().next().is_some() => {
             let inner = yaml_error(e.inner()).message;
             let path = e.path().to_string();
-            if inner.starts_with(&path) {
-                inner
-            } else {
-                format!("{path}: {inner}")
+            match inner.trim_start_matches('.').strip_prefix(path.as_str()) {
+                Some(rest) if rest.starts_with(':') => format!("{path}{rest}"),
+                _ => format!("{path}: {inner}"),
             }
         }
         _ => yaml_error(error).message,
     };
+    let message = message
+        .strip_prefix("[0].")
+        .or_else(|| message.strip_prefix("[0]: "))
+        .filter(|_| text.trim_start().starts_with('-'))
+        .unwrap_or(&message);
     format!("invalid YAML: {message}")
 }
 
