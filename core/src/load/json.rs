@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use super::raw::{RawHead, RawObject};
-use super::{Outcome, Piece, classify, classify_failure, list_item_kind};
+use super::{BATCH_BYTES, Outcome, Piece, classify, classify_failure, list_item_kind};
 use crate::model::Kind;
 
 /// Bytes kept before the scanner's position when the buffer drops what it has read.
@@ -19,7 +19,6 @@ const LOOKBEHIND: usize = 256;
 const READ_CHUNK: usize = 1 << 20;
 /// The line `kubectl cluster-info dump` opens a container's logs with.
 const LOG_START: &[u8] = b"==== START logs for container ";
-const BATCH_BYTES: usize = 4 << 20;
 
 /// One item's bytes inside a batch.
 struct ItemRef {
@@ -32,27 +31,7 @@ struct ItemRef {
     fast: bool,
 }
 
-struct Batch {
-    data: Vec<u8>,
-    items: Vec<ItemRef>,
-}
-
-impl Batch {
-    /// Sized for a full batch up front: growing a 4 MB buffer by doubling copies it again and again.
-    fn new() -> Self {
-        Batch {
-            data: Vec::with_capacity(BATCH_BYTES + (BATCH_BYTES >> 2)),
-            items: Vec::with_capacity(1024),
-        }
-    }
-
-    /// The same buffers, empty, to be filled again.
-    fn emptied(mut self) -> Self {
-        self.data.clear();
-        self.items.clear();
-        self
-    }
-}
+type Batch = super::Batch<ItemRef>;
 
 enum Event {
     Batch(Batch),
@@ -78,7 +57,7 @@ pub fn parse_reader(reader: impl Read + Send, hint: Option<Kind>) -> Vec<Piece> 
             match event {
                 Event::Batch(batch) => {
                     let parsed: Vec<(Piece, Option<Box<RawObject>>)> = batch
-                        .items
+                        .units
                         .par_iter()
                         .flat_map_iter(|item| {
                             parse_item(&batch.data[item.range.clone()], item, hint)
@@ -498,7 +477,7 @@ impl<R: Read> Scanner<R> {
     }
 
     fn flush(&mut self) {
-        if !self.batch.items.is_empty() {
+        if !self.batch.units.is_empty() {
             let next = self
                 .spare
                 .try_recv()
@@ -513,7 +492,7 @@ impl<R: Read> Scanner<R> {
         let to = (self.pos - self.base) as usize;
         let at = self.batch.data.len();
         self.batch.data.extend_from_slice(&self.buf[from..to]);
-        self.batch.items.push(ItemRef {
+        self.batch.units.push(ItemRef {
             range: at..self.batch.data.len(),
             document,
             line,

@@ -16,6 +16,34 @@ pub(crate) mod raw;
 mod yaml;
 mod yaml_stream;
 
+/// The streaming readers (JSON and YAML) hand their parsers batches of this many bytes.
+const BATCH_BYTES: usize = 4 << 20;
+
+/// Units cut from an input (items of a list, documents), their bytes side by side, handed to
+/// the parsers together. A parsed batch goes back to its reader to be filled again.
+struct Batch<U> {
+    data: Vec<u8>,
+    units: Vec<U>,
+}
+
+impl<U> Batch<U> {
+    /// Sized for a full batch up front: growing a 4 MB buffer by doubling copies it again and
+    /// again.
+    fn new() -> Self {
+        Batch {
+            data: Vec::with_capacity(BATCH_BYTES + (BATCH_BYTES >> 2)),
+            units: Vec::with_capacity(1024),
+        }
+    }
+
+    /// The same buffers, empty, to be filled again.
+    fn emptied(mut self) -> Self {
+        self.data.clear();
+        self.units.clear();
+        self
+    }
+}
+
 use rustc_hash::FxHashSet as HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};

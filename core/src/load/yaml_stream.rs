@@ -16,11 +16,9 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 
 use super::raw::RawObject;
-use super::{Outcome, Piece, classify, list_item_kind};
+use super::{BATCH_BYTES, Outcome, Piece, classify, list_item_kind};
 use crate::model::Kind;
 
-/// A batch is handed to the parsers once it holds this much.
-const BATCH_BYTES: usize = 4 << 20;
 const READ_BUFFER: usize = 1 << 20;
 
 /// One unit inside a batch: a whole document or one element of a list.
@@ -32,26 +30,7 @@ pub(crate) struct UnitRef {
     pub item: bool,
 }
 
-struct Batch {
-    data: Vec<u8>,
-    units: Vec<UnitRef>,
-}
-
-impl Batch {
-    fn new() -> Self {
-        Batch {
-            data: Vec::with_capacity(BATCH_BYTES + (BATCH_BYTES >> 2)),
-            units: Vec::with_capacity(1024),
-        }
-    }
-
-    /// The same buffers, empty, to be filled again.
-    fn emptied(mut self) -> Self {
-        self.data.clear();
-        self.units.clear();
-        self
-    }
-}
+type Batch = super::Batch<UnitRef>;
 
 enum Event {
     Batch(Batch),
