@@ -477,12 +477,7 @@ impl<R: Read> Scanner<R> {
     }
 
     fn flush(&mut self) {
-        if !self.batch.units.is_empty() {
-            let next = self
-                .spare
-                .try_recv()
-                .map_or_else(|_| Batch::new(), Batch::emptied);
-            let batch = std::mem::replace(&mut self.batch, next);
+        if let Some(batch) = self.batch.take(&self.spare) {
             let _ = self.tx.send(Event::Batch(batch));
         }
     }

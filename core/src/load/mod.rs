@@ -36,11 +36,21 @@ impl<U> Batch<U> {
         }
     }
 
-    /// The same buffers, empty, to be filled again.
-    fn emptied(mut self) -> Self {
-        self.data.clear();
-        self.units.clear();
-        self
+    /// The filled batch, when it holds anything, replaced by a parsed one from `spare` (emptied)
+    /// or a new one.
+    fn take(&mut self, spare: &std::sync::mpsc::Receiver<Self>) -> Option<Self> {
+        if self.units.is_empty() {
+            return None;
+        }
+        let next = spare.try_recv().map_or_else(
+            |_| Batch::new(),
+            |mut b| {
+                b.data.clear();
+                b.units.clear();
+                b
+            },
+        );
+        Some(std::mem::replace(self, next))
     }
 }
 
