@@ -1,5 +1,5 @@
 //! What a live update costs on a large cluster: the snapshot copy, the graph, the analysis and
-//! the front ends' overview, each timed (median of 5). Usage: `rebuild FILE`.
+//! the front ends' overview, then the whole state they hold (analysis included), each timed (median of 5). Usage: `rebuild FILE`.
 
 use std::time::{Duration, Instant};
 
@@ -8,6 +8,7 @@ use quorum_core::config::Config;
 use quorum_core::graph::Topology;
 use quorum_core::load::{Input, load_with_progress};
 use quorum_core::overview::Overview;
+use quorum_core::workbench::Workbench;
 
 // As the binaries do (glibc's allocator costs a sixth of this work).
 #[global_allocator]
@@ -23,7 +24,8 @@ fn main() {
     let mut snapshot = load_with_progress(&[Input::new("default", path)], &|_| {}).expect("load");
     snapshot.inputs.clear();
     let config = Config::default();
-    let (mut copy, mut graph, mut analysis, mut overview) = (vec![], vec![], vec![], vec![]);
+    let (mut copy, mut graph, mut analysis, mut overview, mut workbench) =
+        (vec![], vec![], vec![], vec![], vec![]);
     for _ in 0..5 {
         let t = Instant::now();
         let s = snapshot.clone();
@@ -37,13 +39,17 @@ fn main() {
         let t = Instant::now();
         let o = Overview::of(&topology);
         overview.push(t.elapsed());
-        drop((a, o));
+        let t = Instant::now();
+        let w = Workbench::new(topology, vec![], config.clone());
+        workbench.push(t.elapsed());
+        drop((a, o, w));
     }
     println!(
-        "copy {:?}  graph {:?}  analysis {:?}  overview {:?}",
+        "copy {:?}  graph {:?}  analysis {:?}  overview {:?}  workbench (all the front ends hold) {:?}",
         median(copy),
         median(graph),
         median(analysis),
-        median(overview)
+        median(overview),
+        median(workbench)
     );
 }

@@ -364,13 +364,17 @@ impl QuorumApp {
             .as_ref()
             .map(|s| std::sync::Arc::clone(&s.layout));
         let running = self.whatif.running();
+        let sweeping = self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.sweep_if_done().is_none());
         if let (Some(m), Some(layout)) = (&mut self.automation.measure, layout) {
             match m.frame(
                 &mut self.canvas,
                 &layout,
                 frame_cpu,
                 app,
-                running,
+                (running, sweeping),
                 self.started,
             ) {
                 Next::Continue => ctx.request_repaint(),

@@ -47,14 +47,15 @@ impl Measure {
     }
 
     /// Called after each frame drawn with a session; `cpu` is eframe's CPU time of the previous
-    /// frame (the app and the rendering).
+    /// frame (the app and the rendering). Frames are counted once the loader's sweep is done
+    /// (`sweeping`: it shares the cores for a few seconds after the first frame).
     pub fn frame(
         &mut self,
         canvas: &mut Canvas,
         layout: &Layout,
         cpu: Option<f32>,
         app: Duration,
-        whatif_running: bool,
+        (whatif_running, sweeping): (bool, bool),
         started: Instant,
     ) -> Next {
         match self.phase {
@@ -69,7 +70,9 @@ impl Measure {
                 self.phase = 1;
             }
             1 | 2 => {
-                if self.skipped < WARMUP {
+                if sweeping {
+                    // Not counted: the frames of the window while the sweep runs beside it.
+                } else if self.skipped < WARMUP {
                     self.skipped += 1;
                 } else if let Some(cpu) = cpu {
                     let (samples, own) = if self.phase == 1 {

@@ -50,8 +50,12 @@ impl Stage {
 }
 
 impl Session {
+    /// Opens on the calling thread, the sweep included (tests, the headless report; the window's
+    /// loader computes the sweep after sending the session, see `source::load`).
     pub fn open(origin: &Origin) -> Result<Session> {
-        Session::open_with(origin, &|_| {})
+        let session = Session::open_with(origin, &|_| {})?;
+        session.sweep();
+        Ok(session)
     }
 
     /// Opens, telling `stage` where it is.
@@ -112,9 +116,8 @@ impl Session {
         stage: &dyn Fn(Stage),
     ) -> Session {
         let workbench = Workbench::open_with(snapshot, config, &|s| stage(Stage::Core(s)));
-        // The sweep matrix is on a tab: computed while opening, not on the first frame.
-        stage(Stage::Core(workbench::Stage::Sweeping));
-        workbench.sweep();
+        // The sweep matrix is on a tab of its own: the loader computes it after the window
+        // shows the cluster (`Workbench::sweeper`), or its first use does.
         stage(Stage::LayingOut);
         let layout = Arc::new(Layout::build(&workbench));
         Session {

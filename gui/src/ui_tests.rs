@@ -540,3 +540,23 @@ fn the_legend_explains_the_marks_at_rest() {
     }
     h.get_by_label_contains("node: a critical finding");
 }
+
+#[test]
+fn the_sweep_tab_says_it_is_sweeping_until_the_loader_has_swept() {
+    // As the window's loader sends it: the cluster first, the sweep after.
+    let origin = Origin::Sample(quorum_core::samples::find("three-zones").unwrap());
+    let session = Session::open_with(&origin, &|_| {}).unwrap();
+    let sweeper = session.sweeper();
+    let mut h = harness(QuorumApp::with_session(session), None);
+    h.run();
+    h.get_by_label("Sweep").click();
+    h.run();
+    h.get_by_label_contains("Sweeping every single failure");
+    sweeper();
+    h.run();
+    h.get_by_label_contains("single failures and partitions;");
+    assert!(
+        h.query_by_label_contains("Sweeping every single failure")
+            .is_none()
+    );
+}

@@ -121,7 +121,8 @@ pub struct Workbench {
     /// The leader records each pod or node holds, as indexes into `analysis.leaders.records`.
     held_by_pod: rustc_hash::FxHashMap<PodId, Vec<usize>>,
     held_by_node: rustc_hash::FxHashMap<NodeId, Vec<usize>>,
-    sweep: OnceLock<Arc<Sweep>>,
+    /// Shared with [`Workbench::sweeper`], which may fill it from another thread.
+    sweep: Arc<OnceLock<Arc<Sweep>>>,
 }
 
 /// One problem in one input, as `file:line` and its message.
@@ -162,8 +163,25 @@ impl Workbench {
     ) -> Workbench {
         let topology: Arc<Topology> = topology.into();
         stage(Stage::Analysing);
-        let analysis = analyze(&topology, &config);
-        let overview = Overview::of(&topology);
+        // What the front ends draw from the graph alone is built beside the checks.
+        let (analysis, (overview, pods, unplaced, volume_only_zones)) = rayon::join(
+            || analyze(&topology, &config),
+            || {
+                let unplaced = (0..topology.pods.len())
+                    .map(|p| PodId(p as u32))
+                    .filter(|p| {
+                        let pod = &topology.pods[p.index()];
+                        pod.node.is_none() && pod.pod.is_active()
+                    })
+                    .collect::<Vec<_>>();
+                (
+                    Overview::of(&topology),
+                    pod_facts(&topology),
+                    unplaced,
+                    volume_only_zones(&topology),
+                )
+            },
+        );
         let mut nodes_by_leaders: Vec<NodeId> = (0..topology.nodes.len())
             .map(|i| NodeId(i as u32))
             .collect();
@@ -177,16 +195,7 @@ impl Workbench {
                 Holder::Unresolved | Holder::Ambiguous | Holder::External | Holder::Vacant => {}
             }
         }
-        let pods = pod_facts(&topology);
         let risk = Risk::of(&topology, &analysis.findings);
-        let unplaced = (0..topology.pods.len())
-            .map(|p| PodId(p as u32))
-            .filter(|p| {
-                let pod = &topology.pods[p.index()];
-                pod.node.is_none() && pod.pod.is_active()
-            })
-            .collect();
-        let volume_only_zones = volume_only_zones(&topology);
         Workbench {
             generation: next_generation(),
             topology,
@@ -201,7 +210,7 @@ impl Workbench {
             nodes_by_leaders,
             held_by_pod,
             held_by_node,
-            sweep: OnceLock::new(),
+            sweep: Arc::default(),
         }
     }
 
@@ -215,6 +224,16 @@ impl Workbench {
         self.sweep
             .get_or_init(|| Arc::new(sweep(&self.topology)))
             .clone()
+    }
+
+    /// The sweep's computation, to run on another thread while this state is already shown
+    /// (it takes seconds on a large cluster, and only the sweep's own view needs it): it fills
+    /// the sweep [`Workbench::sweep`] and [`Workbench::sweep_if_done`] return.
+    pub fn sweeper(&self) -> impl FnOnce() + Send + 'static {
+        let (topology, cell) = (self.topology.clone(), self.sweep.clone());
+        move || {
+            cell.get_or_init(|| Arc::new(sweep(&topology)));
+        }
     }
 
     /// The sweep when it was computed already.
@@ -341,20 +360,25 @@ fn volume_only_zones(t: &Topology) -> Vec<(ClusterId, String, Vec<PvId>)> {
 
 /// Per pod: the lease it holds, its quorum group, a volume it cannot reach.
 fn pod_facts(t: &Topology) -> Vec<PodFacts> {
-    let mut facts = vec![PodFacts::default(); t.pods.len()];
+    use rayon::prelude::*;
+    let mut facts: Vec<PodFacts> = (0..t.pods.len())
+        .into_par_iter()
+        .map(|i| PodFacts {
+            holds_lease: false,
+            quorum_replica: t.pods[i]
+                .workload
+                .and_then(|w| t.group_of_workload(w))
+                .is_some_and(|g| t.groups[g.index()].mode == Mode::Quorum),
+            volume_out_of_reach: crate::check::pv_zone_conflict::volume_out_of_reach(
+                t,
+                PodId(i as u32),
+            ),
+        })
+        .collect();
     for l in &t.leaders {
         if let Holder::Pod(p) = l.holder {
             facts[p.index()].holds_lease = true;
         }
-    }
-    for (i, pod) in t.pods.iter().enumerate() {
-        let f = &mut facts[i];
-        f.quorum_replica = pod
-            .workload
-            .and_then(|w| t.group_of_workload(w))
-            .is_some_and(|g| t.groups[g.index()].mode == Mode::Quorum);
-        f.volume_out_of_reach =
-            crate::check::pv_zone_conflict::volume_out_of_reach(t, PodId(i as u32));
     }
     facts
 }

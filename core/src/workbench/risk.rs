@@ -1,7 +1,7 @@
 //! How risky each pod, node and group is: the worst finding that concerns it, so every front end
 //! colours the same things the same way the report does.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::finding::{Finding, Severity};
 use crate::graph::*;
@@ -36,26 +36,35 @@ fn worse(slot: &mut Option<Severity>, s: Severity) {
 
 impl Risk {
     pub fn of(t: &Topology, findings: &[Finding]) -> Risk {
-        let key = |c: ClusterId, ns: &str, name: &str| (c, ns.to_string(), name.to_string());
-        let mut pods: HashMap<_, PodId> = HashMap::default();
-        for (i, p) in t.pods.iter().enumerate() {
-            pods.insert(
-                key(p.cluster, &p.pod.meta.namespace, &p.pod.meta.name),
-                PodId(i as u32),
-            );
+        // Keys borrow the graph's names, and only the pods some finding names are indexed: a
+        // map of every pod's owned name cost more than the checks themselves at 150,000 pods.
+        type Key<'a> = (ClusterId, &'a str, &'a str);
+        let named: HashSet<(&str, &str)> = findings
+            .iter()
+            .filter(|f| f.subject.kind == "Pod")
+            .map(|f| (f.subject.namespace.as_str(), f.subject.name.as_str()))
+            .collect();
+        let mut pods: HashMap<Key, PodId> = HashMap::default();
+        if !named.is_empty() {
+            for (i, p) in t.pods.iter().enumerate() {
+                let (ns, name) = (p.pod.meta.namespace.as_str(), p.pod.meta.name.as_str());
+                if named.contains(&(ns, name)) {
+                    pods.insert((p.cluster, ns, name), PodId(i as u32));
+                }
+            }
         }
-        let mut workloads: HashMap<_, GroupId> = HashMap::default();
+        let mut workloads: HashMap<(Key, &str), GroupId> = HashMap::default();
         for (i, w) in t.workloads.iter().enumerate() {
             if let Some(g) = t.group_of_workload(WorkloadId(i as u32)) {
                 let (ns, name) = (&w.workload.meta.namespace, &w.workload.meta.name);
-                workloads.insert((key(w.cluster, ns, name), workload_kind(w).to_string()), g);
+                workloads.insert(((w.cluster, ns, name), workload_kind(w)), g);
             }
         }
-        let mut leases: HashMap<_, GroupId> = HashMap::default();
+        let mut leases: HashMap<Key, GroupId> = HashMap::default();
         for l in &t.leaders {
             if let Some(g) = l.group {
                 leases.insert(
-                    key(l.cluster, &l.record.meta.namespace, &l.record.meta.name),
+                    (l.cluster, &l.record.meta.namespace, &l.record.meta.name),
                     g,
                 );
             }
@@ -75,7 +84,7 @@ impl Risk {
             let about = match t.cluster_named(&f.subject.cluster) {
                 None => About::default(),
                 Some(cluster) => {
-                    let k = key(cluster, &f.subject.namespace, &f.subject.name);
+                    let k: Key = (cluster, &f.subject.namespace, &f.subject.name);
                     match f.subject.kind.as_str() {
                         "Node" => About {
                             node: t.node_named(cluster, &f.subject.name),
@@ -94,7 +103,7 @@ impl Risk {
                             ..About::default()
                         },
                         kind => About {
-                            group: workloads.get(&(k, kind.to_string())).copied(),
+                            group: workloads.get(&(k, kind)).copied(),
                             ..About::default()
                         },
                     }

@@ -17,7 +17,12 @@ pub struct SweepPanel;
 impl SweepPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session) -> Vec<UiCommand> {
         let mut commands = Vec::new();
-        let sweep = session.sweep();
+        // Computed by the loader after the cluster is shown: a few seconds on a large one.
+        let Some(sweep) = session.sweep_if_done().cloned() else {
+            ui.heading("Sweep");
+            ui.label("Sweeping every single failure and partition…");
+            return commands;
+        };
         let costly: Vec<_> = sweep
             .scenarios
             .iter()

@@ -63,6 +63,19 @@ pub fn load(launch: Launch, tell: &(dyn Fn(Msg) + Sync)) -> Msg {
             ..loading.clone()
         }))
     };
+    // QUORUM_TIMINGS=1 prints each stage's time on stderr, as the CLI's `timing:` lines
+    // (redirect it: `quorum tui FILE 2> timings`).
+    let timings = std::env::var_os("QUORUM_TIMINGS").is_some();
+    let clock = std::cell::Cell::new(std::time::Instant::now());
+    let lap = |what: &str| {
+        if timings {
+            eprintln!(
+                "timing: {what} {:.3} s",
+                clock.get().elapsed().as_secs_f64()
+            );
+            clock.set(std::time::Instant::now());
+        }
+    };
     match launch {
         Launch::Files {
             inputs,
@@ -81,8 +94,14 @@ pub fn load(launch: Launch, tell: &(dyn Fn(Msg) + Sync)) -> Msg {
                     snapshot.now = now;
                 }
                 status.last_update = Some(Utc::now());
-                let data =
-                    Data::open_with(snapshot, config, &|stage| say(stage.describe().to_string()));
+                lap("load");
+                let data = Data::open_with(snapshot, config, &|stage| {
+                    if stage == quorum_core::workbench::Stage::Analysing {
+                        lap("graph");
+                    }
+                    say(stage.describe().to_string())
+                });
+                lap("analysis and what the views draw");
                 Msg::Loaded {
                     data: Box::new(data),
                     source: status,
