@@ -270,15 +270,12 @@ fn build_cluster(
     t.leaders.reserve(objects.leaders.len());
 
     // Workload objects.
-    let mut workload_index: HashMap<(Kind, String, String), WorkloadId> = HashMap::default();
+    let mut workload_index: WorkloadIndex = HashMap::default();
     for (workload, source) in objects.workloads {
         let id = WorkloadId(t.workloads.len() as u32);
-        workload_index.insert(
-            (
-                workload.kind,
-                workload.meta.namespace.clone(),
-                workload.meta.name.clone(),
-            ),
+        workload_index.entry(workload.kind).or_default().insert(
+            &workload.meta.namespace,
+            &workload.meta.name,
             id,
         );
         Arc::make_mut(&mut t.workloads).push(WorkloadInfo {
@@ -294,10 +291,10 @@ fn build_cluster(
 
     // PVCs by (namespace, name).
     let first_pvc = t.pvcs.len();
-    let mut pvc_index: HashMap<(String, String), PvcId> = HashMap::default();
+    let mut pvc_index: Named<PvcId> = Named::default();
     for (pvc, source) in objects.pvcs {
         let id = PvcId(t.pvcs.len() as u32);
-        pvc_index.insert((pvc.meta.namespace.clone(), pvc.meta.name.clone()), id);
+        pvc_index.insert(&pvc.meta.namespace, &pvc.meta.name, id);
         Arc::make_mut(&mut t.pvcs).push(PvcInfo {
             cluster,
             pvc,
@@ -324,11 +321,7 @@ fn build_cluster(
         let pvcs: Vec<PvcId> = pod
             .claims
             .iter()
-            .filter_map(|c| {
-                pvc_index
-                    .get(&(pod.meta.namespace.clone(), c.clone()))
-                    .copied()
-            })
+            .filter_map(|c| pvc_index.get(&pod.meta.namespace, c))
             .collect();
         for pvc in &pvcs {
             Arc::make_mut(&mut t.pvcs)[pvc.index()].pods.push(id);
@@ -369,7 +362,7 @@ fn build_cluster(
         let pvc = pv
             .claim
             .as_ref()
-            .and_then(|(ns, name)| pvc_index.get(&(ns.clone(), name.clone())).copied());
+            .and_then(|(ns, name)| pvc_index.get(ns, name));
         Arc::make_mut(&mut t.pvs).push(PvInfo {
             cluster,
             pin: pin_of(&pv),
@@ -649,98 +642,122 @@ fn one_record_per_election(
 
 /// Follows a pod's controller up to its workload (ReplicaSet → Deployment), inferring workloads
 /// that were not exported.
+/// Objects of one kind by namespace and name, looked up without building a key: the graph looks
+/// up a workload and claims for each of 150,000 pods.
+struct Named<V>(HashMap<String, HashMap<String, V>>);
+
+impl<V> Default for Named<V> {
+    fn default() -> Self {
+        Named(HashMap::default())
+    }
+}
+
+impl<V: Copy> Named<V> {
+    fn get(&self, namespace: &str, name: &str) -> Option<V> {
+        self.0.get(namespace)?.get(name).copied()
+    }
+
+    /// The last object inserted under a name wins, as in a map.
+    fn insert(&mut self, namespace: &str, name: &str, value: V) {
+        match self.0.get_mut(namespace) {
+            Some(names) => {
+                names.insert(name.to_string(), value);
+            }
+            None => {
+                let names = HashMap::from_iter([(name.to_string(), value)]);
+                self.0.insert(namespace.to_string(), names);
+            }
+        }
+    }
+}
+
+/// The workloads of one cluster by kind, namespace and name.
+type WorkloadIndex = HashMap<Kind, Named<WorkloadId>>;
+
 fn owner_workload(
     t: &mut Topology,
     cluster: ClusterId,
-    index: &mut HashMap<(Kind, String, String), WorkloadId>,
+    index: &mut WorkloadIndex,
     pod: &Pod,
 ) -> Option<WorkloadId> {
+    use std::borrow::Cow;
     // A static pod's mirror: owned by its Node since 1.17, by nobody before; marked either way.
-    let mirror = OwnerRef {
-        kind: "Node".into(),
-        name: pod.node_name.clone().unwrap_or_default(),
-        controller: true,
-    };
-    let owner = match pod.meta.controller() {
-        Some(owner) => owner,
+    let (owner_kind, owner_name) = match pod.meta.controller() {
+        Some(owner) => (owner.kind.as_str(), owner.name.as_str()),
         None if pod
             .meta
             .annotations
             .contains_key("kubernetes.io/config.mirror") =>
         {
-            &mirror
+            ("Node", pod.node_name.as_deref().unwrap_or_default())
         }
         None => return None,
     };
-    let ns = pod.meta.namespace.clone();
-    let (kind, name, origin) = match owner.kind.as_str() {
+    let ns = pod.meta.namespace.as_str();
+    let (kind, name, origin): (Kind, Cow<str>, WorkloadOrigin) = match owner_kind {
         "Node" => {
             // A static pod is named `<component>-<node>`.
-            let node = pod.node_name.as_deref().unwrap_or(&owner.name);
+            let node = pod.node_name.as_deref().unwrap_or(owner_name);
             let base = pod
                 .meta
                 .name
                 .strip_suffix(node)
                 .and_then(|b| b.strip_suffix('-'))
                 .unwrap_or(&pod.meta.name);
-            (Kind::Pod, base.to_string(), WorkloadOrigin::Static)
+            (Kind::Pod, base.into(), WorkloadOrigin::Static)
         }
         "ReplicaSet" => {
             let rs = index
-                .get(&(Kind::ReplicaSet, ns.clone(), owner.name.clone()))
-                .copied();
-            let deployment = match rs {
+                .get(&Kind::ReplicaSet)
+                .and_then(|i| i.get(ns, owner_name));
+            let deployment: Option<&str> = match rs {
                 Some(rs) => t.workloads[rs.index()]
                     .workload
                     .meta
                     .controller()
                     .filter(|o| o.kind == "Deployment")
-                    .map(|o| o.name.clone()),
+                    .map(|o| o.name.as_str()),
                 // A ReplicaSet `<deployment>-<hash>` that was not exported.
-                None => owner.name.rsplit_once('-').map(|(d, _)| d.to_string()),
+                None => owner_name.rsplit_once('-').map(|(d, _)| d),
             };
             match deployment {
-                Some(d) => (Kind::Deployment, d, WorkloadOrigin::Inferred),
+                Some(d) => (Kind::Deployment, d.into(), WorkloadOrigin::Inferred),
                 None => (
                     Kind::ReplicaSet,
-                    owner.name.clone(),
+                    owner_name.into(),
                     WorkloadOrigin::Inferred,
                 ),
             }
         }
         "StatefulSet" => (
             Kind::StatefulSet,
-            owner.name.clone(),
+            owner_name.into(),
             WorkloadOrigin::Inferred,
         ),
-        "DaemonSet" => (
-            Kind::DaemonSet,
-            owner.name.clone(),
-            WorkloadOrigin::Inferred,
-        ),
+        "DaemonSet" => (Kind::DaemonSet, owner_name.into(), WorkloadOrigin::Inferred),
         "Deployment" => (
             Kind::Deployment,
-            owner.name.clone(),
+            owner_name.into(),
             WorkloadOrigin::Inferred,
         ),
         // Jobs finish: not replicas of anything.
         "Job" | "CronJob" => return None,
         // An operator's custom resource owns its pods directly.
-        _ => (Kind::Pod, owner.name.clone(), WorkloadOrigin::Operator),
+        _ => (Kind::Pod, owner_name.into(), WorkloadOrigin::Operator),
     };
-    let custom_kind = (origin == WorkloadOrigin::Operator).then(|| owner.kind.clone());
-    let key = (kind, ns.clone(), name.clone());
-    if let Some(id) = index.get(&key) {
-        return Some(*id);
+    if let Some(id) = index.get(&kind).and_then(|i| i.get(ns, &name)) {
+        return Some(id);
     }
+    let name = name.into_owned();
+    let custom_kind = (origin == WorkloadOrigin::Operator).then(|| owner_kind.to_string());
     let id = WorkloadId(t.workloads.len() as u32);
-    index.insert(key, id);
+    index.entry(kind).or_default().insert(ns, &name, id);
     Arc::make_mut(&mut t.workloads).push(WorkloadInfo {
         cluster,
         workload: Workload {
             meta: Meta {
                 name,
-                namespace: ns,
+                namespace: ns.to_string(),
                 ..Meta::default()
             },
             kind,
