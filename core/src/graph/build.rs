@@ -640,8 +640,6 @@ fn one_record_per_election(
         })
 }
 
-/// Follows a pod's controller up to its workload (ReplicaSet → Deployment), inferring workloads
-/// that were not exported.
 /// Objects of one kind by namespace and name, looked up without building a key: the graph looks
 /// up a workload and claims for each of 150,000 pods.
 struct Named<V>(HashMap<String, HashMap<String, V>>);
@@ -674,6 +672,8 @@ impl<V: Copy> Named<V> {
 /// The workloads of one cluster by kind, namespace and name.
 type WorkloadIndex = HashMap<Kind, Named<WorkloadId>>;
 
+/// Follows a pod's controller up to its workload (ReplicaSet → Deployment), inferring workloads
+/// that were not exported.
 fn owner_workload(
     t: &mut Topology,
     cluster: ClusterId,
