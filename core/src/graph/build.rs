@@ -420,13 +420,28 @@ fn build_cluster(
                 .push(PodId(i as u32));
         }
     }
+    // Workloads without pods (manifests, ReplicaSets scaled to zero) by the same selected labels:
+    // a namespace can hold hundreds of old ReplicaSets, and each budget would test them all.
     let mut podless_by_namespace: HashMap<&str, Vec<WorkloadId>> = HashMap::default();
+    let mut podless_by_label: HashMap<(&str, &str, &str), Vec<WorkloadId>> = HashMap::default();
     for (i, w) in t.workloads.iter().enumerate() {
         if w.cluster == cluster && w.pods.is_empty() && !w.workload.template_labels.is_empty() {
+            let ns = w.workload.meta.namespace.as_str();
             podless_by_namespace
-                .entry(w.workload.meta.namespace.as_str())
+                .entry(ns)
                 .or_default()
                 .push(WorkloadId(i as u32));
+            for (k, v) in w
+                .workload
+                .template_labels
+                .iter()
+                .filter(|(k, _)| selected_keys.contains(k.as_str()))
+            {
+                podless_by_label
+                    .entry((ns, k.as_str(), v.as_str()))
+                    .or_default()
+                    .push(WorkloadId(i as u32));
+            }
         }
     }
     let mut pdb_of_workload: Vec<(WorkloadId, PdbId)> = Vec::new();
@@ -460,17 +475,24 @@ fn build_cluster(
             .filter_map(|p| t.pods[p.index()].workload)
             .collect();
         // Workloads without pods (manifests) are matched by their template labels.
-        workloads.extend(
-            podless_by_namespace
-                .get(ns)
-                .into_iter()
-                .flatten()
-                .copied()
-                .filter(|w| {
-                    pdb.selector
-                        .matches(&t.workloads[w.index()].workload.template_labels)
-                }),
-        );
+        let podless: &[WorkloadId] = match pdb
+            .selector
+            .match_labels
+            .iter()
+            .map(|(k, v)| {
+                podless_by_label
+                    .get(&(ns, k.as_str(), v.as_str()))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .min_by_key(|c| c.len())
+        {
+            Some(c) => c,
+            None => podless_by_namespace.get(ns).map_or(&[][..], Vec::as_slice),
+        };
+        workloads.extend(podless.iter().copied().filter(|w| {
+            pdb.selector
+                .matches(&t.workloads[w.index()].workload.template_labels)
+        }));
         workloads.sort();
         workloads.dedup();
         pdb_of_workload.extend(workloads.into_iter().map(|w| (w, id)));
@@ -484,6 +506,7 @@ fn build_cluster(
     drop(by_label);
     drop(by_namespace);
     drop(podless_by_namespace);
+    drop(podless_by_label);
     for (w, id) in pdb_of_workload {
         Arc::make_mut(&mut t.workloads)[w.index()].pdbs.push(id);
     }

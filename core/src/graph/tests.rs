@@ -335,3 +335,35 @@ fn patronis_failover_and_sync_objects_are_no_leader_records() {
     assert_eq!(t.leaders.len(), 1);
     assert_eq!(holder_of(&t, "db/acid").1.as_deref(), Some("db/acid-1"));
 }
+
+#[test]
+fn a_budget_covers_the_manifests_its_selector_matches_and_no_other() {
+    // Workloads without pods (manifests) are matched by their template labels: by `matchLabels`
+    // through an index of the selected labels, by expressions alone against the namespace.
+    let t = three_zones()
+        .statefulset("db", "pg", 3, "")
+        .statefulset("db", "pg-replica", 3, "")
+        .statefulset("other", "pg", 3, "")
+        .pdb("db", "pg-pdb", "pg", "minAvailable: 2")
+        .raw(
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: any-pg\n  namespace: db\nspec:\n  maxUnavailable: 1\n  selector:\n    matchExpressions:\n    - {key: app, operator: In, values: [pg, pg-replica]}\n",
+        )
+        .topology();
+    let budgets = |ns: &str, name: &str| -> Vec<String> {
+        let w = t
+            .workloads
+            .iter()
+            .find(|w| w.workload.meta.namespace == ns && w.workload.meta.name == name)
+            .unwrap();
+        let mut names: Vec<String> = w
+            .pdbs
+            .iter()
+            .map(|p| t.pdbs[p.index()].pdb.meta.name.clone())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(budgets("db", "pg"), ["any-pg", "pg-pdb"]);
+    assert_eq!(budgets("db", "pg-replica"), ["any-pg"]);
+    assert!(budgets("other", "pg").is_empty(), "another namespace");
+}
