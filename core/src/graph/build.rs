@@ -390,11 +390,23 @@ fn build_cluster(
     // selector's labels, so matching is O(pods of that label), not O(pods).
     // The pods are shared, not copied: the indexes borrow their names while `t` changes.
     let pods = t.pods.clone();
-    let names = PodNames::of(&pods, cluster, None);
     let mut by_label: HashMap<(&str, &str, &str), Vec<PodId>> = HashMap::default();
     let mut by_namespace: HashMap<&str, Vec<PodId>> = HashMap::default();
-    for ((ns, _), p) in &names.by_key {
-        by_namespace.entry(ns).or_default().push(*p);
+    {
+        // One pod per name (the last, as the index of names the leader records use keeps).
+        let mut by_key: HashMap<(&str, &str), PodId> = HashMap::default();
+        by_key.reserve(pods.len());
+        for (i, p) in pods
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.cluster == cluster)
+        {
+            let (ns, name) = (p.pod.meta.namespace.as_str(), p.pod.meta.name.as_str());
+            by_key.insert((ns, name), PodId(i as u32));
+        }
+        for ((ns, _), p) in by_key {
+            by_namespace.entry(ns).or_default().push(p);
+        }
     }
     // Only the label keys some budget selects on are indexed (a few, against every pod's labels).
     let selected_keys: HashSet<String> = objects
@@ -512,6 +524,16 @@ fn build_cluster(
     }
     t.pdbs.extend(pdb_infos);
 
+    // Only the pods some record names, as for a live change of the records alone (the same graph:
+    // a test builds both ways).
+    let names = {
+        let wanted: HashSet<&str> = objects
+            .leaders
+            .iter()
+            .flat_map(|(record, _)| holder::pod_names(record))
+            .collect();
+        PodNames::of(&pods, cluster, Some(&wanted))
+    };
     attach_leaders(
         t,
         cluster,
