@@ -461,21 +461,7 @@ fn build_cluster(
     for (pdb, source) in objects.pdbs {
         let id = PdbId((t.pdbs.len() + pdb_infos.len()) as u32);
         let ns = pdb.meta.namespace.as_str();
-        let candidates: &[PodId] = match pdb
-            .selector
-            .match_labels
-            .iter()
-            .map(|(k, v)| {
-                by_label
-                    .get(&(ns, k.as_str(), v.as_str()))
-                    .map_or(&[][..], Vec::as_slice)
-            })
-            .min_by_key(|c| c.len())
-        {
-            Some(c) => c,
-            None => by_namespace.get(ns).map_or(&[][..], Vec::as_slice),
-        };
-        let mut pods: Vec<PodId> = candidates
+        let mut pods: Vec<PodId> = candidates(&by_label, &by_namespace, ns, &pdb.selector)
             .iter()
             .copied()
             .filter(|p| pdb.selector.matches(&t.pods[p.index()].pod.meta.labels))
@@ -487,20 +473,7 @@ fn build_cluster(
             .filter_map(|p| t.pods[p.index()].workload)
             .collect();
         // Workloads without pods (manifests) are matched by their template labels.
-        let podless: &[WorkloadId] = match pdb
-            .selector
-            .match_labels
-            .iter()
-            .map(|(k, v)| {
-                podless_by_label
-                    .get(&(ns, k.as_str(), v.as_str()))
-                    .map_or(&[][..], Vec::as_slice)
-            })
-            .min_by_key(|c| c.len())
-        {
-            Some(c) => c,
-            None => podless_by_namespace.get(ns).map_or(&[][..], Vec::as_slice),
-        };
+        let podless = candidates(&podless_by_label, &podless_by_namespace, ns, &pdb.selector);
         workloads.extend(podless.iter().copied().filter(|w| {
             pdb.selector
                 .matches(&t.workloads[w.index()].workload.template_labels)
@@ -683,6 +656,27 @@ fn one_record_per_election(
             let paired = entry.0.style != LeaderStyle::Patroni && !entry.0.is_node_heartbeat();
             (!paired || best.get(&key(&entry.0)) == Some(&i)).then_some(entry)
         })
+}
+
+/// What a budget's selector could match in `namespace`: the shortest list of one of its
+/// `matchLabels` (each indexed by namespace, key and value), else all of the namespace. The caller
+/// still tests the whole selector.
+fn candidates<'m, T>(
+    by_label: &'m HashMap<(&'m str, &'m str, &'m str), Vec<T>>,
+    by_namespace: &'m HashMap<&'m str, Vec<T>>,
+    namespace: &'m str,
+    selector: &'m LabelSelector,
+) -> &'m [T] {
+    let shortest = selector
+        .match_labels
+        .iter()
+        .map(|(k, v)| {
+            by_label
+                .get(&(namespace, k.as_str(), v.as_str()))
+                .map_or(&[][..], Vec::as_slice)
+        })
+        .min_by_key(|c| c.len());
+    shortest.unwrap_or_else(|| by_namespace.get(namespace).map_or(&[][..], Vec::as_slice))
 }
 
 /// Objects of one kind by namespace and name, looked up without building a key: the graph looks
