@@ -54,7 +54,7 @@ impl BuildOptions {
         self.zone_label.as_deref().unwrap_or(DEFAULT_ZONE_LABEL)
     }
 
-    fn zone_of(&self, labels: &BTreeMap<String, String>) -> Option<String> {
+    fn zone_of(&self, labels: &Labels) -> Option<String> {
         match &self.zone_label {
             Some(label) => labels.get(label).cloned(),
             None => labels
@@ -65,7 +65,7 @@ impl BuildOptions {
     }
 }
 
-fn region_of(labels: &BTreeMap<String, String>) -> String {
+fn region_of(labels: &Labels) -> String {
     labels
         .get(REGION_LABEL)
         .or_else(|| labels.get(LEGACY_REGION_LABEL))
@@ -802,7 +802,7 @@ fn owner_workload(
             kind,
             replicas: None,
             selector: LabelSelector::default(),
-            template_labels: BTreeMap::new(),
+            template_labels: Labels::new(),
             placement: pod.placement.clone(),
             claim_templates: vec![],
             ready_replicas: None,

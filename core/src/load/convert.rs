@@ -187,7 +187,7 @@ fn meta(raw: RawMeta) -> Meta {
             .map(|t| t.0)
             .unwrap_or_default(),
         namespace: raw.namespace.map(|t| t.0).unwrap_or_default(),
-        labels: texts(raw.labels),
+        labels: raw.labels.0,
         annotations: raw.annotations.0,
         owners: raw
             .owner_references
@@ -204,10 +204,6 @@ fn meta(raw: RawMeta) -> Meta {
     }
 }
 
-fn texts(map: BTreeMap<String, Text>) -> BTreeMap<String, String> {
-    map.into_iter().map(|(k, v)| (k, v.0)).collect()
-}
-
 fn requirement(r: RawRequirement) -> Option<Requirement> {
     Some(Requirement {
         key: r.key.0,
@@ -218,7 +214,7 @@ fn requirement(r: RawRequirement) -> Option<Requirement> {
 
 fn label_selector(raw: RawLabelSelector) -> LabelSelector {
     LabelSelector {
-        match_labels: texts(raw.match_labels),
+        match_labels: raw.match_labels.0,
         expressions: raw
             .match_expressions
             .into_iter()
@@ -394,7 +390,7 @@ fn placement(spec: &mut RawSpec) -> Placement {
     let affinity = std::mem::take(&mut spec.affinity);
     let anti = affinity.pod_anti_affinity.unwrap_or_default();
     Placement {
-        node_selector: texts(std::mem::take(&mut spec.node_selector)),
+        node_selector: std::mem::take(&mut spec.node_selector.0),
         required_node_affinity: affinity
             .node_affinity
             .and_then(|n| n.required)
@@ -542,7 +538,7 @@ fn pv(meta: Meta, spec: RawSpec, status: RawStatus) -> Pv {
 fn workload(meta: Meta, kind: Kind, spec: RawSpec, status: RawStatus) -> Workload {
     let template = spec.template.map(|t| *t).unwrap_or_default();
     let mut template_spec = template.spec;
-    let template_labels = texts(template.metadata.labels);
+    let template_labels = template.metadata.labels.0;
     // A selector-less old manifest selects its template's labels.
     let selector = spec
         .selector

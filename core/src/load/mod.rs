@@ -54,14 +54,14 @@ impl<U> Batch<U> {
     }
 }
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::model::{InputError, InputReport, Kind, Object, ObjectKey, Snapshot, Source};
+use crate::model::{InputError, InputReport, Kind, Object, Snapshot, Source};
 pub use convert::recognise;
 pub use yaml::{YAML_LIBRARY, YamlError, from_str as yaml_from_str, to_string as yaml_to_string};
 
@@ -78,7 +78,7 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// One file's cluster, report and objects.
-type FileResult = (String, InputReport, Vec<(Object, Source)>);
+type FileResult = (String, InputReport, Vec<(Box<Object>, Source)>);
 
 /// One input: a path (or `-` for stdin) and the cluster its objects belong to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -299,16 +299,22 @@ pub fn load_texts(texts: &[(&str, &str, &[u8])]) -> Snapshot {
 }
 
 /// Puts each file's objects into its cluster, keeping duplicates once and counting them.
+///
+/// Two passes, so that the objects move once into vectors of their final size: the first finds
+/// the duplicates by borrowed keys (no key is copied per object), the second moves the rest.
 fn assemble(clusters: &[&str], results: Vec<FileResult>) -> Snapshot {
     let mut snapshot = Snapshot::default();
-    let mut seen: HashSet<(String, ObjectKey)> = HashSet::default();
-    // Each node's id and where it was read, to tell a node read twice from two nodes of one name.
-    let mut node_ids: rustc_hash::FxHashMap<(String, String), (String, Source)> =
-        Default::default();
     for cluster in clusters {
         snapshot.cluster_mut(cluster);
     }
-    for (cluster, mut report, objects) in results {
+    let (kept, counts) = first_of_each(&results);
+    for (cluster, count) in counts {
+        snapshot.cluster_mut(cluster).reserve(&count);
+    }
+    // Each node's id and where it was read, to tell a node read twice from two nodes of one name.
+    let mut node_ids: rustc_hash::FxHashMap<(String, String), (String, Source)> =
+        Default::default();
+    for ((cluster, mut report, objects), kept) in results.into_iter().zip(kept) {
         let target = snapshot.cluster_mut(&cluster);
         target.listed.extend(report.kinds.iter().copied());
         target
@@ -318,8 +324,8 @@ fn assemble(clusters: &[&str], results: Vec<FileResult>) -> Snapshot {
         if let Some(v) = &report.server_version {
             target.server_version = Some(v.clone());
         }
-        for (object, source) in objects {
-            if let Object::Node(node) = &object
+        for ((object, source), kept) in objects.into_iter().zip(kept) {
+            if let Object::Node(node) = &*object
                 && let Some(uid) = &node.uid
             {
                 let key = (cluster.clone(), node.meta.name.clone());
@@ -337,8 +343,8 @@ fn assemble(clusters: &[&str], results: Vec<FileResult>) -> Snapshot {
                     Some(_) => {}
                 }
             }
-            if seen.insert((cluster.clone(), object.key())) {
-                target.push(object, source);
+            if kept {
+                target.push(*object, source);
             } else {
                 report.duplicates += 1;
                 report.objects -= 1;
@@ -348,6 +354,39 @@ fn assemble(clusters: &[&str], results: Vec<FileResult>) -> Snapshot {
     }
     // No snapshot time is given: each lease is judged at its own file's newest renewal.
     snapshot
+}
+
+/// Which objects are the first of their cluster, kind, namespace and name (in input order), and
+/// how many of each kind each cluster keeps.
+#[allow(clippy::type_complexity)]
+fn first_of_each(
+    results: &[FileResult],
+) -> (Vec<Vec<bool>>, HashMap<&str, [usize; Kind::ALL.len()]>) {
+    let mut seen: HashSet<(&str, Kind, &str, &str)> = HashSet::default();
+    seen.reserve(results.iter().map(|r| r.2.len()).sum());
+    let mut counts: HashMap<&str, [usize; Kind::ALL.len()]> = HashMap::default();
+    let kept = results
+        .iter()
+        .map(|(cluster, _, objects)| {
+            let count = counts.entry(cluster.as_str()).or_default();
+            objects
+                .iter()
+                .map(|(object, _)| {
+                    let meta = object.meta();
+                    let kind = object.kind();
+                    let first = seen.insert((cluster, kind, &meta.namespace, &meta.name));
+                    if first {
+                        count[Kind::ALL
+                            .iter()
+                            .position(|k| *k == kind)
+                            .unwrap_or_default()] += 1;
+                    }
+                    first
+                })
+                .collect()
+        })
+        .collect();
+    (kept, counts)
 }
 
 /// The YAML and JSON files below `dir` (Secrets' files left out), and the other files.
@@ -391,7 +430,7 @@ fn is_secret_file(path: &Path) -> bool {
 }
 
 /// Reads one file (or stdin) into its report and its objects.
-pub fn load_file(cluster: &str, path: &Path) -> (InputReport, Vec<(Object, Source)>) {
+pub fn load_file(cluster: &str, path: &Path) -> (InputReport, Vec<(Box<Object>, Source)>) {
     let stdin = path.as_os_str() == "-";
     let name: Arc<str> = if stdin {
         Arc::from("<stdin>")
@@ -415,7 +454,7 @@ fn collect(
     cluster: &str,
     name: Arc<str>,
     pieces: Vec<Piece>,
-) -> (InputReport, Vec<(Object, Source)>) {
+) -> (InputReport, Vec<(Box<Object>, Source)>) {
     let mut report = InputReport {
         source: name.to_string(),
         cluster: cluster.to_string(),
@@ -457,7 +496,7 @@ fn collect(
                     report.kinds.insert(object.kind());
                 }
                 objects.push((
-                    *object,
+                    object,
                     Source {
                         file: name.clone(),
                         document: piece.document,
@@ -499,7 +538,7 @@ fn collect(
     if objects.len() == 1
         && report.documents == 1
         && !report.listing
-        && let (Object::Pod(pod), _) = &mut objects[0]
+        && let Object::Pod(pod) = &mut *objects[0].0
     {
         pod.alone = true;
     }

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::model::Labels;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
@@ -140,7 +141,7 @@ pub type IntOrString = Text;
 /// Annotations, keeping only the keys Quorum reads; the rest (last-applied-configuration and
 /// friends, often kilobytes) are skipped without being copied.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Annotations(pub BTreeMap<String, String>);
+pub struct Annotations(pub Labels);
 
 pub fn is_read_annotation(key: &str) -> bool {
     matches!(
@@ -160,6 +161,32 @@ pub fn is_read_annotation(key: &str) -> bool {
     ) || key.starts_with("quorum.dev/")
 }
 
+/// A map of strings (labels, a node selector, `matchLabels`), its values read as `Text` (a
+/// number or boolean is its text), straight into the model's sorted pairs: no map is built on the
+/// way. Of a key given twice the last value counts, as with any map.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TextMap(pub Labels);
+
+impl<'de> Deserialize<'de> for TextMap {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TextMap;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TextMap, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+                while let Some((key, value)) = map.next_entry::<String, Text>()? {
+                    pairs.push((key, value.0));
+                }
+                Ok(TextMap(pairs.into_iter().collect()))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
 impl<'de> Deserialize<'de> for Annotations {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -172,7 +199,7 @@ impl<'de> Deserialize<'de> for Annotations {
                 Ok(Annotations::default())
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Annotations, A::Error> {
-                let mut out = BTreeMap::new();
+                let mut out = Labels::new();
                 while let Some(key) = map.next_key::<Text>()? {
                     if is_read_annotation(&key.0) {
                         let value: Text = map.next_value()?;
@@ -270,7 +297,7 @@ pub struct RawMeta {
     pub generate_name: Option<Text>,
     pub namespace: Option<Text>,
     #[serde(deserialize_with = "nullable")]
-    pub labels: BTreeMap<String, Text>,
+    pub labels: TextMap,
     #[serde(deserialize_with = "nullable")]
     pub annotations: Annotations,
     #[serde(deserialize_with = "nullable")]
@@ -298,7 +325,7 @@ pub struct RawSpec {
     pub node_name: Option<Text>,
     pub hostname: Option<Text>,
     #[serde(deserialize_with = "nullable")]
-    pub node_selector: BTreeMap<String, Text>,
+    pub node_selector: TextMap,
     #[serde(deserialize_with = "nullable")]
     pub affinity: RawAffinity,
     #[serde(deserialize_with = "nullable")]
@@ -440,7 +467,7 @@ pub struct RawTopologyRequirement {
 #[serde(default, rename_all = "camelCase")]
 pub struct RawLabelSelector {
     #[serde(deserialize_with = "nullable")]
-    pub match_labels: BTreeMap<String, Text>,
+    pub match_labels: TextMap,
     #[serde(deserialize_with = "nullable")]
     pub match_expressions: List<RawRequirement>,
 }
@@ -601,7 +628,7 @@ mod tests {
         .unwrap();
         assert_eq!(o.spec.replicas, Some(Int(3)));
         let t = o.spec.template.unwrap();
-        assert_eq!(t.metadata.labels["v"], Text("1".into()));
+        assert_eq!(t.metadata.labels.0["v"], "1");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! These are the slim, already-interpreted forms of the API objects (quantities parsed, owner
 //! chains reduced to references, leader annotations decoded). Nothing here does I/O.
 
+mod labels;
 mod quantity;
 mod selector;
 
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub use labels::Labels;
 pub use quantity::{parse_cpu_millis, parse_quantity};
 pub use selector::{
     LabelSelector, NodeSelector, NodeSelectorTerm, Operator, Requirement, label_value_matches,
@@ -139,9 +141,9 @@ pub struct OwnerRef {
 pub struct Meta {
     pub name: String,
     pub namespace: String,
-    pub labels: BTreeMap<String, String>,
+    pub labels: Labels,
     /// Only the annotations Quorum reads (leader records, `quorum.dev/*`).
-    pub annotations: BTreeMap<String, String>,
+    pub annotations: Labels,
     pub owners: Vec<OwnerRef>,
     pub created: Option<DateTime<Utc>>,
     /// The object's version when read: a plan's patches carry it, so a step whose object changed
@@ -353,7 +355,7 @@ impl SpreadConstraint {
     }
 
     /// Whether `other`'s labels count for a pod labelled `own` under this constraint.
-    pub fn counts(&self, own: &BTreeMap<String, String>, other: &BTreeMap<String, String>) -> bool {
+    pub fn counts(&self, own: &Labels, other: &Labels) -> bool {
         self.selector.as_ref().is_some_and(|s| s.matches(other))
             && self.match_label_keys.iter().all(|k| match own.get(k) {
                 // A key the pod does not carry is ignored, as the scheduler does.
@@ -366,7 +368,7 @@ impl SpreadConstraint {
 /// The scheduling-relevant part of a pod spec, shared by pods and workload templates.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Placement {
-    pub node_selector: BTreeMap<String, String>,
+    pub node_selector: Labels,
     pub required_node_affinity: Option<NodeSelector>,
     pub required_anti_affinity: Vec<PodAffinityTerm>,
     pub preferred_anti_affinity: Vec<PodAffinityTerm>,
@@ -535,7 +537,7 @@ pub struct Workload {
     /// Desired replicas (None for DaemonSets).
     pub replicas: Option<u32>,
     pub selector: LabelSelector,
-    pub template_labels: BTreeMap<String, String>,
+    pub template_labels: Labels,
     pub placement: Placement,
     pub claim_templates: Vec<VolumeClaimTemplate>,
     /// `status.readyReplicas` as its controller reported it; None without a status (manifests).
@@ -742,6 +744,46 @@ impl ClusterObjects {
             Object::Pdb(o) => self.pdbs.push((o, source)),
             Object::Namespace(o) => self.namespaces.push((o, source)),
         }
+    }
+
+    /// Room for this many more objects of each kind (counted in the order of `Kind::ALL`), so
+    /// that a load fills vectors of their final size instead of doubling them.
+    pub fn reserve(&mut self, counts: &[usize; Kind::ALL.len()]) {
+        let mut by_vector = [0usize; 9];
+        for (kind, n) in Kind::ALL.iter().zip(counts) {
+            let vector = match kind {
+                Kind::Node => 0,
+                Kind::Pod => 1,
+                Kind::PersistentVolumeClaim => 2,
+                Kind::PersistentVolume => 3,
+                Kind::StorageClass => 4,
+                Kind::Lease | Kind::Endpoints | Kind::ConfigMap => 5,
+                Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => 6,
+                Kind::PodDisruptionBudget => 7,
+                Kind::Namespace => 8,
+            };
+            by_vector[vector] += n;
+        }
+        let [
+            nodes,
+            pods,
+            pvcs,
+            pvs,
+            classes,
+            leaders,
+            workloads,
+            pdbs,
+            namespaces,
+        ] = by_vector;
+        self.nodes.reserve_exact(nodes);
+        self.pods.reserve_exact(pods);
+        self.pvcs.reserve_exact(pvcs);
+        self.pvs.reserve_exact(pvs);
+        self.storage_classes.reserve_exact(classes);
+        self.leaders.reserve_exact(leaders);
+        self.workloads.reserve_exact(workloads);
+        self.pdbs.reserve_exact(pdbs);
+        self.namespaces.reserve_exact(namespaces);
     }
 
     pub fn object_count(&self) -> usize {

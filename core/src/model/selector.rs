@@ -1,6 +1,6 @@
 //! Label selectors (workloads, PDBs, affinity terms) and node selectors (PV and node affinity).
 
-use std::collections::BTreeMap;
+use super::Labels;
 
 use serde::Serialize;
 
@@ -36,7 +36,7 @@ pub struct Requirement {
 }
 
 impl Requirement {
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &Labels) -> bool {
         label_value_matches(
             self.operator,
             &self.values,
@@ -74,7 +74,7 @@ pub fn label_value_matches(operator: Operator, values: &[String], value: Option<
 /// selector selects everything.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct LabelSelector {
-    pub match_labels: BTreeMap<String, String>,
+    pub match_labels: Labels,
     pub expressions: Vec<Requirement>,
 }
 
@@ -107,7 +107,7 @@ impl LabelSelector {
         self.match_labels.is_empty() && self.expressions.is_empty()
     }
 
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &Labels) -> bool {
         self.match_labels
             .iter()
             .all(|(k, v)| labels.get(k) == Some(v))
@@ -124,7 +124,7 @@ pub struct NodeSelectorTerm {
 }
 
 impl NodeSelectorTerm {
-    pub fn matches(&self, node_name: &str, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, node_name: &str, labels: &Labels) -> bool {
         self.expressions.iter().all(|r| r.matches(labels))
             && self.fields.iter().all(|r| {
                 r.key != "metadata.name"
@@ -140,7 +140,7 @@ pub struct NodeSelector {
 }
 
 impl NodeSelector {
-    pub fn matches(&self, node_name: &str, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, node_name: &str, labels: &Labels) -> bool {
         self.terms.iter().any(|t| t.matches(node_name, labels))
     }
 
@@ -165,7 +165,7 @@ impl NodeSelector {
 mod tests {
     use super::*;
 
-    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn labels(pairs: &[(&str, &str)]) -> Labels {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
