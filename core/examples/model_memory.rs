@@ -22,6 +22,14 @@ fn main() {
     let mut snapshot = load(&[Input::new("default", path)]).expect("load");
     snapshot.inputs.clear();
     println!("after load: {} live", mb(live()));
+    println!(
+        "the structs alone: Pod {} bytes, Workload {}, Pvc {}, Pv {}, Meta {}",
+        size_of::<quorum_core::model::Pod>(),
+        size_of::<quorum_core::model::Workload>(),
+        size_of::<quorum_core::model::Pvc>(),
+        size_of::<quorum_core::model::Pv>(),
+        size_of::<quorum_core::model::Meta>()
+    );
     let mut c = snapshot.clusters.pop().expect("one cluster");
     macro_rules! drop_kind {
         ($field:ident) => {{
