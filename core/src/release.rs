@@ -43,6 +43,13 @@ impl Release {
         Some(Release { minor })
     }
 
+    /// Whether this release's API server streams a watch's initial state by default
+    /// (`sendInitialEvents=true`, the `WatchList` feature gate): on in 1.32, off by default again
+    /// in 1.33, on from 1.34. Where it is off, the server refuses such a watch (422).
+    pub fn streams_initial_lists(self) -> bool {
+        self.minor == 32 || self.minor >= 34
+    }
+
     pub fn known(self) -> bool {
         (Release::OLDEST..=Release::NEWEST).contains(&self)
     }
@@ -413,6 +420,14 @@ mod tests {
         for bad in ["", "1", "2.1", "137", "v", "1-37", "latest", "1.x"] {
             assert_eq!(Release::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn only_releases_with_the_watch_list_gate_on_by_default_stream_their_lists() {
+        let streams: Vec<u16> = (26..=40)
+            .filter(|m| Release::new(*m).streams_initial_lists())
+            .collect();
+        assert_eq!(streams, [32, 34, 35, 36, 37, 38, 39, 40]);
     }
 
     #[test]

@@ -208,6 +208,70 @@ fn a_leader_change_and_a_deleted_pod_reach_the_analysis_without_a_relist() {
     assert!(status[0].stale_since.is_none());
 }
 
+/// A server that streams a watch's initial state (1.32, 1.34 on) is read with one watch per kind
+/// and no LIST, and gives the snapshot pages give; one whose operator turned that off (422) is
+/// read in pages without a word; changes still arrive on the open watches after a streamed list.
+#[test]
+fn a_server_that_streams_its_lists_is_read_in_watches_and_one_that_refuses_in_pages() {
+    let read = |builder: quorum_testapi::ServerBuilder, list_in_pages: bool| {
+        let live = serve(builder);
+        let options = Options {
+            list_in_pages,
+            ..live.options.clone()
+        };
+        live::read(&options).expect("a live read")
+    };
+    let v134 = || Server::builder().server_version("v1.34.2");
+    let streamed = read(v134(), false);
+    let paged = read(v134(), true);
+    let refused = read(v134().watch_list(false), false);
+    let on_133 = read(Server::builder().server_version("v1.33.4"), false);
+
+    let requests = |r: &live::Read| r.status[0].requests;
+    assert_eq!(requests(&streamed).lists, 0, "{:?}", requests(&streamed));
+    assert!(requests(&streamed).watches >= Kind::ALL.len() as u64);
+    for other in [&paged, &refused, &on_133] {
+        assert!(
+            requests(other).lists >= Kind::ALL.len() as u64,
+            "{:?}",
+            requests(other)
+        );
+    }
+    let objects = |r: &live::Read| {
+        let c = &r.snapshot.clusters[0];
+        (c.object_count(), c.pods.len(), c.leaders.len())
+    };
+    assert!(objects(&streamed).1 > 0);
+    let analysis = |r: &live::Read| {
+        let a = analysis_of(&r.snapshot);
+        (a.findings.len(), a.groups.len(), holder(&a, "db/pg-leader"))
+    };
+    for other in [&paged, &refused, &on_133] {
+        assert_eq!(objects(other), objects(&streamed));
+        assert_eq!(analysis(other), analysis(&streamed));
+        assert!(other.status[0].warnings.is_empty(), "{:?}", other.status);
+        assert!(
+            other.status[0]
+                .kinds
+                .iter()
+                .all(|k| k.error.is_none() && k.lists <= 1)
+        );
+    }
+
+    // After a streamed list, the same watch goes on with the changes.
+    let live = serve(v134());
+    let (session, rx) = start(&live.options);
+    let first = snapshot_with(&rx, "the first snapshot", |a| !a.groups.is_empty());
+    assert_eq!(holder(&first, "db/pg-leader").as_deref(), Some("db/pg-0"));
+    live.server.upsert(lease("pg-leader", "pg-1")).unwrap();
+    snapshot_with(&rx, "pg-leader held by pg-1", |a| {
+        holder(a, "db/pg-leader").as_deref() == Some("db/pg-1")
+    });
+    let status = session.status();
+    assert_eq!(status[0].requests.lists, 0, "{status:#?}");
+    assert!(status[0].kinds.iter().all(|k| k.lists == 1), "{status:#?}");
+}
+
 /// A ConfigMap lock is listed and watched as metadata alone: its leader record reaches the
 /// analysis, a move of its holder arrives on the watch, and its data never crosses the wire.
 #[test]

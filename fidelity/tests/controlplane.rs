@@ -69,6 +69,38 @@ metadata:
         None,
     );
     assert!(!lease.is_empty(), "KWOK holds the node's lease");
+
+    // A watch that asks for the current state first (what a live read sends where the release
+    // turns the WatchList gate on) is streamed, or refused with 422, as the model's rule says.
+    let streams = quorum_core::release::Release::parse(&pinned)
+        .expect("a release")
+        .streams_initial_lists();
+    let out = cp
+        .kubectl()
+        .args([
+            "get",
+            "--raw",
+            "/api/v1/nodes?watch=1&sendInitialEvents=true&allowWatchBookmarks=true\
+             &resourceVersionMatch=NotOlderThan&timeoutSeconds=2",
+        ])
+        .output()
+        .expect("kubectl runs");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    if streams {
+        assert!(
+            out.status.success() && stdout.contains("k8s.io/initial-events-end"),
+            "{release}: {stdout} {stderr}"
+        );
+        assert!(stdout.contains("node-a"), "{stdout}");
+    } else {
+        assert!(
+            !out.status.success() && stderr.contains("sendInitialEvents is forbidden"),
+            "{release}: {stdout} {stderr}"
+        );
+    }
 }
 
 #[test]

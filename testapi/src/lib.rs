@@ -89,6 +89,7 @@ pub struct ServerBuilder {
     port: u16,
     served: kinds::Served,
     version: String,
+    watch_list: Option<bool>,
     tls: TlsOptions,
 }
 
@@ -105,6 +106,7 @@ impl Default for ServerBuilder {
             port: 0,
             served: kinds::Served::default(),
             version: "v1.33.0".into(),
+            watch_list: None,
             tls: TlsOptions::default(),
         }
     }
@@ -175,6 +177,15 @@ impl ServerBuilder {
     /// The `gitVersion` `/version` answers (default `v1.33.0`).
     pub fn server_version(mut self, version: impl Into<String>) -> Self {
         self.version = version.into();
+        self
+    }
+
+    /// Whether a watch may ask for the collection's current state first
+    /// (`sendInitialEvents`: the `WatchList` feature gate). By default as the
+    /// server version's release has it: on in 1.32 and from 1.34, off in
+    /// 1.33 and before 1.32, where such a watch is refused with 422.
+    pub fn watch_list(mut self, on: bool) -> Self {
+        self.watch_list = Some(on);
         self
     }
 
@@ -281,6 +292,9 @@ impl ServerBuilder {
             open_watches,
             addr: OnceLock::new(),
             served: self.served,
+            watch_list: self
+                .watch_list
+                .unwrap_or_else(|| watch_list_by_default(&self.version)),
             version: self.version,
             client_certificates: self.tls.client_certificates,
         });
@@ -571,4 +585,14 @@ pub fn write_kubeconfig(path: &Path, servers: &[(&Server, &str)]) -> std::io::Re
         .map(|(s, ctx)| s.kubeconfig_entry(ctx))
         .collect();
     kubeconfig::write(path, &entries)
+}
+
+/// The `WatchList` gate's default in the release `version` (`v1.34.1`) names.
+fn watch_list_by_default(version: &str) -> bool {
+    let minor = version
+        .trim_start_matches('v')
+        .split('.')
+        .nth(1)
+        .and_then(|m| m.parse::<u32>().ok());
+    matches!(minor, Some(32) | Some(34..))
 }

@@ -94,6 +94,8 @@ pub struct Shared {
     pub served: Served,
     /// What `/version` says (`gitVersion`).
     pub version: String,
+    /// A watch may ask for the current state first (`sendInitialEvents`).
+    pub watch_list: bool,
     /// Clients authenticate with a certificate (checked in the TLS handshake), not a token.
     pub client_certificates: bool,
 }

@@ -138,9 +138,13 @@ pub struct LiveArgs {
     /// Kubeconfig file [default: $KUBECONFIG (several files merge), else ~/.kube/config].
     #[arg(long, value_name = "FILE")]
     pub kubeconfig: Option<PathBuf>,
-    /// Objects per LIST page when reading a live cluster.
+    /// Objects per LIST page when reading a live cluster in pages.
     #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
     pub page_size: u32,
+    /// Read in LIST pages even where the server streams each kind's objects in one watch
+    /// (Kubernetes 1.32 and 1.34 on, by its /version).
+    #[arg(long)]
+    pub list_in_pages: bool,
     /// Give up on a live cluster that has not been read completely after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub live_timeout: u64,
@@ -421,6 +425,7 @@ impl LiveArgs {
         LiveArgs {
             kubeconfig: None,
             page_size: 500,
+            list_in_pages: false,
             live_timeout: 60,
         }
     }

@@ -14,6 +14,7 @@ pub fn options(contexts: &[String], args: &LiveArgs) -> live::Options {
         contexts: contexts.to_vec(),
         kubeconfig: args.kubeconfig.clone(),
         page_size: args.page_size,
+        list_in_pages: args.list_in_pages,
         timeout: Duration::from_secs(args.live_timeout),
         ..live::Options::default()
     }
@@ -63,12 +64,17 @@ impl ProgressLine {
             return;
         }
         self.shown = true;
+        // A server that streams its lists sends no pages: only the objects count then.
+        let pages = if p.pages > 0 {
+            format!("{} pages, ", p.pages)
+        } else {
+            String::new()
+        };
         eprint!(
-            "\r\x1b[K{}: {}/{} kinds, {} pages, {} objects, {} s",
+            "\r\x1b[K{}: {}/{} kinds, {pages}{} objects, {} s",
             self.what,
             p.kinds_done,
             p.kinds,
-            p.pages,
             p.objects,
             self.started.elapsed().as_secs()
         );

@@ -46,6 +46,10 @@ pub struct Options {
     pub kubeconfig: Option<PathBuf>,
     /// Objects per LIST page.
     pub page_size: u32,
+    /// List in pages even where the server streams a watch's initial state (Kubernetes 1.32 and
+    /// 1.34 on, by their `/version`): each kind's first complete list then costs one LIST per
+    /// `page_size` objects instead of one watch.
+    pub list_in_pages: bool,
     /// How long [`read`] waits for a complete first snapshot.
     pub timeout: Duration,
     /// A [`Session`] sends a change that touched only leader records (or a lease expiring with
@@ -61,6 +65,7 @@ impl Default for Options {
             contexts: vec![],
             kubeconfig: None,
             page_size: 500,
+            list_in_pages: false,
             timeout: Duration::from_secs(60),
             leader_updates: false,
         }
@@ -259,13 +264,7 @@ pub fn read_with_progress(
         let discovered = discover_all(&clusters).await?;
         let shared = Arc::new(Mutex::new(Shared::new(&clusters)));
         let (tx, mut rx) = tokio::sync::watch::channel(0u64);
-        let tasks = store::spawn_all(
-            &clusters,
-            &discovered,
-            options.page_size,
-            shared.clone(),
-            tx,
-        );
+        let tasks = store::spawn_all(&clusters, &discovered, options, shared.clone(), tx);
         let deadline = tokio::time::Instant::now() + options.timeout;
         let outcome = loop {
             {
@@ -361,13 +360,7 @@ impl Session {
         let shared = Arc::new(Mutex::new(Shared::new(&clusters)));
         let (tx, mut rx) = tokio::sync::watch::channel(0u64);
         let _guard = runtime.enter();
-        store::spawn_all(
-            &clusters,
-            &discovered,
-            options.page_size,
-            shared.clone(),
-            tx,
-        );
+        store::spawn_all(&clusters, &discovered, options, shared.clone(), tx);
         let names = clusters.iter().map(|c| c.name.clone()).collect();
         let state = shared.clone();
         let leader_updates = options.leader_updates;

@@ -18,6 +18,7 @@ use super::errors::{LiveError, Problem, classify_watch, forbidden_warning, unser
 use super::traffic::{Requests, Traffic};
 use super::wire::{Decoded, Model, Wire, resource_name};
 use crate::model::{ClusterObjects, InputError, InputReport, Kind, Object, Snapshot, Source};
+use crate::release::Release;
 
 type Key = (String, String);
 
@@ -440,7 +441,7 @@ fn slot(kind: Kind) -> usize {
 pub(super) fn spawn_all(
     clusters: &[Cluster],
     discovered: &[Discovery],
-    page_size: u32,
+    options: &super::Options,
     shared: Arc<Mutex<Shared>>,
     changed: tokio::sync::watch::Sender<u64>,
 ) -> Vec<JoinHandle<()>> {
@@ -455,6 +456,16 @@ pub(super) fn spawn_all(
             s.clusters[index].version = discovery.server_version.clone();
         }
         changed.send_modify(|_| {});
+        // A server that streams a watch's initial state sends a kind's objects without
+        // waiting for the client to ask for each page: one stream instead of hundreds of round
+        // trips for a large kind.
+        let streamed = !options.list_in_pages
+            && discovery
+                .server_version
+                .as_deref()
+                .and_then(Release::parse)
+                .is_some_and(Release::streams_initial_lists);
+        let page_size = options.page_size;
         macro_rules! follow {
             ($($ty:ty),*) => {
                 $(if discovery.served(<$ty as Model>::MODEL)
@@ -464,6 +475,7 @@ pub(super) fn spawn_all(
                         cluster.clone(),
                         index,
                         page_size,
+                        streamed,
                         shared.clone(),
                         changed.clone(),
                     )));
@@ -554,10 +566,22 @@ fn put(
     }
 }
 
+/// The server refuses to stream a watch's initial state: its `WatchList` feature gate is off
+/// (422 Invalid, "sendInitialEvents is forbidden..."), or it does not know the parameters (400).
+fn refuses_streaming(error: &watcher::Error) -> bool {
+    use watcher::Error as W;
+    match error {
+        W::WatchStartFailed(kube::Error::Api(status)) => matches!(status.code, 400 | 422),
+        W::WatchError(status) => matches!(status.code, 400 | 422),
+        _ => false,
+    }
+}
+
 async fn follow<K: Model>(
     cluster: Cluster,
     index: usize,
     page_size: u32,
+    mut streamed: bool,
     shared: Arc<Mutex<Shared>>,
     changed: Arc<tokio::sync::watch::Sender<u64>>,
 ) {
@@ -565,14 +589,29 @@ async fn follow<K: Model>(
     let path = <Wire<K> as kube::Resource>::url_path(&(), None);
     shared.lock().expect("live state").clusters[index].kinds[slot].path = path;
     let api: Api<Wire<K>> = Api::all(cluster.client.clone());
-    let config = watcher::Config::default().page_size(page_size).timeout(60);
-    let start = || {
-        watcher::watcher(api.clone(), config.clone())
+    let start = |streamed: bool| {
+        let config = watcher::Config::default().page_size(page_size).timeout(60);
+        let config = if streamed {
+            config.streaming_lists()
+        } else {
+            config
+        };
+        watcher::watcher(api.clone(), config)
             .default_backoff()
             .boxed()
     };
-    let mut stream = start();
+    let mut stream = start(streamed);
     while let Some(item) = stream.next().await {
+        // Its operator turned streaming off: this kind is listed in pages from now on, as on a
+        // server that never streamed. Nothing went wrong that the user should hear of.
+        if streamed
+            && let Err(error) = &item
+            && refuses_streaming(error)
+        {
+            streamed = false;
+            stream = start(streamed);
+            continue;
+        }
         let now = Utc::now();
         let mut relist = false;
         // The session hears of model changes and of health changes at once; of the rest (a
@@ -665,7 +704,7 @@ async fn follow<K: Model>(
             changed.send_replace(generation);
         }
         if relist {
-            stream = start();
+            stream = start(streamed);
         }
     }
 }

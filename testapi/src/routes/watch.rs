@@ -83,6 +83,13 @@ pub fn watch(
     };
     let bookmarks = params.flag("allowWatchBookmarks");
     let send_initial = params.flag("sendInitialEvents");
+    if send_initial && !shared.watch_list {
+        return Err(ApiError::new(
+            422,
+            "Invalid",
+            "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled",
+        ));
+    }
     if send_initial && !bookmarks {
         return Err(ApiError::new(
             422,
