@@ -209,10 +209,11 @@ fn a_leader_change_and_a_deleted_pod_reach_the_analysis_without_a_relist() {
 }
 
 /// A server that streams a watch's initial state (1.32, 1.34 on) is read with one watch per kind
-/// and no LIST, and gives the snapshot pages give; one whose operator turned that off (422) is
-/// read in pages without a word; changes still arrive on the open watches after a streamed list.
+/// and no LIST, and gives the snapshot pages give; one whose operator turned that off (422), or
+/// whose stream ends before the list does, is read in pages without a word; changes still arrive
+/// on the open watches after a streamed list.
 #[test]
-fn a_server_that_streams_its_lists_is_read_in_watches_and_one_that_refuses_in_pages() {
+fn a_server_that_streams_its_lists_is_read_in_watches_and_one_that_refuses_or_cuts_in_pages() {
     let read = |builder: quorum_testapi::ServerBuilder, list_in_pages: bool| {
         let live = serve(builder);
         let options = Options {
@@ -225,12 +226,13 @@ fn a_server_that_streams_its_lists_is_read_in_watches_and_one_that_refuses_in_pa
     let streamed = read(v134(), false);
     let paged = read(v134(), true);
     let refused = read(v134().watch_list(false), false);
+    let cut = read(v134().cut_initial_events(), false);
     let on_133 = read(Server::builder().server_version("v1.33.4"), false);
 
     let requests = |r: &live::Read| r.status[0].requests;
     assert_eq!(requests(&streamed).lists, 0, "{:?}", requests(&streamed));
     assert!(requests(&streamed).watches >= Kind::ALL.len() as u64);
-    for other in [&paged, &refused, &on_133] {
+    for other in [&paged, &refused, &on_133, &cut] {
         assert!(
             requests(other).lists >= Kind::ALL.len() as u64,
             "{:?}",
@@ -246,7 +248,7 @@ fn a_server_that_streams_its_lists_is_read_in_watches_and_one_that_refuses_in_pa
         let a = analysis_of(&r.snapshot);
         (a.findings.len(), a.groups.len(), holder(&a, "db/pg-leader"))
     };
-    for other in [&paged, &refused, &on_133] {
+    for other in [&paged, &refused, &on_133, &cut] {
         assert_eq!(objects(other), objects(&streamed));
         assert_eq!(analysis(other), analysis(&streamed));
         assert!(other.status[0].warnings.is_empty(), "{:?}", other.status);

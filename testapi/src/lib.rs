@@ -90,6 +90,7 @@ pub struct ServerBuilder {
     served: kinds::Served,
     version: String,
     watch_list: Option<bool>,
+    cut_initial_events: bool,
     tls: TlsOptions,
 }
 
@@ -107,6 +108,7 @@ impl Default for ServerBuilder {
             served: kinds::Served::default(),
             version: "v1.33.0".into(),
             watch_list: None,
+            cut_initial_events: false,
             tls: TlsOptions::default(),
         }
     }
@@ -186,6 +188,13 @@ impl ServerBuilder {
     /// 1.33 and before 1.32, where such a watch is refused with 422.
     pub fn watch_list(mut self, on: bool) -> Self {
         self.watch_list = Some(on);
+        self
+    }
+
+    /// A watch that asks for the current state first ends after the objects, without the
+    /// bookmark that says the list is complete (a proxy or a timeout cutting a long stream).
+    pub fn cut_initial_events(mut self) -> Self {
+        self.cut_initial_events = true;
         self
     }
 
@@ -295,6 +304,7 @@ impl ServerBuilder {
             watch_list: self
                 .watch_list
                 .unwrap_or_else(|| watch_list_by_default(&self.version)),
+            cut_initial_events: self.cut_initial_events,
             version: self.version,
             client_certificates: self.tls.client_certificates,
         });

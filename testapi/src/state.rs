@@ -96,6 +96,8 @@ pub struct Shared {
     pub version: String,
     /// A watch may ask for the current state first (`sendInitialEvents`).
     pub watch_list: bool,
+    /// Such a watch ends after the objects, without the bookmark that closes the list.
+    pub cut_initial_events: bool,
     /// Clients authenticate with a certificate (checked in the TLS handshake), not a token.
     pub client_certificates: bool,
 }

@@ -430,10 +430,7 @@ impl Shared {
 }
 
 fn slot(kind: Kind) -> usize {
-    Kind::ALL
-        .iter()
-        .position(|k| *k == kind)
-        .expect("every model kind is in Kind::ALL")
+    kind.index()
 }
 
 /// Starts one watcher per served kind per cluster, at the version discovery found; a kind not
@@ -601,16 +598,23 @@ async fn follow<K: Model>(
             .boxed()
     };
     let mut stream = start(streamed);
+    // A streamed list under way: it began and has not ended.
+    let mut streaming = false;
     while let Some(item) = stream.next().await {
-        // Its operator turned streaming off: this kind is listed in pages from now on, as on a
-        // server that never streamed. Nothing went wrong that the user should hear of.
-        if streamed
-            && let Err(error) = &item
-            && refuses_streaming(error)
-        {
+        // Its operator turned streaming off, or the stream ended before the list did (a proxy,
+        // a timeout on a slow link; a second start would end the same way): this kind is listed
+        // in pages from now on, as on a server that never streamed.
+        let cut = streaming && matches!(item, Ok(Event::Init));
+        if streamed && (cut || matches!(&item, Err(error) if refuses_streaming(error))) {
             streamed = false;
+            streaming = false;
             stream = start(streamed);
             continue;
+        }
+        match &item {
+            Ok(Event::Init) => streaming = streamed,
+            Ok(Event::InitDone) => streaming = false,
+            _ => {}
         }
         let now = Utc::now();
         let mut relist = false;

@@ -356,15 +356,15 @@ fn assemble(clusters: &[&str], results: Vec<FileResult>) -> Snapshot {
     snapshot
 }
 
+/// How many objects of each kind, in the order of `Kind::ALL`.
+type KindCounts = [usize; Kind::ALL.len()];
+
 /// Which objects are the first of their cluster, kind, namespace and name (in input order), and
 /// how many of each kind each cluster keeps.
-#[allow(clippy::type_complexity)]
-fn first_of_each(
-    results: &[FileResult],
-) -> (Vec<Vec<bool>>, HashMap<&str, [usize; Kind::ALL.len()]>) {
+fn first_of_each(results: &[FileResult]) -> (Vec<Vec<bool>>, HashMap<&str, KindCounts>) {
     let mut seen: HashSet<(&str, Kind, &str, &str)> = HashSet::default();
     seen.reserve(results.iter().map(|r| r.2.len()).sum());
-    let mut counts: HashMap<&str, [usize; Kind::ALL.len()]> = HashMap::default();
+    let mut counts: HashMap<&str, KindCounts> = HashMap::default();
     let kept = results
         .iter()
         .map(|(cluster, _, objects)| {
@@ -376,10 +376,7 @@ fn first_of_each(
                     let kind = object.kind();
                     let first = seen.insert((cluster, kind, &meta.namespace, &meta.name));
                     if first {
-                        count[Kind::ALL
-                            .iter()
-                            .position(|k| *k == kind)
-                            .unwrap_or_default()] += 1;
+                        count[kind.index()] += 1;
                     }
                     first
                 })

@@ -69,6 +69,11 @@ impl Kind {
         Kind::ConfigMap,
     ];
 
+    /// Where this kind stands in [`Kind::ALL`] (declared in the same order).
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Node => "Node",
@@ -893,5 +898,17 @@ impl Snapshot {
             .flat_map(|c| c.leaders.iter())
             .filter_map(|(l, _)| l.renew_time)
             .max()
+    }
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::Kind;
+
+    #[test]
+    fn every_kind_stands_at_its_index_in_all() {
+        for (i, kind) in Kind::ALL.iter().enumerate() {
+            assert_eq!(kind.index(), i, "{kind:?}");
+        }
     }
 }

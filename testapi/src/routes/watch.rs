@@ -142,6 +142,13 @@ pub fn watch(
         }
         (store.subscribe(), store.rv())
     };
+    if send_initial && shared.cut_initial_events {
+        // The stream ends after the objects, before the bookmark that would close the list.
+        let body = Body::from_stream(futures_util::stream::iter(
+            first.into_iter().map(Ok::<Bytes, std::io::Error>),
+        ));
+        return Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response());
+    }
     if send_initial {
         first.push(bookmark(kind, form, last_rv, true));
     }
