@@ -22,6 +22,8 @@ file=generated/${pods}.json
 kc=generated/live-bench.kubeconfig
 log=generated/live-bench.server.log
 version=${SERVER_VERSION:-v1.37.2}
+# An earlier server's log says "ready" too: gone first, so the wait below waits for this one.
+rm -f "$log"
 target/release/quorum-testapi --context bench --kubeconfig "$kc" --server-version "$version" "$file" ${EXTRA:-} > "$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
@@ -42,6 +44,8 @@ kill -INT $server
 wait $server || true
 grep '^sent' "$log"
 [ "${LATENCY:-1}" = 0 ] && exit 0
+# An earlier server's log says "ready" too: gone first, so the wait below waits for this one.
+rm -f "$log"
 target/release/quorum-testapi --context bench --kubeconfig "$kc" --server-version "$version" "$file" ${EXTRA:-} > "$log" 2>&1 &
 server=$!
 until grep -q '^ready' "$log"; do sleep 1; done

@@ -47,7 +47,7 @@ fn main() {
         now: snapshot.now,
     };
     let topology = Topology::from_snapshot(snapshot, &config.build_options());
-    let (t, _) = time(|| topology.with_leaders(leaders.clone(), &config.build_options()));
+    let (t, _) = time(|| topology.with_changes(leaders.clone(), &config.build_options()));
     println!("graph with new leader records {t:?}");
     let (t, groups) = time(|| all_group_stats(&topology));
     println!("group stats {t:?}");

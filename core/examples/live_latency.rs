@@ -1,13 +1,16 @@
 //! How long a change in a live cluster takes to reach a fresh analysis (bench/live.sh runs it
 //! against quorum-testapi serving the 150,000-pod cluster). Usage:
-//! `live_latency KUBECONFIG CONTEXT`. It moves leader leases to another holder through the API,
+//! `[WHOLE=1] live_latency KUBECONFIG CONTEXT`. It moves leader leases to another holder through the API,
 //! as an elector would, and times each change to the session's next snapshot and that snapshot
-//! to its graph, analysis and overview; then renews leases and checks no snapshot follows.
+//! to its graph, analysis and overview; then cordons and uncordons nodes (a node's state, as a
+//! failing kubelet or an operator changes it) the same way; then renews leases and checks no
+//! snapshot follows.
 
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
 use k8s_openapi::api::coordination::v1::Lease;
+use k8s_openapi::api::core::v1::Node;
 use kube::Api;
 use kube::api::{Patch, PatchParams};
 use quorum_core::analysis::analyze;
@@ -20,6 +23,14 @@ use serde_json::json;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn unschedulable(snapshot: &Snapshot, name: &str) -> Option<bool> {
+    snapshot.clusters[0]
+        .nodes
+        .iter()
+        .find(|(n, _)| n.meta.name == name)
+        .map(|(n, _)| n.unschedulable)
+}
 
 fn holder_of(snapshot: &Snapshot, namespace: &str, name: &str) -> Option<String> {
     snapshot.clusters[0]
@@ -39,8 +50,9 @@ fn main() {
         contexts: vec![context.clone()],
         kubeconfig: Some(kubeconfig.into()),
         timeout: Duration::from_secs(600),
-        // As the terminal UI follows a cluster: a lease change comes as the records alone.
-        leader_updates: true,
+        // As the terminal UI follows a cluster: a lease change comes as the records alone, a
+        // node's state as the nodes and records. `WHOLE=1`: every change a whole snapshot.
+        partial_updates: std::env::var_os("WHOLE").is_none_or(|v| v != "1"),
         ..Options::default()
     };
     let (tx, rx) = channel();
@@ -96,7 +108,7 @@ fn main() {
             .expect("patch");
         let (at, snapshot, whole) = loop {
             let (at, u) = rx.recv_timeout(Duration::from_secs(60)).expect("an update");
-            let (s, whole) = match (u.snapshot, u.leaders) {
+            let (s, whole) = match (u.snapshot, u.changes) {
                 (Some(s), _) => (s, true),
                 (None, Some(s)) => (s, false),
                 _ => continue,
@@ -112,7 +124,9 @@ fn main() {
         graph = if whole {
             Topology::from_snapshot(snapshot, &config.build_options())
         } else {
-            graph.with_leaders(snapshot, &config.build_options())
+            graph
+                .with_changes(snapshot, &config.build_options())
+                .expect("no node changed")
         };
         let graph_time = t.elapsed();
         let analysis = analyze(&graph, &config);
@@ -122,6 +136,62 @@ fn main() {
         println!(
             "lease {ns}/{name} moved: {} after {:.0} ms, then graph {:.0} ms, graph + analysis + overview {:.0} ms, total {:.0} ms",
             if whole { "snapshot" } else { "leader records" },
+            reached.as_secs_f64() * 1e3,
+            graph_time.as_secs_f64() * 1e3,
+            total.as_secs_f64() * 1e3,
+            (reached + total).as_secs_f64() * 1e3
+        );
+    }
+    // Nodes cordoned, then uncordoned: their state alone, the nodes and records sent alone.
+    let nodes: Vec<String> = graph
+        .nodes
+        .iter()
+        .filter(|n| !n.node.inferred && !n.node.unschedulable)
+        .step_by(997)
+        .take(3)
+        .map(|n| n.name().to_string())
+        .collect();
+    for (name, cordon) in nodes.iter().flat_map(|n| [(n, true), (n, false)]) {
+        let api: Api<Node> = Api::all(client.clone());
+        let patch = json!({"spec": {"unschedulable": cordon}});
+        let sent = Instant::now();
+        rt.block_on(api.patch(name, &PatchParams::default(), &Patch::Merge(&patch)))
+            .expect("patch");
+        let (at, snapshot, whole) = loop {
+            let (at, u) = rx.recv_timeout(Duration::from_secs(60)).expect("an update");
+            let (s, whole) = match (u.snapshot, u.changes) {
+                (Some(s), _) => (s, true),
+                (None, Some(s)) => (s, false),
+                _ => continue,
+            };
+            if unschedulable(&s, name) == Some(cordon) {
+                break (at, s, whole);
+            }
+        };
+        let reached = at - sent;
+        let t = Instant::now();
+        let mut snapshot = std::sync::Arc::try_unwrap(snapshot).unwrap_or_else(|s| (*s).clone());
+        snapshot.inputs.clear();
+        graph = if whole {
+            Topology::from_snapshot(snapshot, &config.build_options())
+        } else {
+            graph
+                .with_changes(snapshot, &config.build_options())
+                .expect("the node in its place")
+        };
+        let graph_time = t.elapsed();
+        let analysis = analyze(&graph, &config);
+        let overview = Overview::of(&graph);
+        let total = t.elapsed();
+        drop((analysis, overview));
+        println!(
+            "node {name} {}: {} after {:.0} ms, then graph {:.0} ms, graph + analysis + overview {:.0} ms, total {:.0} ms",
+            if cordon { "cordoned" } else { "uncordoned" },
+            if whole {
+                "snapshot"
+            } else {
+                "nodes and records"
+            },
             reached.as_secs_f64() * 1e3,
             graph_time.as_secs_f64() * 1e3,
             total.as_secs_f64() * 1e3,
@@ -147,7 +217,7 @@ fn main() {
     let mut snapshots = 0;
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
         if let Ok((_, u)) = rx.recv_timeout(left) {
-            snapshots += usize::from(u.snapshot.is_some() || u.leaders.is_some());
+            snapshots += usize::from(u.snapshot.is_some() || u.changes.is_some());
         }
     }
     println!(

@@ -112,30 +112,52 @@ fn snapshot_with(rx: &Receiver<Update>, what: &str, want: impl Fn(&Analysis) -> 
     analysis_of(update.snapshot.as_ref().unwrap())
 }
 
-/// With `leader_updates`, a lease change comes as the leader records alone; applied to the last
-/// graph they give the analysis a full snapshot would; any other change is a whole snapshot.
+/// With `partial_updates`, a lease change comes as the leader records alone and a node's
+/// condition as the nodes and records alone; applied to the last graph they give the analysis a
+/// full snapshot would. A node moved to another zone, or any pod change, is a whole snapshot.
 #[test]
-fn leader_updates_carry_the_records_alone_and_give_the_analysis_of_a_full_snapshot() {
+fn partial_updates_carry_records_and_node_states_alone_and_give_the_analysis_of_a_full_snapshot() {
     let live = serve(Server::builder());
     let options = Options {
-        leader_updates: true,
+        partial_updates: true,
         ..live.options.clone()
     };
     let build = Config::default().build_options();
     let (session, rx) = start(&options);
     let first = wait_for(&rx, "the first snapshot", |u| u.snapshot.is_some());
-    assert!(first.leaders.is_none());
+    assert!(first.changes.is_none());
     let mut first = (*first.snapshot.unwrap()).clone();
     first.inputs.clear();
-    let graph = Topology::from_snapshot(first, &build);
+    let mut graph = Topology::from_snapshot(first, &build);
+    let apply = |graph: &mut Topology, changes: Snapshot| {
+        let mut changes = changes;
+        changes.inputs.clear();
+        let now = changes.now;
+        *graph = graph
+            .with_changes(changes, &build)
+            .expect("nodes and pods in place");
+        let incremental = analyze(graph, &Config::default());
+        // Everything as a whole snapshot at the same time gives the same analysis.
+        let full = analysis_of(&Snapshot {
+            now,
+            ..session.snapshot()
+        });
+        assert_eq!(
+            serde_json::to_value(&incremental).unwrap(),
+            serde_json::to_value(&full).unwrap()
+        );
+        incremental
+    };
+    let partial = |what: &str| {
+        let update = wait_for(&rx, what, |u| u.snapshot.is_some() || u.changes.is_some());
+        assert!(update.snapshot.is_none(), "{what} copies no pod");
+        (*update.changes.unwrap()).clone()
+    };
 
     live.server.upsert(lease("pg-leader", "pg-1")).unwrap();
-    let update = wait_for(&rx, "the leader records", |u| {
-        u.snapshot.is_some() || u.leaders.is_some()
-    });
-    assert!(update.snapshot.is_none(), "a lease change copies no pod");
-    let leaders = (*update.leaders.unwrap()).clone();
+    let leaders = partial("the leader records");
     assert!(leaders.clusters[0].pods.is_empty() && !leaders.clusters[0].leaders.is_empty());
+    assert!(leaders.clusters[0].nodes.is_empty(), "no node changed");
     // The input reports still count every object read.
     assert_eq!(
         leaders.inputs[0].objects as usize,
@@ -145,31 +167,85 @@ fn leader_updates_carry_the_records_alone_and_give_the_analysis_of_a_full_snapsh
             .map(|k| k.objects)
             .sum::<usize>()
     );
-    let mut leaders = leaders;
-    leaders.inputs.clear();
-    let now = leaders.now;
-    let incremental = analyze(&graph.with_leaders(leaders, &build), &Config::default());
+    let incremental = apply(&mut graph, leaders);
     assert_eq!(
         holder(&incremental, "db/pg-leader").as_deref(),
         Some("db/pg-1")
     );
-    // Everything as a whole snapshot at the same time gives the same analysis.
-    let full = analysis_of(&Snapshot {
-        now,
-        ..session.snapshot()
-    });
-    assert_eq!(
+
+    // The node pg-1 runs on stops reporting Ready and is cordoned.
+    let pod = live.server.object("Pod", "db", "pg-1").expect("pg-1");
+    let node_name = pod["spec"]["nodeName"]
+        .as_str()
+        .expect("placed")
+        .to_string();
+    let mut node = live
+        .server
+        .object("Node", None, &node_name)
+        .expect("its node");
+    node["spec"]["unschedulable"] = json!(true);
+    node["status"]["conditions"] = json!([{"type": "Ready", "status": "False"}]);
+    live.server.upsert(node.clone()).unwrap();
+    let nodes = partial("the node's condition");
+    assert!(nodes.clusters[0].pods.is_empty() && !nodes.clusters[0].nodes.is_empty());
+    let cordoned = apply(&mut graph, nodes);
+    assert_ne!(
+        serde_json::to_value(&cordoned).unwrap(),
         serde_json::to_value(&incremental).unwrap(),
-        serde_json::to_value(&full).unwrap()
+        "the analysis sees the node's state"
+    );
+
+    // A pod stops being ready: that pod alone.
+    let mut pod = live.server.object("Pod", "db", "pg-0").expect("pg-0");
+    pod["status"]["conditions"] = json!([{"type": "Ready", "status": "False"}]);
+    live.server.upsert(pod.clone()).unwrap();
+    let pods = partial("a pod's readiness");
+    let names: Vec<&str> = pods.clusters[0]
+        .pods
+        .iter()
+        .map(|(p, _)| p.meta.name.as_str())
+        .collect();
+    assert_eq!(names, ["pg-0"]);
+    apply(&mut graph, pods);
+
+    // A new pod (a whole snapshot), then bound to a node (that pod alone).
+    let mut new = pod;
+    new["metadata"]["name"] = json!("pg-9");
+    new["metadata"].as_object_mut().unwrap().remove("uid");
+    new["spec"].as_object_mut().unwrap().remove("nodeName");
+    new["status"] = json!({"phase": "Pending"});
+    live.server.upsert(new.clone()).unwrap();
+    let update = wait_for(&rx, "the new pod", |u| {
+        u.snapshot.is_some() || u.changes.is_some()
+    });
+    assert!(update.changes.is_none(), "a new pod is a whole snapshot");
+    let mut whole = (*update.snapshot.unwrap()).clone();
+    whole.inputs.clear();
+    graph = Topology::from_snapshot(whole, &build);
+    new["spec"]["nodeName"] = json!(node_name);
+    live.server.upsert(new).unwrap();
+    let bound = partial("the pod bound to a node");
+    assert_eq!(bound.clusters[0].pods.len(), 1);
+    apply(&mut graph, bound);
+
+    // The same node in another zone moves every pod on it: a whole snapshot.
+    node["metadata"]["labels"]["topology.kubernetes.io/zone"] = json!("elsewhere");
+    live.server.upsert(node).unwrap();
+    let update = wait_for(&rx, "a whole snapshot", |u| {
+        u.snapshot.is_some() || u.changes.is_some()
+    });
+    assert!(
+        update.changes.is_none(),
+        "a node that moved is a whole snapshot"
     );
 
     live.server
         .delete("Pod", "db", "pg-2")
         .expect("pg-2 exists");
     let update = wait_for(&rx, "a whole snapshot", |u| {
-        u.snapshot.is_some() || u.leaders.is_some()
+        u.snapshot.is_some() || u.changes.is_some()
     });
-    assert!(update.leaders.is_none(), "a pod change is a whole snapshot");
+    assert!(update.changes.is_none(), "a pod change is a whole snapshot");
     assert!(
         update.snapshot.unwrap().clusters[0]
             .pods

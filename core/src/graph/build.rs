@@ -106,11 +106,55 @@ fn seen(c: &ClusterObjects) -> Seen {
     }
 }
 
-/// `t` with the leader records of `snapshot` (each cluster's, by name) at its time, for a live
-/// change that touched only leader records: the leaders and the groups they make are rebuilt; the
-/// nodes, pods, workloads, claims and volumes are shared and the small rest is copied. The same
-/// graph a full build of the objects with these records makes.
-pub fn with_leaders(t: &Topology, snapshot: Snapshot, options: &BuildOptions) -> Topology {
+/// Whether `new` is the node `old` was in every way the graph's shape reads (its name, labels,
+/// control-plane role and kubelet release): what else changed (readiness, taints,
+/// schedulability, capacity) the graph only stores. A node that changed only so can be replaced
+/// in a graph in place ([`Topology::with_changes`]).
+pub fn same_place(old: &Node, new: &Node) -> bool {
+    old.meta.name == new.meta.name
+        && old.meta.labels == new.meta.labels
+        && old.control_plane == new.control_plane
+        && old.kubelet_version == new.kubelet_version
+        && old.inferred == new.inferred
+}
+
+/// Whether `new` is the pod `old` was in every way the graph's shape reads but its node: its
+/// metadata (labels, owners), hostname, placement rules and claims. Its readiness and phase may
+/// differ, and its node too when `exported` says both nodes, if any, are in the export (a pod
+/// bound to a node, or leaving one: no node is inferred from it). A static pod stays on its node.
+pub fn pod_in_place(old: &Pod, new: &Pod, exported: impl Fn(&str) -> bool) -> bool {
+    let (a, b) = (&old.meta, &new.meta);
+    let meta = a.name == b.name
+        && a.namespace == b.namespace
+        && a.labels == b.labels
+        && a.annotations == b.annotations
+        && a.owners == b.owners
+        && a.created == b.created
+        && a.generation == b.generation;
+    let shape = meta
+        && old.hostname == new.hostname
+        && old.placement == new.placement
+        && old.claims == new.claims
+        && old.alone == new.alone;
+    let stays = old.node_name == new.node_name && old.is_active() == new.is_active();
+    let static_pod = a.controller().is_some_and(|o| o.kind == "Node");
+    shape
+        && (stays
+            || (!static_pod
+                && [&old.node_name, &new.node_name]
+                    .into_iter()
+                    .all(|n| n.as_deref().is_none_or(&exported))))
+}
+
+/// `t` with the leader records of `snapshot` (each cluster's, by name) at its time, and with the
+/// nodes and pods `snapshot` holds in place of `t`'s of the same names, for a live change that
+/// touched only leader records, nodes' states and pods' states or nodes: the leaders and the
+/// groups they make are rebuilt, the nodes and pods given replaced (a pod bound to a node joins
+/// its list); the other pods, the workloads, claims and volumes are shared and the small rest is
+/// copied. The same graph a full build of the objects with these records, nodes and pods makes.
+/// None when a node or pod of `snapshot` is not one of `t`'s in the same place ([`same_place`],
+/// [`pod_in_place`]): only a full build gives that graph.
+pub fn with_changes(t: &Topology, snapshot: Snapshot, options: &BuildOptions) -> Option<Topology> {
     let mut out = Topology {
         clusters: t.clusters.clone(),
         zones: t.zones.clone(),
@@ -131,17 +175,40 @@ pub fn with_leaders(t: &Topology, snapshot: Snapshot, options: &BuildOptions) ->
         group_by_workload: vec![],
     };
     let given = snapshot.now;
-    // Per cluster: its clock (a live read's) and its leader records.
-    type Records = (Option<DateTime<Utc>>, Vec<(LeaderRecord, Source)>);
+    // Per cluster: its clock (a live read's), its leader records and the nodes and pods that
+    // changed.
+    type Records = (
+        Option<DateTime<Utc>>,
+        Vec<(LeaderRecord, Source)>,
+        Vec<(Node, Source)>,
+        Vec<(Pod, Source)>,
+    );
     let mut records: BTreeMap<String, Records> = snapshot
         .clusters
         .into_iter()
-        .map(|c| (c.name, (c.clock, c.leaders)))
+        .map(|c| (c.name, (c.clock, c.leaders, c.nodes, c.pods)))
         .collect();
-    let pods = out.pods.clone();
+    let mut leaders = Vec::with_capacity(out.clusters.len());
     for c in 0..out.clusters.len() {
+        let (clock, records, nodes, pods) =
+            records.remove(&out.clusters[c].name).unwrap_or_default();
+        for (node, source) in nodes {
+            let id = *out.node_by_name[c].get(&node.meta.name)?;
+            let info = &mut Arc::make_mut(&mut out.nodes)[id.index()];
+            if !same_place(&info.node, &node) {
+                return None;
+            }
+            info.node = node;
+            info.source = source;
+        }
+        if !pods.is_empty() {
+            replace_pods(&mut out, ClusterId(c as u32), pods)?;
+        }
+        leaders.push((clock, records));
+    }
+    let pods = out.pods.clone();
+    for (c, (clock, leaders)) in leaders.into_iter().enumerate() {
         let cluster = ClusterId(c as u32);
-        let (clock, leaders) = records.remove(&out.clusters[c].name).unwrap_or_default();
         // Only the pods some record names: a lookup per pod, not an index of them all.
         let names = {
             let wanted: HashSet<&str> = leaders
@@ -154,7 +221,61 @@ pub fn with_leaders(t: &Topology, snapshot: Snapshot, options: &BuildOptions) ->
     }
     drop(pods);
     index_groups(&mut out);
-    out
+    Some(out)
+}
+
+/// Puts `pods` in place of `t`'s pods of the same names in `cluster`, each on its node's list;
+/// None when one is not in the graph or not in its place ([`pod_in_place`]).
+fn replace_pods(t: &mut Topology, cluster: ClusterId, pods: Vec<(Pod, Source)>) -> Option<()> {
+    let ids: Vec<PodId> = {
+        let wanted: HashSet<&str> = pods.iter().map(|(p, _)| p.meta.name.as_str()).collect();
+        let names = PodNames::of(&t.pods, cluster, Some(&wanted));
+        pods.iter()
+            .map(|(p, _)| {
+                names
+                    .by_key
+                    .get(&(p.meta.namespace.as_str(), p.meta.name.as_str()))
+                    .copied()
+            })
+            .collect::<Option<_>>()?
+    };
+    let c = cluster.index();
+    for (id, (pod, source)) in ids.into_iter().zip(pods) {
+        let old = &t.pods[id.index()];
+        let exported = |name: &str| {
+            t.node_by_name[c]
+                .get(name)
+                .is_some_and(|n| !t.nodes[n.index()].node.inferred)
+        };
+        if !pod_in_place(&old.pod, &pod, exported) {
+            return None;
+        }
+        let node = match pod.node_name.as_deref() {
+            Some(name) => Some(*t.node_by_name[c].get(name)?),
+            None => None,
+        };
+        if old.node != node {
+            let nodes = Arc::make_mut(&mut t.nodes);
+            if let Some(n) = old.node {
+                nodes[n.index()].pods.retain(|p| *p != id);
+            }
+            if let Some(n) = node {
+                let list = &mut nodes[n.index()].pods;
+                let at = list.partition_point(|p| *p < id);
+                list.insert(at, id);
+            }
+        }
+        let info = PodInfo {
+            cluster,
+            pod,
+            source,
+            node,
+            workload: old.workload,
+            pvcs: old.pvcs.clone(),
+        };
+        Arc::make_mut(&mut t.pods)[id.index()] = Arc::new(info);
+    }
+    Some(())
 }
 
 fn index_groups(t: &mut Topology) {
@@ -326,14 +447,14 @@ fn build_cluster(
         for pvc in &pvcs {
             Arc::make_mut(&mut t.pvcs)[pvc.index()].pods.push(id);
         }
-        Arc::make_mut(&mut t.pods).push(PodInfo {
+        Arc::make_mut(&mut t.pods).push(Arc::new(PodInfo {
             cluster,
             pod,
             source,
             node,
             workload,
             pvcs,
-        });
+        }));
     }
 
     // Storage classes, PVs and their pins.

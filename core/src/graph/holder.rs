@@ -183,7 +183,7 @@ pub(super) struct PodNames<'a> {
 impl<'a> PodNames<'a> {
     /// Every pod of `cluster`, or only those a name in `wanted` could name.
     pub fn of(
-        pods: &'a [PodInfo],
+        pods: &'a [std::sync::Arc<PodInfo>],
         cluster: ClusterId,
         wanted: Option<&rustc_hash::FxHashSet<&str>>,
     ) -> PodNames<'a> {

@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::model::*;
 pub use build::{
     BuildOptions, DEFAULT_ZONE_LABEL, GroupMode, HOSTNAME_LABEL, LEGACY_ZONE_LABEL, ZONE_KEYS,
+    pod_in_place, same_place,
 };
 pub use export::{Edge, Vertex, workload_kind};
 
@@ -145,7 +146,7 @@ impl WorkloadInfo {
 
     /// Whether [`Self::desired`] is its replica count: its spec says so, or its pods were listed
     /// with their peers (not picked out one by one, when others may exist unseen).
-    pub fn replicas_known(&self, pods: &[PodInfo]) -> bool {
+    pub fn replicas_known(&self, pods: &[std::sync::Arc<PodInfo>]) -> bool {
         self.workload.replicas.is_some() || self.pods.iter().all(|p| !pods[p.index()].pod.alone)
     }
 }
@@ -301,7 +302,9 @@ pub struct Topology {
     /// (plans and simulations change leaders and placement, a live lease change only leaders):
     /// a copy of the topology does not copy 150,000 pods. `Arc::make_mut` to change them.
     pub nodes: std::sync::Arc<Vec<NodeInfo>>,
-    pub pods: std::sync::Arc<Vec<PodInfo>>,
+    /// Each pod behind its own `Arc` as well: a live change of a few pods' states, or a what-if
+    /// that moves some, copies those pods and not the others.
+    pub pods: std::sync::Arc<Vec<std::sync::Arc<PodInfo>>>,
     pub workloads: std::sync::Arc<Vec<WorkloadInfo>>,
     pub pvcs: std::sync::Arc<Vec<PvcInfo>>,
     pub pvs: std::sync::Arc<Vec<PvInfo>>,
@@ -332,10 +335,12 @@ impl Topology {
         build::build(snapshot, options)
     }
 
-    /// This graph with the leader records of `snapshot` instead of its own (a live change that
-    /// touched only leader records); see [`build::with_leaders`].
-    pub fn with_leaders(&self, snapshot: Snapshot, options: &BuildOptions) -> Topology {
-        build::with_leaders(self, snapshot, options)
+    /// This graph with the leader records of `snapshot` instead of its own, and its nodes in
+    /// place of the same nodes' (a live change that touched only leader records and nodes'
+    /// states): the leaders and groups are rebuilt, the nodes given replaced, the rest shared.
+    /// None when a node of `snapshot` is not in its place ([`same_place`]): build it whole.
+    pub fn with_changes(&self, snapshot: Snapshot, options: &BuildOptions) -> Option<Topology> {
+        build::with_changes(self, snapshot, options)
     }
 
     pub fn multi_cluster(&self) -> bool {

@@ -3,29 +3,85 @@ use crate::config::Config;
 use crate::model::ClusterObjects;
 use crate::samples::SAMPLES;
 
-/// The leader records of `snapshot` alone, as a live session sends them when nothing else changed.
-fn leaders_only(snapshot: &Snapshot) -> Snapshot {
+/// The leader records of `snapshot` and its nodes, as a live session sends them when nothing
+/// else changed.
+fn leaders_and_nodes(snapshot: &Snapshot) -> Snapshot {
+    changes(snapshot, &Snapshot::default())
+}
+
+/// What a live session sends of `after` when only records and states changed since `before`:
+/// every leader record, every node, and the pods that differ.
+fn changes(after: &Snapshot, before: &Snapshot) -> Snapshot {
     Snapshot {
-        clusters: snapshot
+        clusters: after
             .clusters
             .iter()
-            .map(|c| ClusterObjects {
-                leaders: c.leaders.clone(),
-                ..ClusterObjects::new(c.name.clone())
+            .map(|c| {
+                let old = before.clusters.iter().find(|b| b.name == c.name);
+                let pods = c
+                    .pods
+                    .iter()
+                    .filter(|p| old.is_some_and(|old| !old.pods.contains(p)))
+                    .cloned()
+                    .collect();
+                ClusterObjects {
+                    leaders: c.leaders.clone(),
+                    nodes: c.nodes.clone(),
+                    pods,
+                    ..ClusterObjects::new(c.name.clone())
+                }
             })
             .collect(),
         inputs: vec![],
-        now: snapshot.now,
+        now: after.now,
     }
 }
 
 #[test]
-fn replacing_the_leader_records_gives_the_graph_a_full_build_of_them_gives() {
+fn replacing_records_and_nodes_and_pods_states_gives_the_graph_a_full_build_of_them_gives() {
     let options = Config::default().build_options();
-    let mut changed_any = false;
+    let (mut changed_leaders, mut changed_nodes, mut moved_pods) = (false, false, 0);
     for sample in SAMPLES {
         let before = sample.load();
         let mut after = before.clone();
+        // What a node's kubelet and its operator do: it stops reporting Ready, is cordoned,
+        // tainted.
+        for c in &mut after.clusters {
+            for (i, (n, _)) in c.nodes.iter_mut().enumerate() {
+                match i % 3 {
+                    0 => n.ready = Some(!n.is_ready()),
+                    1 => n.unschedulable = !n.unschedulable,
+                    _ => n.taints.push(Taint {
+                        key: "node.kubernetes.io/unreachable".into(),
+                        value: String::new(),
+                        effect: TaintEffect::NoExecute,
+                    }),
+                }
+            }
+            // And pods: readiness flips, a pod stops, one is bound to another exported node,
+            // one leaves its node (not a static pod, which stays on its own).
+            let exported: Vec<String> = c.nodes.iter().map(|(n, _)| n.meta.name.clone()).collect();
+            let mut unbound = 0;
+            for (i, (p, _)) in c.pods.iter_mut().enumerate() {
+                let static_pod = p.meta.controller().is_some_and(|o| o.kind == "Node");
+                let on_exported = p.node_name.as_ref().is_none_or(|n| exported.contains(n));
+                match i % 4 {
+                    0 => p.ready = !p.ready,
+                    1 if !static_pod && on_exported && !exported.is_empty() => {
+                        p.node_name = Some(exported[(i * 7) % exported.len()].clone());
+                        moved_pods += 1;
+                    }
+                    2 if !static_pod && on_exported && unbound < 2 => {
+                        p.node_name = None;
+                        p.phase = PodPhase::Pending;
+                        p.ready = false;
+                        unbound += 1;
+                    }
+                    3 if p.is_active() => p.phase = PodPhase::Pending,
+                    _ => {}
+                }
+            }
+        }
         // What a live cluster does to leases: holders move to other pods, leave them vacant,
         // a record goes away, and time passes (some expire).
         for c in &mut after.clusters {
@@ -46,18 +102,90 @@ fn replacing_the_leader_records_gives_the_graph_a_full_build_of_them_gives() {
             .newest_renew_time()
             .map(|t| t + chrono::Duration::seconds(20));
         let full = Topology::build(&after, &options);
-        let incremental =
-            Topology::build(&before, &options).with_leaders(leaders_only(&after), &options);
+        let incremental = Topology::build(&before, &options)
+            .with_changes(changes(&after, &before), &options)
+            .expect("every node and pod in its place");
         assert_eq!(
             format!("{full:#?}"),
             format!("{incremental:#?}"),
             "sample {}",
             sample.name
         );
-        changed_any |= format!("{:?}", Topology::build(&before, &options).leaders)
-            != format!("{:?}", full.leaders);
+        let old = Topology::build(&before, &options);
+        changed_leaders |= format!("{:?}", old.leaders) != format!("{:?}", full.leaders);
+        changed_nodes |= format!("{:?}", old.nodes) != format!("{:?}", full.nodes);
     }
-    assert!(changed_any, "the changes changed some leader");
+    assert!(changed_leaders, "the changes changed some leader");
+    assert!(changed_nodes, "the changes changed some node");
+    assert!(moved_pods > 0, "the changes moved some pod");
+}
+
+#[test]
+fn a_node_that_moved_zone_or_was_not_there_is_no_change_in_place() {
+    let options = Config::default().build_options();
+    let sample = SAMPLES
+        .iter()
+        .find(|s| s.load().clusters.iter().any(|c| c.nodes.len() > 1))
+        .expect("a sample with nodes");
+    let before = sample.load();
+    let graph = Topology::build(&before, &options);
+    let mut moved = before.clone();
+    let node = &mut moved.clusters[0].nodes[0].0;
+    node.meta.labels.insert(
+        build::DEFAULT_ZONE_LABEL.to_string(),
+        "elsewhere".to_string(),
+    );
+    assert!(
+        graph
+            .with_changes(leaders_and_nodes(&moved), &options)
+            .is_none()
+    );
+    let mut added = before.clone();
+    let mut new = added.clusters[0].nodes[0].clone();
+    new.0.meta.name = "a-node-the-graph-does-not-have".into();
+    added.clusters[0].nodes.push(new);
+    assert!(
+        graph
+            .with_changes(leaders_and_nodes(&added), &options)
+            .is_none()
+    );
+    // A pod relabelled, or bound to a node the export does not hold: a whole build.
+    let (pod, _) = before.clusters[0]
+        .pods
+        .iter()
+        .find(|(p, _)| p.node_name.is_some())
+        .expect("a placed pod");
+    let mut relabelled = pod.clone();
+    relabelled
+        .meta
+        .labels
+        .insert("app".into(), "another".into());
+    let mut elsewhere = pod.clone();
+    elsewhere.node_name = Some("a-node-nobody-exported".into());
+    for changed in [relabelled, elsewhere] {
+        let mut after = before.clone();
+        for (p, _) in &mut after.clusters[0].pods {
+            if p.meta.name == changed.meta.name && p.meta.namespace == changed.meta.namespace {
+                *p = changed.clone();
+            }
+        }
+        assert!(
+            graph
+                .with_changes(changes(&after, &before), &options)
+                .is_none()
+        );
+    }
+    // Only its readiness: in place.
+    let mut ready = before.clone();
+    ready.clusters[0].nodes[0].0.ready = Some(false);
+    let changed = graph
+        .with_changes(leaders_and_nodes(&ready), &options)
+        .expect("in place");
+    let name = &ready.clusters[0].nodes[0].0.meta.name;
+    let id = changed.node_by_name[0][name];
+    assert!(!changed.nodes[id.index()].node.is_ready());
+    // The graph it came from is as it was.
+    assert_eq!(graph.nodes[id.index()].node, before.clusters[0].nodes[0].0);
 }
 
 // ---- holder identities as real electors write them ----

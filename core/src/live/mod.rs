@@ -53,10 +53,12 @@ pub struct Options {
     /// How long [`read`] waits for a complete first snapshot.
     pub timeout: Duration,
     /// A [`Session`] sends a change that touched only leader records (or a lease expiring with
-    /// time) as [`Update::leaders`], the records alone, instead of a whole snapshot; the receiver
-    /// applies them with [`Topology::with_leaders`](crate::graph::Topology::with_leaders). On a
-    /// large cluster that spares the copy of every object and the rebuild of the graph.
-    pub leader_updates: bool,
+    /// time) and nodes' states (readiness, taints, cordons: nothing that moves a node) as
+    /// [`Update::changes`], those records and nodes alone, instead of a whole snapshot; the
+    /// receiver applies them with
+    /// [`Topology::with_changes`](crate::graph::Topology::with_changes). On a large cluster that
+    /// spares the copy of every pod and the rebuild of the graph.
+    pub partial_updates: bool,
 }
 
 impl Default for Options {
@@ -67,7 +69,7 @@ impl Default for Options {
             page_size: 500,
             list_in_pages: false,
             timeout: Duration::from_secs(60),
-            leader_updates: false,
+            partial_updates: false,
         }
     }
 }
@@ -316,10 +318,11 @@ fn runtime() -> Result<tokio::runtime::Runtime, LiveError> {
 pub struct Update {
     /// Present when objects changed since the last update.
     pub snapshot: Option<Arc<Snapshot>>,
-    /// With [`Options::leader_updates`], instead of `snapshot` when only leader records changed
-    /// since the last one: a snapshot holding the leader records alone (every other kind is as in
-    /// the previous snapshot), with complete input reports and the new time.
-    pub leaders: Option<Arc<Snapshot>>,
+    /// With [`Options::partial_updates`], instead of `snapshot` when only leader records and
+    /// nodes' states changed since the last one: a snapshot holding every leader record and the
+    /// nodes of the clusters whose nodes changed (every other kind is as in the previous
+    /// snapshot), with complete input reports and the new time.
+    pub changes: Option<Arc<Snapshot>>,
     pub status: Vec<ClusterStatus>,
     /// When this update was made.
     pub at: DateTime<Utc>,
@@ -363,7 +366,7 @@ impl Session {
         store::spawn_all(&clusters, &discovered, options, shared.clone(), tx);
         let names = clusters.iter().map(|c| c.name.clone()).collect();
         let state = shared.clone();
-        let leader_updates = options.leader_updates;
+        let partial_updates = options.partial_updates;
         runtime.spawn(async move {
             let mut sent_generation = None;
             let mut sent_expiry = None;
@@ -382,10 +385,10 @@ impl Session {
                     let now = Utc::now();
                     let expiry = s.expiry(now);
                     let due = sent_generation != Some(s.generation) || sent_expiry != Some(expiry);
-                    let (mut snapshot, mut leaders) = (None, None);
+                    let (mut snapshot, mut changes) = (None, None);
                     if s.complete() && due {
-                        if leader_updates && sent_generation.is_some() && s.only_leaders_changed() {
-                            leaders = Some(Arc::new(s.leader_snapshot(now)));
+                        if partial_updates && sent_generation.is_some() && s.shape_unchanged() {
+                            changes = Some(Arc::new(s.changes_snapshot(now)));
                         } else {
                             snapshot = Some(Arc::new(s.snapshot(now)));
                         }
@@ -395,14 +398,14 @@ impl Session {
                     }
                     // While stale, the status is re-sent every second so its age shows.
                     let news = snapshot.is_some()
-                        || leaders.is_some()
+                        || changes.is_some()
                         || sent_status.as_ref() != Some(&status)
                         || s.any_stale();
                     news.then(|| {
                         sent_status = Some(status.clone());
                         Update {
                             snapshot,
-                            leaders,
+                            changes,
                             status,
                             at: Utc::now(),
                         }

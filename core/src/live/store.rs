@@ -8,7 +8,7 @@ use kube::Api;
 use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use tokio::task::JoinHandle;
 
@@ -45,6 +45,13 @@ struct KindState {
     invalid: FxHashMap<Key, String>,
     /// Objects changed since the session last sent them.
     changed: bool,
+    /// Of those changes, some the graph's shape reads: an object came, went, was listed anew,
+    /// or changed more than a node's or pod's state ([`crate::graph::same_place`],
+    /// [`crate::graph::pod_in_place`]).
+    reshaped: bool,
+    /// The pods changed in place since the session last sent them: a snapshot of changes
+    /// carries these alone.
+    in_place: FxHashSet<Key>,
 }
 
 impl KindState {
@@ -291,13 +298,16 @@ impl Shared {
             .collect()
     }
 
-    /// Whether every kind changed since [`Shared::mark_sent`] holds leader records.
-    pub fn only_leaders_changed(&self) -> bool {
+    /// Whether what changed since [`Shared::mark_sent`] is leader records and nodes' and pods'
+    /// states alone, which [`Topology::with_changes`](crate::graph::Topology::with_changes) applies to
+    /// the last graph.
+    pub fn shape_unchanged(&self) -> bool {
         self.clusters.iter().all(|c| {
-            Kind::ALL
-                .iter()
-                .zip(&c.kinds)
-                .all(|(kind, k)| !k.changed || kind.holds_leaders())
+            Kind::ALL.iter().zip(&c.kinds).all(|(kind, k)| {
+                !k.changed
+                    || kind.holds_leaders()
+                    || (matches!(kind, Kind::Node | Kind::Pod) && !k.reshaped)
+            })
         })
     }
 
@@ -306,6 +316,8 @@ impl Shared {
         for c in &mut self.clusters {
             for k in &mut c.kinds {
                 k.changed = false;
+                k.reshaped = false;
+                k.in_place.clear();
             }
         }
     }
@@ -313,15 +325,26 @@ impl Shared {
     /// The objects as a snapshot at `now`, copied (the watchers go on). Objects that did not
     /// convert are input errors of their cluster, so they show like a broken document in a file.
     pub fn snapshot(&self, now: DateTime<Utc>) -> Snapshot {
-        self.copy(now, |_| true)
+        self.copy(now, |_, _| Wanted::All)
     }
 
-    /// The leader records alone as a snapshot at `now` (the input reports are complete).
-    pub fn leader_snapshot(&self, now: DateTime<Utc>) -> Snapshot {
-        self.copy(now, Kind::holds_leaders)
+    /// What [`Shared::shape_unchanged`] allows to send alone as a snapshot at `now`: the leader
+    /// records, the nodes of each cluster whose nodes changed, and the pods that changed (the
+    /// input reports are complete).
+    pub fn changes_snapshot(&self, now: DateTime<Utc>) -> Snapshot {
+        self.copy(now, |kind, k| match kind {
+            Kind::Pod => Wanted::InPlace,
+            Kind::Node if k.changed => Wanted::All,
+            _ if kind.holds_leaders() => Wanted::All,
+            _ => Wanted::None,
+        })
     }
 
-    fn copy(&self, now: DateTime<Utc>, wanted: impl Fn(Kind) -> bool + Sync) -> Snapshot {
+    fn copy(
+        &self,
+        now: DateTime<Utc>,
+        wanted: impl Fn(Kind, &KindState) -> Wanted + Sync,
+    ) -> Snapshot {
         // The copy is most of a live update's cost on a large cluster: kinds on every core.
         let objects = self
             .clusters
@@ -331,10 +354,15 @@ impl Shared {
                     .par_iter()
                     .zip(Kind::ALL.par_iter())
                     .map(|(k, kind)| {
-                        if !wanted(*kind) {
-                            return vec![];
-                        }
-                        let mut sorted: Vec<(&Key, &Arc<Object>)> = k.objects.iter().collect();
+                        let mut sorted: Vec<(&Key, &Arc<Object>)> = match wanted(*kind, k) {
+                            Wanted::None => return vec![],
+                            Wanted::All => k.objects.iter().collect(),
+                            Wanted::InPlace => k
+                                .in_place
+                                .iter()
+                                .filter_map(|key| k.objects.get_key_value(key))
+                                .collect(),
+                        };
                         sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
                         sorted.into_iter().map(|(_, o)| Object::clone(o)).collect()
                     })
@@ -392,7 +420,7 @@ impl Shared {
                 if k.synced {
                     cluster.listed.insert(kind);
                 }
-                // A leaders-only snapshot leaves the other kinds out but reports them (counted
+                // A snapshot of changes leaves the other kinds out but reports them (counted
                 // in the store); a taken snapshot has emptied the store (counted in the list).
                 let count = list.len().max(k.objects.len());
                 report.objects += count as u32;
@@ -427,6 +455,14 @@ impl Shared {
         }
         snapshot
     }
+}
+
+/// What of a kind a snapshot copies.
+enum Wanted {
+    None,
+    All,
+    /// The objects changed in place since the last snapshot sent.
+    InPlace,
 }
 
 fn slot(kind: Kind) -> usize {
@@ -500,7 +536,17 @@ enum Change {
     /// Only a leader record's renewTime: the leader is alive, nothing moved. Time alone decides
     /// when that matters (see [`Shared::expiry`]).
     Renewal,
+    /// A node's or pod's state (readiness, taints, a cordon, a pod's phase or node): the model
+    /// changed, the graph's shape did not.
+    InPlace,
     Model,
+}
+
+impl Change {
+    /// Something the model reads changed.
+    fn is_model(self) -> bool {
+        matches!(self, Change::InPlace | Change::Model)
+    }
 }
 
 /// The object without what changes on every write (and, for `renewal`, without its renewal).
@@ -513,11 +559,18 @@ fn normalised(o: &Object, renewal: bool) -> Object {
     o
 }
 
-fn compare(old: &Object, new: &Object) -> Change {
+/// `exported` says whether a node of that name is in the cluster's nodes.
+fn compare(old: &Object, new: &Object, exported: &dyn Fn(&str) -> bool) -> Change {
     if normalised(old, false) == normalised(new, false) {
         Change::None
     } else if matches!(old, Object::Leader(_)) && normalised(old, true) == normalised(new, true) {
         Change::Renewal
+    } else if match (old, new) {
+        (Object::Node(old), Object::Node(new)) => crate::graph::same_place(old, new),
+        (Object::Pod(old), Object::Pod(new)) => crate::graph::pod_in_place(old, new, exported),
+        _ => false,
+    } {
+        Change::InPlace
     } else {
         Change::Model
     }
@@ -531,12 +584,13 @@ fn put(
     invalid: &mut FxHashMap<Key, String>,
     key: Key,
     decoded: Decoded,
+    exported: &dyn Fn(&str) -> bool,
 ) -> Change {
     match decoded {
         Decoded::Object(o) => {
             let was_invalid = invalid.remove(&key).is_some();
             let change = match map.get(&key) {
-                Some(old) if !was_invalid => compare(old, &o),
+                Some(old) if !was_invalid => compare(old, &o, exported),
                 _ => Change::Model,
             };
             map.insert(key, o);
@@ -624,7 +678,15 @@ async fn follow<K: Model>(
         let generation = {
             let mut s = shared.lock().expect("live state");
             let c = &mut s.clusters[index];
-            let k = &mut c.kinds[slot];
+            // This kind, and the cluster's nodes as they are (a pod bound to one of them
+            // changes in place).
+            let (nodes, k) = match c.kinds.split_at_mut(slot) {
+                (before, [k, ..]) => (before.get(Kind::Node.index()).map(|n| &n.objects), k),
+                (_, []) => unreachable!("a slot per kind"),
+            };
+            let exported = |name: &str| {
+                nodes.is_some_and(|n| n.contains_key(&(String::new(), name.to_string())))
+            };
             let mut objects_changed = false;
             match item {
                 // Said before every LIST, even one about to fail: no proof the server answers.
@@ -642,7 +704,7 @@ async fn follow<K: Model>(
                         Event::InitApply(w) => {
                             let key = key(&w);
                             let target = k.buffer.get_or_insert_with(FxHashMap::default);
-                            put(target, &mut k.invalid, key, w.decoded);
+                            put(target, &mut k.invalid, key, w.decoded, &exported);
                             notify = was_failing;
                         }
                         Event::InitDone => {
@@ -653,17 +715,29 @@ async fn follow<K: Model>(
                             k.synced = true;
                             k.lists += 1;
                             objects_changed = true;
+                            k.reshaped = true;
                         }
                         Event::Apply(w) => {
                             let key = key(&w);
-                            let change = put(&mut k.objects, &mut k.invalid, key, w.decoded);
-                            objects_changed = change == Change::Model;
+                            let change = put(
+                                &mut k.objects,
+                                &mut k.invalid,
+                                key.clone(),
+                                w.decoded,
+                                &exported,
+                            );
+                            objects_changed = change.is_model();
+                            k.reshaped |= change == Change::Model;
+                            if change == Change::InPlace && K::MODEL == Kind::Pod {
+                                k.in_place.insert(key);
+                            }
                             notify = was_failing;
                         }
                         Event::Delete(w) => {
                             let key = key(&w);
                             let removed = k.objects.remove(&key).is_some();
                             objects_changed = k.invalid.remove(&key).is_some() || removed;
+                            k.reshaped |= objects_changed;
                         }
                     }
                 }

@@ -163,7 +163,7 @@ fn apply(mut t: Topology, change: &Change) -> Topology {
             // under the new template (a StatefulSet from its highest ordinal down).
             let order = rollout_order(&t, *workload);
             for pod in &order {
-                Arc::make_mut(&mut t.pods)[pod.index()]
+                Arc::make_mut(&mut Arc::make_mut(&mut t.pods)[pod.index()])
                     .pod
                     .placement
                     .spread

@@ -105,10 +105,12 @@ impl Outcome {
         {
             match fates.pods[i] {
                 PodFate::Moved(n) => {
+                    let pod = std::sync::Arc::make_mut(pod);
                     pod.node = Some(n);
                     pod.pod.node_name = Some(t.nodes[n.index()].name().to_string());
                 }
                 PodFate::Pending => {
+                    let pod = std::sync::Arc::make_mut(pod);
                     pod.pod.phase = crate::model::PodPhase::Pending;
                     pod.pod.ready = false;
                     pod.node = None;
@@ -118,6 +120,7 @@ impl Outcome {
                 PodFate::Stopped if pod.node.is_some_and(|n| self.node_down[n.index()]) => {}
                 // Evicted, not back yet.
                 PodFate::Stopped => {
+                    let pod = std::sync::Arc::make_mut(pod);
                     pod.pod.phase = crate::model::PodPhase::Pending;
                     pod.pod.ready = false;
                     pod.node = None;

@@ -255,10 +255,15 @@ impl Outcome {
             let placed = self.placed[i];
             if placed.is_none() && pod.node.is_some_and(|n| !self.node_down[n.index()]) {
                 // Evicted and not recreated anywhere: Pending.
+                let pod = std::sync::Arc::make_mut(pod);
                 pod.pod.phase = crate::model::PodPhase::Pending;
                 pod.pod.ready = false;
                 pod.node = None;
-            } else if let Some(n) = placed {
+            } else if let Some(n) = placed
+                && pod.node != Some(n)
+            {
+                // Only the pods that moved are copied (a pod on a node is named after it).
+                let pod = std::sync::Arc::make_mut(pod);
                 pod.node = Some(n);
                 pod.pod.node_name = Some(t.nodes[n.index()].name().to_string());
             }

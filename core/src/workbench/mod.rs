@@ -291,8 +291,8 @@ impl Workbench {
 }
 
 /// Follows a live session's updates into workbench states: a new snapshot is built into a new
-/// graph; an update of leader records alone is applied to the last graph
-/// ([`Topology::with_leaders`]) instead of rebuilding everything.
+/// graph; an update of leader records and nodes' states alone is applied to the last graph
+/// ([`Topology::with_changes`]) instead of rebuilding everything.
 pub struct Follower {
     config: Config,
     last: Option<Arc<Topology>>,
@@ -303,24 +303,26 @@ impl Follower {
         Follower { config, last: None }
     }
 
-    /// The state after an update (`snapshot`, or `leaders` alone), when it brings one.
+    /// The state after an update (`snapshot`, or `changes` alone), when it brings one.
     pub fn next(
         &mut self,
         snapshot: Option<Arc<Snapshot>>,
-        leaders: Option<Arc<Snapshot>>,
+        changes: Option<Arc<Snapshot>>,
     ) -> Option<Workbench> {
         let options = self.config.build_options();
-        let (topology, inputs) = match (snapshot, leaders, self.last.as_ref()) {
+        let (topology, inputs) = match (snapshot, changes, self.last.as_ref()) {
             (Some(snapshot), _, _) => {
                 // The caller keeps no copy: the snapshot is ours to move into the graph.
                 let mut snapshot = Arc::try_unwrap(snapshot).unwrap_or_else(|s| (*s).clone());
                 let inputs = std::mem::take(&mut snapshot.inputs);
                 (Topology::from_snapshot(snapshot, &options), inputs)
             }
-            (None, Some(leaders), Some(previous)) => {
-                let mut leaders = Arc::try_unwrap(leaders).unwrap_or_else(|s| (*s).clone());
-                let inputs = std::mem::take(&mut leaders.inputs);
-                (previous.with_leaders(leaders, &options), inputs)
+            (None, Some(changes), Some(previous)) => {
+                let mut changes = Arc::try_unwrap(changes).unwrap_or_else(|s| (*s).clone());
+                let inputs = std::mem::take(&mut changes.inputs);
+                // The session sends only nodes that stayed in their place; were one not, the
+                // last state stands until the next whole snapshot.
+                (previous.with_changes(changes, &options)?, inputs)
             }
             _ => return None,
         };

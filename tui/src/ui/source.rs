@@ -164,7 +164,7 @@ fn follow(
         let next = follower
             .lock()
             .expect("the follower")
-            .next(update.snapshot, update.leaders);
+            .next(update.snapshot, update.changes);
         let msg = match next {
             Some(data) => Msg::Loaded {
                 data: Box::new(data),
@@ -175,7 +175,7 @@ fn follow(
         let _ = sender.send(msg);
     };
     let options = quorum_core::live::Options {
-        leader_updates: true,
+        partial_updates: true,
         ..options.clone()
     };
     match quorum_core::live::Session::start(
