@@ -3,14 +3,14 @@
 //! `[WHOLE=1] live_latency KUBECONFIG CONTEXT`. It moves leader leases to another holder through the API,
 //! as an elector would, and times each change to the session's next snapshot and that snapshot
 //! to its graph, analysis and overview; then cordons and uncordons nodes (a node's state, as a
-//! failing kubelet or an operator changes it) the same way; then renews leases and checks no
-//! snapshot follows.
+//! failing kubelet or an operator changes it) and makes pods not ready and ready again, timed the
+//! same way; then renews leases and checks no snapshot follows.
 
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
 use k8s_openapi::api::coordination::v1::Lease;
-use k8s_openapi::api::core::v1::Node;
+use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::Api;
 use kube::api::{Patch, PatchParams};
 use quorum_core::analysis::analyze;
@@ -32,6 +32,14 @@ fn unschedulable(snapshot: &Snapshot, name: &str) -> Option<bool> {
         .map(|(n, _)| n.unschedulable)
 }
 
+fn pod_ready(snapshot: &Snapshot, namespace: &str, name: &str) -> Option<bool> {
+    snapshot.clusters[0]
+        .pods
+        .iter()
+        .find(|(p, _)| p.meta.namespace == namespace && p.meta.name == name)
+        .map(|(p, _)| p.ready)
+}
+
 fn holder_of(snapshot: &Snapshot, namespace: &str, name: &str) -> Option<String> {
     snapshot.clusters[0]
         .leaders
@@ -51,7 +59,8 @@ fn main() {
         kubeconfig: Some(kubeconfig.into()),
         timeout: Duration::from_secs(600),
         // As the terminal UI follows a cluster: a lease change comes as the records alone, a
-        // node's state as the nodes and records. `WHOLE=1`: every change a whole snapshot.
+        // node's or pod's state as those nodes and pods with the records. `WHOLE=1`: every
+        // change a whole snapshot.
         partial_updates: std::env::var_os("WHOLE").is_none_or(|v| v != "1"),
         ..Options::default()
     };
@@ -99,50 +108,7 @@ fn main() {
         .unwrap();
         kube::Client::try_from(config).unwrap()
     });
-    for (ns, name, holder) in &leases {
-        let new_holder = format!("{holder}-moved");
-        let api: Api<Lease> = Api::namespaced(client.clone(), ns);
-        let patch = json!({"spec": {"holderIdentity": new_holder}});
-        let sent = Instant::now();
-        rt.block_on(api.patch(name, &PatchParams::default(), &Patch::Merge(&patch)))
-            .expect("patch");
-        let (at, snapshot, whole) = loop {
-            let (at, u) = rx.recv_timeout(Duration::from_secs(60)).expect("an update");
-            let (s, whole) = match (u.snapshot, u.changes) {
-                (Some(s), _) => (s, true),
-                (None, Some(s)) => (s, false),
-                _ => continue,
-            };
-            if holder_of(&s, ns, name).as_deref() == Some(new_holder.as_str()) {
-                break (at, s, whole);
-            }
-        };
-        let reached = at - sent;
-        let t = Instant::now();
-        let mut snapshot = std::sync::Arc::try_unwrap(snapshot).unwrap_or_else(|s| (*s).clone());
-        snapshot.inputs.clear();
-        graph = if whole {
-            Topology::from_snapshot(snapshot, &config.build_options())
-        } else {
-            graph
-                .with_changes(snapshot, &config.build_options())
-                .expect("no node changed")
-        };
-        let graph_time = t.elapsed();
-        let analysis = analyze(&graph, &config);
-        let overview = Overview::of(&graph);
-        let total = t.elapsed();
-        drop((analysis, overview));
-        println!(
-            "lease {ns}/{name} moved: {} after {:.0} ms, then graph {:.0} ms, graph + analysis + overview {:.0} ms, total {:.0} ms",
-            if whole { "snapshot" } else { "leader records" },
-            reached.as_secs_f64() * 1e3,
-            graph_time.as_secs_f64() * 1e3,
-            total.as_secs_f64() * 1e3,
-            (reached + total).as_secs_f64() * 1e3
-        );
-    }
-    // Nodes cordoned, then uncordoned: their state alone, the nodes and records sent alone.
+    // The nodes to cordon and the pods to make not ready, spread over the cluster.
     let nodes: Vec<String> = graph
         .nodes
         .iter()
@@ -151,12 +117,19 @@ fn main() {
         .take(3)
         .map(|n| n.name().to_string())
         .collect();
-    for (name, cordon) in nodes.iter().flat_map(|n| [(n, true), (n, false)]) {
-        let api: Api<Node> = Api::all(client.clone());
-        let patch = json!({"spec": {"unschedulable": cordon}});
+    let pods: Vec<(String, String)> = graph
+        .pods
+        .iter()
+        .filter(|p| p.pod.ready && p.node.is_some())
+        .step_by(49_999)
+        .take(3)
+        .map(|p| (p.pod.meta.namespace.clone(), p.pod.meta.name.clone()))
+        .collect();
+    // Each change: patched through the API, then timed to the update that shows it, and that
+    // update to its graph, analysis and overview.
+    let mut measure = |what: String, patch: &dyn Fn(), shows: &dyn Fn(&Snapshot) -> bool| {
         let sent = Instant::now();
-        rt.block_on(api.patch(name, &PatchParams::default(), &Patch::Merge(&patch)))
-            .expect("patch");
+        patch();
         let (at, snapshot, whole) = loop {
             let (at, u) = rx.recv_timeout(Duration::from_secs(60)).expect("an update");
             let (s, whole) = match (u.snapshot, u.changes) {
@@ -164,7 +137,7 @@ fn main() {
                 (None, Some(s)) => (s, false),
                 _ => continue,
             };
-            if unschedulable(&s, name) == Some(cordon) {
+            if shows(&s) {
                 break (at, s, whole);
             }
         };
@@ -177,7 +150,7 @@ fn main() {
         } else {
             graph
                 .with_changes(snapshot, &config.build_options())
-                .expect("the node in its place")
+                .expect("nodes and pods in their place")
         };
         let graph_time = t.elapsed();
         let analysis = analyze(&graph, &config);
@@ -185,17 +158,59 @@ fn main() {
         let total = t.elapsed();
         drop((analysis, overview));
         println!(
-            "node {name} {}: {} after {:.0} ms, then graph {:.0} ms, graph + analysis + overview {:.0} ms, total {:.0} ms",
-            if cordon { "cordoned" } else { "uncordoned" },
-            if whole {
-                "snapshot"
-            } else {
-                "nodes and records"
-            },
+            "{what}: {} after {:.0} ms, then graph {:.0} ms, graph + analysis + overview {:.0} ms, total {:.0} ms",
+            if whole { "snapshot" } else { "changes" },
             reached.as_secs_f64() * 1e3,
             graph_time.as_secs_f64() * 1e3,
             total.as_secs_f64() * 1e3,
             (reached + total).as_secs_f64() * 1e3
+        );
+    };
+    for (ns, name, holder) in &leases {
+        let new_holder = format!("{holder}-moved");
+        let api: Api<Lease> = Api::namespaced(client.clone(), ns);
+        let body = json!({"spec": {"holderIdentity": new_holder}});
+        measure(
+            format!("lease {ns}/{name} moved"),
+            &|| {
+                rt.block_on(api.patch(name, &PatchParams::default(), &Patch::Merge(&body)))
+                    .expect("patch");
+            },
+            &|s| holder_of(s, ns, name).as_deref() == Some(new_holder.as_str()),
+        );
+    }
+    // Nodes cordoned, then uncordoned: their state alone, the nodes and records sent alone.
+    for (name, cordon) in nodes.iter().flat_map(|n| [(n, true), (n, false)]) {
+        let api: Api<Node> = Api::all(client.clone());
+        let body = json!({"spec": {"unschedulable": cordon}});
+        measure(
+            format!(
+                "node {name} {}",
+                if cordon { "cordoned" } else { "uncordoned" }
+            ),
+            &|| {
+                rt.block_on(api.patch(name, &PatchParams::default(), &Patch::Merge(&body)))
+                    .expect("patch");
+            },
+            &|s| unschedulable(s, name) == Some(cordon),
+        );
+    }
+    // Pods that stop being ready, then are ready again (the test server takes a pod's status
+    // in a patch of the pod, as a kubelet's status update).
+    for ((ns, name), ready) in pods.iter().flat_map(|p| [(p, false), (p, true)]) {
+        let api: Api<Pod> = Api::namespaced(client.clone(), ns);
+        let status = if ready { "True" } else { "False" };
+        let body = json!({"status": {"conditions": [{"type": "Ready", "status": status}]}});
+        measure(
+            format!(
+                "pod {ns}/{name} {}",
+                if ready { "ready" } else { "not ready" }
+            ),
+            &|| {
+                rt.block_on(api.patch(name, &PatchParams::default(), &Patch::Merge(&body)))
+                    .expect("patch");
+            },
+            &|s| pod_ready(s, ns, name) == Some(ready),
         );
     }
     // Renewals: the first brings the (long expired) generated leases back to life, a snapshot;
