@@ -122,7 +122,7 @@ impl Rule {
                 "Re-election: a surviving ready replica takes over (nobody for a quorum group without quorum)"
             }
             Rule::ReelectionTiming => {
-                "Re-election: after leaseDurationSeconds (at once on a released lease)"
+                "Re-election: after leaseDurationSeconds (at once on a released lease; from its pod's creation for a recreated candidate)"
             }
             Rule::Drill => "Drill expectations",
             Rule::PlanApply => {
