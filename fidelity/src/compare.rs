@@ -630,7 +630,7 @@ pub fn compare(obs: &Observation) -> Result<Vec<Verdict>, String> {
                             want - want_start
                         ),
                         format!(
-                            "+{seen:.1} s ({:.1} s after its pod's creation at +{seen_start:.0} s)",
+                            "+{seen:.1} s ({:.1} s after its pod's creation at {seen_start:+.0} s)",
                             seen - seen_start
                         ),
                     ),
