@@ -1,6 +1,7 @@
 //! Where the analysis of a large cluster spends its time: the graph with new leader records (a
 //! live lease change), group and leader statistics, then each check (median of 5). Usage:
-//! `analysis_parts FILE`.
+//! `[REPEAT=N] analysis_parts FILE`; REPEAT runs the whole analysis N more times at the end, for
+//! a profiler (`perf record -D MS` past the load).
 
 use std::time::{Duration, Instant};
 
@@ -62,5 +63,16 @@ fn main() {
     for check in CHECKS {
         let (t, findings) = time(|| (check.run)(&ctx));
         println!("{:<40} {t:?} ({} findings)", check.id, findings.len());
+    }
+    let repeat: usize = std::env::var("REPEAT")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    if repeat > 0 {
+        let t = Instant::now();
+        for _ in 0..repeat {
+            drop(quorum_core::analysis::analyze(&topology, &config));
+        }
+        println!("analysis x{repeat}: {:?} each", t.elapsed() / repeat as u32);
     }
 }

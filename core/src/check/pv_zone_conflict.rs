@@ -2,6 +2,7 @@
 //! schedulable node can host because its volume pins it to a place without one.
 
 use super::*;
+use crate::model::{NodeSelector, Toleration};
 
 pub const CHECK: Check = Check {
     id: "pv-zone-conflict",
@@ -39,28 +40,88 @@ pub fn volume_out_of_reach(t: &Topology, pod: PodId) -> Option<PvId> {
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     use rayon::prelude::*;
-    // One pod at a time, on every core (a Pending pod may look at every node of its cluster).
-    ctx.topology
+    let t = ctx.topology;
+    // One pod at a time, on every core; a pod not running on a ready node asks whether any
+    // usable node of its cluster reaches its volumes, a scan of every node, answered once for
+    // all the pods that ask it the same way (same cluster, tolerations and volume affinities).
+    let (mut findings, asking): (Vec<Finding>, Vec<PodId>) = t
         .pods
         .par_iter()
         .enumerate()
         .with_min_len(4096)
-        .filter_map(|(i, pod)| of_pod(ctx, PodId(i as u32), pod))
+        .filter_map(|(i, pod)| match of_pod(ctx, PodId(i as u32), pod) {
+            Placed::Conflict(f) => Some(Ok(f)),
+            Placed::Unplaced => Some(Err(PodId(i as u32))),
+            Placed::Fine => None,
+        })
+        .partition_map(|r| match r {
+            Ok(f) => rayon::iter::Either::Left(f),
+            Err(p) => rayon::iter::Either::Right(p),
+        });
+    type Question<'t> = (ClusterId, &'t [Toleration], Vec<Option<&'t NodeSelector>>);
+    let mut answers: Vec<(Question<'_>, bool)> = Vec::new();
+    for id in asking {
+        let pod = &t.pods[id.index()];
+        let pvs = volumes(t, pod);
+        let question: Question<'_> = (
+            pod.cluster,
+            &pod.pod.placement.tolerations,
+            pvs.iter()
+                .map(|pv| t.pvs[pv.index()].pv.node_affinity.as_ref())
+                .collect(),
+        );
+        let reachable = match answers.iter().find(|(q, _)| *q == question) {
+            Some((_, answer)) => *answer,
+            None => {
+                let answer = reachable(t, id, &pvs);
+                answers.push((question, answer));
+                answer
+            }
+        };
+        if !reachable && !t.clusters[pod.cluster.index()].zones.is_empty() {
+            findings.push(unreachable(ctx, id, &pvs));
+        }
+    }
+    findings
+}
+
+/// What one pod's volumes say: it runs out of their reach, it asks where it could run, or
+/// nothing is wrong.
+enum Placed {
+    Conflict(Finding),
+    Unplaced,
+    Fine,
+}
+
+/// The bound volumes of a pod's claims.
+fn volumes(t: &Topology, pod: &PodInfo) -> Vec<PvId> {
+    pod.pvcs
+        .iter()
+        .filter_map(|c| t.pvcs[c.index()].pv)
         .collect()
 }
 
-fn of_pod(ctx: &Context<'_>, id: PodId, pod: &PodInfo) -> Option<Finding> {
+/// Whether some ready, schedulable node of the pod's cluster whose taints it tolerates reaches
+/// every one of `pvs`.
+fn reachable(t: &Topology, id: PodId, pvs: &[PvId]) -> bool {
+    let cluster = t.pods[id.index()].cluster;
+    t.clusters[cluster.index()].zones.iter().any(|z| {
+        t.zones[z.index()].nodes.iter().any(|n| {
+            let node = &t.nodes[n.index()];
+            node.accepts_pods()
+                && tolerated(t, id, *n)
+                && pvs.iter().all(|pv| t.pvs[pv.index()].admits(node))
+        })
+    })
+}
+
+fn of_pod(ctx: &Context<'_>, id: PodId, pod: &PodInfo) -> Placed {
     let t = ctx.topology;
-    if !pod.pod.is_active() {
-        return None;
+    if !pod.pod.is_active() || pod.pvcs.is_empty() {
+        return Placed::Fine;
     }
-    let pvs: Vec<PvId> = pod
-        .pvcs
-        .iter()
-        .filter_map(|c| t.pvcs[c.index()].pv)
-        .collect();
-    if pvs.is_empty() {
-        return None;
+    if !pod.pvcs.iter().any(|c| t.pvcs[c.index()].pv.is_some()) {
+        return Placed::Fine;
     }
     let running_on = pod.node.filter(|n| t.nodes[n.index()].node.is_ready());
     if let Some(node) = pod.node {
@@ -78,48 +139,43 @@ fn of_pod(ctx: &Context<'_>, id: PodId, pod: &PodInfo) -> Option<Finding> {
                 t.zone_display(n.zone),
                 pv.pin.describe()
             );
-            return Some(ctx.on_pod(id, CHECK.id, Severity::Critical, message));
+            return Placed::Conflict(ctx.on_pod(id, CHECK.id, Severity::Critical, message));
         }
     }
     if running_on.is_some() {
-        return None;
+        Placed::Fine
+    } else {
+        Placed::Unplaced
     }
-    // Not running on a ready node: can any ready, schedulable node reach every volume?
-    let cluster = pod.cluster;
-    let reachable = t.clusters[cluster.index()].zones.iter().any(|z| {
-        t.zones[z.index()].nodes.iter().any(|n| {
-            let node = &t.nodes[n.index()];
-            node.accepts_pods()
-                && tolerated(t, id, *n)
-                && pvs.iter().all(|pv| t.pvs[pv.index()].admits(node))
-        })
-    });
-    if !reachable && !t.clusters[cluster.index()].zones.is_empty() {
-        let pv = &t.pvs[pvs[0].index()];
-        let usable_in_pin = match &pv.pin {
-            Pin::Zones(zones) => {
-                let nodes: usize = t.clusters[cluster.index()]
-                    .zones
-                    .iter()
-                    .filter(|z| zones.contains(&t.zones[z.index()].name))
-                    .map(|z| t.zones[z.index()].nodes.len())
-                    .sum();
-                if nodes == 0 {
-                    format!("{} has no nodes at all", zones.join(", "))
-                } else {
-                    format!("none of the {nodes} nodes there is ready, schedulable and tolerated")
-                }
+}
+
+/// The finding of a pod no usable node can host because of its volumes (`pvs`, not empty).
+fn unreachable(ctx: &Context<'_>, id: PodId, pvs: &[PvId]) -> Finding {
+    let t = ctx.topology;
+    let cluster = t.pods[id.index()].cluster;
+    let pv = &t.pvs[pvs[0].index()];
+    let usable_in_pin = match &pv.pin {
+        Pin::Zones(zones) => {
+            let nodes: usize = t.clusters[cluster.index()]
+                .zones
+                .iter()
+                .filter(|z| zones.contains(&t.zones[z.index()].name))
+                .map(|z| t.zones[z.index()].nodes.len())
+                .sum();
+            if nodes == 0 {
+                format!("{} has no nodes at all", zones.join(", "))
+            } else {
+                format!("none of the {nodes} nodes there is ready, schedulable and tolerated")
             }
-            _ => "no ready, schedulable node matches it".to_string(),
-        };
-        let message = format!(
-            "cannot be scheduled anywhere: its volume {} is pinned to {}, and {usable_in_pin}. \
-             The pod stays Pending until a node there is available; restore the data into a \
-             zone with capacity (snapshot and restore) or add nodes to that zone.",
-            pv.pv.meta.name,
-            pv.pin.describe(),
-        );
-        return Some(ctx.on_pod(id, CHECK.id, Severity::Critical, message));
-    }
-    None
+        }
+        _ => "no ready, schedulable node matches it".to_string(),
+    };
+    let message = format!(
+        "cannot be scheduled anywhere: its volume {} is pinned to {}, and {usable_in_pin}. \
+         The pod stays Pending until a node there is available; restore the data into a \
+         zone with capacity (snapshot and restore) or add nodes to that zone.",
+        pv.pv.meta.name,
+        pv.pin.describe(),
+    );
+    ctx.on_pod(id, CHECK.id, Severity::Critical, message)
 }
