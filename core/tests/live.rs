@@ -112,8 +112,8 @@ fn snapshot_with(rx: &Receiver<Update>, what: &str, want: impl Fn(&Analysis) -> 
     analysis_of(update.snapshot.as_ref().unwrap())
 }
 
-/// With `partial_updates`, a lease change comes as the leader records alone and a node's
-/// condition as the nodes and records alone; applied to the last graph they give the analysis a
+/// With `partial_updates`, a lease change comes as that record alone, a node's condition as that
+/// node alone and a new record as all the records; applied to the last graph they give the analysis a
 /// full snapshot would. A node moved to another zone, or any pod change, is a whole snapshot.
 #[test]
 fn partial_updates_carry_records_and_node_states_alone_and_give_the_analysis_of_a_full_snapshot() {
@@ -156,8 +156,16 @@ fn partial_updates_carry_records_and_node_states_alone_and_give_the_analysis_of_
 
     live.server.upsert(lease("pg-leader", "pg-1")).unwrap();
     let leaders = partial("the leader records");
-    assert!(leaders.clusters[0].pods.is_empty() && !leaders.clusters[0].leaders.is_empty());
+    assert!(leaders.clusters[0].pods.is_empty());
     assert!(leaders.clusters[0].nodes.is_empty(), "no node changed");
+    // The one record that changed, alone.
+    let records: Vec<&str> = leaders.clusters[0]
+        .leaders
+        .iter()
+        .map(|(l, _)| l.meta.name.as_str())
+        .collect();
+    assert_eq!(records, ["pg-leader"]);
+    assert!(leaders.clusters[0].leaders_changed_only);
     // The input reports still count every object read.
     assert_eq!(
         leaders.inputs[0].objects as usize,
@@ -187,7 +195,13 @@ fn partial_updates_carry_records_and_node_states_alone_and_give_the_analysis_of_
     node["status"]["conditions"] = json!([{"type": "Ready", "status": "False"}]);
     live.server.upsert(node.clone()).unwrap();
     let nodes = partial("the node's condition");
-    assert!(nodes.clusters[0].pods.is_empty() && !nodes.clusters[0].nodes.is_empty());
+    assert!(nodes.clusters[0].pods.is_empty());
+    let changed: Vec<&str> = nodes.clusters[0]
+        .nodes
+        .iter()
+        .map(|(n, _)| n.meta.name.as_str())
+        .collect();
+    assert_eq!(changed, [node_name.as_str()], "that node alone");
     let cordoned = apply(&mut graph, nodes);
     assert_ne!(
         serde_json::to_value(&cordoned).unwrap(),
@@ -207,6 +221,13 @@ fn partial_updates_carry_records_and_node_states_alone_and_give_the_analysis_of_
         .collect();
     assert_eq!(names, ["pg-0"]);
     apply(&mut graph, pods);
+
+    // A new record: every record, for the graph to place it among them.
+    live.server.upsert(lease("pg-witness", "pg-0")).unwrap();
+    let leaders = partial("a new leader record");
+    assert!(!leaders.clusters[0].leaders_changed_only);
+    assert!(leaders.clusters[0].leaders.len() > 1);
+    apply(&mut graph, leaders);
 
     // A new pod (a whole snapshot), then bound to a node (that pod alone).
     let mut new = pod;

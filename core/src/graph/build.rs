@@ -182,16 +182,21 @@ pub fn with_changes(t: &Topology, snapshot: Snapshot, options: &BuildOptions) ->
         Vec<(LeaderRecord, Source)>,
         Vec<(Node, Source)>,
         Vec<(Pod, Source)>,
+        bool,
     );
     let mut records: BTreeMap<String, Records> = snapshot
         .clusters
         .into_iter()
-        .map(|c| (c.name, (c.clock, c.leaders, c.nodes, c.pods)))
+        .map(|c| {
+            let partial = c.leaders_changed_only;
+            (c.name, (c.clock, c.leaders, c.nodes, c.pods, partial))
+        })
         .collect();
     let mut leaders = Vec::with_capacity(out.clusters.len());
     for c in 0..out.clusters.len() {
-        let (clock, records, nodes, pods) =
-            records.remove(&out.clusters[c].name).unwrap_or_default();
+        let (clock, records, nodes, pods, partial) = records
+            .remove(&out.clusters[c].name)
+            .unwrap_or((None, vec![], vec![], vec![], false));
         for (node, source) in nodes {
             let id = *out.node_by_name[c].get(&node.meta.name)?;
             let info = &mut Arc::make_mut(&mut out.nodes)[id.index()];
@@ -204,24 +209,137 @@ pub fn with_changes(t: &Topology, snapshot: Snapshot, options: &BuildOptions) ->
         if !pods.is_empty() {
             replace_pods(&mut out, ClusterId(c as u32), pods)?;
         }
-        leaders.push((clock, records));
+        leaders.push((clock, records, partial));
+    }
+    // Only the records that changed, at a known time: the other leaders stay as they were.
+    if leaders
+        .iter()
+        .all(|(clock, _, partial)| *partial && given.or(*clock).is_some())
+    {
+        let changed: Vec<_> = leaders
+            .iter()
+            .map(|(clock, records, _)| (given.or(*clock), records.as_slice()))
+            .collect();
+        let (updated, moved) = leaders_in_place(t, &out, &changed)?;
+        out.leaders = updated;
+        // The groups a record makes follow its workload: kept unless one changed.
+        let same_groups = moved.iter().all(|l| {
+            let cluster = t.leaders[l.index()].cluster;
+            leader_workload(t, cluster, *l) == leader_workload(&out, cluster, *l)
+        });
+        if same_groups {
+            out.groups = t.groups.clone();
+            out.group_by_workload = t.group_by_workload.clone();
+            return Some(out);
+        }
+        out.leaders = Vec::with_capacity(t.leaders.len());
     }
     let pods = out.pods.clone();
-    for (c, (clock, leaders)) in leaders.into_iter().enumerate() {
+    for (c, (clock, records, partial)) in leaders.into_iter().enumerate() {
         let cluster = ClusterId(c as u32);
+        let records = if partial {
+            every_record(t, cluster, records)?
+        } else {
+            records
+        };
         // Only the pods some record names: a lookup per pod, not an index of them all.
         let names = {
-            let wanted: HashSet<&str> = leaders
+            let wanted: HashSet<&str> = records
                 .iter()
                 .flat_map(|(record, _)| holder::pod_names(record))
                 .collect();
             PodNames::of(&pods, cluster, Some(&wanted))
         };
-        attach_leaders(&mut out, cluster, leaders, given.or(clock), &names, options);
+        attach_leaders(&mut out, cluster, records, given.or(clock), &names, options);
     }
     drop(pods);
     index_groups(&mut out);
     Some(out)
+}
+
+/// The leader of `t` in `cluster` that `record` is a new version of (same kind, namespace and
+/// name).
+fn same_leader(t: &Topology, cluster: ClusterId, record: &LeaderRecord) -> Option<usize> {
+    t.leaders.iter().position(|l| {
+        l.cluster == cluster
+            && l.record.kind == record.kind
+            && l.record.meta.name == record.meta.name
+            && l.record.meta.namespace == record.meta.namespace
+    })
+}
+
+/// Records a graph does not hold as leaders: kubelets' heartbeats, API servers' identities.
+fn not_a_leader(record: &LeaderRecord) -> bool {
+    record.is_node_heartbeat() || holder::is_apiserver_identity(record)
+}
+
+/// Every leader record of `cluster`: `t`'s, with `changed` in place of the ones of the same
+/// kind, namespace and name. None when a changed record is no leader of `t` (only a whole
+/// list of records says where a new one goes).
+fn every_record(
+    t: &Topology,
+    cluster: ClusterId,
+    changed: Vec<(LeaderRecord, Source)>,
+) -> Option<Vec<(LeaderRecord, Source)>> {
+    let mut records: Vec<(LeaderRecord, Source)> = t
+        .leaders
+        .iter()
+        .filter(|l| l.cluster == cluster)
+        .map(|l| (l.record.clone(), l.source.clone()))
+        .collect();
+    let first = t.leaders.iter().position(|l| l.cluster == cluster);
+    for (record, source) in changed {
+        if not_a_leader(&record) {
+            continue;
+        }
+        let i = same_leader(t, cluster, &record)? - first?;
+        records[i] = (record, source);
+    }
+    Some(records)
+}
+
+/// One cluster's time and the leader records that changed.
+type ChangedRecords<'r> = (Option<DateTime<Utc>>, &'r [(LeaderRecord, Source)]);
+
+/// `t`'s leaders judged at each cluster's time, with the changed records of each cluster
+/// (`changed`, by cluster) resolved again against `out`'s pods, and the ids of those; None when
+/// a changed record is no leader of `t`. Their groups are still `t`'s.
+fn leaders_in_place(
+    t: &Topology,
+    out: &Topology,
+    changed: &[ChangedRecords<'_>],
+) -> Option<(Vec<LeaderInfo>, Vec<LeaderId>)> {
+    let mut leaders = t.leaders.clone();
+    for l in &mut leaders {
+        l.judged_at = changed[l.cluster.index()].0;
+        l.judged_at_file_time = false;
+    }
+    let mut moved = Vec::new();
+    for (c, (_, records)) in changed.iter().enumerate() {
+        if records.is_empty() {
+            continue;
+        }
+        let cluster = ClusterId(c as u32);
+        let wanted: HashSet<&str> = records
+            .iter()
+            .flat_map(|(record, _)| holder::pod_names(record))
+            .collect();
+        let names = PodNames::of(&out.pods, cluster, Some(&wanted));
+        for (record, source) in records.iter() {
+            if not_a_leader(record) {
+                continue;
+            }
+            let i = same_leader(t, cluster, record)?;
+            let (holder, candidates) = holder::resolve(out, cluster, &names, record);
+            let l = &mut leaders[i];
+            l.record = record.clone();
+            l.source = source.clone();
+            l.holder = holder;
+            l.candidates = candidates;
+            moved.push(LeaderId(i as u32));
+        }
+    }
+    Some((leaders, moved))
 }
 
 /// Puts `pods` in place of `t`'s pods of the same names in `cluster`, each on its node's list;

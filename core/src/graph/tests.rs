@@ -12,6 +12,13 @@ fn leaders_and_nodes(snapshot: &Snapshot) -> Snapshot {
 /// What a live session sends of `after` when only records and states changed since `before`:
 /// every leader record, every node, and the pods that differ.
 fn changes(after: &Snapshot, before: &Snapshot) -> Snapshot {
+    changes_of(after, before, false)
+}
+
+/// What a live session sends of `after` when only records and states changed since `before`:
+/// every node, the pods that differ, and every leader record or, `only_changed`, those that
+/// differ.
+fn changes_of(after: &Snapshot, before: &Snapshot, only_changed: bool) -> Snapshot {
     Snapshot {
         clusters: after
             .clusters
@@ -24,8 +31,15 @@ fn changes(after: &Snapshot, before: &Snapshot) -> Snapshot {
                     .filter(|p| old.is_some_and(|old| !old.pods.contains(p)))
                     .cloned()
                     .collect();
+                let leaders = c
+                    .leaders
+                    .iter()
+                    .filter(|l| !only_changed || old.is_none_or(|old| !old.leaders.contains(l)))
+                    .cloned()
+                    .collect();
                 ClusterObjects {
-                    leaders: c.leaders.clone(),
+                    leaders,
+                    leaders_changed_only: only_changed,
                     nodes: c.nodes.clone(),
                     pods,
                     ..ClusterObjects::new(c.name.clone())
@@ -37,8 +51,26 @@ fn changes(after: &Snapshot, before: &Snapshot) -> Snapshot {
     }
 }
 
+/// How the leader records change in [`replacing_records_and_nodes_and_pods_states_gives_the_graph_a_full_build_of_them_gives`].
+#[derive(Clone, Copy, PartialEq)]
+enum Records {
+    /// Holders move to any pod or none, a record goes away: every record is sent.
+    Anyhow,
+    /// Holders move to any pod or none: the changed records alone are sent.
+    Changed,
+    /// Holders stay, their terms turn over: the changed records alone are sent, and no group
+    /// changes.
+    Renewed,
+}
+
 #[test]
 fn replacing_records_and_nodes_and_pods_states_gives_the_graph_a_full_build_of_them_gives() {
+    for records in [Records::Anyhow, Records::Changed, Records::Renewed] {
+        replacing_gives_a_full_build(records);
+    }
+}
+
+fn replacing_gives_a_full_build(records: Records) {
     let options = Config::default().build_options();
     let (mut changed_leaders, mut changed_nodes, mut moved_pods) = (false, false, 0);
     for sample in SAMPLES {
@@ -87,6 +119,12 @@ fn replacing_records_and_nodes_and_pods_states_gives_the_graph_a_full_build_of_t
         for c in &mut after.clusters {
             let pods: Vec<String> = c.pods.iter().map(|(p, _)| p.meta.name.clone()).collect();
             for (i, (l, _)) in c.leaders.iter_mut().enumerate() {
+                if records == Records::Renewed {
+                    if i % 2 == 0 {
+                        l.transitions = Some(l.transitions.unwrap_or(0) + 1);
+                    }
+                    continue;
+                }
                 if i % 2 == 0 && !pods.is_empty() {
                     l.holder = Some(pods[(i * 7) % pods.len()].clone());
                 }
@@ -94,7 +132,7 @@ fn replacing_records_and_nodes_and_pods_states_gives_the_graph_a_full_build_of_t
                     l.holder = None;
                 }
             }
-            if !c.leaders.is_empty() {
+            if records == Records::Anyhow && !c.leaders.is_empty() {
                 c.leaders.remove(c.leaders.len() / 2);
             }
         }
@@ -103,7 +141,10 @@ fn replacing_records_and_nodes_and_pods_states_gives_the_graph_a_full_build_of_t
             .map(|t| t + chrono::Duration::seconds(20));
         let full = Topology::build(&after, &options);
         let incremental = Topology::build(&before, &options)
-            .with_changes(changes(&after, &before), &options)
+            .with_changes(
+                changes_of(&after, &before, records != Records::Anyhow),
+                &options,
+            )
             .expect("every node and pod in its place");
         assert_eq!(
             format!("{full:#?}"),

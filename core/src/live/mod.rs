@@ -319,17 +319,21 @@ pub struct Update {
     /// Present when objects changed since the last update.
     pub snapshot: Option<Arc<Snapshot>>,
     /// With [`Options::partial_updates`], instead of `snapshot` when only leader records and
-    /// nodes' states changed since the last one: a snapshot holding every leader record and the
-    /// nodes of the clusters whose nodes changed (every other kind is as in the previous
-    /// snapshot), with complete input reports and the new time.
+    /// nodes' and pods' states changed since the last one: a snapshot holding the nodes and pods
+    /// that changed and the leader records (those that changed alone when none came or went:
+    /// `leaders_changed_only`), every other kind as in the previous snapshot, with complete
+    /// input reports and the new time.
     pub changes: Option<Arc<Snapshot>>,
     pub status: Vec<ClusterStatus>,
     /// When this update was made.
     pub at: DateTime<Utc>,
 }
 
-/// Live clusters followed in the background. Changes are coalesced (at most one update every
-/// `interval`); the status alone is re-sent every second while a cluster is stale, so its age shows.
+/// How long a change after a quiet spell waits for the other events of the same write.
+const GATHER: Duration = Duration::from_millis(10);
+
+/// Live clusters followed in the background. A change after a quiet spell is sent at once; a
+/// burst is coalesced (at most one update every `interval`); the status alone is re-sent every second while a cluster is stale, so its age shows.
 /// A new snapshot comes when something the model reads changed, or when time alone expired a
 /// leader record (renewals on their own make none: on a large cluster they never stop).
 pub struct Session {
@@ -371,13 +375,21 @@ impl Session {
             let mut sent_generation = None;
             let mut sent_expiry = None;
             let mut sent_status: Option<Vec<ClusterStatus>> = None;
+            let mut sent_at: Option<std::time::Instant> = None;
             loop {
                 let changed = tokio::time::timeout(Duration::from_secs(1), rx.changed()).await;
                 if matches!(changed, Ok(Err(_))) {
                     break; // every watcher has ended
                 }
                 if changed.is_ok() {
-                    tokio::time::sleep(interval).await; // coalesce a burst of events
+                    // A change after a quiet spell goes out at once (after a moment for the
+                    // other events of the same write); a burst is coalesced, at most one update
+                    // every `interval`.
+                    let wait = match sent_at {
+                        Some(at) => interval.saturating_sub(at.elapsed()),
+                        None => interval,
+                    };
+                    tokio::time::sleep(wait.max(interval.min(GATHER))).await;
                 }
                 let update = {
                     let mut s = state.lock().expect("live state");
@@ -393,6 +405,7 @@ impl Session {
                             snapshot = Some(Arc::new(s.snapshot(now)));
                         }
                         s.mark_sent();
+                        sent_at = Some(std::time::Instant::now());
                         sent_generation = Some(s.generation);
                         sent_expiry = Some(expiry);
                     }

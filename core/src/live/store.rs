@@ -325,36 +325,42 @@ impl Shared {
     /// The objects as a snapshot at `now`, copied (the watchers go on). Objects that did not
     /// convert are input errors of their cluster, so they show like a broken document in a file.
     pub fn snapshot(&self, now: DateTime<Utc>) -> Snapshot {
-        self.copy(now, |_, _| Wanted::All)
+        self.copy(now, |_, _, _| Wanted::All)
     }
 
     /// What [`Shared::shape_unchanged`] allows to send alone as a snapshot at `now`: the leader
     /// records, the nodes of each cluster whose nodes changed, and the pods that changed (the
     /// input reports are complete).
     pub fn changes_snapshot(&self, now: DateTime<Utc>) -> Snapshot {
-        self.copy(now, |kind, k| match kind {
-            Kind::Pod => Wanted::InPlace,
-            Kind::Node if k.changed => Wanted::All,
+        let partial: Vec<bool> = self.clusters.iter().map(leaders_in_place).collect();
+        let mut snapshot = self.copy(now, |c, kind, _| match kind {
+            Kind::Pod | Kind::Node => Wanted::InPlace,
+            _ if kind.holds_leaders() && partial[c] => Wanted::InPlace,
             _ if kind.holds_leaders() => Wanted::All,
             _ => Wanted::None,
-        })
+        });
+        for (cluster, partial) in snapshot.clusters.iter_mut().zip(partial) {
+            cluster.leaders_changed_only = partial;
+        }
+        snapshot
     }
 
     fn copy(
         &self,
         now: DateTime<Utc>,
-        wanted: impl Fn(Kind, &KindState) -> Wanted + Sync,
+        wanted: impl Fn(usize, Kind, &KindState) -> Wanted + Sync,
     ) -> Snapshot {
         // The copy is most of a live update's cost on a large cluster: kinds on every core.
         let objects = self
             .clusters
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(ci, c)| {
                 c.kinds
                     .par_iter()
                     .zip(Kind::ALL.par_iter())
                     .map(|(k, kind)| {
-                        let mut sorted: Vec<(&Key, &Arc<Object>)> = match wanted(*kind, k) {
+                        let mut sorted: Vec<(&Key, &Arc<Object>)> = match wanted(ci, *kind, k) {
                             Wanted::None => return vec![],
                             Wanted::All => k.objects.iter().collect(),
                             Wanted::InPlace => k
@@ -455,6 +461,25 @@ impl Shared {
         }
         snapshot
     }
+}
+
+/// Whether the leader records of `c` that changed since the last snapshot sent can be sent
+/// alone: none came or went (nor was listed anew), and each is a Lease with no older
+/// ConfigMap or Endpoints record of its name (which of such a pair the graph keeps depends on
+/// both).
+fn leaders_in_place(c: &ClusterState) -> bool {
+    let kind = |kind: Kind| &c.kinds[kind.index()];
+    let leases = kind(Kind::Lease);
+    let pairs = [kind(Kind::ConfigMap), kind(Kind::Endpoints)];
+    Kind::ALL
+        .iter()
+        .zip(&c.kinds)
+        .all(|(kind, k)| !kind.holds_leaders() || !k.reshaped)
+        && pairs.iter().all(|k| k.in_place.is_empty())
+        && leases
+            .in_place
+            .iter()
+            .all(|key| pairs.iter().all(|k| !k.objects.contains_key(key)))
 }
 
 /// What of a kind a snapshot copies.
@@ -719,6 +744,8 @@ async fn follow<K: Model>(
                         }
                         Event::Apply(w) => {
                             let key = key(&w);
+                            let existed =
+                                k.objects.contains_key(&key) && !k.invalid.contains_key(&key);
                             let change = put(
                                 &mut k.objects,
                                 &mut k.invalid,
@@ -727,8 +754,16 @@ async fn follow<K: Model>(
                                 &exported,
                             );
                             objects_changed = change.is_model();
-                            k.reshaped |= change == Change::Model;
-                            if change == Change::InPlace && K::MODEL == Kind::Pod {
+                            // A leader record that was there and still is changed in place,
+                            // whatever changed in it; one that came, a node or pod that moved,
+                            // reshaped the graph.
+                            let in_place = match change {
+                                Change::InPlace => true,
+                                Change::Model => K::MODEL.holds_leaders() && existed,
+                                Change::None | Change::Renewal => false,
+                            };
+                            k.reshaped |= change == Change::Model && !in_place;
+                            if in_place {
                                 k.in_place.insert(key);
                             }
                             notify = was_failing;

@@ -724,6 +724,9 @@ pub struct ClusterObjects {
     pub pvs: Vec<(Pv, Source)>,
     pub storage_classes: Vec<(StorageClass, Source)>,
     pub leaders: Vec<(LeaderRecord, Source)>,
+    /// In a snapshot of changes ([`crate::graph::Topology::with_changes`]), `leaders` holds only
+    /// the records that changed since the last one (none came or went); otherwise it holds all.
+    pub leaders_changed_only: bool,
     pub workloads: Vec<(Workload, Source)>,
     pub pdbs: Vec<(Pdb, Source)>,
     pub namespaces: Vec<(Namespace, Source)>,
