@@ -1,6 +1,6 @@
 //! Where the analysis of a large cluster spends its time: the graph with new leader records (a
 //! live lease change), group and leader statistics, then each check (median of 5). Usage:
-//! `[REPEAT=N] analysis_parts FILE`; REPEAT runs the whole analysis N more times at the end, for
+//! `[REPEAT=N] analysis_parts FILE`; REPEAT builds the workbench (the analysis and what the front ends draw) N more times at the end, for
 //! a profiler (`perf record -D MS` past the load).
 
 use std::time::{Duration, Instant};
@@ -50,6 +50,12 @@ fn main() {
     let topology = Topology::from_snapshot(snapshot, &config.build_options());
     let (t, _) = time(|| topology.with_changes(leaders.clone(), &config.build_options()));
     println!("graph with new leader records {t:?}");
+    let (t, _) = time(|| quorum_core::overview::Overview::of(&topology));
+    println!("overview {t:?}");
+    let shared = std::sync::Arc::new(topology.clone());
+    let (t, _) =
+        time(|| quorum_core::workbench::Workbench::new(shared.clone(), vec![], config.clone()));
+    println!("workbench (analysis, overview and the rest) {t:?}");
     let (t, groups) = time(|| all_group_stats(&topology));
     println!("group stats {t:?}");
     let (t, leaders) = time(|| leader_stats(&topology));
@@ -71,8 +77,15 @@ fn main() {
     if repeat > 0 {
         let t = Instant::now();
         for _ in 0..repeat {
-            drop(quorum_core::analysis::analyze(&topology, &config));
+            drop(quorum_core::workbench::Workbench::new(
+                shared.clone(),
+                vec![],
+                config.clone(),
+            ));
         }
-        println!("analysis x{repeat}: {:?} each", t.elapsed() / repeat as u32);
+        println!(
+            "workbench x{repeat}: {:?} each",
+            t.elapsed() / repeat as u32
+        );
     }
 }

@@ -28,14 +28,15 @@ pub(crate) fn tolerated(t: &Topology, pod: PodId, node: NodeId) -> bool {
 /// front ends mark on the pod.
 pub fn volume_out_of_reach(t: &Topology, pod: PodId) -> Option<PvId> {
     let info = &t.pods[pod.index()];
-    let node = &t.nodes[info.node?.index()];
+    let id = info.node?;
+    let node = &t.nodes[id.index()];
     if !info.pod.is_active() {
         return None;
     }
     info.pvcs
         .iter()
         .filter_map(|c| t.pvcs[c.index()].pv)
-        .find(|pv| !t.pvs[pv.index()].admits(node))
+        .find(|pv| !t.pvs[pv.index()].admits(id, node))
 }
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
@@ -110,7 +111,7 @@ fn reachable(t: &Topology, id: PodId, pvs: &[PvId]) -> bool {
             let node = &t.nodes[n.index()];
             node.accepts_pods()
                 && tolerated(t, id, *n)
-                && pvs.iter().all(|pv| t.pvs[pv.index()].admits(node))
+                && pvs.iter().all(|pv| t.pvs[pv.index()].admits(*n, node))
         })
     })
 }

@@ -588,6 +588,8 @@ fn build_cluster(
         });
     }
     let mut pv_index: HashMap<String, PvId> = HashMap::default();
+    // The nodes each zone affinity admits, once per affinity.
+    let mut reaches: HashMap<NodeSelector, Arc<[u64]>> = HashMap::default();
     for (pv, source) in objects.pvs {
         let id = PvId(t.pvs.len() as u32);
         pv_index.insert(pv.meta.name.clone(), id);
@@ -602,9 +604,22 @@ fn build_cluster(
             .claim
             .as_ref()
             .and_then(|(ns, name)| pvc_index.get(ns, name));
+        let pin = pin_of(&pv);
+        let reach = match (&pin, &pv.node_affinity) {
+            (Pin::Zones(_), Some(affinity)) => Some(match reaches.get(affinity) {
+                Some(reach) => reach.clone(),
+                None => {
+                    let reach = reach_of(&t.nodes, cluster, affinity);
+                    reaches.insert(affinity.clone(), reach.clone());
+                    reach
+                }
+            }),
+            _ => None,
+        };
         Arc::make_mut(&mut t.pvs).push(PvInfo {
             cluster,
-            pin: pin_of(&pv),
+            pin,
+            reach,
             pv,
             source,
             class,

@@ -192,16 +192,58 @@ pub struct PvInfo {
     pub class: Option<ClassId>,
     pub pvc: Option<PvcId>,
     pub pin: Pin,
+    /// For a volume pinned to zones, the nodes of its cluster its node affinity admits, by
+    /// [`NodeId`] (one bit each), shared by the volumes of the same affinity: asked for every
+    /// pod, the affinity itself costs a walk through the node's labels. Node labels never
+    /// change in a graph (a relabelled node is a new build).
+    pub reach: Option<std::sync::Arc<[u64]>>,
 }
 
 impl PvInfo {
-    /// Whether a node can reach this volume (its node affinity admits the node).
-    pub fn admits(&self, node: &NodeInfo) -> bool {
-        match &self.pv.node_affinity {
-            Some(sel) => sel.matches(node.name(), &node.node.meta.labels),
-            None => true,
+    /// Whether node `id` can reach this volume (its node affinity admits the node).
+    pub fn admits(&self, id: NodeId, node: &NodeInfo) -> bool {
+        let i = id.index();
+        match (&self.reach, &self.pv.node_affinity) {
+            (Some(bits), affinity) if node.cluster == self.cluster && i / 64 < bits.len() => {
+                let admitted = bits[i / 64] >> (i % 64) & 1 == 1;
+                debug_assert_eq!(
+                    Some(admitted),
+                    affinity
+                        .as_ref()
+                        .map(|a| a.matches(node.name(), &node.node.meta.labels)),
+                    "volume {}: its reach is not its affinity's (changed without set_affinity)",
+                    self.pv.meta.name
+                );
+                admitted
+            }
+            (_, Some(sel)) => sel.matches(node.name(), &node.node.meta.labels),
+            (_, None) => true,
         }
     }
+
+    /// Gives the volume another node affinity (data restored elsewhere) and its pin, with its
+    /// reach among `nodes` (the graph's).
+    pub fn set_affinity(&mut self, affinity: NodeSelector, pin: Pin, nodes: &[NodeInfo]) {
+        self.pin = pin;
+        self.reach =
+            matches!(self.pin, Pin::Zones(_)).then(|| reach_of(nodes, self.cluster, &affinity));
+        self.pv.node_affinity = Some(affinity);
+    }
+}
+
+/// The nodes of `cluster` among `nodes` that `affinity` admits, one bit per [`NodeId`].
+pub fn reach_of(
+    nodes: &[NodeInfo],
+    cluster: ClusterId,
+    affinity: &NodeSelector,
+) -> std::sync::Arc<[u64]> {
+    let mut bits = vec![0u64; nodes.len().div_ceil(64)];
+    for (i, n) in nodes.iter().enumerate() {
+        if n.cluster == cluster && affinity.matches(n.name(), &n.node.meta.labels) {
+            bits[i / 64] |= 1 << (i % 64);
+        }
+    }
+    bits.into()
 }
 
 #[derive(Clone, Debug)]

@@ -536,3 +536,56 @@ fn a_budget_covers_the_manifests_its_selector_matches_and_no_other() {
     assert_eq!(budgets("db", "pg-replica"), ["any-pg"]);
     assert!(budgets("other", "pg").is_empty(), "another namespace");
 }
+
+/// Every volume admits exactly the nodes its node affinity matches, however it is answered (the
+/// nodes a zone affinity admits are worked out once per affinity): on every sample, and on
+/// zonal affinities that also ask for a label, or name a zone twice over.
+#[test]
+fn a_volume_admits_the_nodes_its_affinity_matches() {
+    let mixed = three_zones()
+        + ClusterYaml::new()
+            .raw("apiVersion: v1\nkind: Node\nmetadata:\n  name: a9\n  labels:\n    topology.kubernetes.io/zone: eu-a\n    disk: ssd\nstatus:\n  conditions:\n  - {type: Ready, status: 'True'}\n")
+            .raw("apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: ssd-in-a\nspec:\n  capacity: {storage: 10Gi}\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions:\n        - {key: topology.kubernetes.io/zone, operator: In, values: [eu-a]}\n        - {key: disk, operator: In, values: [ssd]}\n")
+            .raw("apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: plain-in-a\nspec:\n  capacity: {storage: 10Gi}\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions:\n        - {key: topology.kubernetes.io/zone, operator: In, values: [eu-a]}\n")
+            .raw("apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: a-or-b\nspec:\n  capacity: {storage: 10Gi}\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions:\n        - {key: topology.kubernetes.io/zone, operator: In, values: [eu-a]}\n      - matchExpressions:\n        - {key: topology.kubernetes.io/zone, operator: In, values: [eu-b]}\n");
+    let options = Config::default().build_options();
+    let mut graphs: Vec<(String, Topology)> = SAMPLES
+        .iter()
+        .map(|s| (s.name.to_string(), Topology::build(&s.load(), &options)))
+        .collect();
+    graphs.push(("mixed".into(), mixed.topology()));
+    let mut answered_by_reach = 0;
+    for (name, t) in &graphs {
+        for pv in t.pvs.iter() {
+            answered_by_reach += usize::from(pv.reach.is_some());
+            for (i, node) in t.nodes.iter().enumerate() {
+                let want = pv
+                    .pv
+                    .node_affinity
+                    .as_ref()
+                    .is_none_or(|a| a.matches(node.name(), &node.node.meta.labels));
+                assert_eq!(
+                    pv.admits(NodeId(i as u32), node),
+                    want,
+                    "{name}: {} on {}",
+                    pv.pv.meta.name,
+                    node.name()
+                );
+            }
+        }
+    }
+    assert!(
+        answered_by_reach > 3,
+        "zonal volumes are answered by their reach"
+    );
+    let t = mixed.topology();
+    let ssd = t.pvs.iter().find(|p| p.pv.meta.name == "ssd-in-a").unwrap();
+    let admitted: Vec<&str> = t
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(i, n)| ssd.admits(NodeId(*i as u32), n))
+        .map(|(_, n)| n.name())
+        .collect();
+    assert_eq!(admitted, ["a9"], "the zone and the disk label");
+}

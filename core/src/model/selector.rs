@@ -4,7 +4,7 @@ use super::Labels;
 
 use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Operator {
     In,
     NotIn,
@@ -28,7 +28,7 @@ impl Operator {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Requirement {
     pub key: String,
     pub operator: Operator,
@@ -116,7 +116,7 @@ impl LabelSelector {
 }
 
 /// One term of a node selector: all requirements must hold.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct NodeSelectorTerm {
     pub expressions: Vec<Requirement>,
     /// `matchFields` on `metadata.name`.
@@ -134,7 +134,7 @@ impl NodeSelectorTerm {
 }
 
 /// A node selector: the terms are ORed. An empty list matches no node, as in Kubernetes.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct NodeSelector {
     pub terms: Vec<NodeSelectorTerm>,
 }

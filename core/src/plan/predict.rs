@@ -89,9 +89,7 @@ fn apply(mut t: Topology, change: &Change) -> Topology {
                 .unwrap_or(t.zone_label.as_str())
                 .to_string();
             for pv in pvs {
-                let info = &mut Arc::make_mut(&mut t.pvs)[pv.index()];
-                info.pin = Pin::Zones(vec![zone_name.clone()]);
-                info.pv.node_affinity = Some(NodeSelector {
+                let affinity = NodeSelector {
                     terms: vec![NodeSelectorTerm {
                         expressions: vec![Requirement {
                             key: key.clone(),
@@ -100,7 +98,9 @@ fn apply(mut t: Topology, change: &Change) -> Topology {
                         }],
                         fields: vec![],
                     }],
-                });
+                };
+                let pin = Pin::Zones(vec![zone_name.clone()]);
+                Arc::make_mut(&mut t.pvs)[pv.index()].set_affinity(affinity, pin, &t.nodes);
             }
             moved(&t, *pod, Event::Delete)
         }

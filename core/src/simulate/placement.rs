@@ -194,7 +194,7 @@ pub fn check(
     }
     for pvc in &t.pods[pod.index()].pvcs {
         if let Some(pv) = t.pvcs[pvc.index()].pv
-            && !t.pvs[pv.index()].admits(n)
+            && !t.pvs[pv.index()].admits(node, n)
         {
             return Err(Excluded::VolumeAffinity(
                 t.pvs[pv.index()].pv.meta.name.clone(),

@@ -24,20 +24,19 @@ impl World<'_> {
             }
         }
         for pv in t.pvs.iter() {
-            let reachable =
-                match &pv.pin {
-                    Pin::None => continue,
-                    Pin::Zones(zones) => zones
-                        .iter()
-                        .any(|z| zone_up.contains(&(pv.cluster, z.as_str()))),
-                    Pin::Nodes(nodes) => nodes.iter().any(|n| {
-                        t.node_named(pv.cluster, n)
-                            .is_some_and(|id| !self.node_down[id.index()])
-                    }),
-                    Pin::Other => t.nodes.iter().enumerate().any(|(i, n)| {
-                        n.cluster == pv.cluster && !self.node_down[i] && pv.admits(n)
-                    }),
-                };
+            let reachable = match &pv.pin {
+                Pin::None => continue,
+                Pin::Zones(zones) => zones
+                    .iter()
+                    .any(|z| zone_up.contains(&(pv.cluster, z.as_str()))),
+                Pin::Nodes(nodes) => nodes.iter().any(|n| {
+                    t.node_named(pv.cluster, n)
+                        .is_some_and(|id| !self.node_down[id.index()])
+                }),
+                Pin::Other => t.nodes.iter().enumerate().any(|(i, n)| {
+                    n.cluster == pv.cluster && !self.node_down[i] && pv.admits(NodeId(i as u32), n)
+                }),
+            };
             if !reachable {
                 let pvc = pv.pvc.map(|c| {
                     let c = &t.pvcs[c.index()];
