@@ -1,10 +1,11 @@
 //! How long a change in a live cluster takes to reach a fresh analysis (bench/live.sh runs it
 //! against quorum-testapi serving the 150,000-pod cluster). Usage:
-//! `[WHOLE=1] live_latency KUBECONFIG CONTEXT`. It moves leader leases to another holder through the API,
-//! as an elector would, and times each change to the session's next snapshot and that snapshot
-//! to its graph, analysis and overview; then cordons and uncordons nodes (a node's state, as a
-//! failing kubelet or an operator changes it) and makes pods not ready and ready again, timed the
-//! same way; then renews leases and checks no snapshot follows.
+//! `[WHOLE=1] live_latency KUBECONFIG CONTEXT`. It moves leader leases to another holder through
+//! the API, as an elector would, and times each change to the session's next snapshot and that
+//! snapshot to its graph and workbench state (analysis, overview: what the terminal UI shows);
+//! then cordons and uncordons nodes (a node's state, as a failing kubelet or an operator changes
+//! it) and makes pods not ready and ready again, timed the same way; then renews leases and checks
+//! no snapshot follows.
 
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
@@ -13,12 +14,11 @@ use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::Api;
 use kube::api::{Patch, PatchParams};
-use quorum_core::analysis::analyze;
 use quorum_core::config::Config;
 use quorum_core::graph::Topology;
 use quorum_core::live::{Options, Session};
 use quorum_core::model::Snapshot;
-use quorum_core::overview::Overview;
+use quorum_core::workbench::Workbench;
 use serde_json::json;
 
 #[global_allocator]
@@ -94,7 +94,7 @@ fn main() {
     let config = Config::default();
     let mut first = std::sync::Arc::try_unwrap(first).unwrap_or_else(|s| (*s).clone());
     first.inputs.clear();
-    let mut graph = Topology::from_snapshot(first, &config.build_options());
+    let mut graph = std::sync::Arc::new(Topology::from_snapshot(first, &config.build_options()));
     let rt = tokio::runtime::Runtime::new().unwrap();
     let client = rt.block_on(async {
         let config = kube::Config::from_custom_kubeconfig(
@@ -126,7 +126,7 @@ fn main() {
         .map(|p| (p.pod.meta.namespace.clone(), p.pod.meta.name.clone()))
         .collect();
     // Each change: patched through the API, then timed to the update that shows it, and that
-    // update to its graph, analysis and overview.
+    // update to its graph and the workbench state the terminal UI shows (analysis, overview).
     let mut measure = |what: String, patch: &dyn Fn(), shows: &dyn Fn(&Snapshot) -> bool| {
         let sent = Instant::now();
         patch();
@@ -145,20 +145,21 @@ fn main() {
         let t = Instant::now();
         let mut snapshot = std::sync::Arc::try_unwrap(snapshot).unwrap_or_else(|s| (*s).clone());
         snapshot.inputs.clear();
-        graph = if whole {
+        graph = std::sync::Arc::new(if whole {
             Topology::from_snapshot(snapshot, &config.build_options())
         } else {
             graph
                 .with_changes(snapshot, &config.build_options())
                 .expect("nodes and pods in their place")
-        };
+        });
         let graph_time = t.elapsed();
-        let analysis = analyze(&graph, &config);
-        let overview = Overview::of(&graph);
+        // What the terminal UI builds from each update: the analysis, the overview and what
+        // its views read.
+        let state = Workbench::new(graph.clone(), vec![], config.clone());
         let total = t.elapsed();
-        drop((analysis, overview));
+        drop(state);
         println!(
-            "{what}: {} after {:.0} ms, then graph {:.0} ms, graph + analysis + overview {:.0} ms, total {:.0} ms",
+            "{what}: {} after {:.0} ms, then graph {:.0} ms, graph + workbench {:.0} ms, total {:.0} ms",
             if whole { "snapshot" } else { "changes" },
             reached.as_secs_f64() * 1e3,
             graph_time.as_secs_f64() * 1e3,

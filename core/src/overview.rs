@@ -26,6 +26,36 @@ pub struct NodeSummary {
     pub cordoned: bool,
 }
 
+impl NodeSummary {
+    /// Counts the active pods on `n`.
+    fn count(&mut self, t: &Topology, n: &NodeInfo) {
+        for p in &n.pods {
+            let pod = &t.pods[p.index()];
+            if !pod.pod.is_active() {
+                continue;
+            }
+            self.pods += 1;
+            self.listed.push(*p);
+            let quorum = pod
+                .workload
+                .and_then(|w| t.group_of_workload(w))
+                .is_some_and(|g| t.groups[g.index()].mode == Mode::Quorum);
+            if quorum {
+                self.quorum_replicas += 1;
+            }
+            self.pinned_volumes += pod
+                .pvcs
+                .iter()
+                .filter(|c| {
+                    t.pvcs[c.index()].pv.is_some_and(|v| {
+                        matches!(t.pvs[v.index()].pin, Pin::Zones(_) | Pin::Nodes(_))
+                    })
+                })
+                .count() as u32;
+        }
+    }
+}
+
 /// One zone, counted (the sum of its nodes).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ZoneSummary {
@@ -48,42 +78,22 @@ pub struct Overview {
 
 impl Overview {
     pub fn of(t: &Topology) -> Overview {
+        use rayon::prelude::*;
+        // Node by node, on every core.
         let mut nodes: Vec<NodeSummary> = t
             .nodes
-            .iter()
-            .map(|n| NodeSummary {
-                ready: n.node.is_ready(),
-                cordoned: n.node.unschedulable,
-                ..NodeSummary::default()
+            .par_iter()
+            .with_min_len(64)
+            .map(|n| {
+                let mut summary = NodeSummary {
+                    ready: n.node.is_ready(),
+                    cordoned: n.node.unschedulable,
+                    ..NodeSummary::default()
+                };
+                summary.count(t, n);
+                summary
             })
             .collect();
-        for (i, n) in t.nodes.iter().enumerate() {
-            let summary = &mut nodes[i];
-            for p in &n.pods {
-                let pod = &t.pods[p.index()];
-                if !pod.pod.is_active() {
-                    continue;
-                }
-                summary.pods += 1;
-                summary.listed.push(*p);
-                let quorum = pod
-                    .workload
-                    .and_then(|w| t.group_of_workload(w))
-                    .is_some_and(|g| t.groups[g.index()].mode == Mode::Quorum);
-                if quorum {
-                    summary.quorum_replicas += 1;
-                }
-                summary.pinned_volumes += pod
-                    .pvcs
-                    .iter()
-                    .filter(|c| {
-                        t.pvcs[c.index()].pv.is_some_and(|v| {
-                            matches!(t.pvs[v.index()].pin, Pin::Zones(_) | Pin::Nodes(_))
-                        })
-                    })
-                    .count() as u32;
-            }
-        }
         let mut placed_leaders = 0;
         for (i, l) in t.leaders.iter().enumerate() {
             if l.expired() {

@@ -79,22 +79,38 @@ pub fn group_stats(
     let w = &t.workloads[g.workload.index()];
     let replicas = w.desired();
     let needed = quorum_size(g.mode, replicas);
-    let mut per_zone = BTreeMap::new();
-    let mut per_node = BTreeMap::new();
-    let mut per_region = BTreeMap::new();
+    // Counted by node first, named once per node, zone and region.
+    let mut on: Vec<NodeId> = t
+        .running_replicas(group)
+        .map(|p| t.pods[p.index()].node.expect("running replicas are placed"))
+        .filter(|n| t.nodes[n.index()].node.is_ready())
+        .collect();
+    on.sort_unstable();
     let mut available: u32 = 0;
-    for p in t.running_replicas(group) {
-        let node = t.pods[p.index()].node.expect("running replicas are placed");
-        let n = &t.nodes[node.index()];
-        if !n.node.is_ready() {
-            continue;
+    let mut per_node = BTreeMap::new();
+    let mut zones: Vec<(ZoneId, u32)> = Vec::new();
+    for same in on.chunk_by(|a, b| a == b) {
+        let count = same.len() as u32;
+        available += count;
+        *per_node.entry(t.node_display(same[0])).or_insert(0) += count;
+        let zone = t.nodes[same[0].index()].zone;
+        match zones.iter_mut().find(|(z, _)| *z == zone) {
+            Some((_, n)) => *n += count,
+            None => zones.push((zone, count)),
         }
-        available += 1;
-        *per_node.entry(t.node_display(node)).or_insert(0) += 1;
-        *per_zone.entry(t.zone_display(n.zone)).or_insert(0) += 1;
-        let region = &t.zones[n.zone.index()].region;
+    }
+    let mut per_zone = BTreeMap::new();
+    let mut per_region: BTreeMap<String, u32> = BTreeMap::new();
+    for (zone, count) in zones {
+        *per_zone.entry(t.zone_display(zone)).or_insert(0) += count;
+        let region = &t.zones[zone.index()].region;
         if !region.is_empty() {
-            *per_region.entry(region.clone()).or_insert(0) += 1;
+            match per_region.get_mut(region) {
+                Some(n) => *n += count,
+                None => {
+                    per_region.insert(region.clone(), count);
+                }
+            }
         }
     }
     let pods_absent = t.pods_absent(group);
@@ -264,6 +280,18 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
     // The eligible nodes are those of the leader's group: once per group, not per leader.
     let mut eligible_of: rustc_hash::FxHashMap<GroupId, Vec<NodeId>> = Default::default();
     // The rows are strings for every record: on every core.
+    // Records are mostly judged at one time (a live read's clock, a file's newest renewal):
+    // written once per time.
+    let mut times: Vec<(chrono::DateTime<chrono::Utc>, String)> = Vec::new();
+    for at in t.leaders.iter().filter_map(|l| l.judged_at) {
+        if !times.iter().any(|(t, _)| *t == at) && times.len() < 64 {
+            times.push((at, at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
+        }
+    }
+    let written = |at: chrono::DateTime<chrono::Utc>| match times.iter().find(|(t, _)| *t == at) {
+        Some((_, text)) => text.clone(),
+        None => at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
     stats.records = {
         use rayon::prelude::*;
         t.leaders
@@ -288,9 +316,7 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
                     zone: node.map(|n| t.zone_display(t.nodes[n.index()].zone)),
                     group: l.group.map(|g| t.group_display(g)),
                     expired: l.expired(),
-                    judged_at: l
-                        .judged_at
-                        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                    judged_at: l.judged_at.map(written),
                     id,
                 }
             })
