@@ -94,7 +94,9 @@ fn main() {
     let config = Config::default();
     let mut first = std::sync::Arc::try_unwrap(first).unwrap_or_else(|s| (*s).clone());
     first.inputs.clear();
-    let mut graph = std::sync::Arc::new(Topology::from_snapshot(first, &config.build_options()));
+    let graph = std::sync::Arc::new(Topology::from_snapshot(first, &config.build_options()));
+    // The state the terminal UI holds, each change applied to the last one as its follower does.
+    let mut state = Workbench::new(graph.clone(), vec![], config.clone());
     let rt = tokio::runtime::Runtime::new().unwrap();
     let client = rt.block_on(async {
         let config = kube::Config::from_custom_kubeconfig(
@@ -109,7 +111,8 @@ fn main() {
         kube::Client::try_from(config).unwrap()
     });
     // The nodes to cordon and the pods to make not ready, spread over the cluster.
-    let nodes: Vec<String> = graph
+    let nodes: Vec<String> = state
+        .topology
         .nodes
         .iter()
         .filter(|n| !n.node.inferred && !n.node.unschedulable)
@@ -117,7 +120,8 @@ fn main() {
         .take(3)
         .map(|n| n.name().to_string())
         .collect();
-    let pods: Vec<(String, String)> = graph
+    let pods: Vec<(String, String)> = state
+        .topology
         .pods
         .iter()
         .filter(|p| p.pod.ready && p.node.is_some())
@@ -145,19 +149,25 @@ fn main() {
         let t = Instant::now();
         let mut snapshot = std::sync::Arc::try_unwrap(snapshot).unwrap_or_else(|s| (*s).clone());
         snapshot.inputs.clear();
-        graph = std::sync::Arc::new(if whole {
-            Topology::from_snapshot(snapshot, &config.build_options())
+        let (graph, changed) = if whole {
+            let graph = Topology::from_snapshot(snapshot, &config.build_options());
+            (graph, None)
         } else {
-            graph
-                .with_changes(snapshot, &config.build_options())
-                .expect("nodes and pods in their place")
-        });
+            let (graph, changed) = state
+                .topology
+                .changes_applied(snapshot, &config.build_options())
+                .expect("nodes and pods in their place");
+            (graph, Some(changed))
+        };
         let graph_time = t.elapsed();
         // What the terminal UI builds from each update: the analysis, the overview and what
         // its views read.
-        let state = Workbench::new(graph.clone(), vec![], config.clone());
+        let next = match changed {
+            Some(changed) => Workbench::after(&state, graph, &changed, vec![]),
+            None => Workbench::new(graph, vec![], config.clone()),
+        };
         let total = t.elapsed();
-        drop(state);
+        state = next;
         println!(
             "{what}: {} after {:.0} ms, then graph {:.0} ms, graph + workbench {:.0} ms, total {:.0} ms",
             if whole { "snapshot" } else { "changes" },

@@ -27,6 +27,17 @@ pub struct NodeSummary {
 }
 
 impl NodeSummary {
+    /// The node `n` and its active pods, its leaders not counted yet.
+    fn of(t: &Topology, n: &NodeInfo) -> NodeSummary {
+        let mut summary = NodeSummary {
+            ready: n.node.is_ready(),
+            cordoned: n.node.unschedulable,
+            ..NodeSummary::default()
+        };
+        summary.count(t, n);
+        summary
+    }
+
     /// Counts the active pods on `n`.
     fn count(&mut self, t: &Topology, n: &NodeInfo) {
         for p in &n.pods {
@@ -80,20 +91,58 @@ impl Overview {
     pub fn of(t: &Topology) -> Overview {
         use rayon::prelude::*;
         // Node by node, on every core.
-        let mut nodes: Vec<NodeSummary> = t
+        let nodes: Vec<NodeSummary> = t
             .nodes
             .par_iter()
             .with_min_len(64)
-            .map(|n| {
-                let mut summary = NodeSummary {
-                    ready: n.node.is_ready(),
-                    cordoned: n.node.unschedulable,
-                    ..NodeSummary::default()
-                };
-                summary.count(t, n);
-                summary
+            .map(|n| NodeSummary::of(t, n))
+            .collect();
+        Overview::with_leaders(t, nodes)
+    }
+
+    /// The overview of `t`, a change applied in place to `last_graph` (whose overview is
+    /// `last`): the same as [`Overview::of`], with the nodes no given node or pod touched (the
+    /// node itself, or the node a pod left or joined) taken from `last`.
+    pub fn after(
+        last: &Overview,
+        last_graph: &Topology,
+        t: &Topology,
+        changed: &Changed,
+    ) -> Overview {
+        // Replicas are counted by their group's mode: only the same groups keep the counts.
+        if !changed.groups_kept || last.nodes.len() != t.nodes.len() {
+            return Overview::of(t);
+        }
+        let mut touched = vec![false; t.nodes.len()];
+        for n in &changed.nodes {
+            touched[n.index()] = true;
+        }
+        for p in &changed.pods {
+            for n in [last_graph.pods[p.index()].node, t.pods[p.index()].node]
+                .into_iter()
+                .flatten()
+            {
+                touched[n.index()] = true;
+            }
+        }
+        let nodes = last
+            .nodes
+            .iter()
+            .zip(t.nodes.iter())
+            .zip(touched)
+            .map(|((summary, n), touched)| match touched {
+                true => NodeSummary::of(t, n),
+                false => NodeSummary {
+                    leaders: 0,
+                    ..summary.clone()
+                },
             })
             .collect();
+        Overview::with_leaders(t, nodes)
+    }
+
+    /// The leaders counted on `nodes`, and the zones summed.
+    fn with_leaders(t: &Topology, mut nodes: Vec<NodeSummary>) -> Overview {
         let mut placed_leaders = 0;
         for (i, l) in t.leaders.iter().enumerate() {
             if l.expired() {

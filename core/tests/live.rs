@@ -11,6 +11,7 @@ use quorum_core::config::Config;
 use quorum_core::graph::Topology;
 use quorum_core::live::{self, ClusterStatus, Options, Session, Update};
 use quorum_core::model::{Kind, Snapshot};
+use quorum_core::workbench::Workbench;
 use quorum_testapi::Server;
 use serde_json::json;
 
@@ -128,15 +129,27 @@ fn partial_updates_carry_records_and_node_states_alone_and_give_the_analysis_of_
     assert!(first.changes.is_none());
     let mut first = (*first.snapshot.unwrap()).clone();
     first.inputs.clear();
-    let mut graph = Topology::from_snapshot(first, &build);
-    let apply = |graph: &mut Topology, changes: Snapshot| {
+    let mut state = Workbench::new(
+        Topology::from_snapshot(first, &build),
+        vec![],
+        Config::default(),
+    );
+    // Each change applied to the last state, as the terminal UI follows the cluster.
+    let apply = |state: &mut Workbench, changes: Snapshot| {
         let mut changes = changes;
         changes.inputs.clear();
         let now = changes.now;
-        *graph = graph
-            .with_changes(changes, &build)
+        let (graph, changed) = state
+            .topology
+            .changes_applied(changes, &build)
             .expect("nodes and pods in place");
-        let incremental = analyze(graph, &Config::default());
+        *state = Workbench::after(state, graph, &changed, vec![]);
+        let incremental = (*state.analysis).clone();
+        // The same as the analysis of that graph afresh.
+        assert_eq!(
+            serde_json::to_value(&incremental).unwrap(),
+            serde_json::to_value(analyze(&state.topology, &Config::default())).unwrap()
+        );
         // Everything as a whole snapshot at the same time gives the same analysis.
         let full = analysis_of(&Snapshot {
             now,
@@ -175,7 +188,7 @@ fn partial_updates_carry_records_and_node_states_alone_and_give_the_analysis_of_
             .map(|k| k.objects)
             .sum::<usize>()
     );
-    let incremental = apply(&mut graph, leaders);
+    let incremental = apply(&mut state, leaders);
     assert_eq!(
         holder(&incremental, "db/pg-leader").as_deref(),
         Some("db/pg-1")
@@ -202,7 +215,7 @@ fn partial_updates_carry_records_and_node_states_alone_and_give_the_analysis_of_
         .map(|(n, _)| n.meta.name.as_str())
         .collect();
     assert_eq!(changed, [node_name.as_str()], "that node alone");
-    let cordoned = apply(&mut graph, nodes);
+    let cordoned = apply(&mut state, nodes);
     assert_ne!(
         serde_json::to_value(&cordoned).unwrap(),
         serde_json::to_value(&incremental).unwrap(),
@@ -220,14 +233,14 @@ fn partial_updates_carry_records_and_node_states_alone_and_give_the_analysis_of_
         .map(|(p, _)| p.meta.name.as_str())
         .collect();
     assert_eq!(names, ["pg-0"]);
-    apply(&mut graph, pods);
+    apply(&mut state, pods);
 
     // A new record: every record, for the graph to place it among them.
     live.server.upsert(lease("pg-witness", "pg-0")).unwrap();
     let leaders = partial("a new leader record");
     assert!(!leaders.clusters[0].leaders_changed_only);
     assert!(leaders.clusters[0].leaders.len() > 1);
-    apply(&mut graph, leaders);
+    apply(&mut state, leaders);
 
     // A new pod (a whole snapshot), then bound to a node (that pod alone).
     let mut new = pod;
@@ -242,12 +255,16 @@ fn partial_updates_carry_records_and_node_states_alone_and_give_the_analysis_of_
     assert!(update.changes.is_none(), "a new pod is a whole snapshot");
     let mut whole = (*update.snapshot.unwrap()).clone();
     whole.inputs.clear();
-    graph = Topology::from_snapshot(whole, &build);
+    state = Workbench::new(
+        Topology::from_snapshot(whole, &build),
+        vec![],
+        Config::default(),
+    );
     new["spec"]["nodeName"] = json!(node_name);
     live.server.upsert(new).unwrap();
     let bound = partial("the pod bound to a node");
     assert_eq!(bound.clusters[0].pods.len(), 1);
-    apply(&mut graph, bound);
+    apply(&mut state, bound);
 
     // The same node in another zone moves every pod on it: a whole snapshot.
     node["metadata"]["labels"]["topology.kubernetes.io/zone"] = json!("elsewhere");

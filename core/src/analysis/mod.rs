@@ -28,7 +28,7 @@ pub struct Analysis {
     pub clusters: Vec<ClusterRow>,
     pub findings: Vec<Finding>,
     pub leaders: LeaderStats,
-    pub groups: Vec<GroupStats>,
+    pub groups: Vec<std::sync::Arc<GroupStats>>,
 }
 
 impl Analysis {
@@ -47,6 +47,31 @@ impl Analysis {
 /// Every statistic and check of `t`, on every core (a live view reruns it on each change).
 pub fn analyze(t: &Topology, config: &Config) -> Analysis {
     let (groups, leaders) = rayon::join(|| all_group_stats(t), || leader_stats(t));
+    analysis_of(t, config, groups, leaders)
+}
+
+/// The analysis of `t`, a change applied in place to the graph `last` is the analysis of: the
+/// same as [`analyze`], with the statistics of the groups the change did not touch taken from
+/// `last` ([`group_stats_after`]).
+pub fn analyze_after(
+    t: &Topology,
+    config: &Config,
+    last: &Analysis,
+    changed: &Changed,
+) -> Analysis {
+    let (groups, leaders) = rayon::join(
+        || group_stats_after(t, &last.groups, changed),
+        || leader_stats(t),
+    );
+    analysis_of(t, config, groups, leaders)
+}
+
+fn analysis_of(
+    t: &Topology,
+    config: &Config,
+    groups: Vec<std::sync::Arc<GroupStats>>,
+    leaders: LeaderStats,
+) -> Analysis {
     let ctx = check::Context {
         topology: t,
         groups: &groups,

@@ -79,6 +79,7 @@ fn not_exported(ctx: &Context<'_>) -> Vec<Finding> {
         let unjudged: Vec<&GroupStats> = ctx
             .groups
             .iter()
+            .map(|g| &**g)
             .filter(|g| g.replicas > 1 && t.groups[g.id.index()].cluster == id)
             .filter(|g| !judged(ctx, g))
             .collect();

@@ -38,7 +38,7 @@ pub struct Check {
 /// What a check reads.
 pub struct Context<'a> {
     pub topology: &'a Topology,
-    pub groups: &'a [GroupStats],
+    pub groups: &'a [std::sync::Arc<GroupStats>],
     pub leaders: &'a LeaderStats,
     pub config: &'a Config,
 }

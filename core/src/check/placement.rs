@@ -61,6 +61,7 @@ fn workload(ctx: &Context<'_>, g: &GroupStats) -> WorkloadId {
 fn judged<'a>(ctx: &'a Context<'_>) -> impl Iterator<Item = &'a GroupStats> {
     ctx.groups
         .iter()
+        .map(|g| &**g)
         .filter(|g| g.replicas > 1 && g.available > 0 && g.has_quorum())
 }
 

@@ -155,6 +155,29 @@ pub fn pod_in_place(old: &Pod, new: &Pod, exported: impl Fn(&str) -> bool) -> bo
 /// None when a node or pod of `snapshot` is not one of `t`'s in the same place ([`same_place`],
 /// [`pod_in_place`]): only a full build gives that graph.
 pub fn with_changes(t: &Topology, snapshot: Snapshot, options: &BuildOptions) -> Option<Topology> {
+    changes_applied(t, snapshot, options).map(|(out, _)| out)
+}
+
+/// What [`changes_applied`] replaced: what a state built on the last graph's may recompute
+/// alone, reusing the rest.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changed {
+    /// The nodes given (their states; their place is the same).
+    pub nodes: Vec<NodeId>,
+    /// The pods given (their states, or the node they were bound to).
+    pub pods: Vec<PodId>,
+    /// The groups and the leaders each holds are the last graph's: only the records' holders,
+    /// terms and times changed. Otherwise every leader was attached again.
+    pub groups_kept: bool,
+}
+
+/// [`with_changes`], and what it replaced.
+pub fn changes_applied(
+    t: &Topology,
+    snapshot: Snapshot,
+    options: &BuildOptions,
+) -> Option<(Topology, Changed)> {
+    let mut replaced = Changed::default();
     let mut out = Topology {
         clusters: t.clusters.clone(),
         zones: t.zones.clone(),
@@ -205,9 +228,12 @@ pub fn with_changes(t: &Topology, snapshot: Snapshot, options: &BuildOptions) ->
             }
             info.node = node;
             info.source = source;
+            replaced.nodes.push(id);
         }
         if !pods.is_empty() {
-            replace_pods(&mut out, ClusterId(c as u32), pods)?;
+            replaced
+                .pods
+                .extend(replace_pods(&mut out, ClusterId(c as u32), pods)?);
         }
         leaders.push((clock, records, partial));
     }
@@ -230,7 +256,8 @@ pub fn with_changes(t: &Topology, snapshot: Snapshot, options: &BuildOptions) ->
         if same_groups {
             out.groups = t.groups.clone();
             out.group_by_workload = t.group_by_workload.clone();
-            return Some(out);
+            replaced.groups_kept = true;
+            return Some((out, replaced));
         }
         out.leaders = Vec::with_capacity(t.leaders.len());
     }
@@ -254,7 +281,7 @@ pub fn with_changes(t: &Topology, snapshot: Snapshot, options: &BuildOptions) ->
     }
     drop(pods);
     index_groups(&mut out);
-    Some(out)
+    Some((out, replaced))
 }
 
 /// The leader of `t` in `cluster` that `record` is a new version of (same kind, namespace and
@@ -344,7 +371,11 @@ fn leaders_in_place(
 
 /// Puts `pods` in place of `t`'s pods of the same names in `cluster`, each on its node's list;
 /// None when one is not in the graph or not in its place ([`pod_in_place`]).
-fn replace_pods(t: &mut Topology, cluster: ClusterId, pods: Vec<(Pod, Source)>) -> Option<()> {
+fn replace_pods(
+    t: &mut Topology,
+    cluster: ClusterId,
+    pods: Vec<(Pod, Source)>,
+) -> Option<Vec<PodId>> {
     let ids: Vec<PodId> = {
         let wanted: HashSet<&str> = pods.iter().map(|(p, _)| p.meta.name.as_str()).collect();
         let names = PodNames::of(&t.pods, cluster, Some(&wanted));
@@ -358,7 +389,7 @@ fn replace_pods(t: &mut Topology, cluster: ClusterId, pods: Vec<(Pod, Source)>) 
             .collect::<Option<_>>()?
     };
     let c = cluster.index();
-    for (id, (pod, source)) in ids.into_iter().zip(pods) {
+    for (id, (pod, source)) in ids.iter().copied().zip(pods) {
         let old = &t.pods[id.index()];
         let exported = |name: &str| {
             t.node_by_name[c]
@@ -393,7 +424,7 @@ fn replace_pods(t: &mut Topology, cluster: ClusterId, pods: Vec<(Pod, Source)>) 
         };
         Arc::make_mut(&mut t.pods)[id.index()] = Arc::new(info);
     }
-    Some(())
+    Some(ids)
 }
 
 fn index_groups(t: &mut Topology) {

@@ -16,8 +16,8 @@ use serde::Serialize;
 
 use crate::model::*;
 pub use build::{
-    BuildOptions, DEFAULT_ZONE_LABEL, GroupMode, HOSTNAME_LABEL, LEGACY_ZONE_LABEL, ZONE_KEYS,
-    pod_in_place, same_place,
+    BuildOptions, Changed, DEFAULT_ZONE_LABEL, GroupMode, HOSTNAME_LABEL, LEGACY_ZONE_LABEL,
+    ZONE_KEYS, pod_in_place, same_place,
 };
 pub use export::{Edge, Vertex, workload_kind};
 
@@ -383,6 +383,15 @@ impl Topology {
     /// None when a node of `snapshot` is not in its place ([`same_place`]): build it whole.
     pub fn with_changes(&self, snapshot: Snapshot, options: &BuildOptions) -> Option<Topology> {
         build::with_changes(self, snapshot, options)
+    }
+
+    /// [`Topology::with_changes`], and what it replaced.
+    pub fn changes_applied(
+        &self,
+        snapshot: Snapshot,
+        options: &BuildOptions,
+    ) -> Option<(Topology, Changed)> {
+        build::changes_applied(self, snapshot, options)
     }
 
     pub fn multi_cluster(&self) -> bool {

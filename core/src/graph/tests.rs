@@ -2,6 +2,7 @@ use super::*;
 use crate::config::Config;
 use crate::model::ClusterObjects;
 use crate::samples::SAMPLES;
+use crate::workbench::Workbench;
 
 /// The leader records of `snapshot` and its nodes, as a live session sends them when nothing
 /// else changed.
@@ -73,6 +74,7 @@ fn replacing_records_and_nodes_and_pods_states_gives_the_graph_a_full_build_of_t
 fn replacing_gives_a_full_build(records: Records) {
     let options = Config::default().build_options();
     let (mut changed_leaders, mut changed_nodes, mut moved_pods) = (false, false, 0);
+    let mut kept_groups = false;
     for sample in SAMPLES {
         let before = sample.load();
         let mut after = before.clone();
@@ -140,8 +142,14 @@ fn replacing_gives_a_full_build(records: Records) {
             .newest_renew_time()
             .map(|t| t + chrono::Duration::seconds(20));
         let full = Topology::build(&after, &options);
-        let incremental = Topology::build(&before, &options)
-            .with_changes(
+        let last = Workbench::new(
+            Topology::build(&before, &options),
+            vec![],
+            Config::default(),
+        );
+        let (incremental, changed) = last
+            .topology
+            .changes_applied(
                 changes_of(&after, &before, records != Records::Anyhow),
                 &options,
             )
@@ -152,6 +160,12 @@ fn replacing_gives_a_full_build(records: Records) {
             "sample {}",
             sample.name
         );
+        // The state built on the last one, reusing what the change did not touch, is the
+        // state built afresh.
+        kept_groups |= changed.groups_kept && !changed.pods.is_empty();
+        let reused = Workbench::after(&last, incremental, &changed, vec![]);
+        let fresh = Workbench::new(full.clone(), vec![], Config::default());
+        assert_same_state(&reused, &fresh, sample.name);
         let old = Topology::build(&before, &options);
         changed_leaders |= format!("{:?}", old.leaders) != format!("{:?}", full.leaders);
         changed_nodes |= format!("{:?}", old.nodes) != format!("{:?}", full.nodes);
@@ -159,6 +173,109 @@ fn replacing_gives_a_full_build(records: Records) {
     assert!(changed_leaders, "the changes changed some leader");
     assert!(changed_nodes, "the changes changed some node");
     assert!(moved_pods > 0, "the changes moved some pod");
+    // Renewed records keep the groups: the statistics of untouched groups are reused.
+    assert!(kept_groups || records != Records::Renewed);
+}
+
+#[test]
+fn a_state_built_on_the_last_one_after_a_single_change_is_the_state_built_afresh() {
+    let options = Config::default().build_options();
+    let mut tried = 0;
+    for sample in SAMPLES {
+        let before = sample.load();
+        let last = Workbench::new(
+            Topology::build(&before, &options),
+            vec![],
+            Config::default(),
+        );
+        // One change at a time, as a live cluster makes them: a node stops being ready (and
+        // comes back), a pod is bound to another node, finishes, or is unbound.
+        let mut changes: Vec<Snapshot> = vec![];
+        for (c, cluster) in before.clusters.iter().enumerate() {
+            let exported: Vec<&str> = cluster
+                .nodes
+                .iter()
+                .map(|(n, _)| n.meta.name.as_str())
+                .collect();
+            for (i, (node, _)) in cluster.nodes.iter().enumerate().take(4) {
+                let mut after = before.clone();
+                after.clusters[c].nodes[i].0.ready = Some(!node.is_ready());
+                changes.push(after);
+            }
+            let movable = cluster.pods.iter().enumerate().filter(|(_, (p, _))| {
+                p.is_active()
+                    && p.node_name
+                        .as_deref()
+                        .is_some_and(|n| exported.contains(&n))
+                    && p.meta.controller().is_none_or(|o| o.kind != "Node")
+            });
+            for (i, (pod, _)) in movable.step_by(3).take(4) {
+                let elsewhere = exported
+                    .iter()
+                    .find(|n| Some(**n) != pod.node_name.as_deref());
+                if let Some(node) = elsewhere {
+                    let mut after = before.clone();
+                    after.clusters[c].pods[i].0.node_name = Some(node.to_string());
+                    changes.push(after);
+                }
+                let mut after = before.clone();
+                after.clusters[c].pods[i].0.phase = PodPhase::Succeeded;
+                changes.push(after);
+                let mut after = before.clone();
+                let p = &mut after.clusters[c].pods[i].0;
+                (p.node_name, p.phase, p.ready) = (None, PodPhase::Pending, false);
+                changes.push(after);
+            }
+        }
+        for mut after in changes {
+            after.now = before
+                .newest_renew_time()
+                .map(|t| t + chrono::Duration::seconds(20));
+            // As a live session sends them: the nodes that changed alone.
+            let mut sent = changes_of(&after, &before, true);
+            for (c, cluster) in sent.clusters.iter_mut().enumerate() {
+                cluster
+                    .nodes
+                    .retain(|n| !before.clusters[c].nodes.contains(n));
+            }
+            let Some((graph, changed)) = last.topology.changes_applied(sent, &options) else {
+                continue;
+            };
+            assert!(changed.groups_kept, "sample {}", sample.name);
+            let reused = Workbench::after(&last, graph, &changed, vec![]);
+            let fresh =
+                Workbench::new(Topology::build(&after, &options), vec![], Config::default());
+            assert_same_state(&reused, &fresh, sample.name);
+            tried += 1;
+        }
+    }
+    assert!(tried > 50, "{tried} changes");
+}
+
+/// Everything the front ends read of two states is the same.
+fn assert_same_state(a: &Workbench, b: &Workbench, sample: &str) {
+    assert_eq!(
+        serde_json::to_value(&*a.analysis).unwrap(),
+        serde_json::to_value(&*b.analysis).unwrap(),
+        "analysis of sample {sample}"
+    );
+    assert_eq!(
+        format!("{:?}", a.overview),
+        format!("{:?}", b.overview),
+        "overview of sample {sample}"
+    );
+    assert_eq!(a.pods, b.pods, "pods' facts of sample {sample}");
+    assert_eq!(a.unplaced, b.unplaced, "unplaced pods of sample {sample}");
+    assert_eq!(
+        a.volume_only_zones, b.volume_only_zones,
+        "volume-only zones of sample {sample}"
+    );
+    assert_eq!(
+        format!("{:?}", a.risk),
+        format!("{:?}", b.risk),
+        "risk of sample {sample}"
+    );
+    assert_eq!(a.nodes_by_leaders, b.nodes_by_leaders, "sample {sample}");
 }
 
 #[test]

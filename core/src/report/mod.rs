@@ -65,7 +65,7 @@ struct AnalyzeJson<'a> {
     findings: &'a [crate::check::Finding],
     summary: SummaryJson,
     leaders: &'a crate::analysis::LeaderStats,
-    groups: &'a [crate::analysis::GroupStats],
+    groups: &'a [std::sync::Arc<crate::analysis::GroupStats>],
 }
 
 #[derive(Serialize)]

@@ -2,10 +2,11 @@
 //! node) when every movable lease may go to any of its eligible bins. Computed exactly by binary
 //! search on the bound with a max-flow feasibility test (Dinic).
 
-/// A lease that may be held in any of `bins`.
+/// `count` leases, each of which may be held in any of `bins`.
 #[derive(Clone, Debug)]
 pub struct Movable {
     pub bins: Vec<usize>,
+    pub count: u32,
 }
 
 /// The minimum over assignments of `max(fixed[b] + assigned[b])`, or None when some movable
@@ -16,25 +17,26 @@ pub fn min_max_load(
     movable: &[Movable],
     upper: Option<u32>,
 ) -> Option<u32> {
-    if movable.iter().any(|m| m.bins.is_empty()) {
+    if movable.iter().any(|m| m.bins.is_empty() && m.count > 0) {
         return None;
     }
     let fixed_max = fixed.iter().copied().max().unwrap_or(0);
-    if movable.is_empty() {
+    let leases: u32 = movable.iter().map(|m| m.count).sum();
+    if leases == 0 {
         return Some(fixed_max);
     }
     let classes = classes(movable);
-    let total = fixed.iter().sum::<u32>() + movable.len() as u32;
+    let total = fixed.iter().sum::<u32>() + leases;
     let mut lo = fixed_max.max(total.div_ceil(bins.max(1) as u32)).max(1);
-    let mut hi = fixed_max + movable.len() as u32;
+    let mut hi = fixed_max + leases;
+    // The lower bound is often the answer (the leases can spread evenly): one test settles it.
+    if lo < hi && feasible_classes(bins, fixed, &classes, lo) {
+        return Some(lo);
+    }
     if let Some(upper) = upper.map(|u| u.max(lo)).filter(|u| *u < hi)
         && feasible_classes(bins, fixed, &classes, upper)
     {
         hi = upper;
-    }
-    // The lower bound is often the answer (the leases can spread evenly): one test settles it.
-    if lo < hi && feasible_classes(bins, fixed, &classes, lo) {
-        return Some(lo);
     }
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
@@ -50,13 +52,17 @@ pub fn min_max_load(
 /// Leases with the same bins are interchangeable: one class per bin set, with its count. The
 /// leaders of one group share their eligible nodes, so thousands of leases make a few classes.
 fn classes(movable: &[Movable]) -> Vec<(&[usize], u32)> {
-    let mut sets: Vec<&[usize]> = movable.iter().map(|m| m.bins.as_slice()).collect();
+    let mut sets: Vec<(&[usize], u32)> = movable
+        .iter()
+        .filter(|m| m.count > 0)
+        .map(|m| (m.bins.as_slice(), m.count))
+        .collect();
     sets.sort_unstable();
     let mut out: Vec<(&[usize], u32)> = Vec::new();
-    for set in sets {
+    for (set, n) in sets {
         match out.last_mut() {
-            Some((last, count)) if *last == set => *count += 1,
-            _ => out.push((set, 1)),
+            Some((last, count)) if *last == set => *count += n,
+            _ => out.push((set, n)),
         }
     }
     out
@@ -197,22 +203,27 @@ impl Dinic {
 mod tests {
     use super::*;
 
+    /// Every lease of every class tried in every bin of its class.
     fn brute(bins: usize, fixed: &[u32], movable: &[Movable]) -> u32 {
-        fn go(i: usize, load: &mut Vec<u32>, movable: &[Movable], best: &mut u32) {
-            if i == movable.len() {
+        fn go(i: usize, load: &mut Vec<u32>, leases: &[&[usize]], best: &mut u32) {
+            if i == leases.len() {
                 *best = (*best).min(load.iter().copied().max().unwrap_or(0));
                 return;
             }
-            for &b in &movable[i].bins {
+            for &b in leases[i] {
                 load[b] += 1;
-                go(i + 1, load, movable, best);
+                go(i + 1, load, leases, best);
                 load[b] -= 1;
             }
         }
+        let leases: Vec<&[usize]> = movable
+            .iter()
+            .flat_map(|m| std::iter::repeat_n(m.bins.as_slice(), m.count as usize))
+            .collect();
         let mut load = fixed.to_vec();
         load.resize(bins, 0);
         let mut best = u32::MAX;
-        go(0, &mut load, movable, &mut best);
+        go(0, &mut load, &leases, &mut best);
         best
     }
 
@@ -221,6 +232,7 @@ mod tests {
         let movable: Vec<Movable> = (0..10)
             .map(|i| Movable {
                 bins: vec![0, 1 + i % 3],
+                count: 1,
             })
             .collect();
         // Bins 1..3 can take them; 10 leases over 4 bins → 3 at best.
@@ -229,7 +241,10 @@ mod tests {
 
     #[test]
     fn fixed_leaders_count_against_their_bin() {
-        let movable = vec![Movable { bins: vec![0, 1] }];
+        let movable = vec![Movable {
+            bins: vec![0, 1],
+            count: 1,
+        }];
         assert_eq!(min_max_load(2, &[2, 0], &movable, None), Some(2));
         assert_eq!(min_max_load(2, &[0, 0], &movable, None), Some(1));
     }
@@ -246,14 +261,18 @@ mod tests {
         for _ in 0..300 {
             let bins = 1 + rand(4) as usize;
             let fixed: Vec<u32> = (0..bins).map(|_| rand(3) as u32).collect();
-            let movable: Vec<Movable> = (0..rand(6))
+            let movable: Vec<Movable> = (0..rand(5))
                 .map(|_| {
                     let mut b: Vec<usize> = (0..1 + rand(bins as u64))
                         .map(|_| rand(bins as u64) as usize)
                         .collect();
                     b.sort();
                     b.dedup();
-                    Movable { bins: b }
+                    // Some classes of several leases; the same bins may come twice.
+                    Movable {
+                        bins: b,
+                        count: 1 + rand(2) as u32,
+                    }
                 })
                 .collect();
             assert_eq!(

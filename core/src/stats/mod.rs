@@ -69,12 +69,48 @@ impl GroupStats {
     }
 }
 
+/// What every group's statistics read of the whole topology, found once.
+pub struct GroupShared {
+    /// [`groups_by_workload_name`]: the peers of workloads that run in several clusters.
+    pub cross_cluster: BTreeMap<String, Vec<GroupId>>,
+    /// Per cluster, its failure domains.
+    pub clusters: Vec<Domains>,
+}
+
+/// The failure domains of one cluster.
+pub struct Domains {
+    /// It has zones other than "unknown".
+    pub zones_known: bool,
+    /// Its distinct named regions.
+    pub regions: usize,
+}
+
+impl GroupShared {
+    pub fn of(t: &Topology) -> GroupShared {
+        let clusters = (0..t.clusters.len())
+            .map(|c| {
+                let cluster = ClusterId(c as u32);
+                let regions: std::collections::BTreeSet<&str> = t
+                    .cluster_zones(cluster)
+                    .iter()
+                    .map(|z| t.zones[z.index()].region.as_str())
+                    .filter(|r| !r.is_empty())
+                    .collect();
+                Domains {
+                    zones_known: t.known_zone_count(cluster) > 0,
+                    regions: regions.len(),
+                }
+            })
+            .collect();
+        GroupShared {
+            cross_cluster: groups_by_workload_name(t),
+            clusters,
+        }
+    }
+}
+
 /// Counts a group's replicas per zone, node and region, and decides what it survives.
-pub fn group_stats(
-    t: &Topology,
-    group: GroupId,
-    cross_cluster: &BTreeMap<String, Vec<GroupId>>,
-) -> GroupStats {
+pub fn group_stats(t: &Topology, group: GroupId, shared: &GroupShared) -> GroupStats {
     let g = &t.groups[group.index()];
     let w = &t.workloads[g.workload.index()];
     let replicas = w.desired();
@@ -127,21 +163,16 @@ pub fn group_stats(
     // Survives a domain kind when losing the fullest domain of that kind still leaves enough.
     let survives_losing = |most: Option<u32>| available.saturating_sub(most.unwrap_or(0)) >= needed;
     let redundant = replicas > 1 && available > 0 && !pods_absent && w.replicas_known(&t.pods);
-    let zones_known = t.known_zone_count(g.cluster) > 0;
-    let regions: std::collections::BTreeSet<&str> = t
-        .cluster_zones(g.cluster)
-        .iter()
-        .map(|z| t.zones[z.index()].region.as_str())
-        .filter(|r| !r.is_empty())
-        .collect();
+    let domains = &shared.clusters[g.cluster.index()];
     let survives = Survives {
         node: redundant.then(|| survives_losing(worst_node.as_ref().map(|w| w.1))),
-        zone: (redundant && zones_known).then(|| survives_losing(worst_zone.as_ref().map(|w| w.1))),
-        region: (redundant && regions.len() > 1)
+        zone: (redundant && domains.zones_known)
+            .then(|| survives_losing(worst_zone.as_ref().map(|w| w.1))),
+        region: (redundant && domains.regions > 1)
             .then(|| survives_losing(per_region.values().max().copied())),
-        cluster: cross_cluster
-            .get(&w.name())
-            .filter(|peers| peers.len() > 1)
+        cluster: (!shared.cross_cluster.is_empty())
+            .then(|| shared.cross_cluster.get(&w.name()))
+            .flatten()
             .map(|peers| {
                 // Losing this cluster leaves the others: survives when another copy can serve.
                 peers.iter().filter(|p| **p != group).any(|p| {
@@ -179,14 +210,23 @@ pub fn group_stats(
     }
 }
 
-/// Groups of the same `namespace/name` workload, by that name, across clusters.
+/// Groups of the same `namespace/name` workload, by that name, for the names that run in
+/// several clusters (nothing when the topology has one cluster).
 pub fn groups_by_workload_name(t: &Topology) -> BTreeMap<String, Vec<GroupId>> {
     let mut out: BTreeMap<String, Vec<GroupId>> = BTreeMap::new();
+    if !t.multi_cluster() {
+        return out;
+    }
     for (i, g) in t.groups.iter().enumerate() {
         out.entry(t.workloads[g.workload.index()].name())
             .or_default()
             .push(GroupId(i as u32));
     }
+    out.retain(|_, groups| {
+        groups
+            .iter()
+            .any(|g| t.groups[g.index()].cluster != t.groups[groups[0].index()].cluster)
+    });
     out
 }
 
@@ -236,9 +276,14 @@ impl LeaderStats {
 
 /// The nodes a leader record may move to: nodes running a ready replica of its group.
 pub fn eligible_nodes(t: &Topology, leader: LeaderId) -> Vec<NodeId> {
-    let Some(group) = t.leaders[leader.index()].group else {
-        return vec![];
-    };
+    match t.leaders[leader.index()].group {
+        Some(group) => eligible_group_nodes(t, group),
+        None => vec![],
+    }
+}
+
+/// The nodes running a ready replica of `group`, where its leaders may move.
+fn eligible_group_nodes(t: &Topology, group: GroupId) -> Vec<NodeId> {
     let mut nodes: Vec<NodeId> = t
         .running_replicas(group)
         .filter(|p| t.pods[p.index()].pod.ready)
@@ -254,18 +299,28 @@ pub fn eligible_nodes(t: &Topology, leader: LeaderId) -> Vec<NodeId> {
 /// holder's zone and node. The counts of [`leader_stats`] without its best-spread bounds, cheap
 /// enough to recount after every scenario.
 pub fn leader_counts(t: &Topology) -> (BTreeMap<String, u32>, BTreeMap<String, u32>) {
-    let mut per_zone = BTreeMap::new();
-    let mut per_node = BTreeMap::new();
+    // Counted by node, then named once per node and zone.
+    let mut on_node = vec![0u32; t.nodes.len()];
     for (i, l) in t.leaders.iter().enumerate() {
-        let expired = l.expired();
         if let Some(n) = t.holder_node(LeaderId(i as u32))
-            && !expired
+            && !l.expired()
         {
-            *per_node.entry(t.node_display(n)).or_insert(0) += 1;
-            *per_zone
-                .entry(t.zone_display(t.nodes[n.index()].zone))
-                .or_insert(0) += 1;
+            on_node[n.index()] += 1;
         }
+    }
+    let mut on_zone = vec![0u32; t.zones.len()];
+    let mut per_node = BTreeMap::new();
+    for (n, count) in on_node.into_iter().enumerate().filter(|(_, c)| *c > 0) {
+        *per_node
+            .entry(t.node_display(NodeId(n as u32)))
+            .or_insert(0) += count;
+        on_zone[t.nodes[n].zone.index()] += count;
+    }
+    let mut per_zone = BTreeMap::new();
+    for (z, count) in on_zone.into_iter().enumerate().filter(|(_, c)| *c > 0) {
+        *per_zone
+            .entry(t.zone_display(ZoneId(z as u32)))
+            .or_insert(0) += count;
     }
     (per_zone, per_node)
 }
@@ -277,8 +332,6 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
     let mut node_fixed = vec![0u32; t.nodes.len()];
     let mut zone_movable = Vec::new();
     let mut node_movable = Vec::new();
-    // The eligible nodes are those of the leader's group: once per group, not per leader.
-    let mut eligible_of: rustc_hash::FxHashMap<GroupId, Vec<NodeId>> = Default::default();
     // The rows are strings for every record: on every core.
     // Records are mostly judged at one time (a live read's clock, a file's newest renewal):
     // written once per time.
@@ -325,33 +378,51 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
     // Leaders where they run; the records whose holder runs nowhere known are counted apart.
     stats.total = stats.per_zone.values().sum();
     stats.elsewhere = t.leaders.len() as u32 - stats.total;
+    // A leader with more than one eligible node may move; the others stay where they are. The
+    // leaders of one group share their eligible nodes: one class of leases per group.
+    let mut of_group = vec![0u32; t.groups.len()];
     for (i, l) in t.leaders.iter().enumerate() {
-        let id = LeaderId(i as u32);
-        let node = t.holder_node(id);
-        if stats.records[i].expired {
+        if !stats.records[i].expired
+            && let Some(g) = l.group
+        {
+            of_group[g.index()] += 1;
+        }
+    }
+    let eligible: Vec<Vec<NodeId>> = {
+        use rayon::prelude::*;
+        of_group
+            .par_iter()
+            .enumerate()
+            .with_min_len(256)
+            .map(|(g, n)| match *n {
+                0 => vec![],
+                _ => eligible_group_nodes(t, GroupId(g as u32)),
+            })
+            .collect()
+    };
+    for (i, l) in t.leaders.iter().enumerate() {
+        let movable = l.group.is_some_and(|g| eligible[g.index()].len() > 1);
+        if stats.records[i].expired || movable {
             continue;
         }
-        let eligible = match l.group {
-            Some(g) => eligible_of
-                .entry(g)
-                .or_insert_with(|| eligible_nodes(t, id))
-                .as_slice(),
-            None => &[],
-        };
-        if eligible.len() > 1 {
-            let mut zones: Vec<usize> = eligible
+        if let Some(n) = t.holder_node(LeaderId(i as u32)) {
+            node_fixed[n.index()] += 1;
+            zone_fixed[t.nodes[n.index()].zone.index()] += 1;
+        }
+    }
+    for (nodes, count) in eligible.into_iter().zip(of_group) {
+        if nodes.len() > 1 && count > 0 {
+            let mut zones: Vec<usize> = nodes
                 .iter()
                 .map(|n| t.nodes[n.index()].zone.index())
                 .collect();
-            zones.sort();
+            zones.sort_unstable();
             zones.dedup();
-            zone_movable.push(flow::Movable { bins: zones });
+            zone_movable.push(flow::Movable { bins: zones, count });
             node_movable.push(flow::Movable {
-                bins: eligible.iter().map(|n| n.index()).collect(),
+                bins: nodes.iter().map(|n| n.index()).collect(),
+                count,
             });
-        } else if let Some(n) = node {
-            node_fixed[n.index()] += 1;
-            zone_fixed[t.nodes[n.index()].zone.index()] += 1;
         }
     }
     // Today's placement is feasible: its maximum bounds the search from above.
@@ -364,13 +435,66 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
     stats
 }
 
-pub fn all_group_stats(t: &Topology) -> Vec<GroupStats> {
+/// The groups whose statistics a change applied in place ([`Changed`]) can alter: those with a
+/// pod given, with a replica on a node given, and their peers of the same name in other
+/// clusters. The others count the same pods on the same nodes, of the same readiness.
+pub fn groups_touched(t: &Topology, changed: &Changed) -> Vec<bool> {
+    let mut touched = vec![false; t.groups.len()];
+    let mut touch = |p: PodId| {
+        if let Some(g) = t.pods[p.index()]
+            .workload
+            .and_then(|w| t.group_of_workload(w))
+        {
+            touched[g.index()] = true;
+        }
+    };
+    for p in &changed.pods {
+        touch(*p);
+    }
+    for n in &changed.nodes {
+        for p in &t.nodes[n.index()].pods {
+            touch(*p);
+        }
+    }
+    for peers in groups_by_workload_name(t).values() {
+        if peers.iter().any(|g| touched[g.index()]) {
+            for g in peers {
+                touched[g.index()] = true;
+            }
+        }
+    }
+    touched
+}
+
+/// Every group's statistics, `last`'s (of the graph a change was applied to) for the groups it
+/// did not touch: the same as [`all_group_stats`], at the cost of the touched groups alone.
+pub fn group_stats_after(
+    t: &Topology,
+    last: &[std::sync::Arc<GroupStats>],
+    changed: &Changed,
+) -> Vec<std::sync::Arc<GroupStats>> {
+    if !changed.groups_kept || last.len() != t.groups.len() {
+        return all_group_stats(t);
+    }
+    let touched = groups_touched(t, changed);
+    let shared = GroupShared::of(t);
+    last.iter()
+        .zip(touched)
+        .enumerate()
+        .map(|(i, (stats, touched))| match touched {
+            true => std::sync::Arc::new(group_stats(t, GroupId(i as u32), &shared)),
+            false => stats.clone(),
+        })
+        .collect()
+}
+
+pub fn all_group_stats(t: &Topology) -> Vec<std::sync::Arc<GroupStats>> {
     use rayon::prelude::*;
-    let by_name = groups_by_workload_name(t);
+    let shared = GroupShared::of(t);
     (0..t.groups.len())
         .into_par_iter()
         .with_min_len(256)
-        .map(|i| group_stats(t, GroupId(i as u32), &by_name))
+        .map(|i| std::sync::Arc::new(group_stats(t, GroupId(i as u32), &shared)))
         .collect()
 }
 

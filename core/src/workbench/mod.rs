@@ -9,9 +9,10 @@
 mod risk;
 mod whatif;
 
+use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
-use crate::analysis::{Analysis, analyze};
+use crate::analysis::{Analysis, analyze, analyze_after};
 use crate::config::Config;
 use crate::graph::*;
 use crate::model::{InputReport, Snapshot};
@@ -97,7 +98,9 @@ impl From<Loaded> for Workbench {
     }
 }
 
-/// One loaded cluster (or several) with everything the views read.
+/// One loaded cluster (or several) with everything the views read. A clone is the same state
+/// (same generation, same sweep once computed), its large parts shared.
+#[derive(Clone)]
 pub struct Workbench {
     /// Unique to this state in the process (each new state gets the next number): what caches
     /// derived from a state are keyed by.
@@ -142,7 +145,7 @@ impl Workbench {
     pub fn open_with(snapshot: Snapshot, config: Config, stage: &dyn Fn(Stage)) -> Workbench {
         stage(Stage::Building);
         let loaded = Loaded::build(snapshot, config);
-        Workbench::with_stages(loaded.topology, loaded.inputs, loaded.config, stage)
+        Workbench::with_stages(loaded.topology, loaded.inputs, loaded.config, None, stage)
     }
 
     /// The state of a graph already built (a live update that changed only leases, an
@@ -152,34 +155,57 @@ impl Workbench {
         inputs: Vec<InputReport>,
         config: Config,
     ) -> Workbench {
-        Workbench::with_stages(topology, inputs, config, &|_| {})
+        Workbench::with_stages(topology, inputs, config, None, &|_| {})
+    }
+
+    /// The state of `topology`, a live change applied in place to `last`'s graph
+    /// ([`Topology::changes_applied`]): the same state [`Workbench::new`] builds, with what the
+    /// change cannot touch (the other groups' statistics, nodes' summaries and pods' facts)
+    /// taken from `last` instead of counted again.
+    pub fn after(
+        last: &Workbench,
+        topology: impl Into<Arc<Topology>>,
+        changed: &Changed,
+        inputs: Vec<InputReport>,
+    ) -> Workbench {
+        Workbench::with_stages(
+            topology,
+            inputs,
+            (*last.config).clone(),
+            Some((last, changed)),
+            &|_| {},
+        )
     }
 
     fn with_stages(
         topology: impl Into<Arc<Topology>>,
         inputs: Vec<InputReport>,
         config: Config,
+        last: Option<(&Workbench, &Changed)>,
         stage: &dyn Fn(Stage),
     ) -> Workbench {
         let topology: Arc<Topology> = topology.into();
         stage(Stage::Analysing);
         // What the front ends draw from the graph alone is built beside the checks.
         let (analysis, (overview, pods, unplaced, volume_only_zones)) = rayon::join(
-            || analyze(&topology, &config),
-            || {
-                let unplaced = (0..topology.pods.len())
-                    .map(|p| PodId(p as u32))
-                    .filter(|p| {
-                        let pod = &topology.pods[p.index()];
-                        pod.node.is_none() && pod.pod.is_active()
-                    })
-                    .collect::<Vec<_>>();
-                (
+            || match last {
+                Some((last, changed)) => analyze_after(&topology, &config, &last.analysis, changed),
+                None => analyze(&topology, &config),
+            },
+            || match last {
+                Some((last, changed)) => (
+                    Overview::after(&last.overview, &last.topology, &topology, changed),
+                    pod_facts_after(&last.pods, &topology, changed),
+                    unplaced_after(&last.unplaced, &topology, changed),
+                    // Volumes are never changed in place.
+                    last.volume_only_zones.clone(),
+                ),
+                None => (
                     Overview::of(&topology),
                     pod_facts(&topology),
-                    unplaced,
+                    unplaced(&topology),
                     volume_only_zones(&topology),
-                )
+                ),
             },
         );
         let mut nodes_by_leaders: Vec<NodeId> = (0..topology.nodes.len())
@@ -295,7 +321,8 @@ impl Workbench {
 /// ([`Topology::with_changes`]) instead of rebuilding everything.
 pub struct Follower {
     config: Config,
-    last: Option<Arc<Topology>>,
+    /// The last state given, what the next change is applied to.
+    last: Option<Workbench>,
 }
 
 impl Follower {
@@ -310,25 +337,26 @@ impl Follower {
         changes: Option<Arc<Snapshot>>,
     ) -> Option<Workbench> {
         let options = self.config.build_options();
-        let (topology, inputs) = match (snapshot, changes, self.last.as_ref()) {
+        let state = match (snapshot, changes, self.last.as_ref()) {
             (Some(snapshot), _, _) => {
                 // The caller keeps no copy: the snapshot is ours to move into the graph.
                 let mut snapshot = Arc::try_unwrap(snapshot).unwrap_or_else(|s| (*s).clone());
                 let inputs = std::mem::take(&mut snapshot.inputs);
-                (Topology::from_snapshot(snapshot, &options), inputs)
+                let topology = Topology::from_snapshot(snapshot, &options);
+                Workbench::new(topology, inputs, self.config.clone())
             }
-            (None, Some(changes), Some(previous)) => {
+            (None, Some(changes), Some(last)) => {
                 let mut changes = Arc::try_unwrap(changes).unwrap_or_else(|s| (*s).clone());
                 let inputs = std::mem::take(&mut changes.inputs);
                 // The session sends only nodes that stayed in their place; were one not, the
                 // last state stands until the next whole snapshot.
-                (previous.with_changes(changes, &options)?, inputs)
+                let (topology, changed) = last.topology.changes_applied(changes, &options)?;
+                Workbench::after(last, topology, &changed, inputs)
             }
             _ => return None,
         };
-        let topology = Arc::new(topology);
-        self.last = Some(topology.clone());
-        Some(Workbench::new(topology, inputs, self.config.clone()))
+        self.last = Some(state.clone());
+        Some(state)
     }
 }
 
@@ -360,28 +388,82 @@ fn volume_only_zones(t: &Topology) -> Vec<(ClusterId, String, Vec<PvId>)> {
     out.into_iter().map(|((c, z), v)| (c, z, v)).collect()
 }
 
+/// Active pods on no node.
+fn unplaced(t: &Topology) -> Vec<PodId> {
+    (0..t.pods.len())
+        .map(|p| PodId(p as u32))
+        .filter(|p| is_unplaced(t, *p))
+        .collect()
+}
+
+fn is_unplaced(t: &Topology, p: PodId) -> bool {
+    let pod = &t.pods[p.index()];
+    pod.node.is_none() && pod.pod.is_active()
+}
+
+/// [`unplaced`] after a change applied in place: the pods given are judged again.
+fn unplaced_after(last: &[PodId], t: &Topology, changed: &Changed) -> Vec<PodId> {
+    let given: HashSet<PodId> = changed.pods.iter().copied().collect();
+    let mut out: Vec<PodId> = last
+        .iter()
+        .copied()
+        .filter(|p| !given.contains(p))
+        .collect();
+    out.extend(given.into_iter().filter(|p| is_unplaced(t, *p)));
+    out.sort_unstable();
+    out
+}
+
 /// Per pod: the lease it holds, its quorum group, a volume it cannot reach.
 fn pod_facts(t: &Topology) -> Vec<PodFacts> {
     use rayon::prelude::*;
     let mut facts: Vec<PodFacts> = (0..t.pods.len())
         .into_par_iter()
-        .map(|i| PodFacts {
-            holds_lease: false,
-            quorum_replica: t.pods[i]
-                .workload
-                .and_then(|w| t.group_of_workload(w))
-                .is_some_and(|g| t.groups[g.index()].mode == Mode::Quorum),
-            volume_out_of_reach: crate::check::pv_zone_conflict::volume_out_of_reach(
-                t,
-                PodId(i as u32),
-            ),
-        })
+        .map(|i| facts_of(t, PodId(i as u32)))
         .collect();
+    mark_holders(t, &mut facts);
+    facts
+}
+
+/// A pod's facts, but the lease it holds ([`mark_holders`]).
+fn facts_of(t: &Topology, pod: PodId) -> PodFacts {
+    PodFacts {
+        holds_lease: false,
+        quorum_replica: t.pods[pod.index()]
+            .workload
+            .and_then(|w| t.group_of_workload(w))
+            .is_some_and(|g| t.groups[g.index()].mode == Mode::Quorum),
+        volume_out_of_reach: crate::check::pv_zone_conflict::volume_out_of_reach(t, pod),
+    }
+}
+
+fn mark_holders(t: &Topology, facts: &mut [PodFacts]) {
     for l in &t.leaders {
         if let Holder::Pod(p) = l.holder {
             facts[p.index()].holds_lease = true;
         }
     }
+}
+
+/// [`pod_facts`] after a change applied in place: the pods given are judged again, the others'
+/// facts are `last`'s (a node changed in place keeps its labels, what its volumes' reach reads);
+/// the leases held are marked anew.
+fn pod_facts_after(last: &[PodFacts], t: &Topology, changed: &Changed) -> Vec<PodFacts> {
+    // A pod's quorum group follows its group's mode: only the same groups keep it.
+    if !changed.groups_kept || last.len() != t.pods.len() {
+        return pod_facts(t);
+    }
+    let mut facts: Vec<PodFacts> = last
+        .iter()
+        .map(|f| PodFacts {
+            holds_lease: false,
+            ..*f
+        })
+        .collect();
+    for p in &changed.pods {
+        facts[p.index()] = facts_of(t, *p);
+    }
+    mark_holders(t, &mut facts);
     facts
 }
 
