@@ -1,6 +1,6 @@
 //! Where the analysis of a large cluster spends its time: the graph with new leader records (a
 //! live lease change), group and leader statistics, then each check (median and fastest of 9). Usage:
-//! `[REPEAT=N] analysis_parts FILE`; REPEAT builds the workbench (the analysis and what the front ends draw) N more times at the end, for
+//! `[REPEAT=N [AFTER=1]] analysis_parts FILE`; REPEAT builds the workbench (the analysis and what the front ends draw) N more times at the end, for
 //! a profiler (`perf record -D MS` past the load).
 
 use std::time::{Duration, Instant};
@@ -61,6 +61,29 @@ fn main() {
         inputs: vec![],
         now: snapshot.now,
     };
+    // A node that stops being ready, as a live session sends it: that node alone, at a time.
+    let node_down = quorum_core::model::Snapshot {
+        clusters: snapshot
+            .clusters
+            .iter()
+            .map(|c| quorum_core::model::ClusterObjects {
+                nodes: c
+                    .nodes
+                    .iter()
+                    .take(1)
+                    .map(|(n, s)| {
+                        let mut n = n.clone();
+                        n.ready = Some(!n.is_ready());
+                        (n, s.clone())
+                    })
+                    .collect(),
+                leaders_changed_only: true,
+                ..quorum_core::model::ClusterObjects::new(c.name.clone())
+            })
+            .collect(),
+        inputs: vec![],
+        now: snapshot.now.or_else(|| snapshot.newest_renew_time()),
+    };
     let topology = Topology::from_snapshot(snapshot, &config.build_options());
     let (t, _) = time(|| topology.with_changes(leaders.clone(), &config.build_options()));
     println!("graph with new leader records {t}");
@@ -70,6 +93,15 @@ fn main() {
     let (t, _) =
         time(|| quorum_core::workbench::Workbench::new(shared.clone(), vec![], config.clone()));
     println!("workbench (analysis, overview and the rest) {t}");
+    let last = quorum_core::workbench::Workbench::new(shared.clone(), vec![], config.clone());
+    let (t, _) = time(|| {
+        let (graph, changed) = last
+            .topology
+            .changes_applied(node_down.clone(), &config.build_options())
+            .expect("the node in its place");
+        quorum_core::workbench::Workbench::after(&last, graph, &changed, vec![])
+    });
+    println!("a node not ready: graph and workbench on the last state {t}");
     let (t, groups) = time(|| all_group_stats(&topology));
     println!("group stats {t}");
     let (t, leaders) = time(|| leader_stats(&topology));
@@ -90,12 +122,27 @@ fn main() {
         .unwrap_or(0);
     if repeat > 0 {
         let t = Instant::now();
+        // AFTER=1: the state after a node's change instead of a whole one.
+        let after = std::env::var_os("AFTER").is_some_and(|v| v == "1");
         for _ in 0..repeat {
-            drop(quorum_core::workbench::Workbench::new(
-                shared.clone(),
-                vec![],
-                config.clone(),
-            ));
+            if after {
+                let (graph, changed) = last
+                    .topology
+                    .changes_applied(node_down.clone(), &config.build_options())
+                    .expect("the node in its place");
+                drop(quorum_core::workbench::Workbench::after(
+                    &last,
+                    graph,
+                    &changed,
+                    vec![],
+                ));
+            } else {
+                drop(quorum_core::workbench::Workbench::new(
+                    shared.clone(),
+                    vec![],
+                    config.clone(),
+                ));
+            }
         }
         println!(
             "workbench x{repeat}: {:?} each",

@@ -226,7 +226,7 @@ pub fn changes_applied(
             if !same_place(&info.node, &node) {
                 return None;
             }
-            info.node = node;
+            info.node = Arc::new(node);
             info.source = source;
             replaced.nodes.push(id);
         }
@@ -312,7 +312,7 @@ fn every_record(
         .leaders
         .iter()
         .filter(|l| l.cluster == cluster)
-        .map(|l| (l.record.clone(), l.source.clone()))
+        .map(|l| ((*l.record).clone(), l.source.clone()))
         .collect();
     let first = t.leaders.iter().position(|l| l.cluster == cluster);
     for (record, source) in changed {
@@ -359,7 +359,7 @@ fn leaders_in_place(
             let i = same_leader(t, cluster, record)?;
             let (holder, candidates) = holder::resolve(out, cluster, &names, record);
             let l = &mut leaders[i];
-            l.record = record.clone();
+            l.record = Arc::new(record.clone());
             l.source = source.clone();
             l.holder = holder;
             l.candidates = candidates;
@@ -515,7 +515,7 @@ fn build_cluster(
             Arc::make_mut(&mut t.nodes).push(NodeInfo {
                 cluster,
                 zone,
-                node,
+                node: Arc::new(node),
                 source,
                 pods: vec![],
             });
@@ -846,7 +846,7 @@ fn attach_leaders(
             .or_else(|| file_time.get(&*source.file).copied());
         t.leaders.push(LeaderInfo {
             cluster,
-            record,
+            record: Arc::new(record),
             source,
             holder,
             group: None,

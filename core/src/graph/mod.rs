@@ -75,7 +75,8 @@ pub struct ZoneInfo {
 pub struct NodeInfo {
     pub cluster: ClusterId,
     pub zone: ZoneId,
-    pub node: Node,
+    /// Shared by the graphs a change or a scenario makes of this one, until one changes it.
+    pub node: std::sync::Arc<Node>,
     pub source: Source,
     pub pods: Vec<PodId>,
 }
@@ -281,7 +282,8 @@ pub enum Holder {
 #[derive(Clone, Debug)]
 pub struct LeaderInfo {
     pub cluster: ClusterId,
-    pub record: LeaderRecord,
+    /// Shared by the graphs a change or a scenario makes of this one, until one changes it.
+    pub record: std::sync::Arc<LeaderRecord>,
     pub source: Source,
     pub holder: Holder,
     pub group: Option<GroupId>,

@@ -343,7 +343,7 @@ fn a_node_that_moved_zone_or_was_not_there_is_no_change_in_place() {
     let id = changed.node_by_name[0][name];
     assert!(!changed.nodes[id.index()].node.is_ready());
     // The graph it came from is as it was.
-    assert_eq!(graph.nodes[id.index()].node, before.clusters[0].nodes[0].0);
+    assert_eq!(*graph.nodes[id.index()].node, before.clusters[0].nodes[0].0);
 }
 
 // ---- holder identities as real electors write them ----

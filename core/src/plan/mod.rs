@@ -318,7 +318,8 @@ pub fn apply_handovers(t: &Topology, steps: &[Step]) -> Topology {
     for (lease, pod) in steps.iter().filter_map(|s| s.handover) {
         let l = &mut after.leaders[lease.index()];
         l.holder = Holder::Pod(pod);
-        l.record.holder = Some(t.pods[pod.index()].pod.meta.name.clone());
+        std::sync::Arc::make_mut(&mut l.record).holder =
+            Some(t.pods[pod.index()].pod.meta.name.clone());
     }
     after
 }

@@ -67,7 +67,7 @@ fn apply(mut t: Topology, change: &Change) -> Topology {
             let name = t.pods[to.index()].pod.meta.name.clone();
             let l = &mut t.leaders[lease.index()];
             l.holder = Holder::Pod(*to);
-            l.record.holder = Some(name);
+            std::sync::Arc::make_mut(&mut l.record).holder = Some(name);
             t
         }
         Change::Evict { pod } => moved(&t, *pod, Event::Evict),

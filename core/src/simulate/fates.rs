@@ -93,8 +93,8 @@ impl Outcome {
             .enumerate()
         {
             match fates.nodes[i] {
-                NodeFate::Down => node.node.ready = Some(false),
-                NodeFate::Cordoned => node.node.unschedulable = true,
+                NodeFate::Down => std::sync::Arc::make_mut(&mut node.node).ready = Some(false),
+                NodeFate::Cordoned => std::sync::Arc::make_mut(&mut node.node).unschedulable = true,
                 NodeFate::Up => {}
             }
             node.pods.clear();
@@ -141,11 +141,12 @@ impl Outcome {
             match fate {
                 LeaseFate::Moved(p) => {
                     lease.holder = Holder::Pod(*p);
-                    lease.record.holder = Some(t.pods[p.index()].pod.meta.name.clone());
+                    std::sync::Arc::make_mut(&mut lease.record).holder =
+                        Some(t.pods[p.index()].pod.meta.name.clone());
                 }
                 LeaseFate::Leaderless => {
                     lease.holder = Holder::Vacant;
-                    lease.record.holder = None;
+                    std::sync::Arc::make_mut(&mut lease.record).holder = None;
                 }
                 LeaseFate::Kept | LeaseFate::Expiring => {}
             }

@@ -241,10 +241,10 @@ impl Outcome {
             .enumerate()
         {
             if self.node_down[i] {
-                node.node.ready = Some(false);
+                std::sync::Arc::make_mut(&mut node.node).ready = Some(false);
             }
             if self.cordoned[i] {
-                node.node.unschedulable = true;
+                std::sync::Arc::make_mut(&mut node.node).unschedulable = true;
             }
             node.pods.clear();
         }
@@ -280,11 +280,12 @@ impl Outcome {
             match holder {
                 Some(p) => {
                     l.holder = Holder::Pod(*p);
-                    l.record.holder = Some(t.pods[p.index()].pod.meta.name.clone());
+                    std::sync::Arc::make_mut(&mut l.record).holder =
+                        Some(t.pods[p.index()].pod.meta.name.clone());
                 }
                 None => {
                     l.holder = Holder::Vacant;
-                    l.record.holder = None;
+                    std::sync::Arc::make_mut(&mut l.record).holder = None;
                 }
             }
         }

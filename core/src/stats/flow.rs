@@ -29,8 +29,11 @@ pub fn min_max_load(
     let total = fixed.iter().sum::<u32>() + leases;
     let mut lo = fixed_max.max(total.div_ceil(bins.max(1) as u32)).max(1);
     let mut hi = fixed_max + leases;
-    // The lower bound is often the answer (the leases can spread evenly): one test settles it.
-    if lo < hi && feasible_classes(bins, fixed, &classes, lo) {
+    // The lower bound is often the answer (the leases can spread evenly): a greedy placement
+    // within it proves so at once, else one max-flow test settles it.
+    if greedy_fits(bins, fixed, &classes, lo)
+        || (lo < hi && feasible_classes(bins, fixed, &classes, lo))
+    {
         return Some(lo);
     }
     if let Some(upper) = upper.map(|u| u.max(lo)).filter(|u| *u < hi)
@@ -66,6 +69,31 @@ fn classes(movable: &[Movable]) -> Vec<(&[usize], u32)> {
         }
     }
     out
+}
+
+/// Whether placing each lease on its least loaded bin, the classes with the fewest bins first,
+/// keeps every bin within `cap`: when it does, `cap` is feasible; when it does not, `cap` may
+/// still be (only the max-flow test says).
+fn greedy_fits(bins: usize, fixed: &[u32], classes: &[(&[usize], u32)], cap: u32) -> bool {
+    let mut load = fixed.to_vec();
+    load.resize(bins.max(load.len()), 0);
+    if load.iter().any(|l| *l > cap) {
+        return false;
+    }
+    let mut order: Vec<&(&[usize], u32)> = classes.iter().collect();
+    order.sort_by_key(|(set, _)| set.len());
+    for (set, count) in order {
+        for _ in 0..*count {
+            let Some(&b) = set.iter().min_by_key(|b| load[**b]) else {
+                return false;
+            };
+            if load[b] >= cap {
+                return false;
+            }
+            load[b] += 1;
+        }
+    }
+    true
 }
 
 /// Whether every movable lease can be placed with no bin above `cap`.

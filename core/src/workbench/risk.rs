@@ -121,12 +121,16 @@ impl Risk {
             }
             risk.about.push(about);
         }
-        // A group's risk reaches its pods, and a critical one the nodes they run on.
-        for (i, pod) in t.pods.iter().enumerate() {
-            if let Some(s) = group_of_pod(PodId(i as u32)).and_then(|g| risk.groups[g.index()]) {
-                worse(&mut risk.pods[i], s);
+        // A group's risk reaches its pods (its workload's), and a critical one the nodes they
+        // run on: the groups with a finding, not every pod.
+        for (g, group) in t.groups.iter().enumerate() {
+            let Some(s) = risk.groups[g] else {
+                continue;
+            };
+            for p in &t.workloads[group.workload.index()].pods {
+                worse(&mut risk.pods[p.index()], s);
                 if s == Severity::Critical
-                    && let Some(n) = pod.node
+                    && let Some(n) = t.pods[p.index()].node
                 {
                     worse(&mut risk.nodes[n.index()], s);
                 }
