@@ -101,7 +101,15 @@ pub(super) struct Shared {
     clusters: Vec<ClusterState>,
     /// Bumped on every change of objects.
     pub generation: u64,
+    /// Bumped on every write of objects, renewals too (which leave `generation` alone).
+    writes: u64,
+    /// The last [`Shared::expiry`]: at which `writes`, until when it holds, what it was.
+    expiry_seen: Option<ExpirySeen>,
 }
+
+/// `writes` when it was counted, until when it holds (the first unexpired record's expiry), and
+/// the fingerprint.
+type ExpirySeen = (u64, Option<DateTime<Utc>>, (usize, u64));
 
 /// How one kind of one cluster is read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -163,6 +171,8 @@ impl Shared {
                 })
                 .collect(),
             generation: 0,
+            writes: 0,
+            expiry_seen: None,
         }
     }
 
@@ -175,26 +185,40 @@ impl Shared {
 
     /// Which leader records have expired at `now`, as a fingerprint: renewals do not make a new
     /// snapshot, so a leader that stops renewing shows up when this changes, not with an event.
-    pub fn expiry(&self, now: DateTime<Utc>) -> (usize, u64) {
+    ///
+    /// Asked every second and on every change: with no write since the last answer, it holds
+    /// until the first unexpired record expires, and is not counted again before.
+    pub fn expiry(&mut self, now: DateTime<Utc>) -> (usize, u64) {
+        if let Some((writes, until, seen)) = self.expiry_seen
+            && writes == self.writes
+            && until.is_none_or(|until| now <= until)
+        {
+            return seen;
+        }
         use std::hash::{Hash, Hasher};
         let (mut count, mut hash) = (0, 0u64);
+        let mut until: Option<DateTime<Utc>> = None;
         for (ci, c) in self.clusters.iter().enumerate() {
             for (kind, k) in Kind::ALL.iter().zip(&c.kinds) {
                 if !kind.holds_leaders() {
                     continue;
                 }
                 for (key, object) in &k.objects {
-                    if let Object::Leader(l) = &**object
-                        && l.is_expired(now)
-                    {
+                    let Object::Leader(l) = &**object else {
+                        continue;
+                    };
+                    if l.is_expired(now) {
                         let mut h = rustc_hash::FxHasher::default();
                         (ci, kind, key).hash(&mut h);
                         count += 1;
                         hash ^= h.finish();
+                    } else if let Some(at) = l.expires_at() {
+                        until = Some(until.map_or(at, |u| u.min(at)));
                     }
                 }
             }
         }
+        self.expiry_seen = Some((self.writes, until, (count, hash)));
         (count, hash)
     }
 
@@ -381,6 +405,7 @@ impl Shared {
     /// The objects as a snapshot at `now`, moved out of the store (a one-shot read is done with
     /// it): no copy, and no second cluster in memory.
     pub fn take_snapshot(&mut self, now: DateTime<Utc>) -> Snapshot {
+        self.writes += 1;
         let objects = self
             .clusters
             .iter_mut()
@@ -713,6 +738,11 @@ async fn follow<K: Model>(
                 nodes.is_some_and(|n| n.contains_key(&(String::new(), name.to_string())))
             };
             let mut objects_changed = false;
+            // Objects written, whatever changed in them (a renewal too).
+            let wrote = matches!(
+                item,
+                Ok(Event::InitDone | Event::Apply(_) | Event::Delete(_))
+            );
             match item {
                 // Said before every LIST, even one about to fail: no proof the server answers.
                 Ok(Event::Init) => k.buffer = Some(FxHashMap::default()),
@@ -806,6 +836,9 @@ async fn follow<K: Model>(
             }
             if objects_changed {
                 k.changed = true;
+            }
+            if wrote {
+                s.writes += 1;
             }
             if objects_changed {
                 s.generation += 1;

@@ -516,10 +516,15 @@ impl LeaderRecord {
 
     /// Expired when `renewTime + leaseDurationSeconds` is before `now`.
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
-        match self.renew_time.or(self.acquire_time) {
-            Some(t) => t + chrono::Duration::seconds(i64::from(self.duration())) < now,
-            None => false,
-        }
+        self.expires_at().is_some_and(|at| at < now)
+    }
+
+    /// The instant after which it is expired (its last renewal or acquisition and its
+    /// duration); None when it has neither time.
+    pub fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.renew_time
+            .or(self.acquire_time)
+            .map(|t| t + chrono::Duration::seconds(i64::from(self.duration())))
     }
 
     /// Heartbeat leases of the kubelets, never leaders.

@@ -355,7 +355,10 @@ impl Follower {
             }
             _ => return None,
         };
-        self.last = Some(state.clone());
+        // The state before is freed on another thread, not before the new one is given.
+        if let Some(before) = self.last.replace(state.clone()) {
+            std::thread::spawn(move || drop(before));
+        }
         Some(state)
     }
 }

@@ -39,7 +39,11 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Cmd> {
         Msg::Mouse(mouse) => mouse_event(state, mouse),
         Msg::Loaded { data, source } => {
             state.source = source;
-            state.data = Some(*data);
+            // The last state is freed on another thread: at 150,000 pods that takes longer
+            // than drawing the new one.
+            if let Some(last) = state.data.replace(*data) {
+                std::thread::spawn(move || drop(last));
+            }
             // Ids of the previous snapshot mean nothing in the new one.
             state.topology.partition.clear();
             clamp_selections(state);
