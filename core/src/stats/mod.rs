@@ -438,7 +438,7 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
 /// The groups whose statistics a change applied in place ([`Changed`]) can alter: those with a
 /// pod given, with a replica on a node given, and their peers of the same name in other
 /// clusters. The others count the same pods on the same nodes, of the same readiness.
-pub fn groups_touched(t: &Topology, changed: &Changed) -> Vec<bool> {
+pub fn groups_touched(t: &Topology, shared: &GroupShared, changed: &Changed) -> Vec<bool> {
     let mut touched = vec![false; t.groups.len()];
     let mut touch = |p: PodId| {
         if let Some(g) = t.pods[p.index()]
@@ -456,7 +456,7 @@ pub fn groups_touched(t: &Topology, changed: &Changed) -> Vec<bool> {
             touch(*p);
         }
     }
-    for peers in groups_by_workload_name(t).values() {
+    for peers in shared.cross_cluster.values() {
         if peers.iter().any(|g| touched[g.index()]) {
             for g in peers {
                 touched[g.index()] = true;
@@ -476,8 +476,8 @@ pub fn group_stats_after(
     if !changed.groups_kept || last.len() != t.groups.len() {
         return all_group_stats(t);
     }
-    let touched = groups_touched(t, changed);
     let shared = GroupShared::of(t);
+    let touched = groups_touched(t, &shared, changed);
     last.iter()
         .zip(touched)
         .enumerate()
