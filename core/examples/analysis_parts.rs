@@ -1,6 +1,6 @@
 //! Where the analysis of a large cluster spends its time: the graph with new leader records (a
 //! live lease change), group and leader statistics, then each check (median and fastest of 9). Usage:
-//! `[REPEAT=N [AFTER=1]] analysis_parts FILE`; REPEAT builds the workbench (the analysis and what the front ends draw) N more times at the end, for
+//! `[REPEAT=N [AFTER=1|pod]] analysis_parts FILE`; REPEAT builds the workbench (the analysis and what the front ends draw) N more times at the end, for
 //! a profiler (`perf record -D MS` past the load).
 
 use std::time::{Duration, Instant};
@@ -84,6 +84,35 @@ fn main() {
         inputs: vec![],
         now: snapshot.now.or_else(|| snapshot.newest_renew_time()),
     };
+    // A pod in the middle deleted, and one created beside it: that pod alone, at a time.
+    let pod_changes = |gone: bool| quorum_core::model::Snapshot {
+        clusters: snapshot
+            .clusters
+            .iter()
+            .map(|c| {
+                let (pod, source) = &c.pods[c.pods.len() / 2];
+                let mut came = pod.clone();
+                came.meta.name.push_str("-x1");
+                quorum_core::model::ClusterObjects {
+                    pods: if gone {
+                        vec![]
+                    } else {
+                        vec![(came, source.clone())]
+                    },
+                    pods_gone: if gone {
+                        vec![(pod.meta.namespace.clone(), pod.meta.name.clone())]
+                    } else {
+                        vec![]
+                    },
+                    leaders_changed_only: true,
+                    ..quorum_core::model::ClusterObjects::new(c.name.clone())
+                }
+            })
+            .collect(),
+        inputs: vec![],
+        now: snapshot.now.or_else(|| snapshot.newest_renew_time()),
+    };
+    let (pod_gone, pod_came) = (pod_changes(true), pod_changes(false));
     let topology = Topology::from_snapshot(snapshot, &config.build_options());
     let (t, _) = time(|| topology.with_changes(leaders.clone(), &config.build_options()));
     println!("graph with new leader records {t}");
@@ -102,6 +131,22 @@ fn main() {
         quorum_core::workbench::Workbench::after(&last, graph, &changed, vec![])
     });
     println!("a node not ready: graph and workbench on the last state {t}");
+    for (what, change) in [("a pod deleted", &pod_gone), ("a pod created", &pod_came)] {
+        let (t, _) = time(|| {
+            last.topology
+                .changes_applied(change.clone(), &config.build_options())
+                .expect("the pod applies in place")
+        });
+        println!("{what}: graph on the last one {t}");
+        let (t, _) = time(|| {
+            let (graph, changed) = last
+                .topology
+                .changes_applied(change.clone(), &config.build_options())
+                .expect("the pod applies in place");
+            quorum_core::workbench::Workbench::after(&last, graph, &changed, vec![])
+        });
+        println!("{what}: graph and workbench on the last state {t}");
+    }
     let (t, groups) = time(|| all_group_stats(&topology));
     println!("group stats {t}");
     let (t, leaders) = time(|| leader_stats(&topology));
@@ -122,14 +167,19 @@ fn main() {
         .unwrap_or(0);
     if repeat > 0 {
         let t = Instant::now();
-        // AFTER=1: the state after a node's change instead of a whole one.
-        let after = std::env::var_os("AFTER").is_some_and(|v| v == "1");
+        // AFTER=1: the state after a node's change instead of a whole one; AFTER=pod: after a
+        // pod deleted.
+        let after = std::env::var("AFTER").ok();
         for _ in 0..repeat {
-            if after {
+            if let Some(after) = &after {
+                let change = match after.as_str() {
+                    "pod" => &pod_gone,
+                    _ => &node_down,
+                };
                 let (graph, changed) = last
                     .topology
-                    .changes_applied(node_down.clone(), &config.build_options())
-                    .expect("the node in its place");
+                    .changes_applied(change.clone(), &config.build_options())
+                    .expect("the change in place");
                 drop(quorum_core::workbench::Workbench::after(
                     &last,
                     graph,

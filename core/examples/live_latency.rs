@@ -4,8 +4,8 @@
 //! the API, as an elector would, and times each change to the session's next snapshot and that
 //! snapshot to its graph and workbench state (analysis, overview: what the terminal UI shows);
 //! then cordons and uncordons nodes (a node's state, as a failing kubelet or an operator changes
-//! it) and makes pods not ready and ready again, timed the same way; then renews leases and checks
-//! no snapshot follows.
+//! it) and makes pods not ready and ready again, then deletes pods and creates them again, timed
+//! the same way; then renews leases and checks no snapshot follows.
 
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::Api;
-use kube::api::{Patch, PatchParams};
+use kube::api::{DeleteParams, Patch, PatchParams, PostParams};
 use quorum_core::config::Config;
 use quorum_core::graph::Topology;
 use quorum_core::live::{Options, Session};
@@ -222,6 +222,34 @@ fn main() {
                     .expect("patch");
             },
             &|s| pod_ready(s, ns, name) == Some(ready),
+        );
+    }
+    // Pods deleted, then created again and bound to their node (as a controller recreates a
+    // pod the scheduler places): pods come and go, so the graph's shape changes.
+    for (ns, name) in &pods {
+        let api: Api<Pod> = Api::namespaced(client.clone(), ns);
+        let mut pod = rt.block_on(api.get(name)).expect("the pod");
+        measure(
+            format!("pod {ns}/{name} deleted"),
+            &|| {
+                rt.block_on(api.delete(name, &DeleteParams::default()))
+                    .expect("delete");
+            },
+            &|s| {
+                let c = &s.clusters[0];
+                let key = (ns.clone(), name.clone());
+                c.pods_gone.contains(&key) || (c.pods.len() > 1 && pod_ready(s, ns, name).is_none())
+            },
+        );
+        pod.metadata.resource_version = None;
+        pod.metadata.uid = None;
+        measure(
+            format!("pod {ns}/{name} created"),
+            &|| {
+                rt.block_on(api.create(&PostParams::default(), &pod))
+                    .expect("create");
+            },
+            &|s| pod_ready(s, ns, name).is_some(),
         );
     }
     // Renewals: the first brings the (long expired) generated leases back to life, a snapshot;

@@ -100,30 +100,24 @@ impl Overview {
         Overview::with_leaders(t, nodes)
     }
 
-    /// The overview of `t`, a change applied in place to `last_graph` (whose overview is
-    /// `last`): the same as [`Overview::of`], with the nodes no given node or pod touched (the
-    /// node itself, or the node a pod left or joined) taken from `last`.
-    pub fn after(
-        last: &Overview,
-        last_graph: &Topology,
-        t: &Topology,
-        changed: &Changed,
-    ) -> Overview {
+    /// The overview of `t`, a change applied in place to the graph whose overview is `last`:
+    /// the same as [`Overview::of`], with the nodes no given node or pod touched (the node
+    /// itself, the node a pod left or joined, the node of a pod that went) taken from `last`.
+    pub fn after(last: &Overview, t: &Topology, changed: &Changed) -> Overview {
         // Replicas are counted by their group's mode: only the same groups keep the counts.
         if !changed.groups_kept || last.nodes.len() != t.nodes.len() {
             return Overview::of(t);
         }
         let mut touched = vec![false; t.nodes.len()];
-        for n in &changed.nodes {
+        let given = changed.pods.iter().filter_map(|p| t.pods[p.index()].node);
+        for n in changed
+            .nodes
+            .iter()
+            .chain(&changed.left)
+            .copied()
+            .chain(given)
+        {
             touched[n.index()] = true;
-        }
-        for p in &changed.pods {
-            for n in [last_graph.pods[p.index()].node, t.pods[p.index()].node]
-                .into_iter()
-                .flatten()
-            {
-                touched[n.index()] = true;
-            }
         }
         let nodes = last
             .nodes
@@ -134,7 +128,16 @@ impl Overview {
                 true => NodeSummary::of(t, n),
                 false => NodeSummary {
                     leaders: 0,
-                    ..summary.clone()
+                    // Its pods are all there, maybe numbered anew.
+                    listed: match changed.pod_ids {
+                        Some(_) => summary
+                            .listed
+                            .iter()
+                            .filter_map(|p| changed.pod_id(*p))
+                            .collect(),
+                        None => summary.listed.clone(),
+                    },
+                    ..*summary
                 },
             })
             .collect();

@@ -3,6 +3,7 @@
 //! the last good state in place, marked stale with its age.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
@@ -114,8 +115,10 @@ fn snapshot_with(rx: &Receiver<Update>, what: &str, want: impl Fn(&Analysis) -> 
 }
 
 /// With `partial_updates`, a lease change comes as that record alone, a node's condition as that
-/// node alone and a new record as all the records; applied to the last graph they give the analysis a
-/// full snapshot would. A node moved to another zone, or any pod change, is a whole snapshot.
+/// node alone, a new record as all the records, a pod that comes as that pod and one that goes as
+/// its name; applied to the last graph they give the analysis a full snapshot would. A pod the
+/// last graph cannot take (of a workload it does not hold) is built from every object. A node
+/// moved to another zone is a whole snapshot.
 #[test]
 fn partial_updates_carry_records_and_node_states_alone_and_give_the_analysis_of_a_full_snapshot() {
     let live = serve(Server::builder());
@@ -242,29 +245,81 @@ fn partial_updates_carry_records_and_node_states_alone_and_give_the_analysis_of_
     assert!(leaders.clusters[0].leaders.len() > 1);
     apply(&mut state, leaders);
 
-    // A new pod (a whole snapshot), then bound to a node (that pod alone).
+    // A new pod (that pod alone, placed among the others), then bound to a node.
     let mut new = pod;
     new["metadata"]["name"] = json!("pg-9");
     new["metadata"].as_object_mut().unwrap().remove("uid");
     new["spec"].as_object_mut().unwrap().remove("nodeName");
     new["status"] = json!({"phase": "Pending"});
     live.server.upsert(new.clone()).unwrap();
-    let update = wait_for(&rx, "the new pod", |u| {
-        u.snapshot.is_some() || u.changes.is_some()
-    });
-    assert!(update.changes.is_none(), "a new pod is a whole snapshot");
-    let mut whole = (*update.snapshot.unwrap()).clone();
-    whole.inputs.clear();
-    state = Workbench::new(
-        Topology::from_snapshot(whole, &build),
-        vec![],
-        Config::default(),
-    );
+    let came = partial("the new pod");
+    let names: Vec<&str> = came.clusters[0]
+        .pods
+        .iter()
+        .map(|(p, _)| p.meta.name.as_str())
+        .collect();
+    assert_eq!(names, ["pg-9"]);
+    let before = state.topology.pods.len();
+    apply(&mut state, came);
+    assert_eq!(state.topology.pods.len(), before + 1);
     new["spec"]["nodeName"] = json!(node_name);
     live.server.upsert(new).unwrap();
     let bound = partial("the pod bound to a node");
     assert_eq!(bound.clusters[0].pods.len(), 1);
     apply(&mut state, bound);
+
+    // A pod deleted: its name alone.
+    live.server
+        .delete("Pod", "db", "pg-2")
+        .expect("pg-2 exists");
+    let gone = partial("a deleted pod");
+    assert!(gone.clusters[0].pods.is_empty());
+    assert_eq!(
+        gone.clusters[0].pods_gone,
+        [("db".to_string(), "pg-2".to_string())]
+    );
+    apply(&mut state, gone);
+    assert_eq!(state.topology.pods.len(), before);
+
+    // A pod of a workload the graph does not hold: changes the last graph cannot take, which
+    // a follower builds from every object.
+    let mut stray = live.server.object("Pod", "db", "pg-0").expect("pg-0");
+    stray["metadata"]["name"] = json!("batch-abc12");
+    stray["metadata"].as_object_mut().unwrap().remove("uid");
+    stray["metadata"]["ownerReferences"] = json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "batch-7f9c", "uid": "u", "controller": true}]);
+    live.server.upsert(stray).unwrap();
+    let update = wait_for(&rx, "a pod of a new workload", |u| {
+        u.snapshot.is_some() || u.changes.is_some()
+    });
+    let changes = update
+        .changes
+        .clone()
+        .expect("a pod that came is a change of pods");
+    let mut unapplied = (*changes).clone();
+    unapplied.inputs.clear();
+    assert!(
+        state.topology.changes_applied(unapplied, &build).is_none(),
+        "a workload inferred anew is no change in place"
+    );
+    let mut follower = quorum_core::workbench::Follower::new(Config::default());
+    let whole = || {
+        let mut s = update.resync.snapshot();
+        s.inputs.clear();
+        s
+    };
+    follower
+        .next(Some(Arc::new(whole())), None, || unreachable!())
+        .expect("the first state");
+    let followed = follower
+        .next(None, update.changes.clone(), whole)
+        .expect("the state from every object");
+    assert!(
+        followed
+            .topology
+            .pods
+            .iter()
+            .any(|p| p.pod.meta.name == "batch-abc12")
+    );
 
     // The same node in another zone moves every pod on it: a whole snapshot.
     node["metadata"]["labels"]["topology.kubernetes.io/zone"] = json!("elsewhere");
@@ -275,20 +330,6 @@ fn partial_updates_carry_records_and_node_states_alone_and_give_the_analysis_of_
     assert!(
         update.changes.is_none(),
         "a node that moved is a whole snapshot"
-    );
-
-    live.server
-        .delete("Pod", "db", "pg-2")
-        .expect("pg-2 exists");
-    let update = wait_for(&rx, "a whole snapshot", |u| {
-        u.snapshot.is_some() || u.changes.is_some()
-    });
-    assert!(update.changes.is_none(), "a pod change is a whole snapshot");
-    assert!(
-        update.snapshot.unwrap().clusters[0]
-            .pods
-            .iter()
-            .all(|(p, _)| p.meta.name != "pg-2")
     );
 }
 

@@ -169,6 +169,23 @@ pub struct Changed {
     /// The groups and the leaders each holds are the last graph's: only the records' holders,
     /// terms and times changed. Otherwise every leader was attached again.
     pub groups_kept: bool,
+    /// When pods came or went: each of the last graph's pods' id in this one (None: it went).
+    /// Otherwise every pod kept its id.
+    pub pod_ids: Option<Arc<Vec<Option<PodId>>>>,
+    /// The nodes a given pod left, and those a pod that went was on: their lists lost a pod.
+    pub left: Vec<NodeId>,
+    /// The workloads of the pods that went (the same ids in both graphs).
+    pub gone_workloads: Vec<WorkloadId>,
+}
+
+impl Changed {
+    /// The id in the new graph of the last graph's pod `p` (None: it went).
+    pub fn pod_id(&self, p: PodId) -> Option<PodId> {
+        match &self.pod_ids {
+            Some(ids) => ids[p.index()],
+            None => Some(p),
+        }
+    }
 }
 
 /// [`with_changes`], and what it replaced.
@@ -205,6 +222,7 @@ pub fn changes_applied(
         Vec<(LeaderRecord, Source)>,
         Vec<(Node, Source)>,
         Vec<(Pod, Source)>,
+        Vec<(String, String)>,
         bool,
     );
     let mut records: BTreeMap<String, Records> = snapshot
@@ -212,14 +230,16 @@ pub fn changes_applied(
         .into_iter()
         .map(|c| {
             let partial = c.leaders_changed_only;
-            (c.name, (c.clock, c.leaders, c.nodes, c.pods, partial))
+            let changes = (c.clock, c.leaders, c.nodes, c.pods, c.pods_gone, partial);
+            (c.name, changes)
         })
         .collect();
     let mut leaders = Vec::with_capacity(out.clusters.len());
+    let (mut came, mut gone) = (vec![], vec![]);
     for c in 0..out.clusters.len() {
-        let (clock, records, nodes, pods, partial) = records
+        let (clock, records, nodes, pods, pods_gone, partial) = records
             .remove(&out.clusters[c].name)
-            .unwrap_or((None, vec![], vec![], vec![], false));
+            .unwrap_or((None, vec![], vec![], vec![], vec![], false));
         for (node, source) in nodes {
             let id = *out.node_by_name[c].get(&node.meta.name)?;
             let info = &mut Arc::make_mut(&mut out.nodes)[id.index()];
@@ -230,23 +250,34 @@ pub fn changes_applied(
             info.source = source;
             replaced.nodes.push(id);
         }
-        if !pods.is_empty() {
-            replaced
-                .pods
-                .extend(replace_pods(&mut out, ClusterId(c as u32), pods)?);
+        if !pods.is_empty() || !pods_gone.is_empty() {
+            let cluster = ClusterId(c as u32);
+            let (in_place, new) = replace_pods(&mut out, cluster, pods, &pods_gone, &mut gone)?;
+            replaced.pods.extend(in_place.into_iter().map(|(id, left)| {
+                replaced.left.extend(left);
+                id
+            }));
+            came.extend(new.into_iter().map(|(pod, source)| (cluster, pod, source)));
         }
         leaders.push((clock, records, partial));
     }
+    // Pods that came or went: the pods after them move up or down (a fresh build numbers the
+    // pods in their order), and the records naming them are resolved again.
+    let mut named = false;
+    if !came.is_empty() || !gone.is_empty() {
+        named = renumber(&mut out, came, gone, &mut replaced)?;
+    }
     // Only the records that changed, at a known time: the other leaders stay as they were.
-    if leaders
-        .iter()
-        .all(|(clock, _, partial)| *partial && given.or(*clock).is_some())
+    if !named
+        && leaders
+            .iter()
+            .all(|(clock, _, partial)| *partial && given.or(*clock).is_some())
     {
         let changed: Vec<_> = leaders
             .iter()
             .map(|(clock, records, _)| (given.or(*clock), records.as_slice()))
             .collect();
-        let (updated, moved) = leaders_in_place(t, &out, &changed)?;
+        let (updated, moved) = leaders_in_place(t, &out, &changed, &replaced)?;
         out.leaders = updated;
         // The groups a record makes follow its workload: kept unless one changed.
         let same_groups = moved.iter().all(|l| {
@@ -335,11 +366,21 @@ fn leaders_in_place(
     t: &Topology,
     out: &Topology,
     changed: &[ChangedRecords<'_>],
+    pods: &Changed,
 ) -> Option<(Vec<LeaderInfo>, Vec<LeaderId>)> {
     let mut leaders = t.leaders.clone();
     for l in &mut leaders {
         l.judged_at = changed[l.cluster.index()].0;
         l.judged_at_file_time = false;
+        // No record names a pod that came or went: the pods they name are all still there.
+        if pods.pod_ids.is_some() {
+            if let Holder::Pod(p) = l.holder {
+                l.holder = Holder::Pod(pods.pod_id(p)?);
+            }
+            for p in &mut l.candidates {
+                *p = pods.pod_id(*p)?;
+            }
+        }
     }
     let mut moved = Vec::new();
     for (c, (_, records)) in changed.iter().enumerate() {
@@ -369,27 +410,46 @@ fn leaders_in_place(
     Some((leaders, moved))
 }
 
-/// Puts `pods` in place of `t`'s pods of the same names in `cluster`, each on its node's list;
-/// None when one is not in the graph or not in its place ([`pod_in_place`]).
+/// A pod given in place of the graph's pod of its name: its id, and the node it left.
+type InPlace = (PodId, Option<NodeId>);
+
+/// The pods given that replaced the graph's, and those that came.
+type Replaced = (Vec<InPlace>, Vec<(Pod, Source)>);
+
+/// Puts `pods` in place of `t`'s pods of the same names in `cluster`, each on its node's list,
+/// and adds to `gone` the ids of the pods named in `pods_gone`; returns the pods replaced and
+/// those that came (not in the graph, or going). None when one is not in its place
+/// ([`pod_in_place`]).
 fn replace_pods(
     t: &mut Topology,
     cluster: ClusterId,
     pods: Vec<(Pod, Source)>,
-) -> Option<Vec<PodId>> {
-    let ids: Vec<PodId> = {
-        let wanted: HashSet<&str> = pods.iter().map(|(p, _)| p.meta.name.as_str()).collect();
+    pods_gone: &[(String, String)],
+    gone: &mut Vec<PodId>,
+) -> Option<Replaced> {
+    let ids: Vec<Option<PodId>> = {
+        let wanted: HashSet<&str> = pods
+            .iter()
+            .map(|(p, _)| p.meta.name.as_str())
+            .chain(pods_gone.iter().map(|(_, name)| name.as_str()))
+            .collect();
         let names = PodNames::of(&t.pods, cluster, Some(&wanted));
+        let find = |ns: &str, name: &str| names.by_key.get(&(ns, name)).copied();
+        // A pod that went is gone even when one of its name came since.
+        let first = gone.len();
+        gone.extend(pods_gone.iter().filter_map(|(ns, name)| find(ns, name)));
+        let going = &gone[first..];
         pods.iter()
-            .map(|(p, _)| {
-                names
-                    .by_key
-                    .get(&(p.meta.namespace.as_str(), p.meta.name.as_str()))
-                    .copied()
-            })
-            .collect::<Option<_>>()?
+            .map(|(p, _)| find(&p.meta.namespace, &p.meta.name).filter(|id| !going.contains(id)))
+            .collect()
     };
     let c = cluster.index();
-    for (id, (pod, source)) in ids.iter().copied().zip(pods) {
+    let (mut in_place, mut came) = (vec![], vec![]);
+    for (id, (pod, source)) in ids.into_iter().zip(pods) {
+        let Some(id) = id else {
+            came.push((pod, source));
+            continue;
+        };
         let old = &t.pods[id.index()];
         let exported = |name: &str| {
             t.node_by_name[c]
@@ -403,6 +463,7 @@ fn replace_pods(
             Some(name) => Some(*t.node_by_name[c].get(name)?),
             None => None,
         };
+        let left = old.node.filter(|n| Some(*n) != node);
         if old.node != node {
             let nodes = Arc::make_mut(&mut t.nodes);
             if let Some(n) = old.node {
@@ -423,8 +484,220 @@ fn replace_pods(
             pvcs: old.pvcs.clone(),
         };
         Arc::make_mut(&mut t.pods)[id.index()] = Arc::new(info);
+        in_place.push((id, left));
     }
-    Some(ids)
+    Some((in_place, came))
+}
+
+/// A pod's place in the order a live snapshot lists pods in: by cluster, namespace and name.
+fn pod_key(p: &PodInfo) -> (ClusterId, &str, &str) {
+    (p.cluster, &p.pod.meta.namespace, &p.pod.meta.name)
+}
+
+/// Pods that came (each with its cluster) and went (`gone`, ids) applied to `t`: the pods are
+/// numbered as a fresh build of the objects numbers them, the came pods joined to their node,
+/// workload, claims and budgets, and every list of pods renumbered. Says whether a leader
+/// record names one of those pods (its holder is resolved again). None when the change is more
+/// than the pods: a pod on a node known only from pods, a static pod, a workload that comes,
+/// goes or is inferred anew, a workload whose budgets change.
+fn renumber(
+    t: &mut Topology,
+    came: Vec<(ClusterId, Pod, Source)>,
+    mut gone: Vec<PodId>,
+    changed: &mut Changed,
+) -> Option<bool> {
+    gone.sort_unstable();
+    gone.dedup();
+    let exported = |t: &Topology, n: NodeId| !t.nodes[n.index()].node.inferred;
+    for g in &gone {
+        let pod = &t.pods[g.index()];
+        if is_static(&pod.pod) || pod.node.is_some_and(|n| !exported(t, n)) {
+            return None;
+        }
+        changed.left.extend(pod.node);
+        changed.gone_workloads.extend(pod.workload);
+    }
+    // Where each came pod goes (before the pod now at that index), its node, workload and claims.
+    let mut placed = Vec::with_capacity(came.len());
+    for (cluster, pod, source) in came {
+        let c = cluster.index();
+        if is_static(&pod) {
+            return None;
+        }
+        let node = match pod.node_name.as_deref() {
+            Some(name) => Some(*t.node_by_name[c].get(name).filter(|n| exported(t, **n))?),
+            None => None,
+        };
+        let key = (cluster, pod.meta.namespace.as_str(), pod.meta.name.as_str());
+        let at = t.pods.partition_point(|p| pod_key(p) < key);
+        let find = |kind: Kind, ns: &str, name: &str| {
+            let at = t.workloads.iter().rposition(|w| {
+                w.cluster == cluster
+                    && w.workload.kind == kind
+                    && w.workload.meta.namespace == ns
+                    && w.workload.meta.name == name
+            })?;
+            Some(WorkloadId(at as u32))
+        };
+        let workload = match owner_of(t, &pod, find) {
+            Owner::None => None,
+            Owner::Found(w) => Some(w),
+            Owner::New { .. } => return None,
+        };
+        let pvcs: Vec<PvcId> = pod
+            .claims
+            .iter()
+            .filter_map(|claim| {
+                let at = t.pvcs.iter().rposition(|c| {
+                    c.cluster == cluster
+                        && c.pvc.meta.namespace == pod.meta.namespace
+                        && &c.pvc.meta.name == claim
+                })?;
+                Some(PvcId(at as u32))
+            })
+            .collect();
+        let info = PodInfo {
+            cluster,
+            pod,
+            source,
+            node,
+            workload,
+            pvcs,
+        };
+        placed.push((at, info));
+    }
+    placed.sort_by(|(a, x), (b, y)| (a, pod_key(x)).cmp(&(b, pod_key(y))));
+    // The records that name a pod that came or went.
+    let named: HashSet<(ClusterId, &str)> = gone
+        .iter()
+        .map(|g| &*t.pods[g.index()])
+        .chain(placed.iter().map(|(_, p)| p))
+        .flat_map(|p| {
+            [p.pod.meta.name.as_str(), holder::pod_hostname(&p.pod)].map(|n| (p.cluster, n))
+        })
+        .collect();
+    let names_one = t.leaders.iter().any(|l| {
+        holder::pod_names(&l.record)
+            .into_iter()
+            .any(|n| named.contains(&(l.cluster, n)))
+    });
+    drop(named);
+
+    // The workloads that lose or gain a pod, and their first pods before.
+    let mut touched: Vec<WorkloadId> = changed.gone_workloads.clone();
+    touched.extend(placed.iter().filter_map(|(_, p)| p.workload));
+    touched.sort_unstable();
+    touched.dedup();
+    let first_pods: Vec<Option<PodId>> = touched
+        .iter()
+        .map(|w| t.workloads[w.index()].pods.first().copied())
+        .collect();
+
+    // The pods in their new order.
+    let mut ids: Vec<Option<PodId>> = vec![None; t.pods.len()];
+    let mut pods: Vec<Arc<PodInfo>> = Vec::with_capacity(t.pods.len() + placed.len());
+    let mut came_ids = Vec::with_capacity(placed.len());
+    let mut placed = placed.into_iter().peekable();
+    let mut going = gone.iter().peekable();
+    for (i, pod) in t.pods.iter().enumerate() {
+        while let Some((_, info)) = placed.next_if(|(at, _)| *at == i) {
+            came_ids.push(PodId(pods.len() as u32));
+            pods.push(Arc::new(info));
+        }
+        if going.next_if(|g| g.index() == i).is_some() {
+            continue;
+        }
+        ids[i] = Some(PodId(pods.len() as u32));
+        pods.push(pod.clone());
+    }
+    for (_, info) in placed {
+        came_ids.push(PodId(pods.len() as u32));
+        pods.push(Arc::new(info));
+    }
+    t.pods = Arc::new(pods);
+    let first = ids
+        .iter()
+        .position(|id| id.is_none_or(|id| id.index() != 0));
+
+    // Every list of pods renumbered, the came pods joined to theirs.
+    let renumber = |list: &mut Vec<PodId>| {
+        if first.is_some_and(|f| list.last().is_some_and(|p| p.index() >= f)) {
+            list.retain_mut(|p| match ids[p.index()] {
+                Some(id) => {
+                    *p = id;
+                    true
+                }
+                None => false,
+            });
+        }
+    };
+    let join = |list: &mut Vec<PodId>, id: PodId| {
+        let at = list.partition_point(|p| *p < id);
+        list.insert(at, id);
+    };
+    for n in Arc::make_mut(&mut t.nodes) {
+        renumber(&mut n.pods);
+    }
+    for w in Arc::make_mut(&mut t.workloads) {
+        renumber(&mut w.pods);
+    }
+    for c in Arc::make_mut(&mut t.pvcs) {
+        renumber(&mut c.pods);
+    }
+    for b in &mut t.pdbs {
+        renumber(&mut b.pods);
+    }
+    for id in &came_ids {
+        let pod = t.pods[id.index()].clone();
+        if let Some(n) = pod.node {
+            join(&mut Arc::make_mut(&mut t.nodes)[n.index()].pods, *id);
+        }
+        if let Some(w) = pod.workload {
+            join(&mut Arc::make_mut(&mut t.workloads)[w.index()].pods, *id);
+        }
+        for c in &pod.pvcs {
+            join(&mut Arc::make_mut(&mut t.pvcs)[c.index()].pods, *id);
+        }
+        for b in &mut t.pdbs {
+            if b.cluster == pod.cluster
+                && b.pdb.meta.namespace == pod.pod.meta.namespace
+                && b.pdb.selector.matches(&pod.pod.meta.labels)
+            {
+                join(&mut b.pods, *id);
+            }
+        }
+    }
+    // A workload keeps pods, its first pod (an inferred workload is made from it) and its
+    // budgets (those that select one of its pods).
+    for (w, first) in touched.into_iter().zip(first_pods) {
+        let info = &t.workloads[w.index()];
+        let first_kept = first.and_then(|p| ids[p.index()]) == info.pods.first().copied();
+        if first.is_none()
+            || info.pods.is_empty()
+            || (info.origin != WorkloadOrigin::Object && !first_kept)
+        {
+            return None;
+        }
+        let pdbs: Vec<PdbId> = (0..t.pdbs.len())
+            .filter(|b| {
+                let b = &t.pdbs[*b];
+                b.cluster == info.cluster
+                    && b.pods.iter().any(|p| info.pods.binary_search(p).is_ok())
+            })
+            .map(|b| PdbId(b as u32))
+            .collect();
+        if pdbs != info.pdbs {
+            return None;
+        }
+    }
+    changed.pods = changed
+        .pods
+        .iter()
+        .map(|p| ids[p.index()])
+        .collect::<Option<Vec<_>>>()?;
+    changed.pods.extend(came_ids);
+    changed.pod_ids = Some(Arc::new(ids));
+    Some(names_one)
 }
 
 fn index_groups(t: &mut Topology) {
@@ -550,7 +823,7 @@ fn build_cluster(
         );
         Arc::make_mut(&mut t.workloads).push(WorkloadInfo {
             cluster,
-            workload,
+            workload: Arc::new(workload),
             source: Some(source),
             origin: WorkloadOrigin::Object,
             custom_kind: None,
@@ -567,7 +840,7 @@ fn build_cluster(
         pvc_index.insert(&pvc.meta.namespace, &pvc.meta.name, id);
         Arc::make_mut(&mut t.pvcs).push(PvcInfo {
             cluster,
-            pvc,
+            pvc: Arc::new(pvc),
             source,
             pv: None,
             pods: vec![],
@@ -996,26 +1269,33 @@ impl<V: Copy> Named<V> {
 /// The workloads of one cluster by kind, namespace and name.
 type WorkloadIndex = HashMap<Kind, Named<WorkloadId>>;
 
-/// Follows a pod's controller up to its workload (ReplicaSet → Deployment), inferring workloads
-/// that were not exported.
-fn owner_workload(
-    t: &mut Topology,
-    cluster: ClusterId,
-    index: &mut WorkloadIndex,
-    pod: &Pod,
-) -> Option<WorkloadId> {
+/// Where a pod's controller leads: to no workload (no owner, a Job), to a workload the graph
+/// has, or to one it infers.
+enum Owner<'a> {
+    None,
+    Found(WorkloadId),
+    New {
+        kind: Kind,
+        name: std::borrow::Cow<'a, str>,
+        origin: WorkloadOrigin,
+        /// The kind of the pod's controller.
+        owner_kind: &'a str,
+    },
+}
+
+/// Follows a pod's controller up to its workload (ReplicaSet → Deployment); `find` looks a
+/// workload of the cluster up by kind, namespace and name.
+fn owner_of<'a>(
+    t: &'a Topology,
+    pod: &'a Pod,
+    find: impl Fn(Kind, &str, &str) -> Option<WorkloadId>,
+) -> Owner<'a> {
     use std::borrow::Cow;
     // A static pod's mirror: owned by its Node since 1.17, by nobody before; marked either way.
     let (owner_kind, owner_name) = match pod.meta.controller() {
         Some(owner) => (owner.kind.as_str(), owner.name.as_str()),
-        None if pod
-            .meta
-            .annotations
-            .contains_key("kubernetes.io/config.mirror") =>
-        {
-            ("Node", pod.node_name.as_deref().unwrap_or_default())
-        }
-        None => return None,
+        None if is_mirror(pod) => ("Node", pod.node_name.as_deref().unwrap_or_default()),
+        None => return Owner::None,
     };
     let ns = pod.meta.namespace.as_str();
     let (kind, name, origin): (Kind, Cow<str>, WorkloadOrigin) = match owner_kind {
@@ -1031,9 +1311,7 @@ fn owner_workload(
             (Kind::Pod, base.into(), WorkloadOrigin::Static)
         }
         "ReplicaSet" => {
-            let rs = index
-                .get(&Kind::ReplicaSet)
-                .and_then(|i| i.get(ns, owner_name));
+            let rs = find(Kind::ReplicaSet, ns, owner_name);
             let deployment: Option<&str> = match rs {
                 Some(rs) => t.workloads[rs.index()]
                     .workload
@@ -1065,20 +1343,61 @@ fn owner_workload(
             WorkloadOrigin::Inferred,
         ),
         // Jobs finish: not replicas of anything.
-        "Job" | "CronJob" => return None,
+        "Job" | "CronJob" => return Owner::None,
         // An operator's custom resource owns its pods directly.
         _ => (Kind::Pod, owner_name.into(), WorkloadOrigin::Operator),
     };
-    if let Some(id) = index.get(&kind).and_then(|i| i.get(ns, &name)) {
-        return Some(id);
+    match find(kind, ns, &name) {
+        Some(id) => Owner::Found(id),
+        None => Owner::New {
+            kind,
+            name,
+            origin,
+            owner_kind,
+        },
     }
-    let name = name.into_owned();
+}
+
+/// A static pod: its mirror, owned by its node (or, before 1.17, by nobody, but marked).
+fn is_static(pod: &Pod) -> bool {
+    match pod.meta.controller() {
+        Some(owner) => owner.kind == "Node",
+        None => is_mirror(pod),
+    }
+}
+
+fn is_mirror(pod: &Pod) -> bool {
+    pod.meta
+        .annotations
+        .contains_key("kubernetes.io/config.mirror")
+}
+
+/// Follows a pod's controller up to its workload ([`owner_of`]), inferring workloads that were
+/// not exported.
+fn owner_workload(
+    t: &mut Topology,
+    cluster: ClusterId,
+    index: &mut WorkloadIndex,
+    pod: &Pod,
+) -> Option<WorkloadId> {
+    let (kind, name, origin, owner_kind) =
+        match owner_of(t, pod, |kind, ns, name| index.get(&kind)?.get(ns, name)) {
+            Owner::None => return None,
+            Owner::Found(id) => return Some(id),
+            Owner::New {
+                kind,
+                name,
+                origin,
+                owner_kind,
+            } => (kind, name.into_owned(), origin, owner_kind),
+        };
+    let ns = pod.meta.namespace.as_str();
     let custom_kind = (origin == WorkloadOrigin::Operator).then(|| owner_kind.to_string());
     let id = WorkloadId(t.workloads.len() as u32);
     index.entry(kind).or_default().insert(ns, &name, id);
     Arc::make_mut(&mut t.workloads).push(WorkloadInfo {
         cluster,
-        workload: Workload {
+        workload: Arc::new(Workload {
             meta: Meta {
                 name,
                 namespace: ns.to_string(),
@@ -1092,7 +1411,7 @@ fn owner_workload(
             claim_templates: vec![],
             ready_replicas: None,
             max_unavailable: None,
-        },
+        }),
         source: None,
         origin,
         custom_kind,

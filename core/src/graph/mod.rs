@@ -126,7 +126,7 @@ pub enum WorkloadOrigin {
 #[derive(Clone, Debug)]
 pub struct WorkloadInfo {
     pub cluster: ClusterId,
-    pub workload: Workload,
+    pub workload: std::sync::Arc<Workload>,
     pub source: Option<Source>,
     pub origin: WorkloadOrigin,
     /// The owner's kind when it is a custom resource.
@@ -179,7 +179,7 @@ impl Pin {
 #[derive(Clone, Debug)]
 pub struct PvcInfo {
     pub cluster: ClusterId,
-    pub pvc: Pvc,
+    pub pvc: std::sync::Arc<Pvc>,
     pub source: Source,
     pub pv: Option<PvId>,
     pub pods: Vec<PodId>,

@@ -327,6 +327,27 @@ pub struct Update {
     pub status: Vec<ClusterStatus>,
     /// When this update was made.
     pub at: DateTime<Utc>,
+    /// The session's objects as they are now, for one who cannot apply `changes`.
+    pub resync: Resync,
+}
+
+/// Reads a session's objects whole: what follows `changes` it cannot apply to its last graph
+/// (a pod whose workload it does not know yet) starts again from this.
+#[derive(Clone)]
+pub struct Resync(Arc<Mutex<Shared>>);
+
+impl Resync {
+    /// Every object as it is now. The changes sent after it may repeat some of it: each
+    /// applies again to the same effect.
+    pub fn snapshot(&self) -> Snapshot {
+        self.0.lock().expect("live state").snapshot(Utc::now())
+    }
+}
+
+impl std::fmt::Debug for Resync {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Resync")
+    }
 }
 
 /// How long a change after a quiet spell waits for the other events of the same write.
@@ -421,6 +442,7 @@ impl Session {
                             changes,
                             status,
                             at: Utc::now(),
+                            resync: Resync(state.clone()),
                         }
                     })
                 };

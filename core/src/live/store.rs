@@ -49,9 +49,12 @@ struct KindState {
     /// or changed more than a node's or pod's state ([`crate::graph::same_place`],
     /// [`crate::graph::pod_in_place`]).
     reshaped: bool,
-    /// The pods changed in place since the session last sent them: a snapshot of changes
-    /// carries these alone.
+    /// The pods changed in place or that came since the session last sent them: a snapshot of
+    /// changes carries these alone.
     in_place: FxHashSet<Key>,
+    /// The pods deleted since the session last sent them (one of the same name may have come
+    /// since: it is in `in_place`).
+    gone: FxHashSet<Key>,
 }
 
 impl KindState {
@@ -342,6 +345,7 @@ impl Shared {
                 k.changed = false;
                 k.reshaped = false;
                 k.in_place.clear();
+                k.gone.clear();
             }
         }
     }
@@ -363,8 +367,15 @@ impl Shared {
             _ if kind.holds_leaders() => Wanted::All,
             _ => Wanted::None,
         });
-        for (cluster, partial) in snapshot.clusters.iter_mut().zip(partial) {
+        for ((cluster, partial), c) in snapshot
+            .clusters
+            .iter_mut()
+            .zip(partial)
+            .zip(&self.clusters)
+        {
             cluster.leaders_changed_only = partial;
+            cluster.pods_gone = c.kinds[Kind::Pod.index()].gone.iter().cloned().collect();
+            cluster.pods_gone.sort_unstable();
         }
         snapshot
     }
@@ -785,10 +796,12 @@ async fn follow<K: Model>(
                             );
                             objects_changed = change.is_model();
                             // A leader record that was there and still is changed in place,
-                            // whatever changed in it; one that came, a node or pod that moved,
-                            // reshaped the graph.
+                            // whatever changed in it, and so did a pod that came; one that came,
+                            // a node or pod that moved, reshaped the graph.
+                            let came = !existed && k.objects.contains_key(&key);
                             let in_place = match change {
                                 Change::InPlace => true,
+                                Change::Model if K::MODEL == Kind::Pod => came,
                                 Change::Model => K::MODEL.holds_leaders() && existed,
                                 Change::None | Change::Renewal => false,
                             };
@@ -802,7 +815,16 @@ async fn follow<K: Model>(
                             let key = key(&w);
                             let removed = k.objects.remove(&key).is_some();
                             objects_changed = k.invalid.remove(&key).is_some() || removed;
-                            k.reshaped |= objects_changed;
+                            // A pod that went is a change of pods alone (an invalid one was
+                            // never in the graph: its error goes with the reports).
+                            if K::MODEL == Kind::Pod {
+                                if removed {
+                                    k.in_place.remove(&key);
+                                    k.gone.insert(key);
+                                }
+                            } else {
+                                k.reshaped |= objects_changed;
+                            }
                         }
                     }
                 }

@@ -724,7 +724,12 @@ pub struct ClusterObjects {
     /// The live server's `/version` (`gitVersion`), when it was read live.
     pub server_version: Option<String>,
     pub nodes: Vec<(Node, Source)>,
+    /// In a snapshot of changes, the pods that changed or came since the last one; otherwise
+    /// every pod.
     pub pods: Vec<(Pod, Source)>,
+    /// In a snapshot of changes, the pods (namespace, name) that went since the last one (one
+    /// of the same name may have come since: it is in `pods`).
+    pub pods_gone: Vec<(String, String)>,
     pub pvcs: Vec<(Pvc, Source)>,
     pub pvs: Vec<(Pv, Source)>,
     pub storage_classes: Vec<(StorageClass, Source)>,

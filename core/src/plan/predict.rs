@@ -154,8 +154,7 @@ fn apply(mut t: Topology, change: &Change) -> Topology {
             workload,
             constraint,
         } => {
-            Arc::make_mut(&mut t.workloads)[workload.index()]
-                .workload
+            Arc::make_mut(&mut Arc::make_mut(&mut t.workloads)[workload.index()].workload)
                 .placement
                 .spread
                 .push(constraint.clone());

@@ -436,24 +436,23 @@ pub fn leader_stats(t: &Topology) -> LeaderStats {
 }
 
 /// The groups whose statistics a change applied in place ([`Changed`]) can alter: those with a
-/// pod given, with a replica on a node given, and their peers of the same name in other
+/// pod given, with a replica on a node given, that lost a pod, and their peers of the same name in other
 /// clusters. The others count the same pods on the same nodes, of the same readiness.
 pub fn groups_touched(t: &Topology, shared: &GroupShared, changed: &Changed) -> Vec<bool> {
     let mut touched = vec![false; t.groups.len()];
-    let mut touch = |p: PodId| {
-        if let Some(g) = t.pods[p.index()]
-            .workload
-            .and_then(|w| t.group_of_workload(w))
-        {
+    let on_nodes = changed
+        .nodes
+        .iter()
+        .flat_map(|n| t.nodes[n.index()].pods.iter());
+    let workloads = changed
+        .pods
+        .iter()
+        .chain(on_nodes)
+        .filter_map(|p| t.pods[p.index()].workload)
+        .chain(changed.gone_workloads.iter().copied());
+    for w in workloads {
+        if let Some(g) = t.group_of_workload(w) {
             touched[g.index()] = true;
-        }
-    };
-    for p in &changed.pods {
-        touch(*p);
-    }
-    for n in &changed.nodes {
-        for p in &t.nodes[n.index()].pods {
-            touch(*p);
         }
     }
     for peers in shared.cross_cluster.values() {

@@ -194,7 +194,7 @@ impl Workbench {
             },
             || match last {
                 Some((last, changed)) => (
-                    Overview::after(&last.overview, &last.topology, &topology, changed),
+                    Overview::after(&last.overview, &topology, changed),
                     pod_facts_after(&last.pods, &topology, changed),
                     unplaced_after(&last.unplaced, &topology, changed),
                     // Volumes are never changed in place.
@@ -330,30 +330,38 @@ impl Follower {
         Follower { config, last: None }
     }
 
-    /// The state after an update (`snapshot`, or `changes` alone), when it brings one.
+    /// The state after an update (`snapshot`, or `changes` alone), when it brings one;
+    /// `whole` gives every object as it is now, for changes the last state cannot take in place.
     pub fn next(
         &mut self,
         snapshot: Option<Arc<Snapshot>>,
         changes: Option<Arc<Snapshot>>,
+        whole: impl FnOnce() -> Snapshot,
     ) -> Option<Workbench> {
         let options = self.config.build_options();
+        let build = |mut snapshot: Snapshot| {
+            let inputs = std::mem::take(&mut snapshot.inputs);
+            let topology = Topology::from_snapshot(snapshot, &options);
+            Workbench::new(topology, inputs, self.config.clone())
+        };
         let state = match (snapshot, changes, self.last.as_ref()) {
+            // The caller keeps no copy: the snapshot is ours to move into the graph.
             (Some(snapshot), _, _) => {
-                // The caller keeps no copy: the snapshot is ours to move into the graph.
-                let mut snapshot = Arc::try_unwrap(snapshot).unwrap_or_else(|s| (*s).clone());
-                let inputs = std::mem::take(&mut snapshot.inputs);
-                let topology = Topology::from_snapshot(snapshot, &options);
-                Workbench::new(topology, inputs, self.config.clone())
+                build(Arc::try_unwrap(snapshot).unwrap_or_else(|s| (*s).clone()))
             }
             (None, Some(changes), Some(last)) => {
                 let mut changes = Arc::try_unwrap(changes).unwrap_or_else(|s| (*s).clone());
                 let inputs = std::mem::take(&mut changes.inputs);
-                // The session sends only nodes that stayed in their place; were one not, the
-                // last state stands until the next whole snapshot.
-                let (topology, changed) = last.topology.changes_applied(changes, &options)?;
-                Workbench::after(last, topology, &changed, inputs)
+                // The session sends only nodes and pods that stayed in their place, and pods
+                // that came or went; a change that is more than that to the graph (a pod of a
+                // workload it does not hold yet) is built from every object.
+                match last.topology.changes_applied(changes, &options) {
+                    Some((topology, changed)) => Workbench::after(last, topology, &changed, inputs),
+                    None => build(whole()),
+                }
             }
-            _ => return None,
+            (None, Some(_), None) => build(whole()),
+            (None, None, _) => return None,
         };
         // The state before is freed on another thread, not before the new one is given.
         if let Some(before) = self.last.replace(state.clone()) {
@@ -409,7 +417,7 @@ fn unplaced_after(last: &[PodId], t: &Topology, changed: &Changed) -> Vec<PodId>
     let given: HashSet<PodId> = changed.pods.iter().copied().collect();
     let mut out: Vec<PodId> = last
         .iter()
-        .copied()
+        .filter_map(|p| changed.pod_id(*p))
         .filter(|p| !given.contains(p))
         .collect();
     out.extend(given.into_iter().filter(|p| is_unplaced(t, *p)));
@@ -453,16 +461,31 @@ fn mark_holders(t: &Topology, facts: &mut [PodFacts]) {
 /// the leases held are marked anew.
 fn pod_facts_after(last: &[PodFacts], t: &Topology, changed: &Changed) -> Vec<PodFacts> {
     // A pod's quorum group follows its group's mode: only the same groups keep it.
-    if !changed.groups_kept || last.len() != t.pods.len() {
+    if !changed.groups_kept
+        || last.len()
+            != changed
+                .pod_ids
+                .as_ref()
+                .map_or(t.pods.len(), |ids| ids.len())
+    {
         return pod_facts(t);
     }
-    let mut facts: Vec<PodFacts> = last
-        .iter()
-        .map(|f| PodFacts {
-            holds_lease: false,
-            ..*f
-        })
-        .collect();
+    let mut facts: Vec<PodFacts> = match &changed.pod_ids {
+        // Pods came or went: the others' facts move to their new ids.
+        Some(ids) => {
+            let mut facts = vec![PodFacts::default(); t.pods.len()];
+            for (f, id) in last.iter().zip(ids.iter()) {
+                if let Some(id) = id {
+                    facts[id.index()] = *f;
+                }
+            }
+            facts
+        }
+        None => last.to_vec(),
+    };
+    for f in &mut facts {
+        f.holds_lease = false;
+    }
     for p in &changed.pods {
         facts[p.index()] = facts_of(t, *p);
     }

@@ -161,10 +161,11 @@ fn follow(
                     .iter()
                     .find_map(|c| c.warnings.first().map(|w| format!("{}: {w}", c.cluster)))
             });
-        let next = follower
-            .lock()
-            .expect("the follower")
-            .next(update.snapshot, update.changes);
+        let next =
+            follower
+                .lock()
+                .expect("the follower")
+                .next(update.snapshot, update.changes, || update.resync.snapshot());
         let msg = match next {
             Some(data) => Msg::Loaded {
                 data: Box::new(data),
