@@ -85,8 +85,8 @@ fn holder(analysis: &Analysis, lease: &str) -> Option<String> {
         .leaders
         .records
         .iter()
-        .find(|r| r.lease == lease)
-        .and_then(|r| r.holder.clone())
+        .find(|r| &*r.lease == lease)
+        .and_then(|r| r.holder.as_deref().map(str::to_string))
 }
 
 fn kind(status: &[ClusterStatus], kind: Kind) -> &live::KindStatus {
@@ -479,7 +479,7 @@ fn expired(analysis: &Analysis, lease: &str) -> Option<bool> {
         .leaders
         .records
         .iter()
-        .find(|r| r.lease == lease)
+        .find(|r| &*r.lease == lease)
         .map(|r| r.expired)
 }
 

@@ -61,7 +61,7 @@ pub fn analyze_after(
 ) -> Analysis {
     let (groups, leaders) = rayon::join(
         || group_stats_after(t, &last.groups, changed),
-        || leader_stats(t),
+        || leader_stats_after(t, &last.leaders, changed),
     );
     analysis_of(t, config, groups, leaders)
 }

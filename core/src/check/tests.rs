@@ -577,7 +577,7 @@ fn each_file_of_an_export_collected_piece_by_piece_is_judged_at_its_own_time() {
         .leaders
         .records
         .iter()
-        .map(|r| (r.lease.as_str(), r.judged_at.as_deref()))
+        .map(|r| (&*r.lease, r.judged_at.as_deref()))
         .collect();
     assert!(
         judged.contains(&("ops/b", Some("2026-11-20T10:00:00Z"))),

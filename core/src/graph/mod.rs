@@ -410,6 +410,29 @@ impl Topology {
         }
     }
 
+    /// Whether `shown` is what [`Topology::display`] writes of these (without writing it).
+    pub fn displays(&self, cluster: ClusterId, namespace: &str, name: &str, shown: &str) -> bool {
+        let local = match self.multi_cluster() {
+            true => match shown
+                .strip_prefix(self.clusters[cluster.index()].name.as_str())
+                .and_then(|rest| rest.strip_prefix('/'))
+            {
+                Some(local) => local,
+                None => return false,
+            },
+            false => shown,
+        };
+        match namespace.is_empty() {
+            true => local == name,
+            false => {
+                local
+                    .strip_prefix(namespace)
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    == Some(name)
+            }
+        }
+    }
+
     pub fn zone_display(&self, zone: ZoneId) -> String {
         let z = &self.zones[zone.index()];
         if self.multi_cluster() {

@@ -230,19 +230,22 @@ pub fn groups_by_workload_name(t: &Topology) -> BTreeMap<String, Vec<GroupId>> {
     out
 }
 
+/// A name many rows show (a node, a zone, a time), or that a row keeps from the last state's.
+pub type Shared = std::sync::Arc<str>;
+
 /// One leader record as reported.
 #[derive(Clone, Debug, Serialize)]
 pub struct LeaderRow {
-    pub lease: String,
-    pub kind: String,
-    pub holder: Option<String>,
-    pub node: Option<String>,
-    pub zone: Option<String>,
-    pub group: Option<String>,
+    pub lease: Shared,
+    pub kind: Shared,
+    pub holder: Option<Shared>,
+    pub node: Option<Shared>,
+    pub zone: Option<Shared>,
+    pub group: Option<Shared>,
     pub expired: bool,
     /// The time it was judged at (given, or its file's newest renewal), RFC 3339.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub judged_at: Option<String>,
+    pub judged_at: Option<Shared>,
     #[serde(skip)]
     pub id: LeaderId,
 }
@@ -326,55 +329,129 @@ pub fn leader_counts(t: &Topology) -> (BTreeMap<String, u32>, BTreeMap<String, u
 }
 
 pub fn leader_stats(t: &Topology) -> LeaderStats {
+    leader_stats_with(t, None)
+}
+
+/// [`leader_stats`] of `t`, a change applied in place to the graph whose statistics are `last`:
+/// the rows keep the names they share with `last`'s.
+pub fn leader_stats_after(t: &Topology, last: &LeaderStats, changed: &Changed) -> LeaderStats {
+    // The same records in the same order, each in the same group.
+    let same = changed.groups_kept && last.records.len() == t.leaders.len();
+    leader_stats_with(t, same.then_some(last))
+}
+
+/// The rows of every leader record, written on every core. Records are mostly judged at one
+/// time (a live read's clock, a file's newest renewal), and many share a node, a zone or a
+/// group: those names are written once and shared. With `last` (the rows of the same records
+/// in the same groups), a row keeps the last row's names that did not change.
+fn leader_rows(t: &Topology, last: Option<&LeaderStats>) -> Vec<LeaderRow> {
+    use rayon::prelude::*;
+    let shared = |s: String| -> Shared { s.into() };
+    let mut times: Vec<(chrono::DateTime<chrono::Utc>, Shared)> = Vec::new();
+    for at in t.leaders.iter().filter_map(|l| l.judged_at) {
+        if !times.iter().any(|(t, _)| *t == at) && times.len() < 64 {
+            times.push((
+                at,
+                shared(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            ));
+        }
+    }
+    let written = |at: chrono::DateTime<chrono::Utc>| match times.iter().find(|(t, _)| *t == at) {
+        Some((_, text)) => text.clone(),
+        None => shared(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+    };
+    let nodes: Vec<Shared> = (0..t.nodes.len())
+        .map(|n| shared(t.node_display(NodeId(n as u32))))
+        .collect();
+    let zones: Vec<Shared> = (0..t.zones.len())
+        .map(|z| shared(t.zone_display(ZoneId(z as u32))))
+        .collect();
+    let groups: Vec<Option<Shared>> = match last {
+        Some(_) => vec![],
+        None => {
+            let mut led = vec![false; t.groups.len()];
+            for g in t.leaders.iter().filter_map(|l| l.group) {
+                led[g.index()] = true;
+            }
+            led.iter()
+                .enumerate()
+                .map(|(g, led)| led.then(|| shared(t.group_display(GroupId(g as u32)))))
+                .collect()
+        }
+    };
+    use crate::model::Kind;
+    let kinds: Vec<(Kind, Shared)> = [Kind::Lease, Kind::ConfigMap, Kind::Endpoints]
+        .into_iter()
+        .map(|k| (k, shared(k.to_string())))
+        .collect();
+    t.leaders
+        .par_iter()
+        .enumerate()
+        .with_min_len(1024)
+        .map(|(i, l)| {
+            let id = LeaderId(i as u32);
+            let before = last.map(|last| &last.records[i]);
+            let node = t.holder_node(id);
+            let meta = &l.record.meta;
+            let lease = match before {
+                Some(row) => row.lease.clone(),
+                None => shared(t.display(l.cluster, &meta.namespace, &meta.name)),
+            };
+            let kind = match kinds.iter().find(|(k, _)| *k == l.record.kind) {
+                Some((_, text)) => text.clone(),
+                None => shared(l.record.kind.to_string()),
+            };
+            let kept = |now: &str| {
+                before
+                    .and_then(|row| row.holder.as_ref())
+                    .filter(|held| &***held == now)
+                    .cloned()
+                    .unwrap_or_else(|| now.into())
+            };
+            let holder = match l.holder {
+                Holder::Pod(p) => {
+                    let pod = &t.pods[p.index()];
+                    let (ns, name) = (&pod.pod.meta.namespace, &pod.pod.meta.name);
+                    Some(
+                        before
+                            .and_then(|row| row.holder.as_ref())
+                            .filter(|held| t.displays(pod.cluster, ns, name, held))
+                            .cloned()
+                            .unwrap_or_else(|| shared(t.pod_display(p))),
+                    )
+                }
+                Holder::Node(n) => Some(nodes[n.index()].clone()),
+                Holder::Unresolved | Holder::Ambiguous | Holder::External => {
+                    l.record.holder.as_deref().map(kept)
+                }
+                Holder::Vacant => None,
+            };
+            LeaderRow {
+                lease,
+                kind,
+                holder,
+                node: node.map(|n| nodes[n.index()].clone()),
+                zone: node.map(|n| zones[t.nodes[n.index()].zone.index()].clone()),
+                group: match before {
+                    Some(row) => row.group.clone(),
+                    None => l.group.and_then(|g| groups[g.index()].clone()),
+                },
+                expired: l.expired(),
+                judged_at: l.judged_at.map(written),
+                id,
+            }
+        })
+        .collect()
+}
+
+fn leader_stats_with(t: &Topology, last: Option<&LeaderStats>) -> LeaderStats {
     let mut stats = LeaderStats::default();
     (stats.per_zone, stats.per_node) = leader_counts(t);
     let mut zone_fixed = vec![0u32; t.zones.len()];
     let mut node_fixed = vec![0u32; t.nodes.len()];
     let mut zone_movable = Vec::new();
     let mut node_movable = Vec::new();
-    // The rows are strings for every record: on every core.
-    // Records are mostly judged at one time (a live read's clock, a file's newest renewal):
-    // written once per time.
-    let mut times: Vec<(chrono::DateTime<chrono::Utc>, String)> = Vec::new();
-    for at in t.leaders.iter().filter_map(|l| l.judged_at) {
-        if !times.iter().any(|(t, _)| *t == at) && times.len() < 64 {
-            times.push((at, at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
-        }
-    }
-    let written = |at: chrono::DateTime<chrono::Utc>| match times.iter().find(|(t, _)| *t == at) {
-        Some((_, text)) => text.clone(),
-        None => at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    };
-    stats.records = {
-        use rayon::prelude::*;
-        t.leaders
-            .par_iter()
-            .enumerate()
-            .with_min_len(1024)
-            .map(|(i, l)| {
-                let id = LeaderId(i as u32);
-                let node = t.holder_node(id);
-                LeaderRow {
-                    lease: t.leader_display(id),
-                    kind: l.record.kind.to_string(),
-                    holder: match l.holder {
-                        Holder::Pod(p) => Some(t.pod_display(p)),
-                        Holder::Node(n) => Some(t.node_display(n)),
-                        Holder::Unresolved | Holder::Ambiguous | Holder::External => {
-                            l.record.holder.clone()
-                        }
-                        Holder::Vacant => None,
-                    },
-                    node: node.map(|n| t.node_display(n)),
-                    zone: node.map(|n| t.zone_display(t.nodes[n.index()].zone)),
-                    group: l.group.map(|g| t.group_display(g)),
-                    expired: l.expired(),
-                    judged_at: l.judged_at.map(written),
-                    id,
-                }
-            })
-            .collect()
-    };
+    stats.records = leader_rows(t, last);
     // Leaders where they run; the records whose holder runs nowhere known are counted apart.
     stats.total = stats.per_zone.values().sum();
     stats.elsewhere = t.leaders.len() as u32 - stats.total;

@@ -44,8 +44,8 @@ pub fn holder(analysis: &Analysis, lease: &str) -> Option<String> {
         .leaders
         .records
         .iter()
-        .find(|r| r.lease == lease)
-        .and_then(|r| r.holder.clone())
+        .find(|r| &*r.lease == lease)
+        .and_then(|r| r.holder.as_deref().map(str::to_string))
 }
 
 /// The first snapshot whose analysis satisfies `want`.

@@ -1087,7 +1087,7 @@ pub fn describe(
             if !held.is_empty() {
                 let names: Vec<&str> = held
                     .iter()
-                    .map(|i| session.analysis.leaders.records[*i].lease.as_str())
+                    .map(|i| session.analysis.leaders.records[*i].lease.as_ref())
                     .collect();
                 ui.colored_label(palette::LEADER, format!("holds {}", names.join(", ")));
             }
