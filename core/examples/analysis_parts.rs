@@ -1,6 +1,6 @@
 //! Where the analysis of a large cluster spends its time: the graph with new leader records (a
 //! live lease change), group and leader statistics, then each check (median and fastest of 9). Usage:
-//! `[REPEAT=N [AFTER=1|pod]] analysis_parts FILE`; REPEAT builds the workbench (the analysis and what the front ends draw) N more times at the end, for
+//! `[REPEAT=N [AFTER=1|pod|pod-graph]] analysis_parts FILE`; REPEAT builds the workbench (the analysis and what the front ends draw) N more times at the end, for
 //! a profiler (`perf record -D MS` past the load).
 
 use std::time::{Duration, Instant};
@@ -173,13 +173,16 @@ fn main() {
         for _ in 0..repeat {
             if let Some(after) = &after {
                 let change = match after.as_str() {
-                    "pod" => &pod_gone,
+                    "pod" | "pod-graph" => &pod_gone,
                     _ => &node_down,
                 };
                 let (graph, changed) = last
                     .topology
                     .changes_applied(change.clone(), &config.build_options())
                     .expect("the change in place");
+                if after == "pod-graph" {
+                    continue;
+                }
                 drop(quorum_core::workbench::Workbench::after(
                     &last,
                     graph,

@@ -802,7 +802,7 @@ fn build_cluster(
         });
         t.clusters[cluster.index()].zones.push(zone);
     }
-    t.node_by_name.push(names);
+    t.node_by_name.push(Arc::new(names));
 
     // Room for every object at once: growing a vector of 150,000 pods by doubling copies it
     // again and again into freshly faulted pages.
@@ -1041,7 +1041,7 @@ fn build_cluster(
         pdb_of_workload.extend(workloads.into_iter().map(|w| (w, id)));
         pdb_infos.push(PdbInfo {
             cluster,
-            pdb,
+            pdb: Arc::new(pdb),
             source,
             pods,
         });

@@ -192,6 +192,15 @@ impl<'a> PodNames<'a> {
             by_host: HashMap::default(),
         };
         use rayon::prelude::*;
+        // A few names (a live change's) are compared, not hashed: most names differ in length.
+        let few: Option<Vec<&str>> = wanted
+            .filter(|w| w.len() <= 8)
+            .map(|w| w.iter().copied().collect());
+        let named = |name: &str| match (&few, wanted) {
+            (Some(few), _) => few.contains(&name),
+            (None, Some(w)) => w.contains(name),
+            (None, None) => true,
+        };
         // The pods to index, found on every core.
         let indexes: Vec<usize> = pods
             .par_iter()
@@ -199,9 +208,7 @@ impl<'a> PodNames<'a> {
             .with_min_len(8192)
             .filter(|(_, p)| {
                 p.cluster == cluster
-                    && wanted.is_none_or(|w| {
-                        w.contains(p.pod.meta.name.as_str()) || w.contains(pod_hostname(&p.pod))
-                    })
+                    && (named(p.pod.meta.name.as_str()) || named(pod_hostname(&p.pod)))
             })
             .map(|(i, _)| i)
             .collect();

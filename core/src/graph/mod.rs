@@ -258,7 +258,7 @@ pub struct ClassInfo {
 #[derive(Clone, Debug)]
 pub struct PdbInfo {
     pub cluster: ClusterId,
-    pub pdb: Pdb,
+    pub pdb: std::sync::Arc<Pdb>,
     pub source: Source,
     pub pods: Vec<PodId>,
 }
@@ -363,7 +363,7 @@ pub struct Topology {
     pub kubernetes: crate::release::Kubernetes,
     /// The snapshot time (lease expiry).
     pub now: Option<chrono::DateTime<chrono::Utc>>,
-    pub(crate) node_by_name: Vec<BTreeMap<String, NodeId>>,
+    pub(crate) node_by_name: Vec<std::sync::Arc<BTreeMap<String, NodeId>>>,
     pub(crate) group_by_workload: Vec<Option<GroupId>>,
 }
 

@@ -132,7 +132,7 @@ fn apply(mut t: Topology, change: &Change) -> Topology {
             }
             t.pdbs.push(PdbInfo {
                 cluster,
-                pdb: pdb.clone(),
+                pdb: std::sync::Arc::new(pdb.clone()),
                 source: plan_source(),
                 pods,
             });
@@ -143,7 +143,7 @@ fn apply(mut t: Topology, change: &Change) -> Topology {
             min_available,
             max_unavailable,
         } => {
-            let p = &mut t.pdbs[pdb.index()].pdb;
+            let p = std::sync::Arc::make_mut(&mut t.pdbs[pdb.index()].pdb);
             p.min_available = *min_available;
             p.max_unavailable = *max_unavailable;
             // Its status is the disruption controller's to compute again.
