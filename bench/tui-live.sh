@@ -3,10 +3,11 @@
 # quorum-testapi serves the generated 150,000-pod cluster, the real `quorum tui` follows it in
 # tmux, and a node is cordoned and uncordoned through the API (curl, as kubectl would); each line
 # is the milliseconds from sending the PATCH to the node's row changing on the screen (the
-# screen is read every 10 ms). Writes only under generated/.
+# screen is read every 10 ms); then a pod on that node is deleted and created again (its row
+# counts the node's pods). Writes only under generated/.
 #   QUORUM=BIN   another quorum binary (an older build, for a before/after)
 #   NODE=NAME    the node to cordon (default node-00004, on the first screen)
-#   TIMES=N      cordon/uncordon pairs (default 4)
+#   TIMES=N      cordon/uncordon pairs, and pod delete/create pairs (default 4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v tmux > /dev/null && command -v curl > /dev/null || { echo "needs tmux and curl" >&2; exit 2; }
@@ -55,4 +56,26 @@ for _ in $(seq 1 "${TIMES:-4}"); do
     echo "cordoned=$cordon: $(( ($(date +%s%N) - start) / 1000000 )) ms"
     sleep 2
   done
+done
+# A pod of the node deleted, then created again (as its controller would, bound to the node).
+api() {
+  curl -s --cacert "$ca" -H "Authorization: Bearer $token" "$@"
+}
+for _ in $(seq 1 "${TIMES:-4}"); do
+  pod=$(api "$server_url/api/v1/pods?fieldSelector=spec.nodeName=$node&limit=1" |
+    python3 -c 'import json,sys; p=json.load(sys.stdin)["items"][0]; m=p["metadata"]; [m.pop(k,None) for k in ("resourceVersion","uid","creationTimestamp")]; print(json.dumps(p))')
+  ns=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["metadata"]["namespace"])' "$pod")
+  name=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["metadata"]["name"])' "$pod")
+  before=$(row)
+  start=$(date +%s%N)
+  api -X DELETE "$server_url/api/v1/namespaces/$ns/pods/$name" -o /dev/null
+  until [ "$(row)" != "$before" ]; do sleep 0.01; done
+  echo "pod deleted: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  sleep 2
+  before=$(row)
+  start=$(date +%s%N)
+  api -H 'Content-Type: application/json' -X POST "$server_url/api/v1/namespaces/$ns/pods" -d "$pod" -o /dev/null
+  until [ "$(row)" != "$before" ]; do sleep 0.01; done
+  echo "pod created: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  sleep 2
 done

@@ -263,21 +263,20 @@ pub fn changes_applied(
     }
     // Pods that came or went: the pods after them move up or down (a fresh build numbers the
     // pods in their order), and the records naming them are resolved again.
-    let mut named = false;
+    let mut named = vec![];
     if !came.is_empty() || !gone.is_empty() {
-        named = renumber(&mut out, came, gone, &mut replaced)?;
+        named = renumber(&mut out, &t.leaders, came, gone, &mut replaced)?;
     }
     // Only the records that changed, at a known time: the other leaders stay as they were.
-    if !named
-        && leaders
-            .iter()
-            .all(|(clock, _, partial)| *partial && given.or(*clock).is_some())
+    if leaders
+        .iter()
+        .all(|(clock, _, partial)| *partial && given.or(*clock).is_some())
     {
         let changed: Vec<_> = leaders
             .iter()
             .map(|(clock, records, _)| (given.or(*clock), records.as_slice()))
             .collect();
-        let (updated, moved) = leaders_in_place(t, &out, &changed, &replaced)?;
+        let (updated, moved) = leaders_in_place(t, &out, &changed, &replaced, &named)?;
         out.leaders = updated;
         // The groups a record makes follow its workload: kept unless one changed.
         let same_groups = moved.iter().all(|l| {
@@ -367,13 +366,14 @@ fn leaders_in_place(
     out: &Topology,
     changed: &[ChangedRecords<'_>],
     pods: &Changed,
+    naming: &[LeaderId],
 ) -> Option<(Vec<LeaderInfo>, Vec<LeaderId>)> {
     let mut leaders = t.leaders.clone();
-    for l in &mut leaders {
+    for (i, l) in leaders.iter_mut().enumerate() {
         l.judged_at = changed[l.cluster.index()].0;
         l.judged_at_file_time = false;
-        // No record names a pod that came or went: the pods they name are all still there.
-        if pods.pod_ids.is_some() {
+        // Pods numbered anew: the pods a record names that did not come or go keep theirs.
+        if pods.pod_ids.is_some() && !naming.contains(&LeaderId(i as u32)) {
             if let Holder::Pod(p) = l.holder {
                 l.holder = Holder::Pod(pods.pod_id(p)?);
             }
@@ -382,7 +382,28 @@ fn leaders_in_place(
             }
         }
     }
-    let mut moved = Vec::new();
+    // The records that name a pod that came or went are resolved again.
+    let mut moved = naming.to_vec();
+    for c in 0..out.clusters.len() {
+        let cluster = ClusterId(c as u32);
+        let here: Vec<usize> = naming
+            .iter()
+            .map(|l| l.index())
+            .filter(|l| leaders[*l].cluster == cluster)
+            .collect();
+        if here.is_empty() {
+            continue;
+        }
+        let wanted: HashSet<&str> = here
+            .iter()
+            .flat_map(|l| holder::pod_names(&t.leaders[*l].record))
+            .collect();
+        let names = PodNames::of(&out.pods, cluster, Some(&wanted));
+        for l in here {
+            let (holder, candidates) = holder::resolve(out, cluster, &names, &t.leaders[l].record);
+            (leaders[l].holder, leaders[l].candidates) = (holder, candidates);
+        }
+    }
     for (c, (_, records)) in changed.iter().enumerate() {
         if records.is_empty() {
             continue;
@@ -496,16 +517,17 @@ fn pod_key(p: &PodInfo) -> (ClusterId, &str, &str) {
 
 /// Pods that came (each with its cluster) and went (`gone`, ids) applied to `t`: the pods are
 /// numbered as a fresh build of the objects numbers them, the came pods joined to their node,
-/// workload, claims and budgets, and every list of pods renumbered. Says whether a leader
-/// record names one of those pods (its holder is resolved again). None when the change is more
+/// workload, claims and budgets, and every list of pods renumbered. Returns the ones of
+/// `leaders` (the last graph's) that name one of those pods (its holder is resolved again). None when the change is more
 /// than the pods: a pod on a node known only from pods, a static pod, a workload that comes,
 /// goes or is inferred anew, a workload whose budgets change.
 fn renumber(
     t: &mut Topology,
+    leaders: &[LeaderInfo],
     came: Vec<(ClusterId, Pod, Source)>,
     mut gone: Vec<PodId>,
     changed: &mut Changed,
-) -> Option<bool> {
+) -> Option<Vec<LeaderId>> {
     gone.sort_unstable();
     gone.dedup();
     let exported = |t: &Topology, n: NodeId| !t.nodes[n.index()].node.inferred;
@@ -576,11 +598,16 @@ fn renumber(
             [p.pod.meta.name.as_str(), holder::pod_hostname(&p.pod)].map(|n| (p.cluster, n))
         })
         .collect();
-    let names_one = t.leaders.iter().any(|l| {
-        holder::pod_names(&l.record)
-            .into_iter()
-            .any(|n| named.contains(&(l.cluster, n)))
-    });
+    let naming: Vec<LeaderId> = leaders
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            holder::pod_names(&l.record)
+                .into_iter()
+                .any(|n| named.contains(&(l.cluster, n)))
+        })
+        .map(|(i, _)| LeaderId(i as u32))
+        .collect();
     drop(named);
 
     // The workloads that lose or gain a pod, and their first pods before.
@@ -697,7 +724,7 @@ fn renumber(
         .collect::<Option<Vec<_>>>()?;
     changed.pods.extend(came_ids);
     changed.pod_ids = Some(Arc::new(ids));
-    Some(names_one)
+    Some(naming)
 }
 
 fn index_groups(t: &mut Topology) {
