@@ -518,9 +518,10 @@ fn pod_key(p: &PodInfo) -> (ClusterId, &str, &str) {
 /// Pods that came (each with its cluster) and went (`gone`, ids) applied to `t`: the pods are
 /// numbered as a fresh build of the objects numbers them, the came pods joined to their node,
 /// workload, claims and budgets, and every list of pods renumbered. Returns the ones of
-/// `leaders` (the last graph's) that name one of those pods (its holder is resolved again). None when the change is more
-/// than the pods: a pod on a node known only from pods, a static pod, a workload that comes,
-/// goes or is inferred anew, a workload whose budgets change.
+/// `leaders` (the last graph's) that name one of those pods: their holders are resolved again.
+/// None when the change is more than the pods: a pod on a node known only from pods, a static
+/// pod, a workload that gains its first pod or loses its last, one inferred anew or from
+/// another first pod, a workload whose budgets change.
 fn renumber(
     t: &mut Topology,
     leaders: &[LeaderInfo],
@@ -642,9 +643,11 @@ fn renumber(
         pods.push(Arc::new(info));
     }
     t.pods = Arc::new(pods);
+    // The first pod whose id changed: lists of pods before it stay as they are.
     let first = ids
         .iter()
-        .position(|id| id.is_none_or(|id| id.index() != 0));
+        .enumerate()
+        .position(|(i, id)| *id != Some(PodId(i as u32)));
 
     // Every list of pods renumbered, the came pods joined to theirs.
     let renumber = |list: &mut Vec<PodId>| {
