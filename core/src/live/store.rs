@@ -410,7 +410,7 @@ impl Shared {
                     .collect()
             })
             .collect();
-        self.assemble(now, objects)
+        self.assemble(now, objects, |o| o)
     }
 
     /// The objects as a snapshot at `now`, moved out of the store (a one-shot read is done with
@@ -426,20 +426,25 @@ impl Shared {
                     .map(|k| {
                         let mut sorted: Vec<(Key, Arc<Object>)> =
                             std::mem::take(&mut k.objects).into_iter().collect();
-                        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                        sorted
-                            .into_iter()
-                            .map(|(_, o)| Arc::try_unwrap(o).unwrap_or_else(|o| (*o).clone()))
-                            .collect()
+                        sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                        sorted.into_iter().map(|(_, o)| o).collect()
                     })
                     .collect()
             })
             .collect();
-        self.assemble(now, objects)
+        // Each object moved out of its `Arc` (the store lets them go) into vectors of their
+        // final size, once.
+        self.assemble(now, objects, Arc::unwrap_or_clone)
     }
 
-    /// A snapshot of `objects` (per cluster, per kind, in key order).
-    fn assemble(&self, now: DateTime<Utc>, objects: Vec<Vec<Vec<Object>>>) -> Snapshot {
+    /// A snapshot of `objects` (per cluster, per kind, in key order), each made an [`Object`]
+    /// by `object`.
+    fn assemble<O>(
+        &self,
+        now: DateTime<Utc>,
+        objects: Vec<Vec<Vec<O>>>,
+        object: impl Fn(O) -> Object,
+    ) -> Snapshot {
         let mut snapshot = Snapshot {
             now: Some(now),
             ..Snapshot::default()
@@ -457,6 +462,13 @@ impl Shared {
                 notes: c.warnings(),
                 ..InputReport::default()
             };
+            // Vectors of their final size: a cluster's pods are moved once, not doubled into
+            // fresh memory again and again.
+            let mut counts = [0; Kind::ALL.len()];
+            for (count, list) in counts.iter_mut().zip(&kinds) {
+                *count = list.len();
+            }
+            cluster.reserve(&counts);
             for ((k, list), kind) in c.kinds.iter().zip(kinds).zip(Kind::ALL) {
                 // A kind listed whole, even empty: the export says what there is of it.
                 if k.synced {
@@ -467,13 +479,13 @@ impl Shared {
                 let count = list.len().max(k.objects.len());
                 report.objects += count as u32;
                 report.documents += (count + k.invalid.len()) as u32;
-                for object in list {
+                for o in list {
                     let source = Source {
                         file: c.source.clone(),
                         document: 0,
                         line: 0,
                     };
-                    cluster.push(object, source);
+                    cluster.push(object(o), source);
                 }
                 let mut invalid: Vec<(&Key, &String)> = k.invalid.iter().collect();
                 invalid.sort();
