@@ -11,6 +11,7 @@ use hyper_util::rt::TokioExecutor;
 use kube::client::ConfigExt;
 use tower::{BoxError, ServiceBuilder};
 
+use super::ahead::ReadAhead;
 use super::errors::{chain, describe};
 use super::tls::KubectlVerifier;
 use super::traffic::{Observe, Traffic};
@@ -59,6 +60,7 @@ pub fn build(config: &kube::Config, traffic: Arc<Traffic>) -> Result<kube::Clien
                 .map_err(BoxError::from)
                 .service(http);
             kube::client::ClientBuilder::new(service, config.default_namespace.clone())
+                .with_layer(&ReadAhead)
                 .with_layer(&Observe(traffic))
                 .build()
         }};

@@ -11,6 +11,7 @@
 //! - [`export`]: what was read, written as kubectl-style files.
 //! - [`apply`]: a saved plan carried out step by step, dry run first.
 
+mod ahead;
 pub mod apply;
 mod client;
 pub mod discover;

@@ -1,5 +1,6 @@
 //! The objects of every live cluster, kept current by one watcher per (cluster, kind).
 
+use std::collections::hash_map::Entry;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -661,13 +662,23 @@ fn put(
 ) -> Change {
     match decoded {
         Decoded::Object(o) => {
-            let was_invalid = invalid.remove(&key).is_some();
-            let change = match map.get(&key) {
-                Some(old) if !was_invalid => compare(old, &o, exported),
-                _ => Change::Model,
-            };
-            map.insert(key, o);
-            change
+            // One lookup of the key: a list puts every object of a kind.
+            let was_invalid = !invalid.is_empty() && invalid.remove(&key).is_some();
+            match map.entry(key) {
+                Entry::Occupied(mut old) => {
+                    let change = if was_invalid {
+                        Change::Model
+                    } else {
+                        compare(old.get(), &o, exported)
+                    };
+                    old.insert(o);
+                    change
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(o);
+                    Change::Model
+                }
+            }
         }
         Decoded::Skipped => {
             let was_invalid = invalid.remove(&key).is_some();
