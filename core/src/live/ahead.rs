@@ -77,14 +77,20 @@ where
     }
 }
 
-/// Moves `body`'s frames into `tx` until the body ends or fails, or the receiver is gone.
+/// Moves `body`'s frames into `tx` until the body ends or fails, or the receiver is gone (then
+/// at once, even on a quiet watch: the body and its connection are dropped with the task).
 async fn pump<B>(body: B, tx: tokio::sync::mpsc::Sender<Result<Frame<Bytes>, BoxError>>)
 where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError> + Send,
 {
     let mut body = std::pin::pin!(body);
-    while let Some(frame) = body.frame().await {
+    loop {
+        let frame = tokio::select! {
+            frame = body.frame() => frame,
+            () = tx.closed() => return,
+        };
+        let Some(frame) = frame else { return };
         let frame: Result<Frame<Bytes>, BoxError> = frame.map_err(Into::into);
         let failed = frame.is_err();
         if tx.send(frame).await.is_err() || failed {
@@ -177,5 +183,43 @@ mod tests {
         assert_eq!(text, expected);
         assert_eq!(error, "connection reset");
         assert!(ahead.frame().await.is_none());
+    }
+
+    /// A watcher that lets its stream go frees the connection at once, even while the server
+    /// sends nothing (a quiet watch can stay open for minutes).
+    #[tokio::test]
+    async fn a_body_no_one_reads_is_dropped_at_once() {
+        /// Holds `_held` as a connection would be held: dropped with the body.
+        struct Quiet {
+            _held: std::sync::Arc<()>,
+        }
+        impl Body for Quiet {
+            type Data = Bytes;
+            type Error = std::io::Error;
+            fn poll_frame(
+                self: Pin<&mut Self>,
+                _: &mut Context<'_>,
+            ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+                Poll::Pending
+            }
+        }
+        let held = std::sync::Arc::new(());
+        let (tx, rx) = tokio::sync::mpsc::channel(QUEUE);
+        let task = tokio::spawn(pump(
+            Quiet {
+                _held: held.clone(),
+            },
+            tx,
+        ));
+        drop(rx);
+        tokio::time::timeout(std::time::Duration::from_secs(5), task)
+            .await
+            .expect("the task ends when its receiver is gone")
+            .unwrap();
+        assert_eq!(
+            std::sync::Arc::strong_count(&held),
+            1,
+            "the body is dropped"
+        );
     }
 }
