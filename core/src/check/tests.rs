@@ -427,6 +427,73 @@ fn the_ignore_annotation_and_the_config_suppress_findings() {
     assert!(fired(&a, "quorum-zone-loss").is_empty());
 }
 
+/// Two quorum groups with two replicas in one zone (critical), neither with a budget (warning),
+/// named so that the later one in the list of workloads sorts first.
+fn two_groups_short_of_a_zone() -> ClusterYaml {
+    let mut c = three_zones();
+    for (ns, name) in [("zz", "pg"), ("aa", "etcd")] {
+        c = c.statefulset(ns, name, 3, "");
+        for (i, n) in ["a1", "a2", "b1"].iter().enumerate() {
+            c = c.pod(ns, &format!("{name}-{i}"), "StatefulSet", name, name, n);
+        }
+    }
+    c
+}
+
+/// The report's order: most severe first, then the checks in the registry's order, then the
+/// subject; what `.quorum.yaml` changes a severity to is what the order follows.
+fn in_report_order(a: &Analysis) {
+    let place = |f: &Finding| super::CHECKS.iter().position(|c| c.id == f.check).unwrap();
+    for pair in a.findings.windows(2) {
+        let key = |f: &Finding| (std::cmp::Reverse(f.severity), place(f), f.subject.clone());
+        assert!(
+            key(&pair[0]) <= key(&pair[1]),
+            "{} {} {:?} listed before {} {} {:?}",
+            pair[0].severity,
+            pair[0].check,
+            pair[0].subject,
+            pair[1].severity,
+            pair[1].check,
+            pair[1].subject
+        );
+    }
+}
+
+#[test]
+fn findings_are_listed_most_severe_first_then_by_check_then_by_subject() {
+    let c = two_groups_short_of_a_zone();
+    let a = c.analysis();
+    in_report_order(&a);
+    assert_eq!(fired(&a, "quorum-zone-loss"), vec!["aa/etcd", "zz/pg"]);
+    assert_eq!(fired(&a, "missing-pdb"), vec!["aa/etcd", "zz/pg"]);
+    let first_warning = a
+        .findings
+        .iter()
+        .position(|f| f.severity < super::Severity::Critical)
+        .expect("warnings");
+    assert_eq!(a.findings[0].check, "quorum-zone-loss");
+    assert!(
+        a.findings[first_warning..]
+            .iter()
+            .any(|f| f.check == "missing-pdb")
+    );
+
+    // Raised to critical, the missing budgets join the critical findings, after the zone loss
+    // (the registry's order), before every warning; ignored for one namespace, that one goes.
+    let config = crate::config::Config::parse(
+        "severity:\n  missing-pdb: critical\nignore:\n  - check: missing-pdb\n    subject: zz/*\n",
+    )
+    .unwrap();
+    let a = crate::analysis::analyze(&c.topology(), &config);
+    in_report_order(&a);
+    assert_eq!(fired(&a, "missing-pdb"), vec!["aa/etcd"]);
+    let checks: Vec<&str> = a.findings.iter().take(3).map(|f| f.check).collect();
+    assert_eq!(
+        checks,
+        ["quorum-zone-loss", "quorum-zone-loss", "missing-pdb"]
+    );
+}
+
 #[test]
 fn every_check_of_the_registry_is_unique_and_documented() {
     // The registry is the list: its ids are unique, and the README's table of checks and the

@@ -446,12 +446,13 @@ fn leader_rows(t: &Topology, last: Option<&LeaderStats>) -> Vec<LeaderRow> {
 
 fn leader_stats_with(t: &Topology, last: Option<&LeaderStats>) -> LeaderStats {
     let mut stats = LeaderStats::default();
-    (stats.per_zone, stats.per_node) = leader_counts(t);
+    // The counts beside the rows (which take every core they are given).
+    let ((per_zone, per_node), records) = rayon::join(|| leader_counts(t), || leader_rows(t, last));
+    (stats.per_zone, stats.per_node, stats.records) = (per_zone, per_node, records);
     let mut zone_fixed = vec![0u32; t.zones.len()];
     let mut node_fixed = vec![0u32; t.nodes.len()];
     let mut zone_movable = Vec::new();
     let mut node_movable = Vec::new();
-    stats.records = leader_rows(t, last);
     // Leaders where they run; the records whose holder runs nowhere known are counted apart.
     stats.total = stats.per_zone.values().sum();
     stats.elsewhere = t.leaders.len() as u32 - stats.total;

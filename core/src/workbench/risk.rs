@@ -34,25 +34,18 @@ fn worse(slot: &mut Option<Severity>, s: Severity) {
     }
 }
 
-impl Risk {
-    pub fn of(t: &Topology, findings: &[Finding]) -> Risk {
-        // Keys borrow the graph's names, and only the pods some finding names are indexed: a
-        // map of every pod's owned name cost more than the checks themselves at 150,000 pods.
-        type Key<'a> = (ClusterId, &'a str, &'a str);
-        let named: HashSet<(&str, &str)> = findings
-            .iter()
-            .filter(|f| f.subject.kind == "Pod")
-            .map(|f| (f.subject.namespace.as_str(), f.subject.name.as_str()))
-            .collect();
-        let mut pods: HashMap<Key, PodId> = HashMap::default();
-        if !named.is_empty() {
-            for (i, p) in t.pods.iter().enumerate() {
-                let (ns, name) = (p.pod.meta.namespace.as_str(), p.pod.meta.name.as_str());
-                if named.contains(&(ns, name)) {
-                    pods.insert((p.cluster, ns, name), PodId(i as u32));
-                }
-            }
-        }
+/// A subject's names, borrowed from the graph: (cluster, namespace, name).
+type Key<'t> = (ClusterId, &'t str, &'t str);
+
+/// The groups findings about workloads and leader records name, by those names: built from the
+/// graph alone, so a state builds them beside its checks.
+pub(crate) struct Names<'t> {
+    workloads: HashMap<(Key<'t>, &'t str), GroupId>,
+    leases: HashMap<Key<'t>, GroupId>,
+}
+
+impl<'t> Names<'t> {
+    pub(crate) fn of(t: &'t Topology) -> Names<'t> {
         let mut workloads: HashMap<(Key, &str), GroupId> = HashMap::default();
         for (i, w) in t.workloads.iter().enumerate() {
             if let Some(g) = t.group_of_workload(WorkloadId(i as u32)) {
@@ -67,6 +60,34 @@ impl Risk {
                     (l.cluster, &l.record.meta.namespace, &l.record.meta.name),
                     g,
                 );
+            }
+        }
+        Names { workloads, leases }
+    }
+}
+
+impl Risk {
+    pub fn of(t: &Topology, findings: &[Finding]) -> Risk {
+        Risk::named(t, &Names::of(t), findings)
+    }
+
+    /// [`Risk::of`] with the graph's names looked up already.
+    pub(crate) fn named(t: &Topology, names: &Names<'_>, findings: &[Finding]) -> Risk {
+        let Names { workloads, leases } = names;
+        // Keys borrow the graph's names, and only the pods some finding names are indexed: a
+        // map of every pod's owned name cost more than the checks themselves at 150,000 pods.
+        let named: HashSet<(&str, &str)> = findings
+            .iter()
+            .filter(|f| f.subject.kind == "Pod")
+            .map(|f| (f.subject.namespace.as_str(), f.subject.name.as_str()))
+            .collect();
+        let mut pods: HashMap<Key, PodId> = HashMap::default();
+        if !named.is_empty() {
+            for (i, p) in t.pods.iter().enumerate() {
+                let (ns, name) = (p.pod.meta.namespace.as_str(), p.pod.meta.name.as_str());
+                if named.contains(&(ns, name)) {
+                    pods.insert((p.cluster, ns, name), PodId(i as u32));
+                }
             }
         }
         let mut risk = Risk {
