@@ -225,7 +225,7 @@ impl Workbench {
                 Holder::Unresolved | Holder::Ambiguous | Holder::External | Holder::Vacant => {}
             }
         }
-        let risk = Risk::named(&topology, &names, &analysis.findings);
+        let risk = Risk::of(&topology, &names, &analysis.findings);
         drop(names);
         Workbench {
             generation: next_generation(),

@@ -67,12 +67,9 @@ impl<'t> Names<'t> {
 }
 
 impl Risk {
-    pub fn of(t: &Topology, findings: &[Finding]) -> Risk {
-        Risk::named(t, &Names::of(t), findings)
-    }
-
-    /// [`Risk::of`] with the graph's names looked up already.
-    pub(crate) fn named(t: &Topology, names: &Names<'_>, findings: &[Finding]) -> Risk {
+    /// The worst of `findings` (the analysis of `t`) about each pod, node and group, their
+    /// subjects looked up in `names` ([`Names::of`] the same graph).
+    pub(crate) fn of(t: &Topology, names: &Names<'_>, findings: &[Finding]) -> Risk {
         let Names { workloads, leases } = names;
         // Keys borrow the graph's names, and only the pods some finding names are indexed: a
         // map of every pod's owned name cost more than the checks themselves at 150,000 pods.
