@@ -26,9 +26,13 @@ pub struct ClusterRow {
 #[derive(Clone, Debug, Serialize)]
 pub struct Analysis {
     pub clusters: Vec<ClusterRow>,
-    pub findings: Vec<Finding>,
+    /// Shared with the next state's analysis where a live change left them as they were.
+    pub findings: Vec<std::sync::Arc<Finding>>,
     pub leaders: LeaderStats,
     pub groups: Vec<std::sync::Arc<GroupStats>>,
+    /// Each group's findings, for the analysis of the next live change to keep.
+    #[serde(skip)]
+    pub(crate) kept: check::Kept,
 }
 
 impl Analysis {
@@ -47,12 +51,12 @@ impl Analysis {
 /// Every statistic and check of `t`, on every core (a live view reruns it on each change).
 pub fn analyze(t: &Topology, config: &Config) -> Analysis {
     let (groups, leaders) = rayon::join(|| all_group_stats(t), || leader_stats(t));
-    analysis_of(t, config, groups, leaders)
+    analysis_of(t, config, groups, leaders, None)
 }
 
 /// The analysis of `t`, a change applied in place to the graph `last` is the analysis of: the
 /// same as [`analyze`], with the statistics of the groups the change did not touch taken from
-/// `last` ([`group_stats_after`]).
+/// `last` ([`group_stats_after`]), and their findings.
 pub fn analyze_after(
     t: &Topology,
     config: &Config,
@@ -63,7 +67,12 @@ pub fn analyze_after(
         || group_stats_after(t, &last.groups, changed),
         || leader_stats_after(t, &last.leaders, changed),
     );
-    analysis_of(t, config, groups, leaders)
+    let last = check::Last {
+        groups: &last.groups,
+        kept: &last.kept,
+        nodes_changed: !changed.nodes.is_empty(),
+    };
+    analysis_of(t, config, groups, leaders, Some(&last))
 }
 
 fn analysis_of(
@@ -71,6 +80,7 @@ fn analysis_of(
     config: &Config,
     groups: Vec<std::sync::Arc<GroupStats>>,
     leaders: LeaderStats,
+    last: Option<&check::Last<'_>>,
 ) -> Analysis {
     let ctx = check::Context {
         topology: t,
@@ -78,7 +88,7 @@ fn analysis_of(
         leaders: &leaders,
         config,
     };
-    let findings = check::run_all(&ctx);
+    let (findings, kept) = check::run_all(&ctx, last);
     let clusters = t
         .clusters
         .iter()
@@ -107,5 +117,6 @@ fn analysis_of(
         findings,
         leaders,
         groups,
+        kept,
     }
 }

@@ -9,7 +9,8 @@ pub const CHECK: Check = Check {
     summary: "The same workload runs in several clusters, each electing its own leader.",
     help: "Make its writes idempotent and conflict-free (deterministic keys, ON CONFLICT DO NOTHING, \
            last-writer-wins with a stable tie-break).",
-    run,
+    run: Some(run),
+    per_group: None,
 };
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {

@@ -7,7 +7,8 @@ pub const CHECK: Check = Check {
     severity: Severity::Warning,
     summary: "More leaders on a node or in a zone than the best placement among eligible replicas gives.",
     help: "Hand leases over to replicas elsewhere (`quorum plan --goal leaders`).",
-    run,
+    run: Some(run),
+    per_group: None,
 };
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {

@@ -7,7 +7,8 @@ pub const CHECK: Check = Check {
     severity: Severity::Warning,
     summary: "A leader record was not renewed within its lease duration at the snapshot time.",
     help: "Check the holder is alive and can reach the API server; an expired lease means nobody leads.",
-    run,
+    run: Some(run),
+    per_group: None,
 };
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {

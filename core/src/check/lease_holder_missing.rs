@@ -7,7 +7,8 @@ pub const CHECK: Check = Check {
     severity: Severity::Warning,
     summary: "A leader record's holder names no running pod or node of the cluster.",
     help: "The leader may be outside the export, or gone; its lease expires and a new election follows.",
-    run,
+    run: Some(run),
+    per_group: None,
 };
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {

@@ -9,56 +9,53 @@ pub const CHECK: Check = Check {
     severity: Severity::Warning,
     summary: "A group with several replicas has no PodDisruptionBudget.",
     help: "Add a PodDisruptionBudget with maxUnavailable: replicas minus quorum (1 for 3 or 4 replicas).",
-    run,
+    run: Some(not_exported),
+    per_group: Some(PerGroup {
+        find,
+        reads_nodes: false,
+    }),
 };
 
-fn run(ctx: &Context<'_>) -> Vec<Finding> {
+fn find(ctx: &Context<'_>, g: &GroupStats) -> Option<Finding> {
     let t = ctx.topology;
-    let mut out = not_exported(ctx);
-    let exported = |g: &GroupStats| judged(ctx, g);
-    let findings = ctx
-        .groups
-        .iter()
-        .filter(|g| g.replicas > 1 && g.pdbs.is_empty() && exported(g))
-        .filter(|g| {
-            let w = &t.workloads[t.groups[g.id.index()].workload.index()];
-            w.origin != WorkloadOrigin::Static
-        })
-        .map(|g| {
-            let allowed = match g.mode {
-                Mode::Quorum => g.replicas - g.needed,
-                Mode::Leader => g.replicas - 1,
-            }
-            .max(1);
-            let advice = if g.mode == Mode::Quorum && g.replicas <= g.needed {
-                // No budget can protect a quorum of all replicas without blocking every drain.
-                format!(
-                    "With {} replicas a quorum needs every one of them, so even one eviction \
-                     takes it, and a budget that forbids that blocks every drain: run at least 3 \
-                     replicas, then add a PodDisruptionBudget with maxUnavailable: 1.",
-                    g.replicas
-                )
-            } else {
-                format!("Add a PodDisruptionBudget with maxUnavailable: {allowed}.")
-            };
-            let message = format!(
-                "no PodDisruptionBudget selects its pods: a node drain or cluster upgrade may evict \
-                 several of its {} replicas at once{}. {advice}",
-                g.replicas,
-                match g.mode {
-                    Mode::Quorum => format!(" and take the quorum ({} needed) with them", g.needed),
-                    Mode::Leader => String::from(" and leave nobody to take over the lease"),
-                }
-            );
-            // A controller pair losing both replicas stalls; a quorum group losing two loses data.
-            let severity = match g.mode {
-                Mode::Quorum => Severity::Warning,
-                Mode::Leader => Severity::Info,
-            };
-            ctx.on_workload(t.groups[g.id.index()].workload, CHECK.id, severity, message)
-        });
-    out.extend(findings);
-    out
+    let w = &t.workloads[t.groups[g.id.index()].workload.index()];
+    if g.replicas <= 1 || !g.pdbs.is_empty() || w.origin == WorkloadOrigin::Static {
+        return None;
+    }
+    if !judged(ctx, g) {
+        return None;
+    }
+    let allowed = match g.mode {
+        Mode::Quorum => g.replicas - g.needed,
+        Mode::Leader => g.replicas - 1,
+    }
+    .max(1);
+    let advice = if g.mode == Mode::Quorum && g.replicas <= g.needed {
+        // No budget can protect a quorum of all replicas without blocking every drain.
+        format!(
+            "With {} replicas a quorum needs every one of them, so even one eviction \
+             takes it, and a budget that forbids that blocks every drain: run at least 3 \
+             replicas, then add a PodDisruptionBudget with maxUnavailable: 1.",
+            g.replicas
+        )
+    } else {
+        format!("Add a PodDisruptionBudget with maxUnavailable: {allowed}.")
+    };
+    let message = format!(
+        "no PodDisruptionBudget selects its pods: a node drain or cluster upgrade may evict \
+         several of its {} replicas at once{}. {advice}",
+        g.replicas,
+        match g.mode {
+            Mode::Quorum => format!(" and take the quorum ({} needed) with them", g.needed),
+            Mode::Leader => String::from(" and leave nobody to take over the lease"),
+        }
+    );
+    // A controller pair losing both replicas stalls; a quorum group losing two loses data.
+    let severity = match g.mode {
+        Mode::Quorum => Severity::Warning,
+        Mode::Leader => Severity::Info,
+    };
+    Some(ctx.on_workload(t.groups[g.id.index()].workload, CHECK.id, severity, message))
 }
 
 /// Whether the export says what budgets the group's namespace has.

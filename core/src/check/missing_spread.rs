@@ -10,108 +10,107 @@ pub const CHECK: Check = Check {
     summary: "A quorum group has neither a zone spread constraint nor zone anti-affinity.",
     help: "Add a topologySpreadConstraint on the zone label with maxSkew: 1 and \
            whenUnsatisfiable: DoNotSchedule.",
-    run,
+    run: None,
+    per_group: Some(PerGroup {
+        find,
+        reads_nodes: false,
+    }),
 };
 
-fn run(ctx: &Context<'_>) -> Vec<Finding> {
+fn find(ctx: &Context<'_>, g: &GroupStats) -> Option<Finding> {
     let t = ctx.topology;
     let is_zone_key = |k: &str| k == t.zone_label || ZONE_KEYS.contains(&k);
-    let mut out = Vec::new();
-    for g in ctx
-        .groups
+    if g.mode != Mode::Quorum || g.replicas <= 1 {
+        return None;
+    }
+    let w = &t.workloads[t.groups[g.id.index()].workload.index()];
+    if w.origin == WorkloadOrigin::Static {
+        return None;
+    }
+    let zones = t.known_zone_count(w.cluster);
+    let manifests_only = t.clusters[w.cluster.index()].zones.is_empty();
+    if zones < 2 && !manifests_only {
+        return None;
+    }
+    let p = &w.workload.placement;
+    // A rule spreads the replicas only if it counts them: its selector must match their own
+    // labels (the template's; an inferred workload's first pod's). Unknown labels: trusted.
+    let own = if w.workload.template_labels.is_empty() {
+        w.pods
+            .first()
+            .map(|pod| &t.pods[pod.index()].pod.meta.labels)
+    } else {
+        Some(&w.workload.template_labels)
+    };
+    let zone_constraints: Vec<&SpreadConstraint> = p
+        .spread
         .iter()
-        .filter(|g| g.mode == Mode::Quorum && g.replicas > 1)
-    {
-        let w = &t.workloads[t.groups[g.id.index()].workload.index()];
-        if w.origin == WorkloadOrigin::Static {
-            continue;
-        }
-        let zones = t.known_zone_count(w.cluster);
-        let manifests_only = t.clusters[w.cluster.index()].zones.is_empty();
-        if zones < 2 && !manifests_only {
-            continue;
-        }
-        let p = &w.workload.placement;
-        // A rule spreads the replicas only if it counts them: its selector must match their own
-        // labels (the template's; an inferred workload's first pod's). Unknown labels: trusted.
-        let own = if w.workload.template_labels.is_empty() {
-            w.pods
-                .first()
-                .map(|pod| &t.pods[pod.index()].pod.meta.labels)
-        } else {
-            Some(&w.workload.template_labels)
-        };
-        let zone_constraints: Vec<&SpreadConstraint> = p
-            .spread
+        .filter(|s| s.do_not_schedule && is_zone_key(&s.topology_key))
+        .collect();
+    let zone_terms: Vec<&PodAffinityTerm> = p
+        .required_anti_affinity
+        .iter()
+        .filter(|a| is_zone_key(&a.topology_key))
+        .collect();
+    let hard = zone_constraints
+        .iter()
+        .any(|s| own.is_none_or(|l| s.counts(l, l)))
+        || zone_terms
             .iter()
-            .filter(|s| s.do_not_schedule && is_zone_key(&s.topology_key))
-            .collect();
-        let zone_terms: Vec<&PodAffinityTerm> = p
-            .required_anti_affinity
-            .iter()
-            .filter(|a| is_zone_key(&a.topology_key))
-            .collect();
-        let hard = zone_constraints
-            .iter()
-            .any(|s| own.is_none_or(|l| s.counts(l, l)))
-            || zone_terms
-                .iter()
-                .any(|a| own.is_none_or(|l| a.selector.matches(l)));
-        if hard {
-            continue;
-        }
-        let message = match own {
-            Some(labels) if !zone_constraints.is_empty() || !zone_terms.is_empty() => {
-                let rule = if zone_constraints.is_empty() {
-                    "required zone anti-affinity"
-                } else {
-                    "zone topologySpreadConstraint"
-                };
-                let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                format!(
-                    "its {rule} selects none of its own pods (labels {}): it counts none of its {} \
-                     replicas, so nothing keeps them in different zones and a zone outage may \
-                     take the quorum. Make its labelSelector match the pod template's labels.",
-                    labels.join(","),
-                    g.replicas
-                )
-            }
-            _ => {
-                let soft = p.spread.iter().any(|s| is_zone_key(&s.topology_key))
-                    || p.preferred_anti_affinity
-                        .iter()
-                        .any(|a| is_zone_key(&a.topology_key));
-                format!(
-                    "nothing keeps its {} replicas in different zones{}: the scheduler may put a \
-                     majority in one zone, and a zone outage then takes the quorum. Add a \
-                     topologySpreadConstraint with topologyKey: {}, maxSkew: 1 and \
-                     whenUnsatisfiable: DoNotSchedule.",
-                    g.replicas,
-                    if soft {
-                        " (only a soft preference, which the scheduler may ignore)"
-                    } else {
-                        ""
-                    },
-                    t.zone_label
-                )
-            }
-        };
-        let severity = if manifests_only {
-            Severity::Info
-        } else {
-            Severity::Warning
-        };
-        // A quorum of all its replicas survives no loss at all, however they are spread.
-        let message = if g.replicas <= g.needed {
+            .any(|a| own.is_none_or(|l| a.selector.matches(l)));
+    if hard {
+        return None;
+    }
+    let message = match own {
+        Some(labels) if !zone_constraints.is_empty() || !zone_terms.is_empty() => {
+            let rule = if zone_constraints.is_empty() {
+                "required zone anti-affinity"
+            } else {
+                "zone topologySpreadConstraint"
+            };
+            let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
             format!(
-                "{message} With {} replicas a quorum needs every one of them, so no placement \
-                 survives losing a zone (or a node): run at least 3 replicas over 3 zones first.",
+                "its {rule} selects none of its own pods (labels {}): it counts none of its {} \
+                 replicas, so nothing keeps them in different zones and a zone outage may \
+                 take the quorum. Make its labelSelector match the pod template's labels.",
+                labels.join(","),
                 g.replicas
             )
-        } else {
-            message
-        };
-        out.push(ctx.on_workload(t.groups[g.id.index()].workload, CHECK.id, severity, message));
-    }
-    out
+        }
+        _ => {
+            let soft = p.spread.iter().any(|s| is_zone_key(&s.topology_key))
+                || p.preferred_anti_affinity
+                    .iter()
+                    .any(|a| is_zone_key(&a.topology_key));
+            format!(
+                "nothing keeps its {} replicas in different zones{}: the scheduler may put a \
+                 majority in one zone, and a zone outage then takes the quorum. Add a \
+                 topologySpreadConstraint with topologyKey: {}, maxSkew: 1 and \
+                 whenUnsatisfiable: DoNotSchedule.",
+                g.replicas,
+                if soft {
+                    " (only a soft preference, which the scheduler may ignore)"
+                } else {
+                    ""
+                },
+                t.zone_label
+            )
+        }
+    };
+    let severity = if manifests_only {
+        Severity::Info
+    } else {
+        Severity::Warning
+    };
+    // A quorum of all its replicas survives no loss at all, however they are spread.
+    let message = if g.replicas <= g.needed {
+        format!(
+            "{message} With {} replicas a quorum needs every one of them, so no placement \
+             survives losing a zone (or a node): run at least 3 replicas over 3 zones first.",
+            g.replicas
+        )
+    } else {
+        message
+    };
+    Some(ctx.on_workload(t.groups[g.id.index()].workload, CHECK.id, severity, message))
 }

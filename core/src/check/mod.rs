@@ -25,6 +25,7 @@ pub use crate::finding::{Finding, Severity, SourceRef, Subject};
 use crate::graph::*;
 use crate::model::{Meta, Source};
 use crate::stats::{GroupStats, LeaderStats};
+use std::sync::Arc;
 
 /// A check: its id, default severity, a one-line summary and the fix (for SARIF rules and help).
 pub struct Check {
@@ -32,7 +33,33 @@ pub struct Check {
     pub severity: Severity,
     pub summary: &'static str,
     pub help: &'static str,
-    pub run: fn(&Context<'_>) -> Vec<Finding>,
+    /// What it finds reading the graph as a whole (None: it judges groups alone).
+    pub run: Option<fn(&Context<'_>) -> Vec<Finding>>,
+    /// What it finds about one group, for a check that judges groups one at a time.
+    pub per_group: Option<PerGroup>,
+}
+
+/// A check's judgement of one group: at most one finding, read from the group's statistics and
+/// its workload (and, `reads_nodes`, the state of every node). A group whose statistics a live
+/// change kept (the same `Arc`) is judged the same, so its last findings are kept
+/// ([`run_all`] with a [`Last`]).
+#[derive(Clone, Copy)]
+pub struct PerGroup {
+    pub find: fn(&Context<'_>, &GroupStats) -> Option<Finding>,
+    /// It reads every node's state (how many could take a replica): judged again for every
+    /// group when a node changed.
+    pub reads_nodes: bool,
+}
+
+impl Check {
+    /// Every finding of this check, before suppressions: the graph's, then each group's.
+    pub fn findings(&self, ctx: &Context<'_>) -> Vec<Finding> {
+        let mut out = self.run.map(|run| run(ctx)).unwrap_or_default();
+        if let Some(per_group) = self.per_group {
+            out.extend(ctx.groups.iter().filter_map(|g| (per_group.find)(ctx, g)));
+        }
+        out
+    }
 }
 
 /// What a check reads.
@@ -142,38 +169,90 @@ pub fn find(id: &str) -> Option<&'static Check> {
     CHECKS.iter().find(|c| c.id == id)
 }
 
-/// Runs every check, applies suppressions and severity overrides, and sorts: most severe first,
-/// then by check and subject.
-pub fn run_all(ctx: &Context<'_>) -> Vec<Finding> {
-    let multi = ctx.topology.multi_cluster();
+/// What the last state's checks found about each group, for the next state's to keep
+/// ([`Last`]). Not part of any report.
+#[derive(Clone, Debug, Default)]
+pub struct Kept {
+    /// Per group, the findings of the checks that judge one group at a time (suppressed ones
+    /// left out, severities overridden), each with its check's place in [`CHECKS`].
+    by_group: Vec<GroupFindings>,
+}
+
+/// One group's findings, each with its check's place in [`CHECKS`].
+type GroupFindings = Arc<[(usize, Arc<Finding>)]>;
+
+/// The last state's findings and statistics, when the graph being judged is a live change
+/// applied in place to its graph.
+pub struct Last<'a> {
+    pub groups: &'a [Arc<GroupStats>],
+    pub kept: &'a Kept,
+    /// A node's state changed: what reads every node is judged again.
+    pub nodes_changed: bool,
+}
+
+/// Every check's findings, with suppressions and severity overrides applied, sorted: most severe
+/// first, then by check and subject. With `last`, a group whose statistics the change kept
+/// keeps its last findings instead of being judged again.
+pub fn run_all(ctx: &Context<'_>, last: Option<&Last<'_>>) -> (Vec<Arc<Finding>>, Kept) {
     use rayon::prelude::*;
-    // A subject's names are written out only where some rule may match them (on a large
-    // cluster, tens of thousands of findings and no rules).
-    let ignored = |f: &Finding| {
-        if ctx.config.ignore.is_empty() {
-            return false;
-        }
-        let local = crate::model::qualified(&f.subject.namespace, &f.subject.name);
-        ctx.config.ignores(f.check, &local)
-            || multi
-                && ctx
-                    .config
-                    .ignores(f.check, &format!("{}/{local}", f.subject.cluster))
-    };
-    // The checks are independent: on every core, collected with each finding's check's place
-    // in CHECKS (the order reports list them in), looked up once and not at each comparison.
-    let mut out: Vec<(usize, Finding)> = CHECKS
+    // The checks are independent: on every core, each finding with its check's place in CHECKS
+    // (the order reports list them in), looked up once and not at each comparison.
+    let whole: Vec<Vec<Arc<Finding>>> = CHECKS
         .par_iter()
-        .flat_map_iter(|c| (c.run)(ctx))
-        .filter(|f| !f.ignored.iter().any(|i| i == f.check || i == "*"))
-        .filter(|f| !ignored(f))
-        .map(|mut f| {
-            if let Some(s) = ctx.config.severity.get(f.check) {
-                f.severity = *s;
-            }
-            (check_order(f.check), f)
+        .enumerate()
+        .map(|(order, c)| {
+            c.run
+                .map(|run| run(ctx))
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|f| admitted(ctx, order, f))
+                .map(|(_, f)| f)
+                .collect()
         })
         .collect();
+    let last = last.filter(|l| {
+        l.groups.len() == ctx.groups.len() && l.kept.by_group.len() == ctx.groups.len()
+    });
+    let by_group: Vec<GroupFindings> = ctx
+        .groups
+        .par_iter()
+        .enumerate()
+        .with_min_len(256)
+        .map(|(g, stats)| {
+            let kept = last
+                .filter(|l| Arc::ptr_eq(&l.groups[g], stats))
+                .map(|l| (&l.kept.by_group[g], l.nodes_changed));
+            match kept {
+                Some((kept, false)) => kept.clone(),
+                Some((kept, true)) => {
+                    let reads_nodes =
+                        |order: usize| CHECKS[order].per_group.is_some_and(|p| p.reads_nodes);
+                    let mut out: Vec<(usize, Arc<Finding>)> = kept
+                        .iter()
+                        .filter(|(order, _)| !reads_nodes(*order))
+                        .cloned()
+                        .collect();
+                    out.extend(judged(ctx, stats, reads_nodes));
+                    out.sort_by_key(|(order, _)| *order);
+                    out.into()
+                }
+                None => judged(ctx, stats, |_| true).collect::<Vec<_>>().into(),
+            }
+        })
+        .collect();
+    // In the order the checks gave them: each check's findings about the graph, then its
+    // findings about each group.
+    let mut out: Vec<(usize, Arc<Finding>)> = Vec::with_capacity(
+        whole.iter().map(Vec::len).sum::<usize>() + by_group.iter().map(|g| g.len()).sum::<usize>(),
+    );
+    let mut per_check: Vec<Vec<&Arc<Finding>>> = vec![Vec::new(); CHECKS.len()];
+    for (order, f) in by_group.iter().flat_map(|g| g.iter()) {
+        per_check[*order].push(f);
+    }
+    for (order, (whole, groups)) in whole.into_iter().zip(per_check).enumerate() {
+        out.extend(whole.into_iter().map(|f| (order, f)));
+        out.extend(groups.into_iter().map(|f| (order, f.clone())));
+    }
     // Stable: one check's findings about one subject stay in the order it gave them.
     out.par_sort_by(|(a_order, a), (b_order, b)| {
         b.severity
@@ -181,11 +260,50 @@ pub fn run_all(ctx: &Context<'_>) -> Vec<Finding> {
             .then_with(|| a_order.cmp(b_order))
             .then_with(|| a.subject.cmp(&b.subject))
     });
-    out.into_iter().map(|(_, f)| f).collect()
+    let findings = out.into_iter().map(|(_, f)| f).collect();
+    (findings, Kept { by_group })
 }
 
-fn check_order(id: &str) -> usize {
-    CHECKS.iter().position(|c| c.id == id).unwrap_or(usize::MAX)
+/// The findings of the per-group checks `which` (by their place in [`CHECKS`]) about one group,
+/// admitted.
+fn judged<'c>(
+    ctx: &'c Context<'_>,
+    stats: &'c GroupStats,
+    which: impl Fn(usize) -> bool + 'c,
+) -> impl Iterator<Item = (usize, Arc<Finding>)> + 'c {
+    CHECKS
+        .iter()
+        .enumerate()
+        .filter(move |(order, _)| which(*order))
+        .filter_map(move |(order, c)| {
+            let f = (c.per_group?.find)(ctx, stats)?;
+            admitted(ctx, order, f)
+        })
+}
+
+/// A finding as reported, with its check's place: None when its subject's annotation or an
+/// ignore rule suppresses it, its severity overridden by the configuration.
+fn admitted(ctx: &Context<'_>, order: usize, mut f: Finding) -> Option<(usize, Arc<Finding>)> {
+    if f.ignored.iter().any(|i| i == f.check || i == "*") {
+        return None;
+    }
+    // A subject's names are written out only where some rule may match them (on a large
+    // cluster, tens of thousands of findings and no rules).
+    if !ctx.config.ignore.is_empty() {
+        let local = crate::model::qualified(&f.subject.namespace, &f.subject.name);
+        if ctx.config.ignores(f.check, &local)
+            || ctx.topology.multi_cluster()
+                && ctx
+                    .config
+                    .ignores(f.check, &format!("{}/{local}", f.subject.cluster))
+        {
+            return None;
+        }
+    }
+    if let Some(s) = ctx.config.severity.get(f.check) {
+        f.severity = *s;
+    }
+    Some((order, Arc::new(f)))
 }
 
 /// "a, b, c and 3 more".

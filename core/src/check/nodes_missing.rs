@@ -9,7 +9,8 @@ pub const CHECK: Check = Check {
     severity: Severity::Info,
     summary: "Pods run on nodes the export does not hold: they are assumed Ready, their zones unknown.",
     help: "Export the nodes too (`kubectl get nodes -o yaml`, which needs a cluster-scoped read) for zone answers.",
-    run,
+    run: Some(run),
+    per_group: None,
 };
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {

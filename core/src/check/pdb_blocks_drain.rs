@@ -7,7 +7,8 @@ pub const CHECK: Check = Check {
     severity: Severity::Warning,
     summary: "A PodDisruptionBudget allows no voluntary disruption even when all pods are healthy.",
     help: "Loosen it to maxUnavailable: 1 (or minAvailable below the replica count).",
-    run,
+    run: Some(run),
+    per_group: None,
 };
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {

@@ -9,7 +9,11 @@ pub const QUORUM_LOST: Check = Check {
     severity: Severity::Critical,
     summary: "A group has fewer running replicas than it needs right now.",
     help: "Find out why replicas are Pending or on NotReady nodes before anything else fails.",
-    run: quorum_lost,
+    run: None,
+    per_group: Some(PerGroup {
+        find: quorum_lost,
+        reads_nodes: false,
+    }),
 };
 
 pub const QUORUM_ZONE_LOSS: Check = Check {
@@ -18,7 +22,11 @@ pub const QUORUM_ZONE_LOSS: Check = Check {
     summary: "One zone holds enough replicas of a quorum group that losing it loses quorum.",
     help: "Spread the replicas so no zone holds more than replicas minus quorum: a \
            topologySpreadConstraint on the zone label with maxSkew 1 and DoNotSchedule.",
-    run: quorum_zone_loss,
+    run: None,
+    per_group: Some(PerGroup {
+        find: quorum_zone_loss,
+        reads_nodes: false,
+    }),
 };
 
 pub const QUORUM_NODE_LOSS: Check = Check {
@@ -26,7 +34,11 @@ pub const QUORUM_NODE_LOSS: Check = Check {
     severity: Severity::Critical,
     summary: "One node holds enough replicas of a quorum group that losing it loses quorum.",
     help: "Add required pod anti-affinity on kubernetes.io/hostname so replicas never share a node.",
-    run: quorum_node_loss,
+    run: None,
+    per_group: Some(PerGroup {
+        find: quorum_node_loss,
+        reads_nodes: true,
+    }),
 };
 
 pub const REPLICAS_ZONE_LOSS: Check = Check {
@@ -34,7 +46,11 @@ pub const REPLICAS_ZONE_LOSS: Check = Check {
     severity: Severity::Warning,
     summary: "Every replica of a leader-elected workload runs in one zone.",
     help: "Spread the replicas over zones so a leader can be elected after a zone outage.",
-    run: replicas_zone_loss,
+    run: None,
+    per_group: Some(PerGroup {
+        find: replicas_zone_loss,
+        reads_nodes: false,
+    }),
 };
 
 pub const REPLICAS_NODE_LOSS: Check = Check {
@@ -42,7 +58,11 @@ pub const REPLICAS_NODE_LOSS: Check = Check {
     severity: Severity::Warning,
     summary: "Every replica of a leader-elected workload runs on one node.",
     help: "Add pod anti-affinity on kubernetes.io/hostname so a node failure leaves a candidate.",
-    run: replicas_node_loss,
+    run: None,
+    per_group: Some(PerGroup {
+        find: replicas_node_loss,
+        reads_nodes: true,
+    }),
 };
 
 pub const SINGLE_REPLICA: Check = Check {
@@ -50,54 +70,67 @@ pub const SINGLE_REPLICA: Check = Check {
     severity: Severity::Info,
     summary: "A group of one replica has no redundancy to lose.",
     help: "Any node or zone failure takes it down; run more replicas if it must survive one.",
-    run: single_replica,
+    run: None,
+    per_group: Some(PerGroup {
+        find: single_replica,
+        reads_nodes: false,
+    }),
 };
 
 fn workload(ctx: &Context<'_>, g: &GroupStats) -> WorkloadId {
     ctx.topology.groups[g.id.index()].workload
 }
 
-/// Groups whose placement can be judged: more than one replica, at least one running.
-fn judged<'a>(ctx: &'a Context<'_>) -> impl Iterator<Item = &'a GroupStats> {
-    ctx.groups
-        .iter()
-        .map(|g| &**g)
-        .filter(|g| g.replicas > 1 && g.available > 0 && g.has_quorum())
+/// Whether a group's placement can be judged: more than one replica, at least one running.
+fn judged(g: &GroupStats) -> bool {
+    g.replicas > 1 && g.available > 0 && g.has_quorum()
 }
 
-fn quorum_lost(ctx: &Context<'_>) -> Vec<Finding> {
-    ctx.groups
-        .iter()
-        // A workload none of whose pods is in the input is judged by its status; without one
-        // (manifests) there is no evidence its replicas are down.
-        .filter(|g| g.replicas > 0 && !g.has_quorum())
-        .filter(|g| !g.pods_absent || ctx.topology.status_ready(g.id).is_some())
-        .map(|g| {
-            let message = match g.mode {
-                _ if g.pods_absent => format!(
-                    "its status reports {} of {} replicas ready, and it needs {}{} (its pods are not \
-                     in the input, so this is the controller's word). Find out why the others are \
-                     not ready before anything else fails.",
-                    g.available,
-                    g.replicas,
-                    g.needed,
-                    if g.mode == Mode::Quorum { " for a quorum" } else { "" }
-                ),
-                Mode::Quorum => format!(
-                    "only {} of {} replicas run on a ready node; a quorum needs {}: the group cannot \
-                     elect a leader or accept writes now. Find out why the others are not running \
-                     (Pending, NotReady node) before anything else fails.",
-                    g.available, g.replicas, g.needed
-                ),
-                Mode::Leader => format!(
-                    "none of its {} replicas runs on a ready node: nobody can hold its lease{}.",
-                    g.replicas,
-                    if g.leases.is_empty() { String::new() } else { format!(" ({})", g.leases.join(", ")) }
-                ),
-            };
-            ctx.on_workload(workload(ctx, g), QUORUM_LOST.id, Severity::Critical, message)
-        })
-        .collect()
+fn quorum_lost(ctx: &Context<'_>, g: &GroupStats) -> Option<Finding> {
+    // A workload none of whose pods is in the input is judged by its status; without one
+    // (manifests) there is no evidence its replicas are down.
+    if g.replicas == 0 || g.has_quorum() {
+        return None;
+    }
+    if g.pods_absent && ctx.topology.status_ready(g.id).is_none() {
+        return None;
+    }
+    let message = match g.mode {
+        _ if g.pods_absent => format!(
+            "its status reports {} of {} replicas ready, and it needs {}{} (its pods are not \
+             in the input, so this is the controller's word). Find out why the others are \
+             not ready before anything else fails.",
+            g.available,
+            g.replicas,
+            g.needed,
+            if g.mode == Mode::Quorum {
+                " for a quorum"
+            } else {
+                ""
+            }
+        ),
+        Mode::Quorum => format!(
+            "only {} of {} replicas run on a ready node; a quorum needs {}: the group cannot \
+             elect a leader or accept writes now. Find out why the others are not running \
+             (Pending, NotReady node) before anything else fails.",
+            g.available, g.replicas, g.needed
+        ),
+        Mode::Leader => format!(
+            "none of its {} replicas runs on a ready node: nobody can hold its lease{}.",
+            g.replicas,
+            if g.leases.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", g.leases.join(", "))
+            }
+        ),
+    };
+    Some(ctx.on_workload(
+        workload(ctx, g),
+        QUORUM_LOST.id,
+        Severity::Critical,
+        message,
+    ))
 }
 
 /// Whether any layout of `replicas` over `domains` domains survives losing one of them.
@@ -105,45 +138,43 @@ fn some_layout_survives(replicas: u32, needed: u32, domains: usize) -> bool {
     domains > 0 && replicas - replicas.div_ceil(domains as u32) >= needed
 }
 
-fn quorum_zone_loss(ctx: &Context<'_>) -> Vec<Finding> {
+fn quorum_zone_loss(ctx: &Context<'_>, g: &GroupStats) -> Option<Finding> {
     let t = ctx.topology;
-    judged(ctx)
-        .filter(|g| g.mode == Mode::Quorum && g.survives.zone == Some(false))
-        .map(|g| {
-            let (zone, in_zone) = g.worst_zone.clone().unwrap_or_default();
-            let cluster = t.groups[g.id.index()].cluster;
-            let zones = t.known_zone_count(cluster);
-            let left = g.available - in_zone;
-            let mut message = format!(
-                "{in_zone} of {} running replicas are in zone {zone}; losing it leaves {left}, and a \
-                 quorum needs {} of {}.",
-                g.available, g.needed, g.replicas
-            );
-            let severity = if zones <= 1 {
-                message.push_str(
-                    " The cluster has a single zone, so a zone outage takes the whole group: run it \
-                     across zones (or clusters) if it must survive one.",
-                );
-                Severity::Warning
-            } else if some_layout_survives(g.replicas, g.needed, zones) {
-                message.push_str(&format!(
-                    " Place at most {} per zone: add a topologySpreadConstraint on {} with \
-                     maxSkew: 1 and whenUnsatisfiable: DoNotSchedule, then move one replica out of {zone}.",
-                    crate::contract::count((g.replicas - g.needed) as usize, "replica", "replicas"),
-                    t.zone_label
-                ));
-                Severity::Critical
-            } else {
-                message.push_str(&format!(
-                    " With {} replicas over {zones} zones no layout survives losing a zone: add a \
-                     zone, or an odd number of replicas with a witness in a third site.",
-                    g.replicas
-                ));
-                Severity::Critical
-            };
-            ctx.on_workload(workload(ctx, g), QUORUM_ZONE_LOSS.id, severity, message)
-        })
-        .collect()
+    if !judged(g) || g.mode != Mode::Quorum || g.survives.zone != Some(false) {
+        return None;
+    }
+    let (zone, in_zone) = g.worst_zone.clone().unwrap_or_default();
+    let cluster = t.groups[g.id.index()].cluster;
+    let zones = t.known_zone_count(cluster);
+    let left = g.available - in_zone;
+    let mut message = format!(
+        "{in_zone} of {} running replicas are in zone {zone}; losing it leaves {left}, and a \
+         quorum needs {} of {}.",
+        g.available, g.needed, g.replicas
+    );
+    let severity = if zones <= 1 {
+        message.push_str(
+            " The cluster has a single zone, so a zone outage takes the whole group: run it \
+             across zones (or clusters) if it must survive one.",
+        );
+        Severity::Warning
+    } else if some_layout_survives(g.replicas, g.needed, zones) {
+        message.push_str(&format!(
+            " Place at most {} per zone: add a topologySpreadConstraint on {} with \
+             maxSkew: 1 and whenUnsatisfiable: DoNotSchedule, then move one replica out of {zone}.",
+            crate::contract::count((g.replicas - g.needed) as usize, "replica", "replicas"),
+            t.zone_label
+        ));
+        Severity::Critical
+    } else {
+        message.push_str(&format!(
+            " With {} replicas over {zones} zones no layout survives losing a zone: add a \
+             zone, or an odd number of replicas with a witness in a third site.",
+            g.replicas
+        ));
+        Severity::Critical
+    };
+    Some(ctx.on_workload(workload(ctx, g), QUORUM_ZONE_LOSS.id, severity, message))
 }
 
 /// Nodes that can take one of the group's replicas: ready (or not in the export, assumed so),
@@ -206,88 +237,94 @@ fn node_advice(ctx: &Context<'_>, g: &GroupStats, required: bool) -> (String, bo
     }
 }
 
-fn quorum_node_loss(ctx: &Context<'_>) -> Vec<Finding> {
-    judged(ctx)
-        .filter(|g| g.mode == Mode::Quorum && g.survives.node == Some(false))
-        .map(|g| {
-            let (node, on_node) = g.worst_node.clone().unwrap_or_default();
-            let (advice, fixable) = node_advice(ctx, g, true);
-            let message = format!(
-                "{on_node} of {} running replicas are on node {node}; losing that node leaves {}, and \
-                 a quorum needs {}. {advice}",
-                g.available,
-                g.available - on_node,
-                g.needed
-            );
-            // Like a single zone: true, but nothing to fix inside this cluster.
-            let severity = if fixable { Severity::Critical } else { Severity::Warning };
-            ctx.on_workload(workload(ctx, g), QUORUM_NODE_LOSS.id, severity, message)
-        })
-        .collect()
+fn quorum_node_loss(ctx: &Context<'_>, g: &GroupStats) -> Option<Finding> {
+    if !judged(g) || g.mode != Mode::Quorum || g.survives.node != Some(false) {
+        return None;
+    }
+    let (node, on_node) = g.worst_node.clone().unwrap_or_default();
+    let (advice, fixable) = node_advice(ctx, g, true);
+    let message = format!(
+        "{on_node} of {} running replicas are on node {node}; losing that node leaves {}, and \
+         a quorum needs {}. {advice}",
+        g.available,
+        g.available - on_node,
+        g.needed
+    );
+    // Like a single zone: true, but nothing to fix inside this cluster.
+    let severity = if fixable {
+        Severity::Critical
+    } else {
+        Severity::Warning
+    };
+    Some(ctx.on_workload(workload(ctx, g), QUORUM_NODE_LOSS.id, severity, message))
 }
 
-fn replicas_zone_loss(ctx: &Context<'_>) -> Vec<Finding> {
+fn replicas_zone_loss(ctx: &Context<'_>, g: &GroupStats) -> Option<Finding> {
     let t = ctx.topology;
-    judged(ctx)
-        .filter(|g| g.mode == Mode::Leader && g.survives.zone == Some(false))
-        .filter(|g| t.known_zone_count(t.groups[g.id.index()].cluster) > 1)
-        .map(|g| {
-            let (zone, _) = g.worst_zone.clone().unwrap_or_default();
-            let message = format!(
-                "all {} running replicas are in zone {zone}: if it fails, no replica is left to take \
-                 over {}. Spread the replicas over zones.",
-                g.available,
-                if g.leases.is_empty() { "its lease".to_string() } else { g.leases.join(", ") }
-            );
-            ctx.on_workload(workload(ctx, g), REPLICAS_ZONE_LOSS.id, Severity::Warning, message)
-        })
-        .collect()
+    if !judged(g) || g.mode != Mode::Leader || g.survives.zone != Some(false) {
+        return None;
+    }
+    if t.known_zone_count(t.groups[g.id.index()].cluster) <= 1 {
+        return None;
+    }
+    let (zone, _) = g.worst_zone.clone().unwrap_or_default();
+    let message = format!(
+        "all {} running replicas are in zone {zone}: if it fails, no replica is left to take \
+         over {}. Spread the replicas over zones.",
+        g.available,
+        if g.leases.is_empty() {
+            "its lease".to_string()
+        } else {
+            g.leases.join(", ")
+        }
+    );
+    Some(ctx.on_workload(
+        workload(ctx, g),
+        REPLICAS_ZONE_LOSS.id,
+        Severity::Warning,
+        message,
+    ))
 }
 
-fn replicas_node_loss(ctx: &Context<'_>) -> Vec<Finding> {
-    judged(ctx)
-        .filter(|g| g.mode == Mode::Leader && g.survives.node == Some(false))
-        .map(|g| {
-            let (node, _) = g.worst_node.clone().unwrap_or_default();
-            let (advice, _) = node_advice(ctx, g, false);
-            let message = format!(
-                "all {} running replicas are on node {node}: if it fails, nobody can take over {}. \
-                 {advice}",
-                g.available,
-                if g.leases.is_empty() {
-                    "its lease".to_string()
-                } else {
-                    g.leases.join(", ")
-                }
-            );
-            ctx.on_workload(
-                workload(ctx, g),
-                REPLICAS_NODE_LOSS.id,
-                Severity::Warning,
-                message,
-            )
-        })
-        .collect()
+fn replicas_node_loss(ctx: &Context<'_>, g: &GroupStats) -> Option<Finding> {
+    if !judged(g) || g.mode != Mode::Leader || g.survives.node != Some(false) {
+        return None;
+    }
+    let (node, _) = g.worst_node.clone().unwrap_or_default();
+    let (advice, _) = node_advice(ctx, g, false);
+    let message = format!(
+        "all {} running replicas are on node {node}: if it fails, nobody can take over {}. \
+         {advice}",
+        g.available,
+        if g.leases.is_empty() {
+            "its lease".to_string()
+        } else {
+            g.leases.join(", ")
+        }
+    );
+    Some(ctx.on_workload(
+        workload(ctx, g),
+        REPLICAS_NODE_LOSS.id,
+        Severity::Warning,
+        message,
+    ))
 }
 
-fn single_replica(ctx: &Context<'_>) -> Vec<Finding> {
-    ctx.groups
-        .iter()
-        .filter(|g| g.replicas == 1 && g.replicas_known)
-        .map(|g| {
-            let message = format!(
-                "one replica ({} group): any failure of its node or zone takes it down, and there is \
-                 no redundancy to lose. Run at least {} replicas if it must survive one failure.",
-                match g.mode {
-                    Mode::Quorum => "quorum",
-                    Mode::Leader => "leader",
-                },
-                match g.mode {
-                    Mode::Quorum => 3,
-                    Mode::Leader => 2,
-                }
-            );
-            ctx.on_workload(workload(ctx, g), SINGLE_REPLICA.id, Severity::Info, message)
-        })
-        .collect()
+fn single_replica(ctx: &Context<'_>, g: &GroupStats) -> Option<Finding> {
+    if g.replicas != 1 || !g.replicas_known {
+        return None;
+    }
+    let message = format!(
+        "one replica ({} group): any failure of its node or zone takes it down, and there is \
+         no redundancy to lose. Run at least {} replicas if it must survive one failure.",
+        match g.mode {
+            Mode::Quorum => "quorum",
+            Mode::Leader => "leader",
+        },
+        match g.mode {
+            Mode::Quorum => 3,
+            Mode::Leader => 2,
+        }
+    );
+    Some(ctx.on_workload(workload(ctx, g), SINGLE_REPLICA.id, Severity::Info, message))
 }

@@ -8,7 +8,8 @@ pub const CHECK: Check = Check {
     summary: "A group's replica keeps its data on one node (local volume or hostPath).",
     help: "If the node fails, the replica cannot run anywhere else; make sure the group can lose \
            it, or use network storage.",
-    run,
+    run: Some(run),
+    per_group: None,
 };
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {

@@ -10,7 +10,8 @@ pub const CHECK: Check = Check {
     summary: "A pod is outside its volume's node affinity, or no usable node can reach its volume.",
     help: "Restore the volume in a zone with capacity (snapshot and restore), or add nodes where \
            the volume is; use WaitForFirstConsumer so new volumes follow their pods.",
-    run,
+    run: Some(run),
+    per_group: None,
 };
 
 /// Whether a node could take a pod as far as taints go (NoSchedule and NoExecute).

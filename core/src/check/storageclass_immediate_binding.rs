@@ -8,7 +8,8 @@ pub const CHECK: Check = Check {
     summary: "A StorageClass with Immediate binding provisions zonal volumes in a multi-zone cluster.",
     help: "Create a copy of the class with volumeBindingMode: WaitForFirstConsumer (classes are \
            immutable) and move claims to it.",
-    run,
+    run: Some(run),
+    per_group: None,
 };
 
 /// Provisioners whose volumes live in one zone.

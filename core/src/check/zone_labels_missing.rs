@@ -7,7 +7,8 @@ pub const CHECK: Check = Check {
     severity: Severity::Info,
     summary: "Nodes carry no zone label, so zone failures cannot be judged.",
     help: "Label nodes with topology.kubernetes.io/zone, or name your failure-domain label with --zone-label.",
-    run,
+    run: Some(run),
+    per_group: None,
 };
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {

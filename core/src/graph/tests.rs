@@ -193,7 +193,7 @@ fn replacing_gives_a_full_build(records: Records) {
 #[test]
 fn a_state_built_on_the_last_one_after_a_single_change_is_the_state_built_afresh() {
     let options = Config::default().build_options();
-    let mut tried = 0;
+    let (mut tried, mut undone) = (0, 0);
     let (mut structural, mut structural_tried) = (0, 0);
     for sample in SAMPLES {
         let mut before = sample.load();
@@ -328,9 +328,27 @@ fn a_state_built_on_the_last_one_after_a_single_change_is_the_state_built_afresh
             assert_same_state(&reused, &fresh, sample.name);
             tried += 1;
             structural += usize::from(pods_came_or_went);
+            // The change undone, on the state built on the last one (what it kept of its
+            // last state is kept again): the state before it.
+            let mut back = before.clone();
+            back.now = after.now;
+            let mut sent = changes_of(&back, &after, true);
+            for (c, cluster) in sent.clusters.iter_mut().enumerate() {
+                cluster
+                    .nodes
+                    .retain(|n| !after.clusters[c].nodes.contains(n));
+            }
+            if let Some((graph, changed)) = reused.topology.changes_applied(sent, &options) {
+                let again = Workbench::after(&reused, graph, &changed, vec![]);
+                let fresh =
+                    Workbench::new(Topology::build(&back, &options), vec![], Config::default());
+                assert_same_state(&again, &fresh, sample.name);
+                undone += 1;
+            }
         }
     }
     assert!(tried > 50, "{tried} changes");
+    assert!(undone > 50, "{undone} changes undone in place");
     // Pods of workloads the graph holds that come or go are changes in place.
     assert_eq!(
         structural, structural_tried,
@@ -451,6 +469,70 @@ fn a_node_that_moved_zone_or_was_not_there_is_no_change_in_place() {
     assert!(!changed.nodes[id.index()].node.is_ready());
     // The graph it came from is as it was.
     assert_eq!(*graph.nodes[id.index()].node, before.clusters[0].nodes[0].0);
+}
+
+#[test]
+fn a_node_that_stops_being_ready_changes_the_advice_for_groups_it_runs_no_replica_of() {
+    use crate::testkit::{ClusterYaml, pg_on};
+    let options = Config::default().build_options();
+    // Two of three replicas on a1: losing it loses the quorum. Three schedulable nodes: keep
+    // them apart with anti-affinity.
+    let cluster = ClusterYaml::new()
+        .node("a1", "eu-a")
+        .node("a2", "eu-a")
+        .node("b1", "eu-b")
+        + pg_on(&["a1", "a1", "b1"]);
+    let mut before = cluster.snapshot();
+    // A live read's clock.
+    before.now = Some(chrono::Utc::now());
+    let last = Workbench::new(
+        Topology::build(&before, &options),
+        vec![],
+        Config::default(),
+    );
+    let advice = |w: &Workbench| {
+        w.analysis
+            .findings
+            .iter()
+            .find(|f| f.check == "quorum-node-loss")
+            .map(|f| (f.severity, f.message.clone()))
+            .expect("quorum-node-loss")
+    };
+    assert!(advice(&last).1.contains("Add required pod anti-affinity"));
+    // a2, which runs no replica of it, stops being ready: two schedulable nodes for three
+    // replicas, and the advice is to add nodes.
+    let mut after = before.clone();
+    let a2 = after.clusters[0]
+        .nodes
+        .iter_mut()
+        .find(|(n, _)| n.meta.name == "a2")
+        .expect("a2");
+    a2.0.ready = Some(false);
+    // As a live session sends it: that node alone.
+    let mut sent = changes_of(&after, &before, true);
+    sent.clusters[0]
+        .nodes
+        .retain(|n| !before.clusters[0].nodes.contains(n));
+    assert_eq!(sent.clusters[0].nodes.len(), 1);
+    let (graph, changed) = last
+        .topology
+        .changes_applied(sent, &options)
+        .expect("a node's state, in place");
+    let reused = Workbench::after(&last, graph, &changed, vec![]);
+    // The group's statistics are the last state's: what reads every node is judged again.
+    assert!(changed.groups_kept);
+    assert!(std::sync::Arc::ptr_eq(
+        &reused.analysis.groups[0],
+        &last.analysis.groups[0]
+    ));
+    let (severity, message) = advice(&reused);
+    assert!(
+        message.contains("2 schedulable nodes for 3 replicas"),
+        "{message}"
+    );
+    assert_eq!(severity, crate::check::Severity::Warning);
+    let fresh = Workbench::new(Topology::build(&after, &options), vec![], Config::default());
+    assert_same_state(&reused, &fresh, "three nodes");
 }
 
 // ---- holder identities as real electors write them ----

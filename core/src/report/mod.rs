@@ -62,7 +62,7 @@ struct AnalyzeJson<'a> {
     kubernetes: &'a crate::release::Kubernetes,
     inputs: Vec<InputJson<'a>>,
     clusters: &'a [crate::analysis::ClusterRow],
-    findings: &'a [crate::check::Finding],
+    findings: &'a [std::sync::Arc<crate::check::Finding>],
     summary: SummaryJson,
     leaders: &'a crate::analysis::LeaderStats,
     groups: &'a [std::sync::Arc<crate::analysis::GroupStats>],

@@ -69,7 +69,11 @@ impl<'t> Names<'t> {
 impl Risk {
     /// The worst of `findings` (the analysis of `t`) about each pod, node and group, their
     /// subjects looked up in `names` ([`Names::of`] the same graph).
-    pub(crate) fn of(t: &Topology, names: &Names<'_>, findings: &[Finding]) -> Risk {
+    pub(crate) fn of(
+        t: &Topology,
+        names: &Names<'_>,
+        findings: &[std::sync::Arc<Finding>],
+    ) -> Risk {
         let Names { workloads, leases } = names;
         // Keys borrow the graph's names, and only the pods some finding names are indexed: a
         // map of every pod's owned name cost more than the checks themselves at 150,000 pods.

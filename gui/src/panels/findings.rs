@@ -49,6 +49,7 @@ impl FindingsPanel {
                         .iter()
                         .enumerate()
                         .filter(|(_, f)| f.severity == severity && matches(f, &words))
+                        .map(|(i, f)| (i, &**f))
                         .collect();
                     if of_severity.is_empty() {
                         continue;

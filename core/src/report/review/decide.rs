@@ -105,7 +105,7 @@ impl Review {
     }
 
     /// The findings' checks, worst first: by severity, then by how many findings, then by name.
-    pub fn finding_kinds<'a>(findings: &'a [Finding]) -> Vec<FindingKind<'a>> {
+    pub fn finding_kinds<'a>(findings: &'a [std::sync::Arc<Finding>]) -> Vec<FindingKind<'a>> {
         let mut kinds: BTreeMap<&'static str, FindingKind<'a>> = BTreeMap::new();
         for f in findings {
             let k = kinds.entry(f.check).or_insert(FindingKind {
