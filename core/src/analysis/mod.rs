@@ -63,9 +63,13 @@ pub fn analyze_after(
     last: &Analysis,
     changed: &Changed,
 ) -> Analysis {
+    let touched = touched_groups(t, &last.groups, changed);
     let (groups, leaders) = rayon::join(
-        || group_stats_after(t, &last.groups, changed),
-        || leader_stats_after(t, &last.leaders, changed),
+        || group_stats_after(t, &last.groups, touched.as_ref()),
+        || {
+            let touched = touched.as_ref().map(|(_, touched)| touched.as_slice());
+            leader_stats_after(t, &last.leaders, changed, touched)
+        },
     );
     let last = check::Last {
         groups: &last.groups,

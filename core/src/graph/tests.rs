@@ -535,6 +535,86 @@ fn a_node_that_stops_being_ready_changes_the_advice_for_groups_it_runs_no_replic
     assert_same_state(&reused, &fresh, "three nodes");
 }
 
+#[test]
+fn a_pod_deleted_elsewhere_leaves_where_the_other_groups_leaders_could_move() {
+    use crate::testkit::ClusterYaml;
+    let options = Config::default().build_options();
+    // Four controllers of two replicas, one on a1 and one on b1 or c1, every lease held on a1:
+    // the best placement has two leaders a node. And a pod of another workload on c1.
+    let mut cluster = ClusterYaml::new()
+        .node("a1", "eu-a")
+        .node("b1", "eu-b")
+        .node("c1", "eu-c")
+        .deployment("web", "web", 2)
+        .pod(
+            "web",
+            "web-5c4f-aaaa",
+            "ReplicaSet",
+            "web-5c4f",
+            "web",
+            "c1",
+        )
+        .pod(
+            "web",
+            "web-5c4f-bbbb",
+            "ReplicaSet",
+            "web-5c4f",
+            "web",
+            "c1",
+        );
+    for i in 0..4 {
+        let name = format!("ctrl-{i}");
+        let rs = format!("{name}-7d9f");
+        let other = if i % 2 == 0 { "b1" } else { "c1" };
+        cluster = cluster
+            .deployment("ops", &name, 2)
+            .pod("ops", &format!("{rs}-aaaa"), "ReplicaSet", &rs, &name, "a1")
+            .pod(
+                "ops",
+                &format!("{rs}-bbbb"),
+                "ReplicaSet",
+                &rs,
+                &name,
+                other,
+            )
+            .lease(
+                "ops",
+                &name,
+                &format!("{rs}-aaaa_0e2b"),
+                "2026-11-20T10:00:00Z",
+            );
+    }
+    let mut before = cluster.snapshot();
+    before.now = before
+        .newest_renew_time()
+        .map(|t| t + chrono::Duration::seconds(5));
+    let last = Workbench::new(
+        Topology::build(&before, &options),
+        vec![],
+        Config::default(),
+    );
+    assert_eq!(last.analysis.leaders.max_per_node(), 4);
+    assert_eq!(last.analysis.leaders.best_max_per_node, Some(2));
+    // One of web's pods is deleted: the controllers' groups are untouched, and their leaders
+    // may still move.
+    let mut after = before.clone();
+    after.clusters[0]
+        .pods
+        .retain(|(p, _)| p.meta.name != "web-5c4f-aaaa");
+    // As a live session sends it: that pod alone.
+    let mut sent = changes_of(&after, &before, true);
+    sent.clusters[0].nodes.clear();
+    let (graph, changed) = last
+        .topology
+        .changes_applied(sent, &options)
+        .expect("a pod that went, in place");
+    assert!(changed.groups_kept);
+    let reused = Workbench::after(&last, graph, &changed, vec![]);
+    assert_eq!(reused.analysis.leaders.best_max_per_node, Some(2));
+    let fresh = Workbench::new(Topology::build(&after, &options), vec![], Config::default());
+    assert_same_state(&reused, &fresh, "four controllers");
+}
+
 // ---- holder identities as real electors write them ----
 
 use crate::testkit::{ClusterYaml, three_zones};

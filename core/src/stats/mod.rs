@@ -265,6 +265,10 @@ pub struct LeaderStats {
     /// The smallest maximum per zone / per node any placement among eligible replicas gives.
     pub best_max_per_zone: Option<u32>,
     pub best_max_per_node: Option<u32>,
+    /// Per group, the nodes its leaders may move to (computed for the groups some record names):
+    /// for the statistics of the next live change to keep. Not reported.
+    #[serde(skip)]
+    pub(crate) eligible: Vec<Option<std::sync::Arc<[NodeId]>>>,
 }
 
 impl LeaderStats {
@@ -329,15 +333,25 @@ pub fn leader_counts(t: &Topology) -> (BTreeMap<String, u32>, BTreeMap<String, u
 }
 
 pub fn leader_stats(t: &Topology) -> LeaderStats {
-    leader_stats_with(t, None)
+    leader_stats_with(t, None, None)
 }
 
 /// [`leader_stats`] of `t`, a change applied in place to the graph whose statistics are `last`:
 /// the rows keep the names they share with `last`'s.
-pub fn leader_stats_after(t: &Topology, last: &LeaderStats, changed: &Changed) -> LeaderStats {
+/// `touched`: [`groups_touched`], when the change kept the groups; the other groups' eligible
+/// nodes are `last`'s (they count the same pods on the same nodes, of the same readiness).
+pub fn leader_stats_after(
+    t: &Topology,
+    last: &LeaderStats,
+    changed: &Changed,
+    touched: Option<&[bool]>,
+) -> LeaderStats {
     // The same records in the same order, each in the same group.
     let same = changed.groups_kept && last.records.len() == t.leaders.len();
-    leader_stats_with(t, same.then_some(last))
+    let kept = touched.filter(|touched| {
+        same && touched.len() == t.groups.len() && last.eligible.len() == t.groups.len()
+    });
+    leader_stats_with(t, same.then_some(last), kept.map(|touched| (last, touched)))
 }
 
 /// The rows of every leader record, written on every core. Records are mostly judged at one
@@ -444,7 +458,11 @@ fn leader_rows(t: &Topology, last: Option<&LeaderStats>) -> Vec<LeaderRow> {
         .collect()
 }
 
-fn leader_stats_with(t: &Topology, last: Option<&LeaderStats>) -> LeaderStats {
+fn leader_stats_with(
+    t: &Topology,
+    last: Option<&LeaderStats>,
+    kept: Option<(&LeaderStats, &[bool])>,
+) -> LeaderStats {
     let mut stats = LeaderStats::default();
     // The counts beside the rows (which take every core they are given).
     let ((per_zone, per_node), records) = rayon::join(|| leader_counts(t), || leader_rows(t, last));
@@ -459,25 +477,33 @@ fn leader_stats_with(t: &Topology, last: Option<&LeaderStats>) -> LeaderStats {
     // A leader with more than one eligible node may move; the others stay where they are. The
     // leaders of one group share their eligible nodes: one class of leases per group.
     let mut of_group = vec![0u32; t.groups.len()];
+    let mut named = vec![false; t.groups.len()];
     for (i, l) in t.leaders.iter().enumerate() {
-        if !stats.records[i].expired
-            && let Some(g) = l.group
-        {
-            of_group[g.index()] += 1;
+        if let Some(g) = l.group {
+            named[g.index()] = true;
+            if !stats.records[i].expired {
+                of_group[g.index()] += 1;
+            }
         }
     }
-    let eligible: Vec<Vec<NodeId>> = {
+    stats.eligible = {
         use rayon::prelude::*;
-        of_group
+        named
             .par_iter()
             .enumerate()
             .with_min_len(256)
-            .map(|(g, n)| match *n {
-                0 => vec![],
-                _ => eligible_group_nodes(t, GroupId(g as u32)),
+            .map(|(g, named)| match kept {
+                _ if !named => None,
+                Some((last, touched)) if !touched[g] => last.eligible[g].clone(),
+                _ => Some(eligible_group_nodes(t, GroupId(g as u32)).into()),
             })
             .collect()
     };
+    let eligible: Vec<&[NodeId]> = stats
+        .eligible
+        .iter()
+        .map(|nodes| nodes.as_deref().unwrap_or_default())
+        .collect();
     for (i, l) in t.leaders.iter().enumerate() {
         let movable = l.group.is_some_and(|g| eligible[g.index()].len() > 1);
         if stats.records[i].expired || movable {
@@ -543,23 +569,38 @@ pub fn groups_touched(t: &Topology, shared: &GroupShared, changed: &Changed) -> 
     touched
 }
 
-/// Every group's statistics, `last`'s (of the graph a change was applied to) for the groups it
-/// did not touch: the same as [`all_group_stats`], at the cost of the touched groups alone.
-pub fn group_stats_after(
+/// What a change applied in place leaves of the last graph's groups: what every group's
+/// statistics read, and the groups it touched ([`groups_touched`]). None: it did not keep the
+/// groups, and everything is counted again.
+pub fn touched_groups(
     t: &Topology,
     last: &[std::sync::Arc<GroupStats>],
     changed: &Changed,
-) -> Vec<std::sync::Arc<GroupStats>> {
+) -> Option<(GroupShared, Vec<bool>)> {
     if !changed.groups_kept || last.len() != t.groups.len() {
-        return all_group_stats(t);
+        return None;
     }
     let shared = GroupShared::of(t);
     let touched = groups_touched(t, &shared, changed);
+    Some((shared, touched))
+}
+
+/// Every group's statistics, `last`'s (of the graph a change was applied to) for the groups it
+/// did not touch ([`touched_groups`]): the same as [`all_group_stats`], at the cost of the
+/// touched groups alone.
+pub fn group_stats_after(
+    t: &Topology,
+    last: &[std::sync::Arc<GroupStats>],
+    touched: Option<&(GroupShared, Vec<bool>)>,
+) -> Vec<std::sync::Arc<GroupStats>> {
+    let Some((shared, touched)) = touched else {
+        return all_group_stats(t);
+    };
     last.iter()
         .zip(touched)
         .enumerate()
         .map(|(i, (stats, touched))| match touched {
-            true => std::sync::Arc::new(group_stats(t, GroupId(i as u32), &shared)),
+            true => std::sync::Arc::new(group_stats(t, GroupId(i as u32), shared)),
             false => stats.clone(),
         })
         .collect()
