@@ -11,7 +11,7 @@ pub const CHECK: Check = Check {
     help: "Add a PodDisruptionBudget with maxUnavailable: replicas minus quorum (1 for 3 or 4 replicas).",
     run: Some(not_exported),
     per_group: Some(PerGroup {
-        find,
+        find: |ctx, g, out| out.extend(find(ctx, g)),
         reads_nodes: false,
     }),
 };

@@ -12,7 +12,7 @@ pub const CHECK: Check = Check {
            whenUnsatisfiable: DoNotSchedule.",
     run: None,
     per_group: Some(PerGroup {
-        find,
+        find: |ctx, g, out| out.extend(find(ctx, g)),
         reads_nodes: false,
     }),
 };

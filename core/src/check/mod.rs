@@ -39,13 +39,13 @@ pub struct Check {
     pub per_group: Option<PerGroup>,
 }
 
-/// A check's judgement of one group: at most one finding, read from the group's statistics and
-/// its workload (and, `reads_nodes`, the state of every node). A group whose statistics a live
+/// A check's judgement of one group: its findings, read from the group's statistics, its
+/// workload and its pods (and, `reads_nodes`, the state of every node). A group whose statistics a live
 /// change kept (the same `Arc`) is judged the same, so its last findings are kept
 /// ([`run_all`] with a [`Last`]).
 #[derive(Clone, Copy)]
 pub struct PerGroup {
-    pub find: fn(&Context<'_>, &GroupStats) -> Option<Finding>,
+    pub find: fn(&Context<'_>, &GroupStats, &mut Vec<Finding>),
     /// It reads every node's state (how many could take a replica): judged again for every
     /// group when a node changed.
     pub reads_nodes: bool,
@@ -56,7 +56,9 @@ impl Check {
     pub fn findings(&self, ctx: &Context<'_>) -> Vec<Finding> {
         let mut out = self.run.map(|run| run(ctx)).unwrap_or_default();
         if let Some(per_group) = self.per_group {
-            out.extend(ctx.groups.iter().filter_map(|g| (per_group.find)(ctx, g)));
+            for g in ctx.groups {
+                (per_group.find)(ctx, g, &mut out);
+            }
         }
         out
     }
@@ -275,9 +277,13 @@ fn judged<'c>(
         .iter()
         .enumerate()
         .filter(move |(order, _)| which(*order))
-        .filter_map(move |(order, c)| {
-            let f = (c.per_group?.find)(ctx, stats)?;
-            admitted(ctx, order, f)
+        .filter_map(|(order, c)| Some((order, c.per_group?.find)))
+        .flat_map(move |(order, find)| {
+            let mut found = Vec::new();
+            find(ctx, stats, &mut found);
+            found
+                .into_iter()
+                .filter_map(move |f| admitted(ctx, order, f))
         })
 }
 

@@ -11,7 +11,7 @@ pub const QUORUM_LOST: Check = Check {
     help: "Find out why replicas are Pending or on NotReady nodes before anything else fails.",
     run: None,
     per_group: Some(PerGroup {
-        find: quorum_lost,
+        find: |ctx, g, out| out.extend(quorum_lost(ctx, g)),
         reads_nodes: false,
     }),
 };
@@ -24,7 +24,7 @@ pub const QUORUM_ZONE_LOSS: Check = Check {
            topologySpreadConstraint on the zone label with maxSkew 1 and DoNotSchedule.",
     run: None,
     per_group: Some(PerGroup {
-        find: quorum_zone_loss,
+        find: |ctx, g, out| out.extend(quorum_zone_loss(ctx, g)),
         reads_nodes: false,
     }),
 };
@@ -36,7 +36,7 @@ pub const QUORUM_NODE_LOSS: Check = Check {
     help: "Add required pod anti-affinity on kubernetes.io/hostname so replicas never share a node.",
     run: None,
     per_group: Some(PerGroup {
-        find: quorum_node_loss,
+        find: |ctx, g, out| out.extend(quorum_node_loss(ctx, g)),
         reads_nodes: true,
     }),
 };
@@ -48,7 +48,7 @@ pub const REPLICAS_ZONE_LOSS: Check = Check {
     help: "Spread the replicas over zones so a leader can be elected after a zone outage.",
     run: None,
     per_group: Some(PerGroup {
-        find: replicas_zone_loss,
+        find: |ctx, g, out| out.extend(replicas_zone_loss(ctx, g)),
         reads_nodes: false,
     }),
 };
@@ -60,7 +60,7 @@ pub const REPLICAS_NODE_LOSS: Check = Check {
     help: "Add pod anti-affinity on kubernetes.io/hostname so a node failure leaves a candidate.",
     run: None,
     per_group: Some(PerGroup {
-        find: replicas_node_loss,
+        find: |ctx, g, out| out.extend(replicas_node_loss(ctx, g)),
         reads_nodes: true,
     }),
 };
@@ -72,7 +72,7 @@ pub const SINGLE_REPLICA: Check = Check {
     help: "Any node or zone failure takes it down; run more replicas if it must survive one.",
     run: None,
     per_group: Some(PerGroup {
-        find: single_replica,
+        find: |ctx, g, out| out.extend(single_replica(ctx, g)),
         reads_nodes: false,
     }),
 };

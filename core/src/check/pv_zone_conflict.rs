@@ -10,8 +10,13 @@ pub const CHECK: Check = Check {
     summary: "A pod is outside its volume's node affinity, or no usable node can reach its volume.",
     help: "Restore the volume in a zone with capacity (snapshot and restore), or add nodes where \
            the volume is; use WaitForFirstConsumer so new volumes follow their pods.",
-    run: Some(run),
-    per_group: None,
+    // A group's pods with the group (judged again when a node changed: whether a pod that is not
+    // running could run anywhere reads every node), the others with the graph.
+    run: Some(ungrouped),
+    per_group: Some(PerGroup {
+        find,
+        reads_nodes: true,
+    }),
 };
 
 /// Whether a node could take a pod as far as taints go (NoSchedule and NoExecute).
@@ -40,17 +45,35 @@ pub fn volume_out_of_reach(t: &Topology, pod: PodId) -> Option<PvId> {
         .find(|pv| !t.pvs[pv.index()].admits(id, node))
 }
 
-fn run(ctx: &Context<'_>) -> Vec<Finding> {
+/// The pods of one group.
+fn find(ctx: &Context<'_>, g: &GroupStats, out: &mut Vec<Finding>) {
+    let t = ctx.topology;
+    let w = &t.workloads[t.groups[g.id.index()].workload.index()];
+    let mut asking = Vec::new();
+    for p in &w.pods {
+        match of_pod(ctx, *p, &t.pods[p.index()]) {
+            Placed::Conflict(f) => out.push(f),
+            Placed::Unplaced => asking.push(*p),
+            Placed::Fine => {}
+        }
+    }
+    if !asking.is_empty() {
+        out.extend(unplaced(ctx, asking));
+    }
+}
+
+/// The pods of no group (bare pods, workloads that make none).
+fn ungrouped(ctx: &Context<'_>) -> Vec<Finding> {
     use rayon::prelude::*;
     let t = ctx.topology;
-    // One pod at a time, on every core; a pod not running on a ready node asks whether any
-    // usable node of its cluster reaches its volumes, a scan of every node, answered once for
-    // all the pods that ask it the same way (same cluster, tolerations and volume affinities).
+    let grouped = |pod: &PodInfo| pod.workload.and_then(|w| t.group_of_workload(w)).is_some();
+    // One pod at a time, on every core.
     let (mut findings, asking): (Vec<Finding>, Vec<PodId>) = t
         .pods
         .par_iter()
         .enumerate()
         .with_min_len(4096)
+        .filter(|(_, pod)| !grouped(pod))
         .filter_map(|(i, pod)| match of_pod(ctx, PodId(i as u32), pod) {
             Placed::Conflict(f) => Some(Ok(f)),
             Placed::Unplaced => Some(Err(PodId(i as u32))),
@@ -60,6 +83,17 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             Ok(f) => rayon::iter::Either::Left(f),
             Err(p) => rayon::iter::Either::Right(p),
         });
+    findings.extend(unplaced(ctx, asking));
+    findings
+}
+
+/// The findings of pods not running on a ready node (`asking`) that no usable node can host.
+/// Each asks whether any usable node of its cluster reaches its volumes, a scan of every node,
+/// answered once for all the pods that ask it the same way (same cluster, tolerations and
+/// volume affinities).
+fn unplaced(ctx: &Context<'_>, asking: Vec<PodId>) -> Vec<Finding> {
+    let t = ctx.topology;
+    let mut findings = Vec::new();
     type Question<'t> = (ClusterId, &'t [Toleration], Vec<Option<&'t NodeSelector>>);
     let mut answers: Vec<(Question<'_>, bool)> = Vec::new();
     for id in asking {
@@ -119,7 +153,8 @@ fn reachable(t: &Topology, id: PodId, pvs: &[PvId]) -> bool {
 
 fn of_pod(ctx: &Context<'_>, id: PodId, pod: &PodInfo) -> Placed {
     let t = ctx.topology;
-    if !pod.pod.is_active() || pod.pvcs.is_empty() {
+    // Most pods claim no volume: that is read first, without following the pod's spec.
+    if pod.pvcs.is_empty() || !pod.pod.is_active() {
         return Placed::Fine;
     }
     if !pod.pvcs.iter().any(|c| t.pvcs[c.index()].pv.is_some()) {

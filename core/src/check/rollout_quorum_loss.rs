@@ -15,7 +15,7 @@ pub const CHECK: Check = Check {
     help: "Set spec.updateStrategy.rollingUpdate.maxUnavailable to replicas minus quorum (1 for 3 or 4 replicas).",
     run: None,
     per_group: Some(PerGroup {
-        find,
+        find: |ctx, g, out| out.extend(find(ctx, g)),
         reads_nodes: false,
     }),
 };
