@@ -180,6 +180,16 @@ pub struct Kept {
     by_group: Vec<GroupFindings>,
 }
 
+impl Kept {
+    /// Each finding a check made about one group, with that group.
+    pub(crate) fn by_group(&self) -> impl Iterator<Item = (GroupId, &Arc<Finding>)> {
+        self.by_group
+            .iter()
+            .enumerate()
+            .flat_map(|(g, found)| found.iter().map(move |(_, f)| (GroupId(g as u32), f)))
+    }
+}
+
 /// One group's findings, each with its check's place in [`CHECKS`].
 type GroupFindings = Arc<[(usize, Arc<Finding>)]>;
 

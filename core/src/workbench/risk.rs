@@ -3,6 +3,9 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use std::sync::Arc;
+
+use crate::check::Kept;
 use crate::finding::{Finding, Severity};
 use crate::graph::*;
 
@@ -37,60 +40,64 @@ fn worse(slot: &mut Option<Severity>, s: Severity) {
 /// A subject's names, borrowed from the graph: (cluster, namespace, name).
 type Key<'t> = (ClusterId, &'t str, &'t str);
 
-/// The groups findings about workloads and leader records name, by those names: built from the
-/// graph alone, so a state builds them beside its checks.
-pub(crate) struct Names<'t> {
-    workloads: HashMap<(Key<'t>, &'t str), GroupId>,
-    leases: HashMap<Key<'t>, GroupId>,
-}
-
-impl<'t> Names<'t> {
-    pub(crate) fn of(t: &'t Topology) -> Names<'t> {
-        // Sized first: grown as it fills, the maps cost twice as much at 150,000 pods.
-        let mut workloads: HashMap<(Key, &str), GroupId> =
-            HashMap::with_capacity_and_hasher(t.groups.len(), Default::default());
-        for (i, w) in t.workloads.iter().enumerate() {
-            if let Some(g) = t.group_of_workload(WorkloadId(i as u32)) {
-                let (ns, name) = (&w.workload.meta.namespace, &w.workload.meta.name);
-                workloads.insert(((w.cluster, ns, name), workload_kind(w)), g);
-            }
-        }
-        let mut leases: HashMap<Key, GroupId> =
-            HashMap::with_capacity_and_hasher(t.leaders.len(), Default::default());
-        for l in &t.leaders {
-            if let Some(g) = l.group {
-                leases.insert(
-                    (l.cluster, &l.record.meta.namespace, &l.record.meta.name),
-                    g,
-                );
-            }
-        }
-        Names { workloads, leases }
-    }
+/// Whether a subject's kind is that of a leader record.
+fn is_record(kind: &str) -> bool {
+    matches!(kind, "Lease" | "Endpoints" | "ConfigMap")
 }
 
 impl Risk {
-    /// The worst of `findings` (the analysis of `t`) about each pod, node and group, their
-    /// subjects looked up in `names` ([`Names::of`] the same graph).
-    pub(crate) fn of(
-        t: &Topology,
-        names: &Names<'_>,
-        findings: &[std::sync::Arc<Finding>],
-    ) -> Risk {
-        let Names { workloads, leases } = names;
-        // Keys borrow the graph's names, and only the pods some finding names are indexed: a
-        // map of every pod's owned name cost more than the checks themselves at 150,000 pods.
-        let named: HashSet<(&str, &str)> = findings
-            .iter()
-            .filter(|f| f.subject.kind == "Pod")
-            .map(|f| (f.subject.namespace.as_str(), f.subject.name.as_str()))
-            .collect();
+    /// The worst of `findings` (the analysis of `t`, whose per-group findings `kept` holds) about
+    /// each pod, node and group.
+    pub(crate) fn of(t: &Topology, findings: &[Arc<Finding>], kept: &Kept) -> Risk {
+        // A finding a check made about one group is about that group; only the other findings'
+        // subjects are looked up by name. Keys borrow the graph's names, and only the pods,
+        // workloads and records some finding names are indexed: a map of every pod's owned name
+        // cost more than the checks themselves at 150,000 pods.
+        let judged: HashMap<*const Finding, GroupId> =
+            kept.by_group().map(|(g, f)| (Arc::as_ptr(f), g)).collect();
+        let named = |wanted: &dyn Fn(&Finding) -> bool| -> HashSet<(&str, &str)> {
+            findings
+                .iter()
+                .filter(|f| wanted(f))
+                .map(|f| (f.subject.namespace.as_str(), f.subject.name.as_str()))
+                .collect()
+        };
+        // A pod's finding is about the pod (and its node and group), whoever made it.
+        let pods_named = named(&|f| f.subject.kind == "Pod");
+        let records_named = named(&|f| is_record(&f.subject.kind));
+        let workloads_named = named(&|f| {
+            !matches!(f.subject.kind.as_str(), "Pod" | "Node")
+                && !is_record(&f.subject.kind)
+                && !judged.contains_key(&std::ptr::from_ref(f))
+        });
         let mut pods: HashMap<Key, PodId> = HashMap::default();
-        if !named.is_empty() {
+        if !pods_named.is_empty() {
             for (i, p) in t.pods.iter().enumerate() {
                 let (ns, name) = (p.pod.meta.namespace.as_str(), p.pod.meta.name.as_str());
-                if named.contains(&(ns, name)) {
+                if pods_named.contains(&(ns, name)) {
                     pods.insert((p.cluster, ns, name), PodId(i as u32));
+                }
+            }
+        }
+        let mut workloads: HashMap<(Key, &str), GroupId> = HashMap::default();
+        if !workloads_named.is_empty() {
+            for (i, w) in t.workloads.iter().enumerate() {
+                let (ns, name) = (&w.workload.meta.namespace, &w.workload.meta.name);
+                if workloads_named.contains(&(ns.as_str(), name.as_str()))
+                    && let Some(g) = t.group_of_workload(WorkloadId(i as u32))
+                {
+                    workloads.insert(((w.cluster, ns, name), workload_kind(w)), g);
+                }
+            }
+        }
+        let mut leases: HashMap<Key, GroupId> = HashMap::default();
+        if !records_named.is_empty() {
+            for l in &t.leaders {
+                let (ns, name) = (&l.record.meta.namespace, &l.record.meta.name);
+                if let Some(g) = l.group
+                    && records_named.contains(&(ns.as_str(), name.as_str()))
+                {
+                    leases.insert((l.cluster, ns, name), g);
                 }
             }
         }
@@ -123,12 +130,15 @@ impl Risk {
                             },
                             None => About::default(),
                         },
-                        "Lease" | "Endpoints" | "ConfigMap" => About {
+                        kind if is_record(kind) => About {
                             group: leases.get(&k).copied(),
                             ..About::default()
                         },
                         kind => About {
-                            group: workloads.get(&(k, kind)).copied(),
+                            group: judged
+                                .get(&Arc::as_ptr(f))
+                                .or_else(|| workloads.get(&(k, kind)))
+                                .copied(),
                             ..About::default()
                         },
                     }

@@ -149,3 +149,51 @@ fn pending_pods_and_zones_only_volumes_live_in_are_kept() {
     let three = open("three-zones");
     assert!(three.volume_only_zones.is_empty());
 }
+
+#[test]
+fn every_finding_is_about_the_pod_node_and_group_its_subject_names() {
+    let mut workload_findings = 0;
+    for sample in samples::SAMPLES {
+        let wb = Workbench::open(sample.load(), Config::default());
+        let t = &wb.topology;
+        for (f, about) in wb.analysis.findings.iter().zip(&wb.risk.about) {
+            let Some(cluster) = t.cluster_named(&f.subject.cluster) else {
+                continue;
+            };
+            let (ns, name) = (f.subject.namespace.as_str(), f.subject.name.as_str());
+            let names = |meta: &crate::model::Meta| meta.namespace == ns && meta.name == name;
+            let workload = t.workloads.iter().enumerate().find(|(_, w)| {
+                w.cluster == cluster
+                    && workload_kind(w) == f.subject.kind
+                    && names(&w.workload.meta)
+            });
+            let pod = t
+                .pods
+                .iter()
+                .position(|p| p.cluster == cluster && names(&p.pod.meta))
+                .filter(|_| f.subject.kind == "Pod")
+                .map(|p| PodId(p as u32));
+            let group = match (f.subject.kind.as_str(), pod, workload) {
+                ("Pod", Some(p), _) => t.pods[p.index()]
+                    .workload
+                    .and_then(|w| t.group_of_workload(w)),
+                ("Lease" | "Endpoints" | "ConfigMap", _, _) => t
+                    .leaders
+                    .iter()
+                    .find(|l| l.cluster == cluster && names(&l.record.meta))
+                    .and_then(|l| l.group),
+                (_, _, Some((w, _))) => {
+                    workload_findings += 1;
+                    t.group_of_workload(WorkloadId(w as u32))
+                }
+                _ => None,
+            };
+            assert_eq!(about.pod, pod, "{}: {f:?}", sample.name);
+            assert_eq!(about.group, group, "{}: {f:?}", sample.name);
+            if f.subject.kind == "Pod" {
+                assert_eq!(about.node, pod.and_then(|p| t.pods[p.index()].node));
+            }
+        }
+    }
+    assert!(workload_findings > 10, "{workload_findings}");
+}
