@@ -178,16 +178,9 @@ pub struct Kept {
     /// Per group, the findings of the checks that judge one group at a time (suppressed ones
     /// left out, severities overridden), each with its check's place in [`CHECKS`].
     by_group: Vec<GroupFindings>,
-}
-
-impl Kept {
-    /// Each finding a check made about one group, with that group.
-    pub(crate) fn by_group(&self) -> impl Iterator<Item = (GroupId, &Arc<Finding>)> {
-        self.by_group
-            .iter()
-            .enumerate()
-            .flat_map(|(g, found)| found.iter().map(move |(_, f)| (GroupId(g as u32), f)))
-    }
+    /// Per finding of the analysis, in its order: the group the check judged, for a check that
+    /// judges one group at a time.
+    pub(crate) group_of: Vec<Option<GroupId>>,
 }
 
 /// One group's findings, each with its check's place in [`CHECKS`].
@@ -254,26 +247,28 @@ pub fn run_all(ctx: &Context<'_>, last: Option<&Last<'_>>) -> (Vec<Arc<Finding>>
         .collect();
     // In the order the checks gave them: each check's findings about the graph, then its
     // findings about each group.
-    let mut out: Vec<(usize, Arc<Finding>)> = Vec::with_capacity(
+    let mut out: Vec<(usize, Option<GroupId>, Arc<Finding>)> = Vec::with_capacity(
         whole.iter().map(Vec::len).sum::<usize>() + by_group.iter().map(|g| g.len()).sum::<usize>(),
     );
-    let mut per_check: Vec<Vec<&Arc<Finding>>> = vec![Vec::new(); CHECKS.len()];
-    for (order, f) in by_group.iter().flat_map(|g| g.iter()) {
-        per_check[*order].push(f);
+    let mut per_check: Vec<Vec<(GroupId, &Arc<Finding>)>> = vec![Vec::new(); CHECKS.len()];
+    for (g, found) in by_group.iter().enumerate() {
+        for (order, f) in found.iter() {
+            per_check[*order].push((GroupId(g as u32), f));
+        }
     }
     for (order, (whole, groups)) in whole.into_iter().zip(per_check).enumerate() {
-        out.extend(whole.into_iter().map(|f| (order, f)));
-        out.extend(groups.into_iter().map(|f| (order, f.clone())));
+        out.extend(whole.into_iter().map(|f| (order, None, f)));
+        out.extend(groups.into_iter().map(|(g, f)| (order, Some(g), f.clone())));
     }
     // Stable: one check's findings about one subject stay in the order it gave them.
-    out.par_sort_by(|(a_order, a), (b_order, b)| {
+    out.par_sort_by(|(a_order, _, a), (b_order, _, b)| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| a_order.cmp(b_order))
             .then_with(|| a.subject.cmp(&b.subject))
     });
-    let findings = out.into_iter().map(|(_, f)| f).collect();
-    (findings, Kept { by_group })
+    let (group_of, findings) = out.into_iter().map(|(_, g, f)| (g, f)).unzip();
+    (findings, Kept { by_group, group_of })
 }
 
 /// The findings of the per-group checks `which` (by their place in [`CHECKS`]) about one group,

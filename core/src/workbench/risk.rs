@@ -53,22 +53,22 @@ impl Risk {
         // subjects are looked up by name. Keys borrow the graph's names, and only the pods,
         // workloads and records some finding names are indexed: a map of every pod's owned name
         // cost more than the checks themselves at 150,000 pods.
-        let judged: HashMap<*const Finding, GroupId> =
-            kept.by_group().map(|(g, f)| (Arc::as_ptr(f), g)).collect();
-        let named = |wanted: &dyn Fn(&Finding) -> bool| -> HashSet<(&str, &str)> {
+        let judged = |i: usize| kept.group_of.get(i).copied().flatten();
+        let named = |wanted: &dyn Fn(usize, &Finding) -> bool| -> HashSet<(&str, &str)> {
             findings
                 .iter()
-                .filter(|f| wanted(f))
-                .map(|f| (f.subject.namespace.as_str(), f.subject.name.as_str()))
+                .enumerate()
+                .filter(|(i, f)| wanted(*i, f))
+                .map(|(_, f)| (f.subject.namespace.as_str(), f.subject.name.as_str()))
                 .collect()
         };
         // A pod's finding is about the pod (and its node and group), whoever made it.
-        let pods_named = named(&|f| f.subject.kind == "Pod");
-        let records_named = named(&|f| is_record(&f.subject.kind));
-        let workloads_named = named(&|f| {
+        let pods_named = named(&|_, f| f.subject.kind == "Pod");
+        let records_named = named(&|_, f| is_record(&f.subject.kind));
+        let workloads_named = named(&|i, f| {
             !matches!(f.subject.kind.as_str(), "Pod" | "Node")
                 && !is_record(&f.subject.kind)
-                && !judged.contains_key(&std::ptr::from_ref(f))
+                && judged(i).is_none()
         });
         let mut pods: HashMap<Key, PodId> = HashMap::default();
         if !pods_named.is_empty() {
@@ -112,7 +112,7 @@ impl Risk {
                 .workload
                 .and_then(|w| t.group_of_workload(w))
         };
-        for f in findings {
+        for (i, f) in findings.iter().enumerate() {
             let about = match t.cluster_named(&f.subject.cluster) {
                 None => About::default(),
                 Some(cluster) => {
@@ -135,10 +135,7 @@ impl Risk {
                             ..About::default()
                         },
                         kind => About {
-                            group: judged
-                                .get(&Arc::as_ptr(f))
-                                .or_else(|| workloads.get(&(k, kind)))
-                                .copied(),
+                            group: judged(i).or_else(|| workloads.get(&(k, kind)).copied()),
                             ..About::default()
                         },
                     }
