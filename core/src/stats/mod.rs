@@ -269,6 +269,20 @@ pub struct LeaderStats {
     /// for the statistics of the next live change to keep. Not reported.
     #[serde(skip)]
     pub(crate) eligible: Vec<Option<std::sync::Arc<[NodeId]>>>,
+    /// What the next live change keeps when it can. Not reported.
+    #[serde(skip)]
+    pub(crate) kept: LeadersKept,
+}
+
+/// The leaders per node and zone as counted ([`leader_counts`]), and every node's and zone's
+/// name as a row shows it: a live change leaves the nodes and zones in place, so their names
+/// are the same, and only the counts that changed are written into the maps again.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LeadersKept {
+    on_node: Vec<u32>,
+    on_zone: Vec<u32>,
+    nodes: std::sync::Arc<[Shared]>,
+    zones: std::sync::Arc<[Shared]>,
 }
 
 impl LeaderStats {
@@ -306,7 +320,19 @@ fn eligible_group_nodes(t: &Topology, group: GroupId) -> Vec<NodeId> {
 /// holder's zone and node. The counts of [`leader_stats`] without its best-spread bounds, cheap
 /// enough to recount after every scenario.
 pub fn leader_counts(t: &Topology) -> (BTreeMap<String, u32>, BTreeMap<String, u32>) {
-    // Counted by node, then named once per node and zone.
+    let (on_node, on_zone) = counted(t);
+    let (mut per_zone, mut per_node) = (BTreeMap::new(), BTreeMap::new());
+    renamed(&mut per_node, &on_node, None, |n| {
+        t.node_display(NodeId(n as u32))
+    });
+    renamed(&mut per_zone, &on_zone, None, |z| {
+        t.zone_display(ZoneId(z as u32))
+    });
+    (per_zone, per_node)
+}
+
+/// The unexpired records held on each node, and in each zone.
+fn counted(t: &Topology) -> (Vec<u32>, Vec<u32>) {
     let mut on_node = vec![0u32; t.nodes.len()];
     for (i, l) in t.leaders.iter().enumerate() {
         if let Some(n) = t.holder_node(LeaderId(i as u32))
@@ -316,20 +342,31 @@ pub fn leader_counts(t: &Topology) -> (BTreeMap<String, u32>, BTreeMap<String, u
         }
     }
     let mut on_zone = vec![0u32; t.zones.len()];
-    let mut per_node = BTreeMap::new();
-    for (n, count) in on_node.into_iter().enumerate().filter(|(_, c)| *c > 0) {
-        *per_node
-            .entry(t.node_display(NodeId(n as u32)))
-            .or_insert(0) += count;
+    for (n, count) in on_node.iter().enumerate() {
         on_zone[t.nodes[n].zone.index()] += count;
     }
-    let mut per_zone = BTreeMap::new();
-    for (z, count) in on_zone.into_iter().enumerate().filter(|(_, c)| *c > 0) {
-        *per_zone
-            .entry(t.zone_display(ZoneId(z as u32)))
-            .or_insert(0) += count;
+    (on_node, on_zone)
+}
+
+/// Writes the counts per node or zone (`counts`, by index) into `map` by their names, a name
+/// written once per domain; with `before` (the counts `map` holds), only the counts that changed.
+fn renamed(
+    map: &mut BTreeMap<String, u32>,
+    counts: &[u32],
+    before: Option<&[u32]>,
+    name: impl Fn(usize) -> String,
+) {
+    for (i, count) in counts.iter().enumerate() {
+        let was = before.map_or(0, |before| before[i]);
+        if *count == was {
+            continue;
+        }
+        let entry = map.entry(name(i)).or_insert(0);
+        *entry = *entry + count - was;
+        if *entry == 0 {
+            map.remove(&name(i));
+        }
     }
-    (per_zone, per_node)
 }
 
 pub fn leader_stats(t: &Topology) -> LeaderStats {
@@ -358,7 +395,12 @@ pub fn leader_stats_after(
 /// time (a live read's clock, a file's newest renewal), and many share a node, a zone or a
 /// group: those names are written once and shared. With `last` (the rows of the same records
 /// in the same groups), a row keeps the last row's names that did not change.
-fn leader_rows(t: &Topology, last: Option<&LeaderStats>) -> Vec<LeaderRow> {
+fn leader_rows(
+    t: &Topology,
+    last: Option<&LeaderStats>,
+    nodes: &[Shared],
+    zones: &[Shared],
+) -> Vec<LeaderRow> {
     use rayon::prelude::*;
     let shared = |s: String| -> Shared { s.into() };
     let mut times: Vec<(chrono::DateTime<chrono::Utc>, Shared)> = Vec::new();
@@ -374,12 +416,6 @@ fn leader_rows(t: &Topology, last: Option<&LeaderStats>) -> Vec<LeaderRow> {
         Some((_, text)) => text.clone(),
         None => shared(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
     };
-    let nodes: Vec<Shared> = (0..t.nodes.len())
-        .map(|n| shared(t.node_display(NodeId(n as u32))))
-        .collect();
-    let zones: Vec<Shared> = (0..t.zones.len())
-        .map(|z| shared(t.zone_display(ZoneId(z as u32))))
-        .collect();
     let groups: Vec<Option<Shared>> = match last {
         Some(_) => vec![],
         None => {
@@ -465,8 +501,47 @@ fn leader_stats_with(
 ) -> LeaderStats {
     let mut stats = LeaderStats::default();
     // The counts beside the rows (which take every core they are given).
-    let ((per_zone, per_node), records) = rayon::join(|| leader_counts(t), || leader_rows(t, last));
-    (stats.per_zone, stats.per_node, stats.records) = (per_zone, per_node, records);
+    // The same nodes and zones as the last graph's (a change applied in place).
+    let last_kept = kept
+        .map(|(last, _)| &last.kept)
+        .filter(|k| k.on_node.len() == t.nodes.len() && k.on_zone.len() == t.zones.len());
+    let (nodes, zones): (std::sync::Arc<[Shared]>, std::sync::Arc<[Shared]>) = match last_kept {
+        Some(k) => (k.nodes.clone(), k.zones.clone()),
+        None => (
+            (0..t.nodes.len())
+                .map(|n| t.node_display(NodeId(n as u32)).into())
+                .collect(),
+            (0..t.zones.len())
+                .map(|z| t.zone_display(ZoneId(z as u32)).into())
+                .collect(),
+        ),
+    };
+    // The counts beside the rows (which take every core they are given).
+    let ((on_node, on_zone), records) =
+        rayon::join(|| counted(t), || leader_rows(t, last, &nodes, &zones));
+    stats.records = records;
+    if let Some((k, last)) = last_kept.zip(kept.map(|(last, _)| last)) {
+        (stats.per_node, stats.per_zone) = (last.per_node.clone(), last.per_zone.clone());
+        renamed(&mut stats.per_node, &on_node, Some(&k.on_node), |n| {
+            nodes[n].to_string()
+        });
+        renamed(&mut stats.per_zone, &on_zone, Some(&k.on_zone), |z| {
+            zones[z].to_string()
+        });
+    } else {
+        renamed(&mut stats.per_node, &on_node, None, |n| {
+            nodes[n].to_string()
+        });
+        renamed(&mut stats.per_zone, &on_zone, None, |z| {
+            zones[z].to_string()
+        });
+    }
+    stats.kept = LeadersKept {
+        on_node,
+        on_zone,
+        nodes,
+        zones,
+    };
     let mut zone_fixed = vec![0u32; t.zones.len()];
     let mut node_fixed = vec![0u32; t.nodes.len()];
     let mut zone_movable = Vec::new();
