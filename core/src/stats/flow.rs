@@ -3,7 +3,7 @@
 //! search on the bound with a max-flow feasibility test (Dinic).
 
 /// `count` leases, each of which may be held in any of `bins`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Movable {
     pub bins: Vec<usize>,
     pub count: u32,

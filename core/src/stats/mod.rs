@@ -283,7 +283,14 @@ pub(crate) struct LeadersKept {
     on_zone: Vec<u32>,
     nodes: std::sync::Arc<[Shared]>,
     zones: std::sync::Arc<[Shared]>,
+    /// What the best spreads were computed from, per zone and per node, and the spreads: the
+    /// same leases that must stay and may move have the same best spread.
+    zone_flow: std::sync::Arc<(Flow, Option<u32>)>,
+    node_flow: std::sync::Arc<(Flow, Option<u32>)>,
 }
+
+/// The leases fixed in each bin, and the classes of leases that may move.
+type Flow = (Vec<u32>, Vec<flow::Movable>);
 
 impl LeaderStats {
     pub fn max_per_zone(&self) -> u32 {
@@ -536,11 +543,13 @@ fn leader_stats_with(
             zones[z].to_string()
         });
     }
+    let last_flows = last_kept.map(|k| (&k.zone_flow, &k.node_flow));
     stats.kept = LeadersKept {
         on_node,
         on_zone,
         nodes,
         zones,
+        ..LeadersKept::default()
     };
     let mut zone_fixed = vec![0u32; t.zones.len()];
     let mut node_fixed = vec![0u32; t.nodes.len()];
@@ -607,10 +616,38 @@ fn leader_stats_with(
     // Today's placement is feasible: its maximum bounds the search from above.
     let today_zone = stats.per_zone.values().copied().max();
     let today_node = stats.per_node.values().copied().max();
-    (stats.best_max_per_zone, stats.best_max_per_node) = rayon::join(
-        || flow::min_max_load(t.zones.len(), &zone_fixed, &zone_movable, today_zone),
-        || flow::min_max_load(t.nodes.len(), &node_fixed, &node_movable, today_node),
+    let best = |bins: usize,
+                input: Flow,
+                today: Option<u32>,
+                last: Option<&std::sync::Arc<(Flow, Option<u32>)>>| {
+        match last.filter(|last| last.0 == input) {
+            Some(last) => last.clone(),
+            None => {
+                let best = flow::min_max_load(bins, &input.0, &input.1, today);
+                std::sync::Arc::new((input, best))
+            }
+        }
+    };
+    let (zone_flow, node_flow) = rayon::join(
+        || {
+            best(
+                t.zones.len(),
+                (zone_fixed, zone_movable),
+                today_zone,
+                last_flows.map(|l| l.0),
+            )
+        },
+        || {
+            best(
+                t.nodes.len(),
+                (node_fixed, node_movable),
+                today_node,
+                last_flows.map(|l| l.1),
+            )
+        },
     );
+    (stats.best_max_per_zone, stats.best_max_per_node) = (zone_flow.1, node_flow.1);
+    (stats.kept.zone_flow, stats.kept.node_flow) = (zone_flow, node_flow);
     stats
 }
 
