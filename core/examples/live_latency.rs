@@ -160,6 +160,8 @@ fn main() {
             (graph, Some(changed))
         };
         let graph_time = t.elapsed();
+        // Whether the change kept the groups (the other groups' statistics and findings reused).
+        let kept = changed.as_ref().is_some_and(|c| c.groups_kept);
         // What the terminal UI builds from each update: the analysis, the overview and what
         // its views read.
         let next = match changed {
@@ -169,12 +171,13 @@ fn main() {
         let total = t.elapsed();
         state = next;
         println!(
-            "{what}: {} after {:.0} ms, then graph {:.0} ms, graph + workbench {:.0} ms, total {:.0} ms",
+            "{what}: {} after {:.0} ms, then graph {:.0} ms, graph + workbench {:.0} ms, total {:.0} ms{}",
             if whole { "snapshot" } else { "changes" },
             reached.as_secs_f64() * 1e3,
             graph_time.as_secs_f64() * 1e3,
             total.as_secs_f64() * 1e3,
-            (reached + total).as_secs_f64() * 1e3
+            (reached + total).as_secs_f64() * 1e3,
+            if kept { "" } else { " (groups counted again)" }
         );
     };
     for (ns, name, holder) in &leases {

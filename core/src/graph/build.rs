@@ -708,10 +708,12 @@ fn renumber(
         {
             return None;
         }
+        // A budget selects pods of its own namespace only: the others' pods are not read.
         let pdbs: Vec<PdbId> = (0..t.pdbs.len())
             .filter(|b| {
                 let b = &t.pdbs[*b];
                 b.cluster == info.cluster
+                    && b.pdb.meta.namespace == info.workload.meta.namespace
                     && b.pods.iter().any(|p| info.pods.binary_search(p).is_ok())
             })
             .map(|b| PdbId(b as u32))
