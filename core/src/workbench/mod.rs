@@ -186,26 +186,30 @@ impl Workbench {
     ) -> Workbench {
         let topology: Arc<Topology> = topology.into();
         stage(Stage::Analysing);
-        // What the front ends draw from the graph alone is built beside the checks.
-        let (analysis, (overview, pods, unplaced, volume_only_zones)) = rayon::join(
+        // What the front ends draw from the graph alone is built beside the checks, and the
+        // groups of the records by their names.
+        let (analysis, ((overview, pods, unplaced, volume_only_zones), names)) = rayon::join(
             || match last {
                 Some((last, changed)) => analyze_after(&topology, &config, &last.analysis, changed),
                 None => analyze(&topology, &config),
             },
-            || match last {
-                Some((last, changed)) => (
-                    Overview::after(&last.overview, &topology, changed),
-                    pod_facts_after(&last.pods, &topology, changed),
-                    unplaced_after(&last.unplaced, &topology, changed),
-                    // Volumes are never changed in place.
-                    last.volume_only_zones.clone(),
-                ),
-                None => (
-                    Overview::of(&topology),
-                    pod_facts(&topology),
-                    unplaced(&topology),
-                    volume_only_zones(&topology),
-                ),
+            || {
+                let drawn = match last {
+                    Some((last, changed)) => (
+                        Overview::after(&last.overview, &topology, changed),
+                        pod_facts_after(&last.pods, &topology, changed),
+                        unplaced_after(&last.unplaced, &topology, changed),
+                        // Volumes are never changed in place.
+                        last.volume_only_zones.clone(),
+                    ),
+                    None => (
+                        Overview::of(&topology),
+                        pod_facts(&topology),
+                        unplaced(&topology),
+                        volume_only_zones(&topology),
+                    ),
+                };
+                (drawn, risk::Names::of(&topology))
             },
         );
         let mut nodes_by_leaders: Vec<NodeId> = (0..topology.nodes.len())
@@ -221,7 +225,8 @@ impl Workbench {
                 Holder::Unresolved | Holder::Ambiguous | Holder::External | Holder::Vacant => {}
             }
         }
-        let risk = Risk::of(&topology, &analysis.findings, &analysis.kept);
+        let risk = Risk::of(&topology, &names, &analysis.findings, &analysis.kept);
+        drop(names);
         Workbench {
             generation: next_generation(),
             topology,

@@ -45,14 +45,42 @@ fn is_record(kind: &str) -> bool {
     matches!(kind, "Lease" | "Endpoints" | "ConfigMap")
 }
 
+/// The groups of the leader records, by the records' names: built from the graph alone, so a
+/// state builds it beside its checks (a live cluster may have thousands of findings about
+/// records).
+pub(crate) struct Names<'t> {
+    leases: HashMap<Key<'t>, GroupId>,
+}
+
+impl<'t> Names<'t> {
+    pub(crate) fn of(t: &'t Topology) -> Names<'t> {
+        let mut leases: HashMap<Key, GroupId> =
+            HashMap::with_capacity_and_hasher(t.leaders.len(), Default::default());
+        for l in &t.leaders {
+            if let Some(g) = l.group {
+                let (ns, name) = (&l.record.meta.namespace, &l.record.meta.name);
+                leases.insert((l.cluster, ns, name), g);
+            }
+        }
+        Names { leases }
+    }
+}
+
 impl Risk {
     /// The worst of `findings` (the analysis of `t`, whose per-group findings `kept` holds) about
-    /// each pod, node and group.
-    pub(crate) fn of(t: &Topology, findings: &[Arc<Finding>], kept: &Kept) -> Risk {
+    /// each pod, node and group, the records' groups looked up in `names` ([`Names::of`] the
+    /// same graph).
+    pub(crate) fn of(
+        t: &Topology,
+        names: &Names<'_>,
+        findings: &[Arc<Finding>],
+        kept: &Kept,
+    ) -> Risk {
+        let leases = &names.leases;
         // A finding a check made about one group is about that group; only the other findings'
-        // subjects are looked up by name. Keys borrow the graph's names, and only the pods,
-        // workloads and records some finding names are indexed: a map of every pod's owned name
-        // cost more than the checks themselves at 150,000 pods.
+        // subjects are looked up by name. Keys borrow the graph's names, and only the pods and
+        // workloads some finding names are indexed: a map of every pod's owned name cost more
+        // than the checks themselves at 150,000 pods.
         let judged = |i: usize| kept.group_of.get(i).copied().flatten();
         let named = |wanted: &dyn Fn(usize, &Finding) -> bool| -> HashSet<(&str, &str)> {
             findings
@@ -64,7 +92,6 @@ impl Risk {
         };
         // A pod's finding is about the pod (and its node and group), whoever made it.
         let pods_named = named(&|_, f| f.subject.kind == "Pod");
-        let records_named = named(&|_, f| is_record(&f.subject.kind));
         let workloads_named = named(&|i, f| {
             !matches!(f.subject.kind.as_str(), "Pod" | "Node")
                 && !is_record(&f.subject.kind)
@@ -87,17 +114,6 @@ impl Risk {
                     && let Some(g) = t.group_of_workload(WorkloadId(i as u32))
                 {
                     workloads.insert(((w.cluster, ns, name), workload_kind(w)), g);
-                }
-            }
-        }
-        let mut leases: HashMap<Key, GroupId> = HashMap::default();
-        if !records_named.is_empty() {
-            for l in &t.leaders {
-                let (ns, name) = (&l.record.meta.namespace, &l.record.meta.name);
-                if let Some(g) = l.group
-                    && records_named.contains(&(ns.as_str(), name.as_str()))
-                {
-                    leases.insert((l.cluster, ns, name), g);
                 }
             }
         }
