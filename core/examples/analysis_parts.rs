@@ -1,6 +1,6 @@
 //! Where the analysis of a large cluster spends its time: the graph with new leader records (a
 //! live lease change), group and leader statistics, then each check (median and fastest of 9). Usage:
-//! `[REPEAT=N [AFTER=1|pod|pod-graph]] analysis_parts FILE`; REPEAT builds the workbench (the analysis and what the front ends draw) N more times at the end, for
+//! `[LATER=SECONDS] [REPEAT=N [AFTER=1|pod|pod-graph]] analysis_parts FILE`; REPEAT builds the workbench (the analysis and what the front ends draw) N more times at the end, for
 //! a profiler (`perf record -D MS` past the load).
 
 use std::time::{Duration, Instant};
@@ -47,7 +47,18 @@ fn time<T>(f: impl Fn() -> T) -> (Shown, T) {
 
 fn main() {
     let path = std::env::args().nth(1).expect("usage: analysis_parts FILE");
-    let snapshot = load_with_progress(&[Input::new("default", path)], &|_| {}).expect("load");
+    let mut snapshot = load_with_progress(&[Input::new("default", path)], &|_| {}).expect("load");
+    // LATER=SECONDS: judged that long after the file's newest renewal, as a live read of a
+    // served export is (its records expired).
+    if let Some(later) = std::env::var("LATER")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+    {
+        snapshot.now = snapshot
+            .now
+            .or_else(|| snapshot.newest_renew_time())
+            .map(|t| t + chrono::Duration::seconds(later));
+    }
     let config = Config::default();
     let leaders = quorum_core::model::Snapshot {
         clusters: snapshot

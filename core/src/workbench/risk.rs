@@ -118,7 +118,7 @@ impl Risk {
             }
         }
         let mut risk = Risk {
-            about: Vec::with_capacity(findings.len()),
+            about: Vec::new(),
             pods: vec![None; t.pods.len()],
             nodes: vec![None; t.nodes.len()],
             groups: vec![None; t.groups.len()],
@@ -128,35 +128,44 @@ impl Risk {
                 .workload
                 .and_then(|w| t.group_of_workload(w))
         };
-        for (i, f) in findings.iter().enumerate() {
-            let about = match t.cluster_named(&f.subject.cluster) {
-                None => About::default(),
-                Some(cluster) => {
-                    let k: Key = (cluster, &f.subject.namespace, &f.subject.name);
-                    match f.subject.kind.as_str() {
-                        "Node" => About {
-                            node: t.node_named(cluster, &f.subject.name),
-                            ..About::default()
-                        },
-                        "Pod" => match pods.get(&k) {
-                            Some(p) => About {
-                                pod: Some(*p),
-                                node: t.pods[p.index()].node,
-                                group: group_of_pod(*p),
+        // What each finding is about, on every core (a live cluster may have tens of thousands).
+        use rayon::prelude::*;
+        risk.about = (0..findings.len())
+            .into_par_iter()
+            .with_min_len(1024)
+            .map(|i| {
+                let f = &findings[i];
+                match t.cluster_named(&f.subject.cluster) {
+                    None => About::default(),
+                    Some(cluster) => {
+                        let k: Key = (cluster, &f.subject.namespace, &f.subject.name);
+                        match f.subject.kind.as_str() {
+                            "Node" => About {
+                                node: t.node_named(cluster, &f.subject.name),
+                                ..About::default()
                             },
-                            None => About::default(),
-                        },
-                        kind if is_record(kind) => About {
-                            group: leases.get(&k).copied(),
-                            ..About::default()
-                        },
-                        kind => About {
-                            group: judged(i).or_else(|| workloads.get(&(k, kind)).copied()),
-                            ..About::default()
-                        },
+                            "Pod" => match pods.get(&k) {
+                                Some(p) => About {
+                                    pod: Some(*p),
+                                    node: t.pods[p.index()].node,
+                                    group: group_of_pod(*p),
+                                },
+                                None => About::default(),
+                            },
+                            kind if is_record(kind) => About {
+                                group: leases.get(&k).copied(),
+                                ..About::default()
+                            },
+                            kind => About {
+                                group: judged(i).or_else(|| workloads.get(&(k, kind)).copied()),
+                                ..About::default()
+                            },
+                        }
                     }
                 }
-            };
+            })
+            .collect();
+        for (f, about) in findings.iter().zip(&risk.about) {
             let s = f.severity;
             if let Some(p) = about.pod {
                 worse(&mut risk.pods[p.index()], s);
@@ -167,21 +176,23 @@ impl Risk {
             if let Some(g) = about.group {
                 worse(&mut risk.groups[g.index()], s);
             }
-            risk.about.push(about);
         }
         // A group's risk reaches its pods (its workload's), and a critical one the nodes they
-        // run on: the groups with a finding, not every pod.
+        // run on: the groups with a finding, not every pod. The nodes are found from their
+        // lists of pods, without reading each pod.
+        let mut critical = vec![false; t.pods.len()];
         for (g, group) in t.groups.iter().enumerate() {
             let Some(s) = risk.groups[g] else {
                 continue;
             };
             for p in &t.workloads[group.workload.index()].pods {
                 worse(&mut risk.pods[p.index()], s);
-                if s == Severity::Critical
-                    && let Some(n) = t.pods[p.index()].node
-                {
-                    worse(&mut risk.nodes[n.index()], s);
-                }
+                critical[p.index()] |= s == Severity::Critical;
+            }
+        }
+        for (n, node) in t.nodes.iter().enumerate() {
+            if node.pods.iter().any(|p| critical[p.index()]) {
+                worse(&mut risk.nodes[n], Severity::Critical);
             }
         }
         risk
