@@ -40,9 +40,9 @@ pub struct Check {
 }
 
 /// A check's judgement of one group: its findings, read from the group's statistics, its
-/// workload and its pods (and, `reads_nodes`, the state of every node). A group whose statistics a live
-/// change kept (the same `Arc`) is judged the same, so its last findings are kept
-/// ([`run_all`] with a [`Last`]).
+/// workload and its pods (and, `reads_nodes`, the state of every node). A group whose
+/// statistics a live change kept (the same `Arc`) is judged the same, so its last findings are
+/// kept ([`run_all`] with a [`Last`]).
 #[derive(Clone, Copy)]
 pub struct PerGroup {
     pub find: fn(&Context<'_>, &GroupStats, &mut Vec<Finding>),
