@@ -81,6 +81,15 @@ fn workload(ctx: &Context<'_>, g: &GroupStats) -> WorkloadId {
     ctx.topology.groups[g.id.index()].workload
 }
 
+/// The leases a leader group holds, for a message ("its lease" when none is known).
+fn held(g: &GroupStats) -> String {
+    if g.leases.is_empty() {
+        "its lease".to_string()
+    } else {
+        g.leases.join(", ")
+    }
+}
+
 /// Whether a group's placement can be judged: more than one replica, at least one running.
 fn judged(g: &GroupStats) -> bool {
     g.replicas > 1 && g.available > 0 && g.has_quorum()
@@ -272,11 +281,7 @@ fn replicas_zone_loss(ctx: &Context<'_>, g: &GroupStats) -> Option<Finding> {
         "all {} running replicas are in zone {zone}: if it fails, no replica is left to take \
          over {}. Spread the replicas over zones.",
         g.available,
-        if g.leases.is_empty() {
-            "its lease".to_string()
-        } else {
-            g.leases.join(", ")
-        }
+        held(g)
     );
     Some(ctx.on_workload(
         workload(ctx, g),
@@ -296,11 +301,7 @@ fn replicas_node_loss(ctx: &Context<'_>, g: &GroupStats) -> Option<Finding> {
         "all {} running replicas are on node {node}: if it fails, nobody can take over {}. \
          {advice}",
         g.available,
-        if g.leases.is_empty() {
-            "its lease".to_string()
-        } else {
-            g.leases.join(", ")
-        }
+        held(g)
     );
     Some(ctx.on_workload(
         workload(ctx, g),
