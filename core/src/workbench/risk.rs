@@ -117,12 +117,6 @@ impl Risk {
                 }
             }
         }
-        let mut risk = Risk {
-            about: Vec::new(),
-            pods: vec![None; t.pods.len()],
-            nodes: vec![None; t.nodes.len()],
-            groups: vec![None; t.groups.len()],
-        };
         let group_of_pod = |p: PodId| {
             t.pods[p.index()]
                 .workload
@@ -130,41 +124,42 @@ impl Risk {
         };
         // What each finding is about, on every core (a live cluster may have tens of thousands).
         use rayon::prelude::*;
-        risk.about = (0..findings.len())
+        let about = (0..findings.len())
             .into_par_iter()
             .with_min_len(1024)
             .map(|i| {
                 let f = &findings[i];
-                match t.cluster_named(&f.subject.cluster) {
-                    None => About::default(),
-                    Some(cluster) => {
-                        let k: Key = (cluster, &f.subject.namespace, &f.subject.name);
-                        match f.subject.kind.as_str() {
-                            "Node" => About {
-                                node: t.node_named(cluster, &f.subject.name),
-                                ..About::default()
-                            },
-                            "Pod" => match pods.get(&k) {
-                                Some(p) => About {
-                                    pod: Some(*p),
-                                    node: t.pods[p.index()].node,
-                                    group: group_of_pod(*p),
-                                },
-                                None => About::default(),
-                            },
-                            kind if is_record(kind) => About {
-                                group: leases.get(&k).copied(),
-                                ..About::default()
-                            },
-                            kind => About {
-                                group: judged(i).or_else(|| workloads.get(&(k, kind)).copied()),
-                                ..About::default()
-                            },
-                        }
-                    }
+                let Some(cluster) = t.cluster_named(&f.subject.cluster) else {
+                    return About::default();
+                };
+                let k: Key = (cluster, &f.subject.namespace, &f.subject.name);
+                match f.subject.kind.as_str() {
+                    "Node" => About {
+                        node: t.node_named(cluster, &f.subject.name),
+                        ..About::default()
+                    },
+                    "Pod" => pods.get(&k).map_or_else(About::default, |p| About {
+                        pod: Some(*p),
+                        node: t.pods[p.index()].node,
+                        group: group_of_pod(*p),
+                    }),
+                    kind if is_record(kind) => About {
+                        group: leases.get(&k).copied(),
+                        ..About::default()
+                    },
+                    kind => About {
+                        group: judged(i).or_else(|| workloads.get(&(k, kind)).copied()),
+                        ..About::default()
+                    },
                 }
             })
             .collect();
+        let mut risk = Risk {
+            about,
+            pods: vec![None; t.pods.len()],
+            nodes: vec![None; t.nodes.len()],
+            groups: vec![None; t.groups.len()],
+        };
         for (f, about) in findings.iter().zip(&risk.about) {
             let s = f.severity;
             if let Some(p) = about.pod {
