@@ -146,15 +146,12 @@ impl Overview {
 
     /// The leaders counted on `nodes`, and the zones summed.
     fn with_leaders(t: &Topology, mut nodes: Vec<NodeSummary>) -> Overview {
+        // The analysis's count of leaders per node: the same computation.
+        let (on_node, _) = crate::stats::counted(t);
         let mut placed_leaders = 0;
-        for (i, l) in t.leaders.iter().enumerate() {
-            if l.expired() {
-                continue;
-            }
-            if let Some(n) = t.holder_node(LeaderId(i as u32)) {
-                nodes[n.index()].leaders += 1;
-                placed_leaders += 1;
-            }
+        for (node, count) in nodes.iter_mut().zip(on_node) {
+            node.leaders = count;
+            placed_leaders += count;
         }
         let zones = t
             .zones

@@ -339,7 +339,7 @@ pub fn leader_counts(t: &Topology) -> (BTreeMap<String, u32>, BTreeMap<String, u
 }
 
 /// The unexpired records held on each node, and in each zone.
-fn counted(t: &Topology) -> (Vec<u32>, Vec<u32>) {
+pub(crate) fn counted(t: &Topology) -> (Vec<u32>, Vec<u32>) {
     let mut on_node = vec![0u32; t.nodes.len()];
     for (i, l) in t.leaders.iter().enumerate() {
         if let Some(n) = t.holder_node(LeaderId(i as u32))
