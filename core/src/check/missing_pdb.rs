@@ -12,7 +12,7 @@ pub const CHECK: Check = Check {
     run: Some(not_exported),
     per_group: Some(PerGroup {
         find: |ctx, g, out| out.extend(find(ctx, g)),
-        reads_nodes: false,
+        reads_nodes: None,
     }),
 };
 

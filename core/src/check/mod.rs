@@ -40,15 +40,21 @@ pub struct Check {
 }
 
 /// A check's judgement of one group: its findings, read from the group's statistics, its
-/// workload and its pods (and, `reads_nodes`, the state of every node). A group whose
-/// statistics a live change kept (the same `Arc`) is judged the same, so its last findings are
-/// kept ([`run_all`] with a [`Last`]).
+/// workload, its pods and their nodes (and, where `reads_nodes` says so, the state of every
+/// node). A group whose statistics a live change kept (the same `Arc`) is judged the same, so
+/// its last findings are kept ([`run_all`] with a [`Last`]).
 #[derive(Clone, Copy)]
 pub struct PerGroup {
     pub find: fn(&Context<'_>, &GroupStats, &mut Vec<Finding>),
-    /// It reads every node's state (how many could take a replica): judged again for every
-    /// group when a node changed.
-    pub reads_nodes: bool,
+    /// Whether its judgement of a group reads other nodes than those of the group's pods (how
+    /// many nodes could take a replica, whether any could host a pending pod): that group is
+    /// judged again when a node changed. None: it never does.
+    pub reads_nodes: Option<fn(&Context<'_>, &GroupStats) -> bool>,
+}
+
+/// For [`PerGroup::reads_nodes`]: every group's judgement reads every node.
+pub(crate) fn always(_: &Context<'_>, _: &GroupStats) -> bool {
+    true
 }
 
 impl Check {
@@ -230,14 +236,22 @@ pub fn run_all(ctx: &Context<'_>, last: Option<&Last<'_>>) -> (Vec<Arc<Finding>>
             match kept {
                 Some((kept, false)) => kept.clone(),
                 Some((kept, true)) => {
-                    let reads_nodes =
-                        |order: usize| CHECKS[order].per_group.is_some_and(|p| p.reads_nodes);
+                    // A node changed, none of this group's pods': what read other nodes is
+                    // judged again.
+                    let again: Vec<bool> = CHECKS
+                        .iter()
+                        .map(|c| {
+                            c.per_group
+                                .and_then(|p| p.reads_nodes)
+                                .is_some_and(|reads| reads(ctx, stats))
+                        })
+                        .collect();
                     let mut out: Vec<(usize, Arc<Finding>)> = kept
                         .iter()
-                        .filter(|(order, _)| !reads_nodes(*order))
+                        .filter(|(order, _)| !again[*order])
                         .cloned()
                         .collect();
-                    out.extend(judged(ctx, stats, reads_nodes));
+                    out.extend(judged(ctx, stats, |order| again[order]));
                     out.sort_by_key(|(order, _)| *order);
                     out.into()
                 }

@@ -12,7 +12,7 @@ pub const QUORUM_LOST: Check = Check {
     run: None,
     per_group: Some(PerGroup {
         find: |ctx, g, out| out.extend(quorum_lost(ctx, g)),
-        reads_nodes: false,
+        reads_nodes: None,
     }),
 };
 
@@ -25,7 +25,7 @@ pub const QUORUM_ZONE_LOSS: Check = Check {
     run: None,
     per_group: Some(PerGroup {
         find: |ctx, g, out| out.extend(quorum_zone_loss(ctx, g)),
-        reads_nodes: false,
+        reads_nodes: None,
     }),
 };
 
@@ -37,7 +37,7 @@ pub const QUORUM_NODE_LOSS: Check = Check {
     run: None,
     per_group: Some(PerGroup {
         find: |ctx, g, out| out.extend(quorum_node_loss(ctx, g)),
-        reads_nodes: true,
+        reads_nodes: Some(always),
     }),
 };
 
@@ -49,7 +49,7 @@ pub const REPLICAS_ZONE_LOSS: Check = Check {
     run: None,
     per_group: Some(PerGroup {
         find: |ctx, g, out| out.extend(replicas_zone_loss(ctx, g)),
-        reads_nodes: false,
+        reads_nodes: None,
     }),
 };
 
@@ -61,7 +61,7 @@ pub const REPLICAS_NODE_LOSS: Check = Check {
     run: None,
     per_group: Some(PerGroup {
         find: |ctx, g, out| out.extend(replicas_node_loss(ctx, g)),
-        reads_nodes: true,
+        reads_nodes: Some(always),
     }),
 };
 
@@ -73,7 +73,7 @@ pub const SINGLE_REPLICA: Check = Check {
     run: None,
     per_group: Some(PerGroup {
         find: |ctx, g, out| out.extend(single_replica(ctx, g)),
-        reads_nodes: false,
+        reads_nodes: None,
     }),
 };
 

@@ -11,7 +11,7 @@ pub const CHECK: Check = Check {
     run: None,
     per_group: Some(PerGroup {
         find,
-        reads_nodes: false,
+        reads_nodes: None,
     }),
 };
 

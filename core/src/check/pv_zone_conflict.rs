@@ -10,14 +10,32 @@ pub const CHECK: Check = Check {
     summary: "A pod is outside its volume's node affinity, or no usable node can reach its volume.",
     help: "Restore the volume in a zone with capacity (snapshot and restore), or add nodes where \
            the volume is; use WaitForFirstConsumer so new volumes follow their pods.",
-    // A group's pods with the group (judged again when a node changed: whether a pod that is not
-    // running could run anywhere reads every node), the others with the graph.
+    // A group's pods with the group, the others with the graph.
     run: Some(ungrouped),
     per_group: Some(PerGroup {
         find,
-        reads_nodes: true,
+        reads_nodes: Some(asks_every_node),
     }),
 };
+
+/// Whether judging a group's pods reads other nodes than theirs: one of them, active with a
+/// bound volume, is not running on a ready node, and whether any node could host it is a scan
+/// of every node ([`of_pod`]'s `Unplaced`, or more).
+fn asks_every_node(ctx: &Context<'_>, g: &GroupStats) -> bool {
+    let t = ctx.topology;
+    let w = &t.workloads[t.groups[g.id.index()].workload.index()];
+    // Its statistics counted every pod running on a ready node: none asks (read first, without
+    // following a pod).
+    if g.available as usize == w.pods.len() && !g.pods_absent {
+        return false;
+    }
+    w.pods.iter().any(|p| {
+        let pod = &t.pods[p.index()];
+        pod.pod.is_active()
+            && pod.pvcs.iter().any(|c| t.pvcs[c.index()].pv.is_some())
+            && !pod.node.is_some_and(|n| t.nodes[n.index()].node.is_ready())
+    })
+}
 
 /// Whether a node could take a pod as far as taints go (NoSchedule and NoExecute).
 pub(crate) fn tolerated(t: &Topology, pod: PodId, node: NodeId) -> bool {

@@ -16,7 +16,7 @@ pub const CHECK: Check = Check {
     run: None,
     per_group: Some(PerGroup {
         find: |ctx, g, out| out.extend(find(ctx, g)),
-        reads_nodes: false,
+        reads_nodes: None,
     }),
 };
 

@@ -975,3 +975,74 @@ fn a_volume_admits_the_nodes_its_affinity_matches() {
         .collect();
     assert_eq!(admitted, ["a9"], "the zone and the disk label");
 }
+
+#[test]
+fn a_node_that_stops_being_ready_strands_a_pending_pod_whose_volume_only_it_could_reach() {
+    use crate::testkit::ClusterYaml;
+    let options = Config::default().build_options();
+    // elastic-0 is Pending (no node yet), its volume pinned to eu-c, where c1 is ready: it can
+    // be scheduled there.
+    let cluster = ClusterYaml::new()
+        .node("a1", "eu-a")
+        .node("b1", "eu-b")
+        .node("c1", "eu-c")
+        .statefulset("search", "elastic", 1, "")
+        .pod_with(
+            "search",
+            "elastic-0",
+            "StatefulSet",
+            "elastic",
+            "elastic",
+            None,
+            "  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: data-elastic-0}}\n",
+        )
+        .volume("search", "data-elastic-0", "pv-e0", "gp3", "zone:eu-c");
+    let mut before = cluster.snapshot();
+    before.now = Some(chrono::Utc::now());
+    let last = Workbench::new(
+        Topology::build(&before, &options),
+        vec![],
+        Config::default(),
+    );
+    let stranded = |w: &Workbench| {
+        w.analysis
+            .findings
+            .iter()
+            .filter(|f| f.check == "pv-zone-conflict")
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(stranded(&last).is_empty(), "{:?}", stranded(&last));
+    // c1 stops being ready: no node can reach the volume any more.
+    let mut after = before.clone();
+    let c1 = after.clusters[0]
+        .nodes
+        .iter_mut()
+        .find(|(n, _)| n.meta.name == "c1")
+        .expect("c1");
+    c1.0.ready = Some(false);
+    let mut sent = changes_of(&after, &before, true);
+    sent.clusters[0]
+        .nodes
+        .retain(|n| !before.clusters[0].nodes.contains(n));
+    assert_eq!(sent.clusters[0].nodes.len(), 1);
+    let (graph, changed) = last
+        .topology
+        .changes_applied(sent, &options)
+        .expect("a node's state, in place");
+    let reused = Workbench::after(&last, graph, &changed, vec![]);
+    // The group runs nothing on c1: its statistics are kept, and its pending pod judged again.
+    assert!(std::sync::Arc::ptr_eq(
+        &reused.analysis.groups[0],
+        &last.analysis.groups[0]
+    ));
+    let found = stranded(&reused);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("cannot be scheduled anywhere"),
+        "{}",
+        found[0]
+    );
+    let fresh = Workbench::new(Topology::build(&after, &options), vec![], Config::default());
+    assert_same_state(&reused, &fresh, "a pending pod's only node");
+}
