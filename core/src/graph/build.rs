@@ -88,6 +88,7 @@ pub fn build(snapshot: Snapshot, options: &BuildOptions) -> Topology {
         build_cluster(&mut t, objects, given, options);
     }
     index_groups(&mut t);
+    t.pods_in_order = in_order(&t.pods);
     // The time shown: the one given, else the newest any record was judged at.
     t.now = given.or_else(|| t.leaders.iter().filter_map(|l| l.judged_at).max());
     t
@@ -213,6 +214,8 @@ pub fn changes_applied(
         now: snapshot.now,
         node_by_name: t.node_by_name.clone(),
         group_by_workload: vec![],
+        // Pods that come are put in their place in that order.
+        pods_in_order: t.pods_in_order,
     };
     let given = snapshot.now;
     // Per cluster: its clock (a live read's), its leader records and the nodes and pods that
@@ -449,13 +452,24 @@ fn replace_pods(
     gone: &mut Vec<PodId>,
 ) -> Option<Replaced> {
     let ids: Vec<Option<PodId>> = {
-        let wanted: HashSet<&str> = pods
-            .iter()
-            .map(|(p, _)| p.meta.name.as_str())
-            .chain(pods_gone.iter().map(|(_, name)| name.as_str()))
-            .collect();
-        let names = PodNames::of(&t.pods, cluster, Some(&wanted));
-        let find = |ns: &str, name: &str| names.by_key.get(&(ns, name)).copied();
+        // In a live session's order, a pod is found where its name puts it; else every pod of
+        // a name given is indexed.
+        let names = (!t.pods_in_order).then(|| {
+            let wanted: HashSet<&str> = pods
+                .iter()
+                .map(|(p, _)| p.meta.name.as_str())
+                .chain(pods_gone.iter().map(|(_, name)| name.as_str()))
+                .collect();
+            PodNames::of(&t.pods, cluster, Some(&wanted))
+        });
+        let find = |ns: &str, name: &str| match &names {
+            Some(names) => names.by_key.get(&(ns, name)).copied(),
+            None => t
+                .pods
+                .binary_search_by(|p| pod_key(p).cmp(&(cluster, ns, name)))
+                .ok()
+                .map(|i| PodId(i as u32)),
+        };
         // A pod that went is gone even when one of its name came since.
         let first = gone.len();
         gone.extend(pods_gone.iter().filter_map(|(ns, name)| find(ns, name)));
@@ -513,6 +527,14 @@ fn replace_pods(
 /// A pod's place in the order a live snapshot lists pods in: by cluster, namespace and name.
 fn pod_key(p: &PodInfo) -> (ClusterId, &str, &str) {
     (p.cluster, &p.pod.meta.namespace, &p.pod.meta.name)
+}
+
+/// Whether `pods` are in the order a live snapshot lists them, each once ([`pod_key`]).
+fn in_order(pods: &[Arc<PodInfo>]) -> bool {
+    use rayon::prelude::*;
+    pods.par_windows(2)
+        .with_min_len(8192)
+        .all(|pair| pod_key(&pair[0]) < pod_key(&pair[1]))
 }
 
 /// Pods that came (each with its cluster) and went (`gone`, ids) applied to `t`: the pods are
@@ -599,13 +621,20 @@ fn renumber(
             [p.pod.meta.name.as_str(), holder::pod_hostname(&p.pod)].map(|n| (p.cluster, n))
         })
         .collect();
+    // The names a record's holder may be found under are parts of its identity: a record whose
+    // identity contains none of these names is passed over without reading its format.
+    let parts: Vec<&str> = named.iter().map(|(_, n)| *n).collect();
     let naming: Vec<LeaderId> = leaders
         .iter()
         .enumerate()
         .filter(|(_, l)| {
-            holder::pod_names(&l.record)
-                .into_iter()
-                .any(|n| named.contains(&(l.cluster, n)))
+            l.record
+                .holder
+                .as_deref()
+                .is_some_and(|h| parts.iter().any(|n| h.contains(n)))
+                && holder::pod_names(&l.record)
+                    .into_iter()
+                    .any(|n| named.contains(&(l.cluster, n)))
         })
         .map(|(i, _)| LeaderId(i as u32))
         .collect();

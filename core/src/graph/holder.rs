@@ -151,7 +151,8 @@ pub fn format_of(record: &LeaderRecord) -> Option<(&'static HolderFormat, &str)>
         .map(|f| (f, (f.host)(identity)))
 }
 
-/// The names a record's holder may be found under among the pods: its identity and its host.
+/// The names a record's holder may be found under among the pods: its identity and its host
+/// (a part of it).
 pub fn pod_names(record: &LeaderRecord) -> Vec<&str> {
     let Some((_, host)) = format_of(record) else {
         return vec![];

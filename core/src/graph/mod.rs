@@ -365,6 +365,9 @@ pub struct Topology {
     pub now: Option<chrono::DateTime<chrono::Utc>>,
     pub(crate) node_by_name: Vec<std::sync::Arc<BTreeMap<String, NodeId>>>,
     pub(crate) group_by_workload: Vec<Option<GroupId>>,
+    /// The pods are in the order a live session lists them (by cluster, namespace and name),
+    /// each once: a pod is found by its name with a binary search.
+    pub(crate) pods_in_order: bool,
 }
 
 impl Topology {

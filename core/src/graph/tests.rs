@@ -1046,3 +1046,39 @@ fn a_node_that_stops_being_ready_strands_a_pending_pod_whose_volume_only_it_coul
     let fresh = Workbench::new(Topology::build(&after, &options), vec![], Config::default());
     assert_same_state(&reused, &fresh, "a pending pod's only node");
 }
+
+#[test]
+fn a_pod_changed_in_place_is_found_by_its_name_whatever_order_the_pods_came_in() {
+    use crate::testkit::{ClusterYaml, three_zones};
+    let options = Config::default().build_options();
+    // The pods as a file may list them (not by name), and as a live session lists them.
+    let names = ["pg-0", "pg-1", "pg-2", "pg-3", "pg-4"];
+    let reversed: Vec<&str> = names.iter().rev().copied().collect();
+    for order in [reversed, names.to_vec()] {
+        let mut cluster = three_zones().statefulset("db", "pg", 5, "");
+        for (name, node) in order.iter().zip(["a1", "b1", "c1", "a2", "b2"]) {
+            cluster = cluster + ClusterYaml::new().pod("db", name, "StatefulSet", "pg", "pg", node);
+        }
+        let before = cluster.snapshot();
+        let last = Topology::build(&before, &options);
+        let mut after = before.clone();
+        let pod = after.clusters[0]
+            .pods
+            .iter_mut()
+            .find(|(p, _)| p.meta.name == "pg-0")
+            .expect("pg-0");
+        pod.0.ready = false;
+        let (graph, changed) = last
+            .changes_applied(changes_of(&after, &before, true), &options)
+            .expect("a pod's state, in place");
+        assert_eq!(changed.pods.len(), 1, "{order:?}");
+        let id = changed.pods[0];
+        assert_eq!(graph.pods[id.index()].pod.meta.name, "pg-0", "{order:?}");
+        assert!(!graph.pods[id.index()].pod.ready, "{order:?}");
+        assert_same_graph(
+            &graph,
+            &Topology::build(&after, &options),
+            "pods in file order",
+        );
+    }
+}
