@@ -1,6 +1,7 @@
 //! Where the analysis of a large cluster spends its time: the graph with new leader records (a
 //! live lease change), group and leader statistics, then each check (median and fastest of 9). Usage:
-//! `[LATER=SECONDS] [REPEAT=N [AFTER=1|pod|pod-graph]] analysis_parts FILE`; REPEAT builds the workbench (the analysis and what the front ends draw) N more times at the end, for
+//! `[LATER=SECONDS] [NODE=NAME] [REPEAT=N [AFTER=1|pod|pod-graph]] analysis_parts FILE` (NODE: the
+//! node changed, else the first); REPEAT builds the workbench (the analysis and what the front ends draw) N more times at the end, for
 //! a profiler (`perf record -D MS` past the load).
 
 use std::time::{Duration, Instant};
@@ -72,29 +73,38 @@ fn main() {
         inputs: vec![],
         now: snapshot.now,
     };
-    // A node that stops being ready, as a live session sends it: that node alone, at a time.
-    let node_down = quorum_core::model::Snapshot {
-        clusters: snapshot
-            .clusters
-            .iter()
-            .map(|c| quorum_core::model::ClusterObjects {
-                nodes: c
-                    .nodes
-                    .iter()
-                    .take(1)
-                    .map(|(n, s)| {
-                        let mut n = n.clone();
-                        n.ready = Some(!n.is_ready());
-                        (n, s.clone())
-                    })
-                    .collect(),
-                leaders_changed_only: true,
-                ..quorum_core::model::ClusterObjects::new(c.name.clone())
-            })
-            .collect(),
-        inputs: vec![],
-        now: snapshot.now.or_else(|| snapshot.newest_renew_time()),
-    };
+    // A node's change, as a live session sends it: that node alone (NODE=NAME, else the first),
+    // at a time.
+    let node = std::env::var("NODE").ok();
+    let node_changed =
+        |change: &dyn Fn(&mut quorum_core::model::Node)| quorum_core::model::Snapshot {
+            clusters: snapshot
+                .clusters
+                .iter()
+                .map(|c| quorum_core::model::ClusterObjects {
+                    nodes: c
+                        .nodes
+                        .iter()
+                        .filter(|(n, _)| node.as_deref().is_none_or(|name| n.meta.name == name))
+                        .take(1)
+                        .map(|(n, s)| {
+                            let mut n = n.clone();
+                            change(&mut n);
+                            (n, s.clone())
+                        })
+                        .collect(),
+                    leaders_changed_only: true,
+                    ..quorum_core::model::ClusterObjects::new(c.name.clone())
+                })
+                .collect(),
+            inputs: vec![],
+            now: snapshot.now.or_else(|| snapshot.newest_renew_time()),
+        };
+    let node_down = node_changed(&|n| n.ready = Some(!n.is_ready()));
+    let (cordon, uncordon) = (
+        node_changed(&|n| n.unschedulable = true),
+        node_changed(&|n| n.unschedulable = false),
+    );
     // A pod in the middle deleted, and one created beside it: that pod alone, at a time.
     let pod_changes = |gone: bool| quorum_core::model::Snapshot {
         clusters: snapshot
@@ -142,6 +152,18 @@ fn main() {
         quorum_core::workbench::Workbench::after(&last, graph, &changed, vec![])
     });
     println!("a node not ready: graph and workbench on the last state {t}");
+    let after = |last: &quorum_core::workbench::Workbench,
+                 change: &quorum_core::model::Snapshot| {
+        let (graph, changed) = last
+            .topology
+            .changes_applied(change.clone(), &config.build_options())
+            .expect("the node in its place");
+        quorum_core::workbench::Workbench::after(last, graph, &changed, vec![])
+    };
+    let (t, cordoned) = time(|| after(&last, &cordon));
+    println!("a node cordoned: graph and workbench on the last state {t}");
+    let (t, _) = time(|| after(&cordoned, &uncordon));
+    println!("then uncordoned: graph and workbench on the cordoned state {t}");
     for (what, change) in [("a pod deleted", &pod_gone), ("a pod created", &pod_came)] {
         let (t, _) = time(|| {
             last.topology
