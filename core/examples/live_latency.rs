@@ -1,7 +1,8 @@
 //! How long a change in a live cluster takes to reach a fresh analysis (bench/live.sh runs it
 //! against quorum-testapi serving the 150,000-pod cluster). Usage:
-//! `[WHOLE=1] live_latency KUBECONFIG CONTEXT`. It moves leader leases to another holder through
-//! the API, as an elector would, and times each change to the session's next snapshot and that
+//! `[WHOLE=1] [AGAIN=1] live_latency KUBECONFIG CONTEXT` (AGAIN: each state built a second time
+//! from the same graph, timed apart). It moves leader leases to another holder through the API,
+//! as an elector would, and times each change to the session's next snapshot and that
 //! snapshot to its graph and workbench state (analysis, overview: what the terminal UI shows);
 //! then cordons and uncordons nodes (a node's state, as a failing kubelet or an operator changes
 //! it) and makes pods not ready and ready again, then deletes pods and creates them again, timed
@@ -164,14 +165,25 @@ fn main() {
         let kept = changed.as_ref().is_some_and(|c| c.groups_kept);
         // What the terminal UI builds from each update: the analysis, the overview and what
         // its views read.
-        let next = match changed {
-            Some(changed) => Workbench::after(&state, graph, &changed, vec![]),
-            None => Workbench::new(graph, vec![], config.clone()),
+        let graph = std::sync::Arc::new(graph);
+        let next = match &changed {
+            Some(changed) => Workbench::after(&state, graph.clone(), changed, vec![]),
+            None => Workbench::new(graph.clone(), vec![], config.clone()),
         };
         let total = t.elapsed();
+        // AGAIN=1: the same state built once more from the same graph, to tell a change that
+        // costs that much from one the machine slowed.
+        let again = match (&changed, std::env::var_os("AGAIN").is_some()) {
+            (Some(changed), true) => {
+                let t = Instant::now();
+                drop(Workbench::after(&state, graph.clone(), changed, vec![]));
+                format!(" (again: {:.0} ms)", t.elapsed().as_secs_f64() * 1e3)
+            }
+            _ => String::new(),
+        };
         state = next;
         println!(
-            "{what}: {} after {:.0} ms, then graph {:.0} ms, graph + workbench {:.0} ms, total {:.0} ms{}",
+            "{what}: {} after {:.0} ms, then graph {:.0} ms, graph + workbench {:.0} ms, total {:.0} ms{}{again}",
             if whole { "snapshot" } else { "changes" },
             reached.as_secs_f64() * 1e3,
             graph_time.as_secs_f64() * 1e3,
