@@ -471,6 +471,32 @@ fn a_node_that_moved_zone_or_was_not_there_is_no_change_in_place() {
     assert_eq!(*graph.nodes[id.index()].node, before.clusters[0].nodes[0].0);
 }
 
+/// `before` (of the state `last`) with the node `name` of its first cluster not ready, and the
+/// state built on `last` from that change as a live session sends it (that node alone), the
+/// groups kept.
+fn node_not_ready(last: &Workbench, before: &Snapshot, name: &str) -> (Snapshot, Workbench) {
+    let options = Config::default().build_options();
+    let mut after = before.clone();
+    let node = after.clusters[0]
+        .nodes
+        .iter_mut()
+        .find(|(n, _)| n.meta.name == name)
+        .expect("the node");
+    node.0.ready = Some(false);
+    let mut sent = changes_of(&after, before, true);
+    sent.clusters[0]
+        .nodes
+        .retain(|n| !before.clusters[0].nodes.contains(n));
+    assert_eq!(sent.clusters[0].nodes.len(), 1);
+    let (graph, changed) = last
+        .topology
+        .changes_applied(sent, &options)
+        .expect("a node's state, in place");
+    assert!(changed.groups_kept);
+    let reused = Workbench::after(last, graph, &changed, vec![]);
+    (after, reused)
+}
+
 #[test]
 fn a_node_that_stops_being_ready_changes_the_advice_for_groups_it_runs_no_replica_of() {
     use crate::testkit::{ClusterYaml, pg_on};
@@ -501,26 +527,8 @@ fn a_node_that_stops_being_ready_changes_the_advice_for_groups_it_runs_no_replic
     assert!(advice(&last).1.contains("Add required pod anti-affinity"));
     // a2, which runs no replica of it, stops being ready: two schedulable nodes for three
     // replicas, and the advice is to add nodes.
-    let mut after = before.clone();
-    let a2 = after.clusters[0]
-        .nodes
-        .iter_mut()
-        .find(|(n, _)| n.meta.name == "a2")
-        .expect("a2");
-    a2.0.ready = Some(false);
-    // As a live session sends it: that node alone.
-    let mut sent = changes_of(&after, &before, true);
-    sent.clusters[0]
-        .nodes
-        .retain(|n| !before.clusters[0].nodes.contains(n));
-    assert_eq!(sent.clusters[0].nodes.len(), 1);
-    let (graph, changed) = last
-        .topology
-        .changes_applied(sent, &options)
-        .expect("a node's state, in place");
-    let reused = Workbench::after(&last, graph, &changed, vec![]);
+    let (after, reused) = node_not_ready(&last, &before, "a2");
     // The group's statistics are the last state's: what reads every node is judged again.
-    assert!(changed.groups_kept);
     assert!(std::sync::Arc::ptr_eq(
         &reused.analysis.groups[0],
         &last.analysis.groups[0]
@@ -1014,23 +1022,7 @@ fn a_node_that_stops_being_ready_strands_a_pending_pod_whose_volume_only_it_coul
     };
     assert!(stranded(&last).is_empty(), "{:?}", stranded(&last));
     // c1 stops being ready: no node can reach the volume any more.
-    let mut after = before.clone();
-    let c1 = after.clusters[0]
-        .nodes
-        .iter_mut()
-        .find(|(n, _)| n.meta.name == "c1")
-        .expect("c1");
-    c1.0.ready = Some(false);
-    let mut sent = changes_of(&after, &before, true);
-    sent.clusters[0]
-        .nodes
-        .retain(|n| !before.clusters[0].nodes.contains(n));
-    assert_eq!(sent.clusters[0].nodes.len(), 1);
-    let (graph, changed) = last
-        .topology
-        .changes_applied(sent, &options)
-        .expect("a node's state, in place");
-    let reused = Workbench::after(&last, graph, &changed, vec![]);
+    let (after, reused) = node_not_ready(&last, &before, "c1");
     // The group runs nothing on c1: its statistics are kept, and its pending pod judged again.
     assert!(std::sync::Arc::ptr_eq(
         &reused.analysis.groups[0],
