@@ -471,6 +471,18 @@ fn a_node_that_moved_zone_or_was_not_there_is_no_change_in_place() {
     assert_eq!(*graph.nodes[id.index()].node, before.clusters[0].nodes[0].0);
 }
 
+/// A cluster as a live read gives it (judged at the clock's time), and its state.
+fn read_live(cluster: &crate::testkit::ClusterYaml) -> (Snapshot, Workbench) {
+    let mut snapshot = cluster.snapshot();
+    snapshot.now = Some(chrono::Utc::now());
+    let state = Workbench::new(
+        Topology::build(&snapshot, &Config::default().build_options()),
+        vec![],
+        Config::default(),
+    );
+    (snapshot, state)
+}
+
 /// `before` (of the state `last`) with the node `name` of its first cluster not ready, and the
 /// state built on `last` from that change as a live session sends it (that node alone), the
 /// groups kept.
@@ -508,14 +520,7 @@ fn a_node_that_stops_being_ready_changes_the_advice_for_groups_it_runs_no_replic
         .node("a2", "eu-a")
         .node("b1", "eu-b")
         + pg_on(&["a1", "a1", "b1"]);
-    let mut before = cluster.snapshot();
-    // A live read's clock.
-    before.now = Some(chrono::Utc::now());
-    let last = Workbench::new(
-        Topology::build(&before, &options),
-        vec![],
-        Config::default(),
-    );
+    let (before, last) = read_live(&cluster);
     let advice = |w: &Workbench| {
         w.analysis
             .findings
@@ -1005,13 +1010,7 @@ fn a_node_that_stops_being_ready_strands_a_pending_pod_whose_volume_only_it_coul
             "  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: data-elastic-0}}\n",
         )
         .volume("search", "data-elastic-0", "pv-e0", "gp3", "zone:eu-c");
-    let mut before = cluster.snapshot();
-    before.now = Some(chrono::Utc::now());
-    let last = Workbench::new(
-        Topology::build(&before, &options),
-        vec![],
-        Config::default(),
-    );
+    let (before, last) = read_live(&cluster);
     let stranded = |w: &Workbench| {
         w.analysis
             .findings
