@@ -176,8 +176,10 @@ fn main() {
         let again = match (&changed, std::env::var_os("AGAIN").is_some()) {
             (Some(changed), true) => {
                 let t = Instant::now();
-                drop(Workbench::after(&state, graph.clone(), changed, vec![]));
-                format!(" (again: {:.0} ms)", t.elapsed().as_secs_f64() * 1e3)
+                let built = Workbench::after(&state, graph.clone(), changed, vec![]);
+                let took = t.elapsed();
+                drop(built);
+                format!(" (again: {:.0} ms)", took.as_secs_f64() * 1e3)
             }
             _ => String::new(),
         };
